@@ -1,0 +1,59 @@
+"""Reference data for the communes the association works in, and the few others our actors sit in.
+
+Codes, names, postcodes and EPT come from the INSEE Code officiel géographique as packaged by
+``@etalab/decoupage-administratif`` 6.0.0; bounding boxes (WGS84, rounded outwards to 1e-4°) from the
+IGN Admin Express outlines published by geo.api.gouv.fr. Outlines themselves are downloaded into the
+instance folder by ``carto data sync``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from geo.text import fold
+
+BBox = tuple[float, float, float, float]
+"""(lon_min, lat_min, lon_max, lat_max) in WGS84 degrees."""
+
+
+@dataclass(frozen=True)
+class Commune:
+    """A French commune as the validator and the search need it."""
+
+    code_insee: str
+    nom: str
+    codes_postaux: tuple[str, ...]
+    bbox: BBox
+    ept: str | None = None
+
+    @property
+    def departement(self) -> str:
+        return self.code_insee[:2]
+
+
+_ALL = (
+    Commune("93048", "Montreuil", ("93100",), (2.4153, 48.8487, 2.4829, 48.8787), "Est Ensemble"),
+    Commune("93006", "Bagnolet", ("93170",), (2.4133, 48.8552, 2.4367, 48.8790), "Est Ensemble"),
+    Commune("93014", "Clichy-sous-Bois", ("93390",), (2.5215, 48.8950, 2.5652, 48.9214),
+            "Grand Paris Grand Est"),
+    Commune("93031", "Épinay-sur-Seine", ("93800",), (2.2883, 48.9426, 2.3458, 48.9663),
+            "Plaine Commune"),
+    Commune("93079", "Villetaneuse", ("93430",), (2.3333, 48.9465, 2.3548, 48.9682),
+            "Plaine Commune"),
+    # Outside the five, but home to an actor that serves them (Cap emploi 93).
+    Commune("93005", "Aulnay-sous-Bois", ("93600",), (2.4595, 48.9169, 2.5242, 48.9745)),
+)
+
+COMMUNES: Mapping[str, Commune] = MappingProxyType({c.code_insee: c for c in _ALL})
+"""Every commune we hold reference data for, by INSEE code."""
+
+TARGET_COMMUNES: tuple[str, ...] = ("93048", "93006", "93014", "93031", "93079")
+"""The five communes where the association's volunteers go door to door."""
+
+
+def find_commune(name: str) -> Commune | None:
+    """The known commune whose name matches ``name``, ignoring case, accents and hyphens."""
+    wanted = fold(name)
+    return next((c for c in COMMUNES.values() if fold(c.nom) == wanted), None)

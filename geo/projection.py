@@ -1,0 +1,29 @@
+"""Coordinate handling: the one place that swaps (lat, lon) and projects to metres.
+
+Distances are computed in Lambert-93 (EPSG:2154), the official projection for metropolitan France,
+never in degrees.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pyproj import Transformer
+
+WGS84 = "EPSG:4326"
+LAMBERT93 = "EPSG:2154"
+
+
+def lonlat(lat: float, lon: float) -> tuple[float, float]:
+    """(lat, lon) as people say it → (lon, lat) as GeoJSON and shapely want it."""
+    return lon, lat
+
+
+def to_lambert93(lon: float, lat: float) -> tuple[float, float]:
+    """WGS84 lon/lat → Lambert-93 metres (x, y)."""
+    return _to_lambert93().transform(lon, lat)
+
+
+@lru_cache(maxsize=1)
+def _to_lambert93() -> Transformer:
+    return Transformer.from_crs(WGS84, LAMBERT93, always_xy=True)

@@ -1,0 +1,126 @@
+"""One-off transcription of the compiled public sources into ``data/actors.geojson``.
+
+Usage: python scripts/transcribe_shared_sources.py ../shared/data/actors_sources.csv data/actors.geojson
+
+Every value is copied from the CSV row; nothing is geocoded or guessed. Coordinates come only from the
+row's own lat/lon, with the file that states them (``COORDS:`` in the notes, else the row's source).
+Thématiques, publics, réseaux porteurs, age range, fees and eligibility zone come from the kind of
+actor (``geo.kinds``). Rows without any date are left out and reported: an actor must carry the date of
+its source. After the first import the dataset is curated in place; do not re-run this over it.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+from pathlib import Path
+
+import phonenumbers
+
+from geo.actors import Actor, Location
+from geo.communes import find_commune
+from geo.dataset import write_actors
+from geo.kinds import KINDS
+from geo.text import slugify
+from geo.validation import validate_collection
+from geo.dataset import dumps_actors
+
+import json
+
+CNFS_SOURCE = "anct-cartographie-nationale/client-application"
+CNFS_NOTE = "Horaires : permanence du conseiller numérique France services sur place."
+POLE_EMPLOI_NOTE = "Agence de Pôle emploi, devenu France Travail le 1er janvier 2024."
+NETWORKS_NAMED_BY_THE_ACTOR = {"Simplon.co (école numérique inclusive)": ("simplon",)}
+_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+_COORDS_REFERENCE = re.compile(r"COORDS: (\S+)")
+_SOURCE_SCORE = re.compile(r"geocoding_score (\d\.\d+)")
+
+
+def main(csv_path: str, out_path: str) -> int:
+    actors, skipped = [], []
+    with open(csv_path, encoding="utf-8", newline="") as stream:
+        for row in csv.DictReader(stream):
+            actor = transcribe(row)
+            (actors if actor else skipped).append(actor or row["name"])
+    problems = validate_collection(json.loads(dumps_actors(actors)))
+    for problem in problems:
+        print(f"problème : {problem}", file=sys.stderr)
+    if problems:
+        return 1
+    write_actors(out_path, actors)
+    print(f"{len(actors)} acteurs écrits dans {out_path}")
+    for name in skipped:
+        print(f"écarté (aucune date de source) : {name}")
+    return 0
+
+
+def transcribe(row: dict[str, str]) -> Actor | None:
+    """The actor a CSV row describes, or None when the row has no date to carry."""
+    date = _DATE.search(row["date_source"] or "")
+    if date is None:
+        return None
+    kind = KINDS[row["kind"]]
+    commune = find_commune(row["commune"])
+    adresse, _, complement = (row["address"] or "").partition(", ")
+    location = _location(row)
+    reseaux = kind.reseaux_porteurs + NETWORKS_NAMED_BY_THE_ACTOR.get(row["name"], ())
+    description = ""
+    if CNFS_SOURCE in row["source"]:
+        reseaux += ("conseillers-numeriques",)
+        description = CNFS_NOTE
+    elif row["kind"] == "france_travail_agence":
+        description = POLE_EMPLOI_NOTE
+    zone: tuple[str, ...] = ()
+    if kind.zone == "commune" and commune:
+        zone = (commune.code_insee,)
+    elif kind.zone == "departement" and commune:
+        zone = (commune.departement,)
+    return Actor(
+        id=slugify(row["name"]),
+        nom=row["name"],
+        kind=kind.slug,
+        source=row["source"],
+        date_source=date.group(0),
+        statut="actif" if location else "a_verifier",
+        description=description,
+        reseaux_porteurs=tuple(dict.fromkeys(reseaux)),
+        adresse=adresse,
+        complement_adresse=complement,
+        code_postal=row["postcode"],
+        code_insee=commune.code_insee if commune else "",
+        commune=row["commune"],
+        location=location,
+        thematiques=kind.thematiques,
+        publics=kind.publics,
+        zone_eligibilite=zone,
+        age_min=kind.age_min,
+        age_max=kind.age_max,
+        frais=kind.frais,
+        horaires_accueil=row["horaires"],
+        telephone=_e164(row["phone"]),
+        site_web=row["website"],
+    )
+
+
+def _location(row: dict[str, str]) -> Location | None:
+    if not (row["lat"] and row["lon"]):
+        return None
+    reference = _COORDS_REFERENCE.search(row["notes"])
+    score = _SOURCE_SCORE.search(row["notes"])
+    return Location(
+        lon=float(row["lon"]), lat=float(row["lat"]), source="source",
+        reference=reference.group(1) if reference else row["source"].split(" ; ")[0],
+        score=float(score.group(1)) if score else None,
+    )
+
+
+def _e164(phone: str) -> str:
+    if not phone:
+        return ""
+    return phonenumbers.format_number(phonenumbers.parse(phone, "FR"),
+                                      phonenumbers.PhoneNumberFormat.E164)
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:3]))

@@ -1,0 +1,43 @@
+"""geo/ is the pure core: it never imports Flask or Folium."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+FORBIDDEN = {"flask", "folium", "webmap"}
+
+
+def _imported_top_level_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_no_geo_module_imports_flask_or_folium():
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(_imported_top_level_modules(path) & FORBIDDEN)
+        for path in (ROOT / "geo").rglob("*.py")
+    }
+    assert {path: names for path, names in offenders.items() if names} == {}
+
+
+def test_importing_all_of_geo_loads_neither_flask_nor_folium():
+    modules = sorted(f"geo.{p.stem}" for p in (ROOT / "geo").glob("*.py") if p.stem != "__init__")
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}: importlib.import_module(name)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'folium')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]"

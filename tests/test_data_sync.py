@@ -1,0 +1,113 @@
+"""`carto data sync` downloads commune outlines from a (local) server into the instance folder."""
+
+from __future__ import annotations
+
+import functools
+import json
+import socket
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from geo.communes import TARGET_COMMUNES
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - signature of the base class
+        pass
+
+
+@pytest.fixture
+def serve_folder():
+    """Start real HTTP servers on loopback, each serving a folder; stopped after the test."""
+    servers = []
+
+    def serve(folder) -> str:
+        handler = functools.partial(_QuietHandler, directory=str(folder))
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_port}"
+
+    yield serve
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def boundaries_server(serve_folder, shared_data):
+    """../shared/data/boundaries/ served over HTTP, as geo.api.gouv.fr would."""
+    return serve_folder(shared_data / "boundaries")
+
+
+@pytest.fixture
+def closed_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_sync_writes_the_five_communes_outlines(make_app, boundaries_server, instance_path):
+    url = boundaries_server + "/communes-{departement}-seine-saint-denis.geojson"
+    runner = make_app(CONTOURS_URL=url).test_cli_runner()
+
+    result = runner.invoke(args=["data", "sync"])
+
+    assert result.exit_code == 0, result.output
+    written = json.loads((instance_path / "contours" / "communes.geojson").read_text("utf-8"))
+    assert [f["properties"]["code"] for f in written["features"]] == sorted(TARGET_COMMUNES)
+    names = {f["properties"]["nom"] for f in written["features"]}
+    assert names == {"Montreuil", "Bagnolet", "Clichy-sous-Bois", "Épinay-sur-Seine", "Villetaneuse"}
+    assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in written["features"])
+    assert "5 contours" in result.output
+
+
+def test_sync_offline_says_so_and_keeps_previous_outlines(make_app, closed_port, instance_path):
+    previous = instance_path / "contours" / "communes.geojson"
+    previous.parent.mkdir(parents=True)
+    previous.write_text("previous", encoding="utf-8")
+    url = f"http://127.0.0.1:{closed_port}/communes-{{departement}}.geojson"
+    runner = make_app(CONTOURS_URL=url, HTTP_TIMEOUT=2.0).test_cli_runner()
+
+    result = runner.invoke(args=["data", "sync"])
+
+    assert result.exit_code == 1
+    assert "hors ligne" in result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert previous.read_text(encoding="utf-8") == "previous"
+
+
+def test_sync_refuses_a_response_missing_a_commune(make_app, serve_folder, shared_data, tmp_path,
+                                                   instance_path):
+    full = json.loads((shared_data / "boundaries" / "communes-5-cibles.geojson").read_text("utf-8"))
+    full["features"] = [f for f in full["features"] if f["properties"]["code"] != "93079"]
+    (tmp_path / "served").mkdir()
+    (tmp_path / "served" / "93.geojson").write_text(json.dumps(full), encoding="utf-8")
+    url = serve_folder(tmp_path / "served") + "/{departement}.geojson"
+
+    result = make_app(CONTOURS_URL=url).test_cli_runner().invoke(args=["data", "sync"])
+
+    assert result.exit_code == 1
+    assert "93079" in result.output
+    assert not (instance_path / "contours" / "communes.geojson").exists()
+
+
+def test_sync_refuses_something_else_than_a_feature_collection(make_app, boundaries_server):
+    url = boundaries_server + "/departement-{departement}-seine-saint-denis.geojson"
+
+    result = make_app(CONTOURS_URL=url).test_cli_runner().invoke(args=["data", "sync"])
+
+    assert result.exit_code == 1
+    assert "FeatureCollection" in result.output
+
+
+def test_sync_reports_http_errors(make_app, boundaries_server):
+    runner = make_app(CONTOURS_URL=boundaries_server + "/absent-{departement}.geojson").test_cli_runner()
+
+    result = runner.invoke(args=["data", "sync"])
+
+    assert result.exit_code == 1
+    assert "404" in result.output

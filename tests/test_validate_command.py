@@ -1,0 +1,198 @@
+"""`carto actors validate`: the curated dataset passes; each kind of problem is named, exit 1."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.conftest import DATASET, write_json
+
+
+def _props(data: dict[str, Any], actor_id: str) -> dict[str, Any]:
+    return next(f for f in data["features"] if f["id"] == actor_id)["properties"]
+
+
+def _feature(data: dict[str, Any], actor_id: str) -> dict[str, Any]:
+    return next(f for f in data["features"] if f["id"] == actor_id)
+
+
+def unknown_thematique(data):
+    _props(data, "ai-ladomifa")["thematiques"].append("trouver-du-travail")
+    return "ai-ladomifa", "thematiques", "trouver-du-travail"
+
+
+def unknown_public(data):
+    _props(data, "ai-ladomifa")["publics"] = ["chomeurs"]
+    return "ai-ladomifa", "publics", "chomeurs"
+
+
+def unknown_kind(data):
+    _props(data, "ricochet")["kind"] = "agence_interim"
+    return "ricochet", "kind", "agence_interim"
+
+
+def bad_postcode(data):
+    _props(data, "ricochet")["code_postal"] = "9310"
+    return "ricochet", "code_postal", "9310"
+
+
+def bad_insee_code(data):
+    _props(data, "ricochet")["code_insee"] = "93-48"
+    return "ricochet", "code_insee", "93-48"
+
+
+def postcode_of_another_commune(data):
+    _props(data, "ricochet")["code_postal"] = "93170"
+    return "ricochet", "code_postal", "Montreuil"
+
+
+def commune_name_not_matching_code(data):
+    _props(data, "ricochet")["commune"] = "Bagnolet"
+    return "ricochet", "commune", "Bagnolet"
+
+
+def coordinates_far_outside_commune(data):
+    # Montreuil's mission locale moved, on paper, to Villetaneuse's coordinates.
+    _feature(data, "mission-locale-montreuil")["geometry"]["coordinates"] = [2.3440, 48.9560]
+    return "mission-locale-montreuil", "geometry", "km de Montreuil"
+
+
+def latitude_and_longitude_swapped(data):
+    coords = _feature(data, "ricochet")["geometry"]["coordinates"]
+    coords.reverse()
+    return "ricochet", "geometry", "inversées"
+
+
+def invalid_opening_hours(data):
+    _props(data, "france-services-de-villetaneuse")["horaires_accueil"] = "lundi 9h-12h"
+    return "france-services-de-villetaneuse", "horaires_accueil", "lundi 9h-12h"
+
+
+def duplicate_id(data):
+    _feature(data, "ricochet")["id"] = "ai-ladomifa"
+    return "ai-ladomifa", "id", "2 acteurs"
+
+
+def missing_source(data):
+    _props(data, "ricochet")["source"] = ""
+    return "ricochet", "source", "source manquante"
+
+
+def missing_source_date(data):
+    del _props(data, "ricochet")["date_source"]
+    return "ricochet", "date_source", "date de la source"
+
+
+def personal_email(data):
+    _props(data, "ricochet")["courriel"] = "jeanne.martin@example.org"
+    return "ricochet", "courriel", "nominative"
+
+
+def invalid_phone(data):
+    _props(data, "ricochet")["telephone"] = "01 48 69"
+    return "ricochet", "telephone", "01 48 69"
+
+
+def invalid_website(data):
+    _props(data, "ricochet")["site_web"] = "javascript:alert(1)"
+    return "ricochet", "site_web", "javascript:alert(1)"
+
+
+def unknown_statut(data):
+    _props(data, "ricochet")["statut"] = "ouvert"
+    return "ricochet", "statut", "ouvert"
+
+
+def geocoded_without_score(data):
+    props = _props(data, "ricochet")
+    props["location_source"] = "geocoded"
+    props["location_score"] = None
+    return "ricochet", "location_score", "score"
+
+
+def stated_coordinates_without_reference(data):
+    _props(data, "ricochet")["location_reference"] = None
+    return "ricochet", "location_reference", "source"
+
+
+def inverted_age_range(data):
+    props = _props(data, "mission-locale-montreuil")
+    props["age_min"], props["age_max"] = 25, 16
+    return "mission-locale-montreuil", "age_max", "inférieur"
+
+
+def bad_eligibility_zone(data):
+    _props(data, "ricochet")["zone_eligibilite"] = ["Montreuil"]
+    return "ricochet", "zone_eligibilite", "Montreuil"
+
+
+BREAKERS: list[Callable[[dict[str, Any]], tuple[str, str, str]]] = [
+    unknown_thematique, unknown_public, unknown_kind, bad_postcode, bad_insee_code,
+    postcode_of_another_commune, commune_name_not_matching_code, coordinates_far_outside_commune,
+    latitude_and_longitude_swapped, invalid_opening_hours, duplicate_id, missing_source,
+    missing_source_date, personal_email, invalid_phone, invalid_website, unknown_statut,
+    geocoded_without_score, stated_coordinates_without_reference, inverted_age_range,
+    bad_eligibility_zone,
+]
+
+
+def test_curated_dataset_is_valid(runner):
+    result = runner.invoke(args=["actors", "validate", str(DATASET)])
+    assert result.exit_code == 0, result.output
+    assert "aucun problème" in result.output
+
+
+def test_validate_defaults_to_configured_dataset(runner):
+    result = runner.invoke(args=["actors", "validate"])
+    assert result.exit_code == 0, result.output
+    assert str(DATASET) in result.output
+
+
+@pytest.mark.parametrize("breaker", BREAKERS, ids=lambda b: b.__name__)
+def test_validate_names_actor_and_field_of_each_problem(runner, dataset, tmp_path, breaker):
+    actor_id, field, fragment = breaker(dataset)
+    broken = write_json(tmp_path / "broken.geojson", dataset)
+
+    result = runner.invoke(args=["actors", "validate", str(broken)])
+
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.startswith(f"{actor_id}: {field}: ")]
+    assert lines, result.output
+    assert any(fragment in line for line in lines), lines
+
+
+def test_validate_reports_every_problem_not_just_the_first(runner, dataset, tmp_path):
+    unknown_thematique(dataset)
+    bad_postcode(dataset)
+    broken = write_json(tmp_path / "broken.geojson", dataset)
+
+    result = runner.invoke(args=["actors", "validate", str(broken)])
+
+    assert result.exit_code == 1
+    assert "ai-ladomifa: thematiques:" in result.output
+    assert "ricochet: code_postal:" in result.output
+
+
+@pytest.mark.parametrize("content, fragment", [
+    ("{not json", "JSON illisible"),
+    ('{"type": "Feature"}', "FeatureCollection"),
+    ('[]', "FeatureCollection"),
+])
+def test_validate_explains_unreadable_files(runner, tmp_path, content, fragment):
+    path = tmp_path / "bad.geojson"
+    path.write_text(content, encoding="utf-8")
+
+    result = runner.invoke(args=["actors", "validate", str(path)])
+
+    assert result.exit_code == 1
+    assert fragment in result.output
+    assert "Traceback" not in result.output
+
+
+def test_validate_missing_file_is_a_clear_error(runner, tmp_path):
+    result = runner.invoke(args=["actors", "validate", str(tmp_path / "absent.geojson")])
+
+    assert result.exit_code == 1
+    assert "introuvable" in result.output

@@ -1,0 +1,110 @@
+"""The validator on made-up records: what it accepts, what it refuses, and that it never raises."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from geo.validation import validate_collection, validate_feature, validate_properties
+from tests.conftest import fictional_collection, fictional_feature
+
+
+def fields_of(problems):
+    return {problem.field for problem in problems}
+
+
+def test_fictional_actor_is_valid():
+    assert validate_feature(fictional_feature()) == []
+
+
+@pytest.mark.parametrize("email", ["contact@exemple-fictif.fr", "accueil.montreuil@exemple-fictif.fr",
+                                   "franceservices93@exemple-fictif.fr"])
+def test_generic_mailboxes_are_accepted(email):
+    assert validate_feature(fictional_feature(courriel=email)) == []
+
+
+@pytest.mark.parametrize("email", ["jean.dupont@exemple-fictif.fr", "m-lopez@exemple-fictif.fr"])
+def test_personal_mailboxes_are_refused(email):
+    assert fields_of(validate_feature(fictional_feature(courriel=email))) == {"courriel"}
+
+
+def test_actor_without_location_needs_no_location_source():
+    feature = fictional_feature(geometry=None, location_source=None)
+    assert validate_feature(feature) == []
+
+
+def test_location_source_without_coordinates_is_refused():
+    feature = fictional_feature(geometry=None)
+    assert fields_of(validate_feature(feature)) == {"location_source"}
+
+
+def test_geocoded_location_keeps_score_and_geocoder():
+    feature = fictional_feature(location_source="geocoded", location_score=0.93,
+                                location_geocoder="ban-local")
+    assert validate_feature(feature) == []
+    missing = fictional_feature(location_source="geocoded")
+    assert fields_of(validate_feature(missing)) == {"location_score", "location_geocoder"}
+
+
+@pytest.mark.parametrize("date", ["2019", "2019-07", "2019-07-15"])
+def test_partial_source_dates_are_accepted(date):
+    assert validate_feature(fictional_feature(date_source=date)) == []
+
+
+@pytest.mark.parametrize("date", ["2019-13", "2019-02-30", "15/07/2019", "2999-01-01"])
+def test_impossible_source_dates_are_refused(date):
+    assert fields_of(validate_feature(fictional_feature(date_source=date))) == {"date_source"}
+
+
+def test_actor_outside_reference_communes_gets_format_checks_only():
+    feature = fictional_feature(code_postal="75011", code_insee="75111", commune="Paris",
+                                geometry={"type": "Point", "coordinates": [2.38, 48.86]})
+    assert validate_feature(feature) == []
+
+
+def test_category_slugs_are_not_thematiques():
+    problems = validate_feature(fictional_feature(thematiques=["trouver-un-emploi"]))
+    assert fields_of(problems) == {"thematiques"}
+
+
+def test_public_holidays_in_opening_hours_are_understood():
+    assert validate_feature(fictional_feature(horaires_accueil="Mo-Fr 09:00-12:00; PH off")) == []
+
+
+def test_validate_properties_serves_forms_and_api():
+    problems = validate_properties("acteur-fictif", {"nom": "X"})
+    assert {"nom", "kind", "source", "date_source", "statut"} <= fields_of(problems)
+    assert all(problem.actor_id == "acteur-fictif" for problem in problems)
+
+
+def test_feature_without_id_is_named_by_its_position():
+    feature = fictional_feature(id=None)
+    problems = validate_collection(fictional_collection(fictional_feature(), feature))
+    assert [(p.actor_id, p.field) for p in problems] == [("#2", "id")]
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(), children, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(name=st.sampled_from(sorted(fictional_feature()["properties"]) + ["geometry", "id"]),
+       value=json_values)
+def test_validator_never_raises_on_any_field_value(name, value):
+    feature = fictional_feature()
+    if name in ("geometry", "id"):
+        feature[name] = value
+    else:
+        feature["properties"][name] = value
+    problems = validate_feature(feature)
+    assert all(problem.field and problem.message for problem in problems)
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=json_values)
+def test_collection_validator_never_raises(data):
+    validate_collection(data)

@@ -1,0 +1,62 @@
+"""carto-insertion web service: the Flask shell around the ``geo`` core."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from webmap import settings
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then ``instance/config.py``, then ``CARTO_*``, then ``test_config``."""
+    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(
+        settings.BY_NAME["INSTANCE_PATH"].env, settings.BY_NAME["INSTANCE_PATH"].default)
+    app = Flask(__name__, instance_path=str(Path(instance_path).resolve()),
+                instance_relative_config=True)
+    configure_settings(app, test_config)
+    configure_blueprints(app)
+    configure_cli(app)
+    return app
+
+
+def configure_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
+    app.config.from_mapping(settings.defaults())
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_mapping(settings.from_environment(os.environ))
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.config["INSTANCE_PATH"] = app.instance_path
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+
+
+def configure_blueprints(app: Flask) -> None:
+    from webmap.volunteer import blueprint as volunteer
+
+    app.register_blueprint(volunteer)
+
+
+def configure_cli(app: Flask) -> None:
+    from webmap.commands import actors, data
+
+    app.cli.add_command(actors)
+    app.cli.add_command(data)
+
+
+def _instance_secret_key(folder: Path) -> str:
+    """The instance's own secret key, created on first use and readable by its owner only."""
+    path = folder / "secret_key"
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(handle, "w", encoding="ascii") as stream:
+        key = secrets.token_hex(32)
+        stream.write(key)
+    return key

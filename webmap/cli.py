@@ -1,0 +1,20 @@
+"""The ``carto`` console script: Flask's CLI over the app factory, with the project's commands."""
+
+from __future__ import annotations
+
+import sys
+
+from flask.cli import FlaskGroup
+
+from webmap import create_app
+from webmap.settings import ConfigurationError
+
+cli = FlaskGroup(create_app=create_app, load_dotenv=False,
+                 help="carto-insertion : acteurs de l’emploi et de la formation près de chez soi.")
+
+
+def main() -> None:
+    try:
+        cli.main(prog_name="carto")
+    except ConfigurationError as error:
+        sys.exit(f"Error: {error}")

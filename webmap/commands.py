@@ -1,0 +1,82 @@
+"""Project commands under ``carto``: thin shells over the ``geo`` core."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import httpx
+from flask import current_app
+from flask.cli import AppGroup
+from tabulate import tabulate
+
+from geo.communes import COMMUNES
+from geo.dataset import InvalidDataset, read_collection
+from geo.filters import filter_actors, thematique_categories
+from geo.kinds import KINDS
+from geo.sync import SyncError, sync_contours
+from geo.validation import validate_collection
+from geo.vocabularies import STATUTS, THEMATIQUES
+from webmap.data import current_actors
+
+actors = AppGroup("actors", help="Consulter et vérifier les acteurs.")
+data = AppGroup("data", help="Données officielles de référence.")
+
+
+@actors.command("validate")
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def validate_command(path: Path | None) -> None:
+    """Vérifie un fichier d’acteurs (par défaut le jeu de données configuré).
+
+    Affiche chaque problème avec l’acteur et le champ en cause ; code de sortie 1 s’il y en a.
+    """
+    path = path or Path(current_app.config["ACTORS_FILE"])
+    try:
+        problems = validate_collection(read_collection(path))
+    except InvalidDataset as error:
+        problems = error.problems
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"{path} : {len(problems)} problème(s).", err=True)
+        raise SystemExit(1)
+    click.echo(f"{path} : aucun problème.")
+
+
+@actors.command("list")
+@click.option("--commune", metavar="CODE", help="Code INSEE de la commune où se trouve l’acteur.")
+@click.option("--thematique", metavar="SLUG",
+              help="Thématique data·inclusion, ou sa catégorie (ex. trouver-un-emploi).")
+def list_command(commune: str | None, thematique: str | None) -> None:
+    """Liste les acteurs, éventuellement filtrés."""
+    if commune and commune not in COMMUNES:
+        raise click.BadParameter(f"commune inconnue : {commune}", param_hint="--commune")
+    if thematique and thematique not in THEMATIQUES and thematique not in thematique_categories():
+        raise click.BadParameter(f"thématique inconnue : {thematique}", param_hint="--thematique")
+    try:
+        selected = filter_actors(current_actors(), commune=commune, thematique=thematique)
+    except InvalidDataset as error:
+        raise click.ClickException(f"{error} — lancez « carto actors validate »") from None
+    rows = [
+        (a.id, a.nom, KINDS[a.kind].label, a.commune, "oui" if a.is_located else "non",
+         STATUTS[a.statut])
+        for a in sorted(selected, key=lambda a: (a.commune, a.nom))
+    ]
+    headers = ("id", "nom", "type", "commune", "localisé", "statut")
+    click.echo(tabulate(rows, headers=headers) if rows else "Aucun acteur ne correspond.")
+    click.echo(f"\n{len(rows)} acteur(s).")
+
+
+@data.command("sync")
+def sync_command() -> None:
+    """Télécharge les contours des communes dans le dossier d’instance."""
+    config = current_app.config
+    folder = Path(current_app.instance_path) / "contours"
+    headers = {"User-Agent": "carto-insertion/0.1"}
+    try:
+        with httpx.Client(timeout=config["HTTP_TIMEOUT"], headers=headers,
+                          follow_redirects=True) as client:
+            target = sync_contours(config["CONTOURS_URL"], config["COMMUNES"], folder, client)
+    except SyncError as error:
+        raise click.ClickException(f"contours des communes non mis à jour : {error}") from None
+    click.echo(f"{len(config['COMMUNES'])} contours de communes écrits dans {target}")
