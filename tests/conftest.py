@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +14,15 @@ from webmap import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 DATASET = ROOT / "data" / "actors.geojson"
-SHARED_DATA = ROOT.parent / "shared" / "data"
+SHARED_DATA = Path(os.environ.get("SHARED_DATA_DIR") or ROOT.parent / "shared" / "data")
+"""Read-only public data: ../shared/data beside the checkout, or SHARED_DATA_DIR."""
 
 
 @pytest.fixture
 def shared_data() -> Path:
     """The read-only public data beside the checkout (also present in CI)."""
-    assert SHARED_DATA.is_dir(), f"{SHARED_DATA} is missing: tests need ../shared/data beside the repo"
+    assert SHARED_DATA.is_dir(), (f"{SHARED_DATA} is missing: tests need ../shared/data beside the "
+                                   "checkout, or SHARED_DATA_DIR")
     return SHARED_DATA
 
 
