@@ -7,7 +7,8 @@ previous files untouched.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -78,3 +79,32 @@ def _contour_feature(feature: dict[str, Any], code: str) -> dict[str, Any]:
         raise SyncError(f"contour invalide pour la commune {code}")
     name = (feature.get("properties") or {}).get("nom", "")
     return {"type": "Feature", "geometry": geometry, "properties": {"code": code, "nom": name}}
+
+
+def download_file(client: httpx.Client, url: str, target: Path,
+                  progress: Callable[[int, int | None], None] | None = None) -> Path:
+    """Stream ``url`` to ``target``, atomically: a failed download leaves the old file in place.
+
+    ``progress`` receives (bytes just received, total size if announced).
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.part")
+    try:
+        with client.stream("GET", url) as response:
+            response.raise_for_status()
+            size = response.headers.get("Content-Length")
+            total = int(size) if size and size.isdigit() else None
+            with open(partial, "wb") as stream:
+                for chunk in response.iter_bytes(chunk_size=1 << 16):
+                    stream.write(chunk)
+                    if progress:
+                        progress(len(chunk), total)
+        os.replace(partial, target)
+    except httpx.TransportError as error:
+        host = httpx.URL(url).host or url
+        raise SyncError(f"impossible de joindre {host} (hors ligne ?) : {error}") from None
+    except httpx.HTTPStatusError as error:
+        raise SyncError(f"{url} a répondu {error.response.status_code}") from None
+    finally:
+        partial.unlink(missing_ok=True)
+    return target

@@ -43,10 +43,9 @@ def configure_blueprints(app: Flask) -> None:
 
 
 def configure_cli(app: Flask) -> None:
-    from webmap.commands import actors, data
+    from webmap.commands import register_commands
 
-    app.cli.add_command(actors)
-    app.cli.add_command(data)
+    register_commands(app)
 
 
 def _instance_secret_key(folder: Path) -> str:

@@ -56,6 +56,29 @@ SETTINGS: tuple[Setting, ...] = (
             "département, `{departement}` standing for its code."),
     Setting("HTTP_TIMEOUT", 30.0, float,
             "Seconds to wait for an outside server before giving up."),
+    Setting("GEOCODERS", ("local", "geoplateforme"), _codes,
+            "Geocoders tried in order, comma-separated, among `local` (BAN index in the instance "
+            "folder), `geoplateforme` (IGN) and `addok` (an Addok server)."),
+    Setting("GEOCODER_MIN_SCORE", 0.6, float,
+            "Score (0–1) under which the next geocoder of the chain is asked too."),
+    Setting("GEOCODER_CACHE_SIZE", 512, int,
+            "How many recent geocoding answers are kept in memory (10 minutes each)."),
+    Setting("GEOCODER_TIMEOUT", 5.0, float,
+            "Seconds to wait for a remote geocoder before falling back to the next one."),
+    Setting("GEOPLATEFORME_URL", "https://data.geopf.fr/geocodage", str,
+            "Base URL of the IGN Géoplateforme geocoding service (`/search`, `/reverse`)."),
+    Setting("GEOPLATEFORME_RATE", 40.0, float,
+            "Requests per second we allow ourselves towards the Géoplateforme (its limit is 50)."),
+    Setting("ADDOK_URL", "http://127.0.0.1:7878", str,
+            "Base URL of an Addok server, used when `addok` is in CARTO_GEOCODERS."),
+    Setting("BAN_URL",
+            "https://adresse.data.gouv.fr/data/ban/adresses/latest/csv/adresses-{departement}.csv.gz",
+            str,
+            "Where `carto ban download` and `carto data sync` fetch the official BAN address file, "
+            "`{departement}` standing for its code."),
+    Setting("BAN_COMMUNES", TARGET_COMMUNES, _codes,
+            "Communes kept in the local BAN index: INSEE codes or département codes (`93` keeps all "
+            "of Seine-Saint-Denis), comma-separated."),
 )
 
 BY_NAME: Mapping[str, Setting] = {setting.name: setting for setting in SETTINGS}

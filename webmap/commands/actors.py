@@ -1,11 +1,10 @@
-"""Project commands under ``carto``: thin shells over the ``geo`` core."""
+"""``carto actors``: check and list the curated actors."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
-import httpx
 from flask import current_app
 from flask.cli import AppGroup
 from tabulate import tabulate
@@ -14,13 +13,11 @@ from geo.communes import COMMUNES
 from geo.dataset import InvalidDataset, read_collection
 from geo.filters import filter_actors, thematique_categories
 from geo.kinds import KINDS
-from geo.sync import SyncError, sync_contours
 from geo.validation import validate_collection
 from geo.vocabularies import STATUTS, THEMATIQUES
 from webmap.data import current_actors
 
 actors = AppGroup("actors", help="Consulter et vérifier les acteurs.")
-data = AppGroup("data", help="Données officielles de référence.")
 
 
 @actors.command("validate")
@@ -65,18 +62,3 @@ def list_command(commune: str | None, thematique: str | None) -> None:
     headers = ("id", "nom", "type", "commune", "localisé", "statut")
     click.echo(tabulate(rows, headers=headers) if rows else "Aucun acteur ne correspond.")
     click.echo(f"\n{len(rows)} acteur(s).")
-
-
-@data.command("sync")
-def sync_command() -> None:
-    """Télécharge les contours des communes dans le dossier d’instance."""
-    config = current_app.config
-    folder = Path(current_app.instance_path) / "contours"
-    headers = {"User-Agent": "carto-insertion/0.1"}
-    try:
-        with httpx.Client(timeout=config["HTTP_TIMEOUT"], headers=headers,
-                          follow_redirects=True) as client:
-            target = sync_contours(config["CONTOURS_URL"], config["COMMUNES"], folder, client)
-    except SyncError as error:
-        raise click.ClickException(f"contours des communes non mis à jour : {error}") from None
-    click.echo(f"{len(config['COMMUNES'])} contours de communes écrits dans {target}")

@@ -1,0 +1,164 @@
+"""Real Redis and Addok servers on loopback, started and stopped by tests and benchmarks.
+
+Addok 1.2.1 (with addok-fr and addok-france) is used because Addok 1.3 needs Redis ≥ 7.2 and Debian 12
+ships 7.0. Each server gets its own port and folder; nothing outside that folder is touched.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ADDOK_CONFIG = '''\
+REDIS = {{"host": "127.0.0.1", "port": {redis_port}, "unix_socket_path": None,
+          "indexes": {{"db": 0}}, "documents": {{"db": 1}}}}
+EXTRA_FIELDS = [{{"key": "citycode"}}]
+FILTERS = ["type", "postcode", "citycode"]
+QUERY_PROCESSORS_PYPATHS = [
+    "addok.helpers.text.check_query_length",
+    "addok_france.extract_address",
+    "addok_france.clean_query",
+    "addok_france.remove_leading_zeros",
+]
+PROCESSORS_PYPATHS = [
+    "addok.helpers.text.tokenize",
+    "addok.helpers.text.normalize",
+    "addok_france.glue_ordinal",
+    "addok_france.fold_ordinal",
+    "addok_france.flag_housenumber",
+    "addok.helpers.text.synonymize",
+    "addok_fr.phonemicize",
+]
+SEARCH_RESULT_PROCESSORS_PYPATHS = [
+    "addok.helpers.results.match_housenumber",
+    "addok_france.make_labels",
+    "addok.helpers.results.score_by_importance",
+    "addok.helpers.results.score_by_autocomplete_distance",
+    "addok.helpers.results.score_by_ngram_distance",
+    "addok.helpers.results.score_by_geo_distance",
+    "addok.helpers.results.adjust_scores",
+]
+BATCH_WORKERS = 1
+LOG_DIR = "{folder}"
+ATTRIBUTION = "BAN"
+LICENCE = "ETALAB-2.0"
+'''
+
+
+def redis_server_binary() -> str | None:
+    return shutil.which("redis-server") or (
+        "/usr/bin/redis-server" if Path("/usr/bin/redis-server").exists() else None)
+
+
+def addok_binary() -> str | None:
+    candidate = Path(sys.executable).parent / "addok"
+    return str(candidate) if candidate.exists() else shutil.which("addok")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class RedisServer:
+    """``redis-server`` without persistence, bound to 127.0.0.1 on a free port."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> RedisServer:
+        binary = redis_server_binary()
+        if binary is None:
+            raise RuntimeError("redis-server is not installed (Debian package redis-server)")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.folder), "--logfile", str(self.folder / "redis.log")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _wait(lambda: self._ping(), f"redis-server on port {self.port}")
+        return self
+
+    def _ping(self) -> bool:
+        with socket.create_connection(("127.0.0.1", self.port), timeout=1) as conn:
+            conn.sendall(b"PING\r\n")
+            return conn.recv(16).startswith(b"+PONG")
+
+    def __exit__(self, *exc) -> None:
+        _stop(self.process)
+
+
+class AddokServer:
+    """An Addok HTTP server over a Redis server, loaded from an Addok import file."""
+
+    def __init__(self, folder: Path, redis: RedisServer):
+        self.folder = folder
+        self.port = free_port()
+        self.config = folder / "addok_local.py"
+        self.redis = redis
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def load(self, documents: Path) -> None:
+        """Index ``documents`` (one JSON street per line), then compute Addok's n-grams."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.config.write_text(ADDOK_CONFIG.format(redis_port=self.redis.port, folder=self.folder),
+                               encoding="utf-8")
+        for command in (["batch", str(documents)], ["ngrams"]):
+            self._addok(command)
+
+    def __enter__(self) -> AddokServer:
+        binary = addok_binary()
+        self.process = subprocess.Popen(
+            [binary, "serve", "--config", str(self.config), "--host", "127.0.0.1",
+             "--port", str(self.port)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _wait(self._answers, f"addok serve on port {self.port}")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        _stop(self.process)
+
+    def _answers(self) -> bool:
+        with urllib.request.urlopen(f"{self.url}/search/?q=rue", timeout=2) as response:
+            return response.status == 200
+
+    def _addok(self, arguments: list[str]) -> None:
+        binary = addok_binary()
+        if binary is None:
+            raise RuntimeError("addok is not installed (pip install -e '.[addok]')")
+        subprocess.run([binary, *arguments, "--config", str(self.config)], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=self.folder)
+
+
+def _wait(ready, what: str, seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if ready():
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{what} did not start within {seconds:.0f} s")
+
+
+def _stop(process: subprocess.Popen | None) -> None:
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -1,0 +1,15 @@
+"""Project commands under ``carto``, each group a thin shell over the ``geo`` core."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_commands(app: Flask) -> None:
+    from webmap.commands.actors import actors
+    from webmap.commands.ban import ban
+    from webmap.commands.data import data
+    from webmap.commands.geocode import geocode
+
+    for command in (actors, ban, data, geocode):
+        app.cli.add_command(command)

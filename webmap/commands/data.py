@@ -1,0 +1,44 @@
+"""``carto data sync``: refresh every piece of official reference data in the instance folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import httpx
+from flask import current_app
+from flask.cli import AppGroup
+
+from geo.sync import SyncError, sync_contours
+from webmap.commands.ban import ban_departements, download_departements, import_files
+
+data = AppGroup("data", help="Données officielles de référence.")
+
+
+@data.command("sync")
+def sync_command() -> None:
+    """Télécharge les contours des communes et les adresses BAN, puis reconstruit l’index local.
+
+    Chaque source est tentée même si une autre échoue ; le code de sortie vaut 1 si l’une a échoué.
+    """
+    failures = []
+    try:
+        click.echo(sync_commune_contours())
+    except SyncError as error:
+        failures.append(f"contours des communes non mis à jour : {error}")
+    try:
+        summary = import_files(download_departements(ban_departements()))
+        click.echo(f"{summary.addresses} adresses BAN indexées dans {summary.path}")
+    except click.ClickException as error:
+        failures.append(error.message)
+    if failures:
+        raise click.ClickException("\n".join(failures))
+
+
+def sync_commune_contours() -> str:
+    config = current_app.config
+    folder = Path(current_app.instance_path) / "contours"
+    with httpx.Client(timeout=config["HTTP_TIMEOUT"], follow_redirects=True,
+                      headers={"User-Agent": "carto-insertion/0.1"}) as client:
+        target = sync_contours(config["CONTOURS_URL"], config["COMMUNES"], folder, client)
+    return f"{len(config['COMMUNES'])} contours de communes écrits dans {target}"

@@ -1,0 +1,43 @@
+"""``carto geocode``: find an address (or the address at a point) with the configured geocoders."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from tabulate import tabulate
+
+from geo.geocoding import GeocoderUnavailable, InvalidQuery, to_geocodejson
+from webmap.geocoders import current_geocoder
+
+
+@click.command("geocode")
+@click.argument("query", required=False)
+@click.option("--reverse", "point", nargs=2, type=float, metavar="LON LAT",
+              help="Adresse la plus proche de ce point plutôt qu’une recherche.")
+@click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 50),
+              help="Nombre de résultats.")
+@click.option("--json", "as_json", is_flag=True, help="Sortie GeocodeJSON (FeatureCollection).")
+def geocode(query: str | None, point: tuple[float, float] | None, limit: int, as_json: bool) -> None:
+    """Géocode une adresse : carto geocode "12 rue de Paris 93100 Montreuil"."""
+    if (query is None) == (point is None):
+        raise click.UsageError("donnez une adresse, ou --reverse LON LAT")
+    try:
+        if point:
+            results = current_geocoder().reverse(point[0], point[1], limit=limit)
+        else:
+            results = current_geocoder().search(query, limit=limit)
+    except InvalidQuery as error:
+        raise click.BadParameter(str(error)) from None
+    except GeocoderUnavailable as error:
+        raise click.ClickException(f"aucun géocodeur disponible : {error}") from None
+    if as_json:
+        text = query if query is not None else f"{point[0]},{point[1]}"
+        click.echo(json.dumps(to_geocodejson(results, text), ensure_ascii=False, indent=2))
+        return
+    if not results:
+        click.echo("Aucune adresse trouvée.")
+        return
+    rows = [(r.label, f"{r.score:.2f}", r.type + (" ≈" if r.approximate else ""),
+             f"{r.lon:.6f}", f"{r.lat:.6f}", r.backend) for r in results]
+    click.echo(tabulate(rows, headers=("adresse", "score", "type", "lon", "lat", "source")))
