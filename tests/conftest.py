@@ -92,3 +92,89 @@ def fictional_collection(*features: dict[str, Any]) -> dict[str, Any]:
 def write_json(path: Path, data: Any) -> Path:
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return path
+
+
+# --- Geocoding: a small synthetic BAN (made up, and named so), indexed once per session ---------
+
+@pytest.fixture(scope="session")
+def synthetic_addresses():
+    from geo.geocoding.synthetic import generate
+
+    return generate(streets_per_commune=12, numbers_per_street=10, seed=7)
+
+
+@pytest.fixture(scope="session")
+def synthetic_ban_csv(tmp_path_factory, synthetic_addresses):
+    from geo.geocoding.synthetic import write_ban_csv
+
+    folder = tmp_path_factory.mktemp("ban")
+    return write_ban_csv(folder / "adresses-93-synthetique.csv", synthetic_addresses)
+
+
+@pytest.fixture(scope="session")
+def synthetic_index(tmp_path_factory, synthetic_ban_csv):
+    from geo.geocoding.ban_index import build_index
+
+    target = tmp_path_factory.mktemp("index") / "index.sqlite"
+    build_index([synthetic_ban_csv], ["93"], target)
+    return target
+
+
+def pick(addresses, predicate=lambda a: True, skip: int = 0):
+    """The first synthetic address (after ``skip`` matches) that satisfies ``predicate``."""
+    return [a for a in addresses if predicate(a)][skip]
+
+
+@pytest.fixture(scope="session")
+def addok_server(tmp_path_factory, synthetic_ban_csv):
+    """A real Redis and a real Addok 1.2.1 on loopback, loaded with the synthetic BAN.
+
+    Skipped with the reason when redis-server or addok is missing, except in CI where it must run.
+    """
+    from devtools.services import AddokServer, RedisServer, addok_binary, redis_server_binary
+    from geo.geocoding.addok_export import write_addok_documents
+
+    if redis_server_binary() is None or addok_binary() is None:
+        reason = ("the Addok tests need redis-server (Debian package) and addok "
+                  "(pip extra 'addok'); ./dev test installs both")
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    folder = tmp_path_factory.mktemp("addok")
+    documents = folder / "addok-synthetique.ndjson"
+    write_addok_documents([synthetic_ban_csv], ["93"], documents)
+    with RedisServer(folder / "redis") as redis:
+        server = AddokServer(folder / "server", redis)
+        server.load(documents)
+        with server:
+            yield server
+
+
+@pytest.fixture(scope="session")
+def fake_geoplateforme(synthetic_index):
+    from tests.fake_geoplateforme import FakeGeoplateforme
+
+    with FakeGeoplateforme(synthetic_index) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def http_client():
+    import httpx
+
+    with httpx.Client(timeout=10) as client:
+        yield client
+
+
+@pytest.fixture(scope="session", params=["local", "geoplateforme", "addok"])
+def any_geocoder(request, synthetic_index, http_client):
+    """Each back-end in turn, over the same synthetic addresses: the contract tests run on all."""
+    from geo.geocoding.ban_index import LocalBanGeocoder
+    from geo.geocoding.remote import addok, geoplateforme
+
+    if request.param == "local":
+        return LocalBanGeocoder(synthetic_index)
+    if request.param == "geoplateforme":
+        server = request.getfixturevalue("fake_geoplateforme")
+        return geoplateforme(http_client, server.url, per_second=1000)
+    return addok(http_client, request.getfixturevalue("addok_server").url)

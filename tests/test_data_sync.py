@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import socket
@@ -18,22 +19,24 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def serve_folder():
-    """Start real HTTP servers on loopback, each serving a folder; stopped after the test."""
-    servers = []
-
-    def serve(folder) -> str:
-        handler = functools.partial(_QuietHandler, directory=str(folder))
-        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_port}"
-
-    yield serve
-    for server in servers:
+@contextlib.contextmanager
+def serve(folder):
+    """A real HTTP server on loopback serving ``folder``; yields its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def serve_folder():
+    """Serve folders over HTTP for the duration of the test."""
+    with contextlib.ExitStack() as stack:
+        yield lambda folder: stack.enter_context(serve(folder))
 
 
 @pytest.fixture
@@ -49,9 +52,19 @@ def closed_port():
         return probe.getsockname()[1]
 
 
-def test_sync_writes_the_five_communes_outlines(make_app, boundaries_server, instance_path):
+@pytest.fixture
+def ban_server(serve_folder, tmp_path, synthetic_ban_csv):
+    """The synthetic BAN file served as the official adresses-93.csv would be."""
+    folder = tmp_path / "ban-served"
+    folder.mkdir()
+    (folder / "adresses-93.csv").write_bytes(synthetic_ban_csv.read_bytes())
+    return serve_folder(folder) + "/adresses-{departement}.csv"
+
+
+def test_sync_writes_the_five_communes_outlines_and_the_address_index(
+        make_app, boundaries_server, ban_server, instance_path):
     url = boundaries_server + "/communes-{departement}-seine-saint-denis.geojson"
-    runner = make_app(CONTOURS_URL=url).test_cli_runner()
+    runner = make_app(CONTOURS_URL=url, BAN_URL=ban_server).test_cli_runner()
 
     result = runner.invoke(args=["data", "sync"])
 
@@ -62,6 +75,8 @@ def test_sync_writes_the_five_communes_outlines(make_app, boundaries_server, ins
     assert names == {"Montreuil", "Bagnolet", "Clichy-sous-Bois", "Épinay-sur-Seine", "Villetaneuse"}
     assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in written["features"])
     assert "5 contours" in result.output
+    assert (instance_path / "ban" / "index.sqlite").is_file()
+    assert "adresses BAN indexées" in result.output
 
 
 def test_sync_offline_says_so_and_keeps_previous_outlines(make_app, closed_port, instance_path):
@@ -69,11 +84,14 @@ def test_sync_offline_says_so_and_keeps_previous_outlines(make_app, closed_port,
     previous.parent.mkdir(parents=True)
     previous.write_text("previous", encoding="utf-8")
     url = f"http://127.0.0.1:{closed_port}/communes-{{departement}}.geojson"
-    runner = make_app(CONTOURS_URL=url, HTTP_TIMEOUT=2.0).test_cli_runner()
+    ban_url = f"http://127.0.0.1:{closed_port}/adresses-{{departement}}.csv.gz"
+    runner = make_app(CONTOURS_URL=url, BAN_URL=ban_url, HTTP_TIMEOUT=2.0).test_cli_runner()
 
     result = runner.invoke(args=["data", "sync"])
 
     assert result.exit_code == 1
+    assert "contours des communes non mis à jour" in result.output
+    assert "BAN 93 non téléchargée" in result.output
     assert "hors ligne" in result.output
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)

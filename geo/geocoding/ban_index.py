@@ -147,7 +147,7 @@ class LocalBanGeocoder:
         try:
             loaded = self._state()[0]
         except GeocoderUnavailable:
-            return False
+            return True  # Not built yet: asking it yields the reason, « lancez carto ban import ».
         if citycode:
             return citycode in loaded.citycodes
         if postcode:

@@ -96,9 +96,12 @@ class GeocodeJSONGeocoder:
                 response = self._client.get(url, params=params)
             except httpx.TransportError as error:
                 raise GeocoderUnavailable(f"{self.name} injoignable (hors ligne ?) : {error}") from None
-            if response.status_code == 429 and attempt < self._max_retries:
-                self._sleep(self._retry_after(response))
-                continue
+            if response.status_code == 429:
+                wait = self._retry_after(response)
+                if attempt < self._max_retries and wait <= self._max_retry_wait:
+                    self._sleep(wait)
+                    continue
+                break
             if response.status_code != 200:
                 raise GeocoderUnavailable(f"{self.name} a répondu {response.status_code}")
             try:
@@ -107,12 +110,13 @@ class GeocodeJSONGeocoder:
                 raise GeocoderUnavailable(f"{self.name} : réponse illisible") from None
         raise GeocoderUnavailable(f"{self.name} : trop de requêtes, réessayez plus tard")
 
-    def _retry_after(self, response: httpx.Response) -> float:
+    @staticmethod
+    def _retry_after(response: httpx.Response) -> float:
+        """Seconds the server asks us to wait (``Retry-After`` in seconds; 1 s when unreadable)."""
         try:
-            wait = float(response.headers.get("Retry-After", "1"))
+            return max(float(response.headers.get("Retry-After", "1")), 0.0)
         except ValueError:
-            wait = 1.0
-        return min(max(wait, 0.0), self._max_retry_wait)
+            return 1.0
 
     def _result(self, feature: Any) -> GeocodeResult | None:
         try:

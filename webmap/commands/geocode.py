@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import click
+from flask.cli import with_appcontext
 from tabulate import tabulate
 
 from geo.geocoding import GeocoderUnavailable, InvalidQuery, to_geocodejson
@@ -18,6 +19,7 @@ from webmap.geocoders import current_geocoder
 @click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 50),
               help="Nombre de résultats.")
 @click.option("--json", "as_json", is_flag=True, help="Sortie GeocodeJSON (FeatureCollection).")
+@with_appcontext
 def geocode(query: str | None, point: tuple[float, float] | None, limit: int, as_json: bool) -> None:
     """Géocode une adresse : carto geocode "12 rue de Paris 93100 Montreuil"."""
     if (query is None) == (point is None):
