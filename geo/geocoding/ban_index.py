@@ -36,6 +36,7 @@ CREATE TABLE numbers (street_id INTEGER NOT NULL, number INTEGER NOT NULL, rep T
                       lon REAL NOT NULL, lat REAL NOT NULL, ban_id TEXT NOT NULL);
 """
 _CANDIDATES = 25
+_RESOLVED = 8
 _REVERSE_MAX_DISTANCE_M = 1_000.0
 
 
@@ -109,14 +110,32 @@ class _Loaded:
         self.sorted_names = [" ".join(sorted(words)) for words in normalized]
         self.cores = [" ".join(sorted(core_words(words))) for words in normalized]
         self.types = [next((w for w in words if w in STREET_TYPES), "") for words in normalized]
-        self.by_city: defaultdict[str, list[int]] = defaultdict(list)
+        by_city: defaultdict[str, list[int]] = defaultdict(list)
         for position, street in enumerate(self.streets):
-            self.by_city[street.citycode].append(position)
+            by_city[street.citycode].append(position)
+        self.everywhere = _Choices.of(self, range(len(self.streets)))
+        self.by_city = {code: _Choices.of(self, positions) for code, positions in by_city.items()}
         self.citycodes = frozenset(self.by_city)
         self.postcodes = frozenset(street.postcode for street in self.streets)
         self.city_aliases = _city_aliases(self.streets)
         self.reverse_tree: shapely.STRtree | None = None
         self.reverse_rows: list[tuple] = []
+
+
+@dataclass(frozen=True)
+class _Choices:
+    """A set of streets with their match strings side by side, as rapidfuzz wants them."""
+
+    positions: list[int]
+    sorted_names: list[str]
+    cores: list[str]
+    names: list[str]
+
+    @classmethod
+    def of(cls, loaded: _Loaded, positions: Iterable[int]) -> _Choices:
+        positions = list(positions)
+        return cls(positions, [loaded.sorted_names[p] for p in positions],
+                   [loaded.cores[p] for p in positions], [loaded.names[p] for p in positions])
 
 
 def _city_aliases(streets: list[_Street]) -> dict[str, str]:
@@ -163,27 +182,28 @@ class LocalBanGeocoder:
         if not parsed.words:
             return []
         pool = _pool(loaded, citycode, postcode)
-        if not pool:
+        if pool is None or not pool.positions:
             return []
-        scored: dict[int, tuple[float, bool]] = {}
-        for words, cities in _readings(parsed.words, loaded.city_aliases):
-            for position, similarity in _match_streets(loaded, pool, words, cities, autocomplete):
-                city_factor = 1.0
-                if cities:
-                    city_factor = 1.0 if loaded.streets[position].citycode in cities else 0.85
-                if parsed.postcode:
-                    city_factor *= 1.0 if loaded.streets[position].postcode == parsed.postcode else 0.9
-                score = similarity * city_factor
-                if score > scored.get(position, (0.0, False))[0]:
-                    scored[position] = (score, bool(cities))
-        ranked = sorted(scored.items(), key=lambda item: (-item[1][0], item[0]))
+        scored: dict[int, float] = {}
+        for words, city in _readings(parsed.words, loaded.city_aliases, bool(citycode)):
+            choices = pool if city is None else loaded.by_city[city]
+            for position, similarity in _match_streets(loaded, choices, words, autocomplete):
+                street = loaded.streets[position]
+                factor = 1.0
+                if city is not None or parsed.postcode:
+                    factor = 1.0 if city in (None, street.citycode) else 0.85
+                    if parsed.postcode and street.postcode != parsed.postcode:
+                        factor *= 0.9
+                scored[position] = max(scored.get(position, 0.0), similarity * factor)
+            if city is not None and scored and max(scored.values()) >= 0.9:
+                break  # The commune named in the query holds a good match: look no further.
+        ranked = sorted(scored.items(), key=lambda item: (-item[1], item[0]))
         if near is not None:
             ranked = _favour_near(loaded, ranked, near)
-        results = []
-        for position, (score, _) in ranked[:limit]:
-            street = loaded.streets[position]
-            results.append(_resolve(db, street, score, parsed.housenumber, parsed.suffix))
-        return sorted(results, key=lambda r: -r.score)
+        # Resolve more streets than asked: an exact house number can outrank a tie on the name.
+        results = [_resolve(db, loaded.streets[position], score, parsed.housenumber, parsed.suffix)
+                   for position, score in ranked[:max(limit, _RESOLVED)]]
+        return sorted(results, key=lambda r: -r.score)[:limit]
 
     def reverse(self, lon: float, lat: float, *, limit: int = 1) -> list[GeocodeResult]:
         check_coordinates(lon, lat)
@@ -243,51 +263,56 @@ class LocalBanGeocoder:
             return loaded.reverse_tree, loaded.reverse_rows
 
 
-def _pool(loaded: _Loaded, citycode: str | None, postcode: str | None) -> list[int]:
-    positions = loaded.by_city.get(citycode, []) if citycode else range(len(loaded.streets))
-    if postcode:
-        return [p for p in positions if loaded.streets[p].postcode == postcode]
-    return list(positions)
+def _pool(loaded: _Loaded, citycode: str | None, postcode: str | None) -> _Choices | None:
+    choices = loaded.by_city.get(citycode) if citycode else loaded.everywhere
+    if choices is None or not postcode:
+        return choices
+    return _Choices.of(loaded, [p for p in choices.positions if loaded.streets[p].postcode == postcode])
 
 
-def _readings(words: tuple[str, ...], aliases: dict[str, str]) -> list[tuple[tuple[str, ...], frozenset[str]]]:
-    """Ways to read the words: all street, or street plus a commune named anywhere in them."""
-    readings = [(words, frozenset())]
-    for size in (4, 3, 2, 1):
-        for start in range(len(words) - size + 1):
-            phrase = " ".join(words[start:start + size])
-            code = aliases.get(phrase)
-            if code is None and size == 1 and len(phrase) >= 5:
-                match = process.extractOne(phrase, aliases.keys(), scorer=fuzz.ratio, score_cutoff=85)
-                code = aliases[match[0]] if match else None
-            rest = words[:start] + words[start + size:]
-            if code and rest:
-                readings.append((rest, frozenset({code})))
+def _readings(words: tuple[str, ...], aliases: dict[str, str],
+              city_fixed: bool) -> list[tuple[tuple[str, ...], str | None]]:
+    """Ways to read the words: a commune named somewhere plus a street, or all of it a street.
+
+    Readings naming a commune come first: they search a few hundred streets, not all of them.
+    """
+    readings: list[tuple[tuple[str, ...], str | None]] = []
+    if not city_fixed:
+        for size in (4, 3, 2, 1):
+            for start in range(len(words) - size + 1):
+                phrase = " ".join(words[start:start + size])
+                code = aliases.get(phrase)
+                if code is None and size == 1 and len(phrase) >= 5 and not phrase.isdigit():
+                    match = process.extractOne(phrase, aliases.keys(), scorer=fuzz.ratio,
+                                               score_cutoff=85)
+                    code = aliases[match[0]] if match else None
+                rest = words[:start] + words[start + size:]
+                if code and rest and (rest, code) not in readings:
+                    readings.append((rest, code))
+    readings.append((words, None))
     return readings
 
 
-def _match_streets(loaded: _Loaded, pool: list[int], words: tuple[str, ...], cities: frozenset[str],
+def _match_streets(loaded: _Loaded, choices: _Choices, words: tuple[str, ...],
                    autocomplete: bool) -> list[tuple[int, float]]:
-    """Candidate streets with a text similarity in 0–1."""
-    positions = [p for p in pool if loaded.streets[p].citycode in cities] if cities else pool
-    if not positions:
-        return []
+    """Candidate streets among ``choices`` with a text similarity in 0–1."""
     query_sorted = " ".join(sorted(words))
     query_core = " ".join(sorted(core_words(words)))
     query_type = next((w for w in words if w in STREET_TYPES), "")
     query_text = " ".join(words)
-    found: dict[int, float] = {}
-    searches = [(query_sorted, loaded.sorted_names, fuzz.ratio)]
+    searches = [(query_sorted, choices.sorted_names, fuzz.ratio)]
     if query_core:
-        searches.append((query_core, loaded.cores, fuzz.ratio))
+        searches.append((query_core, choices.cores, fuzz.ratio))
     if autocomplete and len(query_text) >= 3:
-        searches.append((query_text, loaded.names, fuzz.partial_ratio))
+        searches.append((query_text, choices.names, fuzz.partial_ratio))
+    found: dict[int, float] = {}
     for query, strings, scorer in searches:
-        choices = {p: strings[p] for p in positions}
-        for _, _, position in process.extract(query, choices, scorer=scorer, limit=_CANDIDATES,
-                                              score_cutoff=50):
-            found[position] = _similarity(loaded, position, query_sorted, query_core, query_type,
-                                          query_text, autocomplete)
+        for _, _, index in process.extract(query, strings, scorer=scorer, limit=_CANDIDATES,
+                                           score_cutoff=50):
+            position = choices.positions[index]
+            if position not in found:
+                found[position] = _similarity(loaded, position, query_sorted, query_core,
+                                              query_type, query_text, autocomplete)
     return list(found.items())
 
 
@@ -313,7 +338,7 @@ def _favour_near(loaded: _Loaded, ranked, near: tuple[float, float]):
     def key(item):
         street = loaded.streets[item[0]]
         x, y = to_lambert93(street.lon, street.lat)
-        return (-round(item[1][0], 2), (x - x0) ** 2 + (y - y0) ** 2)
+        return (-round(item[1], 2), (x - x0) ** 2 + (y - y0) ** 2)
 
     return sorted(ranked, key=key)
 
