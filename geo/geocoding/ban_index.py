@@ -200,9 +200,13 @@ class LocalBanGeocoder:
         ranked = sorted(scored.items(), key=lambda item: (-item[1], item[0]))
         if near is not None:
             ranked = _favour_near(loaded, ranked, near)
-        # Resolve more streets than asked: an exact house number can outrank a tie on the name.
+        # Resolve more streets than asked when the name alone ties: a house number that exists on
+        # only one of them decides. House-number factors are ≥ 0.8, so weaker names cannot win.
+        best = ranked[0][1] if ranked else 0.0
+        contenders = [item for i, item in enumerate(ranked[:max(limit, _RESOLVED)])
+                      if i < limit or item[1] > best * 0.8]
         results = [_resolve(db, loaded.streets[position], score, parsed.housenumber, parsed.suffix)
-                   for position, score in ranked[:max(limit, _RESOLVED)]]
+                   for position, score in contenders]
         return sorted(results, key=lambda r: -r.score)[:limit]
 
     def reverse(self, lon: float, lat: float, *, limit: int = 1) -> list[GeocodeResult]:
@@ -351,17 +355,19 @@ def _resolve(db: sqlite3.Connection, street: _Street, score: float, wanted: int 
     """The result for ``street``: the house number asked for, else the nearest known, else the street."""
     if wanted is None:
         return _street_result(street, score)
-    rows = db.execute("SELECT number, rep, lon, lat, ban_id FROM numbers WHERE street_id = ?",
-                      (street.id,)).fetchall()
-    if not rows:
-        return _street_result(street, score * 0.8, approximate=True)
+    same_number = db.execute("SELECT number, rep, lon, lat, ban_id FROM numbers "
+                             "WHERE street_id = ? AND number = ?", (street.id, wanted)).fetchall()
     reps = _EQUIVALENT_REPS.get(suffix or "", (suffix or "",))
-    exact = [row for row in rows if row[0] == wanted and row[1] in reps]
+    exact = [row for row in same_number if row[1] in reps]
     if exact:
         return _housenumber_result(street, *exact[0], score)
-    plain = [row for row in rows if row[0] == wanted and row[1] == ""]
+    plain = [row for row in same_number if row[1] == ""]
     if plain:
         return _housenumber_result(street, *plain[0], score * 0.95, approximate=bool(suffix))
+    rows = same_number or db.execute("SELECT number, rep, lon, lat, ban_id FROM numbers "
+                                     "WHERE street_id = ?", (street.id,)).fetchall()
+    if not rows:
+        return _street_result(street, score * 0.8, approximate=True)
     nearest = min(rows, key=lambda row: (abs(row[0] - wanted), (row[0] - wanted) % 2, row[1]))
     return _housenumber_result(street, *nearest, score * 0.85, approximate=True)
 
