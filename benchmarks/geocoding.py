@@ -14,9 +14,6 @@ extra (both installed by ./dev test).
 from __future__ import annotations
 
 import argparse
-import csv
-import gzip
-import io
 import math
 import multiprocessing
 import os

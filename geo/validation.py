@@ -121,7 +121,8 @@ def _field_problems(feature: Mapping[str, Any], props: Mapping[str, Any]) -> Ite
 def _identity_problems(feature: Mapping[str, Any], props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     actor_id = feature.get("id")
     if not isinstance(actor_id, str) or not _SLUG.match(actor_id):
-        yield "id", "identifiant manquant ou invalide (minuscules, chiffres et tirets : « mission-locale-montreuil »)"
+        yield "id", ("identifiant manquant ou invalide (minuscules, chiffres et tirets : "
+                     "« mission-locale-montreuil »)")
     nom = props.get("nom")
     if not isinstance(nom, str) or len(nom.strip()) < 3:
         yield "nom", "nom manquant (3 caractères au moins)"
@@ -176,7 +177,8 @@ def _location_problems(geometry: Any, props: Mapping[str, Any]) -> Iterable[tupl
                            "longitude et latitude inversées ?")
         return
     if not _is_one_of(method, LOCATION_SOURCES):
-        yield "location_source", f"origine des coordonnées inconnue : {method!r} (source, geocoded ou manager)"
+        yield "location_source", (f"origine des coordonnées inconnue : {method!r} "
+                                  "(source, geocoded ou manager)")
     elif method == "source" and not props.get("location_reference"):
         yield "location_reference", "coordonnées « source » : indiquer la source qui les donne"
     elif method == "geocoded":

@@ -32,7 +32,8 @@ class FakeGeoplateforme:
                 if url.path.endswith("/search"):
                     query = params.get("q", "")
                     if len(query.strip()) < 3:
-                        return self._send(400, {"code": 400, "message": "q: must contain between 3 and 200 chars"})
+                        return self._send(400, {"code": 400,
+                                                "message": "q: must contain between 3 and 200 chars"})
                     results = engine.search(
                         query, limit=int(params.get("limit", 10)),
                         autocomplete=params.get("autocomplete") == "1",

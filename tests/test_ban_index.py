@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from geo.geocoding import GeocoderUnavailable
 from geo.geocoding.ban_index import LocalBanGeocoder, build_index
-from geo.geocoding.synthetic import SyntheticAddress, write_ban_csv
+from geo.geocoding.ban_file import BanAddress
+from geo.geocoding.synthetic import write_ban_csv
 from tests.conftest import pick
 
 
@@ -83,7 +84,7 @@ def test_unknown_house_number_falls_back_to_the_nearest_flagged(geocoder, synthe
 
 
 def test_street_name_with_numbers_is_not_taken_for_a_house_number(tmp_path):
-    addresses = [SyntheticAddress(n, "", "Rue du 8 Mai 1945", "93430", "93079", "Villetaneuse",
+    addresses = [BanAddress("", n, "", "Rue du 8 Mai 1945", "93430", "93079", "Villetaneuse",
                                   2.345 + n * 1e-4, 48.957) for n in (2, 4, 6)]
     index = tmp_path / "index.sqlite"
     build_index([write_ban_csv(tmp_path / "ban-synthetique.csv", addresses)], ["93079"], index)
@@ -97,8 +98,8 @@ def test_street_name_with_numbers_is_not_taken_for_a_house_number(tmp_path):
 @pytest.fixture
 def same_street_in_two_communes(tmp_path):
     addresses = [
-        SyntheticAddress(1, "", "Rue de la Paix", "93100", "93048", "Montreuil", 2.44, 48.86),
-        SyntheticAddress(1, "", "Rue de la Paix", "93170", "93006", "Bagnolet", 2.42, 48.87),
+        BanAddress("", 1, "", "Rue de la Paix", "93100", "93048", "Montreuil", 2.44, 48.86),
+        BanAddress("", 1, "", "Rue de la Paix", "93170", "93006", "Bagnolet", 2.42, 48.87),
     ]
     index = tmp_path / "index.sqlite"
     build_index([write_ban_csv(tmp_path / "ban-synthetique.csv", addresses)], ["93"], index)
@@ -135,7 +136,7 @@ def test_reimport_is_picked_up_by_a_running_geocoder(tmp_path, synthetic_index):
     assert geocoder.search("Rue Imaginaire du Test Villetaneuse") == [] or \
         geocoder.search("Rue Imaginaire du Test Villetaneuse")[0].street != "Rue Imaginaire du Test"
 
-    replacement = [SyntheticAddress(1, "", "Rue Imaginaire du Test", "93430", "93079", "Villetaneuse",
+    replacement = [BanAddress("", 1, "", "Rue Imaginaire du Test", "93430", "93079", "Villetaneuse",
                                     2.345, 48.957)]
     build_index([write_ban_csv(tmp_path / "ban-synthetique.csv", replacement)], ["93079"], index)
 

@@ -24,4 +24,5 @@ def kinds_table() -> str:
 def test_data_model_doc_shows_the_kind_mapping_in_force():
     text = (ROOT / "docs" / "data-model.md").read_text(encoding="utf-8")
     documented = text.split(BEGIN, 1)[1].split(END, 1)[0].strip()
-    assert documented == kinds_table(), "regenerate with: python -c 'from tests.test_docs import kinds_table; print(kinds_table())'"
+    assert documented == kinds_table(), (
+        "regenerate with: python -c 'from tests.test_docs import kinds_table; print(kinds_table())'")

@@ -96,5 +96,6 @@ def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
             try:
                 values[setting.name] = setting.parse(environ[setting.env])
             except ValueError:
-                raise ConfigurationError(f"{setting.env} : valeur invalide {environ[setting.env]!r}") from None
+                value = environ[setting.env]
+                raise ConfigurationError(f"{setting.env} : valeur invalide {value!r}") from None
     return values

@@ -97,7 +97,8 @@ def parse(text: str) -> ParsedAddress:
         word = words[index]
         if postcode is None and _POSTCODE.match(word):
             postcode = word
-        elif housenumber is None and (match := _NUMBER_WITH_SUFFIX.match(word)) and not rest_is_street_name(rest):
+        elif (housenumber is None and (match := _NUMBER_WITH_SUFFIX.match(word))
+              and not rest_is_street_name(rest)):
             housenumber = int(match.group(1))
             suffix = SUFFIXES.get(match.group(2) or "")
             nxt = words[index + 1] if index + 1 < len(words) else ""

@@ -11,10 +11,10 @@ import csv
 import math
 import random
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from geo.communes import COMMUNES, TARGET_COMMUNES
+from geo.geocoding.ban_file import BanAddress
 
 BAN_COLUMNS = (
     "id", "id_fantoir", "numero", "rep", "nom_voie", "code_postal", "code_insee", "nom_commune",
@@ -41,23 +41,12 @@ NAMES = (
 )
 
 
-@dataclass(frozen=True)
-class SyntheticAddress:
-    """One generated address and where it was put: the truth a benchmark checks answers against."""
-
-    numero: int
-    rep: str
-    nom_voie: str
-    code_postal: str
-    code_insee: str
-    nom_commune: str
-    lon: float
-    lat: float
-
-
 def generate(streets_per_commune: int, numbers_per_street: int, seed: int = 93,
-             communes: Sequence[str] = TARGET_COMMUNES) -> list[SyntheticAddress]:
-    """Addresses on ``streets_per_commune`` streets of each commune, deterministic for a seed."""
+             communes: Sequence[str] = TARGET_COMMUNES) -> list[BanAddress]:
+    """Addresses on ``streets_per_commune`` streets of each commune, deterministic for a seed.
+
+    Their ``id`` is left empty: ``write_ban_csv`` numbers them the way BAN does.
+    """
     rng = random.Random(seed)
     addresses = []
     for code in communes:
@@ -69,7 +58,7 @@ def generate(streets_per_commune: int, numbers_per_street: int, seed: int = 93,
     return addresses
 
 
-def _street(rng: random.Random, commune, name: str, count: int) -> Iterator[SyntheticAddress]:
+def _street(rng: random.Random, commune, name: str, count: int) -> Iterator[BanAddress]:
     lon_min, lat_min, lon_max, lat_max = commune.bbox
     lon0, lat0 = rng.uniform(lon_min, lon_max), rng.uniform(lat_min, lat_max)
     angle = rng.uniform(0, math.pi)
@@ -80,18 +69,18 @@ def _street(rng: random.Random, commune, name: str, count: int) -> Iterator[Synt
         side = 1.5e-4 if numero % 2 else -1.5e-4
         lon = lon0 + along * math.cos(angle) - side * math.sin(angle)
         lat = lat0 + along * math.sin(angle) * 0.66 + side * math.cos(angle) * 0.66
-        yield SyntheticAddress(numero, "", name, commune.codes_postaux[0], commune.code_insee,
+        yield BanAddress("", numero, "", name, commune.codes_postaux[0], commune.code_insee,
                                commune.nom, round(lon, 6), round(lat, 6))
         roll = rng.random()
         if roll < 0.05:
-            yield SyntheticAddress(numero, "bis", name, commune.codes_postaux[0], commune.code_insee,
+            yield BanAddress("", numero, "bis", name, commune.codes_postaux[0], commune.code_insee,
                                    commune.nom, round(lon + 2e-5, 6), round(lat + 1e-5, 6))
         elif roll < 0.06:
-            yield SyntheticAddress(numero, "ter", name, commune.codes_postaux[0], commune.code_insee,
+            yield BanAddress("", numero, "ter", name, commune.codes_postaux[0], commune.code_insee,
                                    commune.nom, round(lon + 3e-5, 6), round(lat + 2e-5, 6))
 
 
-def write_ban_csv(path: Path, addresses: Sequence[SyntheticAddress]) -> Path:
+def write_ban_csv(path: Path, addresses: Sequence[BanAddress]) -> Path:
     """Write ``addresses`` in the official BAN CSV layout (``;``-separated, BAN column order)."""
     street_codes: dict[tuple[str, str], int] = {}
     with open(path, "w", encoding="utf-8", newline="") as stream:
@@ -100,7 +89,7 @@ def write_ban_csv(path: Path, addresses: Sequence[SyntheticAddress]) -> Path:
         for a in addresses:
             street = street_codes.setdefault((a.code_insee, a.nom_voie), len(street_codes) + 1)
             street_id = f"{a.code_insee}_{street:05d}"
-            address_id = f"{street_id}_{a.numero:05d}" + (f"_{a.rep}" if a.rep else "")
+            address_id = a.id or f"{street_id}_{a.numero:05d}" + (f"_{a.rep}" if a.rep else "")
             writer.writerow([
                 address_id, "", a.numero, a.rep, a.nom_voie, a.code_postal, a.code_insee,
                 a.nom_commune, "", "", "", "", a.lon, a.lat, "entrée", "", "",
