@@ -1,6 +1,6 @@
 """Reference data for the communes the association works in, and the few others our actors sit in.
 
-Codes, names, postcodes and EPT come from the INSEE Code officiel géographique as packaged by
+Codes, names, postcodes, EPT and EPCI come from the INSEE Code officiel géographique as packaged by
 ``@etalab/decoupage-administratif`` 6.0.0; bounding boxes (WGS84, rounded outwards to 1e-4°) from the
 IGN Admin Express outlines published by geo.api.gouv.fr. Outlines themselves are downloaded into the
 instance folder by ``carto data sync``.
@@ -27,21 +27,34 @@ class Commune:
     codes_postaux: tuple[str, ...]
     bbox: BBox
     ept: str | None = None
+    ept_code: str | None = None
+    epci_code: str | None = None
 
     @property
     def departement(self) -> str:
         return self.code_insee[:2]
 
 
+_MGP = "200054781"  # Métropole du Grand Paris (EPCI)
+
+DEPARTEMENTS: Mapping[str, str] = MappingProxyType({"93": "Seine-Saint-Denis"})
+GROUPINGS: Mapping[str, str] = MappingProxyType({
+    "200057875": "Est Ensemble", "200058790": "Grand Paris Grand Est",
+    "200057867": "Plaine Commune", _MGP: "la Métropole du Grand Paris",
+})
+"""EPT and EPCI of the five communes, by SIREN, as COG codes appear in ``zone_eligibilite``."""
+
 _ALL = (
-    Commune("93048", "Montreuil", ("93100",), (2.4153, 48.8487, 2.4829, 48.8787), "Est Ensemble"),
-    Commune("93006", "Bagnolet", ("93170",), (2.4133, 48.8552, 2.4367, 48.8790), "Est Ensemble"),
+    Commune("93048", "Montreuil", ("93100",), (2.4153, 48.8487, 2.4829, 48.8787),
+            "Est Ensemble", "200057875", _MGP),
+    Commune("93006", "Bagnolet", ("93170",), (2.4133, 48.8552, 2.4367, 48.8790),
+            "Est Ensemble", "200057875", _MGP),
     Commune("93014", "Clichy-sous-Bois", ("93390",), (2.5215, 48.8950, 2.5652, 48.9214),
-            "Grand Paris Grand Est"),
+            "Grand Paris Grand Est", "200058790", _MGP),
     Commune("93031", "Épinay-sur-Seine", ("93800",), (2.2883, 48.9426, 2.3458, 48.9663),
-            "Plaine Commune"),
+            "Plaine Commune", "200057867", _MGP),
     Commune("93079", "Villetaneuse", ("93430",), (2.3333, 48.9465, 2.3548, 48.9682),
-            "Plaine Commune"),
+            "Plaine Commune", "200057867", _MGP),
     # Outside the five, but home to an actor that serves them (Cap emploi 93).
     Commune("93005", "Aulnay-sous-Bois", ("93600",), (2.4595, 48.9169, 2.5242, 48.9745)),
 )

@@ -1,0 +1,111 @@
+"""Opening hours (OSM ``opening_hours`` syntax) read by the maintained ``opening-hours-py`` library.
+
+All times are in Europe/Paris; French public holidays are known, so ``PH off`` closes on 11 November.
+Answers are phrased for a volunteer at the door: « Ouvert jusqu’à 12:00 », « Fermé — ouvre demain à
+09:00 », « Horaires inconnus ».
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import opening_hours
+
+PARIS = ZoneInfo("Europe/Paris")
+DAY_PARTS = {
+    "matin": (dt.time(8, 0), dt.time(12, 30)),
+    "apres-midi": (dt.time(13, 30), dt.time(19, 0)),
+    "journee": (dt.time(8, 0), dt.time(19, 0)),
+}
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_LOOKAHEAD = dt.timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class OpeningStatus:
+    """Whether an actor is open at a moment, and when that changes. ``open`` is None when unknown."""
+
+    open: bool | None
+    next_change: dt.datetime | None
+    label: str
+
+
+def opening_status(hours: str, at: dt.datetime | None = None) -> OpeningStatus:
+    """Open now? Next opening or closing? Never raises: unreadable hours are « Horaires inconnus »."""
+    parsed = _parse(hours)
+    if parsed is None:
+        return OpeningStatus(None, None, "Horaires inconnus")
+    moment = paris_time(at)
+    state, _ = parsed.state(moment)
+    change = parsed.next_change(moment)
+    if change is not None and change - moment > _LOOKAHEAD * 26:
+        change = None  # « 24/7 », or closed for good: no meaningful next change.
+    if state == opening_hours.State.OPEN:
+        label = "Ouvert" if change is None else f"Ouvert jusqu’{_when(change, moment)}"
+        return OpeningStatus(True, change, label)
+    opens = _next_opening(parsed, moment)
+    if state == opening_hours.State.CLOSED:
+        if opens is None:
+            return OpeningStatus(False, None, "Fermé")
+        return OpeningStatus(False, opens, f"Fermé — ouvre {_when(opens, moment)}")
+    return OpeningStatus(None, opens, "Horaires inconnus")
+
+
+def is_open_during(hours: str, weekday: int, part: str = "journee",
+                   after: dt.datetime | None = None) -> bool | None:
+    """Open at some point on the next ``weekday`` (0 = Monday) during ``part`` of the day?
+
+    None when the hours are unknown, so that a filter can keep the actor with a warning.
+    """
+    parsed = _parse(hours)
+    if parsed is None:
+        return None
+    start_time, end_time = DAY_PARTS[part]
+    moment = paris_time(after)
+    day = moment.date() + dt.timedelta(days=(weekday - moment.weekday()) % 7)
+    start = dt.datetime.combine(day, start_time, PARIS)
+    end = dt.datetime.combine(day, end_time, PARIS)
+    return any(state == opening_hours.State.OPEN for _, _, state, _ in parsed.intervals(start, end))
+
+
+def _next_opening(parsed: opening_hours.OpeningHours, moment: dt.datetime) -> dt.datetime | None:
+    """Start of the next open interval within two weeks (a change may lead to « unknown »)."""
+    for start, _, state, _ in parsed.intervals(moment, moment + _LOOKAHEAD):
+        if state == opening_hours.State.OPEN:
+            return max(start, moment)
+    return None
+
+
+def paris_time(at: dt.datetime | None = None) -> dt.datetime:
+    """``at`` (now when None; naive means Paris wall-clock time) as an aware Europe/Paris time."""
+    if at is None:
+        return dt.datetime.now(PARIS)
+    if at.tzinfo is None:
+        return at.replace(tzinfo=PARIS)
+    return at.astimezone(PARIS)
+
+
+@lru_cache(maxsize=4096)
+def _parse(hours: str) -> opening_hours.OpeningHours | None:
+    if not hours or not isinstance(hours, str):
+        return None
+    try:
+        return opening_hours.OpeningHours(hours, timezone=PARIS, country="FR")
+    except (opening_hours.ParserError, SyntaxError, ValueError):
+        return None
+
+
+def _when(change: dt.datetime, moment: dt.datetime) -> str:
+    change = change.astimezone(PARIS)
+    clock = change.strftime("%H:%M")
+    days = (change.date() - moment.date()).days
+    if days == 0:
+        return f"à {clock}"
+    if days == 1:
+        return f"demain à {clock}"
+    if days < 7:
+        return f"{WEEKDAYS[change.weekday()]} à {clock}"
+    return f"le {change.day:02d}/{change.month:02d} à {clock}"
