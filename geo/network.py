@@ -59,9 +59,12 @@ def import_osm(path: Path) -> StreetNetwork:
         graph = _graph_from_pbf(path)
     else:
         import osmnx
+        from osmnx._errors import InsufficientResponseError  # osmnx exports it nowhere else
 
         try:
             graph = osmnx.graph_from_xml(path, bidirectional=True, simplify=False, retain_all=True)
+        except InsufficientResponseError:
+            raise NetworkImportError(f"{Path(path).name} : aucune voie dans cet extrait") from None
         except (ValueError, KeyError, OSError) as error:
             raise NetworkImportError(f"{Path(path).name} : extrait OSM illisible ({error})") from None
     if graph.number_of_nodes() == 0:

@@ -76,6 +76,10 @@ SETTINGS: tuple[Setting, ...] = (
             str,
             "Where `carto ban download` and `carto data sync` fetch the official BAN address file, "
             "`{departement}` standing for its code."),
+    Setting("WALK_DETOUR_FACTOR", 1.3, float,
+            "Walking estimate: straight-line distance × this factor (streets are not straight)."),
+    Setting("WALK_SPEED_KMH", 4.5, float,
+            "Walking speed for travel times, estimated or along the street network."),
     Setting("BAN_COMMUNES", TARGET_COMMUNES, _codes,
             "Communes kept in the local BAN index: INSEE codes or département codes (`93` keeps all "
             "of Seine-Saint-Denis), comma-separated."),

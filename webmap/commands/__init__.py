@@ -10,6 +10,7 @@ def register_commands(app: Flask) -> None:
     from webmap.commands.ban import ban
     from webmap.commands.data import data
     from webmap.commands.geocode import geocode
+    from webmap.commands.nearest import nearest_command, network_command
 
-    for command in (actors, ban, data, geocode):
+    for command in (actors, ban, data, geocode, nearest_command, network_command):
         app.cli.add_command(command)

@@ -1,0 +1,129 @@
+"""``carto nearest`` and ``carto network import``: the volunteer's question from a terminal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from tabulate import tabulate
+
+from geo.communes import COMMUNES
+from geo.dataset import InvalidDataset
+from geo.eligibility import Resident
+from geo.geocoding import GeocoderUnavailable, InvalidQuery
+from geo.nearest import NearestResult, Origin, nearest
+from geo.network import NetworkImportError, import_osm
+from webmap.data import current_index
+from webmap.origins import AddressNotFound, origin_from_address, origin_from_point
+from webmap.travel import current_travel, network_path
+
+
+@click.command("nearest")
+@click.option("--address", help="Adresse du résident (géocodée avec le géocodeur configuré).")
+@click.option("--lat", type=float, help="Latitude (avec --lon) au lieu d’une adresse.")
+@click.option("--lon", type=float, help="Longitude (avec --lat).")
+@click.option("--thematique", "thematiques", multiple=True, metavar="SLUG",
+              help="Besoin (thématique data·inclusion ou catégorie), répétable.")
+@click.option("--public", "publics", multiple=True, metavar="SLUG", help="Public du résident, répétable.")
+@click.option("--age", type=click.IntRange(0, 120), help="Âge du résident.")
+@click.option("--commune", metavar="INSEE", help="Commune de résidence (par défaut celle de l’adresse).")
+@click.option("--k", default=5, show_default=True, type=click.IntRange(1, 100), help="Nombre d’acteurs.")
+@click.option("--radius", type=click.FloatRange(min=1), metavar="M", help="Rayon maximal en mètres.")
+@click.option("--tous", "include_ineligible", is_flag=True,
+              help="Montrer aussi les acteurs auxquels le résident n’a pas droit.")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@with_appcontext
+def nearest_command(address, lat, lon, thematiques, publics, age, commune, k, radius,
+                    include_ineligible, as_json) -> None:
+    """Les acteurs pertinents les plus proches d’une adresse ou d’un point."""
+    if (address is None) == (lat is None or lon is None) or (lat is None) != (lon is None):
+        raise click.UsageError("donnez --address, ou --lat et --lon")
+    if commune and commune not in COMMUNES and not (len(commune) == 5 and commune[:2].isdigit()):
+        raise click.BadParameter(f"code INSEE invalide : {commune}", param_hint="--commune")
+    origin = _origin(address, lat, lon)
+    resident = Resident(age=age, commune=commune, publics=frozenset(publics))
+    try:
+        results = nearest(origin, current_index(), thematiques=list(thematiques),
+                          publics=list(publics), resident=resident, k=k, radius_m=radius,
+                          include_ineligible=include_ineligible, travel=current_travel())
+    except InvalidQuery as error:
+        raise click.BadParameter(str(error)) from None
+    except InvalidDataset as error:
+        raise click.ClickException(f"{error} — lancez « carto actors validate »") from None
+    if as_json:
+        payload = {"origin": _origin_json(origin), "results": [result_json(r) for r in results]}
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    score = f" (score {origin.score:.2f})" if origin.score is not None else ""
+    click.echo(f"Depuis : {origin.label or f'{origin.lat:.6f}, {origin.lon:.6f}'}{score}\n")
+    if not results:
+        click.echo("Aucun acteur ne correspond.")
+        return
+    rows = [(r.actor.nom, _distance(r), r.travel.label if r.travel else "",
+             "oui" if r.eligibility.eligible else "non : " + "; ".join(r.eligibility.reasons),
+             r.opening.label) for r in results]
+    click.echo(tabulate(rows, headers=("acteur", "distance", "trajet", "éligible", "horaires")))
+
+
+@click.command("network")
+@click.argument("action", type=click.Choice(["import"]))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def network_command(action: str, path: Path) -> None:
+    """Importe un extrait OpenStreetMap (.osm, ou .pbf avec pyrosm) pour les temps de marche."""
+    try:
+        network = import_osm(path)
+    except NetworkImportError as error:
+        raise click.ClickException(str(error)) from None
+    network.save(network_path(current_app))
+    click.echo(f"Réseau piéton : {len(network.nodes)} nœuds, {len(network.edges)} tronçons "
+               f"enregistrés dans {network_path(current_app)}")
+
+
+def _origin(address: str | None, lat: float | None, lon: float | None) -> Origin:
+    try:
+        return origin_from_point(lon, lat) if address is None else origin_from_address(address)
+    except InvalidQuery as error:
+        raise click.BadParameter(str(error)) from None
+    except (AddressNotFound, GeocoderUnavailable) as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _distance(result: NearestResult) -> str:
+    if result.distance_m is None:
+        return result.placement_label
+    if result.distance_m < 1000:
+        return f"{result.distance_m:.0f} m"
+    return f"{result.distance_m / 1000:.1f} km"
+
+
+def _origin_json(origin: Origin) -> dict[str, Any]:
+    return {"label": origin.label, "lon": origin.lon, "lat": origin.lat,
+            "citycode": origin.citycode, "score": origin.score}
+
+
+def result_json(result: NearestResult) -> dict[str, Any]:
+    """One result with every field a client needs, in French labels where people read them."""
+    actor = result.actor
+    return {
+        "id": actor.id, "nom": actor.nom, "kind": actor.kind,
+        "adresse": actor.adresse, "code_postal": actor.code_postal, "commune": actor.commune,
+        "telephone": actor.telephone,
+        "lon": actor.location.lon if actor.location else None,
+        "lat": actor.location.lat if actor.location else None,
+        "distance_m": None if result.distance_m is None else round(result.distance_m, 1),
+        "placement": result.placement, "placement_label": result.placement_label or None,
+        "trajet": None if result.travel is None else {
+            "minutes": round(result.travel.minutes, 1), "metres": round(result.travel.metres),
+            "methode": result.travel.method, "label": result.travel.label},
+        "eligible": result.eligibility.eligible, "raisons": list(result.eligibility.reasons),
+        "a_verifier": list(result.eligibility.to_check),
+        "ouvert": result.opening.open, "horaires": actor.horaires_accueil,
+        "horaires_label": result.opening.label,
+        "prochain_changement": result.opening.next_change.isoformat()
+        if result.opening.next_change else None,
+    }
