@@ -15,6 +15,7 @@ ineligible: it becomes a point to check, listed apart.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from geo.actors import Actor
 from geo.communes import COMMUNES, DEPARTEMENTS, GROUPINGS
@@ -51,7 +52,26 @@ class Eligibility:
 
 def check_eligibility(actor: Actor, resident: Resident | None) -> Eligibility:
     """Whether ``resident`` may go to ``actor``; no resident means nothing can be ruled out."""
-    resident = resident or Resident()
+    return check_rules(rules_of(actor), resident or Resident())
+
+
+def rules_of(actor: Actor) -> Rules:
+    return Rules(actor.age_min, actor.age_max, actor.zone_eligibilite, actor.publics)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The fields of an actor that eligibility depends on: many actors share the same."""
+
+    age_min: int | None
+    age_max: int | None
+    zone_eligibilite: tuple[str, ...]
+    publics: tuple[str, ...]
+
+
+@lru_cache(maxsize=16384)
+def check_rules(actor: Rules, resident: Resident) -> Eligibility:
+    """The verdict for an actor's rules; cached, since many actors share the same rules."""
     reasons: list[str] = []
     to_check: list[str] = []
     for rule in (_age_rule, _zone_rule, _public_rule):
@@ -65,7 +85,7 @@ def check_eligibility(actor: Actor, resident: Resident | None) -> Eligibility:
     return Eligibility(not reasons, tuple(reasons), tuple(to_check))
 
 
-def _age_rule(actor: Actor, resident: Resident) -> tuple[str | None, bool | None]:
+def _age_rule(actor: Rules, resident: Resident) -> tuple[str | None, bool | None]:
     low, high = actor.age_min, actor.age_max
     if low is None and high is None:
         return None, True
@@ -80,7 +100,7 @@ def _age_rule(actor: Actor, resident: Resident) -> tuple[str | None, bool | None
     return condition, (low is None or resident.age >= low) and (high is None or resident.age <= high)
 
 
-def _zone_rule(actor: Actor, resident: Resident) -> tuple[str | None, bool | None]:
+def _zone_rule(actor: Rules, resident: Resident) -> tuple[str | None, bool | None]:
     zone = actor.zone_eligibilite
     if not zone or "france" in zone or "99100" in zone:
         return None, True
@@ -94,7 +114,7 @@ def _zone_rule(actor: Actor, resident: Resident) -> tuple[str | None, bool | Non
     return condition, bool(areas & set(zone))
 
 
-def _public_rule(actor: Actor, resident: Resident) -> tuple[str | None, bool | None]:
+def _public_rule(actor: Rules, resident: Resident) -> tuple[str | None, bool | None]:
     publics = set(actor.publics)
     if actor.age_min is not None or actor.age_max is not None:
         publics -= AGE_PUBLICS  # The age range says it more precisely.

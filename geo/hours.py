@@ -34,11 +34,24 @@ class OpeningStatus:
 
 
 def opening_status(hours: str, at: dt.datetime | None = None) -> OpeningStatus:
-    """Open now? Next opening or closing? Never raises: unreadable hours are « Horaires inconnus »."""
+    """Open now? Next opening or closing? Never raises: unreadable hours are « Horaires inconnus ».
+
+    Answers are to the minute, and cached as such: a result page asks the same few actors again.
+    """
+    return status_at_minute(hours, paris_minute(at))
+
+
+def paris_minute(at: dt.datetime | None = None) -> dt.datetime:
+    """``at`` in Paris time, to the minute: the moment ``status_at_minute`` expects."""
+    return paris_time(at).replace(second=0, microsecond=0)
+
+
+@lru_cache(maxsize=8192)
+def status_at_minute(hours: str, moment: dt.datetime) -> OpeningStatus:
+    """``opening_status`` for a moment already given by ``paris_minute`` (for loops over actors)."""
     parsed = _parse(hours)
     if parsed is None:
         return OpeningStatus(None, None, "Horaires inconnus")
-    moment = paris_time(at)
     state, _ = parsed.state(moment)
     change = parsed.next_change(moment)
     if change is not None and change - moment > _LOOKAHEAD * 26:

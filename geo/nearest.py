@@ -8,6 +8,7 @@ with travel time and opening status. Distances are straight lines in metres (EPS
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -16,9 +17,9 @@ from scipy.spatial import cKDTree
 
 from geo.actors import Actor
 from geo.communes import COMMUNES
-from geo.eligibility import Eligibility, Resident, check_eligibility
+from geo.eligibility import Eligibility, Resident, check_eligibility, check_rules, rules_of
 from geo.geocoding.base import InvalidQuery, check_coordinates
-from geo.hours import OpeningStatus, is_open_during, opening_status
+from geo.hours import OpeningStatus, is_open_during, opening_status, paris_minute, status_at_minute
 from geo.projection import to_lambert93
 from geo.travel import TravelTime, TravelTimes, WalkingEstimate
 from geo.vocabularies import PUBLICS, THEMATIQUES
@@ -27,6 +28,9 @@ ON_SITE = "sur-place"
 SERVES_COMMUNE = "intervient-sur-la-commune"
 PLACEMENT_LABELS = {ON_SITE: "", SERVES_COMMUNE: "Intervient sur votre commune / à distance"}
 _BRUTE_FORCE_BELOW = 4096
+_SMALL_INDEX = 1024
+"""Up to this many located actors, plain Python beats numpy's per-call overhead."""
+_CATEGORIES = frozenset(slug.split("--", 1)[0] for slug in THEMATIQUES)
 
 
 @dataclass(frozen=True)
@@ -69,10 +73,15 @@ class ActorIndex:
             self.tree: cKDTree | None = cKDTree(self.xy)
             ranks = {actor_id: rank for rank, actor_id in enumerate(sorted(a.id for a in located))}
             self.id_rank = np.array([ranks[a.id] for a in located])
+            self.id_rank_list = self.id_rank.tolist()
         else:
             self.xy = np.empty((0, 2))
             self.tree = None
             self.id_rank = np.empty(0, dtype=int)
+            self.id_rank_list = []
+        self.rules = [rules_of(a) for a in located]
+        self.points = [(float(x), float(y)) for x, y in self.xy]
+        self.thematique_keys = [_thematique_keys(a.thematiques) for a in located]
         self._thematique_masks = _masks(located, lambda a: _thematique_keys(a.thematiques))
         self._public_masks = _masks(located, lambda a: a.publics or ("*",))
 
@@ -113,21 +122,27 @@ def nearest(origin: Origin | tuple[float, float], actors: ActorIndex | Iterable[
     def acceptable(actor: Actor) -> bool:
         return open_on is None or is_open_during(actor.horaires_accueil, *open_on, after=at) is not False
 
+    if len(index.located) <= _SMALL_INDEX:
+        ranked = _by_distance_small(index, (x, y), thematiques, publics, radius_m)
+    else:
+        ranked = _by_distance(index, (x, y), index.mask(thematiques, publics), radius_m)
     eligible, ineligible = [], []
-    for position, distance in _by_distance(index, (x, y), index.mask(thematiques, publics), radius_m):
+    for position, distance in ranked:
         actor = index.located[position]
         if not acceptable(actor):
             continue
-        verdict = check_eligibility(actor, eligibility_resident)
+        verdict = check_rules(index.rules[position], eligibility_resident)
         bucket = eligible if verdict.eligible else ineligible
         if len(bucket) < k:
-            bucket.append((actor, distance, verdict))
-        if len(eligible) >= k and (not include_ineligible or len(ineligible) >= k):
-            break
+            bucket.append((position, distance, verdict))
+        if len(eligible) >= k:
+            break  # Ineligible actors are those met on the way: nearer than the k-th eligible one.
     located = [*eligible, *(ineligible if include_ineligible else [])]
-    times = travel.walk((x, y), [to_lambert93(a.location.lon, a.location.lat) for a, _, _ in located])
-    results = [NearestResult(actor, distance, time, verdict, opening_status(actor.horaires_accueil, at))
-               for (actor, distance, verdict), time in zip(located, times)]
+    times = travel.walk((x, y), [index.points[position] for position, _, _ in located])
+    moment = paris_minute(at)
+    results = [NearestResult(index.located[position], distance, time, verdict,
+                             status_at_minute(index.located[position].horaires_accueil, moment))
+               for (position, distance, verdict), time in zip(located, times)]
     serving = _serving_commune(index, commune, thematiques, publics, eligibility_resident,
                                include_ineligible, acceptable, at)
     eligible_results = [r for r in results if r.eligibility.eligible]
@@ -145,9 +160,8 @@ def _checked(origin, thematiques, publics, k, radius_m, open_on) -> Origin:
         raise InvalidQuery("k doit être un entier entre 1 et 100")
     if radius_m is not None and not (isinstance(radius_m, (int, float)) and radius_m > 0):
         raise InvalidQuery("le rayon doit être un nombre de mètres positif")
-    categories = {slug.split("--", 1)[0] for slug in THEMATIQUES}
     for value in thematiques or ():
-        if value not in THEMATIQUES and value not in categories:
+        if value not in THEMATIQUES and value not in _CATEGORIES:
             raise InvalidQuery(f"thématique inconnue : {value}")
     for value in publics or ():
         if value not in PUBLICS:
@@ -170,8 +184,8 @@ def _by_distance(index: ActorIndex, point: tuple[float, float], mask: np.ndarray
     if index.tree is None:
         return
     limit = np.inf if radius_m is None else float(radius_m)
-    if mask is not None and mask.sum() < _BRUTE_FORCE_BELOW:
-        positions = np.flatnonzero(mask)
+    if len(index.located) < _BRUTE_FORCE_BELOW or (mask is not None and mask.sum() < _BRUTE_FORCE_BELOW):
+        positions = np.flatnonzero(mask) if mask is not None else np.arange(len(index.located))
         yield from _ordered(index, positions, point, limit)
         return
     total, wanted, done = len(index.located), 32, 0
@@ -190,6 +204,27 @@ def _by_distance(index: ActorIndex, point: tuple[float, float], mask: np.ndarray
         if last:
             return
         wanted *= 4
+
+
+def _by_distance_small(index: ActorIndex, point: tuple[float, float],
+                       thematiques: Sequence[str] | None, publics: Sequence[str] | None,
+                       radius_m: float | None) -> list[tuple[int, float]]:
+    """The same ranking as ``_by_distance``, in plain Python, for a small index."""
+    x0, y0 = point
+    wanted_themes = set(thematiques or ())
+    wanted_publics = set(publics or ())
+    rows = []
+    for position, (x, y) in enumerate(index.points):
+        if wanted_themes and not wanted_themes & index.thematique_keys[position]:
+            continue
+        actor_publics = index.located[position].publics
+        if wanted_publics and actor_publics and not wanted_publics.intersection(actor_publics):
+            continue
+        distance = math.hypot(x - x0, y - y0)
+        if radius_m is None or distance <= radius_m:
+            rows.append((distance, index.id_rank_list[position], position))
+    rows.sort()
+    return [(position, distance) for distance, _, position in rows]
 
 
 def _ordered(index: ActorIndex, positions: np.ndarray, point: tuple[float, float],

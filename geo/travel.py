@@ -7,11 +7,10 @@ detour factor (1.3) and walks it at 4.5 km/h; it is always shown with « ≈ ».
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
-
-import numpy as np
 
 ESTIMATE = "estimation"
 NETWORK = "reseau"
@@ -49,11 +48,8 @@ class WalkingEstimate:
 
     def walk(self, origin: tuple[float, float],
              destinations: Sequence[tuple[float, float]]) -> list[TravelTime]:
-        if not len(destinations):
-            return []
-        points = np.asarray(destinations, dtype=float)
-        straight = np.hypot(points[:, 0] - origin[0], points[:, 1] - origin[1])
-        return [self.from_straight_line(float(d)) for d in straight]
+        x0, y0 = origin
+        return [self.from_straight_line(math.hypot(x - x0, y - y0)) for x, y in destinations]
 
     def from_straight_line(self, metres: float) -> TravelTime:
         walked = metres * self.detour_factor
