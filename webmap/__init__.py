@@ -37,9 +37,17 @@ def configure_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
 
 
 def configure_blueprints(app: Flask) -> None:
+    from webmap.api import blueprint as api
+    from webmap.assets import blueprint as vendor
+    from webmap.embed import blueprint as embed
+    from webmap.errors import register_error_handlers
+    from webmap.security import register_security_headers
     from webmap.volunteer import blueprint as volunteer
 
-    app.register_blueprint(volunteer)
+    for blueprint in (volunteer, api, embed, vendor):
+        app.register_blueprint(blueprint)
+    register_error_handlers(app)
+    register_security_headers(app)
 
 
 def configure_cli(app: Flask) -> None:

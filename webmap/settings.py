@@ -80,6 +80,12 @@ SETTINGS: tuple[Setting, ...] = (
             "Walking estimate: straight-line distance × this factor (streets are not straight)."),
     Setting("WALK_SPEED_KMH", 4.5, float,
             "Walking speed for travel times, estimated or along the street network."),
+    Setting("TILES", "OpenStreetMap.France", str,
+            "Map tiles, by xyzservices provider name (e.g. `OpenStreetMap.France`, "
+            "`GeoportailFrance.plan`), or `none`: the maps then show points and outlines only."),
+    Setting("EMBED_ALLOWED_ORIGINS", "*", str,
+            "Who may show the embeddable maps in an iframe (`frame-ancestors`): `*` or origins "
+            "separated by spaces. Every other page refuses to be framed."),
     Setting("BAN_COMMUNES", TARGET_COMMUNES, _codes,
             "Communes kept in the local BAN index: INSEE codes or département codes (`93` keeps all "
             "of Seine-Saint-Denis), comma-separated."),

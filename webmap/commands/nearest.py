@@ -18,6 +18,7 @@ from geo.geocoding import GeocoderUnavailable, InvalidQuery
 from geo.nearest import NearestResult, Origin, nearest
 from geo.network import NetworkImportError, import_osm
 from webmap.data import current_index
+from webmap.presenters import result_json
 from webmap.origins import AddressNotFound, origin_from_address, origin_from_point
 from webmap.travel import current_travel, network_path
 
@@ -104,26 +105,3 @@ def _distance(result: NearestResult) -> str:
 def _origin_json(origin: Origin) -> dict[str, Any]:
     return {"label": origin.label, "lon": origin.lon, "lat": origin.lat,
             "citycode": origin.citycode, "score": origin.score}
-
-
-def result_json(result: NearestResult) -> dict[str, Any]:
-    """One result with every field a client needs, in French labels where people read them."""
-    actor = result.actor
-    return {
-        "id": actor.id, "nom": actor.nom, "kind": actor.kind,
-        "adresse": actor.adresse, "code_postal": actor.code_postal, "commune": actor.commune,
-        "telephone": actor.telephone,
-        "lon": actor.location.lon if actor.location else None,
-        "lat": actor.location.lat if actor.location else None,
-        "distance_m": None if result.distance_m is None else round(result.distance_m, 1),
-        "placement": result.placement, "placement_label": result.placement_label or None,
-        "trajet": None if result.travel is None else {
-            "minutes": round(result.travel.minutes, 1), "metres": round(result.travel.metres),
-            "methode": result.travel.method, "label": result.travel.label},
-        "eligible": result.eligibility.eligible, "raisons": list(result.eligibility.reasons),
-        "a_verifier": list(result.eligibility.to_check),
-        "ouvert": result.opening.open, "horaires": actor.horaires_accueil,
-        "horaires_label": result.opening.label,
-        "prochain_changement": result.opening.next_change.isoformat()
-        if result.opening.next_change else None,
-    }

@@ -1,0 +1,66 @@
+"""Maps for the association's website: a chrome-less map for iframes, and a page to build the snippet.
+
+``/embed/carte?commune=&thematique=&public=&besoin=&lat=&lon=&zoom=&liste=0|1&recherche=0|1``
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request, url_for
+
+from geo.communes import COMMUNES, TARGET_COMMUNES
+from geo.needs import NEEDS
+from geo.vocabularies import PUBLICS
+from webmap import maps
+from webmap.presenters import actor_marker, result_marker
+from webmap.requests import parse_search
+from webmap.search import run_search
+from webmap.volunteer import _matching
+
+blueprint = Blueprint("embed", __name__, url_prefix="/embed")
+
+
+@blueprint.get("/carte")
+def embedded_map() -> tuple[str, int]:
+    search, problems = parse_search(request.args, need_origin=False)
+    zoom = request.args.get("zoom", "")
+    if zoom and (not zoom.isdigit() or not 5 <= int(zoom) <= 19):
+        problems.add("zoom", "zoom doit être un entier entre 5 et 19")
+    with_list = request.args.get("liste", "0") == "1"
+    with_search = request.args.get("recherche", "0") == "1"
+    commune = request.args.get("commune", "")
+    center = maps.commune_center(commune) if commune else None
+    outcome = None
+    if not problems and search.has_origin:
+        outcome = run_search(search, problems)
+    if outcome and outcome.origin:
+        center = (outcome.origin.lat, outcome.origin.lon)
+    carto_map = maps.new_map(center, zoom=int(zoom) if zoom.isdigit() and not problems.by_parameter.get("zoom")
+                             else (15 if outcome else 13))
+    if outcome and outcome.origin:
+        located = [r for r in outcome.results if r.distance_m is not None]
+        maps.add_actors(carto_map, [result_marker(r) for r in located])
+        maps.add_origin(carto_map, outcome.origin.lat, outcome.origin.lon)
+        listed = [(r.actor, r) for r in outcome.results]
+    else:
+        actors = [a for a in _matching(search) if a.location]
+        maps.add_actors(maps.clustered(carto_map), [actor_marker(a) for a in actors])
+        listed = [(a, None) for a in sorted(actors, key=lambda a: a.nom)]
+    maps.add_contours(carto_map, [commune] if commune in COMMUNES else None)
+    page = render_template("embed_map.html", map=maps.rendered(carto_map), listed=listed,
+                           with_list=with_list, with_search=with_search, search=search,
+                           problems=problems, args=request.args)
+    return page, 400 if problems else 200
+
+
+@blueprint.get("")
+def builder() -> str:
+    """Pick the filters, see the preview, copy the iframe snippet."""
+    params = {key: value for key, value in request.args.items(multi=True) if value}
+    source = url_for("embed.embedded_map", _external=True, **_multi(request.args))
+    return render_template("embed_builder.html", source=source, params=params, needs=NEEDS,
+                           publics=PUBLICS, communes=COMMUNES, target_communes=TARGET_COMMUNES,
+                           args=request.args)
+
+
+def _multi(args):
+    return {key: args.getlist(key) for key in args if any(args.getlist(key))}

@@ -1,0 +1,62 @@
+"""Errors become HTTP once, here: JSON under /api, French HTML pages elsewhere."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from geo.dataset import InvalidDataset
+
+MESSAGES = {
+    400: "La demande est incomplète ou mal formée.",
+    403: "Cette page ne vous est pas accessible.",
+    404: "Cette page n’existe pas.",
+    405: "Cette action n’est pas possible ici.",
+    500: "Une erreur est survenue de notre côté. Réessayez dans un instant.",
+    503: "Le service est momentanément indisponible. Réessayez dans un instant.",
+}
+
+
+class ApiError(Exception):
+    """An API answer other than 200, with the problem of each faulty parameter."""
+
+    def __init__(self, status: int, problems: dict[str, str]):
+        super().__init__(problems)
+        self.status = status
+        self.problems = problems
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(ApiError, _api_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(InvalidDataset, _dataset_error)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _api_error(error: ApiError) -> Response:
+    first = next(iter(error.problems.values()), MESSAGES.get(error.status, ""))
+    response = jsonify({"status": error.status, "message": first, "parametres": error.problems})
+    response.status_code = error.status
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _http_error(error: HTTPException) -> Response | tuple[str, int]:
+    status = error.code or 500
+    message = MESSAGES.get(status, error.description or "")
+    if _wants_json():
+        response = jsonify({"status": status, "message": message, "parametres": {}})
+        response.status_code = status
+        return response
+    return render_template("error.html", status=status, message=message), status
+
+
+def _dataset_error(error: InvalidDataset) -> Response | tuple[str, int]:
+    if _wants_json():
+        response = jsonify({"status": 503, "message": MESSAGES[503], "parametres": {}})
+        response.status_code = 503
+        return response
+    return render_template("error.html", status=503, message=MESSAGES[503]), 503

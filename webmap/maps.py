@@ -1,0 +1,144 @@
+"""Folium maps with every asset served by the app (no CDN) and actor popups built as text."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import folium
+import xyzservices
+from branca.element import MacroElement
+from flask import current_app, url_for
+from folium.plugins import MarkerCluster
+from jinja2 import Template
+from markupsafe import Markup
+
+from geo.communes import COMMUNES
+
+MONTREUIL = (48.8610, 2.4430)
+
+
+@dataclass(frozen=True)
+class RenderedMap:
+    """The three pieces a page template places: header (CSS/JS), body (the map div), script."""
+
+    header: Markup
+    body: Markup
+    script: Markup
+
+
+class ActorLayer(MacroElement):
+    """Markers for actors, added to the parent layer by ``cartoAddActors`` (static/carto-map.js).
+
+    The data travel as HTML-safe JSON; the script builds popups with ``textContent`` only.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        cartoAddActors({{ this._parent.get_name() }}, {{ this.payload }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, markers: Sequence[dict[str, Any]]):
+        super().__init__()
+        self._name = "ActorLayer"
+        self.payload = Markup(_htmlsafe_json(list(markers)))
+
+
+def new_map(center: tuple[float, float] | None = None, zoom: int = 13) -> folium.Map:
+    """A map with local Leaflet, our marker script and CSS, and the configured tiles."""
+    lat, lon = center or MONTREUIL
+    carto_map = folium.Map(location=[lat, lon], zoom_start=zoom, tiles=None, control_scale=True)
+    carto_map.default_js = [
+        ("leaflet", url_for("vendor.asset", package="leaflet", filename="leaflet.js")),
+        ("carto_map", url_for("static", filename="carto-map.js")),
+    ]
+    carto_map.default_css = [
+        ("leaflet_css", url_for("vendor.asset", package="leaflet", filename="leaflet.css")),
+    ]
+    tiles = tile_provider()
+    if tiles is not None:
+        folium.TileLayer(tiles=tiles.build_url(), attr=tiles.html_attribution, name=tiles.name,
+                         max_zoom=tiles.get("max_zoom", 19), control=False).add_to(carto_map)
+    return carto_map
+
+
+def clustered(parent: folium.Map, name: str | None = None) -> MarkerCluster:
+    cluster = MarkerCluster(name=name, control=name is not None)
+    cluster.default_js = [
+        ("markercluster", url_for("vendor.asset", package="markercluster",
+                                  filename="leaflet.markercluster.js")),
+    ]
+    cluster.default_css = [
+        ("markercluster_css", url_for("vendor.asset", package="markercluster",
+                                      filename="MarkerCluster.css")),
+        ("markercluster_default_css", url_for("vendor.asset", package="markercluster",
+                                              filename="MarkerCluster.Default.css")),
+    ]
+    cluster.add_to(parent)
+    return cluster
+
+
+def add_actors(layer: Any, markers: Iterable[dict[str, Any]]) -> None:
+    ActorLayer(list(markers)).add_to(layer)
+
+
+def add_origin(carto_map: folium.Map, lat: float, lon: float) -> None:
+    folium.CircleMarker([lat, lon], radius=9, color="#a11d1d", fill=True, fill_opacity=0.9,
+                        tooltip="Le résident").add_to(carto_map)
+
+
+def add_contours(carto_map: folium.Map, codes: Iterable[str] | None = None) -> bool:
+    """Commune outlines from ``carto data sync``, when present."""
+    path = Path(current_app.instance_path) / "contours" / "communes.geojson"
+    if not path.exists():
+        return False
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if codes is not None:
+        wanted = set(codes)
+        data["features"] = [f for f in data["features"] if f["properties"]["code"] in wanted]
+    folium.GeoJson(data, name="Communes", control=False, style_function=lambda _: {
+        "color": "#00528c", "weight": 2, "fill": False, "dashArray": "4 4"}).add_to(carto_map)
+    return True
+
+
+def fit(carto_map: folium.Map, points: Sequence[tuple[float, float]]) -> None:
+    if len(points) >= 2:
+        lats, lons = [p[0] for p in points], [p[1] for p in points]
+        carto_map.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(20, 20))
+
+
+def commune_center(code: str) -> tuple[float, float] | None:
+    commune = COMMUNES.get(code)
+    if commune is None:
+        return None
+    lon_min, lat_min, lon_max, lat_max = commune.bbox
+    return (lat_min + lat_max) / 2, (lon_min + lon_max) / 2
+
+
+def rendered(carto_map: folium.Map) -> RenderedMap:
+    root = carto_map.get_root()
+    root.render()
+    return RenderedMap(Markup(root.header.render()), Markup(root.html.render()),
+                       Markup("<script>\n") + Markup(root.script.render()) + Markup("\n</script>"))
+
+
+def standalone_html(carto_map: folium.Map) -> str:
+    return carto_map.get_root().render()
+
+
+def tile_provider() -> xyzservices.TileProvider | None:
+    name = current_app.config["TILES"]
+    if not name or name == "none":
+        return None
+    return xyzservices.providers.query_name(name)
+
+
+def _htmlsafe_json(value: Any) -> str:
+    from flask.json import dumps
+
+    return (dumps(value).replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("&", "\\u0026").replace("'", "\\u0027"))

@@ -1,0 +1,96 @@
+"""Actors and results as the pages, the maps and the API show them: one shape for all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import phonenumbers
+from flask import url_for
+
+from geo.actors import Actor
+from geo.kinds import FAMILIES, KINDS
+from geo.nearest import NearestResult
+
+
+def phone_label(phone: str) -> str:
+    """« 01 48 69 36 70 » for +33148693670; the raw value when it cannot be read."""
+    if not phone:
+        return ""
+    try:
+        number = phonenumbers.parse(phone, "FR")
+    except phonenumbers.NumberParseException:
+        return phone
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def address_line(actor: Actor) -> str:
+    street = ", ".join(part for part in (actor.adresse, actor.complement_adresse) if part)
+    town = " ".join(part for part in (actor.code_postal, actor.commune) if part)
+    return " – ".join(part for part in (street, town) if part)
+
+
+def distance_label(metres: float | None) -> str:
+    if metres is None:
+        return ""
+    return f"{metres:.0f} m" if metres < 1000 else f"{metres / 1000:.1f} km".replace(".", ",")
+
+
+def actor_marker(actor: Actor) -> dict[str, Any]:
+    """What a map popup shows about an actor (all plain text: the map script inserts it as text)."""
+    kind = KINDS.get(actor.kind)
+    return {
+        "id": actor.id, "nom": actor.nom, "lon": actor.location.lon, "lat": actor.location.lat,
+        "url": url_for("volunteer.actor", actor_id=actor.id),
+        "kind_label": kind.label if kind else actor.kind,
+        "family": kind.family if kind else "",
+        "address": address_line(actor),
+        "telephone": actor.telephone, "telephone_label": phone_label(actor.telephone),
+    }
+
+
+def result_marker(result: NearestResult) -> dict[str, Any]:
+    marker = actor_marker(result.actor)
+    travel = f" · {result.travel.label}" if result.travel else ""
+    marker.update({
+        "distance_label": distance_label(result.distance_m) + travel,
+        "eligible": result.eligibility.eligible,
+        "eligibility_label": eligibility_label(result),
+        "opening_label": result.opening.label,
+    })
+    return marker
+
+
+def eligibility_label(result: NearestResult) -> str:
+    if not result.eligibility.eligible:
+        return "Non éligible : " + " ; ".join(result.eligibility.reasons)
+    if result.eligibility.to_check:
+        return "À vérifier : " + " ; ".join(result.eligibility.to_check)
+    return "Éligible"
+
+
+def family_label(actor: Actor) -> str:
+    kind = KINDS.get(actor.kind)
+    return FAMILIES.get(kind.family, "") if kind else ""
+
+
+def result_json(result: NearestResult) -> dict[str, Any]:
+    """One nearest result for the API and the CLI, every field a client needs."""
+    actor = result.actor
+    return {
+        "id": actor.id, "nom": actor.nom, "kind": actor.kind,
+        "adresse": actor.adresse, "code_postal": actor.code_postal, "commune": actor.commune,
+        "telephone": actor.telephone,
+        "lon": actor.location.lon if actor.location else None,
+        "lat": actor.location.lat if actor.location else None,
+        "distance_m": None if result.distance_m is None else round(result.distance_m, 1),
+        "placement": result.placement, "placement_label": result.placement_label or None,
+        "trajet": None if result.travel is None else {
+            "minutes": round(result.travel.minutes, 1), "metres": round(result.travel.metres),
+            "methode": result.travel.method, "label": result.travel.label},
+        "eligible": result.eligibility.eligible, "raisons": list(result.eligibility.reasons),
+        "a_verifier": list(result.eligibility.to_check),
+        "ouvert": result.opening.open, "horaires": actor.horaires_accueil,
+        "horaires_label": result.opening.label,
+        "prochain_changement": result.opening.next_change.isoformat()
+        if result.opening.next_change else None,
+    }

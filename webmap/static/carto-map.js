@@ -1,0 +1,42 @@
+/* Actor markers and popups for carto-insertion maps. Every text comes from data and is inserted with
+   textContent or as an attribute value, never as HTML: whatever a manager typed stays inert. */
+(function () {
+  "use strict";
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text) { node.textContent = text; }
+    return node;
+  }
+
+  function popup(actor) {
+    var box = element("div", "carto-popup");
+    var title = element("a", "carto-popup-name", actor.nom);
+    title.href = actor.url;
+    box.appendChild(title);
+    if (actor.kind_label) { box.appendChild(element("div", "carto-popup-kind", actor.kind_label)); }
+    if (actor.distance_label) { box.appendChild(element("div", "carto-popup-distance", actor.distance_label)); }
+    if (actor.eligibility_label) {
+      box.appendChild(element("div", actor.eligible === false ? "carto-popup-ineligible" : "carto-popup-eligible",
+                              actor.eligibility_label));
+    }
+    if (actor.opening_label) { box.appendChild(element("div", "carto-popup-hours", actor.opening_label)); }
+    if (actor.address) { box.appendChild(element("div", "carto-popup-address", actor.address)); }
+    if (actor.telephone) {
+      var phone = element("a", "carto-popup-phone", actor.telephone_label || actor.telephone);
+      phone.href = "tel:" + actor.telephone;
+      box.appendChild(phone);
+    }
+    return box;
+  }
+
+  window.cartoAddActors = function (layer, actors) {
+    actors.forEach(function (actor) {
+      var marker = L.marker([actor.lat, actor.lon], {title: actor.nom, alt: actor.nom, keyboard: true});
+      marker.bindPopup(popup(actor), {maxWidth: 280});
+      marker.options.cartoId = actor.id;
+      marker.addTo(layer);
+    });
+  };
+})();

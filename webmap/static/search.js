@@ -1,0 +1,100 @@
+/* The volunteer's search page: address suggestions, « Ma position », tap on the map, list ↔ map.
+   The page works without this script (a plain GET form); this only adds conveniences. */
+(function () {
+  "use strict";
+  var form = document.getElementById("recherche");
+  var input = document.getElementById("adresse");
+  var list = document.getElementById("suggestions");
+  var lat = document.getElementById("lat"), lon = document.getElementById("lon");
+  var config = window.CARTO || {};
+  var timer = null, active = -1, items = [];
+
+  function clearPoint() { lat.value = ""; lon.value = ""; }
+
+  function close() { list.innerHTML = ""; input.setAttribute("aria-expanded", "false"); active = -1; items = []; }
+
+  function choose(index) {
+    var feature = items[index];
+    if (!feature) { return; }
+    input.value = feature.properties.label;
+    lat.value = feature.geometry.coordinates[1];
+    lon.value = feature.geometry.coordinates[0];
+    close();
+    form.submit();
+  }
+
+  function highlight(index) {
+    var options = list.querySelectorAll("li");
+    options.forEach(function (option, i) { option.setAttribute("aria-selected", i === index ? "true" : "false"); });
+    active = index;
+    if (options[index]) { input.setAttribute("aria-activedescendant", options[index].id); }
+  }
+
+  function suggest() {
+    var query = input.value.trim();
+    if (query.length < 3) { close(); return; }
+    fetch(config.geocodeUrl + "?limit=5&q=" + encodeURIComponent(query))
+      .then(function (response) { return response.ok ? response.json() : {features: []}; })
+      .then(function (data) {
+        close();
+        items = data.features || [];
+        items.forEach(function (feature, i) {
+          var option = document.createElement("li");
+          option.id = "suggestion-" + i;
+          option.setAttribute("role", "option");
+          option.textContent = feature.properties.label;
+          option.addEventListener("mousedown", function (event) { event.preventDefault(); choose(i); });
+          list.appendChild(option);
+        });
+        input.setAttribute("aria-expanded", items.length ? "true" : "false");
+      })
+      .catch(close);
+  }
+
+  if (input) {
+    input.addEventListener("input", function () { clearPoint(); clearTimeout(timer); timer = setTimeout(suggest, 200); });
+    input.addEventListener("keydown", function (event) {
+      if (!items.length) { return; }
+      if (event.key === "ArrowDown") { event.preventDefault(); highlight(Math.min(active + 1, items.length - 1)); }
+      else if (event.key === "ArrowUp") { event.preventDefault(); highlight(Math.max(active - 1, 0)); }
+      else if (event.key === "Enter" && active >= 0) { event.preventDefault(); choose(active); }
+      else if (event.key === "Escape") { close(); }
+    });
+    input.addEventListener("blur", function () { setTimeout(close, 150); });
+  }
+
+  var here = document.getElementById("ma-position");
+  if (here) {
+    if (!navigator.geolocation) { here.hidden = true; }
+    here.addEventListener("click", function () {
+      navigator.geolocation.getCurrentPosition(function (position) {
+        lat.value = position.coords.latitude.toFixed(6);
+        lon.value = position.coords.longitude.toFixed(6);
+        input.value = "";
+        form.submit();
+      }, function () { here.textContent = "Position indisponible"; }, {enableHighAccuracy: true, timeout: 10000});
+    });
+  }
+
+  var map = config.mapName ? window[config.mapName] : null;
+  if (map && form) {
+    map.on("click", function (event) {
+      lat.value = event.latlng.lat.toFixed(6);
+      lon.value = event.latlng.lng.toFixed(6);
+      input.value = "";
+      form.submit();
+    });
+    document.querySelectorAll(".show-on-map").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var wanted = button.getAttribute("data-actor");
+        map.eachLayer(function (layer) {
+          if (layer.options && layer.options.cartoId === wanted) {
+            map.setView(layer.getLatLng(), Math.max(map.getZoom(), 16));
+            layer.openPopup();
+          }
+        });
+        document.getElementById("carte-resultats").scrollIntoView({behavior: "smooth", block: "nearest"});
+      });
+    });
+  }
+})();
