@@ -1,42 +1,157 @@
-"""The home page lists the actors, escaping whatever a manager typed."""
+"""Volunteer pages through the Flask test client: search, results, actor page, map, errors."""
 
 from __future__ import annotations
 
-import os
+import json
+import re
+
+import pytest
 
 from tests.conftest import fictional_collection, fictional_feature, write_json
+from tests.web_support import local_urls_only, markers
 
-XSS = '<script>alert("x")</script>'
+OFFLINE = "http://127.0.0.1:9/geocodage"
+XSS = '"><script>window.pwned=1</script><img src=x onerror="window.pwned=2">${window.pwned=3}`'
 
 
-def test_home_page_lists_actors_in_french(client):
-    response = client.get("/")
+@pytest.fixture
+def app(make_app):
+    return make_app(GEOPLATEFORME_URL=OFFLINE, GEOCODER_TIMEOUT=1.0)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_home_is_a_french_search_form_that_works_without_javascript(client):
+    page = text(client.get("/"))
+
+    assert '<html lang="fr">' in page
+    assert '<form class="search" method="get"' in page
+    for label in ("Trouver un emploi", "Se former", "Apprendre le français", "Créer son activité",
+                  "Numérique", "Mobilité", "Garde d’enfants"):
+        assert label in page
+    assert 'name="adresse"' in page and 'name="age"' in page and 'name="commune"' in page
+
+
+def test_search_from_a_point_lists_results_and_puts_the_same_on_the_map(client):
+    response = client.get("/?lat=48.8600&lon=2.4400&besoin=emploi&age=30")
+    page = text(response)
 
     assert response.status_code == 200
-    page = response.get_data(as_text=True)
-    assert '<html lang="fr">' in page
-    assert "Mission locale (Montreuil)" in page
-    assert 'href="tel:+33155861810"' in page
+    items = re.findall(r'<li id="resultat-([a-z0-9-]+)">', page)
+    assert items[:2] == ["pole-emploi-montreuil-sous-bois-agence-locale", "ai-ladomifa"]
+    assert [m["id"] for m in markers(page)] == items  # popups match the list, in order
+    first = markers(page)[0]
+    assert first["distance_label"] == "401 m · ≈ 7 min à pied"
+    assert first["eligibility_label"] == "Éligible" and first["opening_label"] == "Horaires inconnus"
+    assert "401 m · ≈ 7 min à pied" in page
+    assert 'href="tel:+33143628424"' in page and "01 43 62 84 24" in page
+    assert 'href="/acteurs/ai-ladomifa"' in page
 
 
-def test_home_page_escapes_actor_fields(make_app, tmp_path):
-    feature = fictional_feature(nom=XSS, adresse=XSS, complement_adresse=XSS, commune="Montreuil")
-    path = write_json(tmp_path / "xss.geojson", fictional_collection(feature))
-    client = make_app(ACTORS_FILE=str(path)).test_client()
-
-    page = client.get("/").get_data(as_text=True)
-
-    assert XSS not in page
-    assert "&lt;script&gt;" in page
+def test_ineligible_actors_come_last_with_their_reason_when_asked(client):
+    page = text(client.get("/?lat=48.8600&lon=2.4400&besoin=emploi&age=30&tous=1"))
+    assert "Non éligible : réservé aux 16–25 ans" in page
+    items = re.findall(r'<li id="resultat-([a-z0-9-]+)">', page)
+    assert items[-1].startswith("mission-locale")
 
 
-def test_home_page_picks_up_dataset_changes(make_app, tmp_path):
-    path = write_json(tmp_path / "one.geojson", fictional_collection(fictional_feature()))
-    client = make_app(ACTORS_FILE=str(path)).test_client()
-    assert "Acteur fictif de test" in client.get("/").get_data(as_text=True)
+@pytest.mark.parametrize("query, parameter, message", [
+    ("?adresse=", "adresse", "indiquez une adresse"),
+    ("?lat=48.86", "lat", "lat et lon vont ensemble"),
+    ("?lat=abc&lon=2.4", "lat", "lat doit être un nombre"),
+    ("?lat=48.86&lon=2.44&age=deux", "age", "age doit être un entier"),
+    ("?lat=48.86&lon=2.44&besoin=cuisine", "besoin", "besoin inconnu : cuisine"),
+    ("?lat=48.86&lon=2.44&commune=75056", "commune", "commune inconnue"),
+])
+def test_bad_input_is_explained_next_to_the_field(client, query, parameter, message):
+    response = client.get("/" + query)
 
-    renamed = fictional_feature(nom="Autre acteur fictif")
-    write_json(path, fictional_collection(renamed))
-    os.utime(path, ns=(1, 1))
+    assert response.status_code == 400
+    assert message in text(response)
 
-    assert "Autre acteur fictif" in client.get("/").get_data(as_text=True)
+
+def test_address_search_without_any_geocoder_says_what_to_do(client):
+    page = text(client.get("/?adresse=12+rue+de+Paris+Montreuil"))
+    assert "recherche d’adresse indisponible" in page and "Ma position" in page
+
+
+def test_actor_page_shows_everything_with_source_and_verification(client):
+    page = text(client.get("/acteurs/ricochet"))
+
+    assert "<h1>RICOCHET</h1>" in page
+    assert "31 Rue DE VINCENNES – 93100 Montreuil" in page
+    assert "github:gip-inclusion/les-emplois@ffa3de1f" in page and "(2019-07)" in page
+    assert "Pas encore" in page  # never verified by the association
+    assert "Coordonnées données par la source" in page
+    assert markers(page)[0]["id"] == "ricochet"
+
+
+def test_unknown_actor_is_a_french_404(client):
+    response = client.get("/acteurs/inconnu")
+    assert response.status_code == 404 and "Cette page n’existe pas." in text(response)
+
+
+def test_map_of_all_actors_has_a_layer_per_family_and_filters(client):
+    page = text(client.get("/carte"))
+    assert len(markers(page)) == 26
+    for family in ("Service public de l’emploi", "Lieux de proximité"):  # one layer each, by name
+        assert json.dumps(family) in page
+    filtered = text(client.get("/carte?commune=93014&besoin=numerique"))
+    assert {m["id"] for m in markers(filtered)} == {
+        "bus-france-services-solibus", "espace-services-jeunesse-le-petit-lien"}
+
+
+def test_contours_appear_once_synced(client, instance_path, shared_data):
+    (instance_path / "contours").mkdir(parents=True)
+    (instance_path / "contours" / "communes.geojson").write_text(
+        (shared_data / "boundaries" / "communes-5-cibles.geojson").read_text("utf-8"), "utf-8")
+    assert "Villetaneuse" in text(client.get("/carte"))
+
+
+@pytest.mark.parametrize("url", ["/", "/?lat=48.86&lon=2.44", "/carte", "/acteurs/ricochet",
+                                 "/embed/carte", "/embed"])
+def test_pages_load_nothing_from_outside(client, url):
+    page = text(client.get(url))
+    assert local_urls_only(page) == []
+    assert "cdn" not in page.lower()
+
+
+def test_pages_refuse_framing_but_embeds_accept_it(make_app):
+    client = make_app(EMBED_ALLOWED_ORIGINS="https://association.example").test_client()
+    assert client.get("/").headers["X-Frame-Options"] == "DENY"
+    assert client.get("/carte").headers["Content-Security-Policy"] == "frame-ancestors 'none'"
+    embed = client.get("/embed/carte")
+    assert embed.headers["Content-Security-Policy"] == "frame-ancestors https://association.example"
+    assert "X-Frame-Options" not in embed.headers
+
+
+@pytest.fixture
+def xss_client(make_app, tmp_path):
+    feature = fictional_feature(
+        id="acteur-fictif-xss", nom=XSS, description=XSS, adresse=XSS, complement_adresse=XSS,
+        commune="Montreuil", geometry={"type": "Point", "coordinates": [2.4401, 48.8601]})
+    path = write_json(tmp_path / "xss-fictif.geojson", fictional_collection(feature))
+    return make_app(ACTORS_FILE=str(path), GEOPLATEFORME_URL=OFFLINE).test_client()
+
+
+@pytest.mark.parametrize("url", ["/?lat=48.86&lon=2.44", "/carte", "/acteurs/acteur-fictif-xss",
+                                 "/embed/carte?liste=1", "/embed/carte?lat=48.86&lon=2.44&liste=1"])
+def test_manager_text_is_escaped_everywhere(xss_client, url):
+    page = text(xss_client.get(url))
+
+    assert "<script>window.pwned" not in page and "<img src=x" not in page
+    for marker in markers(page):  # map data: valid JSON, and nothing that closes the script tag
+        assert marker["nom"] == XSS
+    assert "</script><img" not in page
+
+
+def test_api_reads_are_json_everywhere(client):
+    response = client.get("/api/v1/actors/inconnu")
+    assert response.status_code == 404 and json.loads(response.data)["status"] == 404

@@ -14,7 +14,7 @@ from webmap import maps
 from webmap.presenters import actor_marker, result_marker
 from webmap.requests import parse_search
 from webmap.search import run_search
-from webmap.volunteer import _matching
+from webmap.volunteer import matching_actors
 
 blueprint = Blueprint("embed", __name__, url_prefix="/embed")
 
@@ -34,15 +34,15 @@ def embedded_map() -> tuple[str, int]:
         outcome = run_search(search, problems)
     if outcome and outcome.origin:
         center = (outcome.origin.lat, outcome.origin.lon)
-    carto_map = maps.new_map(center, zoom=int(zoom) if zoom.isdigit() and not problems.by_parameter.get("zoom")
-                             else (15 if outcome else 13))
+    zoom_level = int(zoom) if zoom.isdigit() and "zoom" not in problems.by_parameter else None
+    carto_map = maps.new_map(center, zoom=zoom_level or (15 if outcome else 13))
     if outcome and outcome.origin:
         located = [r for r in outcome.results if r.distance_m is not None]
         maps.add_actors(carto_map, [result_marker(r) for r in located])
         maps.add_origin(carto_map, outcome.origin.lat, outcome.origin.lon)
         listed = [(r.actor, r) for r in outcome.results]
     else:
-        actors = [a for a in _matching(search) if a.location]
+        actors = [a for a in matching_actors(search) if a.location]
         maps.add_actors(maps.clustered(carto_map), [actor_marker(a) for a in actors])
         listed = [(a, None) for a in sorted(actors, key=lambda a: a.nom)]
     maps.add_contours(carto_map, [commune] if commune in COMMUNES else None)

@@ -51,9 +51,9 @@ def openapi_document(server: str) -> dict[str, Any]:
                 ],
                 "responses": {"200": {"description": "FeatureCollection", "content": geojson},
                               "400": _ERROR}}},
-            "/actors/{id}": {"get": {
+            "/actors/{actor_id}": {"get": {
                 "summary": "Un acteur (Feature GeoJSON)", "operationId": "getActor",
-                "parameters": [{"name": "id", "in": "path", "required": True,
+                "parameters": [{"name": "actor_id", "in": "path", "required": True,
                                 "schema": {"type": "string"}}],
                 "responses": {"200": {"description": "Feature", "content": geojson},
                               "404": _ERROR}}},

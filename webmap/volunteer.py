@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import folium
 from flask import Blueprint, abort, render_template, request
 
+from geo.actors import Actor
 from geo.communes import COMMUNES, TARGET_COMMUNES
+from geo.filters import filter_actors
 from geo.kinds import FAMILIES, KINDS
 from geo.needs import NEEDS
-from geo.vocabularies import FRAIS, LOCATION_SOURCES, MODES_ACCUEIL, PUBLICS, RESEAUX_PORTEURS, STATUTS, THEMATIQUES
+from geo.vocabularies import (
+    FRAIS, LOCATION_SOURCES, MODES_ACCUEIL, PUBLICS, RESEAUX_PORTEURS, STATUTS, THEMATIQUES,
+)
 from webmap import maps
 from webmap.data import current_actors
 from webmap.presenters import (
@@ -72,15 +77,13 @@ def actor(actor_id: str) -> str:
 def all_actors_map() -> tuple[str, int] | str:
     search, problems = parse_search(request.args, need_origin=False)
     carto_map = maps.new_map(zoom=12)
-    actors = _matching(search)
+    actors = matching_actors(search)
     for family, label in FAMILIES.items():
         members = [actor_marker(a) for a in actors
                    if a.location and KINDS.get(a.kind) and KINDS[a.kind].family == family]
         if members:
             maps.add_actors(maps.clustered(carto_map, label), members)
     maps.add_contours(carto_map)
-    import folium
-
     folium.LayerControl(collapsed=False).add_to(carto_map)
     page = render_template("carte.html", map=maps.rendered(carto_map), search=search,
                            problems=problems, count=len(actors), needs=NEEDS, publics=PUBLICS,
@@ -89,10 +92,8 @@ def all_actors_map() -> tuple[str, int] | str:
     return page, 400 if problems else 200
 
 
-def _matching(search: SearchRequest):
+def matching_actors(search: SearchRequest) -> list[Actor]:
     """Actors of the map filters: commune (located there), needs/thématiques, publics."""
-    from geo.filters import filter_actors
-
     actors = current_actors()
     commune = request.args.get("commune")
     if commune in COMMUNES:

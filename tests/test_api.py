@@ -1,0 +1,142 @@
+"""The public API /api/v1: data, filters, errors naming their parameter, caching, CORS, OpenAPI."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from openapi_spec_validator import validate
+
+from tests.conftest import pick
+
+OFFLINE = "http://127.0.0.1:9/geocodage"
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app(GEOPLATEFORME_URL=OFFLINE, GEOCODER_TIMEOUT=1.0)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def ids(collection) -> list[str]:
+    return [feature["id"] for feature in collection["features"]]
+
+
+def test_actors_is_a_geojson_feature_collection_of_every_actor(client):
+    data = client.get("/api/v1/actors").get_json()
+    assert data["type"] == "FeatureCollection" and len(data["features"]) == 28
+    feature = next(f for f in data["features"] if f["id"] == "ricochet")
+    assert feature["geometry"]["coordinates"] == [2.436685, 48.855581]
+    assert feature["properties"]["source"].startswith("github:gip-inclusion/les-emplois")
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("commune=93079", {"france-services-de-villetaneuse", "regie-de-proximite-de-villetaneuse"}),
+    ("commune=93014&thematique=numerique", {"bus-france-services-solibus",
+                                            "espace-services-jeunesse-le-petit-lien"}),
+    ("q=emmaus", {"assoc-emmaus-alternatives"}),
+    ("q=vincennes", {"ricochet", "simplon-co-ecole-numerique-inclusive"}),
+    ("public=personnes-en-situation-de-handicap&commune=93048&besoin=emploi",
+     None),
+])
+def test_actor_filters(client, query, expected):
+    data = client.get(f"/api/v1/actors?{query}").get_json()
+    if expected is None:
+        assert all(not f["properties"]["publics"] or "personnes-en-situation-de-handicap"
+                   in f["properties"]["publics"] for f in data["features"])
+        assert "fastroad-idf" in ids(data)
+    else:
+        assert set(ids(data)) == expected
+
+
+@pytest.mark.parametrize("url, parameter", [
+    ("/api/v1/actors?commune=Paris", "commune"),
+    ("/api/v1/actors?thematique=cuisine", "thematique"),
+    ("/api/v1/actors?public=tous", "public"),
+    ("/api/v1/nearest", "adresse"),
+    ("/api/v1/nearest?lat=91&lon=2", "lat"),
+    ("/api/v1/nearest?lat=48.8&lon=2.4&k=500", "k"),
+    ("/api/v1/nearest?lat=48.8&lon=2.4&rayon=-1", "rayon"),
+    ("/api/v1/nearest?lat=48.8&lon=2.4&age=vieux", "age"),
+    ("/api/v1/geocode?q=rue&limit=100", "limit"),
+    ("/api/v1/geocode?q=rue&citycode=xyz", "citycode"),
+])
+def test_bad_parameters_get_a_400_naming_them(client, url, parameter):
+    response = client.get(url)
+
+    assert response.status_code == 400
+    body = response.get_json()
+    assert parameter in body["parametres"] and body["message"]
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_one_actor_or_a_json_404(client):
+    assert client.get("/api/v1/actors/ricochet").get_json()["properties"]["nom"] == "RICOCHET"
+    missing = client.get("/api/v1/actors/absent")
+    assert missing.status_code == 404 and "absent" in missing.get_json()["parametres"]["id"]
+
+
+def test_nearest_from_a_point(client):
+    data = client.get("/api/v1/nearest?lat=48.86&lon=2.44&besoin=emploi&age=30&k=2").get_json()
+
+    assert data["origin"]["lat"] == 48.86
+    first = data["results"][0]
+    assert first["id"] == "pole-emploi-montreuil-sous-bois-agence-locale"
+    assert first["trajet"]["label"] == "≈ 7 min à pied" and first["eligible"] is True
+
+
+def test_nearest_from_an_address_and_autocomplete(make_app, instance_path, synthetic_index,
+                                                 synthetic_addresses):
+    (instance_path / "ban").mkdir(parents=True)
+    shutil.copy(synthetic_index, instance_path / "ban" / "index.sqlite")
+    client = make_app(GEOPLATEFORME_URL=OFFLINE).test_client()
+    address = pick(synthetic_addresses, lambda a: a.code_insee == "93048", skip=3)
+
+    nearest = client.get("/api/v1/nearest", query_string={
+        "adresse": f"{address.numero} {address.nom_voie} Montreuil"}).get_json()
+    suggestions = client.get("/api/v1/geocode", query_string={"q": address.nom_voie[:12]}).get_json()
+
+    assert nearest["origin"]["citycode"] == "93048" and nearest["results"]
+    assert suggestions["type"] == "FeatureCollection" and suggestions["features"]
+
+
+def test_unknown_address_is_a_404_and_no_geocoder_a_503(make_app, instance_path, synthetic_index):
+    client = make_app(GEOPLATEFORME_URL=OFFLINE).test_client()
+    assert client.get("/api/v1/nearest?adresse=12+rue+x").status_code == 503
+    (instance_path / "ban").mkdir(parents=True)
+    shutil.copy(synthetic_index, instance_path / "ban" / "index.sqlite")
+    assert client.get("/api/v1/nearest?adresse=zzzzqqqq+wwwx").status_code == 404
+
+
+def test_reads_carry_etag_cache_control_and_cors(client):
+    response = client.get("/api/v1/actors")
+
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "max-age=300" in response.headers["Cache-Control"]
+    etag = response.headers["ETag"]
+    again = client.get("/api/v1/actors", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+
+
+def test_communes(client):
+    communes = client.get("/api/v1/communes").get_json()
+    assert [c["code_insee"] for c in communes] == ["93048", "93006", "93014", "93031", "93079"]
+
+
+def test_openapi_document_is_valid_and_matches_the_routes(app, client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    validate(document)
+
+    routes = {re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
+              for rule in app.url_map.iter_rules()
+              if rule.rule.startswith("/api/v1") and "<path:unknown>" not in rule.rule}
+    assert routes == set(document["paths"])  # every route documented, nothing documented missing
+    for path in document["paths"]:
+        response = client.get("/api/v1" + path.replace("{actor_id}", "ricochet"),
+                              query_string={"q": "rue", "lat": "48.86", "lon": "2.44"})
+        assert response.status_code in (200, 503), path

@@ -1,0 +1,46 @@
+"""Embeddable maps: filters in the URL, list and search options, the snippet builder."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web_support import markers
+
+OFFLINE = "http://127.0.0.1:9/geocodage"
+
+
+@pytest.fixture
+def client(make_app):
+    return make_app(GEOPLATEFORME_URL=OFFLINE).test_client()
+
+
+def test_embed_without_filters_shows_every_located_actor_without_site_chrome(client):
+    page = client.get("/embed/carte").get_data(as_text=True)
+    assert len(markers(page)) == 26
+    assert 'class="site"' not in page and "<aside>" not in page
+
+
+def test_embed_filters_show_only_matching_markers(client):
+    page = client.get("/embed/carte?commune=93048&besoin=formation").get_data(as_text=True)
+    assert {m["id"] for m in markers(page)} == {"pole-emploi-montreuil-sous-bois-agence-locale",
+                                                "mission-locale-montreuil"}
+
+
+def test_embed_around_a_point_with_list_and_search(client):
+    page = client.get("/embed/carte?lat=48.86&lon=2.44&liste=1&recherche=1").get_data(as_text=True)
+    assert "<aside>" in page and 'role="search"' in page
+    assert markers(page)[0]["id"] == "mission-locale-montreuil"
+
+
+@pytest.mark.parametrize("query, message", [("zoom=40", "zoom"), ("public=x", "public inconnu"),
+                                             ("lat=1000&lon=2", "lat")])
+def test_embed_explains_bad_parameters(client, query, message):
+    response = client.get(f"/embed/carte?{query}")
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+
+
+def test_builder_gives_the_snippet_for_the_chosen_filters(client):
+    page = client.get("/embed?commune=93014&besoin=emploi&liste=1").get_data(as_text=True)
+    source = "http://localhost/embed/carte?commune=93014&amp;besoin=emploi&amp;liste=1"
+    assert f'&lt;iframe src="{source}"' in page  # the snippet to copy, as text
+    assert f'<iframe src="{source}"' in page  # the live preview

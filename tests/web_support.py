@@ -1,0 +1,23 @@
+"""Helpers for the web tests: reading the actor markers a map page carries."""
+
+from __future__ import annotations
+
+import json
+import re
+
+_PAYLOAD = re.compile(r"cartoAddActors\((\w+), (\[.*?\])\);", re.S)
+
+
+def markers(page: str) -> list[dict]:
+    """Every actor marker of the page's maps, in order (the JSON given to ``cartoAddActors``)."""
+    found = []
+    for _, payload in _PAYLOAD.findall(page):
+        found.extend(json.loads(payload))
+    return found
+
+
+def local_urls_only(page: str) -> list[str]:
+    """src/href values that leave the service (tiles are loaded by script, not listed here)."""
+    urls = re.findall(r'(?:src|href)="([^"]+)"', page)
+    return [u for u in urls if u.startswith(("http://", "https://", "//"))
+            and not u.startswith("http://localhost")]
