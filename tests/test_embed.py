@@ -44,3 +44,21 @@ def test_builder_gives_the_snippet_for_the_chosen_filters(client):
     source = "http://localhost/embed/carte?commune=93014&amp;besoin=emploi&amp;liste=1"
     assert f'&lt;iframe src="{source}"' in page  # the snippet to copy, as text
     assert f'<iframe src="{source}"' in page  # the live preview
+
+
+def test_export_html_is_self_contained(make_app, tmp_path):
+    out = tmp_path / "carte.html"
+    result = make_app().test_cli_runner().invoke(
+        args=["export-html", "--besoin", "numerique", "--titre", "Numérique <93>", str(out)])
+
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "<title>Numérique &lt;93&gt;</title>" in html
+    assert 'src="/' not in html and 'href="/' not in html and "cdn" not in html
+    assert "cartoAddActors" in html and "L.Icon.Default.mergeOptions" in html
+
+
+def test_export_html_refuses_unknown_filters(make_app, tmp_path):
+    result = make_app().test_cli_runner().invoke(
+        args=["export-html", "--besoin", "cuisine", str(tmp_path / "x.html")])
+    assert result.exit_code == 2 and "--besoin" in result.output

@@ -42,7 +42,7 @@ def embedded_map() -> tuple[str, int]:
         maps.add_origin(carto_map, outcome.origin.lat, outcome.origin.lon)
         listed = [(r.actor, r) for r in outcome.results]
     else:
-        actors = [a for a in matching_actors(search) if a.location]
+        actors = [a for a in matching_actors(search, commune) if a.location]
         maps.add_actors(maps.clustered(carto_map), [actor_marker(a) for a in actors])
         listed = [(a, None) for a in sorted(actors, key=lambda a: a.nom)]
     maps.add_contours(carto_map, [commune] if commune in COMMUNES else None)

@@ -16,7 +16,9 @@ from folium.plugins import MarkerCluster
 from jinja2 import Template
 from markupsafe import Markup
 
+from geo.actors import Actor
 from geo.communes import COMMUNES
+from geo.kinds import FAMILIES, KINDS
 
 MONTREUIL = (48.8610, 2.4430)
 
@@ -84,6 +86,17 @@ def clustered(parent: folium.Map, name: str | None = None) -> MarkerCluster:
 
 def add_actors(layer: Any, markers: Iterable[dict[str, Any]]) -> None:
     ActorLayer(list(markers)).add_to(layer)
+
+
+def add_family_layers(carto_map: folium.Map, actors: Iterable[Actor]) -> None:
+    """One clustered layer per family of services, named for the layer control."""
+    from webmap.presenters import actor_marker
+
+    for family, label in FAMILIES.items():
+        members = [actor_marker(a) for a in actors
+                   if a.location and a.kind in KINDS and KINDS[a.kind].family == family]
+        if members:
+            add_actors(clustered(carto_map, label), members)
 
 
 def add_origin(carto_map: folium.Map, lat: float, lon: float) -> None:

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, render_template, request
 from geo.actors import Actor
 from geo.communes import COMMUNES, TARGET_COMMUNES
 from geo.filters import filter_actors
-from geo.kinds import FAMILIES, KINDS
+from geo.kinds import KINDS
 from geo.needs import NEEDS
 from geo.vocabularies import (
     FRAIS, LOCATION_SOURCES, MODES_ACCUEIL, PUBLICS, RESEAUX_PORTEURS, STATUTS, THEMATIQUES,
@@ -77,12 +77,8 @@ def actor(actor_id: str) -> str:
 def all_actors_map() -> tuple[str, int] | str:
     search, problems = parse_search(request.args, need_origin=False)
     carto_map = maps.new_map(zoom=12)
-    actors = matching_actors(search)
-    for family, label in FAMILIES.items():
-        members = [actor_marker(a) for a in actors
-                   if a.location and KINDS.get(a.kind) and KINDS[a.kind].family == family]
-        if members:
-            maps.add_actors(maps.clustered(carto_map, label), members)
+    actors = matching_actors(search, request.args.get("commune"))
+    maps.add_family_layers(carto_map, actors)
     maps.add_contours(carto_map)
     folium.LayerControl(collapsed=False).add_to(carto_map)
     page = render_template("carte.html", map=maps.rendered(carto_map), search=search,
@@ -92,10 +88,9 @@ def all_actors_map() -> tuple[str, int] | str:
     return page, 400 if problems else 200
 
 
-def matching_actors(search: SearchRequest) -> list[Actor]:
+def matching_actors(search: SearchRequest, commune: str | None = None) -> list[Actor]:
     """Actors of the map filters: commune (located there), needs/thématiques, publics."""
     actors = current_actors()
-    commune = request.args.get("commune")
     if commune in COMMUNES:
         actors = filter_actors(actors, commune=commune)
     thematiques = search.all_thematiques

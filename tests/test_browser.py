@@ -1,0 +1,209 @@
+"""What a person sees, in a real Chromium (Debian's) driven by Playwright, against a live server.
+
+Skipped with the reason when Chromium is missing, except in CI where ./dev test installs it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from urllib.parse import urlsplit
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.conftest import fictional_collection, fictional_feature, pick, write_json
+from tests.test_pages import XSS
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+if not os.path.exists(CHROMIUM):
+    if os.environ.get("CI") == "true":
+        raise RuntimeError("CI needs Chromium (Debian package chromium); ./dev test installs it")
+    pytest.skip("Chromium is not installed (Debian package chromium); ./dev test installs it",
+                allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+def serve(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory, synthetic_index):
+    """The app with the synthetic BAN index, on a real port; geocoding falls back nowhere else."""
+    from webmap import create_app
+
+    instance = tmp_path_factory.mktemp("live") / "instance"
+    (instance / "ban").mkdir(parents=True)
+    shutil.copy(synthetic_index, instance / "ban" / "index.sqlite")
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(instance), "GEOCODERS": ("local",)})
+    server = serve(app)
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page that records, and blocks, every request leaving 127.0.0.1."""
+    context = browser.new_context(viewport={"width": 768, "height": 1024}, locale="fr-FR")
+    page = context.new_page()
+    page.outside = []
+    page.errors = []
+
+    def guard(route):
+        host = urlsplit(route.request.url).hostname
+        if host in ("127.0.0.1", None) or route.request.url.startswith("data:"):
+            route.continue_()
+        else:
+            page.outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", guard)
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    yield page
+    context.close()
+
+
+def tile_requests_only(urls):
+    return [u for u in urls if "tile" not in u and not u.endswith(".png")]
+
+
+def test_volunteer_types_an_address_picks_a_suggestion_and_opens_a_popup(page, live,
+                                                                         synthetic_addresses):
+    address = pick(synthetic_addresses, lambda a: a.code_insee == "93048", skip=5)
+    page.goto(live + "/")
+    page.get_by_role("combobox", name="Adresse").press_sequentially(f"{address.numero} {address.nom_voie[:14]}",
+                                                    delay=20)
+    suggestion = page.get_by_role("option").filter(has_text=address.nom_voie).first
+    suggestion.wait_for()
+    suggestion.dispatch_event("mousedown")
+
+    page.wait_for_selector("#liste-resultats li")
+    assert page.locator("#liste-resultats li").count() >= 3
+    assert page.locator(".leaflet-marker-icon").count() >= 3
+    page.locator(".leaflet-marker-icon").first.click()
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    first_in_list = page.locator("#liste-resultats li h3").first.inner_text()
+    page.locator(".show-on-map").first.click()
+    assert page.locator(".leaflet-popup-content .carto-popup-name").inner_text() == first_in_list
+    assert page.errors == []
+
+
+def test_tap_on_the_map_searches_from_that_point(page, live):
+    page.goto(live + "/")
+    page.locator(".folium-map").click(position={"x": 200, "y": 150})
+    page.wait_for_selector("#liste-resultats li")
+    assert "lat=" in page.url and "lon=" in page.url
+
+
+def test_keyboard_only_reaches_the_results(page, live, synthetic_addresses):
+    address = pick(synthetic_addresses, lambda a: a.code_insee == "93048", skip=9)
+    page.goto(live + "/")
+    page.keyboard.press("Tab")  # skip link
+    page.keyboard.press("Enter")
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "adresse":
+            break
+    page.keyboard.type(f"{address.numero} {address.nom_voie} Montreuil", delay=10)
+    page.get_by_role("option").first.wait_for()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#liste-resultats li")
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('#liste-resultats') !== null"):
+            break
+    assert page.evaluate("document.activeElement.closest('#liste-resultats') !== null")
+
+
+def test_embed_with_filters_shows_only_matching_markers(page, live):
+    page.goto(live + "/embed/carte?commune=93048&besoin=formation")
+    page.wait_for_selector(".leaflet-marker-icon, .marker-cluster")
+    titles = page.evaluate(MARKER_TITLES)
+    assert sorted(titles) == ["Mission locale (Montreuil)",
+                              "Pôle emploi Montreuil-sous-Bois (agence locale)"]
+
+
+MARKER_TITLES = """() => {
+    const map = window[Object.keys(window).find(key => key.startsWith('map_'))];
+    const titles = [];
+    map.eachLayer(layer => {
+        if (layer.getLayers && layer.refreshClusters) {  // a marker cluster: every marker inside
+            layer.getLayers().forEach(marker => titles.push(marker.options.title));
+        } else if (layer.options && layer.options.cartoId) {
+            titles.push(layer.options.title);
+        }
+    });
+    return titles;
+}"""
+
+
+@pytest.mark.parametrize("path", ["/", "/?lat=48.86&lon=2.44", "/carte", "/acteurs/ricochet",
+                                  "/embed/carte?liste=1", "/embed"])
+def test_no_request_leaves_the_service_but_tiles(page, live, path):
+    page.goto(live + path)
+    page.wait_for_load_state("networkidle")
+    assert tile_requests_only(page.outside) == []
+    assert page.errors == []
+
+
+def test_xss_payload_in_every_field_runs_no_script_anywhere(browser, tmp_path):
+    from webmap import create_app
+
+    feature = fictional_feature(
+        id="acteur-fictif-xss", nom=XSS, description=XSS, adresse=XSS, complement_adresse=XSS,
+        commune="Montreuil", geometry={"type": "Point", "coordinates": [2.4401, 48.8601]})
+    path = write_json(tmp_path / "xss-fictif.geojson", fictional_collection(feature))
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"),
+                      "ACTORS_FILE": str(path), "GEOCODERS": ("local",)})
+    server = serve(app)
+    base = f"http://127.0.0.1:{server.server_port}"
+    context = browser.new_context()
+    page = context.new_page()
+    page.route("**/*", lambda route: route.continue_() if "127.0.0.1" in route.request.url
+               else route.abort())
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    try:
+        for url in ("/?lat=48.86&lon=2.44", "/carte", "/acteurs/acteur-fictif-xss",
+                    "/embed/carte?liste=1", "/embed/carte?lat=48.86&lon=2.44&liste=1"):
+            page.goto(base + url)
+            page.wait_for_load_state("networkidle")
+            markers = page.locator(".leaflet-marker-icon")
+            if markers.count():
+                markers.first.click(force=True)
+                page.wait_for_timeout(100)
+            assert page.evaluate("window.pwned") is None, url
+        assert dialogs == []
+    finally:
+        context.close()
+        server.shutdown()
+
+
+def test_static_export_shows_the_actors_with_nothing_but_tiles_from_outside(page, make_app, tmp_path):
+    out = tmp_path / "carte-export.html"
+    result = make_app().test_cli_runner().invoke(args=["export-html", "--commune", "93048", str(out)])
+    assert result.exit_code == 0, result.output
+
+    page.goto(out.as_uri())
+    page.wait_for_selector(".leaflet-marker-icon, .marker-cluster")
+    assert len(page.evaluate(MARKER_TITLES)) == 14
+    assert tile_requests_only([u for u in page.outside if not u.startswith("file:")]) == []
+    assert page.errors == []

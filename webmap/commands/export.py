@@ -1,0 +1,38 @@
+"""``carto export-html``: a self-contained map file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from werkzeug.datastructures import MultiDict
+
+from geo.dataset import write_text_atomically
+from webmap.export import export_map
+from webmap.requests import parse_search
+from webmap.volunteer import matching_actors
+
+
+@click.command("export-html")
+@click.option("--commune", metavar="INSEE", help="Acteurs situés dans cette commune.")
+@click.option("--thematique", "thematiques", multiple=True, metavar="SLUG", help="Répétable.")
+@click.option("--besoin", "needs", multiple=True, metavar="SLUG", help="Répétable.")
+@click.option("--titre", default="Acteurs de l’emploi et de la formation", show_default=True)
+@click.argument("out", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@with_appcontext
+def export_html(commune, thematiques, needs, titre, out: Path) -> None:
+    """Écrit une carte autonome (données et scripts inclus) dans OUT.html."""
+    args = MultiDict([("thematique", t) for t in thematiques] + [("besoin", n) for n in needs]
+                     + ([("commune", commune)] if commune else []))
+    search, problems = parse_search(args, need_origin=False)
+    if problems:
+        name, message = next(iter(problems.by_parameter.items()))
+        raise click.BadParameter(message, param_hint=f"--{name}")
+    with current_app.test_request_context("/"):
+        actors = matching_actors(search, commune)
+        html = export_map([a for a in actors if a.location], titre)
+    write_text_atomically(out, html)
+    click.echo(f"{sum(1 for a in actors if a.location)} acteurs sur la carte : {out} "
+               f"({len(html.encode()) // 1024} Ko)")
