@@ -83,12 +83,12 @@ def tile_requests_only(urls):
     return [u for u in urls if "tile" not in u and not u.endswith(".png")]
 
 
-def test_volunteer_types_an_address_picks_a_suggestion_and_opens_a_popup(page, live,
-                                                                         synthetic_addresses):
+def test_volunteer_types_an_address_picks_a_suggestion_and_opens_a_popup(
+        page, live, synthetic_addresses):
     address = pick(synthetic_addresses, lambda a: a.code_insee == "93048", skip=5)
     page.goto(live + "/")
-    page.get_by_role("combobox", name="Adresse").press_sequentially(f"{address.numero} {address.nom_voie[:14]}",
-                                                    delay=20)
+    typed = f"{address.numero} {address.nom_voie[:14]}"
+    page.get_by_role("combobox", name="Adresse").press_sequentially(typed, delay=20)
     suggestion = page.get_by_role("option").filter(has_text=address.nom_voie).first
     suggestion.wait_for()
     suggestion.dispatch_event("mousedown")
@@ -197,7 +197,8 @@ def test_xss_payload_in_every_field_runs_no_script_anywhere(browser, tmp_path):
         server.shutdown()
 
 
-def test_static_export_shows_the_actors_with_nothing_but_tiles_from_outside(page, make_app, tmp_path):
+def test_static_export_shows_the_actors_with_nothing_but_tiles_from_outside(page, make_app,
+                                                                          tmp_path):
     out = tmp_path / "carte-export.html"
     result = make_app().test_cli_runner().invoke(args=["export-html", "--commune", "93048", str(out)])
     assert result.exit_code == 0, result.output
