@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
+from tests.conftest import fictional_collection, fictional_feature, write_json
 from tests.web_support import markers
 
 OFFLINE = "http://127.0.0.1:9/geocodage"
@@ -62,3 +65,21 @@ def test_export_html_refuses_unknown_filters(make_app, tmp_path):
     result = make_app().test_cli_runner().invoke(
         args=["export-html", "--besoin", "cuisine", str(tmp_path / "x.html")])
     assert result.exit_code == 2 and "--besoin" in result.output
+
+
+def test_embed_pages_are_cached_and_conditional(client):
+    first = client.get("/embed/carte?commune=93014")
+    again = client.get("/embed/carte?commune=93014", headers={"If-None-Match": first.headers["ETag"]})
+    assert "max-age=300" in first.headers["Cache-Control"]
+    assert again.status_code == 304
+
+
+def test_embed_cache_follows_the_dataset(make_app, tmp_path):
+    path = write_json(tmp_path / "un-fictif.geojson", fictional_collection(fictional_feature()))
+    client = make_app(ACTORS_FILE=str(path)).test_client()
+    assert [m["nom"] for m in markers(client.get("/embed/carte").get_data(as_text=True))] == [
+        "Acteur fictif de test"]
+    write_json(path, fictional_collection(fictional_feature(nom="Acteur fictif renommé")))
+    os.utime(path, ns=(10**18, 10**18))
+    assert [m["nom"] for m in markers(client.get("/embed/carte").get_data(as_text=True))] == [
+        "Acteur fictif renommé"]

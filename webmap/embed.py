@@ -5,7 +5,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+import threading
+from pathlib import Path
+
+from cachetools import TTLCache
+from flask import Blueprint, Response, current_app, make_response, render_template, request, url_for
 
 from geo.communes import COMMUNES, TARGET_COMMUNES
 from geo.needs import NEEDS
@@ -17,10 +21,38 @@ from webmap.search import run_search
 from webmap.volunteer import matching_actors
 
 blueprint = Blueprint("embed", __name__, url_prefix="/embed")
+_PAGES_LOCK = threading.Lock()
+MAX_AGE = 300
 
 
 @blueprint.get("/carte")
-def embedded_map() -> tuple[str, int]:
+def embedded_map() -> Response:
+    """Websites embed the same few maps over and over: a rendered page is kept five minutes."""
+    pages = current_app.extensions.setdefault("carto.embed_pages", TTLCache(maxsize=256, ttl=MAX_AGE))
+    key = (request.query_string, _data_version())
+    with _PAGES_LOCK:
+        cached = pages.get(key)
+    if cached is None:
+        cached = _render_embedded_map()
+        with _PAGES_LOCK:
+            pages[key] = cached
+    page, status = cached
+    response = make_response(page, status)
+    if status == 200:
+        response.cache_control.public = True
+        response.cache_control.max_age = MAX_AGE
+        response.add_etag()
+        response.make_conditional(request)
+    return response
+
+
+def _data_version() -> tuple:
+    paths = [Path(current_app.config["ACTORS_FILE"]),
+             Path(current_app.instance_path) / "contours" / "communes.geojson"]
+    return tuple(path.stat().st_mtime_ns if path.exists() else 0 for path in paths)
+
+
+def _render_embedded_map() -> tuple[str, int]:
     search, problems = parse_search(request.args, need_origin=False)
     zoom = request.args.get("zoom", "")
     if zoom and (not zoom.isdigit() or not 5 <= int(zoom) <= 19):
