@@ -155,3 +155,18 @@ def test_manager_text_is_escaped_everywhere(xss_client, url):
 def test_api_reads_are_json_everywhere(client):
     response = client.get("/api/v1/actors/inconnu")
     assert response.status_code == 404 and json.loads(response.data)["status"] == 404
+
+
+def test_tiles_are_a_setting_and_maps_work_without(make_app):
+    default = make_app().test_client().get("/carte").get_data(as_text=True)
+    assert "tile.openstreetmap.fr" in default and "L.tileLayer" in default
+    bare = make_app(TILES="none").test_client().get("/carte").get_data(as_text=True)
+    assert "L.tileLayer" not in bare and len(markers(bare)) == 26
+
+
+def test_points_to_check_are_told_apart_from_eligibility(client):
+    page = text(client.get("/?lat=48.8600&lon=2.4400"))
+    first = markers(page)[0]
+    assert first["id"] == "mission-locale-montreuil"
+    assert (first["eligibility_state"], first["eligibility_label"]) == (
+        "to-check", "À vérifier : réservé aux 16–25 ans")

@@ -54,10 +54,18 @@ def result_marker(result: NearestResult) -> dict[str, Any]:
     marker.update({
         "distance_label": distance_label(result.distance_m) + travel,
         "eligible": result.eligibility.eligible,
+        "eligibility_state": eligibility_state(result),
         "eligibility_label": eligibility_label(result),
         "opening_label": result.opening.label,
     })
     return marker
+
+
+def eligibility_state(result: NearestResult) -> str:
+    """``eligible``, ``to-check`` or ``ineligible``: the style of the eligibility line."""
+    if not result.eligibility.eligible:
+        return "ineligible"
+    return "to-check" if result.eligibility.to_check else "eligible"
 
 
 def eligibility_label(result: NearestResult) -> str:

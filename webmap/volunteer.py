@@ -16,7 +16,8 @@ from geo.vocabularies import (
 from webmap import maps
 from webmap.data import current_actors
 from webmap.presenters import (
-    actor_marker, address_line, distance_label, eligibility_label, phone_label, result_marker,
+    actor_marker, address_line, distance_label, eligibility_label, eligibility_state, phone_label,
+    result_marker,
 )
 from webmap.requests import Problems, SearchRequest, parse_search
 from webmap.search import run_search
@@ -27,7 +28,8 @@ blueprint = Blueprint("volunteer", __name__)
 @blueprint.app_context_processor
 def helpers() -> dict:
     return {"kinds": KINDS, "distance_label": distance_label, "eligibility_label": eligibility_label,
-            "phone_label": phone_label, "address_line": address_line}
+            "eligibility_state": eligibility_state, "phone_label": phone_label,
+            "address_line": address_line}
 
 
 @blueprint.get("/")

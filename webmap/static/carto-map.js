@@ -14,12 +14,15 @@
     var box = element("div", "carto-popup");
     var title = element("a", "carto-popup-name", actor.nom);
     title.href = actor.url;
+    if (window.self !== window.top) {  // in an iframe: actor pages open beside the host site
+      title.target = "_blank";
+      title.rel = "noopener";
+    }
     box.appendChild(title);
     if (actor.kind_label) { box.appendChild(element("div", "carto-popup-kind", actor.kind_label)); }
     if (actor.distance_label) { box.appendChild(element("div", "carto-popup-distance", actor.distance_label)); }
     if (actor.eligibility_label) {
-      box.appendChild(element("div", actor.eligible === false ? "carto-popup-ineligible" : "carto-popup-eligible",
-                              actor.eligibility_label));
+      box.appendChild(element("div", "carto-popup-" + actor.eligibility_state, actor.eligibility_label));
     }
     if (actor.opening_label) { box.appendChild(element("div", "carto-popup-hours", actor.opening_label)); }
     if (actor.address) { box.appendChild(element("div", "carto-popup-address", actor.address)); }

@@ -76,6 +76,12 @@
     });
   }
 
+  var heading = document.getElementById("titre-resultats");
+  if (heading) {  // after a search, on a phone, the results are what the volunteer wants to see
+    heading.focus({preventScroll: true});
+    heading.scrollIntoView({block: "start"});
+  }
+
   var map = config.mapName ? window[config.mapName] : null;
   if (map && form) {
     map.on("click", function (event) {
