@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import os
+import dataclasses
 
 import pytest
 
 from tests.conftest import fictional_collection, fictional_feature, write_json
 from tests.web_support import markers
+from webmap.data import current_store
 
 OFFLINE = "http://127.0.0.1:9/geocodage"
 
@@ -74,12 +75,18 @@ def test_embed_pages_are_cached_and_conditional(client):
     assert again.status_code == 304
 
 
-def test_embed_cache_follows_the_dataset(make_app, tmp_path):
+def test_embed_cache_follows_the_store(make_app, tmp_path):
     path = write_json(tmp_path / "un-fictif.geojson", fictional_collection(fictional_feature()))
-    client = make_app(ACTORS_FILE=str(path)).test_client()
+    app = make_app(ACTORS_FILE=str(path))
+    client = app.test_client()
     assert [m["nom"] for m in markers(client.get("/embed/carte").get_data(as_text=True))] == [
         "Acteur fictif de test"]
-    write_json(path, fictional_collection(fictional_feature(nom="Acteur fictif renommé")))
-    os.utime(path, ns=(10**18, 10**18))
+
+    with app.app_context():
+        store = current_store()
+        stored = store.get("acteur-fictif-de-test")
+        store.update(dataclasses.replace(stored.actor, nom="Acteur fictif renommé"), stored.version,
+                     "gestionnaire-fictif@example.org")
+
     assert [m["nom"] for m in markers(client.get("/embed/carte").get_data(as_text=True))] == [
         "Acteur fictif renommé"]

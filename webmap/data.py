@@ -1,34 +1,61 @@
-"""Access to the actors from a request or a command, reloaded when the dataset file changes."""
+"""Access to the actors from a request or a command: the store, seeded from the curated file.
+
+On first use an empty store is filled from ``ACTORS_FILE`` (``data/actors.geojson``); from then on
+the store is the truth and ``carto actors export`` writes the file back for review in git. Actors and
+the nearest-search index are rebuilt only when the store has changed.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from flask import current_app
+from flask import Flask, current_app
 
 from geo.actors import Actor
 from geo.dataset import load_actors
 from geo.nearest import ActorIndex
+from geo.store.sqlite import SQLiteStore
 
 _CACHE_KEY = "carto.actors"
+_STORE_KEY = "carto.store"
+
+
+def store_path(app: Flask) -> Path:
+    return Path(app.instance_path) / "carto.sqlite"
+
+
+def current_store() -> SQLiteStore:
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    store = app.extensions.get(_STORE_KEY)
+    if store is None:
+        store = SQLiteStore(store_path(app))
+        if store.revision_count() == 0:
+            source = Path(app.config["ACTORS_FILE"])
+            store.seed_if_empty(load_actors(source), f"import initial ({source.name})")
+        app.extensions[_STORE_KEY] = store
+    return store
+
+
+def data_version() -> int:
+    """Grows with every change of any actor."""
+    return current_store().revision_count()
 
 
 def current_actors() -> list[Actor]:
-    """The actors of the configured dataset; re-read only when the file's mtime changes."""
+    """Every actor of the store, retired ones included (filters decide)."""
     return _current()[0]
 
 
 def current_index() -> ActorIndex:
-    """The nearest-search index of the current dataset, built once per version of the file."""
+    """The nearest-search index of the current actors, built once per version of the store."""
     return _current()[1]
 
 
 def _current() -> tuple[list[Actor], ActorIndex]:
-    path = Path(current_app.config["ACTORS_FILE"])
-    stamp = path.stat().st_mtime_ns
+    version = data_version()
     cached = current_app.extensions.get(_CACHE_KEY)
-    if cached is None or cached[0] != (path, stamp):
-        actors = load_actors(path)
-        cached = ((path, stamp), (actors, ActorIndex(actors)))
+    if cached is None or cached[0] != version:
+        actors = [stored.actor for stored in current_store().all()]
+        cached = (version, (actors, ActorIndex(actors)))
         current_app.extensions[_CACHE_KEY] = cached
     return cached[1]

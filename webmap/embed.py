@@ -15,6 +15,7 @@ from geo.communes import COMMUNES, TARGET_COMMUNES
 from geo.needs import NEEDS
 from geo.vocabularies import PUBLICS
 from webmap import maps
+from webmap.data import data_version
 from webmap.presenters import actor_marker, result_marker
 from webmap.requests import parse_search
 from webmap.search import run_search
@@ -47,9 +48,8 @@ def embedded_map() -> Response:
 
 
 def _data_version() -> tuple:
-    paths = [Path(current_app.config["ACTORS_FILE"]),
-             Path(current_app.instance_path) / "contours" / "communes.geojson"]
-    return tuple(path.stat().st_mtime_ns if path.exists() else 0 for path in paths)
+    contours = Path(current_app.instance_path) / "contours" / "communes.geojson"
+    return data_version(), contours.stat().st_mtime_ns if contours.exists() else 0
 
 
 def _render_embedded_map() -> tuple[str, int]:

@@ -1,0 +1,82 @@
+"""The store contract: every change is a revision; every edit says which version it started from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from geo.actors import Actor
+from geo.validation import Problem
+
+
+@dataclass(frozen=True)
+class StoredActor:
+    actor: Actor
+    version: int
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One change of one actor: who, when, and each changed field as (before, after)."""
+
+    actor_id: str
+    version: int
+    author: str
+    at: dt.datetime
+    action: str
+    changes: dict[str, tuple[Any, Any]]
+    actor: Actor
+
+
+class ActorNotFound(LookupError):
+    pass
+
+
+class DuplicateActor(ValueError):
+    pass
+
+
+class InvalidActor(ValueError):
+    """The actor breaks the validation rules; nothing was written."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = list(problems)
+
+
+class StaleVersion(Exception):
+    """The edit started from an older version than the stored one; nothing was written."""
+
+    def __init__(self, current: StoredActor):
+        super().__init__(f"{current.actor.id}: version {current.version} en place")
+        self.current = current
+
+
+class ActorStore(Protocol):
+    def all(self) -> list[StoredActor]: ...
+
+    def get(self, actor_id: str) -> StoredActor: ...
+
+    def create(self, actor: Actor, author: str) -> StoredActor: ...
+
+    def update(self, actor: Actor, expected_version: int, author: str) -> StoredActor: ...
+
+    def retire(self, actor_id: str, expected_version: int, author: str) -> StoredActor: ...
+
+    def restore(self, actor_id: str, version: int, expected_version: int, author: str) -> StoredActor: ...
+
+    def history(self, actor_id: str) -> list[Revision]: ...
+
+    def revision_count(self) -> int:
+        """Grows with every change: caches built on the actors compare it."""
+        ...
+
+    def replace_all(self, actors: Sequence[Actor], author: str) -> None:
+        """Create or update many actors in one transaction (imports): all or nothing."""
+        ...
+
+    def seed_if_empty(self, actors: Sequence[Actor], author: str) -> bool:
+        """First run: load the curated file into a store that never held an actor."""
+        ...

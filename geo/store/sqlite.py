@@ -1,0 +1,225 @@
+"""The embedded store: SQLite in WAL mode through SQLAlchemy 2 Core.
+
+Each actor row carries a version; an update is ``UPDATE … WHERE id = ? AND version = ?`` in the same
+transaction as its revision row, so an accepted edit is never lost and a stale one changes nothing.
+Writers take SQLite's write lock up front (``BEGIN IMMEDIATE``) and wait for each other.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Column, Integer, MetaData, String, Table, Text, create_engine, event, func, insert, select, update,
+)
+from sqlalchemy.engine import Connection, Engine
+
+from geo.actors import Actor, actor_from_feature, actor_to_feature
+from geo.store.base import (
+    ActorNotFound, DuplicateActor, InvalidActor, Revision, StaleVersion, StoredActor,
+)
+from geo.validation import validate_feature
+
+metadata = MetaData()
+actors_table = Table(
+    "actors", metadata,
+    Column("id", String, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("feature", Text, nullable=False),
+)
+revisions_table = Table(
+    "revisions", metadata,
+    Column("number", Integer, primary_key=True, autoincrement=True),
+    Column("actor_id", String, nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("author", String, nullable=False),
+    Column("at", String, nullable=False),
+    Column("action", String, nullable=False),
+    Column("changes", Text, nullable=False),
+    Column("feature", Text, nullable=False),
+)
+users_table = Table(
+    "users", metadata,
+    Column("email", String, primary_key=True),
+    Column("password_hash", String, nullable=False),
+    Column("role", String, nullable=False),
+    Column("token_hash", String, nullable=True, unique=True),
+)
+
+
+class SQLiteStore:
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.engine = _engine(self.path)
+        metadata.create_all(self.engine)
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def all(self) -> list[StoredActor]:
+        with self.engine.connect() as db:
+            rows = db.execute(select(actors_table).order_by(actors_table.c.id)).all()
+        return [_stored(row) for row in rows]
+
+    def get(self, actor_id: str) -> StoredActor:
+        with self.engine.connect() as db:
+            return self._get(db, actor_id)
+
+    def history(self, actor_id: str) -> list[Revision]:
+        with self.engine.connect() as db:
+            rows = db.execute(select(revisions_table).where(revisions_table.c.actor_id == actor_id)
+                              .order_by(revisions_table.c.number.desc())).all()
+        if not rows:
+            raise ActorNotFound(actor_id)
+        return [Revision(row.actor_id, row.version, row.author, dt.datetime.fromisoformat(row.at),
+                         row.action, {k: tuple(v) for k, v in json.loads(row.changes).items()},
+                         actor_from_feature(json.loads(row.feature))) for row in rows]
+
+    def revision_count(self) -> int:
+        with self.engine.connect() as db:
+            return db.execute(select(func.coalesce(func.max(revisions_table.c.number), 0))).scalar_one()
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def create(self, actor: Actor, author: str) -> StoredActor:
+        with self._writing() as db:
+            return self._create(db, actor, author)
+
+    def update(self, actor: Actor, expected_version: int, author: str) -> StoredActor:
+        with self._writing() as db:
+            return self._update(db, actor, expected_version, author, "modification")
+
+    def retire(self, actor_id: str, expected_version: int, author: str) -> StoredActor:
+        with self._writing() as db:
+            current = self._get(db, actor_id)
+            retired = dataclasses.replace(current.actor, statut="ferme")
+            return self._update(db, retired, expected_version, author, "retrait")
+
+    def restore(self, actor_id: str, version: int, expected_version: int, author: str) -> StoredActor:
+        with self._writing() as db:
+            row = db.execute(select(revisions_table.c.feature).where(
+                revisions_table.c.actor_id == actor_id, revisions_table.c.version == version)).first()
+            if row is None:
+                raise ActorNotFound(f"{actor_id} v{version}")
+            old = actor_from_feature(json.loads(row.feature))
+            return self._update(db, old, expected_version, author, f"restauration de la version {version}")
+
+    def seed_if_empty(self, actors: Sequence[Actor], author: str) -> bool:
+        """Load ``actors`` into a store that has never held any; False if it already had some."""
+        with self._writing() as db:
+            if db.execute(select(func.count()).select_from(revisions_table)).scalar_one():
+                return False
+            for actor in actors:
+                self._create(db, actor, author)
+        return True
+
+    def replace_all(self, actors: Sequence[Actor], author: str) -> None:
+        with self._writing() as db:
+            for actor in actors:
+                existing = db.execute(select(actors_table.c.version).where(
+                    actors_table.c.id == actor.id)).scalar()
+                if existing is None:
+                    self._create(db, actor, author)
+                else:
+                    self._update(db, actor, existing, author, "import")
+
+    # --- internals --------------------------------------------------------------------------
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """One transaction holding SQLite's write lock from its start: all of it or nothing."""
+        with self.engine.connect().execution_options(immediate=True) as db, db.begin():
+            yield db
+
+    def _get(self, db: Connection, actor_id: str) -> StoredActor:
+        row = db.execute(select(actors_table).where(actors_table.c.id == actor_id)).first()
+        if row is None:
+            raise ActorNotFound(actor_id)
+        return _stored(row)
+
+    def _create(self, db: Connection, actor: Actor, author: str) -> StoredActor:
+        feature = _valid_feature(actor)
+        exists = db.execute(select(actors_table.c.id).where(actors_table.c.id == actor.id)).first()
+        if exists:
+            raise DuplicateActor(actor.id)
+        db.execute(insert(actors_table).values(id=actor.id, version=1, feature=_dumps(feature)))
+        changes = {name: (None, value) for name, value in feature["properties"].items()
+                   if value not in (None, "", [])}
+        self._revise(db, actor.id, 1, author, "création", changes, feature)
+        return StoredActor(actor, 1)
+
+    def _update(self, db: Connection, actor: Actor, expected_version: int, author: str,
+                action: str) -> StoredActor:
+        feature = _valid_feature(actor)
+        current = self._get(db, actor.id)
+        if current.version != expected_version:
+            raise StaleVersion(current)
+        changes = diff(current.actor, actor)
+        if not changes:
+            return current
+        result = db.execute(update(actors_table).where(
+            actors_table.c.id == actor.id, actors_table.c.version == expected_version).values(
+            version=expected_version + 1, feature=_dumps(feature)))
+        if result.rowcount != 1:  # pragma: no cover - the write lock makes this impossible
+            raise StaleVersion(self._get(db, actor.id))
+        self._revise(db, actor.id, expected_version + 1, author, action, changes, feature)
+        return StoredActor(actor, expected_version + 1)
+
+    def _revise(self, db: Connection, actor_id: str, version: int, author: str, action: str,
+                changes: dict[str, tuple[Any, Any]], feature: dict) -> None:
+        db.execute(insert(revisions_table).values(
+            actor_id=actor_id, version=version, author=author, action=action,
+            at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            changes=_dumps(changes), feature=_dumps(feature)))
+
+
+def diff(before: Actor, after: Actor) -> dict[str, tuple[Any, Any]]:
+    """Field-by-field changes between two versions of an actor, in GeoJSON form."""
+    old, new = actor_to_feature(before), actor_to_feature(after)
+    changes = {name: (old["properties"].get(name), value)
+               for name, value in new["properties"].items() if old["properties"].get(name) != value}
+    if old["geometry"] != new["geometry"]:
+        changes["geometry"] = (old["geometry"], new["geometry"])
+    return changes
+
+
+def _valid_feature(actor: Actor) -> dict:
+    feature = actor_to_feature(actor)
+    problems = validate_feature(feature)
+    if problems:
+        raise InvalidActor(problems)
+    return feature
+
+
+def _stored(row: Any) -> StoredActor:
+    return StoredActor(actor_from_feature(json.loads(row.feature)), row.version)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(connection, _record) -> None:
+        connection.isolation_level = None  # we issue BEGIN ourselves (IMMEDIATE for writers)
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection) -> None:
+        immediate = connection.get_execution_options().get("immediate")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
