@@ -37,14 +37,26 @@ def configure_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
 
 
 def configure_blueprints(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFProtect
+
     from webmap.api import blueprint as api
+    from webmap.api_write import blueprint as api_write
     from webmap.assets import blueprint as vendor
+    from webmap.auth import blueprint as auth
+    from webmap.auth import limiter
+    from webmap.curation import blueprint as curation
     from webmap.embed import blueprint as embed
     from webmap.errors import register_error_handlers
     from webmap.security import register_security_headers
     from webmap.volunteer import blueprint as volunteer
 
-    for blueprint in (volunteer, api, embed, vendor):
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                      SESSION_COOKIE_SECURE=app.config["SECURE_COOKIES"],
+                      PERMANENT_SESSION_LIFETIME=12 * 3600)
+    csrf = CSRFProtect(app)
+    csrf.exempt(api_write)  # checked there: CSRF header for sessions, none for personal tokens
+    limiter.init_app(app)
+    for blueprint in (volunteer, api_write, api, embed, vendor, auth, curation):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     register_security_headers(app)

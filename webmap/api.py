@@ -11,7 +11,8 @@ from geo.communes import COMMUNES, TARGET_COMMUNES
 from geo.filters import filter_actors
 from geo.geocoding import GeocoderUnavailable, InvalidQuery, to_geocodejson
 from geo.text import fold
-from webmap.data import current_actors
+from geo.store import ActorNotFound
+from webmap.data import current_actors, current_store
 from webmap.errors import ApiError
 from webmap.geocoders import current_geocoder
 from webmap.openapi import openapi_document
@@ -60,10 +61,14 @@ def actors() -> Response:
 
 @blueprint.get("/actors/<actor_id>")
 def actor(actor_id: str) -> Response:
-    found = next((a for a in current_actors() if a.id == actor_id), None)
-    if found is None:
-        raise ApiError(404, {"id": f"aucun acteur « {actor_id[:80]} »"})
-    return jsonify(actor_to_feature(found))
+    """One actor; its ETag (``"v3"``) is the version a change must name in If-Match."""
+    try:
+        stored = current_store().get(actor_id)
+    except ActorNotFound:
+        raise ApiError(404, {"id": f"aucun acteur « {actor_id[:80]} »"}) from None
+    response = jsonify(actor_to_feature(stored.actor))
+    response.set_etag(f"v{stored.version}")
+    return response
 
 
 @blueprint.get("/nearest")

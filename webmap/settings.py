@@ -34,6 +34,14 @@ class Setting:
         return ENV_PREFIX + self.name
 
 
+def _flag(value: str) -> bool:
+    if value.strip().lower() in ("1", "true", "yes", "oui", "on"):
+        return True
+    if value.strip().lower() in ("0", "false", "no", "non", "off", ""):
+        return False
+    raise ValueError(value)
+
+
 def _codes(value: str) -> tuple[str, ...]:
     return tuple(code.strip() for code in value.split(",") if code.strip())
 
@@ -86,6 +94,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("EMBED_ALLOWED_ORIGINS", "*", str,
             "Who may show the embeddable maps in an iframe (`frame-ancestors`): `*` or origins "
             "separated by spaces. Every other page refuses to be framed."),
+    Setting("SECURE_COOKIES", True, _flag,
+            "Session cookies only over HTTPS. `./dev run` turns it off for http://127.0.0.1."),
+    Setting("VERIFY_EVERY_MONTHS", 6, int,
+            "An actor verified longer ago than this joins the managers' verification queue."),
     Setting("BAN_COMMUNES", TARGET_COMMUNES, _codes,
             "Communes kept in the local BAN index: INSEE codes or département codes (`93` keeps all "
             "of Seine-Saint-Denis), comma-separated."),

@@ -129,6 +129,29 @@ class SQLiteStore:
                 else:
                     self._update(db, actor, existing, author, "import")
 
+    # --- people -----------------------------------------------------------------------------
+
+    def add_user(self, email: str, password_hash: str, role: str) -> None:
+        """Create or replace a person's account (hash only: the store never sees a password)."""
+        with self._writing() as db:
+            db.execute(users_table.delete().where(users_table.c.email == email))
+            db.execute(insert(users_table).values(email=email, password_hash=password_hash, role=role))
+
+    def user(self, email: str) -> dict[str, Any] | None:
+        with self.engine.connect() as db:
+            row = db.execute(select(users_table).where(users_table.c.email == email)).first()
+        return dict(row._mapping) if row else None
+
+    def user_by_token(self, token_hash: str) -> dict[str, Any] | None:
+        with self.engine.connect() as db:
+            row = db.execute(select(users_table).where(users_table.c.token_hash == token_hash)).first()
+        return dict(row._mapping) if row else None
+
+    def set_token(self, email: str, token_hash: str) -> None:
+        with self._writing() as db:
+            db.execute(update(users_table).where(users_table.c.email == email)
+                       .values(token_hash=token_hash))
+
     # --- internals --------------------------------------------------------------------------
 
     @contextmanager

@@ -15,7 +15,8 @@ from geo.filters import filter_actors, thematique_categories
 from geo.kinds import KINDS
 from geo.validation import validate_collection
 from geo.vocabularies import STATUTS, THEMATIQUES
-from webmap.data import current_actors
+from geo.dataset import write_actors
+from webmap.data import current_actors, current_store
 
 actors = AppGroup("actors", help="Consulter et vérifier les acteurs.")
 
@@ -62,3 +63,16 @@ def list_command(commune: str | None, thematique: str | None) -> None:
     headers = ("id", "nom", "type", "commune", "localisé", "statut")
     click.echo(tabulate(rows, headers=headers) if rows else "Aucun acteur ne correspond.")
     click.echo(f"\n{len(rows)} acteur(s).")
+
+
+@actors.command("export")
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def export_command(path: Path | None) -> None:
+    """Écrit les acteurs de la base dans le fichier GeoJSON (par défaut data/actors.geojson).
+
+    Le fichier est déterministe : un « git diff » montre exactement ce que la curation a changé.
+    """
+    path = path or Path(current_app.config["ACTORS_FILE"])
+    actors = [stored.actor for stored in current_store().all()]
+    write_actors(path, actors)
+    click.echo(f"{len(actors)} acteurs écrits dans {path}")

@@ -1,0 +1,212 @@
+"""The managers' back office: roles on every route, CSRF, editing with history, no lost edit."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import url_for
+
+from webmap.auth import hash_password, hash_token
+from webmap.data import current_store
+
+PASSWORD = "mot-de-passe-fictif-123"
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app(WTF_CSRF_ENABLED=False, GEOPLATEFORME_URL="http://127.0.0.1:9/x")
+    with app.app_context():
+        store = current_store()
+        store.add_user("gestionnaire-fictif@example.org", hash_password(PASSWORD), "manager")
+        store.add_user("benevole-fictif@example.org", hash_password(PASSWORD), "volunteer")
+        store.set_token("gestionnaire-fictif@example.org", hash_token("jeton-fictif"))
+    return app
+
+
+def login(client, email="gestionnaire-fictif@example.org", password=PASSWORD):
+    return client.post("/connexion", data={"email": email, "password": password})
+
+
+@pytest.fixture
+def manager(app):
+    client = app.test_client()
+    assert login(client).status_code == 302
+    return client
+
+
+def curation_routes(app):
+    """Every non-public route: the back office, and the API's writing methods."""
+    routes = []
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            methods = rule.methods - {"HEAD", "OPTIONS"}
+            if rule.endpoint.startswith("curation.") or rule.endpoint.startswith("api_write."):
+                values = {arg: "ricochet" if arg == "actor_id" else 1 for arg in rule.arguments}
+                for method in methods:
+                    routes.append((method, url_for(rule.endpoint, **values)))
+    return routes
+
+
+def test_every_curation_route_refuses_anonymous_people_and_volunteers(app):
+    routes = curation_routes(app)
+    assert len(routes) >= 12
+    anonymous = app.test_client()
+    volunteer = app.test_client()
+    login(volunteer, "benevole-fictif@example.org")
+    for method, path in routes:
+        response = anonymous.open(path, method=method)
+        if path.startswith("/api/"):
+            assert response.status_code == 401, (method, path)
+        else:
+            assert response.status_code == 302 and "/connexion" in response.headers["Location"], (
+                method, path)
+        assert volunteer.open(path, method=method).status_code == 403, (method, path)
+
+
+def test_every_state_changing_form_refuses_a_request_without_csrf_token(make_app):
+    app = make_app()
+    with app.app_context():
+        current_store().add_user("gestionnaire-fictif@example.org", hash_password(PASSWORD), "manager")
+    client = app.test_client()
+    page = client.get("/connexion").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    assert client.post("/connexion", data={"email": "gestionnaire-fictif@example.org",
+                                           "password": PASSWORD}).status_code != 302
+    assert client.post("/connexion", data={"email": "gestionnaire-fictif@example.org",
+                                           "password": PASSWORD, "csrf_token": token}).status_code == 302
+    for method, path in curation_routes(app):
+        if method == "POST":
+            response = client.post(path, data={"version": "1", "nom": "Nom fictif"})
+            assert response.status_code == 400, path
+    assert client.post("/deconnexion").status_code == 400
+    api = client.patch("/api/v1/actors/ricochet", json={"properties": {}}, headers={"If-Match": '"v1"'})
+    assert api.status_code == 400 and "X-CSRFToken" in api.get_json()["parametres"]
+
+
+def test_wrong_password_is_refused_and_login_is_rate_limited(app):
+    client = app.test_client()
+    assert login(client, password="faux-mot-de-passe").status_code == 401
+    statuses = [login(client, password="faux-mot-de-passe").status_code for _ in range(12)]
+    assert 429 in statuses
+
+
+def test_session_cookie_is_httponly_lax_and_secure(app):
+    response = login(app.test_client())
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
+
+
+def test_edit_is_a_revision_with_author_and_field_diff(manager, app):
+    form = manager.get("/gestion/acteurs/ricochet").get_data(as_text=True)
+    assert 'name="version" type="hidden" value="1"' in form
+
+    response = manager.post("/gestion/acteurs/ricochet", data=_form_of(app, "ricochet",
+                                                                      telephone="+33148693671"))
+
+    assert response.status_code == 302
+    history = manager.get("/gestion/acteurs/ricochet/historique").get_data(as_text=True)
+    assert "Version 2 — modification" in history and "gestionnaire-fictif@example.org" in history
+    assert "+33148693670" in history and "+33148693671" in history
+
+
+def test_validation_errors_are_shown_next_to_the_field(manager, app):
+    response = manager.post("/gestion/acteurs/ricochet", data=_form_of(app, "ricochet", code_postal="931"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert re.search(r'id="code_postal-erreur">code postal invalide', page)
+
+
+def test_stale_edit_shows_both_changes_and_loses_nothing(manager, app):
+    mine = _form_of(app, "ricochet", telephone="+33148693671")
+    theirs = _form_of(app, "ricochet", nom="RICOCHET (nom fictif changé)")
+    assert manager.post("/gestion/acteurs/ricochet", data=theirs).status_code == 302
+
+    conflict = manager.post("/gestion/acteurs/ricochet", data=mine)
+
+    page = conflict.get_data(as_text=True)
+    assert conflict.status_code == 409
+    assert "RICOCHET (nom fictif changé)" in page and "+33148693671" in page
+    with app.app_context():
+        assert current_store().get("ricochet").actor.nom == "RICOCHET (nom fictif changé)"
+    merged = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+    assert merged == "2"
+
+
+def test_create_warns_about_probable_duplicates(manager, app):
+    data = _form_of(app, "ricochet", nom="Ricochet", telephone="+33148693670")
+    data["version"] = ""
+    warned = manager.post("/gestion/acteurs/nouveau", data=data)
+    assert warned.status_code == 409 and "Doublon probable" in warned.get_data(as_text=True)
+    data["nom"] = "Ricochet (antenne fictive)"
+    data["confirmer_doublon"] = "1"
+    created = manager.post("/gestion/acteurs/nouveau", data=data)
+    assert created.status_code == 302 and created.headers["Location"].endswith(
+        "/gestion/acteurs/ricochet-antenne-fictive")
+
+
+def test_retire_verify_restore_and_queue(manager, app):
+    home = manager.get("/gestion/").get_data(as_text=True)
+    before = int(re.search(r"<strong>(\d+)</strong> acteurs? à vérifier", home).group(1))
+    assert manager.post("/gestion/acteurs/ricochet/verifie", data={"version": "1"}).status_code == 302
+    home = manager.get("/gestion/").get_data(as_text=True)
+    assert int(re.search(r"<strong>(\d+)</strong> acteurs? à vérifier", home).group(1)) == before - 1
+    assert manager.post("/gestion/acteurs/ricochet/retirer", data={"version": "2"}).status_code == 302
+    assert manager.post("/gestion/acteurs/ricochet/restaurer/1", data={"version": "3"}).status_code == 302
+    with app.app_context():
+        stored = current_store().get("ricochet")
+    assert (stored.version, stored.actor.statut, stored.actor.date_verification) == (4, "actif", None)
+    stale = manager.post("/gestion/acteurs/ricochet/retirer", data={"version": "1"})
+    assert stale.status_code == 409
+
+
+def test_api_changes_need_if_match_and_refuse_stale_versions(app):
+    client = app.test_client()
+    bearer = {"Authorization": "Bearer jeton-fictif"}
+    etag = client.get("/api/v1/actors/ricochet").headers["ETag"]
+    assert etag == '"v1"'
+    body = {"properties": {"telephone": "+33148693671"}}
+
+    assert client.patch("/api/v1/actors/ricochet", json=body, headers=bearer).status_code == 428
+    ok = client.patch("/api/v1/actors/ricochet", json=body, headers={**bearer, "If-Match": etag})
+    assert ok.status_code == 200 and ok.headers["ETag"] == '"v2"'
+    stale = client.patch("/api/v1/actors/ricochet", json=body, headers={**bearer, "If-Match": etag})
+    assert stale.status_code == 412
+    assert stale.get_json()["actuel"]["properties"]["telephone"] == "+33148693671"
+    bad = client.patch("/api/v1/actors/ricochet", json={"properties": {"code_postal": "1"}},
+                       headers={**bearer, "If-Match": '"v2"'})
+    assert bad.status_code == 400 and "code_postal" in bad.get_json()["parametres"]
+    gone = client.delete("/api/v1/actors/ricochet", headers={**bearer, "If-Match": '"v2"'})
+    assert gone.status_code == 200 and gone.get_json()["properties"]["statut"] == "ferme"
+    assert client.patch("/api/v1/actors/ricochet", json=body,
+                        headers={"Authorization": "Bearer faux", "If-Match": '"v3"'}).status_code == 401
+
+
+def test_api_creates_with_a_feature(app):
+    client = app.test_client()
+    from tests.conftest import fictional_feature
+
+    created = client.post("/api/v1/actors", json=fictional_feature(),
+                          headers={"Authorization": "Bearer jeton-fictif"})
+    assert created.status_code == 201 and created.headers["ETag"] == '"v1"'
+    again = client.post("/api/v1/actors", json=fictional_feature(),
+                        headers={"Authorization": "Bearer jeton-fictif"})
+    assert again.status_code == 409
+
+
+def _form_of(app, actor_id, **changes):
+    """The edit form as the browser would post it, from the stored actor, with ``changes``."""
+    from webmap.actor_form import ActorForm
+
+    with app.test_request_context():
+        stored = current_store().get(actor_id)
+        form = ActorForm(meta={"csrf": False})
+        form.fill(stored.actor, stored.version)
+        data = {}
+        for field in form:
+            if field.type in ("MultiCheckbox", "SelectMultipleField"):
+                data[field.name] = list(field.data or [])
+            elif field.data is not None:
+                data[field.name] = str(field.data)
+    data.update(changes)
+    return data
