@@ -15,7 +15,8 @@ from geo.filters import filter_actors, thematique_categories
 from geo.kinds import KINDS
 from geo.validation import validate_collection
 from geo.vocabularies import STATUTS, THEMATIQUES
-from geo.dataset import write_actors
+from geo.dataset import write_text_atomically
+from geo.interchange import FORMATS, UnreadableFile, export, plan_import, read_rows
 from webmap.data import current_actors, current_store
 
 actors = AppGroup("actors", help="Consulter et vérifier les acteurs.")
@@ -67,12 +68,46 @@ def list_command(commune: str | None, thematique: str | None) -> None:
 
 @actors.command("export")
 @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
-def export_command(path: Path | None) -> None:
-    """Écrit les acteurs de la base dans le fichier GeoJSON (par défaut data/actors.geojson).
+@click.option("--format", "kind", type=click.Choice(FORMATS), default="geojson", show_default=True)
+def export_command(path: Path | None, kind: str) -> None:
+    """Écrit les acteurs de la base (par défaut dans data/actors.geojson).
 
     Le fichier est déterministe : un « git diff » montre exactement ce que la curation a changé.
     """
     path = path or Path(current_app.config["ACTORS_FILE"])
     actors = [stored.actor for stored in current_store().all()]
-    write_actors(path, actors)
-    click.echo(f"{len(actors)} acteurs écrits dans {path}")
+    write_text_atomically(path, export(actors, kind))
+    click.echo(f"{len(actors)} acteurs écrits dans {path} ({kind})")
+
+
+@actors.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "kind", type=click.Choice(FORMATS), default=None,
+              help="Par défaut, d’après l’extension du fichier.")
+@click.option("--appliquer", "apply", is_flag=True,
+              help="Écrire (sinon : aperçu seulement). Tout ou rien.")
+@click.option("--auteur", default="import (ligne de commande)", show_default=True)
+def import_command(path: Path, kind: str | None, apply: bool, auteur: str) -> None:
+    """Importe des acteurs : aperçu des créations, mises à jour, doublons et erreurs par ligne."""
+    kind = kind or {".csv": "csv", ".json": "data-inclusion"}.get(path.suffix.lower(), "geojson")
+    try:
+        rows = read_rows(path.read_bytes(), kind)
+    except UnreadableFile as error:
+        raise click.ClickException(str(error)) from None
+    plan = plan_import(rows, [s.actor for s in current_store().all()])
+    click.echo(f"{len(plan.creations)} création(s), {len(plan.updates)} mise(s) à jour, "
+               f"{len(plan.unchanged)} inchangé(s), {len(plan.duplicates)} doublon(s) probable(s), "
+               f"{len(plan.errors)} erreur(s).")
+    for actor, changes in plan.updates:
+        click.echo(f"  mise à jour {actor.id} : {', '.join(changes)}")
+    for number, actor, other, reason in plan.duplicates:
+        click.echo(f"  ligne {number} : {actor.nom} ressemble à {other.id} ({reason})")
+    for number, problem in plan.errors:
+        click.echo(f"  ligne {number} : {problem}")
+    if plan.errors:
+        raise click.ClickException("rien n’a été importé : corrigez les lignes en erreur")
+    if not apply:
+        click.echo("Aperçu seulement : relancez avec --appliquer pour importer.")
+        return
+    current_store().replace_all(plan.actors, auteur)
+    click.echo(f"{len(plan.actors)} acteur(s) importé(s).")

@@ -1,0 +1,107 @@
+"""Import and export: CSV, GeoJSON, data·inclusion; dry run first, then all or nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from geo.actors import actor_from_feature
+from geo.dataset import load_actors
+from geo.interchange import CSV_COLUMNS, export, plan_import, read_rows
+from tests.conftest import DATASET, fictional_feature
+from webmap.data import current_store
+
+ACTORS = load_actors(DATASET)
+
+
+@pytest.mark.parametrize("kind", ["csv", "geojson"])
+def test_export_then_import_changes_nothing(kind):
+    rows = read_rows(export(ACTORS, kind).encode(), kind)
+    plan = plan_import(rows, ACTORS)
+    assert plan.errors == [] and plan.creations == [] and plan.updates == []
+    assert len(plan.unchanged) == len(ACTORS)
+
+
+def test_csv_has_the_documented_columns_in_order():
+    header = next(csv.reader(io.StringIO(export(ACTORS, "csv"))))
+    assert tuple(header) == CSV_COLUMNS
+
+
+def test_data_inclusion_export_uses_official_names_and_slugs():
+    document = json.loads(export(ACTORS, "data-inclusion"))
+    structure = next(s for s in document["structures"] if s["id"] == "mission-locale-montreuil")
+    service = next(s for s in document["services"] if s["structure_id"] == "mission-locale-montreuil")
+    assert {"nom", "adresse", "code_postal", "code_insee", "commune", "longitude", "latitude",
+            "telephone", "reseaux_porteurs", "date_maj"} <= set(structure)
+    assert structure["reseaux_porteurs"] == ["mission-locale"]
+    assert "se-former--trouver-sa-formation" in service["thematiques"] and service["publics"] == ["jeunes"]
+
+
+def test_data_inclusion_import_merges_services_into_structures():
+    document = json.loads(export(ACTORS, "data-inclusion"))
+    rows = read_rows(json.dumps(document).encode(), "data-inclusion")
+    first = next(r.feature for r in rows if r.feature and r.feature["id"] == "mission-locale-montreuil")
+    assert first["properties"]["publics"] == ["jeunes"]
+    assert first["geometry"]["coordinates"] == [2.436561, 48.85875]
+
+
+def _csv_with(*features):
+    return export([actor_from_feature(f) for f in features], "csv").encode()
+
+
+def test_one_bad_row_imports_nothing_and_is_named(make_app, tmp_path):
+    ok = fictional_feature(id="acteur-fictif-un", nom="Acteur fictif un")
+    bad = fictional_feature(id="acteur-fictif-deux", nom="Acteur fictif deux")
+    content = _csv_with(ok, bad).decode().replace(
+        "Acteur fictif deux,association_accompagnement_emploi", "Acteur fictif deux,type-inconnu")
+    path = tmp_path / "import-fictif.csv"
+    path.write_text(content, encoding="utf-8")
+    app = make_app()
+    runner = app.test_cli_runner()
+
+    result = runner.invoke(args=["actors", "import", str(path), "--appliquer"])
+
+    assert result.exit_code == 1
+    # Rows are sorted by id: « …-deux » is line 2, after the header.
+    assert "ligne 2 : kind : type d’acteur inconnu" in result.output
+    assert "rien n’a été importé" in result.output
+    with app.app_context():
+        assert {s.actor.id for s in current_store().all()}.isdisjoint({"acteur-fictif-un"})
+
+
+def test_dry_run_then_apply_with_duplicates_flagged(make_app, tmp_path):
+    twin = fictional_feature(id="ricochet-bis-fictif", nom="Ricochet (double fictif)",
+                             telephone="+33148693670")
+    path = tmp_path / "import-fictif.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [twin]}), encoding="utf-8")
+    app = make_app()
+    runner = app.test_cli_runner()
+
+    preview = runner.invoke(args=["actors", "import", str(path)])
+    assert preview.exit_code == 0 and "1 création(s)" in preview.output
+    assert "ressemble à ricochet (même téléphone)" in preview.output
+    assert "Aperçu seulement" in preview.output
+    with app.app_context():
+        assert "ricochet-bis-fictif" not in {s.actor.id for s in current_store().all()}
+
+    applied = runner.invoke(args=["actors", "import", str(path), "--appliquer"])
+    assert applied.exit_code == 0
+    with app.app_context():
+        assert current_store().get("ricochet-bis-fictif").version == 1
+
+
+def test_export_command_writes_the_reviewable_file(make_app, tmp_path):
+    out = tmp_path / "actors.geojson"
+    result = make_app().test_cli_runner().invoke(args=["actors", "export", str(out)])
+    assert result.exit_code == 0
+    assert out.read_text(encoding="utf-8") == DATASET.read_text(encoding="utf-8")
+
+
+def test_unreadable_files_are_refused_clearly(make_app, tmp_path):
+    path = tmp_path / "pas-un-import.csv"
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
+    result = make_app().test_cli_runner().invoke(args=["actors", "import", str(path)])
+    assert result.exit_code == 1 and "colonnes absentes" in result.output
