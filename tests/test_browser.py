@@ -208,3 +208,48 @@ def test_static_export_shows_the_actors_with_nothing_but_tiles_from_outside(page
     assert len(page.evaluate(MARKER_TITLES)) == 14
     assert tile_requests_only([u for u in page.outside if not u.startswith("file:")]) == []
     assert page.errors == []
+
+
+def test_back_office_pages_keep_an_xss_payload_inert(browser, tmp_path):
+    from webmap import create_app
+    from webmap.auth import hash_password
+    from webmap.data import current_store
+
+    feature = fictional_feature(
+        id="acteur-fictif-xss", nom=XSS, description=XSS, adresse=XSS, complement_adresse=XSS,
+        commune="Montreuil", source=XSS, horaires_accueil="",
+        geometry={"type": "Point", "coordinates": [2.4401, 48.8601]})
+    path = write_json(tmp_path / "xss-fictif.geojson", fictional_collection(feature))
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"),
+                      "ACTORS_FILE": str(path), "GEOCODERS": ("local",), "SECURE_COOKIES": False})
+    with app.app_context():
+        current_store().add_user("gestionnaire-fictif@example.org",
+                                 hash_password("mot-de-passe-fictif"), "manager")
+    server = serve(app)
+    base = f"http://127.0.0.1:{server.server_port}"
+    context = browser.new_context()
+    page = context.new_page()
+    page.route("**/*", lambda route: route.continue_() if "127.0.0.1" in route.request.url
+               else route.abort())
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    try:
+        page.goto(base + "/connexion")
+        page.get_by_label("Adresse e-mail").fill("gestionnaire-fictif@example.org")
+        page.get_by_label("Mot de passe").fill("mot-de-passe-fictif")
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_url("**/gestion/")
+        for url in ("/gestion/", "/gestion/a-verifier", "/gestion/acteurs/acteur-fictif-xss",
+                    "/gestion/acteurs/acteur-fictif-xss/historique"):
+            page.goto(base + url)
+            page.wait_for_load_state("networkidle")
+            assert page.evaluate("window.pwned") is None, url
+        page.goto(base + "/gestion/acteurs/acteur-fictif-xss")
+        assert page.locator("#nom").input_value() == XSS  # shown as typed, as text
+        page.get_by_role("button", name="Enregistrer", exact=True).click()
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("window.pwned") is None
+        assert dialogs == []
+    finally:
+        context.close()
+        server.shutdown()

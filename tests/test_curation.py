@@ -210,3 +210,35 @@ def _form_of(app, actor_id, **changes):
                 data[field.name] = str(field.data)
     data.update(changes)
     return data
+
+
+def test_import_through_the_back_office_previews_then_applies(manager, app):
+    import io
+    import json
+
+    from tests.conftest import fictional_feature
+
+    upload = json.dumps({"type": "FeatureCollection", "features": [fictional_feature()]}).encode()
+    preview = manager.post("/gestion/import", data={"format": "geojson",
+                                                    "fichier": (io.BytesIO(upload), "fictif.geojson")},
+                           content_type="multipart/form-data")
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "1 création(s)" in page
+    with app.app_context():
+        assert "acteur-fictif-de-test" not in {s.actor.id for s in current_store().all()}
+    token = re.search(r'name="jeton" value="([0-9a-f]+)"', page).group(1)
+
+    applied = manager.post("/gestion/import", data={"jeton": token, "format": "geojson",
+                                                    "appliquer": "1"})
+
+    assert applied.status_code == 302
+    with app.app_context():
+        assert current_store().get("acteur-fictif-de-test").version == 1
+
+
+def test_export_downloads_each_format(manager):
+    for kind, marker in (("csv", "id,nom,kind"), ("geojson", '"FeatureCollection"'),
+                         ("data-inclusion", '"structures"')):
+        response = manager.get(f"/gestion/export?format={kind}")
+        assert response.status_code == 200 and marker in response.get_data(as_text=True)
+        assert "attachment" in response.headers["Content-Disposition"]

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import secrets
+from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from geo.communes import COMMUNES, TARGET_COMMUNES
 from geo.duplicates import probable_duplicates
+from geo.interchange import FORMATS, UnreadableFile, export, plan_import, read_rows
 from geo.kinds import KINDS
 from geo.store import ActorNotFound, InvalidActor, StaleVersion
 from geo.store.sqlite import diff
@@ -201,3 +204,59 @@ def _stored_or_404(actor_id: str):
         return current_store().get(actor_id)
     except ActorNotFound:
         abort(404)
+
+
+@blueprint.get("/export")
+def export_file():
+    kind = request.args.get("format", "geojson")
+    if kind not in FORMATS:
+        abort(400)
+    content = export([s.actor for s in current_store().all()], kind)
+    suffix = {"csv": "csv", "geojson": "geojson", "data-inclusion": "json"}[kind]
+    response = current_app.response_class(content, mimetype={
+        "csv": "text/csv", "geojson": "application/geo+json", "data-inclusion": "application/json"}[kind])
+    response.headers["Content-Disposition"] = f"attachment; filename=acteurs-{dt.date.today()}.{suffix}"
+    return response
+
+
+@blueprint.route("/import", methods=["GET", "POST"])
+def import_file():
+    """Upload → preview (nothing written) → confirm → applied in one transaction."""
+    folder = Path(current_app.instance_path) / "imports"
+    if request.method == "GET":
+        return render_template("curation/import.html", plan=None, formats=FORMATS)
+    token = request.form.get("jeton", "")
+    if token:
+        if not token.isalnum() or not (folder / token).exists():
+            abort(400)
+        data, kind = (folder / token).read_bytes(), request.form.get("format", "")
+    else:
+        upload = request.files.get("fichier")
+        kind = request.form.get("format", "")
+        if upload is None or kind not in FORMATS:
+            flash("Choisissez un fichier et son format.")
+            return render_template("curation/import.html", plan=None, formats=FORMATS), 400
+        data = upload.read(MAX_IMPORT_BYTES + 1)
+        if len(data) > MAX_IMPORT_BYTES:
+            flash("Fichier trop gros (5 Mo au plus).")
+            return render_template("curation/import.html", plan=None, formats=FORMATS), 400
+    try:
+        rows = read_rows(data, kind)
+    except UnreadableFile as error:
+        flash(f"Fichier illisible : {error}")
+        return render_template("curation/import.html", plan=None, formats=FORMATS), 400
+    plan = plan_import(rows, [s.actor for s in current_store().all()])
+    if token and request.form.get("appliquer") and plan.applicable:
+        current_store().replace_all(plan.actors, f"{_author()} (import)")
+        (folder / token).unlink(missing_ok=True)
+        flash(f"{len(plan.actors)} acteur(s) importé(s).")
+        return redirect(url_for("curation.home"))
+    if not token:
+        folder.mkdir(parents=True, exist_ok=True)
+        token = secrets.token_hex(16)
+        (folder / token).write_bytes(data)
+    return render_template("curation/import.html", plan=plan, formats=FORMATS, token=token,
+                           kind=kind), 200 if plan.applicable else 400
+
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
