@@ -21,6 +21,7 @@ from geo.vocabularies import STATUTS
 from webmap.actor_form import ActorForm
 from webmap.auth import CURATORS, check_role, current_user
 from webmap.data import current_actors, current_store
+from webmap.maps import tile_provider
 
 blueprint = Blueprint("curation", __name__, url_prefix="/gestion")
 
@@ -28,6 +29,12 @@ blueprint = Blueprint("curation", __name__, url_prefix="/gestion")
 @blueprint.before_request
 def curators_only() -> None:
     check_role(CURATORS)
+
+
+@blueprint.context_processor
+def tiles() -> dict:
+    provider = tile_provider()
+    return {"tiles_url": provider.build_url() if provider else ""}
 
 
 def _author() -> str:
