@@ -16,7 +16,7 @@ from typing import Any
 
 from geo.actors import Actor, actor_from_feature, actor_to_feature
 from geo.duplicates import probable_duplicates
-from geo.store.sqlite import diff
+from geo.store.base import diff
 from geo.validation import Problem, validate_feature
 
 FORMATS = ("csv", "geojson", "data-inclusion")

@@ -13,8 +13,7 @@ from geo.communes import COMMUNES, TARGET_COMMUNES
 from geo.duplicates import probable_duplicates
 from geo.interchange import FORMATS, UnreadableFile, export, plan_import, read_rows
 from geo.kinds import KINDS
-from geo.store import ActorNotFound, InvalidActor, StaleVersion
-from geo.store.sqlite import diff
+from geo.store import ActorNotFound, InvalidActor, StaleVersion, diff
 from geo.text import fold
 from geo.verification import verification_queue
 from geo.vocabularies import STATUTS

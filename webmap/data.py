@@ -9,26 +9,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import current_app
 
 from geo.actors import Actor
 from geo.dataset import load_actors
 from geo.nearest import ActorIndex
-from geo.store.sqlite import SQLiteStore
+from geo.store import ActorStore, open_store
 
 _CACHE_KEY = "carto.actors"
 _STORE_KEY = "carto.store"
 
 
-def store_path(app: Flask) -> Path:
-    return Path(app.instance_path) / "carto.sqlite"
-
-
-def current_store() -> SQLiteStore:
+def current_store() -> ActorStore:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     store = app.extensions.get(_STORE_KEY)
     if store is None:
-        store = SQLiteStore(store_path(app))
+        store = open_store(app.config["DATABASE_URL"], Path(app.instance_path))
         if store.revision_count() == 0:
             source = Path(app.config["ACTORS_FILE"])
             store.seed_if_empty(load_actors(source), f"import initial ({source.name})")

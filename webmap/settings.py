@@ -53,6 +53,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SECRET_KEY", None, str,
             "Key signing sessions and CSRF tokens. When unset, one is generated once and kept in "
             "the instance folder (`secret_key`)."),
+    Setting("DATABASE_URL", "", str,
+            "The actors' store: empty for `carto.sqlite` in the instance folder, or "
+            "`sqlite:///path`."),
     Setting("ACTORS_FILE", str(PROJECT_ROOT / "data" / "actors.geojson"), str,
             "The curated actors dataset (GeoJSON, data·inclusion fields)."),
     Setting("COMMUNES", TARGET_COMMUNES, _codes,

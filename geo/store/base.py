@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from geo.actors import Actor
+from geo.actors import Actor, actor_to_feature
 from geo.validation import Problem
 
 
@@ -80,3 +80,21 @@ class ActorStore(Protocol):
     def seed_if_empty(self, actors: Sequence[Actor], author: str) -> bool:
         """First run: load the curated file into a store that never held an actor."""
         ...
+
+    def add_user(self, email: str, password_hash: str, role: str) -> None: ...
+
+    def user(self, email: str) -> dict[str, Any] | None: ...
+
+    def user_by_token(self, token_hash: str) -> dict[str, Any] | None: ...
+
+    def set_token(self, email: str, token_hash: str) -> None: ...
+
+
+def diff(before: Actor, after: Actor) -> dict[str, tuple[Any, Any]]:
+    """Field-by-field changes between two versions of an actor, in GeoJSON form."""
+    old, new = actor_to_feature(before), actor_to_feature(after)
+    changes = {name: (old["properties"].get(name), value)
+               for name, value in new["properties"].items() if old["properties"].get(name) != value}
+    if old["geometry"] != new["geometry"]:
+        changes["geometry"] = (old["geometry"], new["geometry"])
+    return changes

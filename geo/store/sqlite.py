@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from geo.actors import Actor, actor_from_feature, actor_to_feature
 from geo.store.base import (
-    ActorNotFound, DuplicateActor, InvalidActor, Revision, StaleVersion, StoredActor,
+    ActorNotFound, DuplicateActor, InvalidActor, Revision, StaleVersion, StoredActor, diff,
 )
 from geo.validation import validate_feature
 
@@ -200,16 +200,6 @@ class SQLiteStore:
             actor_id=actor_id, version=version, author=author, action=action,
             at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             changes=_dumps(changes), feature=_dumps(feature)))
-
-
-def diff(before: Actor, after: Actor) -> dict[str, tuple[Any, Any]]:
-    """Field-by-field changes between two versions of an actor, in GeoJSON form."""
-    old, new = actor_to_feature(before), actor_to_feature(after)
-    changes = {name: (old["properties"].get(name), value)
-               for name, value in new["properties"].items() if old["properties"].get(name) != value}
-    if old["geometry"] != new["geometry"]:
-        changes["geometry"] = (old["geometry"], new["geometry"])
-    return changes
 
 
 def _valid_feature(actor: Actor) -> dict:
