@@ -31,10 +31,16 @@ def instance_path(tmp_path: Path) -> Path:
     return tmp_path / "instance"
 
 
+OFFLINE = "http://127.0.0.1:9/geocodage"
+"""A Géoplateforme address nothing answers at: no test ever reaches the real service."""
+
+
 @pytest.fixture
 def make_app(instance_path: Path):
     def make(**config: Any):
-        return create_app({"TESTING": True, "INSTANCE_PATH": str(instance_path), **config})
+        defaults = {"TESTING": True, "INSTANCE_PATH": str(instance_path),
+                    "GEOPLATEFORME_URL": OFFLINE, "GEOCODER_TIMEOUT": 1.0}
+        return create_app({**defaults, **config})
     return make
 
 

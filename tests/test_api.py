@@ -10,19 +10,6 @@ from openapi_spec_validator import validate
 
 from tests.conftest import pick
 
-OFFLINE = "http://127.0.0.1:9/geocodage"
-
-
-@pytest.fixture
-def app(make_app):
-    return make_app(GEOPLATEFORME_URL=OFFLINE, GEOCODER_TIMEOUT=1.0)
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
 def ids(collection) -> list[str]:
     return [feature["id"] for feature in collection["features"]]
 
@@ -94,7 +81,7 @@ def test_nearest_from_an_address_and_autocomplete(make_app, instance_path, synth
                                                  synthetic_addresses):
     (instance_path / "ban").mkdir(parents=True)
     shutil.copy(synthetic_index, instance_path / "ban" / "index.sqlite")
-    client = make_app(GEOPLATEFORME_URL=OFFLINE).test_client()
+    client = make_app().test_client()
     address = pick(synthetic_addresses, lambda a: a.code_insee == "93048", skip=3)
 
     nearest = client.get("/api/v1/nearest", query_string={
@@ -106,7 +93,7 @@ def test_nearest_from_an_address_and_autocomplete(make_app, instance_path, synth
 
 
 def test_unknown_address_is_a_404_and_no_geocoder_a_503(make_app, instance_path, synthetic_index):
-    client = make_app(GEOPLATEFORME_URL=OFFLINE).test_client()
+    client = make_app().test_client()
     assert client.get("/api/v1/nearest?adresse=12+rue+x").status_code == 503
     (instance_path / "ban").mkdir(parents=True)
     shutil.copy(synthetic_index, instance_path / "ban" / "index.sqlite")

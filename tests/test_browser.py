@@ -164,23 +164,33 @@ def test_no_request_leaves_the_service_but_tiles(page, live, path):
     assert page.errors == []
 
 
-def test_xss_payload_in_every_field_runs_no_script_anywhere(browser, tmp_path):
+def xss_app(tmp_path, **fields):
+    """The app over one made-up actor whose text fields all hold the XSS payload."""
     from webmap import create_app
 
     feature = fictional_feature(
         id="acteur-fictif-xss", nom=XSS, description=XSS, adresse=XSS, complement_adresse=XSS,
-        commune="Montreuil", geometry={"type": "Point", "coordinates": [2.4401, 48.8601]})
+        commune="Montreuil", geometry={"type": "Point", "coordinates": [2.4401, 48.8601]}, **fields)
     path = write_json(tmp_path / "xss-fictif.geojson", fictional_collection(feature))
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"),
-                      "ACTORS_FILE": str(path), "GEOCODERS": ("local",)})
-    server = serve(app)
-    base = f"http://127.0.0.1:{server.server_port}"
+    return create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"),
+                       "ACTORS_FILE": str(path), "GEOCODERS": ("local",), "SECURE_COOKIES": False})
+
+
+def watched_page(browser):
+    """A page kept on 127.0.0.1, recording every dialog a script would open."""
     context = browser.new_context()
     page = context.new_page()
     page.route("**/*", lambda route: route.continue_() if "127.0.0.1" in route.request.url
                else route.abort())
-    dialogs = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.dialogs = []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    return context, page
+
+
+def test_xss_payload_in_every_field_runs_no_script_anywhere(browser, tmp_path):
+    server = serve(xss_app(tmp_path))
+    base = f"http://127.0.0.1:{server.server_port}"
+    context, page = watched_page(browser)
     try:
         for url in ("/?lat=48.86&lon=2.44", "/carte", "/acteurs/acteur-fictif-xss",
                     "/embed/carte?liste=1", "/embed/carte?lat=48.86&lon=2.44&liste=1"):
@@ -191,7 +201,7 @@ def test_xss_payload_in_every_field_runs_no_script_anywhere(browser, tmp_path):
                 markers.first.click(force=True)
                 page.wait_for_timeout(100)
             assert page.evaluate("window.pwned") is None, url
-        assert dialogs == []
+        assert page.dialogs == []
     finally:
         context.close()
         server.shutdown()
@@ -211,28 +221,16 @@ def test_static_export_shows_the_actors_with_nothing_but_tiles_from_outside(page
 
 
 def test_back_office_pages_keep_an_xss_payload_inert(browser, tmp_path):
-    from webmap import create_app
     from webmap.auth import hash_password
     from webmap.data import current_store
 
-    feature = fictional_feature(
-        id="acteur-fictif-xss", nom=XSS, description=XSS, adresse=XSS, complement_adresse=XSS,
-        commune="Montreuil", source=XSS, horaires_accueil="",
-        geometry={"type": "Point", "coordinates": [2.4401, 48.8601]})
-    path = write_json(tmp_path / "xss-fictif.geojson", fictional_collection(feature))
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"),
-                      "ACTORS_FILE": str(path), "GEOCODERS": ("local",), "SECURE_COOKIES": False})
+    app = xss_app(tmp_path, source=XSS, horaires_accueil="")
     with app.app_context():
         current_store().add_user("gestionnaire-fictif@example.org",
                                  hash_password("mot-de-passe-fictif"), "manager")
     server = serve(app)
     base = f"http://127.0.0.1:{server.server_port}"
-    context = browser.new_context()
-    page = context.new_page()
-    page.route("**/*", lambda route: route.continue_() if "127.0.0.1" in route.request.url
-               else route.abort())
-    dialogs = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    context, page = watched_page(browser)
     try:
         page.goto(base + "/connexion")
         page.get_by_label("Adresse e-mail").fill("gestionnaire-fictif@example.org")
@@ -249,7 +247,7 @@ def test_back_office_pages_keep_an_xss_payload_inert(browser, tmp_path):
         page.get_by_role("button", name="Enregistrer", exact=True).click()
         page.wait_for_load_state("networkidle")
         assert page.evaluate("window.pwned") is None
-        assert dialogs == []
+        assert page.dialogs == []
     finally:
         context.close()
         server.shutdown()

@@ -15,7 +15,7 @@ PASSWORD = "mot-de-passe-fictif-123"
 
 @pytest.fixture
 def app(make_app):
-    app = make_app(WTF_CSRF_ENABLED=False, GEOPLATEFORME_URL="http://127.0.0.1:9/x")
+    app = make_app(WTF_CSRF_ENABLED=False)
     with app.app_context():
         store = current_store()
         store.add_user("gestionnaire-fictif@example.org", hash_password(PASSWORD), "manager")

@@ -10,14 +10,6 @@ from tests.conftest import fictional_collection, fictional_feature, write_json
 from tests.web_support import markers
 from webmap.data import current_store
 
-OFFLINE = "http://127.0.0.1:9/geocodage"
-
-
-@pytest.fixture
-def client(make_app):
-    return make_app(GEOPLATEFORME_URL=OFFLINE).test_client()
-
-
 def test_embed_without_filters_shows_every_located_actor_without_site_chrome(client):
     page = client.get("/embed/carte").get_data(as_text=True)
     assert len(markers(page)) == 26

@@ -14,12 +14,9 @@ import pytest
 
 from tests.conftest import pick
 
-OFFLINE = "http://127.0.0.1:9/geocodage"
-
-
 @pytest.fixture
-def offline_app(make_app):
-    return make_app(GEOPLATEFORME_URL=OFFLINE, GEOCODER_TIMEOUT=1.0)
+def offline_app(app):
+    return app
 
 
 @pytest.fixture

@@ -9,19 +9,6 @@ import pytest
 
 from tests.conftest import ROOT, pick
 
-OFFLINE = "http://127.0.0.1:9/geocodage"
-
-
-@pytest.fixture
-def app(make_app):
-    return make_app(GEOPLATEFORME_URL=OFFLINE, GEOCODER_TIMEOUT=1.0)
-
-
-@pytest.fixture
-def runner(app):
-    return app.test_cli_runner()
-
-
 def test_nearest_from_a_point_prints_distance_walk_eligibility_and_hours(runner):
     result = runner.invoke(args=["nearest", "--lat", "48.8600", "--lon", "2.4400", "--k", "2"])
 
@@ -49,7 +36,7 @@ def test_nearest_from_an_address_geocodes_it(make_app, instance_path, synthetic_
                                              synthetic_addresses):
     (instance_path / "ban").mkdir(parents=True)
     shutil.copy(synthetic_index, instance_path / "ban" / "index.sqlite")
-    runner = make_app(GEOPLATEFORME_URL=OFFLINE).test_cli_runner()
+    runner = make_app().test_cli_runner()
     address = pick(synthetic_addresses, lambda a: a.code_insee == "93048")
 
     result = runner.invoke(args=["nearest", "--address",

@@ -10,18 +10,7 @@ import pytest
 from tests.conftest import fictional_collection, fictional_feature, write_json
 from tests.web_support import local_urls_only, markers
 
-OFFLINE = "http://127.0.0.1:9/geocodage"
 XSS = '"><script>window.pwned=1</script><img src=x onerror="window.pwned=2">${window.pwned=3}`'
-
-
-@pytest.fixture
-def app(make_app):
-    return make_app(GEOPLATEFORME_URL=OFFLINE, GEOCODER_TIMEOUT=1.0)
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 def text(response) -> str:
@@ -138,7 +127,7 @@ def xss_client(make_app, tmp_path):
         id="acteur-fictif-xss", nom=XSS, description=XSS, adresse=XSS, complement_adresse=XSS,
         commune="Montreuil", geometry={"type": "Point", "coordinates": [2.4401, 48.8601]})
     path = write_json(tmp_path / "xss-fictif.geojson", fictional_collection(feature))
-    return make_app(ACTORS_FILE=str(path), GEOPLATEFORME_URL=OFFLINE).test_client()
+    return make_app(ACTORS_FILE=str(path)).test_client()
 
 
 @pytest.mark.parametrize("url", ["/?lat=48.86&lon=2.44", "/carte", "/acteurs/acteur-fictif-xss",

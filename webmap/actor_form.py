@@ -33,6 +33,12 @@ class MultiCheckbox(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
+TEXT_FIELDS = ("nom", "kind", "statut", "description", "adresse", "complement_adresse", "code_postal",
+               "code_insee", "commune", "horaires_accueil", "telephone", "courriel", "site_web",
+               "source", "date_source")
+LIST_FIELDS = ("thematiques", "publics", "reseaux_porteurs", "modes_accueil")
+
+
 class ActorForm(FlaskForm):
     nom = StringField("Nom")
     kind = SelectField("Type d’acteur", choices=_choices((k.slug, k.label) for k in KINDS.values()))
@@ -67,11 +73,9 @@ class ActorForm(FlaskForm):
     version = HiddenField()
 
     def fill(self, actor: Actor, version: int) -> None:
-        for name in ("nom", "kind", "statut", "description", "adresse", "complement_adresse",
-                     "code_postal", "code_insee", "commune", "horaires_accueil", "telephone",
-                     "courriel", "site_web", "source", "date_source", "age_min", "age_max"):
+        for name in (*TEXT_FIELDS, "age_min", "age_max"):
             getattr(self, name).data = getattr(actor, name)
-        for name in ("thematiques", "publics", "reseaux_porteurs", "modes_accueil"):
+        for name in LIST_FIELDS:
             getattr(self, name).data = list(getattr(actor, name))
         self.zone_eligibilite.data = ", ".join(actor.zone_eligibilite)
         self.frais.data = actor.frais or ""
@@ -86,11 +90,9 @@ class ActorForm(FlaskForm):
     def to_actor(self, base: Actor | None) -> tuple[Actor | None, list[Problem]]:
         """The actor the form describes (keeping what the form does not show), and its problems."""
         values: dict[str, Any] = {}
-        for name in ("nom", "kind", "statut", "description", "adresse", "complement_adresse",
-                     "code_postal", "code_insee", "commune", "horaires_accueil", "telephone",
-                     "courriel", "site_web", "source", "date_source"):
+        for name in TEXT_FIELDS:
             values[name] = (getattr(self, name).data or "").strip()
-        for name in ("thematiques", "publics", "reseaux_porteurs", "modes_accueil"):
+        for name in LIST_FIELDS:
             values[name] = tuple(getattr(self, name).data or ())
         values["zone_eligibilite"] = tuple(
             code.strip() for code in (self.zone_eligibilite.data or "").split(",") if code.strip())

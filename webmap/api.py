@@ -8,17 +8,16 @@ from flask import Blueprint, Response, abort, jsonify, request, url_for
 
 from geo.actors import actor_to_feature
 from geo.communes import COMMUNES, TARGET_COMMUNES
-from geo.filters import filter_actors
 from geo.geocoding import GeocoderUnavailable, InvalidQuery, to_geocodejson
-from geo.text import fold
 from geo.store import ActorNotFound
-from webmap.data import current_actors, current_store
+from webmap.data import current_store
 from webmap.errors import ApiError
 from webmap.geocoders import current_geocoder
 from webmap.openapi import openapi_document
 from webmap.presenters import result_json
 from webmap.requests import parse_search
 from webmap.search import run_search
+from webmap.selection import matching_actors
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 READ_MAX_AGE = 300
@@ -43,18 +42,7 @@ def actors() -> Response:
     commune = request.args.get("commune")
     if problems:
         raise ApiError(400, problems.by_parameter)
-    selected = current_actors()
-    if commune:
-        selected = filter_actors(selected, commune=commune)
-    thematiques = search.all_thematiques
-    if thematiques:
-        selected = [a for a in selected if any(filter_actors([a], thematique=t) for t in thematiques)]
-    if search.publics:
-        selected = [a for a in selected if not a.publics or set(a.publics) & set(search.publics)]
-    text = fold(request.args.get("q", ""))[:100]
-    if text:
-        selected = [a for a in selected
-                    if text in fold(" ".join((a.nom, a.description, a.adresse, a.commune)))]
+    selected = matching_actors(search, commune, request.args.get("q", ""))
     features = [actor_to_feature(a) for a in sorted(selected, key=lambda a: a.id)]
     return jsonify({"type": "FeatureCollection", "features": features})
 

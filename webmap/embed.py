@@ -19,7 +19,7 @@ from webmap.data import data_version
 from webmap.presenters import actor_marker, result_marker
 from webmap.requests import parse_search
 from webmap.search import run_search
-from webmap.volunteer import matching_actors
+from webmap.selection import matching_actors
 
 blueprint = Blueprint("embed", __name__, url_prefix="/embed")
 _PAGES_LOCK = threading.Lock()

@@ -41,7 +41,8 @@ def openapi_document(server: str) -> dict[str, Any]:
         "servers": [{"url": server}],
         "paths": {
             "/actors": {"get": {
-                "summary": "Acteurs (GeoJSON FeatureCollection, champs data·inclusion)",
+                "summary": ("Acteurs ouverts ou à vérifier (GeoJSON FeatureCollection, champs "
+                            "data·inclusion ; les acteurs fermés n’y sont pas)"),
                 "operationId": "listActors",
                 "parameters": [
                     _param("commune", "Code INSEE de la commune.", {"type": "string"}),

@@ -5,9 +5,7 @@ from __future__ import annotations
 import folium
 from flask import Blueprint, abort, render_template, request
 
-from geo.actors import Actor
 from geo.communes import COMMUNES, TARGET_COMMUNES
-from geo.filters import filter_actors
 from geo.kinds import KINDS
 from geo.needs import NEEDS
 from geo.vocabularies import (
@@ -20,6 +18,7 @@ from webmap.presenters import (
     result_marker,
 )
 from webmap.requests import Problems, SearchRequest, parse_search
+from webmap.selection import matching_actors
 from webmap.search import run_search
 
 blueprint = Blueprint("volunteer", __name__)
@@ -88,16 +87,3 @@ def all_actors_map() -> tuple[str, int] | str:
                            communes=COMMUNES, target_communes=TARGET_COMMUNES,
                            commune=request.args.get("commune", ""))
     return page, 400 if problems else 200
-
-
-def matching_actors(search: SearchRequest, commune: str | None = None) -> list[Actor]:
-    """Actors of the map filters: commune (located there), needs/thématiques, publics."""
-    actors = current_actors()
-    if commune in COMMUNES:
-        actors = filter_actors(actors, commune=commune)
-    thematiques = search.all_thematiques
-    if thematiques:
-        actors = [a for a in actors if any(filter_actors([a], thematique=t) for t in thematiques)]
-    if search.publics:
-        actors = [a for a in actors if not a.publics or set(a.publics) & set(search.publics)]
-    return [a for a in actors if a.statut != "ferme"]

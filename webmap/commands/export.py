@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 from geo.dataset import write_text_atomically
 from webmap.export import export_map
 from webmap.requests import parse_search
-from webmap.volunteer import matching_actors
+from webmap.selection import matching_actors
 
 
 @click.command("export-html")

@@ -1,0 +1,28 @@
+"""Which actors a map or a list shows, from the filters of its URL: one rule for every page."""
+
+from __future__ import annotations
+
+from geo.actors import Actor
+from geo.communes import COMMUNES
+from geo.filters import filter_actors
+from geo.text import fold
+from webmap.data import current_actors
+from webmap.requests import SearchRequest
+
+
+def matching_actors(search: SearchRequest, commune: str | None = None, text: str = "") -> list[Actor]:
+    """Open actors located in ``commune``, offering one of the needs/thématiques, serving one of
+    the publics (an actor without publics serves everyone), whose name or address holds ``text``."""
+    actors = current_actors()
+    if commune in COMMUNES:
+        actors = filter_actors(actors, commune=commune)
+    thematiques = search.all_thematiques
+    if thematiques:
+        actors = [a for a in actors if any(filter_actors([a], thematique=t) for t in thematiques)]
+    if search.publics:
+        actors = [a for a in actors if not a.publics or set(a.publics) & set(search.publics)]
+    wanted = fold(text)[:100]
+    if wanted:
+        actors = [a for a in actors
+                  if wanted in fold(" ".join((a.nom, a.description, a.adresse, a.commune)))]
+    return [a for a in actors if a.statut != "ferme"]
