@@ -59,6 +59,8 @@ class Actor:
     courriel: str = ""
     site_web: str = ""
     date_verification: dt.date | None = field(default=None)
+    frequence_verification: int | None = None
+    """Months between two checks of this actor; None: the service's default (6 months)."""
 
     @property
     def is_located(self) -> bool:

@@ -282,6 +282,10 @@ def _provenance_problems(props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
         yield "date_source", "date de la source manquante ou invalide (AAAA, AAAA-MM ou AAAA-MM-JJ)"
     elif not _is_real_partial_date(date_source):
         yield "date_source", f"date impossible : {date_source!r}"
+    frequency = props.get("frequence_verification")
+    if frequency is not None and (not isinstance(frequency, int) or isinstance(frequency, bool)
+                                  or not 1 <= frequency <= 60):
+        yield "frequence_verification", f"fréquence invalide : {frequency!r} (1 à 60 mois)"
     verified = props.get("date_verification")
     if verified is not None:
         try:

@@ -242,3 +242,19 @@ def test_export_downloads_each_format(manager):
         response = manager.get(f"/gestion/export?format={kind}")
         assert response.status_code == 200 and marker in response.get_data(as_text=True)
         assert "attachment" in response.headers["Content-Disposition"]
+
+
+def test_an_actors_own_frequency_decides_when_it_needs_checking():
+    import dataclasses
+    import datetime as dt
+
+    from geo.actors import actor_from_feature
+    from geo.verification import verification_queue
+    from tests.conftest import fictional_feature
+
+    checked = dataclasses.replace(actor_from_feature(fictional_feature()),
+                                  date_verification=dt.date(2026, 8, 1))
+    monthly = dataclasses.replace(checked, id="acteur-fictif-mensuel", frequence_verification=1)
+    queue = verification_queue([checked, monthly], dt.date(2026, 11, 27), months=6)
+    assert [(item.actor.id, item.reasons) for item in queue] == [
+        ("acteur-fictif-mensuel", ("vérifié le 01/08/2026, il y a plus de 1 mois",))]

@@ -68,12 +68,13 @@ class ActorForm(FlaskForm):
     telephone = StringField("Téléphone")
     courriel = StringField("Courriel générique")
     site_web = StringField("Site web")
+    frequence_verification = IntegerField("Vérifier tous les … mois (vide : 6)", validators=[Optional()])
     source = StringField("Source de l’information")
     date_source = StringField("Date de la source (AAAA, AAAA-MM ou AAAA-MM-JJ)")
     version = HiddenField()
 
     def fill(self, actor: Actor, version: int) -> None:
-        for name in (*TEXT_FIELDS, "age_min", "age_max"):
+        for name in (*TEXT_FIELDS, "age_min", "age_max", "frequence_verification"):
             getattr(self, name).data = getattr(actor, name)
         for name in LIST_FIELDS:
             getattr(self, name).data = list(getattr(actor, name))
@@ -97,6 +98,7 @@ class ActorForm(FlaskForm):
         values["zone_eligibilite"] = tuple(
             code.strip() for code in (self.zone_eligibilite.data or "").split(",") if code.strip())
         values["age_min"], values["age_max"] = self.age_min.data, self.age_max.data
+        values["frequence_verification"] = self.frequence_verification.data
         values["frais"] = self.frais.data or None
         values["location"] = self._location()
         actor_id = base.id if base else slugify(values["nom"])[:80]
