@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 
 from webmap import settings
+from webmap.privacy import configure_private_logs
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -19,6 +20,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(Path(instance_path).resolve()),
                 instance_relative_config=True)
     configure_settings(app, test_config)
+    configure_private_logs()
     configure_blueprints(app)
     configure_cli(app)
     return app
