@@ -59,6 +59,7 @@ class SQLiteStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.engine = _engine(self.path)
         metadata.create_all(self.engine)
+        self._count_cache: tuple[tuple, int] | None = None
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -82,8 +83,27 @@ class SQLiteStore:
                          actor_from_feature(json.loads(row.feature))) for row in rows]
 
     def revision_count(self) -> int:
+        """Cheap enough for every request: the files' stat says whether anything was written since
+        the last count (every commit touches the WAL), and only then is the database asked."""
+        marker = self._files_marker()
+        cached = self._count_cache
+        if cached is not None and cached[0] == marker:
+            return cached[1]
         with self.engine.connect() as db:
-            return db.execute(select(func.coalesce(func.max(revisions_table.c.number), 0))).scalar_one()
+            count = db.execute(select(func.coalesce(func.max(revisions_table.c.number), 0))).scalar_one()
+        self._count_cache = (marker, count)
+        return count
+
+    def _files_marker(self) -> tuple:
+        marker = []
+        for path in (self.path, self.path.with_name(self.path.name + "-wal")):
+            try:
+                stat = path.stat()
+            except FileNotFoundError:
+                marker.append(None)
+            else:
+                marker.append((stat.st_mtime_ns, stat.st_size, stat.st_ino))
+        return tuple(marker)
 
     # --- writing ----------------------------------------------------------------------------
 
