@@ -18,6 +18,7 @@ from scipy.spatial import cKDTree
 from geo.actors import Actor
 from geo.communes import COMMUNES
 from geo.eligibility import Eligibility, Resident, check_eligibility, check_rules, rules_of
+from geo.filters import CATEGORIES, thematique_keys
 from geo.geocoding.base import InvalidQuery, check_coordinates
 from geo.hours import OpeningStatus, is_open_during, opening_status, paris_minute, status_at_minute
 from geo.projection import to_lambert93
@@ -30,7 +31,6 @@ PLACEMENT_LABELS = {ON_SITE: "", SERVES_COMMUNE: "Intervient sur votre commune /
 _BRUTE_FORCE_BELOW = 4096
 _SMALL_INDEX = 1024
 """Up to this many located actors, plain Python beats numpy's per-call overhead."""
-_CATEGORIES = frozenset(slug.split("--", 1)[0] for slug in THEMATIQUES)
 
 
 @dataclass(frozen=True)
@@ -81,8 +81,8 @@ class ActorIndex:
             self.id_rank_list = []
         self.rules = [rules_of(a) for a in located]
         self.points = [(float(x), float(y)) for x, y in self.xy]
-        self.thematique_keys = [_thematique_keys(a.thematiques) for a in located]
-        self._thematique_masks = _masks(located, lambda a: _thematique_keys(a.thematiques))
+        self.thematique_keys = [thematique_keys(a.thematiques) for a in located]
+        self._thematique_masks = _masks(located, lambda a: thematique_keys(a.thematiques))
         self._public_masks = _masks(located, lambda a: a.publics or ("*",))
 
     def __len__(self) -> int:
@@ -161,7 +161,7 @@ def _checked(origin, thematiques, publics, k, radius_m, open_on) -> Origin:
     if radius_m is not None and not (isinstance(radius_m, (int, float)) and radius_m > 0):
         raise InvalidQuery("le rayon doit être un nombre de mètres positif")
     for value in thematiques or ():
-        if value not in THEMATIQUES and value not in _CATEGORIES:
+        if value not in THEMATIQUES and value not in CATEGORIES:
             raise InvalidQuery(f"thématique inconnue : {value}")
     for value in publics or ():
         if value not in PUBLICS:
@@ -250,7 +250,7 @@ def _serving_commune(index, commune, thematiques, publics, resident, include_ine
     for actor in sorted(index.unlocated, key=lambda a: a.id):
         if not areas & set(actor.zone_eligibilite) or not acceptable(actor):
             continue
-        if thematiques and not _thematique_keys(actor.thematiques) & set(thematiques):
+        if thematiques and not thematique_keys(actor.thematiques) & set(thematiques):
             continue
         if publics and actor.publics and not set(actor.publics) & set(publics):
             continue
@@ -259,15 +259,6 @@ def _serving_commune(index, commune, thematiques, publics, resident, include_ine
             results.append(NearestResult(actor, None, None, verdict,
                                          opening_status(actor.horaires_accueil, at), SERVES_COMMUNE))
     return results
-
-
-def _thematique_keys(thematiques: Iterable[str]) -> set[str]:
-    """A thématique and its category, so that a filter on « se-former » matches its children."""
-    keys = set()
-    for slug in thematiques:
-        keys.add(slug)
-        keys.add(slug.split("--", 1)[0])
-    return keys
 
 
 def _masks(actors: Sequence[Actor], keys_of) -> dict[str, np.ndarray]:

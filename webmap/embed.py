@@ -87,9 +87,8 @@ def _render_embedded_map() -> tuple[str, int]:
 @blueprint.get("")
 def builder() -> str:
     """Pick the filters, see the preview, copy the iframe snippet."""
-    params = {key: value for key, value in request.args.items(multi=True) if value}
     source = url_for("embed.embedded_map", _external=True, **_multi(request.args))
-    return render_template("embed_builder.html", source=source, params=params, needs=NEEDS,
+    return render_template("embed_builder.html", source=source, needs=NEEDS,
                            publics=PUBLICS, communes=COMMUNES, target_communes=TARGET_COMMUNES,
                            args=request.args)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import folium
 from flask import current_app
+from markupsafe import escape
 from xstatic.pkg import leaflet, leaflet_markercluster
 
 from geo.actors import Actor
@@ -33,7 +34,7 @@ def export_map(actors: Sequence[Actor], title: str) -> str:
     html = maps.standalone_html(carto_map)
     html = _STYLESHEET.sub(lambda m: f"<style>{_css(m.group(1))}</style>", html)
     html = _SCRIPT.sub(lambda m: f"<script>{_text(m.group(1))}</script>{_icon_fix(m.group(1))}", html)
-    return html.replace("<head>", f"<head><title>{_escape(title)}</title>", 1)
+    return html.replace("<head>", f"<head><title>{escape(title)}</title>", 1)
 
 
 def _path(url: str) -> Path:
@@ -67,9 +68,3 @@ def _icon_fix(url: str) -> str:
 
 def _data_uri(path: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
-
-
-def _escape(text: str) -> str:
-    from markupsafe import escape
-
-    return str(escape(text))

@@ -14,6 +14,7 @@ from branca.element import MacroElement
 from flask import current_app, url_for
 from folium.plugins import MarkerCluster
 from jinja2 import Template
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from geo.actors import Actor
@@ -47,7 +48,7 @@ class ActorLayer(MacroElement):
     def __init__(self, markers: Sequence[dict[str, Any]]):
         super().__init__()
         self._name = "ActorLayer"
-        self.payload = Markup(_htmlsafe_json(list(markers)))
+        self.payload = htmlsafe_json_dumps(list(markers))
 
 
 def new_map(center: tuple[float, float] | None = None, zoom: int = 13) -> folium.Map:
@@ -148,10 +149,3 @@ def tile_provider() -> xyzservices.TileProvider | None:
     if not name or name == "none":
         return None
     return xyzservices.providers.query_name(name)
-
-
-def _htmlsafe_json(value: Any) -> str:
-    from flask.json import dumps
-
-    return (dumps(value).replace("<", "\\u003c").replace(">", "\\u003e")
-            .replace("&", "\\u0026").replace("'", "\\u0027"))

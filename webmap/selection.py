@@ -14,11 +14,8 @@ def matching_actors(search: SearchRequest, commune: str | None = None, text: str
     """Open actors located in ``commune``, offering one of the needs/thématiques, serving one of
     the publics (an actor without publics serves everyone), whose name or address holds ``text``."""
     actors = current_actors()
-    if commune in COMMUNES:
-        actors = filter_actors(actors, commune=commune)
-    thematiques = search.all_thematiques
-    if thematiques:
-        actors = [a for a in actors if any(filter_actors([a], thematique=t) for t in thematiques)]
+    actors = filter_actors(actors, commune=commune if commune in COMMUNES else None,
+                           thematiques=search.all_thematiques)
     if search.publics:
         actors = [a for a in actors if not a.publics or set(a.publics) & set(search.publics)]
     wanted = fold(text)[:100]

@@ -53,7 +53,8 @@ def list_command(commune: str | None, thematique: str | None) -> None:
     if thematique and thematique not in THEMATIQUES and thematique not in thematique_categories():
         raise click.BadParameter(f"thématique inconnue : {thematique}", param_hint="--thematique")
     try:
-        selected = filter_actors(current_actors(), commune=commune, thematique=thematique)
+        selected = filter_actors(current_actors(), commune=commune,
+                                 thematiques=[thematique] if thematique else ())
     except InvalidDataset as error:
         raise click.ClickException(f"{error} — lancez « carto actors validate »") from None
     rows = [
