@@ -34,6 +34,8 @@ def read_collection(path: Path | str) -> Any:
         raise InvalidDataset(path, [Problem("-", "fichier", f"fichier introuvable : {path}")]) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise InvalidDataset(path, [Problem("-", "fichier", f"JSON illisible : {error}")]) from None
+    except RecursionError:
+        raise InvalidDataset(path, [Problem("-", "fichier", "JSON trop imbriqué")]) from None
 
 
 def load_actors(path: Path | str) -> list[Actor]:

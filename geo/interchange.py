@@ -74,6 +74,8 @@ def read_rows(data: bytes, kind: str) -> list[Row]:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise UnreadableFile(f"JSON illisible : {error}") from None
+    except RecursionError:
+        raise UnreadableFile("JSON trop imbriqué") from None
     if kind == "geojson":
         if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
             raise UnreadableFile("une FeatureCollection GeoJSON est attendue")

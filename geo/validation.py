@@ -7,6 +7,7 @@ bad input: a broken record yields problems, never an exception.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -28,12 +29,34 @@ from geo.vocabularies import (
 MAX_DISTANCE_OUTSIDE_COMMUNE_M = 1_000
 """How far outside its commune's bounding box an actor may sit before we call it misplaced."""
 
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_POSTCODE = re.compile(r"^\d{5}$")
-_INSEE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
-_PARTIAL_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
-_ZONE_CODE = re.compile(r"^(?:france|99100|\d{2}|2[AB]|97\d|\d{5}|2[AB]\d{3}|\d{9})$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
+MAX_ID_LENGTH = 80
+"""Identifiers appear in URLs: short, lower-case slugs."""
+
+TEXT_LIMITS: Mapping[str, int] = {
+    "nom": 150, "kind": 64, "statut": 20, "description": 2_000, "adresse": 200,
+    "complement_adresse": 200, "code_postal": 5, "code_insee": 5, "commune": 100,
+    "horaires_accueil": 500, "telephone": 30, "courriel": 200, "site_web": 500, "source": 500,
+    "date_source": 10, "date_verification": 10, "frais": 20, "location_source": 20,
+    "location_reference": 500, "location_geocoder": 100,
+}
+"""Longest text each field may hold, in characters (docs/data-model.md lists them)."""
+
+LIST_LIMIT, LIST_ITEM_LIMIT = 50, 100
+"""Most values a list field may hold, and longest value."""
+
+_NULLABLE_TEXT = frozenset({"frais", "date_verification", "location_source", "location_reference",
+                            "location_geocoder"})
+_INTEGERS = frozenset({"age_min", "age_max", "frequence_verification"})
+_NUMBERS = frozenset({"location_score"})
+_LISTS = frozenset({"thematiques", "publics", "reseaux_porteurs", "zone_eligibilite", "modes_accueil"})
+KNOWN_PROPERTIES = frozenset(TEXT_LIMITS) | _INTEGERS | _NUMBERS | _LISTS
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_POSTCODE = re.compile(r"[0-9]{5}")
+_INSEE = re.compile(r"[0-9]{5}|2[AB][0-9]{3}")
+_PARTIAL_DATE = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?")
+_ZONE_CODE = re.compile(r"france|99100|[0-9]{2}|2[AB]|97[0-9]|[0-9]{5}|2[AB][0-9]{3}|[0-9]{9}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.IGNORECASE)
 _GENERIC_MAILBOX_WORDS = frozenset({
     "accueil", "admin", "administration", "agence", "asso", "association", "bonjour", "ccas",
     "centre", "communication", "contact", "contacts", "direction", "emploi", "entreprise",
@@ -86,9 +109,10 @@ def validate_feature(feature: Any, position: int = 0) -> list[Problem]:
         return [Problem(f"#{position}", "type", "chaque élément doit être une Feature GeoJSON")]
     props = feature.get("properties")
     if not isinstance(props, Mapping):
-        return [Problem(_feature_id(feature) or f"#{position}", "properties", "propriétés absentes")]
+        return [Problem(_feature_id(feature)[:MAX_ID_LENGTH] or f"#{position}", "properties",
+                        "propriétés absentes")]
     actor_id = _feature_id(feature)
-    label = actor_id or f"#{position}"
+    label = actor_id[:MAX_ID_LENGTH] + ("…" if len(actor_id) > MAX_ID_LENGTH else "") or f"#{position}"
     return [Problem(label, name, message) for name, message in _field_problems(feature, props)]
 
 
@@ -109,6 +133,11 @@ def _feature_id(feature: Mapping[str, Any]) -> str:
 
 
 def _field_problems(feature: Mapping[str, Any], props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
+    """Shape first (types, lengths, unknown fields); the rules then read only well-shaped fields."""
+    shape = list(_shape_problems(props))
+    yield from shape
+    malformed = {name for name, _ in shape}
+    props = {name: value for name, value in props.items() if name not in malformed}
     yield from _identity_problems(feature, props)
     yield from _address_problems(props)
     yield from _location_problems(feature.get("geometry"), props)
@@ -118,11 +147,51 @@ def _field_problems(feature: Mapping[str, Any], props: Mapping[str, Any]) -> Ite
     yield from _provenance_problems(props)
 
 
+def _shape_problems(props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
+    for name, value in props.items():
+        if not isinstance(name, str) or name not in KNOWN_PROPERTIES:
+            yield str(name)[:40], "champ inconnu du modèle (voir docs/data-model.md)"
+        elif value is None:
+            if name in TEXT_LIMITS and name not in _NULLABLE_TEXT:
+                yield name, "doit être un texte (vide plutôt que null)"
+        elif name in TEXT_LIMITS:
+            if not isinstance(value, str):
+                yield name, "doit être un texte"
+            elif len(value) > TEXT_LIMITS[name]:
+                yield name, f"trop long : {len(value)} caractères ({TEXT_LIMITS[name]} au plus)"
+        elif name in _INTEGERS:
+            if not _is_integer(value):
+                yield name, f"doit être un nombre entier, pas {_shown(value)}"
+        elif name in _NUMBERS:
+            if not _is_number(value):
+                yield name, f"doit être un nombre, pas {_shown(value)}"
+        elif not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            yield name, "doit être une liste de textes"
+        elif len(value) > LIST_LIMIT or any(len(item) > LIST_ITEM_LIMIT for item in value):
+            yield name, f"liste trop longue ({LIST_LIMIT} valeurs de {LIST_ITEM_LIMIT} caractères au plus)"
+
+
+def _is_integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _shown(value: Any) -> str:
+    """A short, safe rendering of a refused value for a message."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
 def _identity_problems(feature: Mapping[str, Any], props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     actor_id = feature.get("id")
-    if not isinstance(actor_id, str) or not _SLUG.match(actor_id):
+    if not isinstance(actor_id, str) or not _SLUG.fullmatch(actor_id):
         yield "id", ("identifiant manquant ou invalide (minuscules, chiffres et tirets : "
                      "« mission-locale-montreuil »)")
+    elif len(actor_id) > MAX_ID_LENGTH:
+        yield "id", f"identifiant trop long ({MAX_ID_LENGTH} caractères au plus)"
     nom = props.get("nom")
     if not isinstance(nom, str) or len(nom.strip()) < 3:
         yield "nom", "nom manquant (3 caractères au moins)"
@@ -139,10 +208,10 @@ def _address_problems(props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
         if not isinstance(props.get(name, ""), str):
             yield name, "doit être un texte"
     postcode, insee = props.get("code_postal") or "", props.get("code_insee") or ""
-    if postcode and not (isinstance(postcode, str) and _POSTCODE.match(postcode)):
+    if postcode and not (isinstance(postcode, str) and _POSTCODE.fullmatch(postcode)):
         yield "code_postal", f"code postal invalide : {postcode!r} (5 chiffres)"
         postcode = ""
-    if insee and not (isinstance(insee, str) and _INSEE.match(insee)):
+    if insee and not (isinstance(insee, str) and _INSEE.fullmatch(insee)):
         yield "code_insee", f"code INSEE invalide : {insee!r} (5 caractères, ex. 93048)"
         insee = ""
     commune = COMMUNES.get(insee)  # None for a commune we hold no reference for: formats only.
@@ -217,8 +286,15 @@ def _vocabulary_problems(props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     if frais is not None and not _is_one_of(frais, FRAIS):
         yield "frais", f"valeur inconnue : {frais!r} (gratuit ou payant)"
     hours = props.get("horaires_accueil") or ""
-    if not isinstance(hours, str) or (hours and not opening_hours.validate(hours)):
+    if not isinstance(hours, str) or (hours and not _readable_hours(hours)):
         yield "horaires_accueil", f"horaires illisibles au format OpenStreetMap : {hours!r}"
+
+
+def _readable_hours(hours: str) -> bool:
+    try:
+        return opening_hours.validate(hours)
+    except Exception:  # the parser's own failure is an unreadable value, not our crash
+        return False
 
 
 def _eligibility_problems(props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
@@ -227,7 +303,7 @@ def _eligibility_problems(props: Mapping[str, Any]) -> Iterable[tuple[str, str]]
         yield "zone_eligibilite", "doit être une liste de codes"
     else:
         for code in zone:
-            if not _ZONE_CODE.match(code):
+            if not _ZONE_CODE.fullmatch(code):
                 yield "zone_eligibilite", (f"code invalide : {code!r} (commune, département, "
                                            "EPCI ou « france »)")
     ages = {}
@@ -247,21 +323,24 @@ def _contact_problems(props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     phone = props.get("telephone") or ""
     if phone:
         try:
-            valid = phonenumbers.is_valid_number(phonenumbers.parse(str(phone), "FR"))
+            valid = phonenumbers.is_valid_number(phonenumbers.parse(phone, "FR"))
         except phonenumbers.NumberParseException:
             valid = False
         if not valid:
             yield "telephone", f"numéro de téléphone invalide : {phone!r}"
     email = props.get("courriel") or ""
     if email:
-        if not isinstance(email, str) or not _EMAIL.match(email):
+        if not isinstance(email, str) or not _EMAIL.fullmatch(email):
             yield "courriel", f"adresse e-mail invalide : {email!r}"
         elif not _is_generic_mailbox(email):
             yield "courriel", (f"adresse nominative probable : {email!r} ; n’enregistrer qu’une adresse "
                                "générique (contact@, accueil@…)")
     website = props.get("site_web") or ""
     if website:
-        parts = urlsplit(str(website))
+        try:
+            parts = urlsplit(website)
+        except ValueError:  # e.g. « http://[ »: an unclosed IPv6 address
+            parts = urlsplit("")
         if parts.scheme not in ("http", "https") or not parts.netloc:
             yield "site_web", f"adresse de site invalide : {website!r} (http:// ou https://)"
 
@@ -278,7 +357,7 @@ def _provenance_problems(props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     if not isinstance(source, str) or not source.strip():
         yield "source", "source manquante : d’où vient cette information ?"
     date_source = props.get("date_source")
-    if not isinstance(date_source, str) or not _PARTIAL_DATE.match(date_source):
+    if not isinstance(date_source, str) or not _PARTIAL_DATE.fullmatch(date_source):
         yield "date_source", "date de la source manquante ou invalide (AAAA, AAAA-MM ou AAAA-MM-JJ)"
     elif not _is_real_partial_date(date_source):
         yield "date_source", f"date impossible : {date_source!r}"

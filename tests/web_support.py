@@ -21,3 +21,9 @@ def local_urls_only(page: str) -> list[str]:
     urls = re.findall(r'(?:src|href)="([^"]+)"', page)
     return [u for u in urls if u.startswith(("http://", "https://", "//"))
             and not u.startswith("http://localhost")]
+
+
+def csp(response) -> dict[str, str]:
+    """The response's Content-Security-Policy, directive → sources."""
+    policy = response.headers["Content-Security-Policy"]
+    return dict((part.strip().split(" ", 1) + [""])[:2] for part in policy.split(";") if part.strip())

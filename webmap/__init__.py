@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                 instance_relative_config=True)
     configure_settings(app, test_config)
     configure_private_logs()
+    configure_proxy(app)
+    configure_limits(app)
     configure_blueprints(app)
     configure_cli(app)
     return app
@@ -33,9 +36,32 @@ def configure_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
     if test_config:
         app.config.from_mapping(test_config)
     app.config["INSTANCE_PATH"] = app.instance_path
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _private_folder(Path(app.instance_path))
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+
+
+def configure_proxy(app: Flask) -> None:
+    """Behind a reverse proxy, trust its X-Forwarded-* headers (client address, https) — only then."""
+    hops = app.config["PROXY_HOPS"]
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore
+
+
+def configure_limits(app: Flask) -> None:
+    """Request bodies are small (413 beyond), but for the back office's file import."""
+    from flask import request
+
+    from webmap.curation import MAX_IMPORT_BYTES
+
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_REQUEST_BYTES"]
+
+    @app.before_request
+    def larger_body_for_imports() -> None:  # before CSRFProtect, which reads the form
+        if request.endpoint == "curation.import_file":
+            request.max_content_length = MAX_IMPORT_BYTES + 64 * 1024
 
 
 def configure_blueprints(app: Flask) -> None:
@@ -45,7 +71,6 @@ def configure_blueprints(app: Flask) -> None:
     from webmap.api_write import blueprint as api_write
     from webmap.assets import blueprint as vendor
     from webmap.auth import blueprint as auth
-    from webmap.auth import limiter
     from webmap.curation import blueprint as curation
     from webmap.embed import blueprint as embed
     from webmap.errors import register_error_handlers
@@ -57,7 +82,6 @@ def configure_blueprints(app: Flask) -> None:
                       PERMANENT_SESSION_LIFETIME=12 * 3600)
     csrf = CSRFProtect(app)
     csrf.exempt(api_write)  # checked there: CSRF header for sessions, none for personal tokens
-    limiter.init_app(app)
     for blueprint in (volunteer, api_write, api, embed, vendor, auth, curation):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
@@ -70,14 +94,26 @@ def configure_cli(app: Flask) -> None:
     register_commands(app)
 
 
+def _private_folder(folder: Path) -> None:
+    """The instance folder holds the secret key and the store: its owner's only."""
+    folder.mkdir(parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+
+
 def _instance_secret_key(folder: Path) -> str:
-    """The instance's own secret key, created on first use and readable by its owner only."""
+    """The instance's own secret key, created on first use and readable by its owner only.
+
+    Several workers may start at once: the key is written whole under another name, then linked
+    into place, so that no worker ever reads a half-written key; the first link wins."""
     path = folder / "secret_key"
-    try:
-        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text(encoding="ascii").strip()
-    with os.fdopen(handle, "w", encoding="ascii") as stream:
-        key = secrets.token_hex(32)
-        stream.write(key)
-    return key
+    if not path.exists():
+        handle, draft = tempfile.mkstemp(dir=folder, prefix=".secret_key.")
+        with os.fdopen(handle, "w", encoding="ascii") as stream:
+            stream.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(draft)
+    return path.read_text(encoding="ascii").strip()

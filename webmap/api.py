@@ -15,20 +15,23 @@ from webmap.errors import ApiError
 from webmap.geocoders import current_geocoder
 from webmap.openapi import openapi_document
 from webmap.presenters import result_json
-from webmap.requests import parse_search
+from webmap.requests import parse_int, parse_search
 from webmap.search import run_search
+from webmap.security import private_response
 from webmap.selection import matching_actors
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 READ_MAX_AGE = 300
+MAX_TEXT_QUERY = 100
 
 
 @blueprint.after_request
 def public_reads(response: Response) -> Response:
-    """Anyone may read: CORS on GET; ETag and Cache-Control on successful reads."""
+    """Anyone may read: CORS on GET; ETag and Cache-Control on successful public reads (not on those
+    that carry a resident's address or position)."""
     if request.method in ("GET", "HEAD"):
         response.headers["Access-Control-Allow-Origin"] = "*"
-        if response.status_code == 200:
+        if response.status_code == 200 and not response.cache_control.no_store:
             response.cache_control.public = True
             response.cache_control.max_age = READ_MAX_AGE
             response.add_etag()
@@ -40,6 +43,8 @@ def public_reads(response: Response) -> Response:
 def actors() -> Response:
     search, problems = parse_search(request.args, need_origin=False)
     commune = request.args.get("commune")
+    if len(request.args.get("q", "")) > MAX_TEXT_QUERY:
+        problems.add("q", f"q trop long ({MAX_TEXT_QUERY} caractères au plus)")
     if problems:
         raise ApiError(400, problems.by_parameter)
     selected = matching_actors(search, commune, request.args.get("q", ""))
@@ -71,18 +76,18 @@ def nearest() -> Response:
             status = 503
         raise ApiError(status, problems.by_parameter)
     origin = outcome.origin
-    return jsonify({
+    return private_response(jsonify({
         "origin": {"label": origin.label, "lon": origin.lon, "lat": origin.lat,
                    "citycode": origin.citycode, "score": origin.score},
         "results": [result_json(r) for r in outcome.results],
-    })
+    }))
 
 
 @blueprint.get("/geocode")
 def geocode() -> Response:
     query = request.args.get("q", "")
-    limit = request.args.get("limit", "5")
-    if not limit.isdigit() or not 1 <= int(limit) <= 20:
+    limit = parse_int(request.args.get("limit", "5"), 1, 20)
+    if limit is None:
         raise ApiError(400, {"limit": "limit doit être un entier entre 1 et 20"})
     if len(query) > 200:
         raise ApiError(400, {"q": "q trop long (200 caractères au plus)"})
@@ -90,13 +95,13 @@ def geocode() -> Response:
     if citycode and citycode not in COMMUNES:
         raise ApiError(400, {"citycode": f"commune inconnue : {citycode[:10]}"})
     try:
-        results = current_geocoder().search(query, limit=int(limit), autocomplete=True,
+        results = current_geocoder().search(query, limit=limit, autocomplete=True,
                                             citycode=citycode)
     except InvalidQuery as error:
         raise ApiError(400, {"q": str(error)}) from None
     except GeocoderUnavailable:
         raise ApiError(503, {"q": "recherche d’adresse indisponible pour le moment"}) from None
-    return jsonify(to_geocodejson(results, query))
+    return private_response(jsonify(to_geocodejson(results, query)))
 
 
 @blueprint.get("/communes")

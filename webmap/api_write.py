@@ -21,6 +21,7 @@ from geo.validation import validate_feature
 from webmap.auth import CURATORS, check_role, current_user
 from webmap.data import current_actors, current_store
 from webmap.errors import ApiError
+from webmap.requests import parse_int
 
 blueprint = Blueprint("api_write", __name__, url_prefix="/api/v1")
 
@@ -111,13 +112,17 @@ def _if_match() -> int:
     if not header:
         raise ApiError(428, {"If-Match": "indiquez la version lue (ETag de GET /api/v1/actors/<id>)"})
     value = header.strip().removeprefix("W/").strip('"')
-    if not value.startswith("v") or not value[1:].isdigit():
+    version = parse_int(value.removeprefix("v"), 1, 10**9 - 1) if value.startswith("v") else None
+    if version is None:
         raise ApiError(412, {"If-Match": f"version inconnue : {header[:40]}"})
-    return int(value[1:])
+    return version
 
 
 def _json_body() -> Any:
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        raise ApiError(400, {"corps": "JSON trop imbriqué"}) from None
     if body is None:
         raise ApiError(400, {"corps": "un corps JSON est attendu"})
     return body

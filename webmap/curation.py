@@ -21,6 +21,7 @@ from webmap.actor_form import ActorForm
 from webmap.auth import CURATORS, check_role, current_user
 from webmap.data import current_actors, current_store
 from webmap.maps import tile_provider
+from webmap.requests import parse_int
 
 blueprint = Blueprint("curation", __name__, url_prefix="/gestion")
 
@@ -112,7 +113,9 @@ def edit(actor_id: str):
     if actor is None:
         form.show_problems(problems)
         return render_template("curation/edit.html", form=form, actor=stored.actor, duplicates=[]), 400
-    expected = int(form.version.data or 0)
+    expected = parse_int(form.version.data, 0, 10**9 - 1)
+    if expected is None:
+        abort(400)
     try:
         current_store().update(actor, expected, _author())
     except StaleVersion as stale:
@@ -177,10 +180,10 @@ def restore(actor_id: str, version: int):
 
 def _simple_change(actor_id, change, message):
     stored = _stored_or_404(actor_id)
-    expected = request.form.get("version", "")
-    if not expected.isdigit():
+    expected = parse_int(request.form.get("version"), 0, 10**9 - 1)
+    if expected is None:
         abort(400)
-    if int(expected) != stored.version:
+    if expected != stored.version:
         flash("Quelqu’un a modifié cet acteur entre-temps : voici sa version actuelle.")
         return redirect(url_for("curation.edit", actor_id=actor_id)), 409
     try:

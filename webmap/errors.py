@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from geo.dataset import InvalidDataset
@@ -12,6 +12,9 @@ MESSAGES = {
     403: "Cette page ne vous est pas accessible.",
     404: "Cette page n’existe pas.",
     405: "Cette action n’est pas possible ici.",
+    413: "Ce que vous envoyez est trop volumineux.",
+    414: "Cette adresse de page est trop longue.",
+    429: "Trop de tentatives. Attendez une minute avant de réessayer.",
     500: "Une erreur est survenue de notre côté. Réessayez dans un instant.",
     503: "Le service est momentanément indisponible. Réessayez dans un instant.",
 }
@@ -44,14 +47,19 @@ def _api_error(error: ApiError) -> Response:
     return response
 
 
-def _http_error(error: HTTPException) -> Response | tuple[str, int]:
+def _http_error(error: HTTPException) -> Response:
+    """The error in French, keeping the headers the error carries (Retry-After, Allow…)."""
     status = error.code or 500
     message = MESSAGES.get(status, error.description or "")
     if _wants_json():
         response = jsonify({"status": status, "message": message, "parametres": {}})
         response.status_code = status
-        return response
-    return render_template("error.html", status=status, message=message), status
+    else:
+        response = make_response(render_template("error.html", status=status, message=message), status)
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def _dataset_error(error: InvalidDataset) -> Response | tuple[str, int]:

@@ -145,7 +145,11 @@ def standalone_html(carto_map: folium.Map) -> str:
 
 
 def tile_provider() -> xyzservices.TileProvider | None:
-    name = current_app.config["TILES"]
+    return tile_provider_named(current_app.config["TILES"])
+
+
+def tile_provider_named(name: str) -> xyzservices.TileProvider | None:
+    """The xyzservices provider of that name; None for ``none`` (points and outlines only)."""
     if not name or name == "none":
         return None
     return xyzservices.providers.query_name(name)

@@ -6,6 +6,7 @@ next to the field, the API answers 400 with them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,15 +100,27 @@ def parse_search(args: MultiDict, *, need_origin: bool = True) -> tuple[SearchRe
     return SearchRequest(**values), problems
 
 
+_INTEGER = re.compile(r"[0-9]{1,9}")
+_DECIMAL = re.compile(r"-?[0-9]{1,9}(?:[.,][0-9]{1,15})?")
+
+
+def parse_int(raw: str | None, low: int, high: int) -> int | None:
+    """``raw`` as an integer from ``low`` to ``high``, or None: plain ASCII digits only (``str.isdigit``
+    also accepts « ² » and « ① », which ``int`` refuses)."""
+    raw = (raw or "").strip()
+    if not _INTEGER.fullmatch(raw) or not low <= int(raw) <= high:
+        return None
+    return int(raw)
+
+
 def _number(args, name, problems, low, high) -> float | None:
     raw = (args.get(name) or "").strip()
     if not raw:
         return None
-    try:
-        value = float(raw.replace(",", "."))
-    except ValueError:
+    if not _DECIMAL.fullmatch(raw):
         problems.add(name, f"{name} doit être un nombre")
         return None
+    value = float(raw.replace(",", "."))
     if not low <= value <= high:
         problems.add(name, f"{name} doit être compris entre {low} et {high}")
         return None
@@ -118,10 +131,10 @@ def _integer(args, name, problems, low, high) -> int | None:
     raw = (args.get(name) or "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    value = parse_int(raw, low, high)
+    if value is None:
         problems.add(name, f"{name} doit être un entier entre {low} et {high}")
-        return None
-    return int(raw)
+    return value
 
 
 def _choices(args, name, allowed, problems) -> tuple[str, ...]:

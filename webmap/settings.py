@@ -97,6 +97,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("EMBED_ALLOWED_ORIGINS", "*", str,
             "Who may show the embeddable maps in an iframe (`frame-ancestors`): `*` or origins "
             "separated by spaces. Every other page refuses to be framed."),
+    Setting("PROXY_HOPS", 0, int,
+            "How many reverse proxies stand in front of the service and set `X-Forwarded-For`, "
+            "`X-Forwarded-Proto` and `X-Forwarded-Host` (werkzeug's ProxyFix). 0: none, the "
+            "headers are ignored and the client address is the connection's — leave it at 0 unless "
+            "a proxy you run overwrites these headers, or anyone can pick their address."),
+    Setting("MAX_REQUEST_BYTES", 1024 * 1024, int,
+            "Largest request body accepted (413 beyond), but for back-office imports (5 MB)."),
     Setting("SECURE_COOKIES", True, _flag,
             "Session cookies only over HTTPS. `./dev run` turns it off for http://127.0.0.1."),
     Setting("VERIFY_EVERY_MONTHS", 6, int,

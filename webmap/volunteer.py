@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import folium
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, Response, abort, make_response, render_template, request
 
 from geo.communes import COMMUNES, TARGET_COMMUNES
 from geo.kinds import KINDS
@@ -18,6 +18,7 @@ from webmap.presenters import (
     result_marker,
 )
 from webmap.requests import Problems, SearchRequest, parse_search
+from webmap.security import private_response
 from webmap.selection import matching_actors
 from webmap.search import run_search
 
@@ -32,7 +33,7 @@ def helpers() -> dict:
 
 
 @blueprint.get("/")
-def index() -> tuple[str, int] | str:
+def index() -> Response:
     outcome = None
     if not request.args:
         search, problems = SearchRequest(), Problems()
@@ -55,7 +56,8 @@ def index() -> tuple[str, int] | str:
     page = render_template("index.html", search=search, problems=problems, outcome=outcome,
                            map=rendered, map_name=carto_map.get_name(), needs=NEEDS,
                            publics=PUBLICS, communes=COMMUNES, target_communes=TARGET_COMMUNES)
-    return page, status
+    response = make_response(page, status)
+    return private_response(response) if request.args else response
 
 
 @blueprint.get("/acteurs/<actor_id>")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -81,13 +81,32 @@ class ActorStore(Protocol):
         """First run: load the curated file into a store that never held an actor."""
         ...
 
+    # People: a user is a dict with email, password_hash, role, token_hash, session_epoch, disabled.
+    # Every change of an account raises its session_epoch, which ends the sessions opened before.
+
     def add_user(self, email: str, password_hash: str, role: str) -> None: ...
+
+    def users(self) -> list[dict[str, Any]]: ...
 
     def user(self, email: str) -> dict[str, Any] | None: ...
 
     def user_by_token(self, token_hash: str) -> dict[str, Any] | None: ...
 
     def set_token(self, email: str, token_hash: str) -> None: ...
+
+    def set_password(self, email: str, password_hash: str) -> None: ...
+
+    def set_role(self, email: str, role: str) -> None: ...
+
+    def end_sessions(self, email: str) -> None: ...
+
+    def disable_user(self, email: str) -> None: ...
+
+    def reserve_login_attempt(self, limits: Mapping[str, tuple[int, float]], now: float) -> bool:
+        """Count an attempt under each key, unless one is at its (attempts, seconds) limit: False."""
+        ...
+
+    def forget_login_attempts(self, key: str) -> None: ...
 
 
 def diff(before: Actor, after: Actor) -> dict[str, tuple[Any, Any]]:

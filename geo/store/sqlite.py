@@ -10,13 +10,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Iterator, Sequence
+import os
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
-    Column, Integer, MetaData, String, Table, Text, create_engine, event, func, insert, select, update,
+    Column, Float, Integer, MetaData, String, Table, Text, create_engine, event, func, insert, select,
+    update,
 )
 from sqlalchemy.engine import Connection, Engine
 
@@ -50,15 +52,34 @@ users_table = Table(
     Column("password_hash", String, nullable=False),
     Column("role", String, nullable=False),
     Column("token_hash", String, nullable=True, unique=True),
+    Column("session_epoch", Integer, nullable=False, server_default="0"),
+    Column("disabled", Integer, nullable=False, server_default="0"),
 )
+login_attempts_table = Table(
+    "login_attempts", metadata,
+    Column("number", Integer, primary_key=True, autoincrement=True),
+    Column("key", String, nullable=False, index=True),
+    Column("at", Float, nullable=False),
+)
+_ADDED_USER_COLUMNS = {"session_epoch": "INTEGER NOT NULL DEFAULT 0",
+                       "disabled": "INTEGER NOT NULL DEFAULT 0"}
+"""Columns that stores created before them lack; added on open (until migrations exist)."""
+
+_ATTEMPTS_KEPT_SECONDS = 86_400
 
 
 class SQLiteStore:
     def __init__(self, path: Path | str):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        _private_file(self.path)
         self.engine = _engine(self.path)
-        metadata.create_all(self.engine)
+        with self._writing() as db:  # several workers may open a new store at once: one at a time
+            metadata.create_all(db)
+            present = {row[1] for row in db.exec_driver_sql("PRAGMA table_info(users)")}
+            for name, declaration in _ADDED_USER_COLUMNS.items():
+                if name not in present:
+                    db.exec_driver_sql(f"ALTER TABLE users ADD COLUMN {name} {declaration}")
         self._count_cache: tuple[tuple, int] | None = None
 
     # --- reading ----------------------------------------------------------------------------
@@ -152,25 +173,77 @@ class SQLiteStore:
     # --- people -----------------------------------------------------------------------------
 
     def add_user(self, email: str, password_hash: str, role: str) -> None:
-        """Create or replace a person's account (hash only: the store never sees a password)."""
+        """Create or replace a person's account (hash only: the store never sees a password).
+
+        Replacing an account (new password, new role) ends its open sessions and re-enables it."""
         with self._writing() as db:
-            db.execute(users_table.delete().where(users_table.c.email == email))
-            db.execute(insert(users_table).values(email=email, password_hash=password_hash, role=role))
+            result = db.execute(update(users_table).where(users_table.c.email == email).values(
+                password_hash=password_hash, role=role, disabled=0,
+                session_epoch=users_table.c.session_epoch + 1))
+            if result.rowcount == 0:
+                db.execute(insert(users_table).values(email=email, password_hash=password_hash, role=role))
+
+    def users(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as db:
+            rows = db.execute(select(users_table).order_by(users_table.c.email)).all()
+        return [_person(row) for row in rows]
 
     def user(self, email: str) -> dict[str, Any] | None:
         with self.engine.connect() as db:
             row = db.execute(select(users_table).where(users_table.c.email == email)).first()
-        return dict(row._mapping) if row else None
+        return _person(row) if row else None
 
     def user_by_token(self, token_hash: str) -> dict[str, Any] | None:
         with self.engine.connect() as db:
             row = db.execute(select(users_table).where(users_table.c.token_hash == token_hash)).first()
-        return dict(row._mapping) if row else None
+        return _person(row) if row else None
 
     def set_token(self, email: str, token_hash: str) -> None:
         with self._writing() as db:
             db.execute(update(users_table).where(users_table.c.email == email)
                        .values(token_hash=token_hash))
+
+    def set_password(self, email: str, password_hash: str) -> None:
+        self._change_user(email, password_hash=password_hash)
+
+    def set_role(self, email: str, role: str) -> None:
+        self._change_user(email, role=role)
+
+    def end_sessions(self, email: str) -> None:
+        self._change_user(email)
+
+    def disable_user(self, email: str) -> None:
+        """The account can no longer log in; its sessions and API token stop working."""
+        self._change_user(email, disabled=1, token_hash=None)
+
+    def _change_user(self, email: str, **values: Any) -> None:
+        """Every change of an account ends its open sessions (their epoch no longer matches)."""
+        with self._writing() as db:
+            result = db.execute(update(users_table).where(users_table.c.email == email).values(
+                session_epoch=users_table.c.session_epoch + 1, **values))
+            if result.rowcount == 0:
+                raise LookupError(email)
+
+    def reserve_login_attempt(self, limits: Mapping[str, tuple[int, float]], now: float) -> bool:
+        """Count one attempt under each key unless a key already reached its limit (then False).
+
+        ``limits`` maps a key (a client address, an account) to (attempts, window in seconds). The
+        check and the count share one write transaction, so every worker sees the same numbers."""
+        with self._writing() as db:
+            db.execute(login_attempts_table.delete().where(
+                login_attempts_table.c.at < now - _ATTEMPTS_KEPT_SECONDS))
+            for key, (most, window) in limits.items():
+                recent = db.execute(select(func.count()).select_from(login_attempts_table).where(
+                    login_attempts_table.c.key == key,
+                    login_attempts_table.c.at >= now - window)).scalar_one()
+                if recent >= most:
+                    return False
+            db.execute(insert(login_attempts_table), [{"key": key, "at": now} for key in limits])
+        return True
+
+    def forget_login_attempts(self, key: str) -> None:
+        with self._writing() as db:
+            db.execute(login_attempts_table.delete().where(login_attempts_table.c.key == key))
 
     # --- internals --------------------------------------------------------------------------
 
@@ -230,6 +303,21 @@ def _valid_feature(actor: Actor) -> dict:
     return feature
 
 
+def _person(row: Any) -> dict[str, Any]:
+    person = dict(row._mapping)
+    person["disabled"] = bool(person["disabled"])
+    return person
+
+
+def _private_file(path: Path) -> None:
+    """The store holds password and token hashes: readable by its owner only (SQLite gives its
+    -wal and -shm files the same permissions)."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        os.chmod(path, 0o600)
+
+
 def _stored(row: Any) -> StoredActor:
     return StoredActor(actor_from_feature(json.loads(row.feature)), row.version)
 
@@ -245,9 +333,9 @@ def _engine(path: Path) -> Engine:
     def _pragmas(connection, _record) -> None:
         connection.isolation_level = None  # we issue BEGIN ourselves (IMMEDIATE for writers)
         cursor = connection.cursor()
+        cursor.execute("PRAGMA busy_timeout=30000")  # first: switching to WAL may have to wait too
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -1,0 +1,20 @@
+"""gunicorn settings for carto-insertion, read when gunicorn starts in the repository root:
+
+    gunicorn --workers 4 --access-logfile /var/log/carto/access.log 'webmap:create_app()'
+
+Options given on the command line win over these. docs/security.md says what to put in front.
+"""
+
+from webmap.production import PrivateLogger
+
+# Access-log lines without query strings or Referer (the resident's address, position and age).
+logger_class = PrivateLogger
+
+# Only a reverse proxy on this machine talks to the app; it terminates TLS (CARTO_PROXY_HOPS=1).
+bind = "127.0.0.1:8000"
+
+# Long URLs are refused (414) before they reach the app; a search URL is far shorter.
+limit_request_line = 4094
+limit_request_fields = 50
+
+timeout = 30
