@@ -101,20 +101,20 @@ def check_role(roles) -> None:
 
 
 def safe_next(target: str | None) -> str | None:
-    """``target`` as a path on this site to go to after login, or None.
+    """``target`` if it is a path on this site to go to after login, else None.
 
-    A browser drops tabs and line breaks from a URL, trims control characters and reads ``\\`` as
-    ``/``: « /\\t/evil.example » takes it to another site. The check runs on the URL so normalised."""
+    A browser drops tabs and line breaks from a URL, trims control characters and spaces, and reads
+    ``\\`` as ``/``: « /\\t/evil.example » takes it to another site. The URL so normalised must be a
+    path on this site, and the same as given: a target a browser would rewrite is refused."""
     if not target or len(target) > 2_000:
         return None
     normalised = target.strip("".join(map(chr, range(0x21)))).replace("\\", "/")
     normalised = "".join(c for c in normalised if c not in "\t\n\r")
-    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in normalised):
-        return None
     parts = urlsplit(normalised)
-    if parts.scheme or parts.netloc or not normalised.startswith("/") or normalised.startswith("//"):
+    if (normalised != target or parts.scheme or parts.netloc or not normalised.startswith("/")
+            or normalised.startswith("//") or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target)):
         return None
-    return normalised
+    return target
 
 
 @blueprint.route("/connexion", methods=["GET", "POST"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import secrets
+import time
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -232,12 +233,14 @@ def export_file():
 def import_file():
     """Upload → preview (nothing written) → confirm → applied in one transaction."""
     folder = Path(current_app.instance_path) / "imports"
+    _forget_old_previews(folder)
     if request.method == "GET":
         return render_template("curation/import.html", plan=None, formats=FORMATS)
     token = request.form.get("jeton", "")
     if token:
-        if not token.isalnum() or not (folder / token).exists():
-            abort(400)
+        if not (len(token) == 32 and token.isascii() and token.isalnum()) or not (folder / token).exists():
+            flash("Cet aperçu a expiré (une heure) : envoyez le fichier à nouveau.")
+            return render_template("curation/import.html", plan=None, formats=FORMATS), 400
         data, kind = (folder / token).read_bytes(), request.form.get("format", "")
     else:
         upload = request.files.get("fichier")
@@ -261,7 +264,7 @@ def import_file():
         flash(f"{len(plan.actors)} acteur(s) importé(s).")
         return redirect(url_for("curation.home"))
     if not token:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         token = secrets.token_hex(16)
         (folder / token).write_bytes(data)
     return render_template("curation/import.html", plan=plan, formats=FORMATS, token=token,
@@ -269,3 +272,17 @@ def import_file():
 
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+IMPORT_PREVIEW_SECONDS = 3600
+"""An uploaded file waits this long for the manager to apply its preview, then it is deleted."""
+
+
+def _forget_old_previews(folder: Path) -> None:
+    if not folder.is_dir():
+        return
+    too_old = time.time() - IMPORT_PREVIEW_SECONDS
+    for path in folder.iterdir():
+        try:
+            if path.stat().st_mtime < too_old:
+                path.unlink()
+        except FileNotFoundError:  # another worker deleted it first
+            pass

@@ -1,11 +1,14 @@
-"""Errors become HTTP once, here: JSON under /api, French HTML pages elsewhere."""
+"""Errors become HTTP once, here: JSON under /api, French HTML pages elsewhere.
+
+An error may answer a URL that holds a resident's address or position: no cache keeps it."""
 
 from __future__ import annotations
 
 from flask import Flask, Response, jsonify, make_response, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from geo.dataset import InvalidDataset
+from webmap.security import private_response
 
 MESSAGES = {
     400: "La demande est incomplète ou mal formée.",
@@ -44,7 +47,7 @@ def _api_error(error: ApiError) -> Response:
     response = jsonify({"status": error.status, "message": first, "parametres": error.problems})
     response.status_code = error.status
     response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+    return private_response(response)
 
 
 def _http_error(error: HTTPException) -> Response:
@@ -59,12 +62,8 @@ def _http_error(error: HTTPException) -> Response:
     for name, value in error.get_headers():
         if name.lower() != "content-type":
             response.headers[name] = value
-    return response
+    return private_response(response)
 
 
-def _dataset_error(error: InvalidDataset) -> Response | tuple[str, int]:
-    if _wants_json():
-        response = jsonify({"status": 503, "message": MESSAGES[503], "parametres": {}})
-        response.status_code = 503
-        return response
-    return render_template("error.html", status=503, message=MESSAGES[503]), 503
+def _dataset_error(error: InvalidDataset) -> Response:
+    return _http_error(ServiceUnavailable())
