@@ -21,6 +21,7 @@ def _error(description: str) -> dict[str, Any]:
     return {**_ERROR, "description": description}
 
 
+_TOO_LONG = {"description": "URL de plus de 4 094 caractères : refusée par le serveur web (gunicorn)."}
 _ID_PATTERN = "^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _ACTOR_ID = {"name": "actor_id", "in": "path", "required": True,
              "schema": {"type": "string", "pattern": _ID_PATTERN, "maxLength": MAX_ID_LENGTH}}
@@ -40,6 +41,7 @@ _WRITE_ERRORS = {
     "400": _error("Acteur invalide : `parametres` nomme chaque champ fautif."),
     "401": _error("Authentification requise (jeton personnel ou session de gestionnaire)."),
     "403": _error("Réservé aux gestionnaires."),
+    "414": _TOO_LONG,
     "413": _error("Corps trop volumineux."),
 }
 _VERSIONED = {
@@ -151,7 +153,7 @@ def openapi_document(server: str) -> dict[str, Any]:
                            {"type": "string", "maxLength": 100}),
                 ],
                 "responses": {"200": {"description": "FeatureCollection", "content": geojson},
-                              "400": _ERROR}},
+                              "400": _ERROR, "414": _TOO_LONG}},
                 "post": {
                     "summary": "Créer un acteur (gestionnaires)", "operationId": "createActor",
                     "security": _WRITERS,
@@ -209,7 +211,7 @@ def openapi_document(server: str) -> dict[str, Any]:
                 "responses": {"200": {"description": "Origine et résultats",
                                       "content": {"application/json": {"schema": {
                                           "$ref": "#/components/schemas/Nearest"}}}},
-                              "400": _ERROR, "404": _ERROR, "503": _ERROR}}},
+                              "400": _ERROR, "404": _ERROR, "414": _TOO_LONG, "503": _ERROR}}},
             "/geocode": {"get": {
                 "summary": "Autocomplétion d’adresses (GeocodeJSON)", "operationId": "geocode",
                 "parameters": [
@@ -220,7 +222,7 @@ def openapi_document(server: str) -> dict[str, Any]:
                            {"type": "string", "maxLength": 5}),
                 ],
                 "responses": {"200": {"description": "GeocodeJSON", "content": geojson},
-                              "400": _ERROR, "503": _ERROR}}},
+                              "400": _ERROR, "414": _TOO_LONG, "503": _ERROR}}},
             "/communes": {"get": {
                 "summary": "Les communes servies", "operationId": "communes",
                 "responses": {"200": {"description": "Communes", "content": {"application/json": {

@@ -1,0 +1,106 @@
+"""What the README promises holds under the production server: gunicorn, four workers, access log on.
+
+Run as the README says (``gunicorn -w 4 --access-logfile FILE 'webmap:create_app()'``): from the
+repository root, which reads the project's gunicorn.conf.py, and from elsewhere, which does not.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.production import MANAGER, PASSWORD, TOKEN, gunicorn, made_up_instance
+
+ADDRESS = "13 rue Imaginaire 93100 Montreuil"
+POSITION = {"lat": "48.86137", "lon": "2.44191"}
+RESIDENT_TRACES = ("Imaginaire", "48.86137", "2.44191", "age=", "adresse=", "lat=", "q=")
+"""What a log line must never show: the made-up address, position and age of the visits below."""
+
+
+@pytest.fixture(scope="module")
+def production(tmp_path_factory, synthetic_index):
+    instance = made_up_instance(tmp_path_factory.mktemp("production"), synthetic_index)
+    with gunicorn(instance, workers=4, SECURE_COOKIES="false") as served:
+        yield served
+
+
+def visit_as_a_volunteer(url: str) -> dict[str, httpx.Response]:
+    """A volunteer's search at the door: results page, API, suggestions, embed, then an actor page
+    opened from the results (its Referer is the results URL)."""
+    results = f"{url}/?" + str(httpx.QueryParams({"adresse": ADDRESS, "age": "37", "besoin": "emploi"}))
+    with httpx.Client(timeout=30) as client:
+        answers = {
+            "results": client.get(results),
+            "nearest": client.get(f"{url}/api/v1/nearest", params={**POSITION, "age": "41"}),
+            "geocode": client.get(f"{url}/api/v1/geocode", params={"q": ADDRESS}),
+            "embed": client.get(f"{url}/embed/carte", params={"adresse": ADDRESS, "liste": "1"}),
+            "actor": client.get(f"{url}/acteurs/acteur-fictif-de-test", headers={"Referer": results}),
+        }
+    time.sleep(0.5)  # let the workers write their log lines
+    return answers
+
+
+def assert_no_resident_in(log: str) -> None:
+    for trace in RESIDENT_TRACES:
+        assert trace not in log, f"{trace!r} reached a log:\n{log}"
+
+
+def test_access_log_keeps_no_address_position_age_or_results_url(production):
+    answers = visit_as_a_volunteer(production.url)
+    assert {name: a.status_code for name, a in answers.items()} == dict.fromkeys(answers, 200)
+    log = production.access_log.read_text()
+    for line in ('"GET /?… HTTP/1.1" 200', '"GET /api/v1/nearest?… HTTP/1.1" 200',
+                 '"GET /api/v1/geocode?… HTTP/1.1" 200', '"GET /embed/carte?… HTTP/1.1" 200',
+                 '"GET /acteurs/acteur-fictif-de-test HTTP/1.1" 200'):
+        assert line in log  # the requests are logged, without what the resident said
+    assert_no_resident_in(log + production.error_log.read_text())
+
+
+def test_access_log_stays_private_without_the_project_gunicorn_conf(tmp_path, synthetic_index):
+    instance = made_up_instance(tmp_path, synthetic_index)
+    with gunicorn(instance, workers=2, cwd=tmp_path) as served:
+        visit_as_a_volunteer(served.url)
+        log = served.access_log.read_text()
+    assert '"GET /api/v1/nearest?… HTTP/1.1" 200' in log
+    assert_no_resident_in(log)
+
+
+def test_resident_answers_are_not_cacheable_in_production(production):
+    answers = visit_as_a_volunteer(production.url)
+    for name in ("results", "nearest", "geocode", "embed"):
+        assert "no-store" in answers[name].headers["Cache-Control"], name
+        assert "public" not in answers[name].headers["Cache-Control"], name
+
+
+def test_login_limit_holds_across_four_workers(production):
+    """30 wrong passwords in a row, spread by gunicorn over its workers: 10 are checked."""
+    with httpx.Client(base_url=production.url, timeout=30) as client:
+        page = client.get("/connexion").text
+        token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+        statuses = [client.post("/connexion", data={"email": MANAGER, "password": "faux-mot-de-passe",
+                                                    "csrf_token": token}).status_code
+                    for _ in range(30)]
+        right = client.post("/connexion", data={"email": MANAGER, "password": PASSWORD,
+                                                "csrf_token": token})
+    assert statuses.count(401) == 10 and statuses.count(429) == 20
+    assert right.status_code == 429 and "Trop de tentatives" in right.text
+
+
+def test_api_fuzzing_finds_no_server_error_and_no_schema_violation(production, tmp_path):
+    """Schemathesis, from the served OpenAPI document: reads and writes (with a manager's token),
+    a bounded number of examples per operation, every answer in under a second."""
+    command = [str(Path(sys.executable).parent / "st"), "run", f"{production.url}/api/v1/openapi.json",
+               "--header", f"Authorization: Bearer {TOKEN}",
+               "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,"
+                           "response_headers_conformance,response_schema_conformance",
+               "--max-response-time", "1", "--max-examples", "40", "--seed", "20261128",
+               "--phases", "examples,coverage,fuzzing,stateful", "--workers", "1",
+               "--report", "ndjson", "--report-dir", str(tmp_path)]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
+    assert " passed" in run.stdout and "failure" not in run.stdout.split("SUMMARY", 1)[-1]
