@@ -7,6 +7,7 @@ bad input: a broken record yields problems, never an exception.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 from collections import Counter
@@ -133,18 +134,17 @@ def _feature_id(feature: Mapping[str, Any]) -> str:
 
 
 def _field_problems(feature: Mapping[str, Any], props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
-    """Shape first (types, lengths, unknown fields); the rules then read only well-shaped fields."""
+    """Shape first (types, lengths, unknown fields); the rules then read only well-shaped fields,
+    and say nothing more of a malformed one."""
     shape = list(_shape_problems(props))
     yield from shape
     malformed = {name for name, _ in shape}
     props = {name: value for name, value in props.items() if name not in malformed}
-    yield from _identity_problems(feature, props)
-    yield from _address_problems(props)
-    yield from _location_problems(feature.get("geometry"), props)
-    yield from _vocabulary_problems(props)
-    yield from _eligibility_problems(props)
-    yield from _contact_problems(props)
-    yield from _provenance_problems(props)
+    rules = itertools.chain(
+        _identity_problems(feature, props), _address_problems(props),
+        _location_problems(feature.get("geometry"), props), _vocabulary_problems(props),
+        _eligibility_problems(props), _contact_problems(props), _provenance_problems(props))
+    yield from ((name, message) for name, message in rules if name not in malformed)
 
 
 def _shape_problems(props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:

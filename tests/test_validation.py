@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo.validation import validate_collection, validate_feature, validate_properties
-from tests.conftest import fictional_collection, fictional_feature
+from tests.conftest import fictional_collection, fictional_feature, write_json
 
 
 def fields_of(problems):
@@ -108,3 +108,51 @@ def test_validator_never_raises_on_any_field_value(name, value):
 @given(data=json_values)
 def test_collection_validator_never_raises(data):
     validate_collection(data)
+
+
+@pytest.mark.parametrize("field, value", [
+    ("telephone", 143628424), ("location_score", [1]), ("nom", ["Acteur fictif"]),
+    ("description", None), ("age_min", 16.0), ("age_max", True), ("publics", "jeunes"),
+    ("thematiques", [["imbriqué"]]), ("frequence_verification", "6"), ("location_score", float("nan")),
+    ("code_postal", "93100\n"), ("courriel", {"contact": "x"}),
+])
+def test_wrong_types_are_refused_on_their_field(field, value):
+    assert fields_of(validate_feature(fictional_feature(**{field: value}))) == {field}
+
+
+@pytest.mark.parametrize("field, longest", [("nom", 150), ("description", 2000), ("adresse", 200),
+                                            ("source", 500), ("horaires_accueil", 500)])
+def test_text_fields_have_a_documented_maximum(field, longest):
+    from geo.validation import TEXT_LIMITS
+
+    assert TEXT_LIMITS[field] == longest
+    problems = validate_feature(fictional_feature(**{field: "x" * (longest + 1)}))
+    assert [p.field for p in problems] == [field] and f"{longest} au plus" in problems[0].message
+
+
+def test_lists_are_bounded():
+    problems = validate_feature(fictional_feature(zone_eligibilite=["93048"] * 51))
+    assert fields_of(problems) == {"zone_eligibilite"}
+
+
+def test_unknown_fields_are_refused_by_name():
+    assert fields_of(validate_feature(fictional_feature(telephone_portable="06 00 00 00 00"))) == {
+        "telephone_portable"}
+
+
+@pytest.mark.parametrize("actor_id", ["a" * 81, "acteur-fictif\n", "Acteur-Fictif", "acteur--fictif"])
+def test_identifiers_are_short_lowercase_slugs(actor_id):
+    assert fields_of(validate_feature(fictional_feature(id=actor_id))) == {"id"}
+
+
+def test_a_web_address_that_cannot_be_parsed_is_a_problem_not_a_crash():
+    assert fields_of(validate_feature(fictional_feature(site_web="http://["))) == {"site_web"}
+
+
+def test_the_command_line_validator_sees_a_numeric_phone(tmp_path):
+    from webmap import create_app
+
+    path = write_json(tmp_path / "fictif.geojson", fictional_collection(fictional_feature(telephone=143628424)))
+    result = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i")}).test_cli_runner().invoke(
+        args=["actors", "validate", str(path)])
+    assert result.exit_code == 1 and "telephone" in result.output
