@@ -75,6 +75,9 @@ def page(browser):
 
     page.route("**/*", guard)
     page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.refused = []  # what the Content-Security-Policy blocked
+    page.on("console", lambda message: "Content Security Policy" in message.text
+            and page.refused.append(message.text))
     yield page
     context.close()
 
@@ -162,6 +165,15 @@ def test_no_request_leaves_the_service_but_tiles(page, live, path):
     page.wait_for_load_state("networkidle")
     assert tile_requests_only(page.outside) == []
     assert page.errors == []
+    assert page.refused == []  # the policy lets the page's own scripts, styles and images run
+
+
+def test_the_content_security_policy_blocks_a_script_the_page_did_not_ship(page, live):
+    page.goto(live + "/carte")
+    page.evaluate("""() => { const s = document.createElement('script');
+                             s.textContent = 'window.injected = 1'; document.body.append(s); }""")
+    assert page.evaluate("window.injected") is None
+    assert any("script-src" in text for text in page.refused)
 
 
 def xss_app(tmp_path, **fields):
