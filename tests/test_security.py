@@ -15,7 +15,6 @@ import statistics
 import time
 
 import pytest
-from flask import session
 
 from tests.conftest import fictional_collection, fictional_feature, write_json
 from tests.web_support import csp
@@ -217,18 +216,19 @@ def test_logout_ends_every_session_of_the_account(app):
 def test_a_password_change_ends_the_other_sessions_but_not_this_one(app):
     client = _logged_in(app)
     saved = _copy_of_session(app, client)
-    changed = client.post("/compte/mot-de-passe", data={
-        "current": PASSWORD, "new": "nouveau-mot-de-passe-fictif", "confirmation": "nouveau-mot-de-passe-fictif"})
+    new = "nouveau-mot-de-passe-fictif"
+    changed = client.post("/compte/mot-de-passe",
+                          data={"current": PASSWORD, "new": new, "confirmation": new})
     assert changed.status_code == 302
     assert client.get("/gestion/").status_code == 200
     assert saved.get("/gestion/").status_code == 302
-    assert login(app.test_client(), password="nouveau-mot-de-passe-fictif").status_code == 302
+    assert login(app.test_client(), password=new).status_code == 302
 
 
 def test_a_wrong_current_password_changes_nothing(app):
     client = _logged_in(app)
-    refused = client.post("/compte/mot-de-passe", data={
-        "current": "faux", "new": "nouveau-mot-de-passe-fictif", "confirmation": "nouveau-mot-de-passe-fictif"})
+    new = "nouveau-mot-de-passe-fictif"
+    refused = client.post("/compte/mot-de-passe", data={"current": "faux", "new": new, "confirmation": new})
     assert refused.status_code == 400 and "mot de passe actuel incorrect" in refused.get_data(as_text=True)
     assert login(app.test_client(), password=PASSWORD).status_code == 302
 
@@ -298,8 +298,8 @@ def test_a_line_break_in_the_return_address_is_no_error(client):
 
 def test_a_form_version_that_is_not_a_number_is_a_clear_400(app):
     client = _logged_in(app)
-    assert client.post("/gestion/acteurs/acteur-fictif-de-test", data={"version": "²",
-                                                                        "nom": "Nom fictif"}).status_code == 400
+    edit = client.post("/gestion/acteurs/acteur-fictif-de-test", data={"version": "²", "nom": "Nom fictif"})
+    assert edit.status_code == 400
     assert client.post("/gestion/acteurs/acteur-fictif-de-test/verifie",
                        data={"version": "①"}).status_code == 400
 

@@ -152,7 +152,8 @@ def test_a_web_address_that_cannot_be_parsed_is_a_problem_not_a_crash():
 def test_the_command_line_validator_sees_a_numeric_phone(tmp_path):
     from webmap import create_app
 
-    path = write_json(tmp_path / "fictif.geojson", fictional_collection(fictional_feature(telephone=143628424)))
+    path = write_json(tmp_path / "fictif.geojson",
+                      fictional_collection(fictional_feature(telephone=143628424)))
     result = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i")}).test_cli_runner().invoke(
         args=["actors", "validate", str(path)])
     assert result.exit_code == 1 and "telephone" in result.output

@@ -6,9 +6,7 @@ from typing import Any
 
 from geo.kinds import KINDS
 from geo.needs import NEEDS
-from geo.validation import (
-    LIST_LIMIT, LIST_ITEM_LIMIT, MAX_ID_LENGTH, TEXT_LIMITS,
-)
+from geo.validation import LIST_ITEM_LIMIT, LIST_LIMIT, MAX_ID_LENGTH, TEXT_LIMITS
 from geo.vocabularies import (
     FRAIS, LOCATION_SOURCES, MODES_ACCUEIL, PUBLICS, RESEAUX_PORTEURS, STATUTS, THEMATIQUES,
 )
