@@ -96,8 +96,9 @@ def configure_cli(app: Flask) -> None:
 
 def _private_folder(folder: Path) -> None:
     """The instance folder holds the secret key and the store: its owner's only."""
-    folder.mkdir(parents=True, exist_ok=True)
-    os.chmod(folder, 0o700)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if folder.stat().st_uid == os.getuid():  # a folder someone else set up is theirs to mind
+        os.chmod(folder, 0o700)
 
 
 def _instance_secret_key(folder: Path) -> str:

@@ -46,12 +46,11 @@ def embedded_map() -> Response:
 
     A map searched from a resident's address or position is neither kept nor cacheable."""
     view, problems = _parse(request.args)
-    if problems:
-        return make_response(_render(view, problems), 400)
-    if view.search.has_origin or view.search.age is not None:
-        problems = Problems()
-        page = _render(view, problems)
-        return private_response(make_response(page, 400 if problems else 200))
+    resident = view.search.has_origin or view.search.age is not None
+    if problems or resident:
+        page = _render(view, problems)  # may add the address's problems
+        response = make_response(page, 400 if problems else 200)
+        return private_response(response) if resident else response
     pages = current_app.extensions.setdefault("carto.embed_pages", TTLCache(maxsize=256, ttl=MAX_AGE))
     key = (view, _data_version())
     with _PAGES_LOCK:
