@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/nearest.py [--queries 1000]
 
 For the same queries (random origins, random thématique filters, k = 5) it times:
-- ours: ``geo.nearest.nearest`` on an ``ActorIndex`` built once (eligibility, travel time and opening
+- ours: ``geo.search.nearest.nearest`` on an ``ActorIndex`` built once (eligibility, travel time and opening
   hours included);
 - a GeoSeries.distance scan over all actors of the filter, then sort;
 - ``geopandas.sjoin_nearest`` of the origin against the filtered actors.
@@ -29,15 +29,15 @@ import geopandas as gpd  # noqa: E402
 import numpy as np  # noqa: E402
 from shapely.geometry import Point  # noqa: E402
 
-from geo.actors import Actor, Location  # noqa: E402
+from geo.actors.model import Actor, Location  # noqa: E402
 from geo.communes import COMMUNES, TARGET_COMMUNES  # noqa: E402
-from geo.coverage import distance_to_nearest  # noqa: E402
-from geo.dataset import load_actors  # noqa: E402
-from geo.frames import actors_frame  # noqa: E402
-from geo.hours import PARIS  # noqa: E402
-from geo.nearest import ActorIndex, Origin, nearest  # noqa: E402
-from geo.travel import WalkingEstimate  # noqa: E402
-from geo.vocabularies import THEMATIQUES  # noqa: E402
+from geo.search.coverage import distance_to_nearest  # noqa: E402
+from geo.io.dataset import load_actors  # noqa: E402
+from geo.io.frames import actors_frame  # noqa: E402
+from geo.search.hours import PARIS  # noqa: E402
+from geo.search.nearest import ActorIndex, Origin, nearest  # noqa: E402
+from geo.search.travel import WalkingEstimate  # noqa: E402
+from geo.actors.vocabularies import THEMATIQUES  # noqa: E402
 
 K = 5
 AT = dt.datetime(2026, 11, 27, 10, 0, tzinfo=PARIS)

@@ -5,7 +5,7 @@ Usage: python scripts/transcribe_shared_sources.py ../shared/data/actors_sources
 Every value is copied from the CSV row; nothing is geocoded or guessed. Coordinates come only from the
 row's own lat/lon, with the file that states them (``COORDS:`` in the notes, else the row's source).
 Thématiques, publics, réseaux porteurs, age range, fees and eligibility zone come from the kind of
-actor (``geo.kinds``). Rows without any date are left out and reported: an actor must carry the date of
+actor (``geo.actors.kinds``). Rows without any date are left out and reported: an actor must carry the date of
 its source. After the first import the dataset is curated in place; do not re-run this over it.
 """
 
@@ -17,13 +17,13 @@ import sys
 
 import phonenumbers
 
-from geo.actors import Actor, Location
+from geo.actors.model import Actor, Location
 from geo.communes import find_commune
-from geo.dataset import write_actors
-from geo.kinds import KINDS
+from geo.io.dataset import write_actors
+from geo.actors.kinds import KINDS
 from geo.text import slugify
-from geo.validation import validate_collection
-from geo.dataset import dumps_actors
+from geo.actors.validation import validate_collection
+from geo.io.dataset import dumps_actors
 
 import json
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from devtools.services import free_port
 from geo.store.sqlite import SQLiteStore
 from tests.conftest import ROOT, fictional_collection, fictional_feature, write_json
-from webmap.auth import hash_password, hash_token
+from webmap.auth.views import hash_password, hash_token
 
 MANAGER = "gestionnaire-fictif@example.org"
 PASSWORD = "mot-de-passe-fictif-123"

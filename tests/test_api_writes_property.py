@@ -11,11 +11,11 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from geo.kinds import KINDS
-from geo.validation import KNOWN_PROPERTIES
-from geo.vocabularies import FRAIS, MODES_ACCUEIL, PUBLICS, RESEAUX_PORTEURS, STATUTS, THEMATIQUES
+from geo.actors.kinds import KINDS
+from geo.actors.validation import KNOWN_PROPERTIES
+from geo.actors.vocabularies import FRAIS, MODES_ACCUEIL, PUBLICS, RESEAUX_PORTEURS, STATUTS, THEMATIQUES
 from tests.conftest import fictional_collection, fictional_feature, write_json
-from webmap.auth import hash_password, hash_token
+from webmap.auth.views import hash_password, hash_token
 from webmap.data import current_store
 
 MANAGER = "gestionnaire-fictif@example.org"
@@ -99,5 +99,5 @@ def test_any_accepted_write_leaves_every_page_and_export_answering(service, prop
         assert client.get(url).status_code == 200, (url, properties)
     for kind in EXPORTS:
         assert manager.get(f"/gestion/export?format={kind}").status_code == 200, (kind, properties)
-    exported = app.test_cli_runner().invoke(args=["export-html", str(folder / "carte.html")])
+    exported = app.test_cli_runner().invoke(args=["export-html", str(folder / "volunteer/carte.html")])
     assert exported.exit_code == 0, exported.output

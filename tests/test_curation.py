@@ -7,7 +7,7 @@ import re
 import pytest
 from flask import url_for
 
-from webmap.auth import hash_password, hash_token
+from webmap.auth.views import hash_password, hash_token
 from webmap.data import current_store
 
 PASSWORD = "mot-de-passe-fictif-123"
@@ -196,7 +196,7 @@ def test_api_creates_with_a_feature(app):
 
 def _form_of(app, actor_id, **changes):
     """The edit form as the browser would post it, from the stored actor, with ``changes``."""
-    from webmap.actor_form import ActorForm
+    from webmap.gestion.forms import ActorForm
 
     with app.test_request_context():
         stored = current_store().get(actor_id)
@@ -248,8 +248,8 @@ def test_an_actors_own_frequency_decides_when_it_needs_checking():
     import dataclasses
     import datetime as dt
 
-    from geo.actors import actor_from_feature
-    from geo.verification import verification_queue
+    from geo.actors.model import actor_from_feature
+    from geo.actors.verification import verification_queue
     from tests.conftest import fictional_feature
 
     checked = dataclasses.replace(actor_from_feature(fictional_feature()),

@@ -17,10 +17,10 @@ import httpx
 import pytest
 
 from devtools.services import free_port
-from geo.dataset import load_actors
+from geo.io.dataset import load_actors
 from geo.store.sqlite import SQLiteStore
 from tests.conftest import DATASET, ROOT
-from webmap.auth import hash_password, hash_token
+from webmap.auth.views import hash_password, hash_token
 
 ACTORS = ["ricochet", "ai-ladomifa", "la-collecterie"]
 TOKEN = "jeton-fictif-concurrence"
@@ -92,7 +92,7 @@ def test_concurrent_editors_lose_no_accepted_edit(served_instance):
 
 WRITER = """
 import dataclasses, sys
-from geo.dataset import load_actors
+from geo.io.dataset import load_actors
 from geo.store.sqlite import SQLiteStore
 store = SQLiteStore(sys.argv[1])
 actors = load_actors(sys.argv[2])

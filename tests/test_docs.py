@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from geo.kinds import KINDS
+from geo.actors.kinds import KINDS
 from tests.conftest import ROOT
 
 BEGIN, END = "<!-- kinds:begin -->", "<!-- kinds:end -->"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from geo.actors import Actor
-from geo.eligibility import Resident, check_eligibility
+from geo.actors.model import Actor
+from geo.search.eligibility import Resident, check_eligibility
 
 
 def actor(**fields) -> Actor:

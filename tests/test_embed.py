@@ -43,7 +43,7 @@ def test_builder_gives_the_snippet_for_the_chosen_filters(client):
 
 
 def test_export_html_is_self_contained(make_app, tmp_path):
-    out = tmp_path / "carte.html"
+    out = tmp_path / "volunteer/carte.html"
     result = make_app().test_cli_runner().invoke(
         args=["export-html", "--besoin", "numerique", "--titre", "Numérique <93>", str(out)])
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from geo.hours import is_open_during, opening_status
+from geo.search.hours import is_open_during, opening_status
 
 FRIDAY = dt.datetime(2026, 11, 27)
 WEEKDAYS_WITH_LUNCH = "Mo-Fr 09:00-12:00,14:00-17:00; PH off"

@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from geo.actors import actor_from_feature
-from geo.dataset import load_actors
-from geo.interchange import CSV_COLUMNS, export, plan_import, read_rows
+from geo.actors.model import actor_from_feature
+from geo.io.dataset import load_actors
+from geo.io.interchange import CSV_COLUMNS, export, plan_import, read_rows
 from tests.conftest import DATASET, fictional_feature
 from webmap.data import current_store
 

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo.actors import Actor, Location
-from geo.eligibility import Resident, check_eligibility
+from geo.actors.model import Actor, Location
+from geo.search.eligibility import Resident, check_eligibility
 from geo.geocoding import InvalidQuery
-from geo.nearest import SERVES_COMMUNE, ActorIndex, Origin, nearest
+from geo.search.nearest import SERVES_COMMUNE, ActorIndex, Origin, nearest
 from geo.projection import to_lambert93
 
 FRIDAY_10H = dt.datetime(2026, 11, 27, 10, 0)

@@ -18,7 +18,7 @@ import pytest
 
 from tests.conftest import fictional_collection, fictional_feature, write_json
 from tests.web_support import csp
-from webmap.auth import hash_password, hash_token, safe_next
+from webmap.auth.views import hash_password, hash_token, safe_next
 from webmap.data import current_store
 from webmap.privacy import DropQueryStrings
 
@@ -330,11 +330,11 @@ def test_text_search_is_limited_as_documented(client):
 # --- 9. The embed cache cannot be bypassed with made-up parameters -----------------------------
 
 def test_unknown_parameters_share_the_cached_embed_page(client, monkeypatch):
-    import webmap.embed
+    import webmap.embed.views
 
     renders = []
-    render = webmap.embed._render
-    monkeypatch.setattr(webmap.embed, "_render", lambda *a: renders.append(1) or render(*a))
+    render = webmap.embed.views._render
+    monkeypatch.setattr(webmap.embed.views, "_render", lambda *a: renders.append(1) or render(*a))
     for value in range(5):
         assert client.get(f"/embed/carte?commune=93048&x={value}&utm_source=site").status_code == 200
     assert client.get("/embed/carte?utm_campaign=z&commune=93048").status_code == 200
@@ -342,11 +342,11 @@ def test_unknown_parameters_share_the_cached_embed_page(client, monkeypatch):
 
 
 def test_an_embed_searched_from_a_position_is_not_kept(client, monkeypatch):
-    import webmap.embed
+    import webmap.embed.views
 
     renders = []
-    render = webmap.embed._render
-    monkeypatch.setattr(webmap.embed, "_render", lambda *a: renders.append(1) or render(*a))
+    render = webmap.embed.views._render
+    monkeypatch.setattr(webmap.embed.views, "_render", lambda *a: renders.append(1) or render(*a))
     for _ in range(2):
         client.get("/embed/carte?lat=48.86137&lon=2.44191")
     assert len(renders) == 2

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from geo.actors import actor_from_feature
+from geo.actors.model import actor_from_feature
 from geo.store import ActorNotFound, DuplicateActor, InvalidActor, StaleVersion
 from geo.store.sqlite import SQLiteStore
 from tests.conftest import fictional_feature

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from geo.network import NetworkImportError, NetworkWalk, StreetNetwork, import_osm
+from geo.search.network import NetworkImportError, NetworkWalk, StreetNetwork, import_osm
 from geo.projection import to_lambert93
-from geo.travel import WalkingEstimate
+from geo.search.travel import WalkingEstimate
 from tests.conftest import ROOT
 
 FICTIONAL_NETWORK = ROOT / "tests" / "fixtures" / "reseau-fictif.osm"

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.validation import validate_collection, validate_feature, validate_properties
+from geo.actors.validation import validate_collection, validate_feature, validate_properties
 from tests.conftest import fictional_collection, fictional_feature, write_json
 
 
@@ -123,7 +123,7 @@ def test_wrong_types_are_refused_on_their_field(field, value):
 @pytest.mark.parametrize("field, longest", [("nom", 150), ("description", 2000), ("adresse", 200),
                                             ("source", 500), ("horaires_accueil", 500)])
 def test_text_fields_have_a_documented_maximum(field, longest):
-    from geo.validation import TEXT_LIMITS
+    from geo.actors.validation import TEXT_LIMITS
 
     assert TEXT_LIMITS[field] == longest
     problems = validate_feature(fictional_feature(**{field: "x" * (longest + 1)}))

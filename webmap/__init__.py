@@ -54,7 +54,7 @@ def configure_limits(app: Flask) -> None:
     """Request bodies are small (413 beyond), but for the back office's file import."""
     from flask import request
 
-    from webmap.curation import MAX_IMPORT_BYTES
+    from webmap.gestion.views import MAX_IMPORT_BYTES
 
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_REQUEST_BYTES"]
 
@@ -67,15 +67,15 @@ def configure_limits(app: Flask) -> None:
 def configure_blueprints(app: Flask) -> None:
     from flask_wtf.csrf import CSRFProtect
 
-    from webmap.api import blueprint as api
-    from webmap.api_write import blueprint as api_write
+    from webmap.api.read import blueprint as api
+    from webmap.api.write import blueprint as api_write
     from webmap.assets import blueprint as vendor
-    from webmap.auth import blueprint as auth
-    from webmap.curation import blueprint as curation
-    from webmap.embed import blueprint as embed
+    from webmap.auth.views import blueprint as auth
+    from webmap.gestion.views import blueprint as curation
+    from webmap.embed.views import blueprint as embed
     from webmap.errors import register_error_handlers
     from webmap.security import register_security_headers
-    from webmap.volunteer import blueprint as volunteer
+    from webmap.volunteer.views import blueprint as volunteer
 
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       SESSION_COOKIE_SECURE=app.config["SECURE_COOKIES"],

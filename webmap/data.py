@@ -11,9 +11,9 @@ from pathlib import Path
 
 from flask import current_app
 
-from geo.actors import Actor
-from geo.dataset import load_actors
-from geo.nearest import ActorIndex
+from geo.actors.model import Actor
+from geo.io.dataset import load_actors
+from geo.search.nearest import ActorIndex
 from geo.store import ActorStore, open_store
 
 _CACHE_KEY = "carto.actors"

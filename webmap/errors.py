@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Flask, Response, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
-from geo.dataset import InvalidDataset
+from geo.io.dataset import InvalidDataset
 from webmap.security import private_response
 
 MESSAGES = {

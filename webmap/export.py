@@ -13,7 +13,7 @@ from flask import current_app
 from markupsafe import escape
 from xstatic.pkg import leaflet, leaflet_markercluster
 
-from geo.actors import Actor
+from geo.actors.model import Actor
 from webmap import maps
 
 _ASSETS = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from geo.geocoding import GeocoderUnavailable, InvalidQuery
 from geo.geocoding.base import check_coordinates
-from geo.nearest import Origin
+from geo.search.nearest import Origin
 from webmap.geocoders import current_geocoder
 
 

@@ -7,9 +7,9 @@ from typing import Any
 import phonenumbers
 from flask import url_for
 
-from geo.actors import Actor
-from geo.kinds import FAMILIES, KINDS
-from geo.nearest import NearestResult
+from geo.actors.model import Actor
+from geo.actors.kinds import FAMILIES, KINDS
+from geo.search.nearest import NearestResult
 
 
 def phone_label(phone: str) -> str:

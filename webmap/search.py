@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from geo.geocoding import GeocoderUnavailable, InvalidQuery
-from geo.nearest import NearestResult, Origin, nearest
+from geo.search.nearest import NearestResult, Origin, nearest
 from webmap.data import current_index
 from webmap.origins import AddressNotFound, origin_from_address, origin_from_point
-from webmap.requests import Problems, SearchRequest
+from webmap.search_params import Problems, SearchRequest
 from webmap.travel import current_travel
 
 

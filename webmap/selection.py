@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from geo.actors import Actor
+from geo.actors.model import Actor
 from geo.communes import COMMUNES
-from geo.filters import filter_actors
+from geo.search.filters import filter_actors
 from geo.text import fold
 from webmap.data import current_actors
-from webmap.requests import SearchRequest
+from webmap.search_params import SearchRequest
 
 
 def matching_actors(search: SearchRequest, commune: str | None = None, text: str = "") -> list[Actor]:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from geo.network import NetworkWalk, StreetNetwork
-from geo.travel import TravelTimes, WalkingEstimate
+from geo.search.network import NetworkWalk, StreetNetwork
+from geo.search.travel import TravelTimes, WalkingEstimate
 
 _KEY = "carto.travel"
 

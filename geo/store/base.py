@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from geo.actors import Actor, actor_to_feature
-from geo.validation import Problem
+from geo.actors.model import Actor, actor_to_feature
+from geo.actors.validation import Problem
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine
 
-from geo.actors import Actor, actor_from_feature, actor_to_feature
+from geo.actors.model import Actor, actor_from_feature, actor_to_feature
 from geo.store.base import (
     ActorNotFound, DuplicateActor, InvalidActor, Revision, StaleVersion, StoredActor, diff,
 )
-from geo.validation import validate_feature
+from geo.actors.validation import validate_feature
 
 metadata = MetaData()
 actors_table = Table(

@@ -10,13 +10,13 @@ from flask.cli import AppGroup
 from tabulate import tabulate
 
 from geo.communes import COMMUNES
-from geo.dataset import InvalidDataset, read_collection
-from geo.filters import filter_actors, thematique_categories
-from geo.kinds import KINDS
-from geo.validation import validate_collection
-from geo.vocabularies import STATUTS, THEMATIQUES
-from geo.dataset import write_text_atomically
-from geo.interchange import FORMATS, UnreadableFile, export, plan_import, read_rows
+from geo.io.dataset import InvalidDataset, read_collection
+from geo.search.filters import filter_actors, thematique_categories
+from geo.actors.kinds import KINDS
+from geo.actors.validation import validate_collection
+from geo.actors.vocabularies import STATUTS, THEMATIQUES
+from geo.io.dataset import write_text_atomically
+from geo.io.interchange import FORMATS, UnreadableFile, export, plan_import, read_rows
 from webmap.data import current_actors, current_store
 
 actors = AppGroup("actors", help="Consulter et vérifier les acteurs.")

@@ -9,7 +9,7 @@ import httpx
 from flask import current_app
 from flask.cli import AppGroup
 
-from geo.sync import SyncError, sync_contours
+from geo.io.sync import SyncError, sync_contours
 from webmap.commands.ban import ban_departements, download_departements, import_files
 
 data = AppGroup("data", help="Données officielles de référence.")

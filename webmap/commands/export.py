@@ -9,9 +9,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 from werkzeug.datastructures import MultiDict
 
-from geo.dataset import write_text_atomically
+from geo.io.dataset import write_text_atomically
 from webmap.export import export_map
-from webmap.requests import parse_search
+from webmap.search_params import parse_search
 from webmap.selection import matching_actors
 
 

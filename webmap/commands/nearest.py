@@ -12,11 +12,11 @@ from flask.cli import with_appcontext
 from tabulate import tabulate
 
 from geo.communes import COMMUNES
-from geo.dataset import InvalidDataset
-from geo.eligibility import Resident
+from geo.io.dataset import InvalidDataset
+from geo.search.eligibility import Resident
 from geo.geocoding import GeocoderUnavailable, InvalidQuery
-from geo.nearest import NearestResult, Origin, nearest
-from geo.network import NetworkImportError, import_osm
+from geo.search.nearest import NearestResult, Origin, nearest
+from geo.search.network import NetworkImportError, import_osm
 from webmap.data import current_index
 from webmap.presenters import result_json
 from webmap.origins import AddressNotFound, origin_from_address, origin_from_point

@@ -11,7 +11,7 @@ import click
 from flask.cli import AppGroup
 from tabulate import tabulate
 
-from webmap.auth import MIN_PASSWORD_LENGTH, ROLES, hash_password, hash_token, new_token
+from webmap.auth.views import MIN_PASSWORD_LENGTH, ROLES, hash_password, hash_token, new_token
 from webmap.data import current_store
 
 users = AppGroup("users", help="Comptes des gestionnaires et bénévoles.")

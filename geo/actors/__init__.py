@@ -1,0 +1,1 @@
+"""Actors: the data·inclusion record, its vocabularies and kinds, validation, duplicates, freshness."""

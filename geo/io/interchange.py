@@ -1,0 +1,293 @@
+"""Moving actors in and out: CSV, GeoJSON and data·inclusion v1 JSON (structures and services).
+
+Reading gives, per row, either a Feature or the row's problems; ``plan_import`` compares them with the
+store and says what would be created, updated, flagged as duplicate or refused — a dry run that an
+import then applies in one transaction, or not at all.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from geo.actors.model import Actor, actor_from_feature, actor_to_feature
+from geo.actors.duplicates import probable_duplicates
+from geo.store.base import diff
+from geo.actors.validation import Problem, validate_feature
+
+FORMATS = ("csv", "geojson", "data-inclusion")
+LIST_SEPARATOR = "|"
+CSV_COLUMNS = (
+    "id", "nom", "kind", "statut", "description", "adresse", "complement_adresse", "code_postal",
+    "code_insee", "commune", "longitude", "latitude", "location_source", "location_reference",
+    "location_score", "location_geocoder", "thematiques", "publics", "reseaux_porteurs",
+    "zone_eligibilite", "age_min", "age_max", "modes_accueil", "frais", "horaires_accueil",
+    "telephone", "courriel", "site_web", "source", "date_source", "date_verification",
+)
+_LISTS = {"thematiques", "publics", "reseaux_porteurs", "zone_eligibilite", "modes_accueil"}
+_INTEGERS = {"age_min", "age_max"}
+
+
+class UnreadableFile(ValueError):
+    """The file is not in the announced format at all."""
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int
+    feature: dict[str, Any] | None
+    problems: tuple[str, ...] = ()
+
+
+@dataclass
+class ImportPlan:
+    creations: list[Actor] = field(default_factory=list)
+    updates: list[tuple[Actor, dict[str, tuple[Any, Any]]]] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    duplicates: list[tuple[int, Actor, Actor, str]] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def applicable(self) -> bool:
+        return not self.errors
+
+    @property
+    def actors(self) -> list[Actor]:
+        return [*self.creations, *(actor for actor, _ in self.updates)]
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+def read_rows(data: bytes, kind: str) -> list[Row]:
+    """The rows of an import file; raises UnreadableFile when it is not that format at all."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UnreadableFile("le fichier n’est pas en UTF-8") from None
+    if kind == "csv":
+        return _csv_rows(text)
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise UnreadableFile(f"JSON illisible : {error}") from None
+    except RecursionError:
+        raise UnreadableFile("JSON trop imbriqué") from None
+    if kind == "geojson":
+        if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
+            raise UnreadableFile("une FeatureCollection GeoJSON est attendue")
+        return [_checked(n, f) for n, f in enumerate(document.get("features") or [], start=1)]
+    if kind == "data-inclusion":
+        return _data_inclusion_rows(document)
+    raise UnreadableFile(f"format inconnu : {kind} ({', '.join(FORMATS)})")
+
+
+def _csv_rows(text: str) -> list[Row]:
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in ("nom", "kind", "source", "date_source") if c not in (reader.fieldnames or [])]
+    if missing:
+        raise UnreadableFile(f"colonnes absentes : {', '.join(missing)}")
+    rows = []
+    for number, record in enumerate(reader, start=2):  # line 1 is the header
+        try:
+            feature = _feature_from_record(record)
+        except ValueError as error:
+            rows.append(Row(number, None, (str(error),)))
+            continue
+        rows.append(_checked(number, feature))
+    return rows
+
+
+def _feature_from_record(record: dict[str, str]) -> dict[str, Any]:
+    props: dict[str, Any] = {}
+    for column in CSV_COLUMNS:
+        if column in ("id", "longitude", "latitude"):
+            continue
+        value = (record.get(column) or "").strip()
+        if column in _LISTS:
+            props[column] = [v.strip() for v in value.split(LIST_SEPARATOR) if v.strip()]
+        elif column in _INTEGERS or column == "location_score":
+            if value:
+                try:
+                    props[column] = int(value) if column in _INTEGERS else float(value)
+                except ValueError:
+                    raise ValueError(f"{column} : nombre attendu, pas {value!r}") from None
+            else:
+                props[column] = None
+        elif column in ("frais", "date_verification", "location_source", "location_reference",
+                        "location_geocoder"):
+            props[column] = value or None
+        else:
+            props[column] = value
+    geometry = None
+    lon, lat = (record.get("longitude") or "").strip(), (record.get("latitude") or "").strip()
+    if lon or lat:
+        try:
+            geometry = {"type": "Point", "coordinates": [float(lon), float(lat)]}
+        except ValueError:
+            raise ValueError(f"coordonnées illisibles : {lon!r}, {lat!r}") from None
+    actor_id = (record.get("id") or "").strip()
+    if not actor_id:
+        from geo.text import slugify
+
+        actor_id = slugify(props.get("nom", ""))[:80]
+    return {"type": "Feature", "id": actor_id, "geometry": geometry, "properties": props}
+
+
+def _data_inclusion_rows(document: Any) -> list[Row]:
+    if not isinstance(document, dict) or not isinstance(document.get("structures"), list):
+        raise UnreadableFile("un objet { structures: [...], services: [...] } est attendu")
+    services: dict[str, list[dict]] = {}
+    for service in document.get("services") or []:
+        if isinstance(service, dict):
+            services.setdefault(str(service.get("structure_id")), []).append(service)
+    rows = []
+    for number, structure in enumerate(document["structures"], start=1):
+        if not isinstance(structure, dict):
+            rows.append(Row(number, None, ("structure illisible",)))
+            continue
+        rows.append(_checked(number, _feature_from_structure(structure,
+                                                             services.get(str(structure.get("id")), []))))
+    return rows
+
+
+def _feature_from_structure(structure: dict, services: list[dict]) -> dict[str, Any]:
+    def union(name: str) -> list[str]:
+        return list(dict.fromkeys(v for s in services for v in (s.get(name) or [])))
+
+    first = services[0] if services else {}
+    props = {
+        "nom": structure.get("nom") or "",
+        "kind": structure.get("kind") or "association_accompagnement_emploi",
+        "statut": "a_verifier", "description": structure.get("description") or "",
+        "reseaux_porteurs": structure.get("reseaux_porteurs") or [],
+        "adresse": structure.get("adresse") or "",
+        "complement_adresse": structure.get("complement_adresse") or "",
+        "code_postal": structure.get("code_postal") or "", "code_insee": structure.get("code_insee") or "",
+        "commune": structure.get("commune") or "", "thematiques": union("thematiques"),
+        "publics": union("publics"), "zone_eligibilite": union("zone_eligibilite"),
+        "modes_accueil": union("modes_accueil"), "frais": first.get("frais"),
+        "horaires_accueil": structure.get("horaires_accueil") or "",
+        "telephone": structure.get("telephone") or "", "courriel": structure.get("courriel") or "",
+        "site_web": structure.get("site_web") or "",
+        "source": f"data·inclusion ({structure.get('source') or 'source inconnue'})",
+        "date_source": str(structure.get("date_maj") or "")[:10],
+    }
+    geometry = None
+    if structure.get("longitude") is not None and structure.get("latitude") is not None:
+        geometry = {"type": "Point", "coordinates": [structure["longitude"], structure["latitude"]]}
+        props["location_source"] = "source"
+        props["location_reference"] = props["source"]
+    return {"type": "Feature", "id": _slug_id(structure), "geometry": geometry, "properties": props}
+
+
+def _slug_id(structure: dict) -> str:
+    from geo.text import slugify
+
+    return slugify(str(structure.get("id") or structure.get("nom") or ""))[:80]
+
+
+def _checked(number: int, feature: Any) -> Row:
+    problems: list[Problem] = validate_feature(feature, number)
+    if problems:
+        return Row(number, None, tuple(f"{p.field} : {p.message}" for p in problems))
+    return Row(number, feature)
+
+
+# --- planning --------------------------------------------------------------------------------------
+
+def plan_import(rows: Sequence[Row], existing: Sequence[Actor]) -> ImportPlan:
+    """What importing ``rows`` would do to ``existing`` actors, row by row; writes nothing."""
+    plan = ImportPlan()
+    by_id = {actor.id: actor for actor in existing}
+    seen: dict[str, int] = {}
+    for row in rows:
+        if row.feature is None:
+            plan.errors.extend((row.number, problem) for problem in row.problems)
+            continue
+        actor = actor_from_feature(row.feature)
+        if actor.id in seen:
+            plan.errors.append((row.number, f"id : déjà utilisé à la ligne {seen[actor.id]}"))
+            continue
+        seen[actor.id] = row.number
+        current = by_id.get(actor.id)
+        if current is None:
+            plan.creations.append(actor)
+            for other, reason in probable_duplicates(actor, existing):
+                plan.duplicates.append((row.number, actor, other, reason))
+        else:
+            changes = diff(current, actor)
+            if changes:
+                plan.updates.append((actor, changes))
+            else:
+                plan.unchanged.append(actor.id)
+    return plan
+
+
+# --- writing ---------------------------------------------------------------------------------------
+
+def export(actors: Sequence[Actor], kind: str) -> str:
+    """The actors in the given format, deterministic (sorted by id)."""
+    ordered = sorted(actors, key=lambda a: a.id)
+    if kind == "geojson":
+        from geo.io.dataset import dumps_actors
+
+        return dumps_actors(ordered)
+    if kind == "csv":
+        return _csv(ordered)
+    if kind == "data-inclusion":
+        return json.dumps(_data_inclusion(ordered), ensure_ascii=False, indent=2) + "\n"
+    raise UnreadableFile(f"format inconnu : {kind}")
+
+
+def _csv(actors: Sequence[Actor]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for actor in actors:
+        feature = actor_to_feature(actor)
+        record = {}
+        for column in CSV_COLUMNS:
+            value = feature["properties"].get(column)
+            if column == "id":
+                value = actor.id
+            elif column == "longitude":
+                value = actor.location.lon if actor.location else ""
+            elif column == "latitude":
+                value = actor.location.lat if actor.location else ""
+            if isinstance(value, list):
+                value = LIST_SEPARATOR.join(value)
+            record[column] = "" if value is None else value
+        writer.writerow(record)
+    return out.getvalue()
+
+
+def _data_inclusion(actors: Sequence[Actor]) -> dict[str, list[dict]]:
+    structures, services = [], []
+    for a in actors:
+        structures.append({
+            "source": "carto-insertion", "id": a.id, "nom": a.nom, "description": a.description or None,
+            "adresse": a.adresse or None, "complement_adresse": a.complement_adresse or None,
+            "code_postal": a.code_postal or None, "code_insee": a.code_insee or None,
+            "commune": a.commune or None,
+            "longitude": a.location.lon if a.location else None,
+            "latitude": a.location.lat if a.location else None,
+            "telephone": a.telephone or None, "courriel": a.courriel or None,
+            "site_web": a.site_web or None, "horaires_accueil": a.horaires_accueil or None,
+            "reseaux_porteurs": list(a.reseaux_porteurs),
+            "date_maj": (a.date_verification.isoformat() if a.date_verification else a.date_source),
+        })
+        services.append({
+            "source": "carto-insertion", "id": f"{a.id}--accompagnement", "structure_id": a.id,
+            "nom": f"Accompagnement — {a.nom}"[:150], "description": a.description or None,
+            "thematiques": list(a.thematiques), "publics": list(a.publics),
+            "zone_eligibilite": list(a.zone_eligibilite) or None,
+            "modes_accueil": list(a.modes_accueil), "frais": a.frais,
+            "horaires_accueil": a.horaires_accueil or None,
+            "telephone": a.telephone or None, "courriel": a.courriel or None,
+            "date_maj": (a.date_verification.isoformat() if a.date_verification else a.date_source),
+        })
+    return {"structures": structures, "services": services}

@@ -1,0 +1,1 @@
+"""The resident's search: nearest relevant actors, eligibility, opening hours, walking time."""

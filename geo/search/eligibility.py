@@ -1,0 +1,150 @@
+"""Is this resident entitled to this actor? The answer, with its reasons in French.
+
+Rules, from the actor's data·inclusion fields:
+- ``age_min`` / ``age_max``: « réservé aux 16–25 ans »;
+- ``zone_eligibilite`` (commune, département, EPT/EPCI codes, ``france``): « réservé aux habitants
+  de Montreuil et Bagnolet »;
+- ``publics``: an actor listing publics is for those publics. Every resident we meet looks for a job
+  or a training, so « demandeurs d’emploi » always holds; « jeunes » is decided by the age (and left to
+  the age rule when the actor states an age range).
+
+What the volunteer did not say (age, commune, a public left unticked) never makes a resident
+ineligible: it becomes a point to check, listed apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from geo.actors.model import Actor
+from geo.communes import COMMUNES, DEPARTEMENTS, GROUPINGS
+from geo.actors.vocabularies import PUBLICS
+
+ALWAYS_TRUE_PUBLICS = frozenset({"demandeurs-emploi"})
+AGE_PUBLICS = frozenset({"jeunes"})
+YOUTH_AGE_LIMIT = 25
+
+
+@dataclass(frozen=True)
+class Resident:
+    """What the volunteer says about the resident; nothing that identifies them."""
+
+    age: int | None = None
+    commune: str | None = None
+    publics: frozenset[str] = field(default_factory=frozenset)
+
+    def all_publics(self) -> frozenset[str]:
+        implied = set(ALWAYS_TRUE_PUBLICS)
+        if self.age is not None and self.age <= YOUTH_AGE_LIMIT:
+            implied.add("jeunes")
+        return frozenset(self.publics) | implied
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    eligible: bool
+    reasons: tuple[str, ...] = ()
+    """Why not, when not eligible."""
+    to_check: tuple[str, ...] = ()
+    """Conditions we could not check for lack of information."""
+
+
+def check_eligibility(actor: Actor, resident: Resident | None) -> Eligibility:
+    """Whether ``resident`` may go to ``actor``; no resident means nothing can be ruled out."""
+    return check_rules(rules_of(actor), resident or Resident())
+
+
+def rules_of(actor: Actor) -> Rules:
+    return Rules(actor.age_min, actor.age_max, actor.zone_eligibilite, actor.publics)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The fields of an actor that eligibility depends on: many actors share the same."""
+
+    age_min: int | None
+    age_max: int | None
+    zone_eligibilite: tuple[str, ...]
+    publics: tuple[str, ...]
+
+
+@lru_cache(maxsize=16384)
+def check_rules(actor: Rules, resident: Resident) -> Eligibility:
+    """The verdict for an actor's rules; cached, since many actors share the same rules."""
+    reasons: list[str] = []
+    to_check: list[str] = []
+    for rule in (_age_rule, _zone_rule, _public_rule):
+        condition, satisfied = rule(actor, resident)
+        if condition is None:
+            continue
+        if satisfied is None:
+            to_check.append(condition)
+        elif not satisfied:
+            reasons.append(condition)
+    return Eligibility(not reasons, tuple(reasons), tuple(to_check))
+
+
+def _age_rule(actor: Rules, resident: Resident) -> tuple[str | None, bool | None]:
+    low, high = actor.age_min, actor.age_max
+    if low is None and high is None:
+        return None, True
+    if low is not None and high is not None:
+        condition = f"réservé aux {low}–{high} ans"
+    elif low is not None:
+        condition = f"réservé aux {low} ans et plus"
+    else:
+        condition = f"réservé aux moins de {high + 1} ans"
+    if resident.age is None:
+        return condition, None
+    return condition, (low is None or resident.age >= low) and (high is None or resident.age <= high)
+
+
+def _zone_rule(actor: Rules, resident: Resident) -> tuple[str | None, bool | None]:
+    zone = actor.zone_eligibilite
+    if not zone or "france" in zone or "99100" in zone:
+        return None, True
+    condition = "réservé aux habitants " + _places(zone)
+    if not resident.commune:
+        return condition, None
+    commune = COMMUNES.get(resident.commune)
+    areas = {resident.commune, resident.commune[:2], resident.commune[:3]}
+    if commune is not None:
+        areas |= {commune.ept_code, commune.epci_code} - {None}
+    return condition, bool(areas & set(zone))
+
+
+def _public_rule(actor: Rules, resident: Resident) -> tuple[str | None, bool | None]:
+    publics = set(actor.publics)
+    if actor.age_min is not None or actor.age_max is not None:
+        publics -= AGE_PUBLICS  # The age range says it more precisely.
+    if not publics:
+        return None, True
+    labels = [PUBLICS.get(p, p).lower() for p in actor.publics if p in publics]
+    condition = "réservé aux " + _join(labels)
+    if resident.all_publics() & publics:
+        return condition, True
+    if publics <= AGE_PUBLICS and resident.age is not None:
+        return condition, False
+    return condition, None
+
+
+def _places(zone: tuple[str, ...]) -> str:
+    names = []
+    for code in zone:
+        if code in COMMUNES:
+            names.append(f"de {COMMUNES[code].nom}")
+        elif code in DEPARTEMENTS:
+            names.append(f"de la {DEPARTEMENTS[code]}")
+        elif code in GROUPINGS:
+            grouping = GROUPINGS[code]
+            names.append(f"de {grouping}" if grouping.startswith("la ") else f"d’{grouping}"
+                         if grouping[0] in "AEIOUÉ" else f"de {grouping}")
+        else:
+            names.append(f"de la zone {code}")
+    text = _join(names)
+    return text.replace(" et de ", " et ").replace(", de ", ", ")
+
+
+def _join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " et " + words[-1]

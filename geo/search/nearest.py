@@ -1,0 +1,277 @@
+"""The nearest *relevant* actors: filtered, checked for eligibility, timed, with opening hours.
+
+Read as a pipeline: validate the request → project the origin to Lambert-93 → query the spatial index
+(built once per dataset version) → keep what the filters accept → check eligibility → assemble results
+with travel time and opening status. Distances are straight lines in metres (EPSG:2154).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from geo.actors.model import Actor
+from geo.communes import COMMUNES
+from geo.search.eligibility import Eligibility, Resident, check_eligibility, check_rules, rules_of
+from geo.search.filters import CATEGORIES, thematique_keys
+from geo.geocoding.base import InvalidQuery, check_coordinates
+from geo.search.hours import OpeningStatus, is_open_during, opening_status, paris_minute, status_at_minute
+from geo.projection import to_lambert93
+from geo.search.travel import TravelTime, TravelTimes, WalkingEstimate
+from geo.actors.vocabularies import PUBLICS, THEMATIQUES
+
+ON_SITE = "sur-place"
+SERVES_COMMUNE = "intervient-sur-la-commune"
+PLACEMENT_LABELS = {ON_SITE: "", SERVES_COMMUNE: "Intervient sur votre commune / à distance"}
+_BRUTE_FORCE_BELOW = 4096
+_SMALL_INDEX = 1024
+"""Up to this many located actors, plain Python beats numpy's per-call overhead."""
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where the resident is: a geocoded address, a GPS fix or a tap on the map."""
+
+    lon: float
+    lat: float
+    citycode: str | None = None
+    label: str | None = None
+    score: float | None = None
+
+
+@dataclass(frozen=True)
+class NearestResult:
+    actor: Actor
+    distance_m: float | None
+    travel: TravelTime | None
+    eligibility: Eligibility
+    opening: OpeningStatus
+    placement: str = ON_SITE
+
+    @property
+    def placement_label(self) -> str:
+        return PLACEMENT_LABELS[self.placement]
+
+
+class ActorIndex:
+    """Actors prepared once for many queries: projected, in a k-d tree, with filter masks."""
+
+    def __init__(self, actors: Iterable[Actor]):
+        self.actors = tuple(a for a in actors if a.statut != "ferme")
+        located = [a for a in self.actors if a.location is not None]
+        self.located = located
+        self.unlocated = [a for a in self.actors if a.location is None]
+        if located:
+            lons = np.array([a.location.lon for a in located])
+            lats = np.array([a.location.lat for a in located])
+            self.xy = np.column_stack(to_lambert93(lons, lats))
+            self.tree: cKDTree | None = cKDTree(self.xy)
+            ranks = {actor_id: rank for rank, actor_id in enumerate(sorted(a.id for a in located))}
+            self.id_rank = np.array([ranks[a.id] for a in located])
+            self.id_rank_list = self.id_rank.tolist()
+        else:
+            self.xy = np.empty((0, 2))
+            self.tree = None
+            self.id_rank = np.empty(0, dtype=int)
+            self.id_rank_list = []
+        self.rules = [rules_of(a) for a in located]
+        self.points = [(float(x), float(y)) for x, y in self.xy]
+        self.thematique_keys = [thematique_keys(a.thematiques) for a in located]
+        self._thematique_masks = _masks(located, lambda a: thematique_keys(a.thematiques))
+        self._public_masks = _masks(located, lambda a: a.publics or ("*",))
+
+    def __len__(self) -> int:
+        return len(self.actors)
+
+    def mask(self, thematiques: Sequence[str] | None, publics: Sequence[str] | None) -> np.ndarray | None:
+        """Located actors passing the filters (OR within a facet, AND across); None: no filter."""
+        selected = None
+        if thematiques:
+            selected = _any(self._thematique_masks, thematiques, len(self.located))
+        if publics:
+            by_public = _any(self._public_masks, [*publics, "*"], len(self.located))
+            selected = by_public if selected is None else selected & by_public
+        return selected
+
+
+def nearest(origin: Origin | tuple[float, float], actors: ActorIndex | Iterable[Actor], *,
+            thematiques: Sequence[str] | None = None, publics: Sequence[str] | None = None,
+            resident: Resident | None = None, k: int = 5, radius_m: float | None = None,
+            at: dt.datetime | None = None, open_on: tuple[int, str] | None = None,
+            include_ineligible: bool = False, travel: TravelTimes | None = None) -> list[NearestResult]:
+    """The ``k`` closest actors fitting the filters that the resident may go to, closest first.
+
+    Then every actor without a place whose eligibility zone covers the resident's commune
+    (« intervient sur votre commune / à distance »), never given a made-up distance. Ineligible
+    actors follow, with their reasons, only when ``include_ineligible``. ``open_on`` = (weekday,
+    part of day) keeps actors open then (or whose hours are unknown).
+    """
+    origin = _checked(origin, thematiques, publics, k, radius_m, open_on)
+    index = actors if isinstance(actors, ActorIndex) else ActorIndex(actors)
+    travel = travel or WalkingEstimate()
+    resident = resident or Resident()
+    commune = resident.commune or origin.citycode
+    eligibility_resident = Resident(resident.age, commune, resident.publics)
+    x, y = to_lambert93(origin.lon, origin.lat)
+
+    def acceptable(actor: Actor) -> bool:
+        return open_on is None or is_open_during(actor.horaires_accueil, *open_on, after=at) is not False
+
+    if len(index.located) <= _SMALL_INDEX:
+        ranked = _by_distance_small(index, (x, y), thematiques, publics, radius_m)
+    else:
+        ranked = _by_distance(index, (x, y), index.mask(thematiques, publics), radius_m)
+    eligible, ineligible = [], []
+    for position, distance in ranked:
+        actor = index.located[position]
+        if not acceptable(actor):
+            continue
+        verdict = check_rules(index.rules[position], eligibility_resident)
+        bucket = eligible if verdict.eligible else ineligible
+        if len(bucket) < k:
+            bucket.append((position, distance, verdict))
+        if len(eligible) >= k:
+            break  # Ineligible actors are those met on the way: nearer than the k-th eligible one.
+    located = [*eligible, *(ineligible if include_ineligible else [])]
+    times = travel.walk((x, y), [index.points[position] for position, _, _ in located])
+    moment = paris_minute(at)
+    results = [NearestResult(index.located[position], distance, time, verdict,
+                             status_at_minute(index.located[position].horaires_accueil, moment))
+               for (position, distance, verdict), time in zip(located, times)]
+    serving = _serving_commune(index, commune, thematiques, publics, eligibility_resident,
+                               include_ineligible, acceptable, at)
+    eligible_results = [r for r in results if r.eligibility.eligible]
+    ineligible_results = [r for r in results if not r.eligibility.eligible]
+    return [*eligible_results, *[s for s in serving if s.eligibility.eligible],
+            *ineligible_results, *[s for s in serving if not s.eligibility.eligible]]
+
+
+def _checked(origin, thematiques, publics, k, radius_m, open_on) -> Origin:
+    if not isinstance(origin, Origin):
+        lon, lat = origin
+        origin = Origin(lon, lat)
+    check_coordinates(origin.lon, origin.lat)
+    if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= 100:
+        raise InvalidQuery("k doit être un entier entre 1 et 100")
+    if radius_m is not None and not (isinstance(radius_m, (int, float)) and radius_m > 0):
+        raise InvalidQuery("le rayon doit être un nombre de mètres positif")
+    for value in thematiques or ():
+        if value not in THEMATIQUES and value not in CATEGORIES:
+            raise InvalidQuery(f"thématique inconnue : {value}")
+    for value in publics or ():
+        if value not in PUBLICS:
+            raise InvalidQuery(f"public inconnu : {value}")
+    if open_on is not None:
+        weekday, part = open_on
+        if weekday not in range(7) or part not in ("matin", "apres-midi", "journee"):
+            raise InvalidQuery("jour d’ouverture invalide (0 à 6, matin, apres-midi ou journee)")
+    return origin
+
+
+def _by_distance(index: ActorIndex, point: tuple[float, float], mask: np.ndarray | None,
+                 radius_m: float | None) -> Iterator[tuple[int, float]]:
+    """(position, metres) of located actors passing ``mask``, nearest first, ties by actor id.
+
+    A selective filter leaves few candidates: they are measured directly. Otherwise the k-d tree is
+    asked for ever more neighbours until the caller has enough; an actor at exactly the farthest
+    distance of a batch waits for the next one, so that ties keep their order by id.
+    """
+    if index.tree is None:
+        return
+    limit = np.inf if radius_m is None else float(radius_m)
+    if len(index.located) < _BRUTE_FORCE_BELOW or (mask is not None and mask.sum() < _BRUTE_FORCE_BELOW):
+        positions = np.flatnonzero(mask) if mask is not None else np.arange(len(index.located))
+        yield from _ordered(index, positions, point, limit)
+        return
+    total, wanted, done = len(index.located), 32, 0
+    while True:
+        wanted = min(wanted, total)
+        distances, positions = index.tree.query(point, k=wanted, distance_upper_bound=limit)
+        found = np.atleast_1d(positions)
+        found = found[found < total]  # the tree pads with ``total`` past the radius
+        last = len(found) == total or len(found) < wanted
+        boundary = np.inf if last else float(np.atleast_1d(distances)[-1])
+        if mask is not None:
+            found = found[mask[found]]
+        batch = [(p, d) for p, d in _ordered(index, found, point, limit) if last or d < boundary]
+        yield from batch[done:]
+        done = len(batch)
+        if last:
+            return
+        wanted *= 4
+
+
+def _by_distance_small(index: ActorIndex, point: tuple[float, float],
+                       thematiques: Sequence[str] | None, publics: Sequence[str] | None,
+                       radius_m: float | None) -> list[tuple[int, float]]:
+    """The same ranking as ``_by_distance``, in plain Python, for a small index."""
+    x0, y0 = point
+    wanted_themes = set(thematiques or ())
+    wanted_publics = set(publics or ())
+    rows = []
+    for position, (x, y) in enumerate(index.points):
+        if wanted_themes and not wanted_themes & index.thematique_keys[position]:
+            continue
+        actor_publics = index.located[position].publics
+        if wanted_publics and actor_publics and not wanted_publics.intersection(actor_publics):
+            continue
+        distance = math.hypot(x - x0, y - y0)
+        if radius_m is None or distance <= radius_m:
+            rows.append((distance, index.id_rank_list[position], position))
+    rows.sort()
+    return [(position, distance) for distance, _, position in rows]
+
+
+def _ordered(index: ActorIndex, positions: np.ndarray, point: tuple[float, float],
+             limit: float) -> Iterator[tuple[int, float]]:
+    if not len(positions):
+        return
+    delta = index.xy[positions] - point
+    distances = np.hypot(delta[:, 0], delta[:, 1])
+    for i in np.lexsort((index.id_rank[positions], distances)):
+        if distances[i] > limit:
+            return
+        yield int(positions[i]), float(distances[i])
+
+
+def _serving_commune(index, commune, thematiques, publics, resident, include_ineligible,
+                     acceptable, at) -> list[NearestResult]:
+    if not commune:
+        return []
+    areas = {commune, commune[:2], commune[:3], "france", "99100"}
+    if commune in COMMUNES:
+        areas |= {COMMUNES[commune].ept_code, COMMUNES[commune].epci_code} - {None}
+    results = []
+    for actor in sorted(index.unlocated, key=lambda a: a.id):
+        if not areas & set(actor.zone_eligibilite) or not acceptable(actor):
+            continue
+        if thematiques and not thematique_keys(actor.thematiques) & set(thematiques):
+            continue
+        if publics and actor.publics and not set(actor.publics) & set(publics):
+            continue
+        verdict = check_eligibility(actor, resident)
+        if verdict.eligible or include_ineligible:
+            results.append(NearestResult(actor, None, None, verdict,
+                                         opening_status(actor.horaires_accueil, at), SERVES_COMMUNE))
+    return results
+
+
+def _masks(actors: Sequence[Actor], keys_of) -> dict[str, np.ndarray]:
+    masks: dict[str, np.ndarray] = {}
+    for position, actor in enumerate(actors):
+        for key in keys_of(actor):
+            masks.setdefault(key, np.zeros(len(actors), dtype=bool))[position] = True
+    return masks
+
+
+def _any(masks: dict[str, np.ndarray], keys: Iterable[str], size: int) -> np.ndarray:
+    selected = np.zeros(size, dtype=bool)
+    for key in keys:
+        if key in masks:
+            selected |= masks[key]
+    return selected

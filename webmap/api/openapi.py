@@ -1,0 +1,247 @@
+"""The OpenAPI 3 description of ``/api/v1``; a test checks it against the routes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from geo.actors.kinds import KINDS
+from geo.search.needs import NEEDS
+from geo.actors.validation import LIST_ITEM_LIMIT, LIST_LIMIT, MAX_ID_LENGTH, TEXT_LIMITS
+from geo.actors.vocabularies import (
+    FRAIS, LOCATION_SOURCES, MODES_ACCUEIL, PUBLICS, RESEAUX_PORTEURS, STATUTS, THEMATIQUES,
+)
+
+_ERROR = {"description": "Paramètre invalide : `parametres` nomme chacun avec son problème.",
+          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {**_ERROR, "description": description}
+
+
+_TOO_LONG = {"description": "URL de plus de 4 094 caractères : refusée par le serveur web (gunicorn)."}
+_ID_PATTERN = "^[a-z0-9]+(?:-[a-z0-9]+)*$"
+_ACTOR_ID = {"name": "actor_id", "in": "path", "required": True,
+             "schema": {"type": "string", "pattern": _ID_PATTERN, "maxLength": MAX_ID_LENGTH}}
+_IF_MATCH = {"name": "If-Match", "in": "header", "required": True,
+             "description": "La version lue : l’ETag de GET /actors/{actor_id} (« \"v3\" »).",
+             "schema": {"type": "string", "pattern": '^(W/)?"v[0-9]{1,9}"$'}}
+_FEATURE = {"content": {"application/geo+json": {"schema": {"$ref": "#/components/schemas/Actor"}},
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Actor"}}}}
+
+_ACTOR_LINKS = {
+    verb + "Actor": {"operationId": verb + "Actor", "parameters": {
+        "path.actor_id": "$response.body#/id",
+        **({"header.If-Match": "$response.header.ETag"} if verb != "get" else {})}}
+    for verb in ("get", "replace", "patch", "retire")}
+"""What a client may do next with the actor it just wrote: its id and its version (ETag)."""
+_WRITE_ERRORS = {
+    "400": _error("Acteur invalide : `parametres` nomme chaque champ fautif."),
+    "401": _error("Authentification requise (jeton personnel ou session de gestionnaire)."),
+    "403": _error("Réservé aux gestionnaires."),
+    "414": _TOO_LONG,
+    "413": _error("Corps trop volumineux."),
+}
+_VERSIONED = {
+    "404": _error("Aucun acteur de cet identifiant."),
+    "412": _error("L’acteur a changé depuis votre lecture : `actuel` donne sa version en place."),
+    "428": _error("En-tête If-Match absent."),
+}
+
+
+def _param(name: str, description: str, schema: dict[str, Any], required: bool = False,
+           explode: bool | None = None) -> dict[str, Any]:
+    parameter = {"name": name, "in": "query", "description": description, "required": required,
+                 "schema": schema}
+    if explode is not None:
+        parameter["explode"] = explode
+    return parameter
+
+
+_FILTERS = [
+    _param("thematique", "Thématique data·inclusion ou sa catégorie (répétable).",
+           {"type": "array", "items": {"type": "string"}}, explode=True),
+    _param("besoin", "Besoin en mots simples (répétable).",
+           {"type": "array", "items": {"type": "string", "enum": sorted(NEEDS)}}, explode=True),
+    _param("public", "Public data·inclusion (répétable).",
+           {"type": "array", "items": {"type": "string", "enum": sorted(PUBLICS)}}, explode=True),
+]
+
+
+def _feature_body() -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {
+        "schema": {"$ref": "#/components/schemas/Actor"}, "example": EXAMPLE_ACTOR}}}
+
+
+def actor_schema() -> dict[str, Any]:
+    """An actor Feature as the API takes and gives it, with the validator's types and limits."""
+    enums = {"kind": sorted(KINDS), "statut": sorted(STATUTS), "frais": sorted(FRAIS),
+             "location_source": sorted(LOCATION_SOURCES)}
+    items = {"thematiques": sorted(THEMATIQUES), "publics": sorted(PUBLICS),
+             "reseaux_porteurs": sorted(RESEAUX_PORTEURS), "modes_accueil": sorted(MODES_ACCUEIL)}
+    nullable = {"frais", "date_verification", "location_source", "location_reference",
+                "location_geocoder"}
+    properties: dict[str, Any] = {}
+    for name, longest in TEXT_LIMITS.items():
+        schema: dict[str, Any] = {"type": "string", "maxLength": longest}
+        if name in enums:
+            schema = {"type": "string", "enum": enums[name]}
+        properties[name] = {**schema, "nullable": True} if name in nullable else schema
+    properties["nom"]["minLength"] = 3
+    for name, pattern in _PATTERNS.items():
+        properties[name]["pattern"] = pattern
+    for name in ("thematiques", "publics", "reseaux_porteurs", "modes_accueil", "zone_eligibilite"):
+        item = {"type": "string", "enum": items[name]} if name in items else {
+            "type": "string", "maxLength": LIST_ITEM_LIMIT}
+        properties[name] = {"type": "array", "maxItems": LIST_LIMIT, "items": item}
+    for name, (low, high) in {"age_min": (0, 120), "age_max": (0, 120),
+                              "frequence_verification": (1, 60)}.items():
+        properties[name] = {"type": "integer", "minimum": low, "maximum": high, "nullable": True}
+    properties["location_score"] = {"type": "number", "minimum": 0, "maximum": 1, "nullable": True}
+    return {
+        "type": "object", "required": ["type", "id", "properties"],
+        "description": "Un acteur (Feature GeoJSON, champs data·inclusion v1 ; docs/data-model.md).",
+        "properties": {
+            "type": {"type": "string", "enum": ["Feature"]},
+            "id": {"type": "string", "pattern": _ID_PATTERN, "maxLength": MAX_ID_LENGTH},
+            "geometry": {"type": "object", "nullable": True, "required": ["type", "coordinates"],
+                         "properties": {"type": {"type": "string", "enum": ["Point"]},
+                                        "coordinates": {"type": "array", "minItems": 2, "maxItems": 2,
+                                                        "items": {"type": "number"}}}},
+            "properties": {"type": "object", "additionalProperties": False,
+                           "required": ["nom", "kind", "source", "date_source"],
+                           "properties": properties},
+        },
+    }
+
+
+_WRITERS = [{"jeton": []}, {"session": []}]
+_PATTERNS = {"code_postal": "^([0-9]{5})?$", "code_insee": "^([0-9]{5}|2[AB][0-9]{3})?$",
+             "date_source": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
+             "date_verification": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+EXAMPLE_ACTOR = {
+    "type": "Feature", "id": "exemple-fictif",
+    "geometry": {"type": "Point", "coordinates": [2.4402, 48.8602]},
+    "properties": {"nom": "Exemple fictif (documentation)", "kind": "association_accompagnement_emploi",
+                   "source": "exemple fictif de la documentation de l’API", "date_source": "2026-01-15",
+                   "statut": "a_verifier", "adresse": "1 rue Fictive", "code_postal": "93100",
+                   "code_insee": "93048", "commune": "Montreuil", "location_source": "manager"},
+}
+"""A made-up actor (its name says so), the example of the write endpoints."""
+
+
+def openapi_document(server: str) -> dict[str, Any]:
+    geojson = {"application/geo+json": {"schema": {"type": "object"}},
+               "application/json": {"schema": {"type": "object"}}}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "carto-insertion", "version": "1.0.0",
+                 "description": "Acteurs de l’emploi, de la formation et de l’insertion à Montreuil, "
+                                "Bagnolet, Clichy-sous-Bois, Épinay-sur-Seine et Villetaneuse."},
+        "servers": [{"url": server}],
+        "paths": {
+            "/actors": {"get": {
+                "summary": ("Acteurs ouverts ou à vérifier (GeoJSON FeatureCollection, champs "
+                            "data·inclusion ; les acteurs fermés n’y sont pas)"),
+                "operationId": "listActors",
+                "parameters": [
+                    _param("commune", "Code INSEE de la commune.", {"type": "string"}),
+                    *_FILTERS,
+                    _param("q", "Texte cherché dans le nom, la description et l’adresse.",
+                           {"type": "string", "maxLength": 100}),
+                ],
+                "responses": {"200": {"description": "FeatureCollection", "content": geojson},
+                              "400": _ERROR, "414": _TOO_LONG}},
+                "post": {
+                    "summary": "Créer un acteur (gestionnaires)", "operationId": "createActor",
+                    "security": _WRITERS,
+                    "parameters": [_param("doublon", "« confirme » : créer malgré un doublon probable.",
+                                          {"type": "string", "enum": ["confirme"]})],
+                    "requestBody": _feature_body(),
+                    "responses": {"201": {"description": "Créé ; ETag : sa version", **_FEATURE,
+                                          "links": _ACTOR_LINKS},
+                                  **_WRITE_ERRORS,
+                                  "409": _error("Identifiant pris, ou doublon probable non confirmé.")}}},
+            "/actors/{actor_id}": {
+                "get": {
+                    "summary": "Un acteur (Feature GeoJSON) ; ETag : sa version",
+                    "operationId": "getActor", "parameters": [_ACTOR_ID],
+                    "responses": {"200": {"description": "Feature", "content": geojson},
+                                  "404": _ERROR}},
+                "put": {
+                    "summary": "Remplacer un acteur (gestionnaires)", "operationId": "replaceActor",
+                    "security": _WRITERS, "parameters": [_ACTOR_ID, _IF_MATCH],
+                    "requestBody": _feature_body(),
+                    "responses": {"200": {"description": "Nouvelle version", **_FEATURE,
+                                          "links": _ACTOR_LINKS},
+                                  **_WRITE_ERRORS, **_VERSIONED}},
+                "patch": {
+                    "summary": "Modifier quelques champs (gestionnaires)", "operationId": "patchActor",
+                    "security": _WRITERS, "parameters": [_ACTOR_ID, _IF_MATCH],
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["properties"], "properties": {
+                            "properties": {"type": "object",
+                                           "description": "Les champs changés (voir Actor)."},
+                            "geometry": {"type": "object", "nullable": True}}}}}},
+                    "responses": {"200": {"description": "Nouvelle version", **_FEATURE},
+                                  **_WRITE_ERRORS, **_VERSIONED}},
+                "delete": {
+                    "summary": "Retirer un acteur (statut « ferme » ; l’historique reste)",
+                    "operationId": "retireActor", "security": _WRITERS,
+                    "parameters": [_ACTOR_ID, _IF_MATCH],
+                    "responses": {"200": {"description": "Version retirée", **_FEATURE},
+                                  **_WRITE_ERRORS, **_VERSIONED}}},
+            "/nearest": {"get": {
+                "summary": "Acteurs pertinents les plus proches d’une adresse ou d’un point",
+                "operationId": "nearest",
+                "parameters": [
+                    _param("adresse", "Adresse du résident.", {"type": "string", "maxLength": 200}),
+                    _param("lat", "Latitude WGS84 (avec lon).", {"type": "number"}),
+                    _param("lon", "Longitude WGS84 (avec lat).", {"type": "number"}),
+                    *_FILTERS,
+                    _param("age", "Âge du résident.", {"type": "integer", "minimum": 0, "maximum": 120}),
+                    _param("commune", "Commune de résidence (INSEE).", {"type": "string"}),
+                    _param("k", "Nombre d’acteurs.", {"type": "integer", "minimum": 1, "maximum": 50}),
+                    _param("rayon", "Rayon en mètres.", {"type": "number", "minimum": 1}),
+                    _param("tous", "1 : montrer aussi les acteurs non éligibles.",
+                           {"type": "string", "enum": ["0", "1"]}),
+                ],
+                "responses": {"200": {"description": "Origine et résultats",
+                                      "content": {"application/json": {"schema": {
+                                          "$ref": "#/components/schemas/Nearest"}}}},
+                              "400": _ERROR, "404": _ERROR, "414": _TOO_LONG, "503": _ERROR}}},
+            "/geocode": {"get": {
+                "summary": "Autocomplétion d’adresses (GeocodeJSON)", "operationId": "geocode",
+                "parameters": [
+                    _param("q", "Début d’adresse.", {"type": "string", "maxLength": 200}, required=True),
+                    _param("limit", "Nombre de suggestions.", {"type": "integer", "minimum": 1,
+                                                               "maximum": 20}),
+                    _param("citycode", "Limiter à une commune (INSEE).",
+                           {"type": "string", "maxLength": 5}),
+                ],
+                "responses": {"200": {"description": "GeocodeJSON", "content": geojson},
+                              "400": _ERROR, "414": _TOO_LONG, "503": _ERROR}}},
+            "/communes": {"get": {
+                "summary": "Les communes servies", "operationId": "communes",
+                "responses": {"200": {"description": "Communes", "content": {"application/json": {
+                    "schema": {"type": "array", "items": {"type": "object"}}}}}}}},
+            "/openapi.json": {"get": {
+                "summary": "Ce document", "operationId": "openapi",
+                "responses": {"200": {"description": "OpenAPI 3",
+                                      "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+        },
+        "components": {"securitySchemes": {
+            "jeton": {"type": "http", "scheme": "bearer",
+                      "description": "Jeton personnel (`carto users token EMAIL`)."},
+            "session": {"type": "apiKey", "in": "header", "name": "X-CSRFToken",
+                        "description": "Session de gestionnaire, avec son jeton CSRF."}},
+        "schemas": {
+            "Actor": actor_schema(),
+            "Error": {"type": "object", "required": ["status", "message", "parametres"], "properties": {
+                "status": {"type": "integer"}, "message": {"type": "string"},
+                "parametres": {"type": "object", "additionalProperties": {"type": "string"}}}},
+            "Nearest": {"type": "object", "required": ["origin", "results"], "properties": {
+                "origin": {"type": "object"},
+                "results": {"type": "array", "items": {"type": "object"}}}},
+        }},
+    }

@@ -1,0 +1,122 @@
+"""The public JSON API, ``/api/v1``: actors, nearest, geocoding, communes, and its OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, jsonify, request, url_for
+
+from geo.actors.model import actor_to_feature
+from geo.communes import COMMUNES, TARGET_COMMUNES
+from geo.geocoding import GeocoderUnavailable, InvalidQuery, to_geocodejson
+from geo.store import ActorNotFound
+from webmap.data import current_store
+from webmap.errors import ApiError
+from webmap.geocoders import current_geocoder
+from webmap.api.openapi import openapi_document
+from webmap.presenters import result_json
+from webmap.search_params import parse_int, parse_search
+from webmap.search import run_search
+from webmap.security import private_response
+from webmap.selection import matching_actors
+
+blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+READ_MAX_AGE = 300
+MAX_TEXT_QUERY = 100
+
+
+@blueprint.after_request
+def public_reads(response: Response) -> Response:
+    """Anyone may read: CORS on GET; ETag and Cache-Control on successful public reads (not on those
+    that carry a resident's address or position)."""
+    if request.method in ("GET", "HEAD"):
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        if response.status_code == 200 and not response.cache_control.no_store:
+            response.cache_control.public = True
+            response.cache_control.max_age = READ_MAX_AGE
+            response.add_etag()
+            response.make_conditional(request)
+    return response
+
+
+@blueprint.get("/actors")
+def actors() -> Response:
+    search, problems = parse_search(request.args, need_origin=False)
+    commune = request.args.get("commune")
+    if len(request.args.get("q", "")) > MAX_TEXT_QUERY:
+        problems.add("q", f"q trop long ({MAX_TEXT_QUERY} caractères au plus)")
+    if problems:
+        raise ApiError(400, problems.by_parameter)
+    selected = matching_actors(search, commune, request.args.get("q", ""))
+    features = [actor_to_feature(a) for a in sorted(selected, key=lambda a: a.id)]
+    return jsonify({"type": "FeatureCollection", "features": features})
+
+
+@blueprint.get("/actors/<actor_id>")
+def actor(actor_id: str) -> Response:
+    """One actor; its ETag (``"v3"``) is the version a change must name in If-Match."""
+    try:
+        stored = current_store().get(actor_id)
+    except ActorNotFound:
+        raise ApiError(404, {"id": f"aucun acteur « {actor_id[:80]} »"}) from None
+    response = jsonify(actor_to_feature(stored.actor))
+    response.set_etag(f"v{stored.version}")
+    return response
+
+
+@blueprint.get("/nearest")
+def nearest() -> Response:
+    search, problems = parse_search(request.args)
+    if problems:
+        raise ApiError(400, problems.by_parameter)
+    outcome = run_search(search, problems)
+    if problems:
+        status = 404 if "introuvable" in problems.by_parameter.get("adresse", "") else 400
+        if "indisponible" in problems.by_parameter.get("adresse", ""):
+            status = 503
+        raise ApiError(status, problems.by_parameter)
+    origin = outcome.origin
+    return private_response(jsonify({
+        "origin": {"label": origin.label, "lon": origin.lon, "lat": origin.lat,
+                   "citycode": origin.citycode, "score": origin.score},
+        "results": [result_json(r) for r in outcome.results],
+    }))
+
+
+@blueprint.get("/geocode")
+def geocode() -> Response:
+    query = request.args.get("q", "")
+    limit = parse_int(request.args.get("limit", "5"), 1, 20)
+    if limit is None:
+        raise ApiError(400, {"limit": "limit doit être un entier entre 1 et 20"})
+    if len(query) > 200:
+        raise ApiError(400, {"q": "q trop long (200 caractères au plus)"})
+    citycode = request.args.get("citycode") or None
+    if citycode and citycode not in COMMUNES:
+        raise ApiError(400, {"citycode": f"commune inconnue : {citycode[:10]}"})
+    try:
+        results = current_geocoder().search(query, limit=limit, autocomplete=True,
+                                            citycode=citycode)
+    except InvalidQuery as error:
+        raise ApiError(400, {"q": str(error)}) from None
+    except GeocoderUnavailable:
+        raise ApiError(503, {"q": "recherche d’adresse indisponible pour le moment"}) from None
+    return private_response(jsonify(to_geocodejson(results, query)))
+
+
+@blueprint.get("/communes")
+def communes() -> Response:
+    return jsonify([{
+        "code_insee": code, "nom": COMMUNES[code].nom, "codes_postaux": list(COMMUNES[code].codes_postaux),
+        "ept": COMMUNES[code].ept, "bbox": list(COMMUNES[code].bbox),
+    } for code in TARGET_COMMUNES])
+
+
+@blueprint.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(openapi_document(url_for("api.actors", _external=True).rsplit("/actors", 1)[0]))
+
+
+@blueprint.route("/<path:unknown>")
+def not_found(unknown: str) -> Any:
+    abort(404)

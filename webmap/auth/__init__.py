@@ -1,0 +1,1 @@
+"""Managers' accounts: login, logout, password, roles."""

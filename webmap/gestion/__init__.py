@@ -1,0 +1,1 @@
+"""The managers' back office, /gestion: curate, verify, retire, import and review actors."""

@@ -1,0 +1,289 @@
+"""The managers' back office, ``/gestion``: every route behind the curator role check."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import secrets
+import time
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+
+from geo.communes import COMMUNES, TARGET_COMMUNES
+from geo.actors.duplicates import probable_duplicates
+from geo.io.interchange import FORMATS, UnreadableFile, export, plan_import, read_rows
+from geo.actors.kinds import KINDS
+from geo.store import ActorNotFound, InvalidActor, StaleVersion, diff
+from geo.text import fold
+from geo.actors.verification import verification_queue
+from geo.actors.vocabularies import STATUTS
+from webmap.gestion.forms import ActorForm
+from webmap.auth.views import CURATORS, check_role, current_user
+from webmap.data import current_actors, current_store
+from webmap.maps import tile_provider
+from webmap.search_params import parse_int
+
+blueprint = Blueprint("curation", __name__, url_prefix="/gestion", template_folder="templates",
+                      static_folder="static")
+
+
+@blueprint.before_request
+def curators_only() -> None:
+    check_role(CURATORS)
+
+
+@blueprint.context_processor
+def tiles() -> dict:
+    provider = tile_provider()
+    return {"tiles_url": provider.build_url() if provider else ""}
+
+
+def _author() -> str:
+    return current_user()["email"]
+
+
+def _queue():
+    return verification_queue(current_actors(), dt.date.today(), current_app.config["VERIFY_EVERY_MONTHS"])
+
+
+@blueprint.get("/")
+def home() -> str:
+    actors = current_actors()
+    args = request.args
+    commune, kind, statut = args.get("commune", ""), args.get("type", ""), args.get("statut", "")
+    text = fold(args.get("q", ""))[:100]
+    selected = [a for a in actors
+                if (not commune or a.code_insee == commune) and (not kind or a.kind == kind)
+                and (not statut or a.statut == statut)
+                and (not args.get("sans_localisation") or a.location is None)
+                and (not text or text in fold(f"{a.nom} {a.adresse} {a.commune}"))]
+    if args.get("a_verifier"):
+        waiting = {item.actor.id for item in _queue()}
+        selected = [a for a in selected if a.id in waiting]
+    return render_template("gestion/home.html", actors=sorted(selected, key=lambda a: fold(a.nom)),
+                           queue_count=len(_queue()), total=len(actors), communes=COMMUNES,
+                           target_communes=TARGET_COMMUNES, kinds=KINDS, statuts=STATUTS, args=args)
+
+
+@blueprint.get("/a-verifier")
+def to_verify() -> str:
+    return render_template("gestion/queue.html", queue=_queue(),
+                           months=current_app.config["VERIFY_EVERY_MONTHS"])
+
+
+@blueprint.route("/acteurs/nouveau", methods=["GET", "POST"])
+def create():
+    form = ActorForm()
+    duplicates = []
+    if request.method == "GET":
+        form.statut.data = "a_verifier"
+        form.date_source.data = dt.date.today().isoformat()
+    elif form.validate_on_submit():
+        actor, problems = form.to_actor(None)
+        if actor is not None:
+            actor = dataclasses.replace(actor, id=_free_id(actor.id))
+            duplicates = probable_duplicates(actor, current_actors())
+            if duplicates and not request.form.get("confirmer_doublon"):
+                return render_template("gestion/edit.html", form=form, actor=None,
+                                       duplicates=duplicates), 409
+            try:
+                current_store().create(actor, _author())
+            except InvalidActor as refused:
+                problems = refused.problems
+            except ValueError:
+                form.nom.errors = ["un acteur porte déjà cet identifiant : changez le nom"]
+                return render_template("gestion/edit.html", form=form, actor=None, duplicates=[]), 409
+            else:
+                flash("Acteur créé.")
+                return redirect(url_for("curation.edit", actor_id=actor.id))
+        form.show_problems(problems)
+    status = 400 if request.method == "POST" else 200
+    return render_template("gestion/edit.html", form=form, actor=None, duplicates=duplicates), status
+
+
+@blueprint.route("/acteurs/<actor_id>", methods=["GET", "POST"])
+def edit(actor_id: str):
+    stored = _stored_or_404(actor_id)
+    form = ActorForm()
+    if request.method == "GET":
+        form.fill(stored.actor, stored.version)
+        return render_template("gestion/edit.html", form=form, actor=stored.actor, duplicates=[])
+    if not form.validate_on_submit():
+        return render_template("gestion/edit.html", form=form, actor=stored.actor, duplicates=[]), 400
+    actor, problems = form.to_actor(stored.actor)
+    if actor is None:
+        form.show_problems(problems)
+        return render_template("gestion/edit.html", form=form, actor=stored.actor, duplicates=[]), 400
+    expected = parse_int(form.version.data, 0, 10**9 - 1)
+    if expected is None:
+        abort(400)
+    try:
+        current_store().update(actor, expected, _author())
+    except StaleVersion as stale:
+        return _conflict(stored.actor if stored.version == expected else _revision(actor_id, expected),
+                         actor, stale.current)
+    except InvalidActor as refused:
+        form.show_problems(refused.problems)
+        return render_template("gestion/edit.html", form=form, actor=stored.actor, duplicates=[]), 400
+    flash("Modifications enregistrées.")
+    return redirect(url_for("curation.edit", actor_id=actor_id))
+
+
+def _conflict(started_from, mine, current):
+    """Someone saved in between: show both changes field by field, and let the manager merge."""
+    theirs = diff(started_from, current.actor)
+    ours = diff(started_from, mine)
+    form = ActorForm()
+    form.fill(mine, current.version)
+    return render_template("gestion/conflict.html", form=form, actor=current.actor, theirs=theirs,
+                           ours=ours, both=sorted(set(theirs) | set(ours))), 409
+
+
+def _revision(actor_id: str, version: int):
+    for revision in current_store().history(actor_id):
+        if revision.version == version:
+            return revision.actor
+    abort(409)
+
+
+@blueprint.post("/acteurs/<actor_id>/retirer")
+def retire(actor_id: str):
+    return _simple_change(actor_id, lambda store, stored: store.retire(actor_id, stored.version, _author()),
+                          "Acteur retiré de la carte (statut « fermé »).")
+
+
+@blueprint.post("/acteurs/<actor_id>/verifie")
+def verified_today(actor_id: str):
+    def verify(store, stored):
+        actor = dataclasses.replace(stored.actor, date_verification=dt.date.today(),
+                                    statut="actif" if stored.actor.statut == "a_verifier"
+                                    and stored.actor.location else stored.actor.statut)
+        return store.update(actor, stored.version, _author())
+    return _simple_change(actor_id, verify, "Marqué vérifié aujourd’hui.")
+
+
+@blueprint.get("/acteurs/<actor_id>/historique")
+def history(actor_id: str):
+    try:
+        revisions = current_store().history(actor_id)
+    except ActorNotFound:
+        abort(404)
+    return render_template("gestion/history.html", actor=revisions[0].actor, revisions=revisions,
+                           current_version=revisions[0].version)
+
+
+@blueprint.post("/acteurs/<actor_id>/restaurer/<int:version>")
+def restore(actor_id: str, version: int):
+    return _simple_change(
+        actor_id, lambda store, stored: store.restore(actor_id, version, stored.version, _author()),
+        f"Version {version} restaurée (nouvelle version).")
+
+
+def _simple_change(actor_id, change, message):
+    stored = _stored_or_404(actor_id)
+    expected = parse_int(request.form.get("version"), 0, 10**9 - 1)
+    if expected is None:
+        abort(400)
+    if expected != stored.version:
+        flash("Quelqu’un a modifié cet acteur entre-temps : voici sa version actuelle.")
+        return redirect(url_for("curation.edit", actor_id=actor_id)), 409
+    try:
+        change(current_store(), stored)
+    except StaleVersion:
+        flash("Quelqu’un a modifié cet acteur entre-temps : voici sa version actuelle.")
+        return redirect(url_for("curation.edit", actor_id=actor_id))
+    except (InvalidActor, ActorNotFound) as error:
+        flash(f"Impossible : {error}")
+        return redirect(url_for("curation.edit", actor_id=actor_id))
+    flash(message)
+    return redirect(url_for("curation.edit", actor_id=actor_id))
+
+
+def _free_id(wanted: str) -> str:
+    """``wanted``, or ``wanted-2``, ``-3``… when another actor already has that identifier."""
+    taken = {a.id for a in current_actors()}
+    candidate, number = wanted, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{wanted}-{number}"
+    return candidate
+
+
+def _stored_or_404(actor_id: str):
+    try:
+        return current_store().get(actor_id)
+    except ActorNotFound:
+        abort(404)
+
+
+@blueprint.get("/export")
+def export_file():
+    kind = request.args.get("format", "geojson")
+    if kind not in FORMATS:
+        abort(400)
+    content = export([s.actor for s in current_store().all()], kind)
+    suffix = {"csv": "csv", "geojson": "geojson", "data-inclusion": "json"}[kind]
+    response = current_app.response_class(content, mimetype={
+        "csv": "text/csv", "geojson": "application/geo+json", "data-inclusion": "application/json"}[kind])
+    response.headers["Content-Disposition"] = f"attachment; filename=acteurs-{dt.date.today()}.{suffix}"
+    return response
+
+
+@blueprint.route("/import", methods=["GET", "POST"])
+def import_file():
+    """Upload → preview (nothing written) → confirm → applied in one transaction."""
+    folder = Path(current_app.instance_path) / "imports"
+    _forget_old_previews(folder)
+    if request.method == "GET":
+        return render_template("gestion/import.html", plan=None, formats=FORMATS)
+    token = request.form.get("jeton", "")
+    if token:
+        if not (len(token) == 32 and token.isascii() and token.isalnum()) or not (folder / token).exists():
+            flash("Cet aperçu a expiré (une heure) : envoyez le fichier à nouveau.")
+            return render_template("gestion/import.html", plan=None, formats=FORMATS), 400
+        data, kind = (folder / token).read_bytes(), request.form.get("format", "")
+    else:
+        upload = request.files.get("fichier")
+        kind = request.form.get("format", "")
+        if upload is None or kind not in FORMATS:
+            flash("Choisissez un fichier et son format.")
+            return render_template("gestion/import.html", plan=None, formats=FORMATS), 400
+        data = upload.read(MAX_IMPORT_BYTES + 1)
+        if len(data) > MAX_IMPORT_BYTES:
+            flash("Fichier trop gros (5 Mo au plus).")
+            return render_template("gestion/import.html", plan=None, formats=FORMATS), 400
+    try:
+        rows = read_rows(data, kind)
+    except UnreadableFile as error:
+        flash(f"Fichier illisible : {error}")
+        return render_template("gestion/import.html", plan=None, formats=FORMATS), 400
+    plan = plan_import(rows, [s.actor for s in current_store().all()])
+    if token and request.form.get("appliquer") and plan.applicable:
+        current_store().replace_all(plan.actors, f"{_author()} (import)")
+        (folder / token).unlink(missing_ok=True)
+        flash(f"{len(plan.actors)} acteur(s) importé(s).")
+        return redirect(url_for("curation.home"))
+    if not token:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        token = secrets.token_hex(16)
+        (folder / token).write_bytes(data)
+    return render_template("gestion/import.html", plan=plan, formats=FORMATS, token=token,
+                           kind=kind), 200 if plan.applicable else 400
+
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+IMPORT_PREVIEW_SECONDS = 3600
+"""An uploaded file waits this long for the manager to apply its preview, then it is deleted."""
+
+
+def _forget_old_previews(folder: Path) -> None:
+    if not folder.is_dir():
+        return
+    too_old = time.time() - IMPORT_PREVIEW_SECONDS
+    for path in folder.iterdir():
+        try:
+            if path.stat().st_mtime < too_old:
+                path.unlink()
+        except FileNotFoundError:  # another worker deleted it first
+            pass

@@ -1,0 +1,1 @@
+"""The volunteer's pages: search at the door, results list and map, actor fiche."""

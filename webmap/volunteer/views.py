@@ -1,0 +1,92 @@
+"""Pages for the volunteers at the door: search, actor page, map of all actors."""
+
+from __future__ import annotations
+
+import folium
+from flask import Blueprint, Response, abort, make_response, render_template, request
+
+from geo.communes import COMMUNES, TARGET_COMMUNES
+from geo.actors.kinds import KINDS
+from geo.search.needs import NEEDS
+from geo.actors.vocabularies import (
+    FRAIS, LOCATION_SOURCES, MODES_ACCUEIL, PUBLICS, RESEAUX_PORTEURS, STATUTS, THEMATIQUES,
+)
+from webmap import maps
+from webmap.data import current_actors
+from webmap.presenters import (
+    actor_marker, address_line, distance_label, eligibility_label, eligibility_state, phone_label,
+    result_marker,
+)
+from webmap.search_params import Problems, SearchRequest, parse_search
+from webmap.security import private_response
+from webmap.selection import matching_actors
+from webmap.search import run_search
+
+blueprint = Blueprint("volunteer", __name__, template_folder="templates", static_folder="static",
+                      static_url_path="/static/volunteer")
+
+
+@blueprint.app_context_processor
+def helpers() -> dict:
+    return {"kinds": KINDS, "distance_label": distance_label, "eligibility_label": eligibility_label,
+            "eligibility_state": eligibility_state, "phone_label": phone_label,
+            "address_line": address_line}
+
+
+@blueprint.get("/")
+def index() -> Response:
+    outcome = None
+    if not request.args:
+        search, problems = SearchRequest(), Problems()
+    else:
+        search, problems = parse_search(request.args)
+        if not problems:
+            outcome = run_search(search, problems)
+    carto_map = maps.new_map(zoom=12)
+    if outcome and outcome.origin:
+        origin = outcome.origin
+        carto_map = maps.new_map((origin.lat, origin.lon), zoom=15)
+        located = [r for r in outcome.results if r.distance_m is not None]
+        maps.add_actors(carto_map, [result_marker(r) for r in located])
+        maps.add_origin(carto_map, origin.lat, origin.lon)
+        maps.fit(carto_map, [(origin.lat, origin.lon)] + [(r.actor.location.lat, r.actor.location.lon)
+                                                           for r in located])
+    maps.add_contours(carto_map)
+    rendered = maps.rendered(carto_map)
+    status = 400 if problems else 200
+    page = render_template("volunteer/index.html", search=search, problems=problems, outcome=outcome,
+                           map=rendered, map_name=carto_map.get_name(), needs=NEEDS,
+                           publics=PUBLICS, communes=COMMUNES, target_communes=TARGET_COMMUNES)
+    response = make_response(page, status)
+    return private_response(response) if request.args else response
+
+
+@blueprint.get("/acteurs/<actor_id>")
+def actor(actor_id: str) -> str:
+    found = next((a for a in current_actors() if a.id == actor_id), None)
+    if found is None:
+        abort(404)
+    rendered = None
+    if found.location:
+        carto_map = maps.new_map((found.location.lat, found.location.lon), zoom=16)
+        maps.add_actors(carto_map, [actor_marker(found)])
+        rendered = maps.rendered(carto_map)
+    return render_template("volunteer/actor.html", actor=found, map=rendered, thematiques=THEMATIQUES,
+                           publics=PUBLICS, reseaux=RESEAUX_PORTEURS, statuts=STATUTS,
+                           modes=MODES_ACCUEIL, frais=FRAIS, location_sources=LOCATION_SOURCES,
+                           communes=COMMUNES)
+
+
+@blueprint.get("/carte")
+def all_actors_map() -> tuple[str, int] | str:
+    search, problems = parse_search(request.args, need_origin=False)
+    carto_map = maps.new_map(zoom=12)
+    actors = matching_actors(search, request.args.get("commune"))
+    maps.add_family_layers(carto_map, actors)
+    maps.add_contours(carto_map)
+    folium.LayerControl(collapsed=False).add_to(carto_map)
+    page = render_template("volunteer/carte.html", map=maps.rendered(carto_map), search=search,
+                           problems=problems, count=len(actors), needs=NEEDS, publics=PUBLICS,
+                           communes=COMMUNES, target_communes=TARGET_COMMUNES,
+                           commune=request.args.get("commune", ""))
+    return page, 400 if problems else 200
