@@ -24,6 +24,7 @@ import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 import urllib.request  # noqa: E402
+
 LUA_RANDOM_NEAREST = r"""
 math.randomseed(93)
 local needs = {"", "&besoin=emploi", "&besoin=formation", "&besoin=numerique", "&besoin=emploi&age=22"}

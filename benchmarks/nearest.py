@@ -30,14 +30,14 @@ import numpy as np  # noqa: E402
 from shapely.geometry import Point  # noqa: E402
 
 from geo.actors.model import Actor, Location  # noqa: E402
+from geo.actors.vocabularies import THEMATIQUES  # noqa: E402
 from geo.communes import COMMUNES, TARGET_COMMUNES  # noqa: E402
-from geo.search.coverage import distance_to_nearest  # noqa: E402
 from geo.io.dataset import load_actors  # noqa: E402
 from geo.io.frames import actors_frame  # noqa: E402
+from geo.search.coverage import distance_to_nearest  # noqa: E402
 from geo.search.hours import PARIS  # noqa: E402
 from geo.search.nearest import ActorIndex, Origin, nearest  # noqa: E402
 from geo.search.travel import WalkingEstimate  # noqa: E402
-from geo.actors.vocabularies import THEMATIQUES  # noqa: E402
 
 K = 5
 AT = dt.datetime(2026, 11, 27, 10, 0, tzinfo=PARIS)

@@ -12,20 +12,18 @@ its source. After the first import the dataset is curated in place; do not re-ru
 from __future__ import annotations
 
 import csv
+import json
 import re
 import sys
 
 import phonenumbers
 
-from geo.actors.model import Actor, Location
-from geo.communes import find_commune
-from geo.io.dataset import write_actors
 from geo.actors.kinds import KINDS
-from geo.text import slugify
+from geo.actors.model import Actor, Location
 from geo.actors.validation import validate_collection
-from geo.io.dataset import dumps_actors
-
-import json
+from geo.communes import find_commune
+from geo.io.dataset import dumps_actors, write_actors
+from geo.text import slugify
 
 CNFS_SOURCE = "anct-cartographie-nationale/client-application"
 CNFS_NOTE = "Horaires : permanence du conseiller numérique France services sur place."

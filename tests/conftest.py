@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +130,34 @@ def synthetic_index(tmp_path_factory, synthetic_ban_csv):
 def pick(addresses, predicate=lambda a: True, skip: int = 0):
     """The first synthetic address (after ``skip`` matches) that satisfies ``predicate``."""
     return [a for a in addresses if predicate(a)][skip]
+
+
+TWIN_STREETS_FICTIVES = [
+    ("Rue Fictive des Jumelles", 12, "93100", "93048", "Montreuil", 2.4400, 48.8600),
+    ("Rue Fictive des Jumelles", 12, "93170", "93006", "Bagnolet", 2.4250, 48.8700),
+]
+"""One made-up street in two communes, as « rue de Paris » is in many: only the commune tells."""
+
+
+@pytest.fixture(scope="session")
+def twin_index(tmp_path_factory) -> Path:
+    from geo.geocoding.ban_file import BanAddress
+    from geo.geocoding.ban_index import build_index
+    from geo.geocoding.synthetic import write_ban_csv
+
+    folder = tmp_path_factory.mktemp("jumelles")
+    rows = [BanAddress("", number, "", street, postcode, code, city, lon, lat)
+            for street, number, postcode, code, city, lon, lat in TWIN_STREETS_FICTIVES]
+    csv = write_ban_csv(folder / "adresses-jumelles-fictives-synthetique.csv", rows)
+    return build_index([csv], ["93"], folder / "index.sqlite").path
+
+
+@pytest.fixture
+def twin_app(make_app, instance_path, twin_index):
+    """An app whose local BAN index holds the twin streets only, and no other geocoder."""
+    (instance_path / "ban").mkdir(parents=True)
+    shutil.copy(twin_index, instance_path / "ban" / "index.sqlite")
+    return make_app(GEOCODERS=("local",))
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from geo.actors.model import Actor, Location, actor_from_feature, actor_to_feature
-from geo.text import fold, slugify
 from geo.actors.validation import validate_feature
+from geo.text import fold, slugify
 
 FICTIONAL = Actor(
     id="acteur-fictif", nom="Acteur fictif", kind="mission_locale", source="fixture inventée",

@@ -10,6 +10,7 @@ from openapi_spec_validator import validate
 
 from tests.conftest import pick
 
+
 def ids(collection) -> list[str]:
     return [feature["id"] for feature in collection["features"]]
 

@@ -16,7 +16,7 @@ from geo.actors.validation import KNOWN_PROPERTIES
 from geo.actors.vocabularies import FRAIS, MODES_ACCUEIL, PUBLICS, RESEAUX_PORTEURS, STATUTS, THEMATIQUES
 from tests.conftest import fictional_collection, fictional_feature, write_json
 from webmap.auth.views import hash_password, hash_token
-from webmap.data import current_store
+from webmap.services import current_store
 
 MANAGER = "gestionnaire-fictif@example.org"
 TOKEN = {"Authorization": "Bearer jeton-fictif"}

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geo.geocoding import GeocoderUnavailable
-from geo.geocoding.ban_index import LocalBanGeocoder, build_index
 from geo.geocoding.ban_file import BanAddress
+from geo.geocoding.ban_index import LocalBanGeocoder, build_index
 from geo.geocoding.synthetic import write_ban_csv
 from tests.conftest import pick
 

@@ -8,7 +8,7 @@ import pytest
 from flask import url_for
 
 from webmap.auth.views import hash_password, hash_token
-from webmap.data import current_store
+from webmap.services import current_store
 
 PASSWORD = "mot-de-passe-fictif-123"
 

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from geo.io.dataset import dumps_actors, load_actors
 from geo.actors.kinds import KINDS
+from geo.io.dataset import dumps_actors, load_actors
 from tests.conftest import DATASET
 
 

@@ -8,7 +8,8 @@ import pytest
 
 from tests.conftest import fictional_collection, fictional_feature, write_json
 from tests.web_support import markers
-from webmap.data import current_store
+from webmap.services import current_store
+
 
 def test_embed_without_filters_shows_every_located_actor_without_site_chrome(client):
     page = client.get("/embed/carte").get_data(as_text=True)

@@ -14,6 +14,7 @@ import pytest
 
 from tests.conftest import pick
 
+
 @pytest.fixture
 def offline_app(app):
     return app

@@ -12,7 +12,7 @@ from geo.actors.model import actor_from_feature
 from geo.io.dataset import load_actors
 from geo.io.interchange import CSV_COLUMNS, export, plan_import, read_rows
 from tests.conftest import DATASET, fictional_feature
-from webmap.data import current_store
+from webmap.services import current_store
 
 ACTORS = load_actors(DATASET)
 

@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geo.actors.model import Actor, Location
-from geo.search.eligibility import Resident, check_eligibility
 from geo.geocoding import InvalidQuery
-from geo.search.nearest import SERVES_COMMUNE, ActorIndex, Origin, nearest
 from geo.projection import to_lambert93
+from geo.search.eligibility import Resident, check_eligibility
+from geo.search.nearest import SERVES_COMMUNE, ActorIndex, Origin, nearest
 
 FRIDAY_10H = dt.datetime(2026, 11, 27, 10, 0)
 THEMES = ("trouver-un-emploi--repondre-a-des-offres-demploi", "se-former--trouver-sa-formation",

@@ -9,6 +9,7 @@ import pytest
 
 from tests.conftest import ROOT, pick
 
+
 def test_nearest_from_a_point_prints_distance_walk_eligibility_and_hours(runner):
     result = runner.invoke(args=["nearest", "--lat", "48.8600", "--lon", "2.4400", "--k", "2"])
 

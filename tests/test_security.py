@@ -19,8 +19,8 @@ import pytest
 from tests.conftest import fictional_collection, fictional_feature, write_json
 from tests.web_support import csp
 from webmap.auth.views import hash_password, hash_token, safe_next
-from webmap.data import current_store
 from webmap.privacy import DropQueryStrings
+from webmap.services import current_store
 
 MANAGER, VOLUNTEER = "gestionnaire-fictif@example.org", "benevole-fictif@example.org"
 PASSWORD = "mot-de-passe-fictif-123"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from geo.search.network import NetworkImportError, NetworkWalk, StreetNetwork, import_osm
 from geo.projection import to_lambert93
+from geo.search.network import NetworkImportError, NetworkWalk, StreetNetwork, import_osm
 from geo.search.travel import WalkingEstimate
 from tests.conftest import ROOT
 

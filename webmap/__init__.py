@@ -71,9 +71,9 @@ def configure_blueprints(app: Flask) -> None:
     from webmap.api.write import blueprint as api_write
     from webmap.assets import blueprint as vendor
     from webmap.auth.views import blueprint as auth
-    from webmap.gestion.views import blueprint as curation
     from webmap.embed.views import blueprint as embed
     from webmap.errors import register_error_handlers
+    from webmap.gestion.views import blueprint as curation
     from webmap.security import register_security_headers
     from webmap.volunteer.views import blueprint as volunteer
 

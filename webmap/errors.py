@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Flask, Response, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
+from geo.geocoding import AddressNotFound, GeocoderUnavailable, InvalidQuery
 from geo.io.dataset import InvalidDataset
 from webmap.security import private_response
 
@@ -23,6 +24,31 @@ MESSAGES = {
 }
 
 
+SEARCH_ERRORS = (AddressNotFound, GeocoderUnavailable, InvalidQuery)
+"""What the core's search raises about the request: shown next to the field on a page, JSON in the API."""
+
+_SEARCH_ANSWERS = {
+    AddressNotFound: (404, "adresse introuvable : vérifiez-la, ou touchez la carte"),
+    GeocoderUnavailable: (503, "recherche d’adresse indisponible : utilisez « Ma position » "
+                               "ou touchez la carte"),
+}
+
+
+def search_problem(error: Exception) -> tuple[int, str, str]:
+    """(status, parameter, message in French) for one of ``SEARCH_ERRORS``."""
+    if isinstance(error, InvalidQuery):
+        return 400, error.parameter or _address_parameter(), str(error)
+    for kind, (status, message) in _SEARCH_ANSWERS.items():
+        if isinstance(error, kind):
+            return status, _address_parameter(), message
+    raise TypeError(f"not a search error: {error!r}")
+
+
+def _address_parameter() -> str:
+    """The parameter that carried the address in this request."""
+    return next((name for name in ("adresse", "address", "q") if name in request.args), "adresse")
+
+
 class ApiError(Exception):
     """An API answer other than 200, with the problem of each faulty parameter."""
 
@@ -36,6 +62,8 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(InvalidDataset, _dataset_error)
+    for kind in SEARCH_ERRORS:
+        app.register_error_handler(kind, _search_error)
 
 
 def _wants_json() -> bool:
@@ -62,6 +90,14 @@ def _http_error(error: HTTPException) -> Response:
     for name, value in error.get_headers():
         if name.lower() != "content-type":
             response.headers[name] = value
+    return private_response(response)
+
+
+def _search_error(error: Exception) -> Response:
+    status, parameter, message = search_problem(error)
+    if _wants_json():
+        return _api_error(ApiError(status, {parameter: message}))
+    response = make_response(render_template("error.html", status=status, message=message), status)
     return private_response(response)
 
 

@@ -17,9 +17,9 @@ from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
+from geo.actors.kinds import FAMILIES, KINDS
 from geo.actors.model import Actor
 from geo.communes import COMMUNES
-from geo.actors.kinds import FAMILIES, KINDS
 
 MONTREUIL = (48.8610, 2.4430)
 

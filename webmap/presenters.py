@@ -7,8 +7,8 @@ from typing import Any
 import phonenumbers
 from flask import url_for
 
-from geo.actors.model import Actor
 from geo.actors.kinds import FAMILIES, KINDS
+from geo.actors.model import Actor
 from geo.search.nearest import NearestResult
 
 

@@ -12,38 +12,11 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from geo.communes import COMMUNES
-from geo.search.eligibility import Resident
-from geo.search.filters import thematique_categories
-from geo.search.needs import NEEDS, thematiques_for
 from geo.actors.vocabularies import PUBLICS, THEMATIQUES
-
-
-@dataclass(frozen=True)
-class SearchRequest:
-    address: str = ""
-    lat: float | None = None
-    lon: float | None = None
-    needs: tuple[str, ...] = ()
-    thematiques: tuple[str, ...] = ()
-    publics: tuple[str, ...] = ()
-    age: int | None = None
-    commune: str | None = None
-    k: int = 5
-    radius: float | None = None
-    include_ineligible: bool = False
-
-    @property
-    def has_origin(self) -> bool:
-        return bool(self.address) or self.lat is not None
-
-    @property
-    def all_thematiques(self) -> list[str]:
-        return list(dict.fromkeys([*thematiques_for(self.needs), *self.thematiques]))
-
-    @property
-    def resident(self) -> Resident:
-        return Resident(age=self.age, commune=self.commune, publics=frozenset(self.publics))
+from geo.communes import COMMUNES
+from geo.search.filters import thematique_categories
+from geo.search.needs import NEEDS
+from geo.search.service import SearchRequest
 
 
 @dataclass
@@ -58,8 +31,8 @@ class Problems:
 
 
 def parse_search(args: MultiDict, *, need_origin: bool = True) -> tuple[SearchRequest, Problems]:
-    """The search described by ``args`` (adresse | lat+lon, besoin, thematique, public, age, commune,
-    k, rayon, tous) and what is wrong with it."""
+    """The search described by ``args`` (adresse | lat+lon [+citycode], besoin, thematique, public,
+    age, commune, k, rayon, tous) and what is wrong with it."""
     problems = Problems()
     values: dict[str, Any] = {}
     address = (args.get("adresse") or args.get("address") or "").strip()
@@ -74,6 +47,11 @@ def parse_search(args: MultiDict, *, need_origin: bool = True) -> tuple[SearchRe
         problems.add("lat" if lat is None else "lon", "lat et lon vont ensemble")
     elif lat is not None and lon is not None:
         values["lat"], values["lon"] = lat, lon
+        citycode = (args.get("citycode") or "").strip()
+        if citycode and not _CITYCODE.fullmatch(citycode):
+            problems.add("citycode", "citycode doit être un code INSEE (5 caractères)")
+        elif citycode and address:  # a picked suggestion: the geocoder has already named the place
+            values["place_citycode"], values["place_label"] = citycode, address
     if need_origin and not address and lat is None:
         problems.add("adresse", "indiquez une adresse, ou lat et lon")
     values["needs"] = _choices(args, "besoin", NEEDS, problems)
@@ -101,6 +79,7 @@ def parse_search(args: MultiDict, *, need_origin: bool = True) -> tuple[SearchRe
 
 
 _INTEGER = re.compile(r"[0-9]{1,9}")
+_CITYCODE = re.compile(r"[0-9][0-9AB][0-9]{3}")
 _DECIMAL = re.compile(r"-?[0-9]{1,9}(?:[.,][0-9]{1,15})?")
 
 

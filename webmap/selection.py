@@ -6,8 +6,8 @@ from geo.actors.model import Actor
 from geo.communes import COMMUNES
 from geo.search.filters import filter_actors
 from geo.text import fold
-from webmap.data import current_actors
 from webmap.search_params import SearchRequest
+from webmap.services import current_actors
 
 
 def matching_actors(search: SearchRequest, commune: str | None = None, text: str = "") -> list[Actor]:

@@ -20,12 +20,18 @@ import opening_hours
 import phonenumbers
 from shapely.geometry import Point, box
 
-from geo.communes import COMMUNES, find_commune
 from geo.actors.kinds import KINDS
-from geo.projection import to_lambert93
 from geo.actors.vocabularies import (
-    FRAIS, LOCATION_SOURCES, MODES_ACCUEIL, PUBLICS, RESEAUX_PORTEURS, STATUTS, THEMATIQUES,
+    FRAIS,
+    LOCATION_SOURCES,
+    MODES_ACCUEIL,
+    PUBLICS,
+    RESEAUX_PORTEURS,
+    STATUTS,
+    THEMATIQUES,
 )
+from geo.communes import COMMUNES, find_commune
+from geo.projection import to_lambert93
 
 MAX_DISTANCE_OUTSIDE_COMMUNE_M = 1_000
 """How far outside its commune's bounding box an actor may sit before we call it misplaced."""

@@ -2,8 +2,14 @@
 Géoplateforme, Addok), chained in configured order."""
 
 from geo.geocoding.base import (
-    GeocodeResult, Geocoder, GeocoderUnavailable, InvalidQuery, RESULT_TYPES, to_geocodejson,
+    RESULT_TYPES,
+    AddressNotFound,
+    Geocoder,
+    GeocodeResult,
+    GeocoderUnavailable,
+    InvalidQuery,
+    to_geocodejson,
 )
 
-__all__ = ["GeocodeResult", "Geocoder", "GeocoderUnavailable", "InvalidQuery", "RESULT_TYPES",
-           "to_geocodejson"]
+__all__ = ["AddressNotFound", "GeocodeResult", "Geocoder", "GeocoderUnavailable", "InvalidQuery",
+           "RESULT_TYPES", "to_geocodejson"]

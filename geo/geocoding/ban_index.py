@@ -21,7 +21,10 @@ from rapidfuzz import fuzz, process
 
 from geo.geocoding.ban_file import communes_filter, read_ban
 from geo.geocoding.base import (
-    GeocodeResult, GeocoderUnavailable, check_coordinates, check_search_arguments,
+    GeocodeResult,
+    GeocoderUnavailable,
+    check_coordinates,
+    check_search_arguments,
 )
 from geo.geocoding.normalize import STREET_TYPES, core_words, normalize, parse
 from geo.geocoding.streets import group_by_street

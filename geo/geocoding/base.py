@@ -14,7 +14,16 @@ class GeocoderUnavailable(Exception):
 
 
 class InvalidQuery(ValueError):
-    """The request itself is wrong (coordinates out of range, limit below 1…)."""
+    """The request itself is wrong (coordinates out of range, limit below 1…); ``parameter`` names
+    the faulty one when known."""
+
+    def __init__(self, message: str, parameter: str | None = None):
+        super().__init__(message)
+        self.parameter = parameter
+
+
+class AddressNotFound(LookupError):
+    """No geocoder found the address."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +63,7 @@ class Geocoder(Protocol):
 def check_search_arguments(limit: int, near: tuple[float, float] | None = None) -> None:
     """Refuse arguments no back-end can honour, with the same message everywhere."""
     if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 50:
-        raise InvalidQuery("limit doit être un entier entre 1 et 50")
+        raise InvalidQuery("limit doit être un entier entre 1 et 50", "limit")
     if near is not None:
         check_coordinates(*near)
 
@@ -62,7 +71,7 @@ def check_search_arguments(limit: int, near: tuple[float, float] | None = None) 
 def check_coordinates(lon: float, lat: float) -> None:
     if not (isinstance(lon, (int, float)) and isinstance(lat, (int, float))
             and -180 <= lon <= 180 and -90 <= lat <= 90):
-        raise InvalidQuery(f"coordonnées invalides : lon={lon!r}, lat={lat!r}")
+        raise InvalidQuery(f"coordonnées invalides : lon={lon!r}, lat={lat!r}", "lat")
 
 
 def to_geocodejson(results: Sequence[GeocodeResult], query: str | None = None) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from cachetools import TTLCache
 
-from geo.geocoding.base import GeocodeResult, Geocoder, GeocoderUnavailable, check_search_arguments
+from geo.geocoding.base import Geocoder, GeocodeResult, GeocoderUnavailable, check_search_arguments
 
 
 class GeocoderChain:

@@ -16,7 +16,11 @@ from typing import Any
 import httpx
 
 from geo.geocoding.base import (
-    RESULT_TYPES, GeocodeResult, GeocoderUnavailable, check_coordinates, check_search_arguments,
+    RESULT_TYPES,
+    GeocodeResult,
+    GeocoderUnavailable,
+    check_coordinates,
+    check_search_arguments,
 )
 from geo.geocoding.normalize import MAX_QUERY_LENGTH
 

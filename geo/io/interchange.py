@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from geo.actors.model import Actor, actor_from_feature, actor_to_feature
 from geo.actors.duplicates import probable_duplicates
-from geo.store.base import diff
+from geo.actors.model import Actor, actor_from_feature, actor_to_feature
 from geo.actors.validation import Problem, validate_feature
+from geo.store.base import diff
 
 FORMATS = ("csv", "geojson", "data-inclusion")
 LIST_SEPARATOR = "|"

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 import numpy as np
 from scipy.spatial import cKDTree
 
-from geo.search.nearest import ActorIndex
 from geo.projection import to_lambert93
+from geo.search.nearest import ActorIndex
 
 
 def distance_to_nearest(lons: np.ndarray, lats: np.ndarray, index: ActorIndex,

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from geo.actors.model import Actor
-from geo.communes import COMMUNES, DEPARTEMENTS, GROUPINGS
 from geo.actors.vocabularies import PUBLICS
+from geo.communes import COMMUNES, DEPARTEMENTS, GROUPINGS
 
 ALWAYS_TRUE_PUBLICS = frozenset({"demandeurs-emploi"})
 AGE_PUBLICS = frozenset({"jeunes"})

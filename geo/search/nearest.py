@@ -16,14 +16,14 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from geo.actors.model import Actor
+from geo.actors.vocabularies import PUBLICS, THEMATIQUES
 from geo.communes import COMMUNES
+from geo.geocoding.base import InvalidQuery, check_coordinates
+from geo.projection import to_lambert93
 from geo.search.eligibility import Eligibility, Resident, check_eligibility, check_rules, rules_of
 from geo.search.filters import CATEGORIES, thematique_keys
-from geo.geocoding.base import InvalidQuery, check_coordinates
 from geo.search.hours import OpeningStatus, is_open_during, opening_status, paris_minute, status_at_minute
-from geo.projection import to_lambert93
 from geo.search.travel import TravelTime, TravelTimes, WalkingEstimate
-from geo.actors.vocabularies import PUBLICS, THEMATIQUES
 
 ON_SITE = "sur-place"
 SERVES_COMMUNE = "intervient-sur-la-commune"
@@ -157,15 +157,15 @@ def _checked(origin, thematiques, publics, k, radius_m, open_on) -> Origin:
         origin = Origin(lon, lat)
     check_coordinates(origin.lon, origin.lat)
     if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= 100:
-        raise InvalidQuery("k doit être un entier entre 1 et 100")
+        raise InvalidQuery("k doit être un entier entre 1 et 100", "k")
     if radius_m is not None and not (isinstance(radius_m, (int, float)) and radius_m > 0):
-        raise InvalidQuery("le rayon doit être un nombre de mètres positif")
+        raise InvalidQuery("le rayon doit être un nombre de mètres positif", "rayon")
     for value in thematiques or ():
         if value not in THEMATIQUES and value not in CATEGORIES:
-            raise InvalidQuery(f"thématique inconnue : {value}")
+            raise InvalidQuery(f"thématique inconnue : {value}", "thematique")
     for value in publics or ():
         if value not in PUBLICS:
-            raise InvalidQuery(f"public inconnu : {value}")
+            raise InvalidQuery(f"public inconnu : {value}", "public")
     if open_on is not None:
         weekday, part = open_on
         if weekday not in range(7) or part not in ("matin", "apres-midi", "journee"):

@@ -3,7 +3,14 @@
 from pathlib import Path
 
 from geo.store.base import (
-    ActorNotFound, ActorStore, DuplicateActor, InvalidActor, Revision, StaleVersion, StoredActor, diff,
+    ActorNotFound,
+    ActorStore,
+    DuplicateActor,
+    InvalidActor,
+    Revision,
+    StaleVersion,
+    StoredActor,
+    diff,
 )
 
 __all__ = ["ActorNotFound", "ActorStore", "DuplicateActor", "InvalidActor", "Revision",

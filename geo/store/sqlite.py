@@ -17,16 +17,33 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
-    Column, Float, Integer, MetaData, String, Table, Text, create_engine, event, func, insert, select,
+    Column,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
     update,
 )
 from sqlalchemy.engine import Connection, Engine
 
 from geo.actors.model import Actor, actor_from_feature, actor_to_feature
-from geo.store.base import (
-    ActorNotFound, DuplicateActor, InvalidActor, Revision, StaleVersion, StoredActor, diff,
-)
 from geo.actors.validation import validate_feature
+from geo.store.base import (
+    ActorNotFound,
+    DuplicateActor,
+    InvalidActor,
+    Revision,
+    StaleVersion,
+    StoredActor,
+    diff,
+)
 
 metadata = MetaData()
 actors_table = Table(

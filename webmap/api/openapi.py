@@ -5,11 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from geo.actors.kinds import KINDS
-from geo.search.needs import NEEDS
 from geo.actors.validation import LIST_ITEM_LIMIT, LIST_LIMIT, MAX_ID_LENGTH, TEXT_LIMITS
 from geo.actors.vocabularies import (
-    FRAIS, LOCATION_SOURCES, MODES_ACCUEIL, PUBLICS, RESEAUX_PORTEURS, STATUTS, THEMATIQUES,
+    FRAIS,
+    LOCATION_SOURCES,
+    MODES_ACCUEIL,
+    PUBLICS,
+    RESEAUX_PORTEURS,
+    STATUTS,
+    THEMATIQUES,
 )
+from geo.search.needs import NEEDS
 
 _ERROR = {"description": "Paramètre invalide : `parametres` nomme chacun avec son problème.",
           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}

@@ -8,17 +8,15 @@ from flask import Blueprint, Response, abort, jsonify, request, url_for
 
 from geo.actors.model import actor_to_feature
 from geo.communes import COMMUNES, TARGET_COMMUNES
-from geo.geocoding import GeocoderUnavailable, InvalidQuery, to_geocodejson
+from geo.geocoding import to_geocodejson
 from geo.store import ActorNotFound
-from webmap.data import current_store
-from webmap.errors import ApiError
-from webmap.geocoders import current_geocoder
 from webmap.api.openapi import openapi_document
+from webmap.errors import ApiError
 from webmap.presenters import result_json
 from webmap.search_params import parse_int, parse_search
-from webmap.search import run_search
 from webmap.security import private_response
 from webmap.selection import matching_actors
+from webmap.services import current_geocoder, current_store, run_search
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 READ_MAX_AGE = 300
@@ -69,12 +67,7 @@ def nearest() -> Response:
     search, problems = parse_search(request.args)
     if problems:
         raise ApiError(400, problems.by_parameter)
-    outcome = run_search(search, problems)
-    if problems:
-        status = 404 if "introuvable" in problems.by_parameter.get("adresse", "") else 400
-        if "indisponible" in problems.by_parameter.get("adresse", ""):
-            status = 503
-        raise ApiError(status, problems.by_parameter)
+    outcome = run_search(search)
     origin = outcome.origin
     return private_response(jsonify({
         "origin": {"label": origin.label, "lon": origin.lon, "lat": origin.lat,
@@ -94,13 +87,7 @@ def geocode() -> Response:
     citycode = request.args.get("citycode") or None
     if citycode and citycode not in COMMUNES:
         raise ApiError(400, {"citycode": f"commune inconnue : {citycode[:10]}"})
-    try:
-        results = current_geocoder().search(query, limit=limit, autocomplete=True,
-                                            citycode=citycode)
-    except InvalidQuery as error:
-        raise ApiError(400, {"q": str(error)}) from None
-    except GeocoderUnavailable:
-        raise ApiError(503, {"q": "recherche d’adresse indisponible pour le moment"}) from None
+    results = current_geocoder().search(query, limit=limit, autocomplete=True, citycode=citycode)
     return private_response(jsonify(to_geocodejson(results, query)))
 
 

@@ -14,14 +14,14 @@ from typing import Any
 from flask import Blueprint, Response, g, jsonify, request
 from flask_wtf.csrf import CSRFError, validate_csrf
 
-from geo.actors.model import actor_from_feature, actor_to_feature
 from geo.actors.duplicates import probable_duplicates
-from geo.store import ActorNotFound, DuplicateActor, InvalidActor, StaleVersion
+from geo.actors.model import actor_from_feature, actor_to_feature
 from geo.actors.validation import validate_feature
+from geo.store import ActorNotFound, DuplicateActor, InvalidActor, StaleVersion
 from webmap.auth.views import CURATORS, check_role, current_user
-from webmap.data import current_actors, current_store
 from webmap.errors import ApiError
 from webmap.search_params import parse_int
+from webmap.services import current_actors, current_store
 
 blueprint = Blueprint("api_write", __name__, url_prefix="/api/v1")
 

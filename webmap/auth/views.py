@@ -22,7 +22,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from webmap.data import current_store
+from webmap.services import current_store
 
 ROLES = ("admin", "manager", "volunteer")
 CURATORS = ("admin", "manager")

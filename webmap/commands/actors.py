@@ -9,15 +9,14 @@ from flask import current_app
 from flask.cli import AppGroup
 from tabulate import tabulate
 
-from geo.communes import COMMUNES
-from geo.io.dataset import InvalidDataset, read_collection
-from geo.search.filters import filter_actors, thematique_categories
 from geo.actors.kinds import KINDS
 from geo.actors.validation import validate_collection
 from geo.actors.vocabularies import STATUTS, THEMATIQUES
-from geo.io.dataset import write_text_atomically
+from geo.communes import COMMUNES
+from geo.io.dataset import InvalidDataset, read_collection, write_text_atomically
 from geo.io.interchange import FORMATS, UnreadableFile, export, plan_import, read_rows
-from webmap.data import current_actors, current_store
+from geo.search.filters import filter_actors, thematique_categories
+from webmap.services import current_actors, current_store
 
 actors = AppGroup("actors", help="Consulter et vérifier les acteurs.")
 

@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from geo.geocoding.ban_file import BanFileError
 from geo.geocoding.ban_index import IndexSummary, build_index
 from geo.io.sync import SyncError, download_file
-from webmap.geocoders import ban_index_path
+from webmap.services import ban_index_path
 
 ban = AppGroup("ban", help="Index local des adresses (Base Adresse Nationale).")
 

@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 from tabulate import tabulate
 
 from geo.geocoding import GeocoderUnavailable, InvalidQuery, to_geocodejson
-from webmap.geocoders import current_geocoder
+from webmap.services import current_geocoder
 
 
 @click.command("geocode")
@@ -18,17 +18,20 @@ from webmap.geocoders import current_geocoder
               help="Adresse la plus proche de ce point plutôt qu’une recherche.")
 @click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 50),
               help="Nombre de résultats.")
+@click.option("--commune", metavar="INSEE",
+              help="Commune où chercher d’abord (code INSEE), comme la commune choisie par le bénévole.")
 @click.option("--json", "as_json", is_flag=True, help="Sortie GeocodeJSON (FeatureCollection).")
 @with_appcontext
-def geocode(query: str | None, point: tuple[float, float] | None, limit: int, as_json: bool) -> None:
-    """Géocode une adresse : carto geocode "12 rue de Paris 93100 Montreuil"."""
+def geocode(query: str | None, point: tuple[float, float] | None, limit: int, commune: str | None,
+            as_json: bool) -> None:
+    """Géocode une adresse : carto geocode "12 rue de Paris" --commune 93048."""
     if (query is None) == (point is None):
         raise click.UsageError("donnez une adresse, ou --reverse LON LAT")
     try:
         if point:
             results = current_geocoder().reverse(point[0], point[1], limit=limit)
         else:
-            results = current_geocoder().search(query, limit=limit)
+            results = current_geocoder().search(query, limit=limit, citycode=commune)
     except InvalidQuery as error:
         raise click.BadParameter(str(error)) from None
     except GeocoderUnavailable as error:

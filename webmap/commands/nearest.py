@@ -12,15 +12,12 @@ from flask.cli import with_appcontext
 from tabulate import tabulate
 
 from geo.communes import COMMUNES
+from geo.geocoding import AddressNotFound, GeocoderUnavailable, InvalidQuery
 from geo.io.dataset import InvalidDataset
-from geo.search.eligibility import Resident
-from geo.geocoding import GeocoderUnavailable, InvalidQuery
-from geo.search.nearest import NearestResult, Origin, nearest
-from geo.search.network import NetworkImportError, import_osm
-from webmap.data import current_index
+from geo.search.nearest import NearestResult, Origin
+from geo.search.service import SearchRequest
 from webmap.presenters import result_json
-from webmap.origins import AddressNotFound, origin_from_address, origin_from_point
-from webmap.travel import current_travel, network_path
+from webmap.services import network_path, run_search
 
 
 @click.command("nearest")
@@ -45,16 +42,20 @@ def nearest_command(address, lat, lon, thematiques, publics, age, commune, k, ra
         raise click.UsageError("donnez --address, ou --lat et --lon")
     if commune and commune not in COMMUNES and not (len(commune) == 5 and commune[:2].isdigit()):
         raise click.BadParameter(f"code INSEE invalide : {commune}", param_hint="--commune")
-    origin = _origin(address, lat, lon)
-    resident = Resident(age=age, commune=commune, publics=frozenset(publics))
+    request = SearchRequest(address=address or "", lat=lat, lon=lon, thematiques=tuple(thematiques),
+                            publics=tuple(publics), age=age, commune=commune, k=k, radius=radius,
+                            include_ineligible=include_ineligible)
     try:
-        results = nearest(origin, current_index(), thematiques=list(thematiques),
-                          publics=list(publics), resident=resident, k=k, radius_m=radius,
-                          include_ineligible=include_ineligible, travel=current_travel())
+        outcome = run_search(request)
     except InvalidQuery as error:
         raise click.BadParameter(str(error)) from None
+    except AddressNotFound as error:
+        raise click.ClickException(f"adresse introuvable : {error}") from None
+    except GeocoderUnavailable as error:
+        raise click.ClickException(f"recherche d’adresse indisponible : {error}") from None
     except InvalidDataset as error:
         raise click.ClickException(f"{error} — lancez « carto actors validate »") from None
+    origin, results = outcome.origin, outcome.results
     if as_json:
         payload = {"origin": _origin_json(origin), "results": [result_json(r) for r in results]}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
@@ -76,6 +77,8 @@ def nearest_command(address, lat, lon, thematiques, publics, age, commune, k, ra
 @with_appcontext
 def network_command(action: str, path: Path) -> None:
     """Importe un extrait OpenStreetMap (.osm, ou .pbf avec pyrosm) pour les temps de marche."""
+    from geo.search.network import NetworkImportError, import_osm
+
     try:
         network = import_osm(path)
     except NetworkImportError as error:
@@ -83,15 +86,6 @@ def network_command(action: str, path: Path) -> None:
     network.save(network_path(current_app))
     click.echo(f"Réseau piéton : {len(network.nodes)} nœuds, {len(network.edges)} tronçons "
                f"enregistrés dans {network_path(current_app)}")
-
-
-def _origin(address: str | None, lat: float | None, lon: float | None) -> Origin:
-    try:
-        return origin_from_point(lon, lat) if address is None else origin_from_address(address)
-    except InvalidQuery as error:
-        raise click.BadParameter(str(error)) from None
-    except (AddressNotFound, GeocoderUnavailable) as error:
-        raise click.ClickException(str(error)) from None
 
 
 def _distance(result: NearestResult) -> str:

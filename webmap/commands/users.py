@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from tabulate import tabulate
 
 from webmap.auth.views import MIN_PASSWORD_LENGTH, ROLES, hash_password, hash_token, new_token
-from webmap.data import current_store
+from webmap.services import current_store
 
 users = AppGroup("users", help="Comptes des gestionnaires et bénévoles.")
 

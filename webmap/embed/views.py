@@ -13,16 +13,17 @@ from cachetools import TTLCache
 from flask import Blueprint, Response, current_app, make_response, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
+from geo.actors.vocabularies import PUBLICS
 from geo.communes import COMMUNES, TARGET_COMMUNES
 from geo.search.needs import NEEDS
-from geo.actors.vocabularies import PUBLICS
+from geo.search.service import SearchRequest
 from webmap import maps
-from webmap.data import data_version
+from webmap.errors import SEARCH_ERRORS, search_problem
 from webmap.presenters import actor_marker, result_marker
-from webmap.search_params import Problems, SearchRequest, parse_int, parse_search
+from webmap.search_params import Problems, parse_int, parse_search
 from webmap.security import private_response
-from webmap.search import run_search
 from webmap.selection import matching_actors
+from webmap.services import data_version, run_search
 
 blueprint = Blueprint("embed", __name__, url_prefix="/embed", template_folder="templates")
 _PAGES_LOCK = threading.Lock()
@@ -86,7 +87,13 @@ def _parse(args: MultiDict) -> tuple[EmbedView, Problems]:
 def _render(view: EmbedView, problems: Problems) -> str:
     search = view.search
     center = maps.commune_center(view.commune) if view.commune else None
-    outcome = run_search(search, problems) if not problems and search.has_origin else None
+    outcome = None
+    if not problems and search.has_origin:
+        try:
+            outcome = run_search(search)
+        except SEARCH_ERRORS as error:
+            _, parameter, message = search_problem(error)
+            problems.add(parameter, message)
     if outcome and outcome.origin:
         center = (outcome.origin.lat, outcome.origin.lon)
     carto_map = maps.new_map(center, zoom=view.zoom or (15 if outcome else 13))

@@ -11,17 +11,23 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    FloatField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField,
+    FloatField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
     widgets,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from geo.actors.model import Actor, Location, actor_to_feature
 from geo.actors.kinds import KINDS
-from geo.text import slugify
+from geo.actors.model import Actor, Location, actor_to_feature
 from geo.actors.validation import Problem, validate_feature
 from geo.actors.vocabularies import FRAIS, MODES_ACCUEIL, PUBLICS, RESEAUX_PORTEURS, STATUTS, THEMATIQUES
+from geo.text import slugify
 
 
 def _choices(pairs) -> list[SelectChoice]:

@@ -10,19 +10,19 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
-from geo.communes import COMMUNES, TARGET_COMMUNES
 from geo.actors.duplicates import probable_duplicates
-from geo.io.interchange import FORMATS, UnreadableFile, export, plan_import, read_rows
 from geo.actors.kinds import KINDS
-from geo.store import ActorNotFound, InvalidActor, StaleVersion, diff
-from geo.text import fold
 from geo.actors.verification import verification_queue
 from geo.actors.vocabularies import STATUTS
-from webmap.gestion.forms import ActorForm
+from geo.communes import COMMUNES, TARGET_COMMUNES
+from geo.io.interchange import FORMATS, UnreadableFile, export, plan_import, read_rows
+from geo.store import ActorNotFound, InvalidActor, StaleVersion, diff
+from geo.text import fold
 from webmap.auth.views import CURATORS, check_role, current_user
-from webmap.data import current_actors, current_store
+from webmap.gestion.forms import ActorForm
 from webmap.maps import tile_provider
 from webmap.search_params import parse_int
+from webmap.services import current_actors, current_store
 
 blueprint = Blueprint("curation", __name__, url_prefix="/gestion", template_folder="templates",
                       static_folder="static")

@@ -5,22 +5,34 @@ from __future__ import annotations
 import folium
 from flask import Blueprint, Response, abort, make_response, render_template, request
 
-from geo.communes import COMMUNES, TARGET_COMMUNES
 from geo.actors.kinds import KINDS
-from geo.search.needs import NEEDS
 from geo.actors.vocabularies import (
-    FRAIS, LOCATION_SOURCES, MODES_ACCUEIL, PUBLICS, RESEAUX_PORTEURS, STATUTS, THEMATIQUES,
+    FRAIS,
+    LOCATION_SOURCES,
+    MODES_ACCUEIL,
+    PUBLICS,
+    RESEAUX_PORTEURS,
+    STATUTS,
+    THEMATIQUES,
 )
+from geo.communes import COMMUNES, TARGET_COMMUNES
+from geo.search.needs import NEEDS
+from geo.search.service import SearchRequest
 from webmap import maps
-from webmap.data import current_actors
+from webmap.errors import SEARCH_ERRORS, search_problem
 from webmap.presenters import (
-    actor_marker, address_line, distance_label, eligibility_label, eligibility_state, phone_label,
+    actor_marker,
+    address_line,
+    distance_label,
+    eligibility_label,
+    eligibility_state,
+    phone_label,
     result_marker,
 )
-from webmap.search_params import Problems, SearchRequest, parse_search
+from webmap.search_params import Problems, parse_search
 from webmap.security import private_response
 from webmap.selection import matching_actors
-from webmap.search import run_search
+from webmap.services import current_actors, run_search
 
 blueprint = Blueprint("volunteer", __name__, template_folder="templates", static_folder="static",
                       static_url_path="/static/volunteer")
@@ -35,13 +47,18 @@ def helpers() -> dict:
 
 @blueprint.get("/")
 def index() -> Response:
-    outcome = None
+    outcome, status = None, 200
     if not request.args:
         search, problems = SearchRequest(), Problems()
     else:
         search, problems = parse_search(request.args)
+        status = 400 if problems else 200
         if not problems:
-            outcome = run_search(search, problems)
+            try:
+                outcome = run_search(search)
+            except SEARCH_ERRORS as error:
+                status, parameter, message = search_problem(error)
+                problems.add(parameter, message)
     carto_map = maps.new_map(zoom=12)
     if outcome and outcome.origin:
         origin = outcome.origin
@@ -53,7 +70,6 @@ def index() -> Response:
                                                            for r in located])
     maps.add_contours(carto_map)
     rendered = maps.rendered(carto_map)
-    status = 400 if problems else 200
     page = render_template("volunteer/index.html", search=search, problems=problems, outcome=outcome,
                            map=rendered, map_name=carto_map.get_name(), needs=NEEDS,
                            publics=PUBLICS, communes=COMMUNES, target_communes=TARGET_COMMUNES)

@@ -6,10 +6,11 @@
   var input = document.getElementById("adresse");
   var list = document.getElementById("suggestions");
   var lat = document.getElementById("lat"), lon = document.getElementById("lon");
+  var citycode = document.getElementById("citycode"), commune = document.getElementById("commune");
   var config = window.CARTO || {};
   var timer = null, active = -1, items = [];
 
-  function clearPoint() { lat.value = ""; lon.value = ""; }
+  function clearPoint() { lat.value = ""; lon.value = ""; citycode.value = ""; }
 
   function close() { list.innerHTML = ""; input.setAttribute("aria-expanded", "false"); active = -1; items = []; }
 
@@ -19,6 +20,7 @@
     input.value = feature.properties.label;
     lat.value = feature.geometry.coordinates[1];
     lon.value = feature.geometry.coordinates[0];
+    citycode.value = feature.properties.citycode || "";  // the place is named: no second lookup
     close();
     form.submit();
   }
@@ -33,7 +35,9 @@
   function suggest() {
     var query = input.value.trim();
     if (query.length < 3) { close(); return; }
-    fetch(config.geocodeUrl + "?limit=5&q=" + encodeURIComponent(query))
+    var url = config.geocodeUrl + "?limit=5&q=" + encodeURIComponent(query);
+    if (commune && commune.value) { url += "&citycode=" + encodeURIComponent(commune.value); }
+    fetch(url)
       .then(function (response) { return response.ok ? response.json() : {features: []}; })
       .then(function (data) {
         close();
@@ -71,6 +75,7 @@
         lat.value = position.coords.latitude.toFixed(6);
         lon.value = position.coords.longitude.toFixed(6);
         input.value = "";
+        citycode.value = "";
         form.submit();
       }, function () { here.textContent = "Position indisponible"; }, {enableHighAccuracy: true, timeout: 10000});
     });
@@ -88,6 +93,7 @@
       lat.value = event.latlng.lat.toFixed(6);
       lon.value = event.latlng.lng.toFixed(6);
       input.value = "";
+      citycode.value = "";
       form.submit();
     });
     document.querySelectorAll(".show-on-map").forEach(function (button) {

@@ -1,0 +1,104 @@
+"""The resident's search, address → origin → nearest relevant actors: one function for every caller.
+
+The volunteer's page, the API, the embed, ``carto nearest`` and the notebooks all call ``search`` with
+their collaborators — a geocoder, the actors' index, a way of timing walks, a clock — so the same
+question gets the same answer everywhere. Problems are exceptions: ``AddressNotFound``,
+``GeocoderUnavailable``, ``InvalidQuery`` (from ``geo.geocoding``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from geo.geocoding.base import AddressNotFound, Geocoder, GeocoderUnavailable, InvalidQuery, check_coordinates
+from geo.search.eligibility import Resident
+from geo.search.nearest import ActorIndex, NearestResult, Origin, nearest
+from geo.search.needs import thematiques_for
+from geo.search.travel import TravelTimes, WalkingEstimate
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """What the volunteer asks. The resident's place is an ``address`` typed, or a point (``lat``,
+    ``lon``): a picked suggestion (then ``place_label`` and ``place_citycode`` say what it is), a GPS
+    fix or a tap on the map. ``commune`` is the resident's commune when the volunteer chose it (or the
+    campaign's): it steers the geocoder and decides eligibility."""
+
+    address: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    place_label: str | None = None
+    place_citycode: str | None = None
+    needs: tuple[str, ...] = ()
+    thematiques: tuple[str, ...] = ()
+    publics: tuple[str, ...] = ()
+    age: int | None = None
+    commune: str | None = None
+    k: int = 5
+    radius: float | None = None
+    include_ineligible: bool = False
+
+    @property
+    def has_origin(self) -> bool:
+        return bool(self.address) or self.lat is not None
+
+    @property
+    def all_thematiques(self) -> list[str]:
+        """The thématiques of the needs ticked, then those asked by name, once each."""
+        return list(dict.fromkeys([*thematiques_for(self.needs), *self.thematiques]))
+
+    @property
+    def resident(self) -> Resident:
+        return Resident(age=self.age, commune=self.commune, publics=frozenset(self.publics))
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    origin: Origin
+    results: Sequence[NearestResult]
+
+
+def search(request: SearchRequest, *, geocoder: Geocoder, actors: ActorIndex,
+           travel: TravelTimes | None = None,
+           clock: Callable[[], dt.datetime] | None = None) -> SearchOutcome:
+    """Where the resident is, then the nearest relevant actors, at the clock's time (now by default)."""
+    origin = locate(request, geocoder)
+    results = nearest(origin, actors, thematiques=request.all_thematiques, publics=list(request.publics),
+                      resident=request.resident, k=request.k, radius_m=request.radius,
+                      include_ineligible=request.include_ineligible, travel=travel or WalkingEstimate(),
+                      at=clock() if clock else None)
+    return SearchOutcome(origin, results)
+
+
+def locate(request: SearchRequest, geocoder: Geocoder) -> Origin:
+    """The resident's place. A point already named (a picked suggestion) is taken as it is; a bare
+    point is asked its commune once; an address is looked up within the resident's commune first."""
+    if request.lat is not None and request.lon is not None:
+        check_coordinates(request.lon, request.lat)
+        if request.place_citycode:
+            return Origin(request.lon, request.lat, request.place_citycode, request.place_label)
+        return _named_point(request.lon, request.lat, geocoder)
+    if not request.address:
+        raise InvalidQuery("indiquez une adresse, ou lat et lon", "adresse")
+    found = []
+    if request.commune and geocoder.covers(citycode=request.commune):
+        found = geocoder.search(request.address, limit=1, citycode=request.commune)
+    if not found:
+        found = geocoder.search(request.address, limit=1)
+    if not found:
+        raise AddressNotFound(request.address)
+    best = found[0]
+    return Origin(best.lon, best.lat, best.citycode, best.label, best.score)
+
+
+def _named_point(lon: float, lat: float, geocoder: Geocoder) -> Origin:
+    """A GPS fix or a tap on the map, with its commune when a geocoder knows the place."""
+    try:
+        around = geocoder.reverse(lon, lat, limit=1)
+    except (GeocoderUnavailable, InvalidQuery):
+        around = []
+    if around:
+        return Origin(lon, lat, around[0].citycode, around[0].label)
+    return Origin(lon, lat)

@@ -1,0 +1,117 @@
+"""The app's collaborators for the core: the actor store and its search index, the geocoder chain,
+the way of timing walks — each built once per app from its settings, rebuilt when its data changes.
+
+On first use an empty store is filled from ``ACTORS_FILE`` (``data/actors.geojson``); from then on
+the store is the truth and ``carto actors export`` writes the file back for review in git.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from geo.actors.model import Actor
+from geo.geocoding.chain import GeocoderChain
+from geo.geocoding.configured import GeocoderSettings, UnknownGeocoder, build_geocoder
+from geo.io.dataset import load_actors
+from geo.search.nearest import ActorIndex
+from geo.search.service import SearchOutcome, SearchRequest, search
+from geo.search.travel import TravelTimes, WalkingEstimate
+from geo.store import ActorStore, open_store
+from webmap.settings import ConfigurationError
+
+_STORE_KEY = "carto.store"
+_INDEX_KEY = "carto.actors"
+_GEOCODER_KEY = "carto.geocoder"
+_TRAVEL_KEY = "carto.travel"
+
+
+def run_search(request: SearchRequest) -> SearchOutcome:
+    """The core's search with this app's collaborators."""
+    return search(request, geocoder=current_geocoder(), actors=current_index(), travel=current_travel())
+
+
+def current_store() -> ActorStore:
+    app = _app()
+    store = app.extensions.get(_STORE_KEY)
+    if store is None:
+        store = open_store(app.config["DATABASE_URL"], Path(app.instance_path))
+        if store.revision_count() == 0:
+            source = Path(app.config["ACTORS_FILE"])
+            store.seed_if_empty(load_actors(source), f"import initial ({source.name})")
+        app.extensions[_STORE_KEY] = store
+    return store
+
+
+def data_version() -> int:
+    """Grows with every change of any actor."""
+    return current_store().revision_count()
+
+
+def current_actors() -> list[Actor]:
+    """Every actor of the store, retired ones included (filters decide)."""
+    return _current()[0]
+
+
+def current_index() -> ActorIndex:
+    """The nearest-search index of the current actors, built once per version of the store."""
+    return _current()[1]
+
+
+def _current() -> tuple[list[Actor], ActorIndex]:
+    version = data_version()
+    cached = current_app.extensions.get(_INDEX_KEY)
+    if cached is None or cached[0] != version:
+        actors = [stored.actor for stored in current_store().all()]
+        cached = (version, (actors, ActorIndex(actors)))
+        current_app.extensions[_INDEX_KEY] = cached
+    return cached[1]
+
+
+def ban_index_path(app: Flask) -> Path:
+    return Path(app.instance_path) / "ban" / "index.sqlite"
+
+
+def current_geocoder() -> GeocoderChain:
+    """The chain of back-ends named in ``GEOCODERS``, created on first use."""
+    app = _app()
+    if _GEOCODER_KEY not in app.extensions:
+        config = app.config
+        settings = GeocoderSettings(
+            names=tuple(config["GEOCODERS"]), ban_index=ban_index_path(app),
+            geoplateforme_url=config["GEOPLATEFORME_URL"], geoplateforme_rate=config["GEOPLATEFORME_RATE"],
+            addok_url=config["ADDOK_URL"], timeout=config["GEOCODER_TIMEOUT"],
+            min_score=config["GEOCODER_MIN_SCORE"], cache_size=config["GEOCODER_CACHE_SIZE"])
+        try:
+            app.extensions[_GEOCODER_KEY] = build_geocoder(settings)
+        except UnknownGeocoder as error:
+            raise ConfigurationError(f"CARTO_GEOCODERS : {error}") from None
+    return app.extensions[_GEOCODER_KEY]
+
+
+def network_path(app: Flask) -> Path:
+    return Path(app.instance_path) / "network" / "streets.npz"
+
+
+def current_travel() -> TravelTimes:
+    """Along the imported street network if any (reloaded when a new one is imported), else the
+    estimate."""
+    app = _app()
+    path = network_path(app)
+    version = path.stat().st_mtime_ns if path.exists() else None
+    cached = app.extensions.get(_TRAVEL_KEY)
+    if cached is None or cached[0] != version:
+        estimate = WalkingEstimate(app.config["WALK_DETOUR_FACTOR"], app.config["WALK_SPEED_KMH"])
+        travel: TravelTimes = estimate
+        if version is not None:
+            from geo.search.network import NetworkWalk, StreetNetwork
+
+            travel = NetworkWalk(StreetNetwork.load(path), app.config["WALK_SPEED_KMH"], estimate)
+        cached = (version, travel)
+        app.extensions[_TRAVEL_KEY] = cached
+    return cached[1]
+
+
+def _app() -> Flask:
+    return current_app._get_current_object()  # type: ignore[attr-defined]
