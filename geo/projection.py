@@ -1,4 +1,4 @@
-"""Coordinate handling: the one place that swaps (lat, lon) and projects to metres.
+"""Coordinate handling: the one place that projects WGS84 lon/lat to metres.
 
 Distances are computed in Lambert-93 (EPSG:2154), the official projection for metropolitan France,
 never in degrees.
@@ -12,11 +12,6 @@ from pyproj import Transformer
 
 WGS84 = "EPSG:4326"
 LAMBERT93 = "EPSG:2154"
-
-
-def lonlat(lat: float, lon: float) -> tuple[float, float]:
-    """(lat, lon) as people say it → (lon, lat) as GeoJSON and shapely want it."""
-    return lon, lat
 
 
 def to_lambert93(lon: float, lat: float) -> tuple[float, float]:

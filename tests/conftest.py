@@ -15,16 +15,34 @@ from webmap import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 DATASET = ROOT / "data" / "actors.geojson"
-SHARED_DATA = Path(os.environ.get("SHARED_DATA_DIR") or ROOT.parent / "shared" / "data")
-"""Read-only public data: ../shared/data beside the checkout, or SHARED_DATA_DIR."""
+"""The curated dataset: only its invariants are tested (tests/test_dataset.py), never its contents."""
+FICTIONAL_DATASET = ROOT / "tests" / "fixtures" / "acteurs-fictifs.geojson"
+"""Made-up actors (tests/fixtures/make_acteurs_fictifs.py) that every test app starts from."""
+PUBLIC_DATA = ROOT / "data" / "sources"
+"""The small public files the product and its tests need, copied into the repository (data/SOURCES.md)."""
 
 
-@pytest.fixture
-def shared_data() -> Path:
-    """The read-only public data beside the checkout (also present in CI)."""
-    assert SHARED_DATA.is_dir(), (f"{SHARED_DATA} is missing: tests need ../shared/data beside the "
-                                   "checkout, or SHARED_DATA_DIR")
-    return SHARED_DATA
+IN_CI = os.environ.get("CI") == "true"
+"""In CI every test must run: a skip (importorskip included) is reported as a failure."""
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    _no_skip_in_ci(outcome.get_result())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    outcome = yield
+    _no_skip_in_ci(outcome.get_result())
+
+
+def _no_skip_in_ci(report) -> None:
+    if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, where every test must run: {reason}"
 
 
 @pytest.fixture
@@ -40,6 +58,7 @@ OFFLINE = "http://127.0.0.1:9/geocodage"
 def make_app(instance_path: Path):
     def make(**config: Any):
         defaults = {"TESTING": True, "INSTANCE_PATH": str(instance_path),
+                    "ACTORS_FILE": str(FICTIONAL_DATASET),
                     "GEOPLATEFORME_URL": OFFLINE, "GEOCODER_TIMEOUT": 1.0}
         return create_app({**defaults, **config})
     return make
@@ -62,8 +81,8 @@ def runner(app):
 
 @pytest.fixture
 def dataset() -> dict[str, Any]:
-    """A fresh copy of the curated dataset, to break in a test."""
-    return json.loads(DATASET.read_text(encoding="utf-8"))
+    """A fresh copy of the made-up dataset, to break in a test."""
+    return json.loads(FICTIONAL_DATASET.read_text(encoding="utf-8"))
 
 
 def fictional_feature(**properties: Any) -> dict[str, Any]:
@@ -164,7 +183,7 @@ def twin_app(make_app, instance_path, twin_index):
 def addok_server(tmp_path_factory, synthetic_ban_csv):
     """A real Redis and a real Addok 1.2.1 on loopback, loaded with the synthetic BAN.
 
-    Skipped with the reason when redis-server or addok is missing, except in CI where it must run.
+    Skipped with the reason when redis-server or addok is missing (a failure in CI, like every skip).
     """
     from devtools.services import AddokServer, RedisServer, addok_binary, redis_server_binary
     from geo.geocoding.addok_export import write_addok_documents
@@ -172,8 +191,6 @@ def addok_server(tmp_path_factory, synthetic_ban_csv):
     if redis_server_binary() is None or addok_binary() is None:
         reason = ("the Addok tests need redis-server (Debian package) and addok "
                   "(pip extra 'addok'); ./dev test installs both")
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
         pytest.skip(reason)
     folder = tmp_path_factory.mktemp("addok")
     documents = folder / "addok-synthetique.ndjson"

@@ -17,18 +17,18 @@ def ids(collection) -> list[str]:
 
 def test_actors_is_a_geojson_feature_collection_of_every_actor(client):
     data = client.get("/api/v1/actors").get_json()
-    assert data["type"] == "FeatureCollection" and len(data["features"]) == 28
-    feature = next(f for f in data["features"] if f["id"] == "ricochet")
-    assert feature["geometry"]["coordinates"] == [2.436685, 48.855581]
-    assert feature["properties"]["source"].startswith("github:gip-inclusion/les-emplois")
+    assert data["type"] == "FeatureCollection" and len(data["features"]) == 15
+    feature = next(f for f in data["features"] if f["id"] == "insertion-fictive-montreuil")
+    assert feature["geometry"]["coordinates"] == [2.438, 48.857]
+    assert feature["properties"]["source"].startswith("jeu de données fictif")
 
 
 @pytest.mark.parametrize("query, expected", [
-    ("commune=93079", {"france-services-de-villetaneuse", "regie-de-proximite-de-villetaneuse"}),
-    ("commune=93014&thematique=numerique", {"bus-france-services-solibus",
-                                            "espace-services-jeunesse-le-petit-lien"}),
-    ("q=emmaus", {"assoc-emmaus-alternatives"}),
-    ("q=vincennes", {"ricochet", "simplon-co-ecole-numerique-inclusive"}),
+    ("commune=93079", {"france-services-fictive-villetaneuse", "regie-fictive-villetaneuse"}),
+    ("commune=93014&thematique=numerique", {"bus-france-services-fictif-clichy",
+                                            "point-jeunes-fictif-clichy"}),
+    ("q=reemploi", {"recyclerie-fictive-montreuil"}),  # in its description, accents folded
+    ("q=tests+fictifs", {"insertion-fictive-montreuil", "ecole-numerique-fictive-montreuil"}),
     ("public=personnes-en-situation-de-handicap&commune=93048&besoin=emploi",
      None),
 ])
@@ -37,7 +37,7 @@ def test_actor_filters(client, query, expected):
     if expected is None:
         assert all(not f["properties"]["publics"] or "personnes-en-situation-de-handicap"
                    in f["properties"]["publics"] for f in data["features"])
-        assert "fastroad-idf" in ids(data)
+        assert "entreprise-adaptee-fictive-montreuil" in ids(data)
     else:
         assert set(ids(data)) == expected
 
@@ -64,7 +64,8 @@ def test_bad_parameters_get_a_400_naming_them(client, url, parameter):
 
 
 def test_one_actor_or_a_json_404(client):
-    assert client.get("/api/v1/actors/ricochet").get_json()["properties"]["nom"] == "RICOCHET"
+    one = client.get("/api/v1/actors/insertion-fictive-montreuil").get_json()
+    assert one["properties"]["nom"] == "Insertion fictive de Montreuil"
     missing = client.get("/api/v1/actors/absent")
     assert missing.status_code == 404 and "absent" in missing.get_json()["parametres"]["id"]
 
@@ -74,8 +75,8 @@ def test_nearest_from_a_point(client):
 
     assert data["origin"]["lat"] == 48.86
     first = data["results"][0]
-    assert first["id"] == "pole-emploi-montreuil-sous-bois-agence-locale"
-    assert first["trajet"]["label"] == "≈ 7 min à pied" and first["eligible"] is True
+    assert first["id"] == "insertion-fictive-montreuil"
+    assert first["trajet"]["label"] == "≈ 6 min à pied" and first["eligible"] is True
 
 
 def test_nearest_from_an_address_and_autocomplete(make_app, instance_path, synthetic_index,
@@ -127,6 +128,6 @@ def test_openapi_document_is_valid_and_matches_the_routes(app, client):
     documented = {(path, method) for path, item in document["paths"].items() for method in item}
     assert routes == documented  # every route and method documented, writes included
     for path in document["paths"]:
-        response = client.get("/api/v1" + path.replace("{actor_id}", "ricochet"),
+        response = client.get("/api/v1" + path.replace("{actor_id}", "insertion-fictive-montreuil"),
                               query_string={"q": "rue", "lat": "48.86", "lon": "2.44"})
         assert response.status_code in (200, 503), path

@@ -10,6 +10,11 @@ from flask import url_for
 from webmap.auth.views import hash_password, hash_token
 from webmap.services import current_store
 
+ACTOR = "insertion-fictive-montreuil"
+"""A made-up actor of tests/fixtures/acteurs-fictifs.geojson."""
+PAGE = f"/gestion/acteurs/{ACTOR}"
+API = f"/api/v1/actors/{ACTOR}"
+
 PASSWORD = "mot-de-passe-fictif-123"
 
 
@@ -42,7 +47,7 @@ def curation_routes(app):
         for rule in app.url_map.iter_rules():
             methods = rule.methods - {"HEAD", "OPTIONS"}
             if rule.endpoint.startswith("curation.") or rule.endpoint.startswith("api_write."):
-                values = {arg: "ricochet" if arg == "actor_id" else 1 for arg in rule.arguments}
+                values = {arg: ACTOR if arg == "actor_id" else 1 for arg in rule.arguments}
                 for method in methods:
                     routes.append((method, url_for(rule.endpoint, **values)))
     return routes
@@ -80,7 +85,7 @@ def test_every_state_changing_form_refuses_a_request_without_csrf_token(make_app
             response = client.post(path, data={"version": "1", "nom": "Nom fictif"})
             assert response.status_code == 400, path
     assert client.post("/deconnexion").status_code == 400
-    api = client.patch("/api/v1/actors/ricochet", json={"properties": {}}, headers={"If-Match": '"v1"'})
+    api = client.patch(API, json={"properties": {}}, headers={"If-Match": '"v1"'})
     assert api.status_code == 400 and "X-CSRFToken" in api.get_json()["parametres"]
 
 
@@ -98,87 +103,87 @@ def test_session_cookie_is_httponly_lax_and_secure(app):
 
 
 def test_edit_is_a_revision_with_author_and_field_diff(manager, app):
-    form = manager.get("/gestion/acteurs/ricochet").get_data(as_text=True)
+    form = manager.get(PAGE).get_data(as_text=True)
     assert 'name="version" type="hidden" value="1"' in form
 
-    response = manager.post("/gestion/acteurs/ricochet", data=_form_of(app, "ricochet",
-                                                                      telephone="+33148693671"))
+    response = manager.post(PAGE, data=_form_of(app, ACTOR,
+                                                                      telephone="+33199000109"))
 
     assert response.status_code == 302
-    history = manager.get("/gestion/acteurs/ricochet/historique").get_data(as_text=True)
+    history = manager.get(f"{PAGE}/historique").get_data(as_text=True)
     assert "Version 2 — modification" in history and "gestionnaire-fictif@example.org" in history
-    assert "+33148693670" in history and "+33148693671" in history
+    assert "+33199000101" in history and "+33199000109" in history
 
 
 def test_validation_errors_are_shown_next_to_the_field(manager, app):
-    response = manager.post("/gestion/acteurs/ricochet", data=_form_of(app, "ricochet", code_postal="931"))
+    response = manager.post(PAGE, data=_form_of(app, ACTOR, code_postal="931"))
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert re.search(r'id="code_postal-erreur">code postal invalide', page)
 
 
 def test_stale_edit_shows_both_changes_and_loses_nothing(manager, app):
-    mine = _form_of(app, "ricochet", telephone="+33148693671")
-    theirs = _form_of(app, "ricochet", nom="RICOCHET (nom fictif changé)")
-    assert manager.post("/gestion/acteurs/ricochet", data=theirs).status_code == 302
+    mine = _form_of(app, ACTOR, telephone="+33199000109")
+    theirs = _form_of(app, ACTOR, nom="Insertion fictive (nom changé)")
+    assert manager.post(PAGE, data=theirs).status_code == 302
 
-    conflict = manager.post("/gestion/acteurs/ricochet", data=mine)
+    conflict = manager.post(PAGE, data=mine)
 
     page = conflict.get_data(as_text=True)
     assert conflict.status_code == 409
-    assert "RICOCHET (nom fictif changé)" in page and "+33148693671" in page
+    assert "Insertion fictive (nom changé)" in page and "+33199000109" in page
     with app.app_context():
-        assert current_store().get("ricochet").actor.nom == "RICOCHET (nom fictif changé)"
+        assert current_store().get(ACTOR).actor.nom == "Insertion fictive (nom changé)"
     merged = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
     assert merged == "2"
 
 
 def test_create_warns_about_probable_duplicates(manager, app):
-    data = _form_of(app, "ricochet", nom="Ricochet", telephone="+33148693670")
+    data = _form_of(app, ACTOR, nom="Insertion fictive de Montreuil", telephone="+33199000101")
     data["version"] = ""
     warned = manager.post("/gestion/acteurs/nouveau", data=data)
     assert warned.status_code == 409 and "Doublon probable" in warned.get_data(as_text=True)
-    data["nom"] = "Ricochet (antenne fictive)"
+    data["nom"] = "Insertion fictive (antenne)"
     data["confirmer_doublon"] = "1"
     created = manager.post("/gestion/acteurs/nouveau", data=data)
     assert created.status_code == 302 and created.headers["Location"].endswith(
-        "/gestion/acteurs/ricochet-antenne-fictive")
+        "/gestion/acteurs/insertion-fictive-antenne")
 
 
 def test_retire_verify_restore_and_queue(manager, app):
     home = manager.get("/gestion/").get_data(as_text=True)
     before = int(re.search(r"<strong>(\d+)</strong> acteurs? à vérifier", home).group(1))
-    assert manager.post("/gestion/acteurs/ricochet/verifie", data={"version": "1"}).status_code == 302
+    assert manager.post(f"{PAGE}/verifie", data={"version": "1"}).status_code == 302
     home = manager.get("/gestion/").get_data(as_text=True)
     assert int(re.search(r"<strong>(\d+)</strong> acteurs? à vérifier", home).group(1)) == before - 1
-    assert manager.post("/gestion/acteurs/ricochet/retirer", data={"version": "2"}).status_code == 302
-    assert manager.post("/gestion/acteurs/ricochet/restaurer/1", data={"version": "3"}).status_code == 302
+    assert manager.post(f"{PAGE}/retirer", data={"version": "2"}).status_code == 302
+    assert manager.post(f"{PAGE}/restaurer/1", data={"version": "3"}).status_code == 302
     with app.app_context():
-        stored = current_store().get("ricochet")
+        stored = current_store().get(ACTOR)
     assert (stored.version, stored.actor.statut, stored.actor.date_verification) == (4, "actif", None)
-    stale = manager.post("/gestion/acteurs/ricochet/retirer", data={"version": "1"})
+    stale = manager.post(f"{PAGE}/retirer", data={"version": "1"})
     assert stale.status_code == 409
 
 
 def test_api_changes_need_if_match_and_refuse_stale_versions(app):
     client = app.test_client()
     bearer = {"Authorization": "Bearer jeton-fictif"}
-    etag = client.get("/api/v1/actors/ricochet").headers["ETag"]
+    etag = client.get(API).headers["ETag"]
     assert etag == '"v1"'
-    body = {"properties": {"telephone": "+33148693671"}}
+    body = {"properties": {"telephone": "+33199000109"}}
 
-    assert client.patch("/api/v1/actors/ricochet", json=body, headers=bearer).status_code == 428
-    ok = client.patch("/api/v1/actors/ricochet", json=body, headers={**bearer, "If-Match": etag})
+    assert client.patch(API, json=body, headers=bearer).status_code == 428
+    ok = client.patch(API, json=body, headers={**bearer, "If-Match": etag})
     assert ok.status_code == 200 and ok.headers["ETag"] == '"v2"'
-    stale = client.patch("/api/v1/actors/ricochet", json=body, headers={**bearer, "If-Match": etag})
+    stale = client.patch(API, json=body, headers={**bearer, "If-Match": etag})
     assert stale.status_code == 412
-    assert stale.get_json()["actuel"]["properties"]["telephone"] == "+33148693671"
-    bad = client.patch("/api/v1/actors/ricochet", json={"properties": {"code_postal": "1"}},
+    assert stale.get_json()["actuel"]["properties"]["telephone"] == "+33199000109"
+    bad = client.patch(API, json={"properties": {"code_postal": "1"}},
                        headers={**bearer, "If-Match": '"v2"'})
     assert bad.status_code == 400 and "code_postal" in bad.get_json()["parametres"]
-    gone = client.delete("/api/v1/actors/ricochet", headers={**bearer, "If-Match": '"v2"'})
+    gone = client.delete(API, headers={**bearer, "If-Match": '"v2"'})
     assert gone.status_code == 200 and gone.get_json()["properties"]["statut"] == "ferme"
-    assert client.patch("/api/v1/actors/ricochet", json=body,
+    assert client.patch(API, json=body,
                         headers={"Authorization": "Bearer faux", "If-Match": '"v3"'}).status_code == 401
 
 

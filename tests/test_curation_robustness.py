@@ -19,10 +19,10 @@ import pytest
 from devtools.services import free_port
 from geo.io.dataset import load_actors
 from geo.store.sqlite import SQLiteStore
-from tests.conftest import DATASET, ROOT
+from tests.conftest import FICTIONAL_DATASET, ROOT
 from webmap.auth.views import hash_password, hash_token
 
-ACTORS = ["ricochet", "ai-ladomifa", "la-collecterie"]
+ACTORS = ["insertion-fictive-montreuil", "chantier-fictif-montreuil", "recyclerie-fictive-montreuil"]
 TOKEN = "jeton-fictif-concurrence"
 
 
@@ -45,7 +45,7 @@ def served_instance(tmp_path):
     """gunicorn with 2 worker processes over one SQLite store, as in production."""
     instance = tmp_path / "instance"
     store = SQLiteStore(instance / "carto.sqlite")
-    store.seed_if_empty(load_actors(DATASET), "graine")
+    store.seed_if_empty(load_actors(FICTIONAL_DATASET), "graine")
     store.add_user("gestionnaire-fictif@example.org", hash_password("mot-de-passe-fictif"), "manager")
     store.set_token("gestionnaire-fictif@example.org", hash_token(TOKEN))
     port = free_port()
@@ -108,7 +108,7 @@ while True:
 
 def test_a_writer_killed_mid_batch_leaves_a_readable_store_with_whole_batches(tmp_path):
     path = tmp_path / "carto.sqlite"
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(DATASET)], cwd=ROOT,
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(FICTIONAL_DATASET)], cwd=ROOT,
                               stdout=subprocess.PIPE, text=True)
     assert writer.stdout.readline().strip() == "ready"
     time.sleep(1.5)
@@ -122,10 +122,10 @@ def test_a_writer_killed_mid_batch_leaves_a_readable_store_with_whole_batches(tm
             "SELECT author, COUNT(*) FROM revisions WHERE author LIKE 'écrivain %' GROUP BY author")]
     store = SQLiteStore(path)
     actors = store.all()
-    assert len(actors) == 28
+    assert len(actors) == len(load_actors(FICTIONAL_DATASET))
     counts = {a.actor.id: len(store.history(a.actor.id)) for a in actors}
     assert all(a.version == counts[a.actor.id] for a in actors)  # every version has its revision
     descriptions = {a.actor.description for a in actors}
     assert len(descriptions) == 1  # the last committed batch, whole: no actor from a later one
     assert batches  # some batches were committed before the kill
-    assert json.loads(json.dumps(store.history("ricochet")[0].changes))
+    assert json.loads(json.dumps(store.history("insertion-fictive-montreuil")[0].changes))

@@ -13,20 +13,20 @@ from webmap.services import current_store
 
 def test_embed_without_filters_shows_every_located_actor_without_site_chrome(client):
     page = client.get("/embed/carte").get_data(as_text=True)
-    assert len(markers(page)) == 26
+    assert len(markers(page)) == 13  # the located made-up actors
     assert 'class="site"' not in page and "<aside>" not in page
 
 
 def test_embed_filters_show_only_matching_markers(client):
     page = client.get("/embed/carte?commune=93048&besoin=formation").get_data(as_text=True)
-    assert {m["id"] for m in markers(page)} == {"pole-emploi-montreuil-sous-bois-agence-locale",
-                                                "mission-locale-montreuil"}
+    assert {m["id"] for m in markers(page)} == {"agence-emploi-fictive-montreuil",
+                                                "mission-locale-fictive-montreuil"}
 
 
 def test_embed_around_a_point_with_list_and_search(client):
     page = client.get("/embed/carte?lat=48.86&lon=2.44&liste=1&recherche=1").get_data(as_text=True)
     assert "<aside>" in page and 'role="search"' in page
-    assert markers(page)[0]["id"] == "mission-locale-montreuil"
+    assert markers(page)[0]["id"] == "mission-locale-fictive-montreuil"
 
 
 @pytest.mark.parametrize("query, message", [("zoom=40", "zoom"), ("public=x", "public inconnu"),

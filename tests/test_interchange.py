@@ -11,18 +11,20 @@ import pytest
 from geo.actors.model import actor_from_feature
 from geo.io.dataset import load_actors
 from geo.io.interchange import CSV_COLUMNS, export, plan_import, read_rows
-from tests.conftest import DATASET, fictional_feature
+from tests.conftest import DATASET, FICTIONAL_DATASET, fictional_feature
 from webmap.services import current_store
 
-ACTORS = load_actors(DATASET)
+ACTORS = load_actors(FICTIONAL_DATASET)
 
 
+@pytest.mark.parametrize("dataset", [FICTIONAL_DATASET, DATASET], ids=["fictif", "curated"])
 @pytest.mark.parametrize("kind", ["csv", "geojson"])
-def test_export_then_import_changes_nothing(kind):
-    rows = read_rows(export(ACTORS, kind).encode(), kind)
-    plan = plan_import(rows, ACTORS)
+def test_export_then_import_changes_nothing(kind, dataset):
+    actors = load_actors(dataset)
+    rows = read_rows(export(actors, kind).encode(), kind)
+    plan = plan_import(rows, actors)
     assert plan.errors == [] and plan.creations == [] and plan.updates == []
-    assert len(plan.unchanged) == len(ACTORS)
+    assert len(plan.unchanged) == len(actors)
 
 
 def test_csv_has_the_documented_columns_in_order():
@@ -32,8 +34,8 @@ def test_csv_has_the_documented_columns_in_order():
 
 def test_data_inclusion_export_uses_official_names_and_slugs():
     document = json.loads(export(ACTORS, "data-inclusion"))
-    structure = next(s for s in document["structures"] if s["id"] == "mission-locale-montreuil")
-    service = next(s for s in document["services"] if s["structure_id"] == "mission-locale-montreuil")
+    structure = next(s for s in document["structures"] if s["id"] == "mission-locale-fictive-montreuil")
+    service = next(s for s in document["services"] if s["structure_id"] == "mission-locale-fictive-montreuil")
     assert {"nom", "adresse", "code_postal", "code_insee", "commune", "longitude", "latitude",
             "telephone", "reseaux_porteurs", "date_maj"} <= set(structure)
     assert structure["reseaux_porteurs"] == ["mission-locale"]
@@ -43,9 +45,10 @@ def test_data_inclusion_export_uses_official_names_and_slugs():
 def test_data_inclusion_import_merges_services_into_structures():
     document = json.loads(export(ACTORS, "data-inclusion"))
     rows = read_rows(json.dumps(document).encode(), "data-inclusion")
-    first = next(r.feature for r in rows if r.feature and r.feature["id"] == "mission-locale-montreuil")
+    first = next(r.feature for r in rows
+                 if r.feature and r.feature["id"] == "mission-locale-fictive-montreuil")
     assert first["properties"]["publics"] == ["jeunes"]
-    assert first["geometry"]["coordinates"] == [2.436561, 48.85875]
+    assert first["geometry"]["coordinates"] == [2.442, 48.859]
 
 
 def _csv_with(*features):
@@ -73,8 +76,8 @@ def test_one_bad_row_imports_nothing_and_is_named(make_app, tmp_path):
 
 
 def test_dry_run_then_apply_with_duplicates_flagged(make_app, tmp_path):
-    twin = fictional_feature(id="ricochet-bis-fictif", nom="Ricochet (double fictif)",
-                             telephone="+33148693670")
+    twin = fictional_feature(id="insertion-bis-fictive", nom="Insertion fictive (double)",
+                             telephone="+33199000101")
     path = tmp_path / "import-fictif.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": [twin]}), encoding="utf-8")
     app = make_app()
@@ -82,22 +85,22 @@ def test_dry_run_then_apply_with_duplicates_flagged(make_app, tmp_path):
 
     preview = runner.invoke(args=["actors", "import", str(path)])
     assert preview.exit_code == 0 and "1 création(s)" in preview.output
-    assert "ressemble à ricochet (même téléphone)" in preview.output
+    assert "ressemble à insertion-fictive-montreuil (même téléphone)" in preview.output
     assert "Aperçu seulement" in preview.output
     with app.app_context():
-        assert "ricochet-bis-fictif" not in {s.actor.id for s in current_store().all()}
+        assert "insertion-bis-fictive" not in {s.actor.id for s in current_store().all()}
 
     applied = runner.invoke(args=["actors", "import", str(path), "--appliquer"])
     assert applied.exit_code == 0
     with app.app_context():
-        assert current_store().get("ricochet-bis-fictif").version == 1
+        assert current_store().get("insertion-bis-fictive").version == 1
 
 
 def test_export_command_writes_the_reviewable_file(make_app, tmp_path):
     out = tmp_path / "actors.geojson"
     result = make_app().test_cli_runner().invoke(args=["actors", "export", str(out)])
     assert result.exit_code == 0
-    assert out.read_text(encoding="utf-8") == DATASET.read_text(encoding="utf-8")
+    assert out.read_text(encoding="utf-8") == FICTIONAL_DATASET.read_text(encoding="utf-8")
 
 
 def test_unreadable_files_are_refused_clearly(make_app, tmp_path):

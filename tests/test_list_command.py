@@ -17,15 +17,15 @@ def test_list_shows_a_readable_table_of_all_actors(runner):
 
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0].split() == ["id", "nom", "type", "commune", "localisé", "statut"]
-    assert "Mission locale (Montreuil)" in result.output
-    assert "28 acteur(s)." in result.output
+    assert "Mission locale fictive de Montreuil" in result.output
+    assert "15 acteur(s)." in result.output
 
 
 def test_list_filters_by_commune(runner):
     result = runner.invoke(args=["actors", "list", "--commune", "93079"])
 
     assert result.exit_code == 0, result.output
-    assert "France services de Villetaneuse" in result.output
+    assert "France services fictive de Villetaneuse" in result.output
     assert "Montreuil" not in result.output
 
 
@@ -33,16 +33,16 @@ def test_list_filters_by_thematique_or_its_category(runner):
     exact = runner.invoke(args=["actors", "list", "--thematique", "trouver-un-emploi--maintien-dans-lemploi"])
     category = runner.invoke(args=["actors", "list", "--thematique", "se-former"])
 
-    assert "Cap emploi 93" in exact.output and "RICOCHET" not in exact.output
-    assert "Simplon.co" in category.output and "RICOCHET" not in category.output
+    assert "Cap emploi fictif 93" in exact.output and "Insertion fictive" not in exact.output
+    assert "École numérique fictive" in category.output and "Insertion fictive" not in category.output
 
 
 def test_list_combines_filters(runner):
     result = runner.invoke(args=["actors", "list", "--commune", "93014", "--thematique", "numerique"])
 
-    assert "Bus France services Solibus" in result.output
-    assert "Le Petit Lien" in result.output
-    assert "Pôle emploi" not in result.output
+    assert "Bus France services fictif" in result.output
+    assert "Point jeunes fictif de Clichy" in result.output
+    assert "Agence emploi fictive" not in result.output
 
 
 @pytest.mark.parametrize("option, value", [("--commune", "75056"), ("--thematique", "cuisine")])

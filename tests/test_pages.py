@@ -7,10 +7,14 @@ import re
 
 import pytest
 
-from tests.conftest import fictional_collection, fictional_feature, write_json
+from tests.conftest import PUBLIC_DATA, fictional_collection, fictional_feature, write_json
 from tests.web_support import csp, local_urls_only, markers
 
 XSS = '"><script>window.pwned=1</script><img src=x onerror="window.pwned=2">${window.pwned=3}`'
+
+
+FICTIONAL_LOCATED = 13
+"""Located actors of tests/fixtures/acteurs-fictifs.geojson."""
 
 
 def text(response) -> str:
@@ -34,14 +38,15 @@ def test_search_from_a_point_lists_results_and_puts_the_same_on_the_map(client):
 
     assert response.status_code == 200
     items = re.findall(r'<li id="resultat-([a-z0-9-]+)">', page)
-    assert items[:2] == ["pole-emploi-montreuil-sous-bois-agence-locale", "ai-ladomifa"]
+    assert items[:3] == ["insertion-fictive-montreuil", "agence-emploi-fictive-montreuil",
+                         "chantier-fictif-montreuil"]
     assert [m["id"] for m in markers(page)] == items  # popups match the list, in order
     first = markers(page)[0]
-    assert first["distance_label"] == "401 m · ≈ 7 min à pied"
+    assert first["distance_label"] == "364 m · ≈ 6 min à pied"
     assert first["eligibility_label"] == "Éligible" and first["opening_label"] == "Horaires inconnus"
-    assert "401 m · ≈ 7 min à pied" in page
-    assert 'href="tel:+33143628424"' in page and "01 43 62 84 24" in page
-    assert 'href="/acteurs/ai-ladomifa"' in page
+    assert "364 m · ≈ 6 min à pied" in page
+    assert 'href="tel:+33199000101"' in page and "01 99 00 01 01" in page
+    assert 'href="/acteurs/chantier-fictif-montreuil"' in page
 
 
 def test_ineligible_actors_come_last_with_their_reason_when_asked(client):
@@ -72,14 +77,14 @@ def test_address_search_without_any_geocoder_says_what_to_do(client):
 
 
 def test_actor_page_shows_everything_with_source_and_verification(client):
-    page = text(client.get("/acteurs/ricochet"))
+    page = text(client.get("/acteurs/insertion-fictive-montreuil"))
 
-    assert "<h1>RICOCHET</h1>" in page
-    assert "31 Rue DE VINCENNES – 93100 Montreuil" in page
-    assert "github:gip-inclusion/les-emplois@ffa3de1f" in page and "(2019-07)" in page
+    assert "<h1>Insertion fictive de Montreuil</h1>" in page
+    assert "31 rue des Tests Fictifs – 93100 Montreuil" in page
+    assert "jeu de données fictif pour les tests" in page and "(2026-01-15)" in page
     assert "Pas encore" in page  # never verified by the association
-    assert "Coordonnées données par la source" in page
-    assert markers(page)[0]["id"] == "ricochet"
+    assert "Placé sur la carte par un gestionnaire" in page
+    assert markers(page)[0]["id"] == "insertion-fictive-montreuil"
 
 
 def test_unknown_actor_is_a_french_404(client):
@@ -89,23 +94,23 @@ def test_unknown_actor_is_a_french_404(client):
 
 def test_map_of_all_actors_has_a_layer_per_family_and_filters(client):
     page = text(client.get("/carte"))
-    assert len(markers(page)) == 26
+    assert len(markers(page)) == FICTIONAL_LOCATED
     for family in ("Service public de l’emploi", "Lieux de proximité"):  # one layer each, by name
         assert json.dumps(family) in page
     filtered = text(client.get("/carte?commune=93014&besoin=numerique"))
     assert {m["id"] for m in markers(filtered)} == {
-        "bus-france-services-solibus", "espace-services-jeunesse-le-petit-lien"}
+        "bus-france-services-fictif-clichy", "point-jeunes-fictif-clichy"}
 
 
-def test_contours_appear_once_synced(client, instance_path, shared_data):
+def test_contours_appear_once_synced(client, instance_path):
     (instance_path / "contours").mkdir(parents=True)
     (instance_path / "contours" / "communes.geojson").write_text(
-        (shared_data / "boundaries" / "communes-5-cibles.geojson").read_text("utf-8"), "utf-8")
+        (PUBLIC_DATA / "communes-5-cibles.geojson").read_text("utf-8"), "utf-8")
     assert "Villetaneuse" in text(client.get("/carte"))
 
 
-@pytest.mark.parametrize("url", ["/", "/?lat=48.86&lon=2.44", "/carte", "/acteurs/ricochet",
-                                 "/embed/carte", "/embed"])
+@pytest.mark.parametrize("url", ["/", "/?lat=48.86&lon=2.44", "/carte",
+                                 "/acteurs/insertion-fictive-montreuil", "/embed/carte", "/embed"])
 def test_pages_load_nothing_from_outside(client, url):
     page = text(client.get(url))
     assert local_urls_only(page) == []
@@ -150,12 +155,12 @@ def test_tiles_are_a_setting_and_maps_work_without(make_app):
     default = make_app().test_client().get("/carte").get_data(as_text=True)
     assert "tile.openstreetmap.fr" in default and "L.tileLayer" in default
     bare = make_app(TILES="none").test_client().get("/carte").get_data(as_text=True)
-    assert "L.tileLayer" not in bare and len(markers(bare)) == 26
+    assert "L.tileLayer" not in bare and len(markers(bare)) == FICTIONAL_LOCATED
 
 
 def test_points_to_check_are_told_apart_from_eligibility(client):
     page = text(client.get("/?lat=48.8600&lon=2.4400"))
     first = markers(page)[0]
-    assert first["id"] == "mission-locale-montreuil"
+    assert first["id"] == "mission-locale-fictive-montreuil"
     assert (first["eligibility_state"], first["eligibility_label"]) == (
         "to-check", "À vérifier : réservé aux 16–25 ans")

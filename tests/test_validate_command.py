@@ -1,4 +1,5 @@
-"""`carto actors validate`: the curated dataset passes; each kind of problem is named, exit 1."""
+"""`carto actors validate`: the curated dataset passes; each kind of problem is named, exit 1 (shown on
+made-up actors)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import DATASET, write_json
+from tests.conftest import DATASET, FICTIONAL_DATASET, write_json
 
 
 def _props(data: dict[str, Any], actor_id: str) -> dict[str, Any]:
@@ -19,113 +20,115 @@ def _feature(data: dict[str, Any], actor_id: str) -> dict[str, Any]:
 
 
 def unknown_thematique(data):
-    _props(data, "ai-ladomifa")["thematiques"].append("trouver-du-travail")
-    return "ai-ladomifa", "thematiques", "trouver-du-travail"
+    _props(data, "chantier-fictif-montreuil")["thematiques"].append("trouver-du-travail")
+    return "chantier-fictif-montreuil", "thematiques", "trouver-du-travail"
 
 
 def unknown_public(data):
-    _props(data, "ai-ladomifa")["publics"] = ["chomeurs"]
-    return "ai-ladomifa", "publics", "chomeurs"
+    _props(data, "chantier-fictif-montreuil")["publics"] = ["chomeurs"]
+    return "chantier-fictif-montreuil", "publics", "chomeurs"
 
 
 def unknown_kind(data):
-    _props(data, "ricochet")["kind"] = "agence_interim"
-    return "ricochet", "kind", "agence_interim"
+    _props(data, "insertion-fictive-montreuil")["kind"] = "agence_interim"
+    return "insertion-fictive-montreuil", "kind", "agence_interim"
 
 
 def bad_postcode(data):
-    _props(data, "ricochet")["code_postal"] = "9310"
-    return "ricochet", "code_postal", "9310"
+    _props(data, "insertion-fictive-montreuil")["code_postal"] = "9310"
+    return "insertion-fictive-montreuil", "code_postal", "9310"
 
 
 def bad_insee_code(data):
-    _props(data, "ricochet")["code_insee"] = "93-48"
-    return "ricochet", "code_insee", "93-48"
+    _props(data, "insertion-fictive-montreuil")["code_insee"] = "93-48"
+    return "insertion-fictive-montreuil", "code_insee", "93-48"
 
 
 def postcode_of_another_commune(data):
-    _props(data, "ricochet")["code_postal"] = "93170"
-    return "ricochet", "code_postal", "Montreuil"
+    _props(data, "insertion-fictive-montreuil")["code_postal"] = "93170"
+    return "insertion-fictive-montreuil", "code_postal", "Montreuil"
 
 
 def commune_name_not_matching_code(data):
-    _props(data, "ricochet")["commune"] = "Bagnolet"
-    return "ricochet", "commune", "Bagnolet"
+    _props(data, "insertion-fictive-montreuil")["commune"] = "Bagnolet"
+    return "insertion-fictive-montreuil", "commune", "Bagnolet"
 
 
 def coordinates_far_outside_commune(data):
     # Montreuil's mission locale moved, on paper, to Villetaneuse's coordinates.
-    _feature(data, "mission-locale-montreuil")["geometry"]["coordinates"] = [2.3440, 48.9560]
-    return "mission-locale-montreuil", "geometry", "km de Montreuil"
+    _feature(data, "mission-locale-fictive-montreuil")["geometry"]["coordinates"] = [2.3440, 48.9560]
+    return "mission-locale-fictive-montreuil", "geometry", "km de Montreuil"
 
 
 def latitude_and_longitude_swapped(data):
-    coords = _feature(data, "ricochet")["geometry"]["coordinates"]
+    coords = _feature(data, "insertion-fictive-montreuil")["geometry"]["coordinates"]
     coords.reverse()
-    return "ricochet", "geometry", "inversées"
+    return "insertion-fictive-montreuil", "geometry", "inversées"
 
 
 def invalid_opening_hours(data):
-    _props(data, "france-services-de-villetaneuse")["horaires_accueil"] = "lundi 9h-12h"
-    return "france-services-de-villetaneuse", "horaires_accueil", "lundi 9h-12h"
+    _props(data, "france-services-fictive-villetaneuse")["horaires_accueil"] = "lundi 9h-12h"
+    return "france-services-fictive-villetaneuse", "horaires_accueil", "lundi 9h-12h"
 
 
 def duplicate_id(data):
-    _feature(data, "ricochet")["id"] = "ai-ladomifa"
-    return "ai-ladomifa", "id", "2 acteurs"
+    _feature(data, "insertion-fictive-montreuil")["id"] = "chantier-fictif-montreuil"
+    return "chantier-fictif-montreuil", "id", "2 acteurs"
 
 
 def missing_source(data):
-    _props(data, "ricochet")["source"] = ""
-    return "ricochet", "source", "source manquante"
+    _props(data, "insertion-fictive-montreuil")["source"] = ""
+    return "insertion-fictive-montreuil", "source", "source manquante"
 
 
 def missing_source_date(data):
-    del _props(data, "ricochet")["date_source"]
-    return "ricochet", "date_source", "date de la source"
+    del _props(data, "insertion-fictive-montreuil")["date_source"]
+    return "insertion-fictive-montreuil", "date_source", "date de la source"
 
 
 def personal_email(data):
-    _props(data, "ricochet")["courriel"] = "jeanne.martin@example.org"
-    return "ricochet", "courriel", "nominative"
+    _props(data, "insertion-fictive-montreuil")["courriel"] = "jeanne.martin@example.org"
+    return "insertion-fictive-montreuil", "courriel", "nominative"
 
 
 def invalid_phone(data):
-    _props(data, "ricochet")["telephone"] = "01 48 69"
-    return "ricochet", "telephone", "01 48 69"
+    _props(data, "insertion-fictive-montreuil")["telephone"] = "01 48 69"
+    return "insertion-fictive-montreuil", "telephone", "01 48 69"
 
 
 def invalid_website(data):
-    _props(data, "ricochet")["site_web"] = "javascript:alert(1)"
-    return "ricochet", "site_web", "javascript:alert(1)"
+    _props(data, "insertion-fictive-montreuil")["site_web"] = "javascript:alert(1)"
+    return "insertion-fictive-montreuil", "site_web", "javascript:alert(1)"
 
 
 def unknown_statut(data):
-    _props(data, "ricochet")["statut"] = "ouvert"
-    return "ricochet", "statut", "ouvert"
+    _props(data, "insertion-fictive-montreuil")["statut"] = "ouvert"
+    return "insertion-fictive-montreuil", "statut", "ouvert"
 
 
 def geocoded_without_score(data):
-    props = _props(data, "ricochet")
+    props = _props(data, "insertion-fictive-montreuil")
     props["location_source"] = "geocoded"
     props["location_score"] = None
-    return "ricochet", "location_score", "score"
+    return "insertion-fictive-montreuil", "location_score", "score"
 
 
 def stated_coordinates_without_reference(data):
-    _props(data, "ricochet")["location_reference"] = None
-    return "ricochet", "location_reference", "source"
+    props = _props(data, "insertion-fictive-montreuil")
+    props["location_source"] = "source"
+    props["location_reference"] = None
+    return "insertion-fictive-montreuil", "location_reference", "source"
 
 
 def inverted_age_range(data):
-    props = _props(data, "mission-locale-montreuil")
+    props = _props(data, "mission-locale-fictive-montreuil")
     props["age_min"], props["age_max"] = 25, 16
-    return "mission-locale-montreuil", "age_max", "inférieur"
+    return "mission-locale-fictive-montreuil", "age_max", "inférieur"
 
 
 def bad_eligibility_zone(data):
-    _props(data, "ricochet")["zone_eligibilite"] = ["Montreuil"]
-    return "ricochet", "zone_eligibilite", "Montreuil"
+    _props(data, "insertion-fictive-montreuil")["zone_eligibilite"] = ["Montreuil"]
+    return "insertion-fictive-montreuil", "zone_eligibilite", "Montreuil"
 
 
 BREAKERS: list[Callable[[dict[str, Any]], tuple[str, str, str]]] = [
@@ -147,7 +150,7 @@ def test_curated_dataset_is_valid(runner):
 def test_validate_defaults_to_configured_dataset(runner):
     result = runner.invoke(args=["actors", "validate"])
     assert result.exit_code == 0, result.output
-    assert str(DATASET) in result.output
+    assert str(FICTIONAL_DATASET) in result.output
 
 
 @pytest.mark.parametrize("breaker", BREAKERS, ids=lambda b: b.__name__)
@@ -171,8 +174,8 @@ def test_validate_reports_every_problem_not_just_the_first(runner, dataset, tmp_
     result = runner.invoke(args=["actors", "validate", str(broken)])
 
     assert result.exit_code == 1
-    assert "ai-ladomifa: thematiques:" in result.output
-    assert "ricochet: code_postal:" in result.output
+    assert "chantier-fictif-montreuil: thematiques:" in result.output
+    assert "insertion-fictive-montreuil: code_postal:" in result.output
 
 
 @pytest.mark.parametrize("content, fragment", [

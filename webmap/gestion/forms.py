@@ -6,7 +6,6 @@ Validation is the core's (``geo.actors.validation``): its problems are put next 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -133,7 +132,3 @@ class ActorForm(FlaskForm):
             field = getattr(self, name, None)
             target = field if field is not None else self.nom
             target.errors = [*list(target.errors or []), problem.message]
-
-
-def today() -> dt.date:
-    return dt.date.today()

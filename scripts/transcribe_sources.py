@@ -1,6 +1,6 @@
 """One-off transcription of the compiled public sources into ``data/actors.geojson``.
 
-Usage: python scripts/transcribe_shared_sources.py ../shared/data/actors_sources.csv data/actors.geojson
+Usage: python scripts/transcribe_sources.py data/sources/actors_sources.csv data/actors.geojson
 
 Every value is copied from the CSV row; nothing is geocoded or guessed. Coordinates come only from the
 row's own lat/lon, with the file that states them (``COORDS:`` in the notes, else the row's source).
