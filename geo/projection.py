@@ -7,8 +7,10 @@ never in degrees.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from pyproj import Transformer
+if TYPE_CHECKING:
+    from pyproj import Transformer
 
 WGS84 = "EPSG:4326"
 LAMBERT93 = "EPSG:2154"
@@ -21,4 +23,6 @@ def to_lambert93(lon: float, lat: float) -> tuple[float, float]:
 
 @lru_cache(maxsize=1)
 def _to_lambert93() -> Transformer:
+    from pyproj import Transformer
+
     return Transformer.from_crs(WGS84, LAMBERT93, always_xy=True)

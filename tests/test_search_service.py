@@ -15,7 +15,8 @@ from geo.actors.model import actor_from_feature
 from geo.geocoding import AddressNotFound, GeocoderUnavailable, InvalidQuery
 from geo.geocoding.configured import GeocoderSettings, UnknownGeocoder, build_geocoder
 from geo.search.nearest import ActorIndex
-from geo.search.service import SearchRequest, search
+from geo.search.request import SearchRequest
+from geo.search.service import search
 from tests.conftest import OFFLINE, ROOT, fictional_feature
 
 
@@ -125,7 +126,8 @@ def test_geo_builds_the_whole_search_without_flask(twin_index):
         from geo.actors.model import actor_from_feature
         from geo.geocoding.configured import GeocoderSettings, build_geocoder
         from geo.search.nearest import ActorIndex
-        from geo.search.service import SearchRequest, search
+        from geo.search.request import SearchRequest
+        from geo.search.service import search
 
         geocoder = build_geocoder(GeocoderSettings(("local",), ban_index=Path({str(twin_index)!r})))
         actors = ActorIndex([actor_from_feature(json.loads({json.dumps(fictional_feature())!r}))])

@@ -8,7 +8,6 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-import folium
 from flask import current_app
 from markupsafe import escape
 from xstatic.pkg import leaflet, leaflet_markercluster
@@ -30,7 +29,7 @@ def export_map(actors: Sequence[Actor], title: str) -> str:
     carto_map = maps.new_map(zoom=12)
     maps.add_family_layers(carto_map, actors)
     maps.add_contours(carto_map)
-    folium.LayerControl(collapsed=False).add_to(carto_map)
+    maps.add_layer_control(carto_map)
     html = maps.standalone_html(carto_map)
     html = _STYLESHEET.sub(lambda m: f"<style>{_css(m.group(1))}</style>", html)
     html = _SCRIPT.sub(lambda m: f"<script>{_text(m.group(1))}</script>{_icon_fix(m.group(1))}", html)

@@ -1,25 +1,30 @@
-"""Folium maps with every asset served by the app (no CDN) and actor popups built as text."""
+"""Folium maps with every asset served by the app (no CDN) and actor popups built as text.
+
+Folium (with branca and pandas) is imported when a map is drawn, not when the app starts: commands
+that draw none start fast.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import folium
-import xyzservices
-from branca.element import MacroElement
 from flask import current_app, url_for
-from folium.plugins import MarkerCluster
-from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from geo.actors.kinds import FAMILIES, KINDS
 from geo.actors.model import Actor
 from geo.communes import COMMUNES
+
+if TYPE_CHECKING:
+    import folium
+    import xyzservices
+    from folium.plugins import MarkerCluster
 
 MONTREUIL = (48.8610, 2.4430)
 
@@ -33,26 +38,35 @@ class RenderedMap:
     script: Markup
 
 
-class ActorLayer(MacroElement):
-    """Markers for actors, added to the parent layer by ``cartoAddActors`` (static/carto-map.js).
+@cache
+def _actor_layer_class() -> type:
+    from branca.element import MacroElement
+    from jinja2 import Template
 
-    The data travel as HTML-safe JSON; the script builds popups with ``textContent`` only.
-    """
+    class ActorLayer(MacroElement):
+        """Markers for actors, added to the parent layer by ``cartoAddActors`` (static/carto-map.js).
 
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        cartoAddActors({{ this._parent.get_name() }}, {{ this.payload }});
-        {% endmacro %}
-    """)
+        The data travel as HTML-safe JSON; the script builds popups with ``textContent`` only.
+        """
 
-    def __init__(self, markers: Sequence[dict[str, Any]]):
-        super().__init__()
-        self._name = "ActorLayer"
-        self.payload = htmlsafe_json_dumps(list(markers))
+        _template = Template("""
+            {% macro script(this, kwargs) %}
+            cartoAddActors({{ this._parent.get_name() }}, {{ this.payload }});
+            {% endmacro %}
+        """)
+
+        def __init__(self, markers: Sequence[dict[str, Any]]):
+            super().__init__()
+            self._name = "ActorLayer"
+            self.payload = htmlsafe_json_dumps(list(markers))
+
+    return ActorLayer
 
 
 def new_map(center: tuple[float, float] | None = None, zoom: int = 13) -> folium.Map:
     """A map with local Leaflet, our marker script and CSS, and the configured tiles."""
+    import folium
+
     lat, lon = center or MONTREUIL
     carto_map = folium.Map(location=[lat, lon], zoom_start=zoom, tiles=None, control_scale=True)
     carto_map.default_js = [
@@ -70,6 +84,8 @@ def new_map(center: tuple[float, float] | None = None, zoom: int = 13) -> folium
 
 
 def clustered(parent: folium.Map, name: str | None = None) -> MarkerCluster:
+    from folium.plugins import MarkerCluster
+
     cluster = MarkerCluster(name=name, control=name is not None)
     cluster.default_js = [
         ("markercluster", url_for("vendor.asset", package="markercluster",
@@ -86,7 +102,7 @@ def clustered(parent: folium.Map, name: str | None = None) -> MarkerCluster:
 
 
 def add_actors(layer: Any, markers: Iterable[dict[str, Any]]) -> None:
-    ActorLayer(list(markers)).add_to(layer)
+    _actor_layer_class()(list(markers)).add_to(layer)
 
 
 def add_family_layers(carto_map: folium.Map, actors: Iterable[Actor]) -> None:
@@ -100,7 +116,16 @@ def add_family_layers(carto_map: folium.Map, actors: Iterable[Actor]) -> None:
             add_actors(clustered(carto_map, label), members)
 
 
+def add_layer_control(carto_map: folium.Map) -> None:
+    """The list of layers, open: added last, it lists every layer added before."""
+    import folium
+
+    folium.LayerControl(collapsed=False).add_to(carto_map)
+
+
 def add_origin(carto_map: folium.Map, lat: float, lon: float) -> None:
+    import folium
+
     folium.CircleMarker([lat, lon], radius=9, color="#a11d1d", fill=True, fill_opacity=0.9,
                         tooltip="Le résident").add_to(carto_map)
 
@@ -110,6 +135,8 @@ def add_contours(carto_map: folium.Map, codes: Iterable[str] | None = None) -> b
     path = Path(current_app.instance_path) / "contours" / "communes.geojson"
     if not path.exists():
         return False
+    import folium
+
     data = json.loads(path.read_text(encoding="utf-8"))
     if codes is not None:
         wanted = set(codes)
@@ -152,4 +179,6 @@ def tile_provider_named(name: str) -> xyzservices.TileProvider | None:
     """The xyzservices provider of that name; None for ``none`` (points and outlines only)."""
     if not name or name == "none":
         return None
+    import xyzservices
+
     return xyzservices.providers.query_name(name)

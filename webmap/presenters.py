@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import phonenumbers
 from flask import url_for
 
 from geo.actors.kinds import FAMILIES, KINDS
 from geo.actors.model import Actor
-from geo.search.nearest import NearestResult
+
+if TYPE_CHECKING:
+    from geo.search.nearest import NearestResult
 
 
 def phone_label(phone: str) -> str:

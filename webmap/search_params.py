@@ -16,7 +16,7 @@ from geo.actors.vocabularies import PUBLICS, THEMATIQUES
 from geo.communes import COMMUNES
 from geo.search.filters import thematique_categories
 from geo.search.needs import NEEDS
-from geo.search.service import SearchRequest
+from geo.search.request import SearchRequest
 
 
 @dataclass

@@ -8,6 +8,7 @@ the store is the truth and ``carto actors export`` writes the file back for revi
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Flask, current_app
 
@@ -15,20 +16,26 @@ from geo.actors.model import Actor
 from geo.geocoding.chain import GeocoderChain
 from geo.geocoding.configured import GeocoderSettings, UnknownGeocoder, build_geocoder
 from geo.io.dataset import load_actors
-from geo.search.nearest import ActorIndex
-from geo.search.service import SearchOutcome, SearchRequest, search
 from geo.search.travel import TravelTimes, WalkingEstimate
 from geo.store import ActorStore, open_store
 from webmap.settings import ConfigurationError
 
+if TYPE_CHECKING:  # numpy and scipy load with the first search, not with every command
+    from geo.search.nearest import ActorIndex
+    from geo.search.request import SearchRequest
+    from geo.search.service import SearchOutcome
+
 _STORE_KEY = "carto.store"
-_INDEX_KEY = "carto.actors"
+_ACTORS_KEY = "carto.actors"
+_INDEX_KEY = "carto.index"
 _GEOCODER_KEY = "carto.geocoder"
 _TRAVEL_KEY = "carto.travel"
 
 
 def run_search(request: SearchRequest) -> SearchOutcome:
     """The core's search with this app's collaborators."""
+    from geo.search.service import search
+
     return search(request, geocoder=current_geocoder(), actors=current_index(), travel=current_travel())
 
 
@@ -50,22 +57,24 @@ def data_version() -> int:
 
 
 def current_actors() -> list[Actor]:
-    """Every actor of the store, retired ones included (filters decide)."""
-    return _current()[0]
+    """Every actor of the store, retired ones included (filters decide); read once per version."""
+    return _per_version(_ACTORS_KEY, lambda: [stored.actor for stored in current_store().all()])
 
 
 def current_index() -> ActorIndex:
     """The nearest-search index of the current actors, built once per version of the store."""
-    return _current()[1]
+    from geo.search.nearest import ActorIndex
+
+    return _per_version(_INDEX_KEY, lambda: ActorIndex(current_actors()))
 
 
-def _current() -> tuple[list[Actor], ActorIndex]:
+def _per_version(key: str, build):
+    """What ``build`` makes from the store, kept until the store changes."""
     version = data_version()
-    cached = current_app.extensions.get(_INDEX_KEY)
+    cached = current_app.extensions.get(key)
     if cached is None or cached[0] != version:
-        actors = [stored.actor for stored in current_store().all()]
-        cached = (version, (actors, ActorIndex(actors)))
-        current_app.extensions[_INDEX_KEY] = cached
+        cached = (version, build())
+        current_app.extensions[key] = cached
     return cached[1]
 
 

@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 
 import opening_hours
 import phonenumbers
-from shapely.geometry import Point, box
 
 from geo.actors.kinds import KINDS
 from geo.actors.vocabularies import (
@@ -31,7 +30,6 @@ from geo.actors.vocabularies import (
     THEMATIQUES,
 )
 from geo.communes import COMMUNES, find_commune
-from geo.projection import to_lambert93
 
 MAX_DISTANCE_OUTSIDE_COMMUNE_M = 1_000
 """How far outside its commune's bounding box an actor may sit before we call it misplaced."""
@@ -271,6 +269,10 @@ def _location_problems(geometry: Any, props: Mapping[str, Any]) -> Iterable[tupl
 
 
 def _distance_outside_m(lon: float, lat: float, bbox: tuple[float, float, float, float]) -> float:
+    from shapely.geometry import Point, box
+
+    from geo.projection import to_lambert93
+
     lon_min, lat_min, lon_max, lat_max = bbox
     corners = [to_lambert93(x, y) for x, y in ((lon_min, lat_min), (lon_max, lat_max),
                                                (lon_min, lat_max), (lon_max, lat_min))]

@@ -1,4 +1,4 @@
-"""Actors as a GeoDataFrame, for notebooks and analyses."""
+"""Actors as a GeoDataFrame, for notebooks and analyses (``pip install 'carto-insertion[analysis]'``)."""
 
 from __future__ import annotations
 

@@ -11,9 +11,9 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from geo.actors.model import Actor
 from geo.actors.vocabularies import PUBLICS, THEMATIQUES
@@ -24,6 +24,9 @@ from geo.search.eligibility import Eligibility, Resident, check_eligibility, che
 from geo.search.filters import CATEGORIES, thematique_keys
 from geo.search.hours import OpeningStatus, is_open_during, opening_status, paris_minute, status_at_minute
 from geo.search.travel import TravelTime, TravelTimes, WalkingEstimate
+
+if TYPE_CHECKING:
+    from scipy.spatial import cKDTree
 
 ON_SITE = "sur-place"
 SERVES_COMMUNE = "intervient-sur-la-commune"
@@ -67,6 +70,8 @@ class ActorIndex:
         self.located = located
         self.unlocated = [a for a in self.actors if a.location is None]
         if located:
+            from scipy.spatial import cKDTree
+
             lons = np.array([a.location.lon for a in located])
             lats = np.array([a.location.lat for a in located])
             self.xy = np.column_stack(to_lambert93(lons, lats))

@@ -58,15 +58,7 @@ def import_osm(path: Path) -> StreetNetwork:
     if suffixes.endswith(".pbf"):
         graph = _graph_from_pbf(path)
     else:
-        import osmnx
-        from osmnx._errors import InsufficientResponseError  # osmnx exports it nowhere else
-
-        try:
-            graph = osmnx.graph_from_xml(path, bidirectional=True, simplify=False, retain_all=True)
-        except InsufficientResponseError:
-            raise NetworkImportError(f"{Path(path).name} : aucune voie dans cet extrait") from None
-        except (ValueError, KeyError, OSError) as error:
-            raise NetworkImportError(f"{Path(path).name} : extrait OSM illisible ({error})") from None
+        graph = _graph_from_xml(path)
     if graph.number_of_nodes() == 0:
         raise NetworkImportError(f"{Path(path).name} : aucune voie dans cet extrait")
     ids = {node: i for i, node in enumerate(graph.nodes)}
@@ -79,6 +71,38 @@ def import_osm(path: Path) -> StreetNetwork:
         lengths[key] = min(lengths.get(key, np.inf), float(data["length"]))
     edges = np.array([(u, v, w) for (u, v), w in lengths.items()], dtype=float).reshape(-1, 3)
     return StreetNetwork(nodes, edges)
+
+
+def _graph_from_xml(path: Path):
+    try:
+        import osmnx
+    except ImportError:
+        raise NetworkImportError("l’import d’un extrait OSM demande osmnx : "
+                                 "pip install 'carto-insertion[network]'") from None
+    if not _has_streets(path):
+        raise NetworkImportError(f"{Path(path).name} : aucune voie dans cet extrait")
+    try:
+        return osmnx.graph_from_xml(path, bidirectional=True, simplify=False, retain_all=True)
+    except (ValueError, KeyError, OSError) as error:
+        raise NetworkImportError(f"{Path(path).name} : extrait OSM illisible ({error})") from None
+
+
+def _has_streets(path: Path) -> bool:
+    """Whether the extract holds at least one way tagged ``highway``, read without loading it whole."""
+    from xml.etree.ElementTree import ParseError, iterparse
+
+    in_way = False
+    try:
+        for event, element in iterparse(path, events=("start", "end")):
+            if element.tag == "way":
+                in_way = event == "start"
+            elif in_way and event == "end" and element.tag == "tag" and element.get("k") == "highway":
+                return True
+            if event == "end" and element.tag in ("node", "way", "relation"):
+                element.clear()
+    except (ParseError, OSError) as error:
+        raise NetworkImportError(f"{Path(path).name} : extrait OSM illisible ({error})") from None
+    return False
 
 
 def _graph_from_pbf(path: Path):

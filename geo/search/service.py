@@ -2,8 +2,9 @@
 
 The volunteer's page, the API, the embed, ``carto nearest`` and the notebooks all call ``search`` with
 their collaborators — a geocoder, the actors' index, a way of timing walks, a clock — so the same
-question gets the same answer everywhere. Problems are exceptions: ``AddressNotFound``,
-``GeocoderUnavailable``, ``InvalidQuery`` (from ``geo.geocoding``).
+question gets the same answer everywhere. What is asked is a ``SearchRequest`` (``geo.search.request``);
+problems are exceptions: ``AddressNotFound``, ``GeocoderUnavailable``, ``InvalidQuery``
+(``geo.geocoding``).
 """
 
 from __future__ import annotations
@@ -12,46 +13,16 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from geo.geocoding.base import AddressNotFound, Geocoder, GeocoderUnavailable, InvalidQuery, check_coordinates
-from geo.search.eligibility import Resident
+from geo.geocoding.base import (
+    AddressNotFound,
+    Geocoder,
+    GeocoderUnavailable,
+    InvalidQuery,
+    check_coordinates,
+)
 from geo.search.nearest import ActorIndex, NearestResult, Origin, nearest
-from geo.search.needs import thematiques_for
+from geo.search.request import SearchRequest
 from geo.search.travel import TravelTimes, WalkingEstimate
-
-
-@dataclass(frozen=True)
-class SearchRequest:
-    """What the volunteer asks. The resident's place is an ``address`` typed, or a point (``lat``,
-    ``lon``): a picked suggestion (then ``place_label`` and ``place_citycode`` say what it is), a GPS
-    fix or a tap on the map. ``commune`` is the resident's commune when the volunteer chose it (or the
-    campaign's): it steers the geocoder and decides eligibility."""
-
-    address: str = ""
-    lat: float | None = None
-    lon: float | None = None
-    place_label: str | None = None
-    place_citycode: str | None = None
-    needs: tuple[str, ...] = ()
-    thematiques: tuple[str, ...] = ()
-    publics: tuple[str, ...] = ()
-    age: int | None = None
-    commune: str | None = None
-    k: int = 5
-    radius: float | None = None
-    include_ineligible: bool = False
-
-    @property
-    def has_origin(self) -> bool:
-        return bool(self.address) or self.lat is not None
-
-    @property
-    def all_thematiques(self) -> list[str]:
-        """The thématiques of the needs ticked, then those asked by name, once each."""
-        return list(dict.fromkeys([*thematiques_for(self.needs), *self.thematiques]))
-
-    @property
-    def resident(self) -> Resident:
-        return Resident(age=self.age, commune=self.commune, publics=frozenset(self.publics))
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,20 @@
-"""``carto ban``: build the local BAN address index from official files."""
+"""``carto ban``: build the local BAN address index from official files.
+
+Commands import what they need when they run, so that every ``carto`` command starts fast."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import httpx
 from flask import current_app
 from flask.cli import AppGroup
 
-from geo.geocoding.ban_file import BanFileError
-from geo.geocoding.ban_index import IndexSummary, build_index
-from geo.io.sync import SyncError, download_file
 from webmap.services import ban_index_path
+
+if TYPE_CHECKING:
+    from geo.geocoding.ban_index import IndexSummary
 
 ban = AppGroup("ban", help="Index local des adresses (Base Adresse Nationale).")
 
@@ -46,6 +48,10 @@ def ban_departements() -> tuple[str, ...]:
 
 def download_departements(departements: tuple[str, ...] | list[str]) -> list[Path]:
     """Download each département's BAN file into the instance folder; ClickException on failure."""
+    import httpx
+
+    from geo.io.sync import SyncError, download_file
+
     config = current_app.config
     folder = Path(current_app.instance_path) / "ban"
     files = []
@@ -68,6 +74,9 @@ def download_departements(departements: tuple[str, ...] | list[str]) -> list[Pat
 
 def import_files(files: list[Path]) -> IndexSummary:
     """Build the index from ``files`` with a progress bar; ClickException on an unreadable file."""
+    from geo.geocoding.ban_file import BanFileError
+    from geo.geocoding.ban_index import build_index
+
     total = sum(path.stat().st_size for path in files)
     with click.progressbar(length=total, label="Indexation des adresses") as bar:
         try:

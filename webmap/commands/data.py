@@ -5,11 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import httpx
 from flask import current_app
 from flask.cli import AppGroup
 
-from geo.io.sync import SyncError, sync_contours
 from webmap.commands.ban import ban_departements, download_departements, import_files
 
 data = AppGroup("data", help="Données officielles de référence.")
@@ -21,6 +19,8 @@ def sync_command() -> None:
 
     Chaque source est tentée même si une autre échoue ; le code de sortie vaut 1 si l’une a échoué.
     """
+    from geo.io.sync import SyncError
+
     failures = []
     try:
         click.echo(sync_commune_contours())
@@ -36,6 +36,10 @@ def sync_command() -> None:
 
 
 def sync_commune_contours() -> str:
+    import httpx
+
+    from geo.io.sync import sync_contours
+
     config = current_app.config
     folder = Path(current_app.instance_path) / "contours"
     with httpx.Client(timeout=config["HTTP_TIMEOUT"], follow_redirects=True,

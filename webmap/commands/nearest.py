@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from flask import current_app
@@ -14,10 +14,12 @@ from tabulate import tabulate
 from geo.communes import COMMUNES
 from geo.geocoding import AddressNotFound, GeocoderUnavailable, InvalidQuery
 from geo.io.dataset import InvalidDataset
-from geo.search.nearest import NearestResult, Origin
-from geo.search.service import SearchRequest
+from geo.search.request import SearchRequest
 from webmap.presenters import result_json
 from webmap.services import network_path, run_search
+
+if TYPE_CHECKING:
+    from geo.search.nearest import NearestResult, Origin
 
 
 @click.command("nearest")

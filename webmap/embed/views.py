@@ -16,7 +16,7 @@ from werkzeug.datastructures import MultiDict
 from geo.actors.vocabularies import PUBLICS
 from geo.communes import COMMUNES, TARGET_COMMUNES
 from geo.search.needs import NEEDS
-from geo.search.service import SearchRequest
+from geo.search.request import SearchRequest
 from webmap import maps
 from webmap.errors import SEARCH_ERRORS, search_problem
 from webmap.presenters import actor_marker, result_marker

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import folium
 from flask import Blueprint, Response, abort, make_response, render_template, request
 
 from geo.actors.kinds import KINDS
@@ -17,7 +16,7 @@ from geo.actors.vocabularies import (
 )
 from geo.communes import COMMUNES, TARGET_COMMUNES
 from geo.search.needs import NEEDS
-from geo.search.service import SearchRequest
+from geo.search.request import SearchRequest
 from webmap import maps
 from webmap.errors import SEARCH_ERRORS, search_problem
 from webmap.presenters import (
@@ -100,7 +99,7 @@ def all_actors_map() -> tuple[str, int] | str:
     actors = matching_actors(search, request.args.get("commune"))
     maps.add_family_layers(carto_map, actors)
     maps.add_contours(carto_map)
-    folium.LayerControl(collapsed=False).add_to(carto_map)
+    maps.add_layer_control(carto_map)
     page = render_template("volunteer/carte.html", map=maps.rendered(carto_map), search=search,
                            problems=problems, count=len(actors), needs=NEEDS, publics=PUBLICS,
                            communes=COMMUNES, target_communes=TARGET_COMMUNES,

@@ -1,6 +1,6 @@
 """The service under gunicorn (2 workers) on loopback, loaded by wrk from a second process.
 
-    .venv/bin/python benchmarks/http.py [--seconds 15] [--connections 16]
+    .venv/bin/python benchmarks/web_load.py [--seconds 15] [--connections 16]
 
 Needs Debian's wrk (apt-get install wrk). Reports req/s, p50/p99 latency and errors for
 ``/api/v1/nearest`` (random points in the five communes, random needs) and ``/embed/carte``, and the
@@ -9,21 +9,19 @@ byte weight of ``/embed/carte`` and ``/carte`` with all actors (HTML + JS + CSS,
 
 from __future__ import annotations
 
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
 import sys
+import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[0] = str(ROOT)  # This file is named http.py: it must not shadow the standard library's.
-
-import argparse  # noqa: E402
-import os  # noqa: E402
-import re  # noqa: E402
-import shutil  # noqa: E402
-import socket  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-import urllib.request  # noqa: E402
 
 LUA_RANDOM_NEAREST = r"""
 math.randomseed(93)

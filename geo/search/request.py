@@ -1,0 +1,46 @@
+"""What the volunteer asks of the search: the resident's place, needs and situation.
+
+Kept apart from the search itself so that reading a request (a page, a command) loads no numerics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from geo.search.eligibility import Resident
+from geo.search.needs import thematiques_for
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """What the volunteer asks. The resident's place is an ``address`` typed, or a point (``lat``,
+    ``lon``): a picked suggestion (then ``place_label`` and ``place_citycode`` say what it is), a GPS
+    fix or a tap on the map. ``commune`` is the resident's commune when the volunteer chose it (or the
+    campaign's): it steers the geocoder and decides eligibility."""
+
+    address: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    place_label: str | None = None
+    place_citycode: str | None = None
+    needs: tuple[str, ...] = ()
+    thematiques: tuple[str, ...] = ()
+    publics: tuple[str, ...] = ()
+    age: int | None = None
+    commune: str | None = None
+    k: int = 5
+    radius: float | None = None
+    include_ineligible: bool = False
+
+    @property
+    def has_origin(self) -> bool:
+        return bool(self.address) or self.lat is not None
+
+    @property
+    def all_thematiques(self) -> list[str]:
+        """The thématiques of the needs ticked, then those asked by name, once each."""
+        return list(dict.fromkeys([*thematiques_for(self.needs), *self.thematiques]))
+
+    @property
+    def resident(self) -> Resident:
+        return Resident(age=self.age, commune=self.commune, publics=frozenset(self.publics))
