@@ -263,3 +263,35 @@ def test_an_actors_own_frequency_decides_when_it_needs_checking():
     queue = verification_queue([checked, monthly], dt.date(2026, 11, 27), months=6)
     assert [(item.actor.id, item.reasons) for item in queue] == [
         ("acteur-fictif-mensuel", ("vérifié le 01/08/2026, il y a plus de 1 mois",))]
+
+
+def _give_stated_location(app):
+    """The made-up actor as if its point came from a source, with a score."""
+    import dataclasses
+
+    from geo.actors.model import Location
+
+    with app.app_context():
+        stored = current_store().get(ACTOR)
+        stated = Location(2.4380, 48.8570, "geocoded", None, 0.93, "local")
+        current_store().update(dataclasses.replace(stored.actor, location=stated), stored.version,
+                               "fixture")
+
+
+def test_coordinates_typed_by_hand_become_the_managers(manager, app):
+    _give_stated_location(app)
+    response = manager.post(PAGE, data=_form_of(app, ACTOR, lon="2.4391", lat="48.8575"))
+    assert response.status_code == 302
+    with app.app_context():
+        location = current_store().get(ACTOR).actor.location
+    assert (location.lon, location.lat, location.source) == (2.4391, 48.8575, "manager")
+    assert (location.score, location.geocoder, location.reference) == (None, None, None)
+
+
+def test_an_edit_that_leaves_the_point_keeps_its_provenance(manager, app):
+    _give_stated_location(app)
+    response = manager.post(PAGE, data=_form_of(app, ACTOR, description="Nouvelle description fictive"))
+    assert response.status_code == 302
+    with app.app_context():
+        location = current_store().get(ACTOR).actor.location
+    assert (location.source, location.score, location.geocoder) == ("geocoded", 0.93, "local")

@@ -67,3 +67,21 @@ def test_secret_key_is_generated_once_and_kept_private(make_app, instance_path):
 
     assert first == second and len(first) == 64
     assert (instance_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_the_communes_served_are_those_configured(make_app):
+    app = make_app(COMMUNES=("93006", "93079"))
+    client = app.test_client()
+    assert [c["code_insee"] for c in client.get("/api/v1/communes").get_json()] == ["93006", "93079"]
+    page = client.get("/").get_data(as_text=True)
+    assert '<option value="93079"' in page and '<option value="93048"' not in page
+    builder = client.get("/embed").get_data(as_text=True)
+    assert '<option value="93006"' in builder and '<option value="93014"' not in builder
+    assert app.config["BAN_COMMUNES"] == ("93006", "93079")
+
+
+def test_a_commune_without_reference_data_is_refused_at_start(make_app):
+    from webmap.settings import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="75056"):
+        make_app(COMMUNES=("93048", "75056"))

@@ -36,9 +36,23 @@ def configure_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
     if test_config:
         app.config.from_mapping(test_config)
     app.config["INSTANCE_PATH"] = app.instance_path
+    _check_communes(app.config)
     _private_folder(Path(app.instance_path))
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+
+
+def _check_communes(config) -> None:
+    """The communes served must be known to the core; the BAN index follows them unless told."""
+    from geo.communes import COMMUNES
+
+    unknown = [code for code in config["COMMUNES"] if code not in COMMUNES]
+    if unknown or not config["COMMUNES"]:
+        raise settings.ConfigurationError(
+            f"CARTO_COMMUNES : commune sans données de référence : {', '.join(unknown) or '(aucune)'}")
+    config["COMMUNES"] = tuple(config["COMMUNES"])
+    if not config["BAN_COMMUNES"]:
+        config["BAN_COMMUNES"] = config["COMMUNES"]
 
 
 def configure_proxy(app: Flask) -> None:

@@ -78,6 +78,11 @@ def _per_version(key: str, build):
     return cached[1]
 
 
+def served_communes() -> tuple[str, ...]:
+    """INSEE codes of the communes this service is set up for (``CARTO_COMMUNES``), in that order."""
+    return _app().config["COMMUNES"]
+
+
 def ban_index_path(app: Flask) -> Path:
     return Path(app.instance_path) / "ban" / "index.sqlite"
 

@@ -59,7 +59,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ACTORS_FILE", str(PROJECT_ROOT / "data" / "actors.geojson"), str,
             "The curated actors dataset (GeoJSON, data·inclusion fields)."),
     Setting("COMMUNES", TARGET_COMMUNES, _codes,
-            "INSEE codes of the communes served, comma-separated."),
+            "INSEE codes of the communes served, comma-separated: the communes offered on the search "
+            "page, the embed builder and the back office, listed by `/api/v1/communes`, synced by "
+            "`carto data sync`, and (unless `CARTO_BAN_COMMUNES` says otherwise) kept in the BAN index. "
+            "Each must be one the service holds reference data for (`geo/communes.py`)."),
     Setting("CONTOURS_URL",
             "https://geo.api.gouv.fr/departements/{departement}/communes?format=geojson&geometry=contour",
             str,
@@ -108,9 +111,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Session cookies only over HTTPS. `./dev run` turns it off for http://127.0.0.1."),
     Setting("VERIFY_EVERY_MONTHS", 6, int,
             "An actor verified longer ago than this joins the managers' verification queue."),
-    Setting("BAN_COMMUNES", TARGET_COMMUNES, _codes,
+    Setting("BAN_COMMUNES", None, _codes,
             "Communes kept in the local BAN index: INSEE codes or département codes (`93` keeps all "
-            "of Seine-Saint-Denis), comma-separated."),
+            "of Seine-Saint-Denis), comma-separated. Unset: those of `CARTO_COMMUNES`."),
 )
 
 BY_NAME: Mapping[str, Setting] = {setting.name: setting for setting in SETTINGS}

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, jsonify, request, url_for
 
 from geo.actors.model import actor_to_feature
-from geo.communes import COMMUNES, TARGET_COMMUNES
+from geo.communes import COMMUNES
 from geo.geocoding import to_geocodejson
 from geo.store import ActorNotFound
 from webmap.api.openapi import openapi_document
@@ -16,7 +16,7 @@ from webmap.presenters import result_json
 from webmap.search_params import parse_int, parse_search
 from webmap.security import private_response
 from webmap.selection import matching_actors
-from webmap.services import current_geocoder, current_store, run_search
+from webmap.services import current_geocoder, current_store, run_search, served_communes
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 READ_MAX_AGE = 300
@@ -96,7 +96,7 @@ def communes() -> Response:
     return jsonify([{
         "code_insee": code, "nom": COMMUNES[code].nom, "codes_postaux": list(COMMUNES[code].codes_postaux),
         "ept": COMMUNES[code].ept, "bbox": list(COMMUNES[code].bbox),
-    } for code in TARGET_COMMUNES])
+    } for code in served_communes()])
 
 
 @blueprint.get("/openapi.json")

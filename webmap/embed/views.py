@@ -14,7 +14,7 @@ from flask import Blueprint, Response, current_app, make_response, render_templa
 from werkzeug.datastructures import MultiDict
 
 from geo.actors.vocabularies import PUBLICS
-from geo.communes import COMMUNES, TARGET_COMMUNES
+from geo.communes import COMMUNES
 from geo.search.needs import NEEDS
 from geo.search.request import SearchRequest
 from webmap import maps
@@ -23,7 +23,7 @@ from webmap.presenters import actor_marker, result_marker
 from webmap.search_params import Problems, parse_int, parse_search
 from webmap.security import private_response
 from webmap.selection import matching_actors
-from webmap.services import data_version, run_search
+from webmap.services import data_version, run_search, served_communes
 
 blueprint = Blueprint("embed", __name__, url_prefix="/embed", template_folder="templates")
 _PAGES_LOCK = threading.Lock()
@@ -117,7 +117,7 @@ def builder() -> str:
     """Pick the filters, see the preview, copy the iframe snippet."""
     source = url_for("embed.embedded_map", _external=True, **_multi(request.args))
     return render_template("embed/builder.html", source=source, needs=NEEDS,
-                           publics=PUBLICS, communes=COMMUNES, target_communes=TARGET_COMMUNES,
+                           publics=PUBLICS, communes=COMMUNES, target_communes=served_communes(),
                            args=request.args)
 
 

@@ -60,6 +60,8 @@ class ActorForm(FlaskForm):
     location_reference = HiddenField()
     location_score = HiddenField()
     location_geocoder = HiddenField()
+    location_point = HiddenField()
+    """« lon lat » of the point the provenance above describes: a point typed otherwise is the manager's."""
     thematiques = MultiCheckbox("Thématiques", choices=_choices(THEMATIQUES.items()))
     publics = MultiCheckbox("Publics (aucun : tous publics)", choices=_choices(PUBLICS.items()))
     reseaux_porteurs = MultiCheckbox("Réseaux porteurs", choices=_choices(RESEAUX_PORTEURS.items()))
@@ -91,6 +93,7 @@ class ActorForm(FlaskForm):
             self.location_reference.data = actor.location.reference or ""
             self.location_score.data = "" if actor.location.score is None else str(actor.location.score)
             self.location_geocoder.data = actor.location.geocoder or ""
+            self.location_point.data = f"{actor.location.lon} {actor.location.lat}"
         self.version.data = str(version)
 
     def to_actor(self, base: Actor | None) -> tuple[Actor | None, list[Problem]]:
@@ -112,17 +115,28 @@ class ActorForm(FlaskForm):
         return (None if problems else actor), problems
 
     def _location(self) -> Location | None:
+        """The point typed, with the provenance of the point it came from — or the manager's own when
+        the coordinates were typed by hand."""
         if self.lon.data is None or self.lat.data is None:
             return None
+        lon, lat = float(self.lon.data), float(self.lat.data)
+        if self.location_source.data != "manager" and not self._same_point(lon, lat):
+            return Location(lon, lat, "manager")
         score = self.location_score.data
         try:
             score_value = float(score) if score else None
         except ValueError:
             score_value = None
-        return Location(float(self.lon.data), float(self.lat.data),
-                        self.location_source.data or "manager",
+        return Location(lon, lat, self.location_source.data or "manager",
                         self.location_reference.data or None, score_value,
                         self.location_geocoder.data or None)
+
+    def _same_point(self, lon: float, lat: float) -> bool:
+        try:
+            given_lon, given_lat = (float(x) for x in (self.location_point.data or "").split())
+        except ValueError:
+            return False
+        return abs(given_lon - lon) < 1e-7 and abs(given_lat - lat) < 1e-7
 
     def show_problems(self, problems: list[Problem]) -> None:
         for problem in problems:

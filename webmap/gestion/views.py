@@ -14,7 +14,7 @@ from geo.actors.duplicates import probable_duplicates
 from geo.actors.kinds import KINDS
 from geo.actors.verification import verification_queue
 from geo.actors.vocabularies import STATUTS
-from geo.communes import COMMUNES, TARGET_COMMUNES
+from geo.communes import COMMUNES
 from geo.io.interchange import FORMATS, UnreadableFile, export, plan_import, read_rows
 from geo.store import ActorNotFound, InvalidActor, StaleVersion, diff
 from geo.text import fold
@@ -22,7 +22,7 @@ from webmap.auth.views import CURATORS, check_role, current_user
 from webmap.gestion.forms import ActorForm
 from webmap.maps import tile_provider
 from webmap.search_params import parse_int
-from webmap.services import current_actors, current_store
+from webmap.services import current_actors, current_store, served_communes
 
 blueprint = Blueprint("curation", __name__, url_prefix="/gestion", template_folder="templates",
                       static_folder="static")
@@ -63,7 +63,7 @@ def home() -> str:
         selected = [a for a in selected if a.id in waiting]
     return render_template("gestion/home.html", actors=sorted(selected, key=lambda a: fold(a.nom)),
                            queue_count=len(_queue()), total=len(actors), communes=COMMUNES,
-                           target_communes=TARGET_COMMUNES, kinds=KINDS, statuts=STATUTS, args=args)
+                           target_communes=served_communes(), kinds=KINDS, statuts=STATUTS, args=args)
 
 
 @blueprint.get("/a-verifier")

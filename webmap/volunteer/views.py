@@ -14,7 +14,7 @@ from geo.actors.vocabularies import (
     STATUTS,
     THEMATIQUES,
 )
-from geo.communes import COMMUNES, TARGET_COMMUNES
+from geo.communes import COMMUNES
 from geo.search.needs import NEEDS
 from geo.search.request import SearchRequest
 from webmap import maps
@@ -31,7 +31,7 @@ from webmap.presenters import (
 from webmap.search_params import Problems, parse_search
 from webmap.security import private_response
 from webmap.selection import matching_actors
-from webmap.services import current_actors, run_search
+from webmap.services import current_actors, run_search, served_communes
 
 blueprint = Blueprint("volunteer", __name__, template_folder="templates", static_folder="static",
                       static_url_path="/static/volunteer")
@@ -71,7 +71,7 @@ def index() -> Response:
     rendered = maps.rendered(carto_map)
     page = render_template("volunteer/index.html", search=search, problems=problems, outcome=outcome,
                            map=rendered, map_name=carto_map.get_name(), needs=NEEDS,
-                           publics=PUBLICS, communes=COMMUNES, target_communes=TARGET_COMMUNES)
+                           publics=PUBLICS, communes=COMMUNES, target_communes=served_communes())
     response = make_response(page, status)
     return private_response(response) if request.args else response
 
@@ -102,6 +102,6 @@ def all_actors_map() -> tuple[str, int] | str:
     maps.add_layer_control(carto_map)
     page = render_template("volunteer/carte.html", map=maps.rendered(carto_map), search=search,
                            problems=problems, count=len(actors), needs=NEEDS, publics=PUBLICS,
-                           communes=COMMUNES, target_communes=TARGET_COMMUNES,
+                           communes=COMMUNES, target_communes=served_communes(),
                            commune=request.args.get("commune", ""))
     return page, 400 if problems else 200

@@ -5,6 +5,7 @@
   var lon = document.getElementById("lon"), lat = document.getElementById("lat");
   var source = document.getElementById("location_source"), score = document.getElementById("location_score");
   var geocoder = document.getElementById("location_geocoder"), reference = document.getElementById("location_reference");
+  var point = document.getElementById("location_point");
   var origin = document.getElementById("origine-position");
   var box = document.getElementById("carte-epingle");
   if (!box || !window.L) { return; }
@@ -17,9 +18,15 @@
   function place(latlng, how, extra) {
     lat.value = latlng.lat.toFixed(6); lon.value = latlng.lng.toFixed(6);
     source.value = how; score.value = extra.score || ""; geocoder.value = extra.geocoder || "";
-    reference.value = "";
+    reference.value = ""; point.value = lon.value + " " + lat.value;
     origin.textContent = "Origine : " + how + (extra.score ? " (score " + extra.score + ")" : "");
   }
+  [lon, lat].forEach(function (input) {  // typed by hand: the manager's point (the server agrees)
+    input.addEventListener("change", function () {
+      var typed = L.latLng(parseFloat(lat.value), parseFloat(lon.value));
+      if (!isNaN(typed.lat) && !isNaN(typed.lng)) { pin.setLatLng(typed); place(typed, "manager", {}); }
+    });
+  });
   pin.on("dragend", function () { place(pin.getLatLng(), "manager", {}); });
   map.on("click", function (event) { pin.setLatLng(event.latlng); place(event.latlng, "manager", {}); });
 
