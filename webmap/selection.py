@@ -15,9 +15,7 @@ def matching_actors(search: SearchRequest, commune: str | None = None, text: str
     the publics (an actor without publics serves everyone), whose name or address holds ``text``."""
     actors = current_actors()
     actors = filter_actors(actors, commune=commune if commune in COMMUNES else None,
-                           thematiques=search.all_thematiques)
-    if search.publics:
-        actors = [a for a in actors if not a.publics or set(a.publics) & set(search.publics)]
+                           thematiques=search.all_thematiques, publics=search.publics)
     wanted = fold(text)[:100]
     if wanted:
         actors = [a for a in actors

@@ -24,6 +24,7 @@ from geo.communes import COMMUNES, DEPARTEMENTS, GROUPINGS
 ALWAYS_TRUE_PUBLICS = frozenset({"demandeurs-emploi"})
 AGE_PUBLICS = frozenset({"jeunes"})
 YOUTH_AGE_LIMIT = 25
+NATIONWIDE = frozenset({"france", "99100"})
 
 
 @dataclass(frozen=True)
@@ -102,16 +103,22 @@ def _age_rule(actor: Rules, resident: Resident) -> tuple[str | None, bool | None
 
 def _zone_rule(actor: Rules, resident: Resident) -> tuple[str | None, bool | None]:
     zone = actor.zone_eligibilite
-    if not zone or "france" in zone or "99100" in zone:
+    if not zone or NATIONWIDE & set(zone):
         return None, True
     condition = "réservé aux habitants " + _places(zone)
     if not resident.commune:
         return condition, None
-    commune = COMMUNES.get(resident.commune)
-    areas = {resident.commune, resident.commune[:2], resident.commune[:3]}
-    if commune is not None:
-        areas |= {commune.ept_code, commune.epci_code} - {None}
-    return condition, bool(areas & set(zone))
+    return condition, bool(resident_areas(resident.commune) & set(zone))
+
+
+def resident_areas(commune: str) -> frozenset[str]:
+    """Every code of ``zone_eligibilite`` that covers a resident of ``commune``: the commune, its
+    département (2 or 3 characters), its EPT and EPCI, and the whole country (``france``, ``99100``)."""
+    areas = {commune, commune[:2], commune[:3], *NATIONWIDE}
+    known = COMMUNES.get(commune)
+    if known is not None:
+        areas |= {known.ept_code, known.epci_code} - {None}
+    return frozenset(areas)
 
 
 def _public_rule(actor: Rules, resident: Resident) -> tuple[str | None, bool | None]:

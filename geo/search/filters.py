@@ -1,4 +1,7 @@
-"""Selecting actors by commune and by thématique; a category matches all its sub-thématiques."""
+"""Selecting actors by commune, thématique and public: one rule each, for every caller.
+
+A category matches all its sub-thématiques; an actor that lists no public serves everyone.
+"""
 
 from __future__ import annotations
 
@@ -24,11 +27,33 @@ def thematique_keys(thematiques: Iterable[str]) -> set[str]:
     return keys
 
 
+EVERYONE = "*"
+"""The public key of an actor that lists no public: whatever public is asked, it serves it."""
+
+
+def public_keys(publics: Iterable[str]) -> tuple[str, ...]:
+    """What a filter on publics matches for an actor listing ``publics``: them, or everyone."""
+    return tuple(publics) or (EVERYONE,)
+
+
+def serves_publics(publics: Iterable[str], wanted: Iterable[str]) -> bool:
+    """Whether an actor listing ``publics`` serves one of ``wanted`` (no wish: yes)."""
+    wanted = set(wanted)
+    return not wanted or bool(set(public_keys(publics)) & (wanted | {EVERYONE}))
+
+
+def offers_thematiques(thematiques: Iterable[str], wanted: Iterable[str]) -> bool:
+    """Whether an actor offering ``thematiques`` offers one of ``wanted`` (slugs or categories)."""
+    wanted = set(wanted)
+    return not wanted or bool(wanted & thematique_keys(thematiques))
+
+
 def filter_actors(actors: Iterable[Actor], *, commune: str | None = None,
-                  thematiques: Sequence[str] = ()) -> list[Actor]:
+                  thematiques: Sequence[str] = (), publics: Sequence[str] = ()) -> list[Actor]:
     """Actors located in ``commune`` (INSEE code) offering one of ``thematiques`` (slugs or
-    categories: ``trouver-un-emploi`` matches every ``trouver-un-emploi--…``)."""
-    wanted = set(thematiques)
+    categories: ``trouver-un-emploi`` matches every ``trouver-un-emploi--…``) and serving one of
+    ``publics``."""
     return [actor for actor in actors
             if (not commune or actor.code_insee == commune)
-            and (not wanted or wanted & thematique_keys(actor.thematiques))]
+            and offers_thematiques(actor.thematiques, thematiques)
+            and serves_publics(actor.publics, publics)]

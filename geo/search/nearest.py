@@ -8,7 +8,6 @@ with travel time and opening status. Distances are straight lines in metres (EPS
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -17,11 +16,24 @@ import numpy as np
 
 from geo.actors.model import Actor
 from geo.actors.vocabularies import PUBLICS, THEMATIQUES
-from geo.communes import COMMUNES
 from geo.geocoding.base import InvalidQuery, check_coordinates
 from geo.projection import to_lambert93
-from geo.search.eligibility import Eligibility, Resident, check_eligibility, check_rules, rules_of
-from geo.search.filters import CATEGORIES, thematique_keys
+from geo.search.eligibility import (
+    Eligibility,
+    Resident,
+    check_eligibility,
+    check_rules,
+    resident_areas,
+    rules_of,
+)
+from geo.search.filters import (
+    CATEGORIES,
+    EVERYONE,
+    offers_thematiques,
+    public_keys,
+    serves_publics,
+    thematique_keys,
+)
 from geo.search.hours import OpeningStatus, is_open_during, opening_status, paris_minute, status_at_minute
 from geo.search.travel import TravelTime, TravelTimes, WalkingEstimate
 
@@ -31,9 +43,8 @@ if TYPE_CHECKING:
 ON_SITE = "sur-place"
 SERVES_COMMUNE = "intervient-sur-la-commune"
 PLACEMENT_LABELS = {ON_SITE: "", SERVES_COMMUNE: "Intervient sur votre commune / à distance"}
-_BRUTE_FORCE_BELOW = 4096
-_SMALL_INDEX = 1024
-"""Up to this many located actors, plain Python beats numpy's per-call overhead."""
+_MEASURE_ALL_BELOW = 4096
+"""Fewer candidates than this are measured directly; more are walked through the k-d tree."""
 
 
 @dataclass(frozen=True)
@@ -78,17 +89,14 @@ class ActorIndex:
             self.tree: cKDTree | None = cKDTree(self.xy)
             ranks = {actor_id: rank for rank, actor_id in enumerate(sorted(a.id for a in located))}
             self.id_rank = np.array([ranks[a.id] for a in located])
-            self.id_rank_list = self.id_rank.tolist()
         else:
             self.xy = np.empty((0, 2))
             self.tree = None
             self.id_rank = np.empty(0, dtype=int)
-            self.id_rank_list = []
         self.rules = [rules_of(a) for a in located]
         self.points = [(float(x), float(y)) for x, y in self.xy]
-        self.thematique_keys = [thematique_keys(a.thematiques) for a in located]
         self._thematique_masks = _masks(located, lambda a: thematique_keys(a.thematiques))
-        self._public_masks = _masks(located, lambda a: a.publics or ("*",))
+        self._public_masks = _masks(located, lambda a: public_keys(a.publics))
 
     def __len__(self) -> int:
         return len(self.actors)
@@ -99,7 +107,7 @@ class ActorIndex:
         if thematiques:
             selected = _any(self._thematique_masks, thematiques, len(self.located))
         if publics:
-            by_public = _any(self._public_masks, [*publics, "*"], len(self.located))
+            by_public = _any(self._public_masks, [*publics, EVERYONE], len(self.located))
             selected = by_public if selected is None else selected & by_public
         return selected
 
@@ -127,10 +135,7 @@ def nearest(origin: Origin | tuple[float, float], actors: ActorIndex | Iterable[
     def acceptable(actor: Actor) -> bool:
         return open_on is None or is_open_during(actor.horaires_accueil, *open_on, after=at) is not False
 
-    if len(index.located) <= _SMALL_INDEX:
-        ranked = _by_distance_small(index, (x, y), thematiques, publics, radius_m)
-    else:
-        ranked = _by_distance(index, (x, y), index.mask(thematiques, publics), radius_m)
+    ranked = _by_distance(index, (x, y), index.mask(thematiques, publics), radius_m)
     eligible, ineligible = [], []
     for position, distance in ranked:
         actor = index.located[position]
@@ -182,14 +187,15 @@ def _by_distance(index: ActorIndex, point: tuple[float, float], mask: np.ndarray
                  radius_m: float | None) -> Iterator[tuple[int, float]]:
     """(position, metres) of located actors passing ``mask``, nearest first, ties by actor id.
 
-    A selective filter leaves few candidates: they are measured directly. Otherwise the k-d tree is
-    asked for ever more neighbours until the caller has enough; an actor at exactly the farthest
-    distance of a batch waits for the next one, so that ties keep their order by id.
+    Few candidates (a small index, or a selective filter) are measured directly. Otherwise the k-d
+    tree is asked for ever more neighbours until the caller has enough; an actor at exactly the
+    farthest distance of a batch waits for the next one, so that ties keep their order by id.
     """
     if index.tree is None:
         return
     limit = np.inf if radius_m is None else float(radius_m)
-    if len(index.located) < _BRUTE_FORCE_BELOW or (mask is not None and mask.sum() < _BRUTE_FORCE_BELOW):
+    candidates = len(index.located) if mask is None else int(mask.sum())
+    if candidates < _MEASURE_ALL_BELOW:
         positions = np.flatnonzero(mask) if mask is not None else np.arange(len(index.located))
         yield from _ordered(index, positions, point, limit)
         return
@@ -211,27 +217,6 @@ def _by_distance(index: ActorIndex, point: tuple[float, float], mask: np.ndarray
         wanted *= 4
 
 
-def _by_distance_small(index: ActorIndex, point: tuple[float, float],
-                       thematiques: Sequence[str] | None, publics: Sequence[str] | None,
-                       radius_m: float | None) -> list[tuple[int, float]]:
-    """The same ranking as ``_by_distance``, in plain Python, for a small index."""
-    x0, y0 = point
-    wanted_themes = set(thematiques or ())
-    wanted_publics = set(publics or ())
-    rows = []
-    for position, (x, y) in enumerate(index.points):
-        if wanted_themes and not wanted_themes & index.thematique_keys[position]:
-            continue
-        actor_publics = index.located[position].publics
-        if wanted_publics and actor_publics and not wanted_publics.intersection(actor_publics):
-            continue
-        distance = math.hypot(x - x0, y - y0)
-        if radius_m is None or distance <= radius_m:
-            rows.append((distance, index.id_rank_list[position], position))
-    rows.sort()
-    return [(position, distance) for distance, _, position in rows]
-
-
 def _ordered(index: ActorIndex, positions: np.ndarray, point: tuple[float, float],
              limit: float) -> Iterator[tuple[int, float]]:
     if not len(positions):
@@ -246,18 +231,16 @@ def _ordered(index: ActorIndex, positions: np.ndarray, point: tuple[float, float
 
 def _serving_commune(index, commune, thematiques, publics, resident, include_ineligible,
                      acceptable, at) -> list[NearestResult]:
+    """Actors without a place whose zone covers the resident's commune, by id."""
     if not commune:
         return []
-    areas = {commune, commune[:2], commune[:3], "france", "99100"}
-    if commune in COMMUNES:
-        areas |= {COMMUNES[commune].ept_code, COMMUNES[commune].epci_code} - {None}
+    areas = resident_areas(commune)
     results = []
     for actor in sorted(index.unlocated, key=lambda a: a.id):
         if not areas & set(actor.zone_eligibilite) or not acceptable(actor):
             continue
-        if thematiques and not thematique_keys(actor.thematiques) & set(thematiques):
-            continue
-        if publics and actor.publics and not set(actor.publics) & set(publics):
+        if not offers_thematiques(actor.thematiques, thematiques or ()) or not serves_publics(
+                actor.publics, publics or ()):
             continue
         verdict = check_eligibility(actor, resident)
         if verdict.eligible or include_ineligible:
