@@ -1,134 +1,251 @@
-"""nearest() against what a geopandas user would write, on the real dataset and at national size.
+"""Nearest actors: ours against peers prepared as a competent user would, on the same questions.
 
-    .venv/bin/python benchmarks/nearest.py [--queries 1000]
+    .venv/bin/python benchmarks/nearest.py [--queries 1000] [--seed 93]
 
-For the same queries (random origins, random thématique filters, k = 5) it times:
-- ours: ``geo.search.nearest.nearest`` on an ``ActorIndex`` built once (eligibility, travel time and opening
-  hours included);
-- a GeoSeries.distance scan over all actors of the filter, then sort;
-- ``geopandas.sjoin_nearest`` of the origin against the filtered actors.
-At national size the actors are synthetic (100,000 made-up actors spread over metropolitan France, the
-size of data·inclusion). Also the coverage batch of the notebooks: distance from 200,000 points to the
-nearest actor of each of 20 thématiques.
+Two questions, on the curated dataset and on 100,000 made-up actors over metropolitan France (the
+size of data·inclusion):
+- k = 1, no filter: the floor (scipy's k-d tree, bare), shapely's STRtree and geopandas' sindex
+  (``query_nearest`` / ``sindex.nearest``), each built once; ours ranking only; ours whole;
+- k = 5 with a thématique filter (random, as volunteers pick needs): geopandas (masks built once,
+  distance to the candidates, stable sort by distance then id), shapely STRtree (built once, ``dwithin``
+  in growing radii, masks built once); ours ranking only; ours whole (eligibility, opening hours and
+  walking time too).
+Every method is checked to return the same actors, in the same order, for every query; disagreements
+are counted and printed. Then where our time goes (cProfile shares), and the notebooks' coverage batch
+(200,000 points × 20 thématiques against 100,000 actors). Needs the ``analysis`` extra (geopandas).
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime as dt
+import os
+import platform
+import pstats
 import random
 import statistics
-import sys
 import time
+from itertools import islice
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import geopandas as gpd  # noqa: E402
-import numpy as np  # noqa: E402
-from shapely.geometry import Point  # noqa: E402
-
-from geo.actors.model import Actor, Location  # noqa: E402
-from geo.actors.vocabularies import THEMATIQUES  # noqa: E402
-from geo.communes import COMMUNES, TARGET_COMMUNES  # noqa: E402
-from geo.io.dataset import load_actors  # noqa: E402
-from geo.io.frames import actors_frame  # noqa: E402
-from geo.search.coverage import distance_to_nearest  # noqa: E402
-from geo.search.hours import PARIS  # noqa: E402
-from geo.search.nearest import ActorIndex, Origin, nearest  # noqa: E402
-from geo.search.travel import WalkingEstimate  # noqa: E402
-
 K = 5
-AT = dt.datetime(2026, 11, 27, 10, 0, tzinfo=PARIS)
+AT = dt.datetime(2026, 11, 27, 10, 0)
 FRANCE = (-4.5, 43.0, 7.5, 50.8)
 HOURS = ("Mo-Fr 09:00-12:00,14:00-17:00; PH off", "Mo-Th 09:00-17:00", "Tu,Th 13:30-18:00", "")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--queries", type=int, default=1000, help="queries per method and dataset")
     parser.add_argument("--seed", type=int, default=93)
     args = parser.parse_args()
     rng = random.Random(args.seed)
+    _describe_machine()
+
+    from geo.communes import COMMUNES, TARGET_COMMUNES
+    from geo.io.dataset import load_actors
 
     real = load_actors(ROOT / "data" / "actors.geojson")
-    print(f"Real dataset: {len(real)} actors ({sum(a.location is not None for a in real)} located)")
-    bench("real dataset", real, _origins_in_communes(rng, args.queries), rng)
+    boxes = [COMMUNES[code].bbox for code in TARGET_COMMUNES]
+    print(f"\n== Curated dataset: {len(real)} actors, {sum(a.location is not None for a in real)} located")
+    Bench(real, [_point(rng, rng.choice(boxes)) for _ in range(args.queries)], rng).run()
 
     synthetic = synthetic_actors(100_000, rng)
-    print(f"\nSynthetic national-size dataset: {len(synthetic):,} made-up actors over metropolitan France")
-    origins = [_origin_in(rng, FRANCE) for _ in range(args.queries)]
-    index = bench("100,000 actors", synthetic, origins, rng, geopandas_queries=100)
+    print(f"\n== {len(synthetic):,} made-up actors over metropolitan France")
+    bench = Bench(synthetic, [_point(rng, FRANCE) for _ in range(args.queries)], rng)
+    bench.run()
+    coverage(bench.index, boxes, rng)
 
-    points = [_origin_in(rng, COMMUNES[rng.choice(TARGET_COMMUNES)].bbox) for _ in range(200_000)]
-    lons, lats = np.array([p.lon for p in points]), np.array([p.lat for p in points])
+
+class Bench:
+    """One dataset, its peers prepared once, the same queries for all."""
+
+    def __init__(self, actors, origins, rng):
+        import geopandas as gpd
+        import numpy as np
+        import shapely
+        from scipy.spatial import cKDTree
+
+        from geo.projection import to_lambert93
+        from geo.search.filters import thematique_keys
+        from geo.search.nearest import ActorIndex
+
+        started = time.perf_counter()
+        self.index = ActorIndex(actors)
+        self.build_ms = (time.perf_counter() - started) * 1000
+        located = self.index.located
+        self.ids = np.array([a.id for a in located])
+        self.xy = self.index.xy
+        self.origins = origins
+        self.origin_xy = [to_lambert93(o[0], o[1]) for o in origins]
+        self.filters = [_filter(rng) for _ in origins]
+        # Peers, prepared once as their users would.
+        self.kdtree = cKDTree(self.xy)
+        self.points = shapely.points(self.xy)
+        self.strtree = shapely.STRtree(self.points)
+        self.frame = gpd.GeoDataFrame({"id": self.ids}, geometry=self.points, crs=2154)
+        self.frame.sindex  # noqa: B018 - built now, not during the first query
+        keys = [thematique_keys(a.thematiques) for a in located]
+        self.masks = {f: np.array([bool(set(f) & k) for k in keys]) for f in set(self.filters)}
+        self.rank = np.argsort(np.argsort(self.ids))  # position → rank of its id
+
+    def run(self) -> None:
+        print(f"index build (ours): {self.build_ms:.0f} ms")
+        nearest_one = [
+            ("floor: scipy cKDTree.query, bare", self.floor),
+            ("shapely STRtree.query_nearest", self.strtree_nearest),
+            ("geopandas sindex.nearest", self.sindex_nearest),
+            ("ours: ranking only", lambda q: self.ours_ranking(q, 1, ())),
+            ("ours: nearest() whole", lambda q: self.ours(q, 1, ())),
+        ]
+        self._table("k = 1, no filter", nearest_one)
+        filtered = [
+            ("geopandas: masks once, distance + sort", self.geopandas_sorted),
+            ("shapely STRtree: dwithin, growing radius", self.strtree_dwithin),
+            ("ours: ranking only", lambda q: self.ours_ranking(q, K, self.filters[q])),
+            ("ours: nearest() whole", lambda q: self.ours(q, K, self.filters[q])),
+        ]
+        self._table(f"k = {K}, thématique filter", filtered)
+        self._profile()
+
+    # -- methods: each returns the ids found for query ``q`` -------------------------------------
+    def floor(self, q):
+        _, position = self.kdtree.query(self.origin_xy[q], k=1)
+        return [self.ids[position]]
+
+    def strtree_nearest(self, q):
+        import shapely
+
+        found = self.strtree.query_nearest(shapely.Point(self.origin_xy[q]))
+        return [min(self.ids[found])]  # ties: the smallest id, like ours
+
+    def sindex_nearest(self, q):
+        import shapely
+
+        _, found = self.frame.sindex.nearest(shapely.Point(self.origin_xy[q]))
+        return [min(self.ids[found])]
+
+    def geopandas_sorted(self, q):
+        import numpy as np
+        import shapely
+
+        positions = np.flatnonzero(self.masks[self.filters[q]])
+        distance = self.frame.geometry.iloc[positions].distance(shapely.Point(self.origin_xy[q]))
+        order = np.lexsort((self.rank[positions], distance.to_numpy()))[:K]
+        return list(self.ids[positions[order]])
+
+    def strtree_dwithin(self, q):
+        import numpy as np
+        import shapely
+
+        point, mask = shapely.Point(self.origin_xy[q]), self.masks[self.filters[q]]
+        radius = 2_000.0
+        while True:
+            found = self.strtree.query(point, predicate="dwithin", distance=radius)
+            found = found[mask[found]]
+            if len(found) >= K or radius > 2e6:
+                break
+            radius *= 4
+        delta = self.xy[found] - self.origin_xy[q]
+        distance = np.hypot(delta[:, 0], delta[:, 1])
+        order = np.lexsort((self.rank[found], distance))[:K]
+        return list(self.ids[found[order]])
+
+    def ours_ranking(self, q, k, thematiques):
+        from geo.projection import to_lambert93
+        from geo.search.nearest import _by_distance
+
+        x, y = to_lambert93(*self.origins[q])
+        ranked = _by_distance(self.index, (x, y), self.index.mask(list(thematiques), None), None)
+        return [self.index.located[position].id for position, _ in islice(ranked, k)]
+
+    def ours(self, q, k, thematiques):
+        from geo.search.nearest import nearest
+
+        results = nearest(self.origins[q], self.index, thematiques=list(thematiques), k=k, at=AT)
+        return [r.actor.id for r in results if r.distance_m is not None]
+
+    # -- measuring --------------------------------------------------------------------------------
+    def _table(self, title, methods) -> None:
+        """Each method answers every query in a loop of its own, warm, in three rounds alternating
+        with the others; its figure is its best round. Answers are compared with the first method."""
+        queries = range(len(self.origins))
+        rounds = {name: [] for name, _ in methods}
+        answers = {}
+        for _ in range(3):
+            for name, method in methods:
+                latencies, found = [], []
+                for q in queries:
+                    begin = time.perf_counter()
+                    found.append(list(method(q)))
+                    latencies.append(time.perf_counter() - begin)
+                rounds[name].append(latencies)
+                answers[name] = found
+        reference = answers[methods[0][0]]
+        print(f"\n{title}")
+        print(f"  {'method':42} {'p50 ms':>8} {'p95 ms':>8} {'disagreements':>14}")
+        for name, _ in methods:
+            best = min(rounds[name], key=lambda r: _p(r, 50))
+            wrong = sum(a != b for a, b in zip(answers[name], reference))
+            print(f"  {name:42} {_p(best, 50) * 1000:8.3f} {_p(best, 95) * 1000:8.3f} {wrong:>14}")
+
+    def _profile(self) -> None:
+        """Where ours spends its time on the filtered question (cProfile, so shares, not speeds)."""
+        profile = cProfile.Profile()
+        profile.enable()
+        for q in range(len(self.origins)):
+            self.ours(q, K, self.filters[q])
+        profile.disable()
+        stats = pstats.Stats(profile).stats
+        total = sum(row[2] for row in stats.values())  # own time of every function
+        parts = {"projection (pyproj)": "to_lambert93", "filter masks": "mask",
+                 "ranking (k-d tree / direct)": "_by_distance", "eligibility": "check_rules",
+                 "walking time": "walk", "opening hours": "status_at_minute",
+                 "actors without a place": "_serving_commune"}
+        print("  where ours goes (cumulative share of nearest(); eligibility and opening hours are "
+              "cached per distinct rule and minute):")
+        named = 0.0
+        for label, function in parts.items():
+            cumulative = sum(row[3] for key, row in stats.items() if key[2] == function)
+            named += cumulative
+            print(f"    {label:32} {cumulative / total:6.1%}")
+        print(f"    {'the rest (checks, assembly)':32} {1 - named / total:6.1%}")
+
+
+def coverage(index, boxes, rng) -> None:
+    import numpy as np
+
+    from geo.actors.vocabularies import THEMATIQUES
+    from geo.search.coverage import distance_to_nearest
+
+    points = [_point(rng, rng.choice(boxes)) for _ in range(200_000)]
+    lons, lats = np.array([p[0] for p in points]), np.array([p[1] for p in points])
     thematiques = sorted(THEMATIQUES)[:20]
-    started = time.perf_counter()
-    distances = distance_to_nearest(lons, lats, index, thematiques)
-    seconds = time.perf_counter() - started
-    median = np.median(np.concatenate([d[np.isfinite(d)] for d in distances.values()]))
-    print(f"\nCoverage batch: 200,000 points × {len(thematiques)} thématiques against 100,000 actors "
-          f"in {seconds:.2f} s (target ≤ 5 s); median distance {median:.0f} m")
-
-
-def bench(title, actors, origins, rng, geopandas_queries=None):
-    started = time.perf_counter()
-    index = ActorIndex(actors)
-    build = time.perf_counter() - started
-    frame = actors_frame(index.located).set_index("id").to_crs(2154)
-    filters = [_filter(rng) for _ in origins]
-    estimate = WalkingEstimate()
-
-    def ours(origin, thematiques):
-        return [r.actor.id for r in nearest(origin, index, thematiques=thematiques, k=K, at=AT,
-                                            travel=estimate)]
-
-    def scan(origin, thematiques):
-        candidates = frame[_filter_mask(frame, thematiques)] if thematiques else frame
-        point = gpd.GeoSeries([Point(origin.lon, origin.lat)], crs=4326).to_crs(2154).iloc[0]
-        return list(candidates.geometry.distance(point).sort_values(kind="stable").index[:K])
-
-    def sjoin(origin, thematiques):
-        candidates = frame[_filter_mask(frame, thematiques)] if thematiques else frame
-        here = gpd.GeoDataFrame(geometry=[Point(origin.lon, origin.lat)], crs=4326).to_crs(2154)
-        joined = gpd.sjoin_nearest(here, candidates[["geometry"]], distance_col="distance")
-        return list(joined["id"] if "id" in joined else joined["index_right"])[:1]
-
-    # Each method answers all its queries in a loop of its own (warm, as a busy server would run it),
-    # in three rounds that alternate with the other methods; a method's figure is its best round.
-    methods = (("ours: nearest() (all fields)", ours, None),
-               ("geopandas: GeoSeries.distance + sort", scan, geopandas_queries),
-               ("geopandas: sjoin_nearest", sjoin, geopandas_queries))
-    rounds: dict[str, list[list[float]]] = {name: [] for name, _, _ in methods}
+    runs = []
     for _ in range(3):
-        for name, function, count in methods:
-            latencies = []
-            for origin, thematiques in list(zip(origins, filters))[:count]:
-                begin = time.perf_counter()
-                function(origin, thematiques)
-                latencies.append(time.perf_counter() - begin)
-            rounds[name].append(latencies)
-    rows = [(name, min(runs, key=lambda r: _p(r, 50))) for name, runs in rounds.items()]
-    print(f"  index build: {build * 1000:.1f} ms (target ≤ 10 s)")
-    ours_p50 = _p(rows[0][1], 50)
-    for name, latencies in rows:
-        ratio = _p(latencies, 50) / ours_p50
-        comparison = "" if name.startswith("ours") else f"   ours is {ratio:.0f}× faster"
-        print(f"  {name:40} p50 {_p(latencies, 50) * 1000:8.3f} ms"
-              f"   p95 {_p(latencies, 95) * 1000:8.3f} ms   ({len(latencies)} queries){comparison}")
-    return index
+        started = time.perf_counter()
+        distances = distance_to_nearest(lons, lats, index, thematiques)
+        runs.append(time.perf_counter() - started)
+    median = np.median(np.concatenate([d[np.isfinite(d)] for d in distances.values()]))
+    print(f"\nCoverage batch: 200,000 points × {len(thematiques)} thématiques against 100,000 actors: "
+          f"{min(runs):.2f} s best, {statistics.median(runs):.2f} s median of 3 (target ≤ 5 s); "
+          f"median distance {median:.0f} m")
 
 
 def synthetic_actors(count, rng):
+    from geo.actors.model import Actor, Location
+    from geo.actors.vocabularies import THEMATIQUES
+
     slugs = sorted(THEMATIQUES)
     actors = []
     for n in range(count):
-        origin = _origin_in(rng, FRANCE)
+        lon, lat = _point(rng, FRANCE)
         actors.append(Actor(
             id=f"acteur-synthetique-{n:06d}", nom=f"Acteur synthétique {n}", kind="organisme_formation",
             source="benchmark (synthétique)", date_source="2026", statut="actif",
-            location=Location(origin.lon, origin.lat, "manager"),
+            location=Location(lon, lat, "manager"),
             thematiques=tuple(rng.sample(slugs, rng.randint(1, 3))),
             publics=() if rng.random() < 0.8 else ("jeunes",),
             age_min=16 if rng.random() < 0.05 else None, age_max=25 if rng.random() < 0.05 else None,
@@ -136,33 +253,35 @@ def synthetic_actors(count, rng):
     return actors
 
 
-def _filter(rng):
+def _filter(rng) -> tuple[str, ...]:
+    from geo.actors.vocabularies import THEMATIQUES
+
     slugs = sorted(THEMATIQUES)
-    roll = rng.random()
-    if roll < 0.3:
-        return []
-    if roll < 0.6:
-        return [rng.choice(sorted({s.split("--")[0] for s in slugs}))]
-    return rng.sample(slugs, 2)
+    if rng.random() < 0.5:
+        return (rng.choice(sorted({s.split("--")[0] for s in slugs})),)
+    return tuple(sorted(rng.sample(slugs, 2)))
 
 
-def _filter_mask(frame, thematiques):
-    wanted = set(thematiques)
-    return frame["thematiques"].map(
-        lambda values: any(v in wanted or v.split("--")[0] in wanted for v in values))
-
-
-def _origins_in_communes(rng, count):
-    return [_origin_in(rng, COMMUNES[rng.choice(TARGET_COMMUNES)].bbox) for _ in range(count)]
-
-
-def _origin_in(rng, bbox):
+def _point(rng, bbox) -> tuple[float, float]:
     lon_min, lat_min, lon_max, lat_max = bbox
-    return Origin(rng.uniform(lon_min, lon_max), rng.uniform(lat_min, lat_max))
+    return rng.uniform(lon_min, lon_max), rng.uniform(lat_min, lat_max)
 
 
 def _p(values, q):
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def _describe_machine() -> None:
+    import geopandas
+    import numpy
+    import scipy
+    import shapely
+
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"{dt.date.today()} · {platform.platform()} · {platform.processor() or platform.machine()} · "
+          f"{os.cpu_count()} CPU · load {load}")
+    print(f"Python {platform.python_version()} · numpy {numpy.__version__} · scipy {scipy.__version__} · "
+          f"shapely {shapely.__version__} · geopandas {geopandas.__version__}")
 
 
 if __name__ == "__main__":

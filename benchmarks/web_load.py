@@ -2,15 +2,24 @@
 
     .venv/bin/python benchmarks/web_load.py [--seconds 15] [--connections 16]
 
-Needs Debian's wrk (apt-get install wrk). Reports req/s, p50/p99 latency and errors for
-``/api/v1/nearest`` (random points in the five communes, random needs) and ``/embed/carte``, and the
-byte weight of ``/embed/carte`` and ``/carte`` with all actors (HTML + JS + CSS, tiles excluded).
+Needs Debian's wrk (apt-get install wrk). Every endpoint gets a fresh instance (a new gunicorn on a new
+instance folder: cold caches, store seeded from data/actors.geojson, a synthetic BAN index of the five
+communes — made up, and labelled so — for reverse geocoding) and a 2 s warm-up whose errors are
+counted too. Endpoints:
+- ``/api/v1/nearest`` from random points inside the five communes with random needs: the resident's
+  commune is found by reverse geocoding (the share found is printed), as at the door;
+- ``/embed/carte`` as websites embed it (few distinct URLs: the page cache answers), and with random
+  filters and zooms (1,200 distinct URLs for a cache of 256: mostly misses);
+- the byte weight of ``/embed/carte`` and ``/carte`` with all actors (HTML + JS + CSS, tiles excluded).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import os
+import platform
 import re
 import shutil
 import socket
@@ -23,13 +32,30 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-LUA_RANDOM_NEAREST = r"""
+LUA_COMMUNES = r"""
 math.randomseed(93)
+-- bounding boxes (lon_min, lat_min, lon_max, lat_max) of the five communes, from geo/communes.py
+local boxes = {BOXES}
+local function inside()
+  local b = boxes[math.random(#boxes)]
+  return b[2] + math.random() * (b[4] - b[2]), b[1] + math.random() * (b[3] - b[1])
+end
+"""
+LUA_RANDOM_NEAREST = LUA_COMMUNES + r"""
 local needs = {"", "&besoin=emploi", "&besoin=formation", "&besoin=numerique", "&besoin=emploi&age=22"}
 request = function()
-  local lat = 48.85 + math.random() * 0.11
-  local lon = 2.30 + math.random() * 0.26
+  local lat, lon = inside()
   local path = string.format("/api/v1/nearest?lat=%.5f&lon=%.5f%s", lat, lon, needs[math.random(#needs)])
+  return wrk.format("GET", path)
+end
+"""
+LUA_EMBED_MISSES = r"""
+math.randomseed(93)
+local communes = {"93048", "93006", "93014", "93031", "93079"}
+local needs = {"", "emploi", "formation", "numerique", "francais", "mobilite", "creation", "garde"}
+request = function()
+  local path = string.format("/embed/carte?commune=%s&besoin=%s&zoom=%d&liste=%d",
+    communes[math.random(#communes)], needs[math.random(#needs)], math.random(5, 19), math.random(0, 1))
   return wrk.format("GET", path)
 end
 """
@@ -45,52 +71,106 @@ end
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--seconds", type=int, default=15, help="measured seconds per endpoint")
     parser.add_argument("--connections", type=int, default=16)
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
-    with tempfile.TemporaryDirectory(prefix="bench-http-") as folder:
+    from geo.communes import COMMUNES, TARGET_COMMUNES
+
+    boxes = "{" + ", ".join("{%s}" % ", ".join(map(str, COMMUNES[c].bbox)) for c in TARGET_COMMUNES) + "}"
+    _describe_machine(args)
+    print(f"{'endpoint':38} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'warm-up errors':>15}")
+    with tempfile.TemporaryDirectory(prefix="bench-web-") as folder:
         folder = Path(folder)
-        port = _free_port()
-        env = {**os.environ, "CARTO_INSTANCE_PATH": str(folder / "instance"),
-               "CARTO_GEOCODERS": "local"}
-        gunicorn = Path(sys.executable).parent / "gunicorn"
-        server = subprocess.Popen(
-            [str(gunicorn), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level",
-             "warning", "webmap:create_app()"], cwd=ROOT, env=env)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            _wait(base + "/api/v1/communes")
-            print(f"gunicorn, 2 workers, on {base}; wrk {args.connections} connections, "
-                  f"2 threads, {args.seconds} s per endpoint\n")
-            print(f"{'endpoint':28} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
-            for name, script, path in (
-                    ("/api/v1/nearest (random)", LUA_RANDOM_NEAREST, "/"),
-                    ("/embed/carte", "", "/embed/carte")):
+        index = _synthetic_ban_index(folder)
+        for name, script, path in (
+                ("/api/v1/nearest (random, commune found)",
+                 LUA_RANDOM_NEAREST.replace("{BOXES}", boxes), "/"),
+                ("/embed/carte (as embedded: cache hits)", "", "/embed/carte"),
+                ("/embed/carte (random filters: misses)", LUA_EMBED_MISSES, "/")):
+            with Service(folder / f"instance-{len(list(folder.iterdir()))}", index) as base:
                 _load(name, base + path, script, folder, args)
-            print()
+        with Service(folder / "instance-weights", index) as base:
+            found = _communes_found(base, boxes)
+            print(f"\nnearest from random points: the resident's commune was found for {found:.0%}")
             for path in ("/embed/carte", "/carte"):
                 html, assets = _weight(base, path)
                 print(f"weight of {path:14} {(html + assets) / 1024:7.1f} KB "
                       f"(HTML {html / 1024:.1f} KB + JS/CSS {assets / 1024:.1f} KB, tiles excluded, "
                       f"uncompressed){'  target ≤ 300 KB' if path.startswith('/embed') else ''}")
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+
+
+class Service:
+    """gunicorn with 2 workers on a fresh instance folder holding the BAN index; yields its URL."""
+
+    def __init__(self, instance: Path, ban_index: Path):
+        self.instance, self.ban_index = instance, ban_index
+
+    def __enter__(self) -> str:
+        (self.instance / "ban").mkdir(parents=True)
+        shutil.copy(self.ban_index, self.instance / "ban" / "index.sqlite")
+        port = _free_port()
+        env = {**os.environ, "CARTO_INSTANCE_PATH": str(self.instance), "CARTO_GEOCODERS": "local"}
+        gunicorn = Path(sys.executable).parent / "gunicorn"
+        self.server = subprocess.Popen(
+            [str(gunicorn), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+             "webmap:create_app()"], cwd=ROOT, env=env)
+        base = f"http://127.0.0.1:{port}"
+        _wait(base + "/api/v1/communes")
+        return base
+
+    def __exit__(self, *exc) -> None:
+        self.server.terminate()
+        self.server.wait(timeout=10)
+
+
+def _synthetic_ban_index(folder: Path) -> Path:
+    from geo.geocoding.ban_index import build_index
+    from geo.geocoding.synthetic import generate, write_ban_csv
+
+    csv = write_ban_csv(folder / "adresses-synthetique.csv", generate(60, 30, seed=11))
+    return build_index([csv], ["93"], folder / "ban-index.sqlite").path
 
 
 def _load(name, url, script, folder, args):
     lua = folder / "bench.lua"
     lua.write_text(script + LUA_REPORT, encoding="utf-8")
-    subprocess.run(["wrk", "-t2", f"-c{args.connections}", "-d2s", "-s", str(lua), url],
-                   capture_output=True, check=True)  # warm-up
-    output = subprocess.run(["wrk", "-t2", f"-c{args.connections}", f"-d{args.seconds}s",
-                             "-s", str(lua), url], capture_output=True, text=True, check=True).stdout
+    warm = _wrk(url, lua, 2, args.connections)
+    measured = _wrk(url, lua, args.seconds, args.connections)
+    requests, errors, p50, p99, duration = measured
+    print(f"{name:38} {requests / (duration / 1e6):8.0f} {p50 / 1000:8.2f} {p99 / 1000:8.2f} "
+          f"{errors:7d} {warm[1]:15d}")
+
+
+def _wrk(url, lua, seconds, connections):
+    output = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(lua), url],
+                            capture_output=True, text=True, check=True).stdout
     requests, socket_errors, status_errors, p50, p99, duration, _ = (
         int(v) for v in re.search(r"RESULT (.*)", output).group(1).split())
-    print(f"{name:28} {requests / (duration / 1e6):8.0f} {p50 / 1000:8.2f} {p99 / 1000:8.2f} "
-          f"{socket_errors + status_errors:7d}")
+    return requests, socket_errors + status_errors, p50, p99, duration
+
+
+def _communes_found(base: str, boxes: str, samples: int = 100) -> float:
+    import random
+
+    from geo.communes import COMMUNES, TARGET_COMMUNES
+
+    rng, found = random.Random(7), 0
+    for _ in range(samples):
+        lon_min, lat_min, lon_max, lat_max = COMMUNES[rng.choice(TARGET_COMMUNES)].bbox
+        url = (f"{base}/api/v1/nearest?lat={rng.uniform(lat_min, lat_max):.5f}"
+               f"&lon={rng.uniform(lon_min, lon_max):.5f}")
+        found += json.loads(urllib.request.urlopen(url).read())["origin"]["citycode"] is not None
+    return found / samples
+
+
+def _describe_machine(args) -> None:
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"{dt.date.today()} · {platform.platform()} · {os.cpu_count()} CPU · load {load} · "
+          f"Python {platform.python_version()}")
+    print(f"gunicorn 2 workers on loopback; wrk 2 threads, {args.connections} connections, "
+          f"{args.seconds} s per endpoint after a 2 s warm-up\n")
 
 
 def _weight(base, path):
