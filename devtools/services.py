@@ -6,6 +6,7 @@ ships 7.0. Each server gets its own port and folder; nothing outside that folder
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -98,8 +99,11 @@ class RedisServer:
 class AddokServer:
     """An Addok HTTP server over a Redis server, loaded from an Addok import file."""
 
-    def __init__(self, folder: Path, redis: RedisServer):
+    def __init__(self, folder: Path, redis: RedisServer, gunicorn_workers: int = 0):
+        """``gunicorn_workers`` > 0 serves Addok's WSGI app under gunicorn, as Addok is deployed;
+        0 uses ``addok serve`` (a single-threaded development server, enough for tests)."""
         self.folder = folder
+        self.gunicorn_workers = gunicorn_workers
         self.port = free_port()
         self.config = folder / "addok_local.py"
         self.redis = redis
@@ -119,10 +123,18 @@ class AddokServer:
 
     def __enter__(self) -> AddokServer:
         binary = addok_binary()
-        self.process = subprocess.Popen(
-            [binary, "serve", "--config", str(self.config), "--host", "127.0.0.1",
-             "--port", str(self.port)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if self.gunicorn_workers:
+            gunicorn = str(Path(binary).with_name("gunicorn"))
+            self.process = subprocess.Popen(
+                [gunicorn, "--workers", str(self.gunicorn_workers), "--bind", f"127.0.0.1:{self.port}",
+                 "--log-level", "warning", "addok.http.wsgi:application"],
+                env={**os.environ, "ADDOK_CONFIG_MODULE": str(self.config)}, cwd=self.folder,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        else:
+            self.process = subprocess.Popen(
+                [binary, "serve", "--config", str(self.config), "--host", "127.0.0.1",
+                 "--port", str(self.port)],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         _wait(self._answers, f"addok serve on port {self.port}")
         return self
 

@@ -54,11 +54,12 @@ def generate(streets_per_commune: int, numbers_per_street: int, seed: int = 93,
         names = [f"{kind} {name}" for kind in STREET_TYPES for name in NAMES]
         rng.shuffle(names)
         for name in names[:streets_per_commune]:
-            addresses.extend(_street(rng, commune, name, numbers_per_street))
+            addresses.extend(street_addresses(rng, commune, name, numbers_per_street))
     return addresses
 
 
-def _street(rng: random.Random, commune, name: str, count: int) -> Iterator[BanAddress]:
+def street_addresses(rng: random.Random, commune, name: str, count: int) -> Iterator[BanAddress]:
+    """About ``count`` numbers (some with bis/ter) along one made-up street of ``commune``."""
     lon_min, lat_min, lon_max, lat_max = commune.bbox
     lon0, lat0 = rng.uniform(lon_min, lon_max), rng.uniform(lat_min, lat_max)
     angle = rng.uniform(0, math.pi)
