@@ -18,3 +18,13 @@ limit_request_line = 4094
 limit_request_fields = 50
 
 timeout = 30
+
+
+def on_starting(server) -> None:
+    """Create or migrate the store's schema once, in the master, before any worker starts."""
+    from webmap import create_app
+    from webmap.services import upgrade_configured_store
+
+    before, after = upgrade_configured_store(create_app())
+    if before != after:
+        server.log.info("database schema: %s -> %s", before or "empty", after)

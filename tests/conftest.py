@@ -54,9 +54,39 @@ OFFLINE = "http://127.0.0.1:9/geocodage"
 """A Géoplateforme address nothing answers at: no test ever reaches the real service."""
 
 
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory) -> Path:
+    """An empty store at the newest schema revision, migrated once and copied for every app."""
+    from geo.store.sqlite import SQLiteStore
+
+    path = tmp_path_factory.mktemp("schema") / "carto.sqlite"
+    SQLiteStore.upgrade(path)
+    return path
+
+
+def migrate_instance(instance: Path) -> None:
+    """Create the schema of the instance's default store, as ``carto db upgrade`` does."""
+    from geo.store.sqlite import SQLiteStore
+
+    SQLiteStore.upgrade(instance / "carto.sqlite")
+
+
+def new_store(path: Path):
+    """A SQLite store at ``path``, its schema created the way ``carto db upgrade`` does."""
+    from geo.store.sqlite import SQLiteStore
+
+    SQLiteStore.upgrade(path)
+    return SQLiteStore(path)
+
+
 @pytest.fixture
-def make_app(instance_path: Path):
+def make_app(instance_path: Path, migrated_database: Path):
+    """A fresh app in its own instance folder, its store migrated (as ``carto db upgrade`` would)."""
     def make(**config: Any):
+        database = instance_path / "carto.sqlite"
+        if not database.exists() and not config.get("DATABASE_URL"):
+            instance_path.mkdir(parents=True, exist_ok=True)
+            shutil.copy(migrated_database, database)
         defaults = {"TESTING": True, "INSTANCE_PATH": str(instance_path),
                     "ACTORS_FILE": str(FICTIONAL_DATASET),
                     "GEOPLATEFORME_URL": OFFLINE, "GEOCODER_TIMEOUT": 1.0}

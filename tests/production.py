@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from devtools.services import free_port
-from geo.store.sqlite import SQLiteStore
-from tests.conftest import ROOT, fictional_collection, fictional_feature, write_json
+from tests.conftest import ROOT, fictional_collection, fictional_feature, new_store, write_json
 from webmap.auth.views import hash_password, hash_token
 
 MANAGER = "gestionnaire-fictif@example.org"
@@ -40,7 +39,7 @@ def made_up_instance(folder: Path, ban_index: Path | None = None) -> Path:
         fictional_feature(),
         fictional_feature(id="second-acteur-fictif", nom="Second acteur fictif", publics=["jeunes"],
                           geometry={"type": "Point", "coordinates": [2.4420, 48.8620]})))
-    store = SQLiteStore(instance / "carto.sqlite")
+    store = new_store(instance / "carto.sqlite")
     store.add_user(MANAGER, hash_password(PASSWORD), "manager")
     store.set_token(MANAGER, hash_token(TOKEN))
     if ban_index is not None:

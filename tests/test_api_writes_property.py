@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from geo.actors.kinds import KINDS
 from geo.actors.validation import KNOWN_PROPERTIES
 from geo.actors.vocabularies import FRAIS, MODES_ACCUEIL, PUBLICS, RESEAUX_PORTEURS, STATUTS, THEMATIQUES
-from tests.conftest import fictional_collection, fictional_feature, write_json
+from tests.conftest import fictional_collection, fictional_feature, migrate_instance, write_json
 from webmap.auth.views import hash_password, hash_token
 from webmap.services import current_store
 
@@ -71,6 +71,7 @@ def service(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("ecritures")
     actors = write_json(folder / "acteurs-fictifs.geojson", fictional_collection(fictional_feature()))
+    migrate_instance(folder / "instance")
     app = create_app({"TESTING": True, "INSTANCE_PATH": str(folder / "instance"),
                       "ACTORS_FILE": str(actors), "WTF_CSRF_ENABLED": False, "GEOCODERS": ("local",)})
     with app.app_context():

@@ -13,7 +13,14 @@ from urllib.parse import urlsplit
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import FICTIONAL_DATASET, fictional_collection, fictional_feature, pick, write_json
+from tests.conftest import (
+    FICTIONAL_DATASET,
+    fictional_collection,
+    fictional_feature,
+    migrate_instance,
+    pick,
+    write_json,
+)
 from tests.test_pages import XSS
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -49,6 +56,7 @@ def live(tmp_path_factory, synthetic_index):
     instance = tmp_path_factory.mktemp("live") / "instance"
     (instance / "ban").mkdir(parents=True)
     shutil.copy(synthetic_index, instance / "ban" / "index.sqlite")
+    migrate_instance(instance)
     app = create_app({"TESTING": True, "INSTANCE_PATH": str(instance), "GEOCODERS": ("local",),
                       "ACTORS_FILE": str(FICTIONAL_DATASET)})
     server = serve(app)
@@ -183,6 +191,7 @@ def xss_app(tmp_path, **fields):
         id="acteur-fictif-xss", nom=XSS, description=XSS, adresse=XSS, complement_adresse=XSS,
         commune="Montreuil", geometry={"type": "Point", "coordinates": [2.4401, 48.8601]}, **fields)
     path = write_json(tmp_path / "xss-fictif.geojson", fictional_collection(feature))
+    migrate_instance(tmp_path / "instance")
     return create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"),
                        "ACTORS_FILE": str(path), "GEOCODERS": ("local",), "SECURE_COOKIES": False})
 

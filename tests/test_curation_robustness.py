@@ -19,7 +19,7 @@ import pytest
 from devtools.services import free_port
 from geo.io.dataset import load_actors
 from geo.store.sqlite import SQLiteStore
-from tests.conftest import FICTIONAL_DATASET, ROOT
+from tests.conftest import FICTIONAL_DATASET, ROOT, new_store
 from webmap.auth.views import hash_password, hash_token
 
 ACTORS = ["insertion-fictive-montreuil", "chantier-fictif-montreuil", "recyclerie-fictive-montreuil"]
@@ -44,7 +44,7 @@ def _editor(base: str, worker: int, rounds: int, results) -> None:
 def served_instance(tmp_path):
     """gunicorn with 2 worker processes over one SQLite store, as in production."""
     instance = tmp_path / "instance"
-    store = SQLiteStore(instance / "carto.sqlite")
+    store = new_store(instance / "carto.sqlite")
     store.seed_if_empty(load_actors(FICTIONAL_DATASET), "graine")
     store.add_user("gestionnaire-fictif@example.org", hash_password("mot-de-passe-fictif"), "manager")
     store.set_token("gestionnaire-fictif@example.org", hash_token(TOKEN))
@@ -94,6 +94,7 @@ WRITER = """
 import dataclasses, sys
 from geo.io.dataset import load_actors
 from geo.store.sqlite import SQLiteStore
+SQLiteStore.upgrade(sys.argv[1])
 store = SQLiteStore(sys.argv[1])
 actors = load_actors(sys.argv[2])
 store.seed_if_empty(actors, "graine")

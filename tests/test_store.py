@@ -8,8 +8,7 @@ import pytest
 
 from geo.actors.model import actor_from_feature
 from geo.store import ActorNotFound, DuplicateActor, InvalidActor, StaleVersion
-from geo.store.sqlite import SQLiteStore
-from tests.conftest import fictional_feature
+from tests.conftest import fictional_feature, new_store
 
 FICTIONAL = actor_from_feature(fictional_feature())
 OTHER = actor_from_feature(fictional_feature(id="autre-acteur-fictif", nom="Autre acteur fictif"))
@@ -17,7 +16,7 @@ OTHER = actor_from_feature(fictional_feature(id="autre-acteur-fictif", nom="Autr
 
 @pytest.fixture(params=["sqlite"])
 def store(request, tmp_path):
-    return SQLiteStore(tmp_path / "carto.sqlite")
+    return new_store(tmp_path / "carto.sqlite")
 
 
 def test_create_then_get(store):

@@ -6,6 +6,7 @@ import sys
 
 from flask.cli import FlaskGroup
 
+from geo.store import SchemaNotReady
 from webmap import create_app
 from webmap.settings import ConfigurationError
 
@@ -16,5 +17,5 @@ cli = FlaskGroup(create_app=create_app, load_dotenv=False,
 def main() -> None:
     try:
         cli.main(prog_name="carto")
-    except ConfigurationError as error:
+    except (ConfigurationError, SchemaNotReady) as error:
         sys.exit(f"Error: {error}")

@@ -4,11 +4,12 @@ An error may answer a URL that holds a resident's address or position: no cache 
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from geo.geocoding import AddressNotFound, GeocoderUnavailable, InvalidQuery
 from geo.io.dataset import InvalidDataset
+from geo.store import SchemaNotReady
 from webmap.security import private_response
 
 MESSAGES = {
@@ -62,6 +63,7 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(InvalidDataset, _dataset_error)
+    app.register_error_handler(SchemaNotReady, _schema_error)
     for kind in SEARCH_ERRORS:
         app.register_error_handler(kind, _search_error)
 
@@ -99,6 +101,11 @@ def _search_error(error: Exception) -> Response:
         return _api_error(ApiError(status, {parameter: message}))
     response = make_response(render_template("error.html", status=status, message=message), status)
     return private_response(response)
+
+
+def _schema_error(error: SchemaNotReady) -> Response:
+    current_app.logger.error("%s", error)  # for whoever runs the service: what to do
+    return _http_error(ServiceUnavailable())
 
 
 def _dataset_error(error: InvalidDataset) -> Response:

@@ -17,7 +17,7 @@ from geo.geocoding.chain import GeocoderChain
 from geo.geocoding.configured import GeocoderSettings, UnknownGeocoder, build_geocoder
 from geo.io.dataset import load_actors
 from geo.search.travel import TravelTimes, WalkingEstimate
-from geo.store import ActorStore, open_store
+from geo.store import ActorStore, open_store, upgrade_store
 from webmap.settings import ConfigurationError
 
 if TYPE_CHECKING:  # numpy and scipy load with the first search, not with every command
@@ -49,6 +49,12 @@ def current_store() -> ActorStore:
             store.seed_if_empty(load_actors(source), f"import initial ({source.name})")
         app.extensions[_STORE_KEY] = store
     return store
+
+
+def upgrade_configured_store(app: Flask | None = None) -> tuple[str | None, str]:
+    """Create or migrate the schema of the configured store: (revision before, after)."""
+    app = app or _app()
+    return upgrade_store(app.config["DATABASE_URL"], Path(app.instance_path))
 
 
 def data_version() -> int:

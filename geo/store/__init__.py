@@ -8,24 +8,37 @@ from geo.store.base import (
     DuplicateActor,
     InvalidActor,
     Revision,
+    SchemaNotReady,
     StaleVersion,
     StoredActor,
     diff,
 )
 
 __all__ = ["ActorNotFound", "ActorStore", "DuplicateActor", "InvalidActor", "Revision",
-           "StaleVersion", "StoredActor", "diff", "open_store"]
+           "SchemaNotReady", "StaleVersion", "StoredActor", "diff", "open_store", "upgrade_store"]
 
 
 def open_store(url: str, instance: Path) -> ActorStore:
     """The store named by ``url``: empty or ``sqlite:///path`` (default: the instance's carto.sqlite).
+    Its schema must be up to date (``upgrade_store``), or SchemaNotReady says so.
 
     PostgreSQL/PostGIS will plug in here behind the same interface and contract tests.
     """
     from geo.store.sqlite import SQLiteStore
 
+    return SQLiteStore(_sqlite_path(url, instance))
+
+
+def upgrade_store(url: str, instance: Path) -> tuple[str | None, str]:
+    """Create or migrate the schema of the store named by ``url``: (revision before, after)."""
+    from geo.store.sqlite import SQLiteStore
+
+    return SQLiteStore.upgrade(_sqlite_path(url, instance))
+
+
+def _sqlite_path(url: str, instance: Path) -> Path:
     if not url:
-        return SQLiteStore(instance / "carto.sqlite")
+        return instance / "carto.sqlite"
     if url.startswith("sqlite:///"):
-        return SQLiteStore(Path(url.removeprefix("sqlite:///")))
+        return Path(url.removeprefix("sqlite:///"))
     raise ValueError(f"base de données non prise en charge : {url.split(':', 1)[0]}")

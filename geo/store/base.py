@@ -46,6 +46,10 @@ class InvalidActor(ValueError):
         self.problems = list(problems)
 
 
+class SchemaNotReady(RuntimeError):
+    """The database is not at the schema revision this code expects: run ``carto db upgrade``."""
+
+
 class StaleVersion(Exception):
     """The edit started from an older version than the stored one; nothing was written."""
 

@@ -11,6 +11,8 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import sqlite3
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,6 +46,7 @@ from geo.store.base import (
     StoredActor,
     diff,
 )
+from geo.store.schema import check_revision, upgrade
 
 metadata = MetaData()
 actors_table = Table(
@@ -78,26 +81,35 @@ login_attempts_table = Table(
     Column("key", String, nullable=False, index=True),
     Column("at", Float, nullable=False),
 )
-_ADDED_USER_COLUMNS = {"session_epoch": "INTEGER NOT NULL DEFAULT 0",
-                       "disabled": "INTEGER NOT NULL DEFAULT 0"}
-"""Columns that stores created before them lack; added on open (until migrations exist)."""
-
 _ATTEMPTS_KEPT_SECONDS = 86_400
 
 
 class SQLiteStore:
+    """The store in one SQLite file, whose schema ``upgrade`` (``carto db upgrade``) made."""
+
     def __init__(self, path: Path | str):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         _private_file(self.path)
         self.engine = _engine(self.path)
-        with self._writing() as db:  # several workers may open a new store at once: one at a time
-            metadata.create_all(db)
-            present = {row[1] for row in db.exec_driver_sql("PRAGMA table_info(users)")}
-            for name, declaration in _ADDED_USER_COLUMNS.items():
-                if name not in present:
-                    db.exec_driver_sql(f"ALTER TABLE users ADD COLUMN {name} {declaration}")
-        self._count_cache: tuple[tuple, int] | None = None
+        with self.engine.connect() as db:
+            check_revision(db, str(self.path))
+        self._watcher = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+        self._watch_lock = threading.Lock()
+        self._count_cache: tuple[int, int] | None = None
+
+    @classmethod
+    def upgrade(cls, path: Path | str) -> tuple[str | None, str]:
+        """Create or migrate the schema of the store at ``path``: (revision before, after)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _private_file(path)
+        engine = _engine(path)
+        try:
+            with engine.connect().execution_options(immediate=True) as db:
+                return upgrade(db)
+        finally:
+            engine.dispose()
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -121,27 +133,18 @@ class SQLiteStore:
                          actor_from_feature(json.loads(row.feature))) for row in rows]
 
     def revision_count(self) -> int:
-        """Cheap enough for every request: the files' stat says whether anything was written since
-        the last count (every commit touches the WAL), and only then is the database asked."""
-        marker = self._files_marker()
-        cached = self._count_cache
-        if cached is not None and cached[0] == marker:
-            return cached[1]
-        with self.engine.connect() as db:
-            count = db.execute(select(func.coalesce(func.max(revisions_table.c.number), 0))).scalar_one()
-        self._count_cache = (marker, count)
-        return count
-
-    def _files_marker(self) -> tuple:
-        marker = []
-        for path in (self.path, self.path.with_name(self.path.name + "-wal")):
-            try:
-                stat = path.stat()
-            except FileNotFoundError:
-                marker.append(None)
-            else:
-                marker.append((stat.st_mtime_ns, stat.st_size, stat.st_ino))
-        return tuple(marker)
+        """Cheap enough for every request: SQLite's ``data_version`` on a connection kept for the
+        purpose changes when any other connection, of any process, commits; only then is the
+        database asked."""
+        with self._watch_lock:
+            changed = self._watcher.execute("PRAGMA data_version").fetchone()[0]
+            cached = self._count_cache
+            if cached is not None and cached[0] == changed:
+                return cached[1]
+            count = self._watcher.execute(
+                "SELECT coalesce(max(number), 0) FROM revisions").fetchone()[0]
+            self._count_cache = (changed, count)
+            return count
 
     # --- writing ----------------------------------------------------------------------------
 
