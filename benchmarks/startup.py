@@ -34,6 +34,7 @@ def main() -> None:
         instance = Path(folder) / "instance"
         _synthetic_index(instance / "ban" / "index.sqlite", Path(folder))
         env = {**os.environ, "CARTO_INSTANCE_PATH": str(instance), "CARTO_GEOCODERS": "local"}
+        subprocess.run([CARTO, "db", "upgrade"], env=env, check=True, capture_output=True)
         _describe_machine()
         baseline = _measure([sys.executable, "-c", "import flask"], env, args.runs)
         _row("python -c 'import flask'", baseline, baseline)
