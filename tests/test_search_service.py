@@ -188,3 +188,8 @@ def test_carto_nearest_searches_the_residents_commune(twin_app):
         args=["nearest", "--address", "12 rue fictive des jumelles", "--commune", "93006", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["origin"]["citycode"] == "93006"
+
+
+def test_the_api_says_when_no_geocoder_covers_the_commune_asked(twin_app):
+    answer = twin_app.test_client().get("/api/v1/geocode?q=12+rue+fictive&citycode=93014")
+    assert answer.status_code == 400 and "93014" in answer.get_json()["parametres"]["citycode"]

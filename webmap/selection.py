@@ -5,8 +5,8 @@ from __future__ import annotations
 from geo.actors.model import Actor
 from geo.communes import COMMUNES
 from geo.search.filters import filter_actors
+from geo.search.request import SearchRequest
 from geo.text import fold
-from webmap.search_params import SearchRequest
 from webmap.services import current_actors
 
 

@@ -1,4 +1,8 @@
-"""The OpenAPI 3 description of ``/api/v1``; a test checks it against the routes."""
+"""The OpenAPI 3 description of ``/api/v1``, built with apispec; a test checks it against the routes.
+
+Query parameters come from the schemas that read them (``webmap.query``), so the document and the
+parsing cannot drift apart; the actor's schema comes from the validator's types and limits.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,6 @@ from geo.actors.vocabularies import (
     STATUTS,
     THEMATIQUES,
 )
-from geo.search.needs import NEEDS
 
 _ERROR = {"description": "Paramètre invalide : `parametres` nomme chacun avec son problème.",
           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -53,25 +56,6 @@ _VERSIONED = {
     "412": _error("L’acteur a changé depuis votre lecture : `actuel` donne sa version en place."),
     "428": _error("En-tête If-Match absent."),
 }
-
-
-def _param(name: str, description: str, schema: dict[str, Any], required: bool = False,
-           explode: bool | None = None) -> dict[str, Any]:
-    parameter = {"name": name, "in": "query", "description": description, "required": required,
-                 "schema": schema}
-    if explode is not None:
-        parameter["explode"] = explode
-    return parameter
-
-
-_FILTERS = [
-    _param("thematique", "Thématique data·inclusion ou sa catégorie (répétable).",
-           {"type": "array", "items": {"type": "string"}}, explode=True),
-    _param("besoin", "Besoin en mots simples (répétable).",
-           {"type": "array", "items": {"type": "string", "enum": sorted(NEEDS)}}, explode=True),
-    _param("public", "Public data·inclusion (répétable).",
-           {"type": "array", "items": {"type": "string", "enum": sorted(PUBLICS)}}, explode=True),
-]
 
 
 def _feature_body() -> dict[str, Any]:
@@ -137,117 +121,100 @@ EXAMPLE_ACTOR = {
 
 
 def openapi_document(server: str) -> dict[str, Any]:
+    from apispec import APISpec
+    from apispec.ext.marshmallow import MarshmallowPlugin
+
+    from webmap.query import (
+        ActorsQuery,
+        CreateQuery,
+        Flag,
+        GeocodeQuery,
+        NearestQuery,
+        Whole,
+    )
+
+    marshmallow = MarshmallowPlugin()
+    spec = APISpec(
+        title="carto-insertion", version="1.0.0", openapi_version="3.0.3", plugins=[marshmallow],
+        info={"description": "Acteurs de l’emploi, de la formation et de l’insertion à Montreuil, "
+                             "Bagnolet, Clichy-sous-Bois, Épinay-sur-Seine et Villetaneuse."},
+        servers=[{"url": server}])
+    marshmallow.map_to_openapi_type(Flag, "string", None)
+    marshmallow.map_to_openapi_type(Whole, "integer", None)
+    spec.components.security_scheme("jeton", {
+        "type": "http", "scheme": "bearer", "description": "Jeton personnel (`carto users token EMAIL`)."})
+    spec.components.security_scheme("session", {
+        "type": "apiKey", "in": "header", "name": "X-CSRFToken",
+        "description": "Session de gestionnaire, avec son jeton CSRF."})
+    spec.components.schema("Actor", actor_schema())
+    spec.components.schema("Error", {
+        "type": "object", "required": ["status", "message", "parametres"], "properties": {
+            "status": {"type": "integer"}, "message": {"type": "string"},
+            "parametres": {"type": "object", "additionalProperties": {"type": "string"}}}})
+    spec.components.schema("Nearest", {
+        "type": "object", "required": ["origin", "results"], "properties": {
+            "origin": {"type": "object"}, "results": {"type": "array", "items": {"type": "object"}}}})
+
+    def query(schema) -> dict[str, Any]:
+        return {"in": "query", "schema": schema}
+
     geojson = {"application/geo+json": {"schema": {"type": "object"}},
                "application/json": {"schema": {"type": "object"}}}
-    return {
-        "openapi": "3.0.3",
-        "info": {"title": "carto-insertion", "version": "1.0.0",
-                 "description": "Acteurs de l’emploi, de la formation et de l’insertion à Montreuil, "
-                                "Bagnolet, Clichy-sous-Bois, Épinay-sur-Seine et Villetaneuse."},
-        "servers": [{"url": server}],
-        "paths": {
-            "/actors": {"get": {
-                "summary": ("Acteurs ouverts ou à vérifier (GeoJSON FeatureCollection, champs "
-                            "data·inclusion ; les acteurs fermés n’y sont pas)"),
-                "operationId": "listActors",
-                "parameters": [
-                    _param("commune", "Code INSEE de la commune.", {"type": "string"}),
-                    *_FILTERS,
-                    _param("q", "Texte cherché dans le nom, la description et l’adresse.",
-                           {"type": "string", "maxLength": 100}),
-                ],
-                "responses": {"200": {"description": "FeatureCollection", "content": geojson},
-                              "400": _ERROR, "414": _TOO_LONG}},
-                "post": {
-                    "summary": "Créer un acteur (gestionnaires)", "operationId": "createActor",
-                    "security": _WRITERS,
-                    "parameters": [_param("doublon", "« confirme » : créer malgré un doublon probable.",
-                                          {"type": "string", "enum": ["confirme"]})],
-                    "requestBody": _feature_body(),
-                    "responses": {"201": {"description": "Créé ; ETag : sa version", **_FEATURE,
-                                          "links": _ACTOR_LINKS},
-                                  **_WRITE_ERRORS,
-                                  "409": _error("Identifiant pris, ou doublon probable non confirmé.")}}},
-            "/actors/{actor_id}": {
-                "get": {
-                    "summary": "Un acteur (Feature GeoJSON) ; ETag : sa version",
-                    "operationId": "getActor", "parameters": [_ACTOR_ID],
-                    "responses": {"200": {"description": "Feature", "content": geojson},
-                                  "404": _ERROR}},
-                "put": {
-                    "summary": "Remplacer un acteur (gestionnaires)", "operationId": "replaceActor",
-                    "security": _WRITERS, "parameters": [_ACTOR_ID, _IF_MATCH],
-                    "requestBody": _feature_body(),
-                    "responses": {"200": {"description": "Nouvelle version", **_FEATURE,
-                                          "links": _ACTOR_LINKS},
-                                  **_WRITE_ERRORS, **_VERSIONED}},
-                "patch": {
-                    "summary": "Modifier quelques champs (gestionnaires)", "operationId": "patchActor",
-                    "security": _WRITERS, "parameters": [_ACTOR_ID, _IF_MATCH],
-                    "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                        "type": "object", "required": ["properties"], "properties": {
-                            "properties": {"type": "object",
-                                           "description": "Les champs changés (voir Actor)."},
-                            "geometry": {"type": "object", "nullable": True}}}}}},
-                    "responses": {"200": {"description": "Nouvelle version", **_FEATURE},
-                                  **_WRITE_ERRORS, **_VERSIONED}},
-                "delete": {
-                    "summary": "Retirer un acteur (statut « ferme » ; l’historique reste)",
-                    "operationId": "retireActor", "security": _WRITERS,
-                    "parameters": [_ACTOR_ID, _IF_MATCH],
-                    "responses": {"200": {"description": "Version retirée", **_FEATURE},
-                                  **_WRITE_ERRORS, **_VERSIONED}}},
-            "/nearest": {"get": {
-                "summary": "Acteurs pertinents les plus proches d’une adresse ou d’un point",
-                "operationId": "nearest",
-                "parameters": [
-                    _param("adresse", "Adresse du résident.", {"type": "string", "maxLength": 200}),
-                    _param("lat", "Latitude WGS84 (avec lon).", {"type": "number"}),
-                    _param("lon", "Longitude WGS84 (avec lat).", {"type": "number"}),
-                    *_FILTERS,
-                    _param("age", "Âge du résident.", {"type": "integer", "minimum": 0, "maximum": 120}),
-                    _param("commune", "Commune de résidence (INSEE).", {"type": "string"}),
-                    _param("k", "Nombre d’acteurs.", {"type": "integer", "minimum": 1, "maximum": 50}),
-                    _param("rayon", "Rayon en mètres.", {"type": "number", "minimum": 1}),
-                    _param("tous", "1 : montrer aussi les acteurs non éligibles.",
-                           {"type": "string", "enum": ["0", "1"]}),
-                ],
-                "responses": {"200": {"description": "Origine et résultats",
-                                      "content": {"application/json": {"schema": {
-                                          "$ref": "#/components/schemas/Nearest"}}}},
-                              "400": _ERROR, "404": _ERROR, "414": _TOO_LONG, "503": _ERROR}}},
-            "/geocode": {"get": {
-                "summary": "Autocomplétion d’adresses (GeocodeJSON)", "operationId": "geocode",
-                "parameters": [
-                    _param("q", "Début d’adresse.", {"type": "string", "maxLength": 200}, required=True),
-                    _param("limit", "Nombre de suggestions.", {"type": "integer", "minimum": 1,
-                                                               "maximum": 20}),
-                    _param("citycode", "Limiter à une commune (INSEE).",
-                           {"type": "string", "maxLength": 5}),
-                ],
-                "responses": {"200": {"description": "GeocodeJSON", "content": geojson},
-                              "400": _ERROR, "414": _TOO_LONG, "503": _ERROR}}},
-            "/communes": {"get": {
-                "summary": "Les communes servies", "operationId": "communes",
-                "responses": {"200": {"description": "Communes", "content": {"application/json": {
-                    "schema": {"type": "array", "items": {"type": "object"}}}}}}}},
-            "/openapi.json": {"get": {
-                "summary": "Ce document", "operationId": "openapi",
-                "responses": {"200": {"description": "OpenAPI 3",
-                                      "content": {"application/json": {"schema": {"type": "object"}}}}}}},
-        },
-        "components": {"securitySchemes": {
-            "jeton": {"type": "http", "scheme": "bearer",
-                      "description": "Jeton personnel (`carto users token EMAIL`)."},
-            "session": {"type": "apiKey", "in": "header", "name": "X-CSRFToken",
-                        "description": "Session de gestionnaire, avec son jeton CSRF."}},
-        "schemas": {
-            "Actor": actor_schema(),
-            "Error": {"type": "object", "required": ["status", "message", "parametres"], "properties": {
-                "status": {"type": "integer"}, "message": {"type": "string"},
-                "parametres": {"type": "object", "additionalProperties": {"type": "string"}}}},
-            "Nearest": {"type": "object", "required": ["origin", "results"], "properties": {
-                "origin": {"type": "object"},
-                "results": {"type": "array", "items": {"type": "object"}}}},
-        }},
-    }
+    spec.path(path="/actors", operations={
+        "get": {
+            "summary": ("Acteurs ouverts ou à vérifier (GeoJSON FeatureCollection, champs "
+                        "data·inclusion ; les acteurs fermés n’y sont pas)"),
+            "operationId": "listActors", "parameters": [query(ActorsQuery)],
+            "responses": {"200": {"description": "FeatureCollection", "content": geojson},
+                          "400": _ERROR, "414": _TOO_LONG}},
+        "post": {
+            "summary": "Créer un acteur (gestionnaires)", "operationId": "createActor",
+            "security": _WRITERS, "parameters": [query(CreateQuery)], "requestBody": _feature_body(),
+            "responses": {"201": {"description": "Créé ; ETag : sa version", **_FEATURE,
+                                  "links": _ACTOR_LINKS},
+                          **_WRITE_ERRORS,
+                          "409": _error("Identifiant pris, ou doublon probable non confirmé.")}}})
+    spec.path(path="/actors/{actor_id}", operations={
+        "get": {
+            "summary": "Un acteur (Feature GeoJSON) ; ETag : sa version",
+            "operationId": "getActor", "parameters": [_ACTOR_ID],
+            "responses": {"200": {"description": "Feature", "content": geojson}, "404": _ERROR}},
+        "put": {
+            "summary": "Remplacer un acteur (gestionnaires)", "operationId": "replaceActor",
+            "security": _WRITERS, "parameters": [_ACTOR_ID, _IF_MATCH], "requestBody": _feature_body(),
+            "responses": {"200": {"description": "Nouvelle version", **_FEATURE, "links": _ACTOR_LINKS},
+                          **_WRITE_ERRORS, **_VERSIONED}},
+        "patch": {
+            "summary": "Modifier quelques champs (gestionnaires)", "operationId": "patchActor",
+            "security": _WRITERS, "parameters": [_ACTOR_ID, _IF_MATCH],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["properties"], "properties": {
+                    "properties": {"type": "object", "description": "Les champs changés (voir Actor)."},
+                    "geometry": {"type": "object", "nullable": True}}}}}},
+            "responses": {"200": {"description": "Nouvelle version", **_FEATURE},
+                          **_WRITE_ERRORS, **_VERSIONED}},
+        "delete": {
+            "summary": "Retirer un acteur (statut « ferme » ; l’historique reste)",
+            "operationId": "retireActor", "security": _WRITERS, "parameters": [_ACTOR_ID, _IF_MATCH],
+            "responses": {"200": {"description": "Version retirée", **_FEATURE},
+                          **_WRITE_ERRORS, **_VERSIONED}}})
+    spec.path(path="/nearest", operations={"get": {
+        "summary": "Acteurs pertinents les plus proches d’une adresse ou d’un point",
+        "operationId": "nearest", "parameters": [query(NearestQuery)],
+        "responses": {"200": {"description": "Origine et résultats", "content": {"application/json": {
+                          "schema": {"$ref": "#/components/schemas/Nearest"}}}},
+                      "400": _ERROR, "404": _ERROR, "414": _TOO_LONG, "503": _ERROR}}})
+    spec.path(path="/geocode", operations={"get": {
+        "summary": "Autocomplétion d’adresses (GeocodeJSON)", "operationId": "geocode",
+        "parameters": [query(GeocodeQuery)],
+        "responses": {"200": {"description": "GeocodeJSON", "content": geojson},
+                      "400": _ERROR, "414": _TOO_LONG, "503": _ERROR}}})
+    spec.path(path="/communes", operations={"get": {
+        "summary": "Les communes servies", "operationId": "communes",
+        "responses": {"200": {"description": "Communes", "content": {"application/json": {
+            "schema": {"type": "array", "items": {"type": "object"}}}}}}}})
+    spec.path(path="/openapi.json", operations={"get": {
+        "summary": "Ce document", "operationId": "openapi",
+        "responses": {"200": {"description": "OpenAPI 3",
+                              "content": {"application/json": {"schema": {"type": "object"}}}}}}})
+    return spec.to_dict()

@@ -13,14 +13,13 @@ from geo.store import ActorNotFound
 from webmap.api.openapi import openapi_document
 from webmap.errors import ApiError
 from webmap.presenters import result_json
-from webmap.search_params import parse_int, parse_search
+from webmap.query import ActorsQuery, GeocodeQuery, NearestQuery, parse, search_request
 from webmap.security import private_response
 from webmap.selection import matching_actors
 from webmap.services import current_geocoder, current_store, run_search, served_communes
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 READ_MAX_AGE = 300
-MAX_TEXT_QUERY = 100
 
 
 @blueprint.after_request
@@ -39,13 +38,10 @@ def public_reads(response: Response) -> Response:
 
 @blueprint.get("/actors")
 def actors() -> Response:
-    search, problems = parse_search(request.args, need_origin=False)
-    commune = request.args.get("commune")
-    if len(request.args.get("q", "")) > MAX_TEXT_QUERY:
-        problems.add("q", f"q trop long ({MAX_TEXT_QUERY} caractères au plus)")
+    values, problems = parse(ActorsQuery, request.args)
     if problems:
-        raise ApiError(400, problems.by_parameter)
-    selected = matching_actors(search, commune, request.args.get("q", ""))
+        raise ApiError(400, problems)
+    selected = matching_actors(search_request(values), values.get("commune"), values.get("q", ""))
     features = [actor_to_feature(a) for a in sorted(selected, key=lambda a: a.id)]
     return jsonify({"type": "FeatureCollection", "features": features})
 
@@ -64,10 +60,10 @@ def actor(actor_id: str) -> Response:
 
 @blueprint.get("/nearest")
 def nearest() -> Response:
-    search, problems = parse_search(request.args)
+    values, problems = parse(NearestQuery, request.args)
     if problems:
-        raise ApiError(400, problems.by_parameter)
-    outcome = run_search(search)
+        raise ApiError(400, problems)
+    outcome = run_search(search_request(values))
     origin = outcome.origin
     return private_response(jsonify({
         "origin": {"label": origin.label, "lon": origin.lon, "lat": origin.lat,
@@ -78,17 +74,15 @@ def nearest() -> Response:
 
 @blueprint.get("/geocode")
 def geocode() -> Response:
-    query = request.args.get("q", "")
-    limit = parse_int(request.args.get("limit", "5"), 1, 20)
-    if limit is None:
-        raise ApiError(400, {"limit": "limit doit être un entier entre 1 et 20"})
-    if len(query) > 200:
-        raise ApiError(400, {"q": "q trop long (200 caractères au plus)"})
-    citycode = request.args.get("citycode") or None
-    if citycode and citycode not in COMMUNES:
-        raise ApiError(400, {"citycode": f"commune inconnue : {citycode[:10]}"})
-    results = current_geocoder().search(query, limit=limit, autocomplete=True, citycode=citycode)
-    return private_response(jsonify(to_geocodejson(results, query)))
+    values, problems = parse(GeocodeQuery, request.args)
+    if problems:
+        raise ApiError(400, problems)
+    citycode = values.get("citycode")
+    if citycode and not current_geocoder().covers(citycode=citycode):
+        raise ApiError(400, {"citycode": f"aucun géocodeur configuré ne couvre la commune {citycode}"})
+    results = current_geocoder().search(values["q"], limit=values.get("limit", 5), autocomplete=True,
+                                        citycode=values.get("citycode"))
+    return private_response(jsonify(to_geocodejson(results, values["q"])))
 
 
 @blueprint.get("/communes")

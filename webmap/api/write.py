@@ -20,7 +20,7 @@ from geo.actors.validation import validate_feature
 from geo.store import ActorNotFound, DuplicateActor, InvalidActor, StaleVersion
 from webmap.auth.views import CURATORS, check_role, current_user
 from webmap.errors import ApiError
-from webmap.search_params import parse_int
+from webmap.query import CreateQuery, parse, parse_int
 from webmap.services import current_actors, current_store
 
 blueprint = Blueprint("api_write", __name__, url_prefix="/api/v1")
@@ -43,7 +43,8 @@ def create() -> Response:
     feature = _feature_from_body()
     actor = _valid(feature)
     duplicates = probable_duplicates(actor, current_actors())
-    if duplicates and request.args.get("doublon") != "confirme":
+    confirmed = parse(CreateQuery, request.args)[0].get("doublon") == "confirme"
+    if duplicates and not confirmed:
         raise ApiError(409, {"id": "doublon probable : " + "; ".join(
             f"{other.id} ({reason})" for other, reason in duplicates) + " — ?doublon=confirme pour créer"})
     try:

@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from geo.io.dataset import write_text_atomically
 from webmap.export import export_map
-from webmap.search_params import parse_search
+from webmap.query import Filters, parse, search_request
 from webmap.selection import matching_actors
 
 
@@ -26,12 +26,12 @@ def export_html(commune, thematiques, needs, titre, out: Path) -> None:
     """Écrit une carte autonome (données et scripts inclus) dans OUT.html."""
     args = MultiDict([("thematique", t) for t in thematiques] + [("besoin", n) for n in needs]
                      + ([("commune", commune)] if commune else []))
-    search, problems = parse_search(args, need_origin=False)
+    values, problems = parse(Filters, args)
     if problems:
-        name, message = next(iter(problems.by_parameter.items()))
+        name, message = next(iter(problems.items()))
         raise click.BadParameter(message, param_hint=f"--{name}")
     with current_app.test_request_context("/"):
-        actors = matching_actors(search, commune)
+        actors = matching_actors(search_request(values), commune)
         html = export_map([a for a in actors if a.location], titre)
     write_text_atomically(out, html)
     click.echo(f"{sum(1 for a in actors if a.location)} acteurs sur la carte : {out} "

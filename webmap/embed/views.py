@@ -20,7 +20,7 @@ from geo.search.request import SearchRequest
 from webmap import maps
 from webmap.errors import SEARCH_ERRORS, search_problem
 from webmap.presenters import actor_marker, result_marker
-from webmap.search_params import Problems, parse_int, parse_search
+from webmap.query import EmbedQuery, Problems, parse, search_request
 from webmap.security import private_response
 from webmap.selection import matching_actors
 from webmap.services import data_version, run_search, served_communes
@@ -57,7 +57,7 @@ def embedded_map() -> Response:
     with _PAGES_LOCK:
         page = pages.get(key)
     if page is None:
-        page = _render(view, Problems())
+        page = _render(view, {})
         with _PAGES_LOCK:
             pages[key] = page
     response = make_response(page, 200)
@@ -74,13 +74,9 @@ def _data_version() -> tuple:
 
 
 def _parse(args: MultiDict) -> tuple[EmbedView, Problems]:
-    search, problems = parse_search(args, need_origin=False)
-    zoom = parse_int(args.get("zoom"), 5, 19)
-    if args.get("zoom", "").strip() and zoom is None:
-        problems.add("zoom", "zoom doit être un entier entre 5 et 19")
-    commune = args.get("commune", "").strip()
-    view = EmbedView(search, zoom, args.get("liste", "0") == "1", args.get("recherche", "0") == "1",
-                     commune if commune in COMMUNES else "")
+    values, problems = parse(EmbedQuery, args)
+    view = EmbedView(search_request(values), values.get("zoom"), values.get("liste", False),
+                     values.get("recherche", False), values.get("commune", ""))
     return view, problems
 
 
@@ -93,7 +89,7 @@ def _render(view: EmbedView, problems: Problems) -> str:
             outcome = run_search(search)
         except SEARCH_ERRORS as error:
             _, parameter, message = search_problem(error)
-            problems.add(parameter, message)
+            problems.setdefault(parameter, message)
     if outcome and outcome.origin:
         center = (outcome.origin.lat, outcome.origin.lon)
     carto_map = maps.new_map(center, zoom=view.zoom or (15 if outcome else 13))

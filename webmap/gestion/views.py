@@ -21,7 +21,7 @@ from geo.text import fold
 from webmap.auth.views import CURATORS, check_role, current_user
 from webmap.gestion.forms import ActorForm
 from webmap.maps import tile_provider
-from webmap.search_params import parse_int
+from webmap.query import parse_int
 from webmap.services import current_actors, current_store, served_communes
 
 blueprint = Blueprint("curation", __name__, url_prefix="/gestion", template_folder="templates",

@@ -28,7 +28,7 @@ from webmap.presenters import (
     phone_label,
     result_marker,
 )
-from webmap.search_params import Problems, parse_search
+from webmap.query import Filters, NearestQuery, parse, search_request
 from webmap.security import private_response
 from webmap.selection import matching_actors
 from webmap.services import current_actors, run_search, served_communes
@@ -48,16 +48,17 @@ def helpers() -> dict:
 def index() -> Response:
     outcome, status = None, 200
     if not request.args:
-        search, problems = SearchRequest(), Problems()
+        search, problems = SearchRequest(), {}
     else:
-        search, problems = parse_search(request.args)
+        values, problems = parse(NearestQuery, request.args)
+        search = search_request(values)
         status = 400 if problems else 200
         if not problems:
             try:
                 outcome = run_search(search)
             except SEARCH_ERRORS as error:
                 status, parameter, message = search_problem(error)
-                problems.add(parameter, message)
+                problems.setdefault(parameter, message)
     carto_map = maps.new_map(zoom=12)
     if outcome and outcome.origin:
         origin = outcome.origin
@@ -94,7 +95,8 @@ def actor(actor_id: str) -> str:
 
 @blueprint.get("/carte")
 def all_actors_map() -> tuple[str, int] | str:
-    search, problems = parse_search(request.args, need_origin=False)
+    values, problems = parse(Filters, request.args)
+    search = search_request(values)
     carto_map = maps.new_map(zoom=12)
     actors = matching_actors(search, request.args.get("commune"))
     maps.add_family_layers(carto_map, actors)

@@ -1,0 +1,222 @@
+"""The query parameters of the pages, the API and the embed, declared once as marshmallow schemas:
+webargs reads requests with them, apispec writes them into the OpenAPI document (``webmap.api.openapi``).
+
+``parse`` gives the values and the problems, one French message per parameter; the pages show each
+next to its field, the API answers 400 with them all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from webargs.multidictproxy import MultiDictProxy
+
+from geo.actors.vocabularies import PUBLICS, THEMATIQUES
+from geo.communes import COMMUNES
+from geo.search.filters import thematique_categories
+from geo.search.needs import NEEDS
+from geo.search.request import SearchRequest
+
+Problems = dict[str, str]
+"""Parameter → what is wrong with it, in French."""
+
+_INTEGER = re.compile(r"[0-9]{1,9}")
+_DECIMAL = re.compile(r"-?[0-9]{1,9}(?:[.,][0-9]{1,15})?")
+_CITYCODE = re.compile(r"^[0-9][0-9AB][0-9]{3}$")
+MAX_ADDRESS = 200
+MAX_TEXT_QUERY = 100
+
+
+def parse_int(raw: str | None, low: int, high: int) -> int | None:
+    """``raw`` as an integer from ``low`` to ``high``, or None: plain ASCII digits only (``str.isdigit``
+    also accepts « ² » and « ① », which ``int`` refuses)."""
+    raw = (raw or "").strip()
+    if not _INTEGER.fullmatch(raw) or not low <= int(raw) <= high:
+        return None
+    return int(raw)
+
+
+# --- fields: what people type in a URL, read strictly, refused in French --------------------------
+
+class Whole(fields.Integer):
+    """An integer in ``[low, high]``, in ASCII digits."""
+
+    def __init__(self, low: int, high: int, **kwargs: Any):
+        super().__init__(strict=False, validate=validate.Range(low, high), **kwargs)
+        self.low, self.high = low, high
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = value.strip() if isinstance(value, str) else value
+        if isinstance(value, str) and value and parse_int(value, self.low, self.high) is not None:
+            return int(value)
+        raise ValidationError(f"{self.data_key or attr} doit être un entier entre {self.low} et {self.high}")
+
+
+class Decimal(fields.Float):
+    """A decimal number in ``[low, high]``; a comma is read as a decimal point (« 48,86 »)."""
+
+    def __init__(self, low: float, high: float, **kwargs: Any):
+        super().__init__(allow_nan=False, validate=validate.Range(low, high), **kwargs)
+        self.low, self.high = low, high
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        name = self.data_key or attr
+        if not isinstance(value, str) or not _DECIMAL.fullmatch(value.strip()):
+            raise ValidationError(f"{name} doit être un nombre")
+        number = float(value.strip().replace(",", "."))
+        if not self.low <= number <= self.high:
+            raise ValidationError(f"{name} doit être compris entre {self.low:g} et {self.high:g}")
+        return number
+
+
+class Choices(fields.List):
+    """Values of a vocabulary, repeated (``besoin=a&besoin=b``) or comma-separated, once each."""
+
+    def __init__(self, allowed: Mapping[str, Any] | frozenset[str], **kwargs: Any):
+        super().__init__(fields.String(validate=validate.OneOf(sorted(allowed))), **kwargs)
+        self.allowed = allowed
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        name = self.data_key or attr
+        chosen: list[str] = []
+        for raw in value if isinstance(value, list) else [value]:
+            for item in str(raw).split(","):
+                item = item.strip()
+                if not item:
+                    continue
+                if item not in self.allowed:
+                    raise ValidationError(f"{name} inconnu : {item[:60]}")
+                if item not in chosen:
+                    chosen.append(item)
+        return tuple(chosen)
+
+
+class Flag(fields.Field):
+    """« 1 », « true », « on » or « oui »: yes; anything else: no."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return str(value).strip().lower() in ("1", "true", "on", "oui")
+
+
+def _text(longest: int, too_long: str, **kwargs: Any) -> fields.String:
+    return fields.String(validate=validate.Length(max=longest, error=f"{too_long} ({longest} caractères "
+                                                                       "au plus)"), **kwargs)
+
+
+def _commune(description: str) -> fields.String:
+    return fields.String(validate=validate.OneOf(sorted(COMMUNES),
+                                                 error="commune inconnue : {input} (code INSEE attendu)"),
+                         metadata={"description": description})
+
+
+# --- the schemas -----------------------------------------------------------------------------------
+
+class Filters(Schema):
+    """What a list or a map of actors is narrowed to."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    commune = _commune("Commune (code INSEE) : celle des acteurs, ou du résident pour une recherche.")
+    besoin = Choices(NEEDS, metadata={"description": "Besoin en mots simples (répétable)."})
+    thematique = Choices(frozenset(THEMATIQUES) | thematique_categories(),
+                         metadata={"description": "Thématique data·inclusion ou sa catégorie (répétable)."})
+    public = Choices(PUBLICS, metadata={"description": "Public data·inclusion (répétable)."})
+
+
+class ActorsQuery(Filters):
+    q = _text(MAX_TEXT_QUERY, "q trop long", metadata={
+        "description": "Texte cherché dans le nom, la description et l’adresse."})
+
+
+class SearchQuery(Filters):
+    """A resident's search; the place may be missing (a map without a search)."""
+
+    adresse = _text(MAX_ADDRESS, "adresse trop longue", metadata={"description": "Adresse du résident."})
+    lat = Decimal(-90, 90, metadata={"description": "Latitude WGS84 (avec lon)."})
+    lon = Decimal(-180, 180, metadata={"description": "Longitude WGS84 (avec lat)."})
+    citycode = fields.String(
+        validate=validate.Regexp(_CITYCODE, error="citycode doit être un code INSEE (5 caractères)"),
+        metadata={"description": "Commune (INSEE) du point, quand une suggestion choisie l’a nommée : "
+                                 "le point n’est pas géocodé de nouveau."})
+    age = Whole(0, 120, metadata={"description": "Âge du résident."})
+    k = Whole(1, 50, metadata={"description": "Nombre d’acteurs (5 par défaut)."})
+    rayon = Decimal(1, 100_000, metadata={"description": "Rayon en mètres."})
+    tous = Flag(metadata={"description": "1 : montrer aussi les acteurs auxquels le résident n’a pas "
+                                         "droit.", "enum": ["0", "1"]})
+
+    @validates_schema
+    def _point_whole(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if ("lat" in data) != ("lon" in data):
+            raise ValidationError("lat et lon vont ensemble", "lon" if "lat" in data else "lat")
+
+
+class NearestQuery(SearchQuery):
+    """A resident's search, whose place is required."""
+
+    @validates_schema
+    def _place_given(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not data.get("adresse", "").strip() and "lat" not in data and "lon" not in data:
+            raise ValidationError("indiquez une adresse, ou lat et lon", "adresse")
+
+
+class EmbedQuery(SearchQuery):
+    zoom = Whole(5, 19, metadata={"description": "Zoom de la carte."})
+    liste = Flag(metadata={"description": "1 : la liste des acteurs à côté de la carte.", "enum": ["0", "1"]})
+    recherche = Flag(metadata={"description": "1 : un champ de recherche d’adresse.", "enum": ["0", "1"]})
+
+
+class GeocodeQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    q = _text(MAX_ADDRESS, "q trop long", required=True, error_messages={"required": "q est requis"},
+              metadata={"description": "Début d’adresse."})
+    limit = Whole(1, 20, metadata={"description": "Nombre de suggestions (5 par défaut)."})
+    citycode = _commune("Chercher dans cette commune (INSEE), celle du résident.")
+
+
+class CreateQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    doublon = fields.String(validate=validate.OneOf(["confirme"]), metadata={
+        "description": "« confirme » : créer malgré un doublon probable."})
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+def parse(schema: type[Schema], args) -> tuple[dict[str, Any], Problems]:
+    """The values of ``args`` (a query string's MultiDict) that ``schema`` declares, and the problems
+    of the others; blank values count as absent."""
+    instance = schema()
+    present = type(args)((key, value) for key, value in args.items(multi=True) if value.strip())
+    try:
+        return instance.load(MultiDictProxy(present, instance)), {}
+    except ValidationError as error:
+        return dict(error.valid_data or {}), _first_messages(error.normalized_messages())
+
+
+def search_request(values: Mapping[str, Any]) -> SearchRequest:
+    """The core's request from parsed search values (``SearchQuery`` and its kin)."""
+    address = (values.get("adresse") or "").strip()
+    point = "lat" in values and "lon" in values
+    named = point and address and values.get("citycode")
+    return SearchRequest(
+        address=address, lat=values["lat"] if point else None, lon=values["lon"] if point else None,
+        place_label=address if named else None, place_citycode=values["citycode"] if named else None,
+        needs=values.get("besoin", ()), thematiques=values.get("thematique", ()),
+        publics=values.get("public", ()), age=values.get("age"), commune=values.get("commune"),
+        k=values.get("k", 5), radius=values.get("rayon"), include_ineligible=values.get("tous", False))
+
+
+def _first_messages(messages: Mapping[str, Any]) -> Problems:
+    problems: Problems = {}
+    for name, found in messages.items():
+        while isinstance(found, (list, dict)) and found:
+            found = found[0] if isinstance(found, list) else next(iter(found.values()))
+        problems[name] = str(found)
+    return problems
