@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import FICTIONAL_DATASET, ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
@@ -21,14 +21,19 @@ def test_notebook_code_cells_run(path, monkeypatch):
             exec(compile("".join(cell["source"]), f"{path.name}", "exec"), namespace)  # noqa: S102
 
 
-def test_overview_finds_the_nearest_agency_in_metres(monkeypatch):
+def test_overview_finds_the_nearest_agency_in_metres_and_searches_like_the_page(monkeypatch):
+    """On the made-up actors (CARTO_ACTORS_FILE), whose distances are known."""
     monkeypatch.chdir(ROOT / "notebooks")
+    monkeypatch.setenv("CARTO_ACTORS_FILE", str(FICTIONAL_DATASET))
     namespace: dict = {}
     cells = json.loads((ROOT / "notebooks" / "actors_overview.ipynb").read_text("utf-8"))["cells"]
     for cell in cells:
         if cell["cell_type"] == "code":
             exec("".join(cell["source"]), namespace)  # noqa: S102
     nearest = namespace["nearest"].set_index("nom_actor")
-    # Montreuil's mission locale is ~170 m from the Montreuil agency (7 rue Kléber).
-    assert 100 < nearest.loc["Mission locale (Montreuil)", "distance_m"] < 250
-    assert nearest.loc["Mission locale (Montreuil)", "nom_agence"].startswith("Pôle emploi Montreuil")
+    # (2.4420, 48.8590) to (2.4400, 48.8640): about 577 m in Lambert-93.
+    assert 560 < nearest.loc["Mission locale fictive de Montreuil", "distance_m"] < 600
+    agency = nearest.loc["Mission locale fictive de Montreuil", "nom_agence"]
+    assert agency == "Agence emploi fictive de Montreuil"
+    assert [result.actor.id for result in namespace["outcome"].results][:2] == [
+        "insertion-fictive-montreuil", "agence-emploi-fictive-montreuil"]
