@@ -19,9 +19,13 @@ Two sets: *development* (the street vocabulary the matcher was developed on) and
 types from addok-fr's list that the synthetic generator never uses, and names it never uses, on a new
 seed): the held-out figures are the ones to quote. A top-1 answer is right within 25 m of the truth.
 
+The « number street » queries are also asked with the commune the volunteer chose (``citycode``), as
+the search page sends it.
+
 Engines, each as deployed and each engine against engine: ours behind the service (gunicorn, 2 workers,
-``/api/v1/geocode``) and in-process; Addok 1.2.1 (addok-fr, addok-france) behind gunicorn (2 workers,
-its WSGI app) over a real Redis, and in-process. Memory is measured the same way for both: peak RSS
+``/api/v1/geocode``, which searches in autocomplete mode as the suggestions do) and in-process; Addok
+1.2.1 (addok-fr, addok-france) behind gunicorn (2 workers, its WSGI app) over a real Redis, and
+in-process. Memory is measured the same way for both: peak RSS
 of the serving processes (plus Redis's used memory for Addok). Needs redis-server and the ``addok``
 extra (both installed by ./dev).
 """
@@ -45,6 +49,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RIGHT_WITHIN_M = 25.0
+COMMUNE_CHOSEN = "number street, commune chosen"
+"""Not a style typed: the « number street » queries asked again with the volunteer's commune."""
 
 STYLES = {  # style: assumed share of what volunteers type at the door
     "number street commune": 25,
@@ -145,7 +151,7 @@ def addok_fr_abbreviations() -> dict[str, list[str]]:
 
 
 def make_queries(pool, count, rng, synonyms):
-    """(typed text, lon, lat, style), styles drawn by their weight."""
+    """(typed text, lon, lat, style, INSEE code of the truth), styles drawn by their weight."""
     styles, weights = list(STYLES), list(STYLES.values())
     queries = []
     for _ in range(count):
@@ -164,7 +170,7 @@ def make_queries(pool, count, rng, synonyms):
             "commune first": f"{city} {number} {street}",
             "number last": f"{street} {number} {city}",
         }[style]
-        queries.append((text, a.lon, a.lat, style))
+        queries.append((text, a.lon, a.lat, style, a.code_insee))
     return queries
 
 
@@ -233,7 +239,7 @@ def measure_local(ban_path, communes, folder, sets):
     build_seconds = time.perf_counter() - started
     geocoder = LocalBanGeocoder(index_path)
     geocoder.search("rue de paris")  # load the index
-    results = {name: _run(lambda q: _first(geocoder.search(q, limit=1)), queries)
+    results = {name: _run(lambda q, c=None: _first(geocoder.search(q, limit=1, citycode=c)), queries)
                for name, queries in sets.items()}
     return {"build_s": build_seconds, "size_mb": index_path.stat().st_size / 1e6,
             "memory_mb": _peak_rss_mb(os.getpid()), "sets": results}
@@ -261,8 +267,9 @@ def measure_service(folder, sets):
         with httpx.Client(timeout=10) as client:
             _wait_http(client, base + "/api/v1/communes")
 
-            def search(text):
-                answer = client.get(base + "/api/v1/geocode", params={"q": text, "limit": 1})
+            def search(text, citycode=None):
+                params = {"q": text, "limit": 1, **({"citycode": citycode} if citycode else {})}
+                answer = client.get(base + "/api/v1/geocode", params=params)
                 features = answer.json()["features"] if answer.status_code == 200 else []
                 return tuple(features[0]["geometry"]["coordinates"]) if features else None
 
@@ -290,8 +297,9 @@ def measure_addok(ban_path, communes, folder, sets):
         server.load(documents)
         build_seconds = time.perf_counter() - started
         with server, httpx.Client(timeout=10) as client:
-            def http_search(text):
-                payload = client.get(server.url + "/search/", params={"q": text, "limit": 1}).json()
+            def http_search(text, citycode=None):
+                params = {"q": text, "limit": 1, **({"citycode": citycode} if citycode else {})}
+                payload = client.get(server.url + "/search/", params=params).json()
                 features = payload["features"]
                 return tuple(features[0]["geometry"]["coordinates"]) if features else None
 
@@ -315,8 +323,8 @@ def measure_addok_in_process(config_path, sets):
     config.load()
     from addok.core import search
 
-    def first(text):
-        results = search(text, limit=1)
+    def first(text, citycode=None):
+        results = search(text, limit=1, **({"citycode": citycode} if citycode else {}))
         return (results[0].lon, results[0].lat) if results else None
 
     first("rue de paris")
@@ -329,9 +337,11 @@ def _first(results):
 
 
 def _run(search, queries):
-    """Latencies, and (style, right?) for each query; an exception counts as an error, not a crash."""
+    """Latencies, and (style, right?) for each query; an exception counts as an error, not a crash.
+    The queries without a commune are asked again with the commune the volunteer would have chosen
+    (``citycode``), as the search page sends it."""
     latencies, right, errors = [], [], 0
-    for text, lon, lat, style in queries:
+    for text, lon, lat, style, citycode in queries:
         started = time.perf_counter()
         try:
             found = search(text)
@@ -339,6 +349,12 @@ def _run(search, queries):
             found, errors = None, errors + 1
         latencies.append(time.perf_counter() - started)
         right.append((style, found is not None and _metres(found, (lon, lat)) <= RIGHT_WITHIN_M))
+        if style == "number street":
+            try:
+                found = search(text, citycode)
+            except Exception:  # noqa: BLE001
+                found, errors = None, errors + 1
+            right.append((COMMUNE_CHOSEN, found is not None and _metres(found, (lon, lat)) <= RIGHT_WITHIN_M))
     return {"latencies": latencies, "right": right, "errors": errors}
 
 
@@ -401,10 +417,13 @@ def report(engines):
             cells = "".join(f"{_accuracy(e['sets'][set_name]['right'], style):>24.1%}"
                             for e in engines.values())
             print(f"{style + f' ({weight} %)':38}" + cells)
+        cells = "".join(f"{_accuracy(e['sets'][set_name]['right'], COMMUNE_CHOSEN):>24.1%}"
+                        for e in engines.values())
+        print(f"{'  … same, commune chosen (citycode)':38}" + cells)
 
 
 def _accuracy(right, style=None):
-    kept = [ok for kind, ok in right if style is None or kind == style]
+    kept = [ok for kind, ok in right if kind == style or (style is None and kind != COMMUNE_CHOSEN)]
     return sum(kept) / len(kept) if kept else float("nan")
 
 
