@@ -433,8 +433,14 @@ def _p(values, q):
 
 def _describe_machine() -> None:
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    from importlib.metadata import version
+
     print(f"{dt.date.today()} · {platform.platform()} · {os.cpu_count()} CPU · load {load} · "
           f"Python {platform.python_version()}")
+    redis = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.split()
+    print("rapidfuzz " + version("rapidfuzz") + " · addok " + version("addok") + " · addok-fr "
+          + version("addok-fr") + " · addok-france " + version("addok-france") + " · gunicorn "
+          + version("gunicorn") + " · " + " ".join(redis[:3]))
 
 
 if __name__ == "__main__":

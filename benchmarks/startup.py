@@ -82,8 +82,10 @@ def _row(label: str, figures: tuple[float, float], baseline: tuple[float, float]
 
 def _describe_machine() -> None:
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"{platform.platform()} · Python {platform.python_version()} · {os.cpu_count()} CPU · "
-          f"load {load}")
+    from importlib.metadata import version
+
+    print(f"{platform.platform()} · Python {platform.python_version()} · flask {version('flask')} · "
+          f"{os.cpu_count()} CPU · load {load}")
     print(f"{'command':32} {'median':>10}  {'max RSS':>9}  ratio")
 
 

@@ -167,8 +167,12 @@ def _communes_found(base: str, boxes: str, samples: int = 100) -> float:
 
 def _describe_machine(args) -> None:
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    from importlib.metadata import version
+
+    wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
     print(f"{dt.date.today()} · {platform.platform()} · {os.cpu_count()} CPU · load {load} · "
-          f"Python {platform.python_version()}")
+          f"Python {platform.python_version()} · gunicorn {version('gunicorn')} · flask {version('flask')}"
+          f" · {(wrk.stdout or wrk.stderr).split(' [')[0].strip()}")
     print(f"gunicorn 2 workers on loopback; wrk 2 threads, {args.connections} connections, "
           f"{args.seconds} s per endpoint after a 2 s warm-up\n")
 
