@@ -11,7 +11,7 @@ from geo.actors.kinds import FAMILIES, KINDS
 from geo.actors.model import Actor
 
 if TYPE_CHECKING:
-    from geo.search.nearest import NearestResult
+    from geo.search.nearest import NearestResult, Origin
 
 
 def phone_label(phone: str) -> str:
@@ -81,6 +81,12 @@ def eligibility_label(result: NearestResult) -> str:
 def family_label(actor: Actor) -> str:
     kind = KINDS.get(actor.kind)
     return FAMILIES.get(kind.family, "") if kind else ""
+
+
+def origin_json(origin: Origin) -> dict[str, Any]:
+    """Where a search started, as the API and ``carto nearest --json`` give it."""
+    return {"label": origin.label, "lon": origin.lon, "lat": origin.lat, "citycode": origin.citycode,
+            "score": origin.score}
 
 
 def result_json(result: NearestResult) -> dict[str, Any]:

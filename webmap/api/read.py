@@ -12,7 +12,7 @@ from geo.geocoding import to_geocodejson
 from geo.store import ActorNotFound
 from webmap.api.openapi import openapi_document
 from webmap.errors import ApiError
-from webmap.presenters import result_json
+from webmap.presenters import origin_json, result_json
 from webmap.query import ActorsQuery, GeocodeQuery, NearestQuery, parse, search_request
 from webmap.security import private_response
 from webmap.selection import matching_actors
@@ -38,9 +38,7 @@ def public_reads(response: Response) -> Response:
 
 @blueprint.get("/actors")
 def actors() -> Response:
-    values, problems = parse(ActorsQuery, request.args)
-    if problems:
-        raise ApiError(400, problems)
+    values = _query(ActorsQuery)
     selected = matching_actors(search_request(values), values.get("commune"), values.get("q", ""))
     features = [actor_to_feature(a) for a in sorted(selected, key=lambda a: a.id)]
     return jsonify({"type": "FeatureCollection", "features": features})
@@ -60,23 +58,17 @@ def actor(actor_id: str) -> Response:
 
 @blueprint.get("/nearest")
 def nearest() -> Response:
-    values, problems = parse(NearestQuery, request.args)
-    if problems:
-        raise ApiError(400, problems)
+    values = _query(NearestQuery)
     outcome = run_search(search_request(values))
-    origin = outcome.origin
     return private_response(jsonify({
-        "origin": {"label": origin.label, "lon": origin.lon, "lat": origin.lat,
-                   "citycode": origin.citycode, "score": origin.score},
+        "origin": origin_json(outcome.origin),
         "results": [result_json(r) for r in outcome.results],
     }))
 
 
 @blueprint.get("/geocode")
 def geocode() -> Response:
-    values, problems = parse(GeocodeQuery, request.args)
-    if problems:
-        raise ApiError(400, problems)
+    values = _query(GeocodeQuery)
     citycode = values.get("citycode")
     if citycode and not current_geocoder().covers(citycode=citycode):
         raise ApiError(400, {"citycode": f"aucun géocodeur configuré ne couvre la commune {citycode}"})
@@ -96,6 +88,14 @@ def communes() -> Response:
 @blueprint.get("/openapi.json")
 def openapi() -> Response:
     return jsonify(openapi_document(url_for("api.actors", _external=True).rsplit("/actors", 1)[0]))
+
+
+def _query(schema) -> dict[str, Any]:
+    """The query string's values as ``schema`` declares them; a 400 naming each faulty parameter."""
+    values, problems = parse(schema, request.args)
+    if problems:
+        raise ApiError(400, problems)
+    return values
 
 
 @blueprint.route("/<path:unknown>")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
@@ -15,11 +15,11 @@ from geo.communes import COMMUNES
 from geo.geocoding import AddressNotFound, GeocoderUnavailable, InvalidQuery
 from geo.io.dataset import InvalidDataset
 from geo.search.request import SearchRequest
-from webmap.presenters import result_json
+from webmap.presenters import origin_json, result_json
 from webmap.services import network_path, run_search
 
 if TYPE_CHECKING:
-    from geo.search.nearest import NearestResult, Origin
+    from geo.search.nearest import NearestResult
 
 
 @click.command("nearest")
@@ -59,7 +59,7 @@ def nearest_command(address, lat, lon, thematiques, publics, age, commune, k, ra
         raise click.ClickException(f"{error} — lancez « carto actors validate »") from None
     origin, results = outcome.origin, outcome.results
     if as_json:
-        payload = {"origin": _origin_json(origin), "results": [result_json(r) for r in results]}
+        payload = {"origin": origin_json(origin), "results": [result_json(r) for r in results]}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     score = f" (score {origin.score:.2f})" if origin.score is not None else ""
@@ -96,8 +96,3 @@ def _distance(result: NearestResult) -> str:
     if result.distance_m < 1000:
         return f"{result.distance_m:.0f} m"
     return f"{result.distance_m / 1000:.1f} km"
-
-
-def _origin_json(origin: Origin) -> dict[str, Any]:
-    return {"label": origin.label, "lon": origin.lon, "lat": origin.lat,
-            "citycode": origin.citycode, "score": origin.score}
