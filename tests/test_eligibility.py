@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from geo.actors.model import Actor
+from geo.actors.model import Actor, actor_from_feature
 from geo.search.eligibility import Resident, check_eligibility
+from tests.conftest import fictional_feature
 
 
 def actor(**fields) -> Actor:
@@ -64,3 +65,12 @@ def test_several_failed_rules_give_several_reasons():
     verdict = check_eligibility(actor(age_max=25, zone_eligibilite=("93048",)),
                                 Resident(age=50, commune="93014"))
     assert verdict.reasons == ("réservé aux moins de 26 ans", "réservé aux habitants de Montreuil")
+
+
+def test_tous_publics_serves_everyone_like_no_public_at_all():
+    from geo.search.filters import serves_publics
+
+    actor = actor_from_feature(fictional_feature(publics=["tous-publics"]))
+    assert check_eligibility(actor, Resident(age=40)).eligible
+    assert check_eligibility(actor, Resident(age=40)).to_check == ()
+    assert serves_publics(actor.publics, ["jeunes"])

@@ -157,3 +157,13 @@ def test_the_command_line_validator_sees_a_numeric_phone(tmp_path):
     result = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i")}).test_cli_runner().invoke(
         args=["actors", "validate", str(path)])
     assert result.exit_code == 1 and "telephone" in result.output
+
+
+def test_the_official_vocabulary_is_the_schema_packages():
+    """Slugs of data·inclusion v1.0.2+ are accepted, the dropped « siae » is refused."""
+    from geo.actors.validation import validate_feature
+
+    current = fictional_feature(reseaux_porteurs=["aci", "ei"], publics=["tous-publics"])
+    assert validate_feature(current) == []
+    dropped = fictional_feature(reseaux_porteurs=["siae"])
+    assert [p.field for p in validate_feature(dropped)] == ["reseaux_porteurs"]

@@ -8,15 +8,15 @@ next to its field, the API answers 400 with them all.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
+from functools import cached_property
 from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 from webargs.multidictproxy import MultiDictProxy
 
-from geo.actors.vocabularies import PUBLICS, THEMATIQUES
+from geo.actors.vocabularies import CATEGORIES, PUBLICS, THEMATIQUES
 from geo.communes import COMMUNES
-from geo.search.filters import thematique_categories
 from geo.search.needs import NEEDS
 from geo.search.request import SearchRequest
 
@@ -72,12 +72,33 @@ class Decimal(fields.Float):
         return number
 
 
+class LazyOneOf(validate.OneOf):
+    """``OneOf`` whose choices are read when first needed: the vocabularies load the data·inclusion
+    schema package, which the service should not pay for at start-up."""
+
+    def __init__(self, choices: Callable[[], Iterable[str]], error: str | None = None):
+        self._load, self.error = choices, error or self.default_message
+        self.labels, self.labels_text = [], ""
+
+    @cached_property
+    def choices(self) -> list[str]:  # type: ignore[override]
+        return sorted(self._load())
+
+    @cached_property
+    def choices_text(self) -> str:  # type: ignore[override]
+        return ", ".join(self.choices)
+
+
 class Choices(fields.List):
     """Values of a vocabulary, repeated (``besoin=a&besoin=b``) or comma-separated, once each."""
 
-    def __init__(self, allowed: Mapping[str, Any] | frozenset[str], **kwargs: Any):
-        super().__init__(fields.String(validate=validate.OneOf(sorted(allowed))), **kwargs)
-        self.allowed = allowed
+    def __init__(self, allowed: Callable[[], Iterable[str]], **kwargs: Any):
+        self.one_of = LazyOneOf(allowed)
+        super().__init__(fields.String(validate=self.one_of), **kwargs)
+
+    @property
+    def allowed(self) -> frozenset[str]:
+        return frozenset(self.one_of.choices)
 
     def _deserialize(self, value, attr, data, **kwargs):
         name = self.data_key or attr
@@ -121,10 +142,10 @@ class Filters(Schema):
         unknown = EXCLUDE
 
     commune = _commune("Commune (code INSEE) : celle des acteurs, ou du résident pour une recherche.")
-    besoin = Choices(NEEDS, metadata={"description": "Besoin en mots simples (répétable)."})
-    thematique = Choices(frozenset(THEMATIQUES) | thematique_categories(),
-                         metadata={"description": "Thématique data·inclusion ou sa catégorie (répétable)."})
-    public = Choices(PUBLICS, metadata={"description": "Public data·inclusion (répétable)."})
+    besoin = Choices(lambda: NEEDS, metadata={"description": "Besoin en mots simples (répétable)."})
+    thematique = Choices(lambda: [*THEMATIQUES, *CATEGORIES], metadata={
+        "description": "Thématique data·inclusion ou sa catégorie (répétable)."})
+    public = Choices(lambda: PUBLICS, metadata={"description": "Public data·inclusion (répétable)."})
 
 
 class ActorsQuery(Filters):

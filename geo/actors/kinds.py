@@ -68,7 +68,7 @@ _EI = Kind(
         "choisir-un-metier--decouvrir-un-metier-ou-un-secteur-dactivite",
         "preparer-sa-candidature--valoriser-ses-competences",
     ),
-    publics=_SIAE_PUBLICS, reseaux_porteurs=("siae",),
+    publics=_SIAE_PUBLICS, reseaux_porteurs=("ei",),
 )
 _AI = Kind(
     "siae_ai", "Association intermédiaire (SIAE)", "insertion",
@@ -76,7 +76,7 @@ _AI = Kind(
         "trouver-un-emploi--repondre-a-des-offres-demploi",
         "preparer-sa-candidature--organiser-ses-demarches-de-recherche-demploi",
     ),
-    publics=_SIAE_PUBLICS, reseaux_porteurs=("siae",),
+    publics=_SIAE_PUBLICS, reseaux_porteurs=("ai",),
 )
 _ACI = Kind(
     "siae_aci", "Atelier et chantier d’insertion (SIAE)", "insertion",
@@ -86,12 +86,12 @@ _ACI = Kind(
         "preparer-sa-candidature--valoriser-ses-competences",
         "remobilisation--bien-etre-confiance-en-soi",
     ),
-    publics=_SIAE_PUBLICS, reseaux_porteurs=("siae",),
+    publics=_SIAE_PUBLICS, reseaux_porteurs=("aci",),
 )
 _ETTI = Kind(
     "siae_etti", "Entreprise de travail temporaire d’insertion (SIAE)", "insertion",
     thematiques=("trouver-un-emploi--repondre-a-des-offres-demploi",),
-    publics=_SIAE_PUBLICS, reseaux_porteurs=("siae",),
+    publics=_SIAE_PUBLICS, reseaux_porteurs=("etti",),
 )
 
 

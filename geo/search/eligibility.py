@@ -20,6 +20,7 @@ from functools import lru_cache
 from geo.actors.model import Actor
 from geo.actors.vocabularies import PUBLICS
 from geo.communes import COMMUNES, DEPARTEMENTS, GROUPINGS
+from geo.search.filters import TOUS_PUBLICS
 
 ALWAYS_TRUE_PUBLICS = frozenset({"demandeurs-emploi"})
 AGE_PUBLICS = frozenset({"jeunes"})
@@ -123,6 +124,8 @@ def resident_areas(commune: str) -> frozenset[str]:
 
 def _public_rule(actor: Rules, resident: Resident) -> tuple[str | None, bool | None]:
     publics = set(actor.publics)
+    if TOUS_PUBLICS in publics:
+        return None, True
     if actor.age_min is not None or actor.age_max is not None:
         publics -= AGE_PUBLICS  # The age range says it more precisely.
     if not publics:

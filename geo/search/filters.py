@@ -8,14 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from geo.actors.model import Actor
-from geo.actors.vocabularies import THEMATIQUES
-
-CATEGORIES: frozenset[str] = frozenset(slug.split("--", 1)[0] for slug in THEMATIQUES)
-"""Top-level thématiques (« trouver-un-emploi »), each the prefix of its sub-thématiques."""
+from geo.actors.vocabularies import CATEGORIES
 
 
 def thematique_categories() -> frozenset[str]:
-    return CATEGORIES
+    """Top-level thématiques (« trouver-un-emploi »), each the prefix of its sub-thématiques."""
+    return frozenset(CATEGORIES)
 
 
 def thematique_keys(thematiques: Iterable[str]) -> set[str]:
@@ -28,12 +26,15 @@ def thematique_keys(thematiques: Iterable[str]) -> set[str]:
 
 
 EVERYONE = "*"
-"""The public key of an actor that lists no public: whatever public is asked, it serves it."""
+"""The public key of an actor that serves everyone: whatever public is asked, it serves it."""
+TOUS_PUBLICS = "tous-publics"
+"""data·inclusion's own way of saying « everyone »; listing no public says the same."""
 
 
 def public_keys(publics: Iterable[str]) -> tuple[str, ...]:
     """What a filter on publics matches for an actor listing ``publics``: them, or everyone."""
-    return tuple(publics) or (EVERYONE,)
+    publics = tuple(publics)
+    return (EVERYONE,) if not publics or TOUS_PUBLICS in publics else publics
 
 
 def serves_publics(publics: Iterable[str], wanted: Iterable[str]) -> bool:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from geo.actors.model import Actor
-from geo.actors.vocabularies import PUBLICS, THEMATIQUES
+from geo.actors.vocabularies import CATEGORIES, PUBLICS, THEMATIQUES
 from geo.geocoding.base import InvalidQuery, check_coordinates
 from geo.projection import to_lambert93
 from geo.search.eligibility import (
@@ -27,7 +27,6 @@ from geo.search.eligibility import (
     rules_of,
 )
 from geo.search.filters import (
-    CATEGORIES,
     EVERYONE,
     offers_thematiques,
     public_keys,
