@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -295,3 +296,24 @@ def test_an_edit_that_leaves_the_point_keeps_its_provenance(manager, app):
     with app.app_context():
         location = current_store().get(ACTOR).actor.location
     assert (location.source, location.score, location.geocoder) == ("geocoded", 0.93, "local")
+
+
+def test_the_queue_puts_the_weakest_records_first_by_the_national_quality_score(manager, app):
+    import dataclasses
+
+    from geo.actors.model import actor_from_feature
+    from geo.actors.quality import quality
+    from geo.actors.verification import verification_queue
+    from tests.conftest import fictional_feature
+
+    bare = actor_from_feature(fictional_feature(id="acteur-fictif-nu", frais=None, telephone=""))
+    complete = dataclasses.replace(actor_from_feature(fictional_feature(id="acteur-fictif-complet")),
+                                   frais="gratuit", telephone="+33199000111",
+                                   description="Accompagnement fictif vers l’emploi. " * 8)
+    assert quality(bare).score < quality(complete).score
+    assert "frais" in quality(bare).weakest and "frais" not in quality(complete).weakest
+    queue = verification_queue([complete, bare], dt.date(2026, 11, 27))
+    assert [item.actor.id for item in queue] == ["acteur-fictif-nu", "acteur-fictif-complet"]
+    page = manager.get("/gestion/a-verifier").get_data(as_text=True)
+    assert re.search(r"qualité \d+ %", page)
+    assert re.search(r'id="qualite">Qualité data·inclusion : \d+ %', manager.get(PAGE).get_data(as_text=True))

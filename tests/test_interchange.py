@@ -108,3 +108,27 @@ def test_unreadable_files_are_refused_clearly(make_app, tmp_path):
     path.write_text("a,b\n1,2\n", encoding="utf-8")
     result = make_app().test_cli_runner().invoke(args=["actors", "import", str(path)])
     assert result.exit_code == 1 and "colonnes absentes" in result.output
+
+
+@pytest.mark.parametrize("dataset", [FICTIONAL_DATASET, DATASET], ids=["fictif", "curated"])
+def test_data_inclusion_export_validates_under_the_official_models(dataset):
+    from data_inclusion.schema import v1
+
+    document = json.loads(export(load_actors(dataset), "data-inclusion"))
+    for structure in document["structures"]:
+        v1.Structure.model_validate(structure)
+    for service in document["services"]:
+        v1.Service.model_validate(service)
+    assert len(document["structures"]) == len(document["services"]) == len(load_actors(dataset))
+
+
+def test_data_inclusion_export_derives_what_the_schema_needs_and_says_so():
+    partial = actor_from_feature(fictional_feature(date_source="2019-07", description="", publics=[]))
+    document = json.loads(export([partial], "data-inclusion"))
+    structure, service = document["structures"][0], document["services"][0]
+    assert structure["date_maj"] == service["date_maj"] == "2019-07-01"
+    assert "générée d’après le type d’acteur" in service["description"]
+    assert structure["description"] is None  # the structure states nothing it was not given
+    assert service["publics"] == ["tous-publics"]
+    back = read_rows(json.dumps(document).encode(), "data-inclusion")[0].feature["properties"]
+    assert back["publics"] == [] and back["description"] == ""

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from geo.actors.model import Actor
+from geo.actors.quality import Quality, quality
 
 DEFAULT_MONTHS = 6
 
@@ -15,11 +16,13 @@ DEFAULT_MONTHS = 6
 class ToVerify:
     actor: Actor
     reasons: tuple[str, ...]
+    quality: Quality
 
 
 def verification_queue(actors: Iterable[Actor], today: dt.date,
                        months: int = DEFAULT_MONTHS) -> list[ToVerify]:
-    """Open actors needing a check, the most urgent first (never verified, then oldest).
+    """Open actors needing a check, the weakest first by data·inclusion's quality score, then the
+    never verified, then the longest unverified.
 
     An actor's own ``frequence_verification`` (months) overrides ``months``.
     """
@@ -37,5 +40,6 @@ def verification_queue(actors: Iterable[Actor], today: dt.date,
         if actor.location is None:
             reasons.append("pas placé sur la carte")
         if reasons:
-            queue.append(ToVerify(actor, tuple(reasons)))
-    return sorted(queue, key=lambda item: (item.actor.date_verification or dt.date.min, item.actor.id))
+            queue.append(ToVerify(actor, tuple(reasons), quality(actor)))
+    return sorted(queue, key=lambda item: (item.quality.score, item.actor.date_verification or dt.date.min,
+                                           item.actor.id))

@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from geo.actors.duplicates import probable_duplicates
+from geo.actors.kinds import KINDS
 from geo.actors.model import Actor, actor_from_feature, actor_to_feature
 from geo.actors.validation import Problem, validate_feature
+from geo.search.filters import TOUS_PUBLICS
 from geo.store.base import diff
 
 FORMATS = ("csv", "geojson", "data-inclusion")
@@ -168,7 +170,8 @@ def _feature_from_structure(structure: dict, services: list[dict]) -> dict[str, 
         "complement_adresse": structure.get("complement_adresse") or "",
         "code_postal": structure.get("code_postal") or "", "code_insee": structure.get("code_insee") or "",
         "commune": structure.get("commune") or "", "thematiques": union("thematiques"),
-        "publics": union("publics"), "zone_eligibilite": union("zone_eligibilite"),
+        "publics": [] if TOUS_PUBLICS in union("publics") else union("publics"),
+        "zone_eligibilite": union("zone_eligibilite"),
         "modes_accueil": union("modes_accueil"), "frais": first.get("frais"),
         "horaires_accueil": structure.get("horaires_accueil") or "",
         "telephone": structure.get("telephone") or "", "courriel": structure.get("courriel") or "",
@@ -266,6 +269,14 @@ def _csv(actors: Sequence[Actor]) -> str:
 
 
 def _data_inclusion(actors: Sequence[Actor]) -> dict[str, list[dict]]:
+    """One structure and one service per actor, valid under the schema's ``Structure`` and ``Service``.
+
+    Where the schema needs what a source does not give, the value is derived by a documented rule
+    (docs/data-model.md, « Export to data·inclusion ») and never states a new fact: ``date_maj`` is the
+    verification date, else the source's date completed to the first day of its month or year; a
+    service without description gets one generated from the actor's kind, which says so; no public
+    listed is ``tous-publics``.
+    """
     structures, services = [], []
     for a in actors:
         structures.append({
@@ -277,17 +288,38 @@ def _data_inclusion(actors: Sequence[Actor]) -> dict[str, list[dict]]:
             "latitude": a.location.lat if a.location else None,
             "telephone": a.telephone or None, "courriel": a.courriel or None,
             "site_web": a.site_web or None, "horaires_accueil": a.horaires_accueil or None,
-            "reseaux_porteurs": list(a.reseaux_porteurs),
-            "date_maj": (a.date_verification.isoformat() if a.date_verification else a.date_source),
+            "reseaux_porteurs": list(a.reseaux_porteurs), "date_maj": date_maj(a),
         })
-        services.append({
-            "source": "carto-insertion", "id": f"{a.id}--accompagnement", "structure_id": a.id,
-            "nom": f"Accompagnement — {a.nom}"[:150], "description": a.description or None,
-            "thematiques": list(a.thematiques), "publics": list(a.publics),
-            "zone_eligibilite": list(a.zone_eligibilite) or None,
-            "modes_accueil": list(a.modes_accueil), "frais": a.frais,
-            "horaires_accueil": a.horaires_accueil or None,
-            "telephone": a.telephone or None, "courriel": a.courriel or None,
-            "date_maj": (a.date_verification.isoformat() if a.date_verification else a.date_source),
-        })
+        services.append(service_record(a))
     return {"structures": structures, "services": services}
+
+
+def service_record(a: Actor) -> dict[str, Any]:
+    """The actor's one data·inclusion service."""
+    return {
+        "source": "carto-insertion", "id": f"{a.id}--accompagnement", "structure_id": a.id,
+        "nom": f"Accompagnement — {a.nom}"[:150],
+        "description": a.description or generated_description(a),
+        "thematiques": list(a.thematiques), "publics": list(a.publics) or ["tous-publics"],
+        "zone_eligibilite": list(a.zone_eligibilite) or None,
+        "modes_accueil": list(a.modes_accueil), "frais": a.frais,
+        "horaires_accueil": a.horaires_accueil or None,
+        "telephone": a.telephone or None, "courriel": a.courriel or None, "date_maj": date_maj(a),
+    }
+
+
+def date_maj(actor: Actor) -> str:
+    """data·inclusion's full date of last update: the verification, else the source's date, a partial
+    one (« 2019-07 », « 2019 ») completed to the first day of its period."""
+    if actor.date_verification:
+        return actor.date_verification.isoformat()
+    year, month, day = (actor.date_source.split("-") + ["01", "01"])[:3]
+    return f"{year}-{month}-{day}"
+
+
+def generated_description(actor: Actor) -> str:
+    """A description for a record that has none, from its kind only, saying so."""
+    kind = KINDS.get(actor.kind)
+    what = kind.label if kind else "Acteur"
+    return (f"{what}. Description générée d’après le type d’acteur par carto-insertion : "
+            "la source n’en donne pas.")

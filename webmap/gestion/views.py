@@ -12,6 +12,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 
 from geo.actors.duplicates import probable_duplicates
 from geo.actors.kinds import KINDS
+from geo.actors.quality import quality
 from geo.actors.verification import verification_queue
 from geo.actors.vocabularies import STATUTS
 from geo.communes import COMMUNES
@@ -34,9 +35,9 @@ def curators_only() -> None:
 
 
 @blueprint.context_processor
-def tiles() -> dict:
+def helpers() -> dict:
     provider = tile_provider()
-    return {"tiles_url": provider.build_url() if provider else ""}
+    return {"tiles_url": provider.build_url() if provider else "", "quality": quality}
 
 
 def _author() -> str:
