@@ -79,7 +79,7 @@ def transcribe(row: dict[str, str]) -> Actor | None:
         kind=kind.slug,
         source=row["source"],
         date_source=date.group(0),
-        statut="actif" if location else "a_verifier",
+        statut="a_verifier",  # no source says an actor is active: a manager's verification will
         description=description,
         reseaux_porteurs=tuple(dict.fromkeys(reseaux)),
         adresse=adresse,

@@ -126,7 +126,7 @@ def fictional_feature(**properties: Any) -> dict[str, Any]:
             "kind": "association_accompagnement_emploi",
             "source": "fixture de test inventée",
             "date_source": "2026-01-15",
-            "statut": "actif",
+            "statut": "a_verifier",
             "adresse": "1 rue Fictive",
             "code_postal": "93100",
             "code_insee": "93048",

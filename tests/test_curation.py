@@ -140,7 +140,8 @@ def test_stale_edit_shows_both_changes_and_loses_nothing(manager, app):
 
 
 def test_create_warns_about_probable_duplicates(manager, app):
-    data = _form_of(app, ACTOR, nom="Insertion fictive de Montreuil", telephone="+33199000101")
+    data = _form_of(app, ACTOR, nom="Insertion fictive de Montreuil", telephone="+33199000101",
+                    statut="a_verifier")
     data["version"] = ""
     warned = manager.post("/gestion/acteurs/nouveau", data=data)
     assert warned.status_code == 409 and "Doublon probable" in warned.get_data(as_text=True)
@@ -161,7 +162,8 @@ def test_retire_verify_restore_and_queue(manager, app):
     assert manager.post(f"{PAGE}/restaurer/1", data={"version": "3"}).status_code == 302
     with app.app_context():
         stored = current_store().get(ACTOR)
-    assert (stored.version, stored.actor.statut, stored.actor.date_verification) == (4, "actif", None)
+    assert (stored.version, stored.actor.statut, stored.actor.date_verification) == (
+        4, "actif", dt.date(2025, 3, 10))  # version 1, as the made-up dataset has it
     stale = manager.post(f"{PAGE}/retirer", data={"version": "1"})
     assert stale.status_code == 409
 

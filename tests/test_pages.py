@@ -82,7 +82,8 @@ def test_actor_page_shows_everything_with_source_and_verification(client):
     assert "<h1>Insertion fictive de Montreuil</h1>" in page
     assert "31 rue des Tests Fictifs – 93100 Montreuil" in page
     assert "jeu de données fictif pour les tests" in page and "(2026-01-15)" in page
-    assert "Pas encore" in page  # never verified by the association
+    assert "10/03/2025" in page  # verified by the association, too long ago:
+    assert 'id="fraicheur">Vérifié en mars 2025, il y a plus de 6 mois : appeler avant d’y aller' in page
     assert "Placé sur la carte par un gestionnaire" in page
     assert markers(page)[0]["id"] == "insertion-fictive-montreuil"
 
@@ -164,3 +165,35 @@ def test_points_to_check_are_told_apart_from_eligibility(client):
     assert first["id"] == "mission-locale-fictive-montreuil"
     assert (first["eligibility_state"], first["eligibility_label"]) == (
         "to-check", "À vérifier : réservé aux 16–25 ans")
+
+
+def test_freshness_is_told_on_results_popups_and_actor_pages(client):
+    page = text(client.get("/?lat=48.8600&lon=2.4400&besoin=emploi&age=30"))
+    never = "Infos de janvier 2026, jamais vérifiées : appeler avant d’y aller"
+    items = dict(re.findall(r'<li id="resultat-([a-z0-9-]+)">(.*?)</li>', page, re.S))
+    assert never in items["chantier-fictif-montreuil"]
+    popups = {m["id"]: m for m in markers(page)}
+    assert popups["chantier-fictif-montreuil"]["freshness_label"] == never
+    assert popups["chantier-fictif-montreuil"]["call_first"] is True
+    assert "jamais vérifiées" in text(client.get("/acteurs/chantier-fictif-montreuil"))
+    assert "jamais vérifiées" in text(client.get("/embed/carte?liste=1&commune=93048"))
+
+
+def test_the_api_gives_each_result_its_dates_and_freshness(client):
+    results = client.get("/api/v1/nearest?lat=48.86&lon=2.44&besoin=emploi").get_json()["results"]
+    by_id = {r["id"]: r for r in results}
+    assert by_id["chantier-fictif-montreuil"]["date_source"] == "2026-01-15"
+    assert by_id["chantier-fictif-montreuil"]["date_verification"] is None
+    assert by_id["chantier-fictif-montreuil"]["appeler_avant"] is True
+    assert by_id["insertion-fictive-montreuil"]["date_verification"] == "2025-03-10"
+    listed = client.get("/api/v1/actors?commune=93048").get_json()["features"]
+    assert all("date_source" in f["properties"] and "date_verification" in f["properties"] for f in listed)
+
+
+def test_only_a_verified_actor_may_be_active(dataset):
+    from geo.actors.validation import validate_collection
+
+    feature = next(f for f in dataset["features"] if f["id"] == "chantier-fictif-montreuil")
+    feature["properties"]["statut"] = "actif"
+    assert [(p.actor_id, p.field) for p in validate_collection(dataset)] == [
+        ("chantier-fictif-montreuil", "statut")]

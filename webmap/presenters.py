@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 import phonenumbers
-from flask import url_for
+from flask import current_app, url_for
 
 from geo.actors.kinds import FAMILIES, KINDS
 from geo.actors.model import Actor
+from geo.actors.verification import Freshness, freshness
 
 if TYPE_CHECKING:
     from geo.search.nearest import NearestResult, Origin
@@ -37,6 +39,11 @@ def distance_label(metres: float | None) -> str:
     return f"{metres:.0f} m" if metres < 1000 else f"{metres / 1000:.1f} km".replace(".", ",")
 
 
+def freshness_of(actor: Actor) -> Freshness:
+    """How fresh the actor's data is today, with the service's verification period."""
+    return freshness(actor, dt.date.today(), current_app.config["VERIFY_EVERY_MONTHS"])
+
+
 def actor_marker(actor: Actor) -> dict[str, Any]:
     """What a map popup shows about an actor (all plain text: the map script inserts it as text)."""
     kind = KINDS.get(actor.kind)
@@ -47,6 +54,7 @@ def actor_marker(actor: Actor) -> dict[str, Any]:
         "family": kind.family if kind else "",
         "address": address_line(actor),
         "telephone": actor.telephone, "telephone_label": phone_label(actor.telephone),
+        "freshness_label": freshness_of(actor).label, "call_first": freshness_of(actor).call_first,
     }
 
 
@@ -109,4 +117,7 @@ def result_json(result: NearestResult) -> dict[str, Any]:
         "horaires_label": result.opening.label,
         "prochain_changement": result.opening.next_change.isoformat()
         if result.opening.next_change else None,
+        "date_source": actor.date_source,
+        "date_verification": actor.date_verification.isoformat() if actor.date_verification else None,
+        "fraicheur": freshness_of(actor).label, "appeler_avant": freshness_of(actor).call_first,
     }

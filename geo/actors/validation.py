@@ -203,6 +203,9 @@ def _identity_problems(feature: Mapping[str, Any], props: Mapping[str, Any]) -> 
         yield "kind", f"type d’acteur inconnu : {props.get('kind')!r}"
     if not _is_one_of(props.get("statut"), STATUTS):
         yield "statut", f"statut inconnu : {props.get('statut')!r} (attendu : {', '.join(STATUTS)})"
+    elif props.get("statut") == "actif" and not props.get("date_verification"):
+        yield "statut", ("« actif » une fois l’acteur vérifié par un gestionnaire (date_verification) ; "
+                         "avant, « a_verifier »")
     if not isinstance(props.get("description", ""), str):
         yield "description", "la description doit être un texte"
 

@@ -1,4 +1,5 @@
-"""What managers should check next: actors never verified, verified too long ago, or not placed."""
+"""How fresh an actor's data is, said to a volunteer; and what managers should check next (actors never
+verified, verified too long ago, or not placed)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,42 @@ from geo.actors.model import Actor
 from geo.actors.quality import Quality, quality
 
 DEFAULT_MONTHS = 6
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+          "octobre", "novembre", "décembre")
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """Whether a volunteer can trust an actor's data as it is, in words read at a glance."""
+
+    label: str
+    call_first: bool
+    """True unless a manager verified the actor within its verification period."""
+
+
+def freshness(actor: Actor, today: dt.date, months: int = DEFAULT_MONTHS) -> Freshness:
+    """« Vérifié le 12/03/2026 », or « Infos de juillet 2019, jamais vérifiées : appeler avant d’y
+    aller » — the source's date and the verification, never more than they say."""
+    if actor.date_verification is not None:
+        every = actor.frequence_verification or months
+        if actor.date_verification >= today - dt.timedelta(days=round(every * 30.44)):
+            return Freshness(f"Vérifié le {actor.date_verification:%d/%m/%Y}", False)
+        return Freshness(f"Vérifié en {_month(actor.date_verification)}, il y a plus de {every} mois : "
+                         "appeler avant d’y aller", True)
+    return Freshness(f"Infos {_of_source(actor.date_source)}, jamais vérifiées : appeler avant d’y aller",
+                     True)
+
+
+def _of_source(date_source: str) -> str:
+    parts = date_source.split("-")
+    if len(parts) >= 2 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
+        month = MONTHS[int(parts[1]) - 1]
+        return f"{'d’' if month[0] in 'aeiouo' else 'de '}{month} {parts[0]}"
+    return f"de {parts[0]}" if parts[0] else "sans date"
+
+
+def _month(day: dt.date) -> str:
+    return f"{MONTHS[day.month - 1]} {day.year}"
 
 
 @dataclass(frozen=True)

@@ -159,7 +159,7 @@ def verified_today(actor_id: str):
     def verify(store, stored):
         actor = dataclasses.replace(stored.actor, date_verification=dt.date.today(),
                                     statut="actif" if stored.actor.statut == "a_verifier"
-                                    and stored.actor.location else stored.actor.statut)
+                                    else stored.actor.statut)
         return store.update(actor, stored.version, _author())
     return _simple_change(actor_id, verify, "Marqué vérifié aujourd’hui.")
 

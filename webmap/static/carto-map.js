@@ -25,6 +25,10 @@
       box.appendChild(element("div", "carto-popup-" + actor.eligibility_state, actor.eligibility_label));
     }
     if (actor.opening_label) { box.appendChild(element("div", "carto-popup-hours", actor.opening_label)); }
+    if (actor.freshness_label) {
+      box.appendChild(element("div", actor.call_first ? "carto-popup-stale" : "carto-popup-fresh",
+                              actor.freshness_label));
+    }
     if (actor.address) { box.appendChild(element("div", "carto-popup-address", actor.address)); }
     if (actor.telephone) {
       var phone = element("a", "carto-popup-phone", actor.telephone_label || actor.telephone);

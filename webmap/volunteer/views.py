@@ -25,6 +25,7 @@ from webmap.presenters import (
     distance_label,
     eligibility_label,
     eligibility_state,
+    freshness_of,
     phone_label,
     result_marker,
 )
@@ -41,7 +42,7 @@ blueprint = Blueprint("volunteer", __name__, template_folder="templates", static
 def helpers() -> dict:
     return {"kinds": KINDS, "distance_label": distance_label, "eligibility_label": eligibility_label,
             "eligibility_state": eligibility_state, "phone_label": phone_label,
-            "address_line": address_line}
+            "address_line": address_line, "freshness_of": freshness_of}
 
 
 @blueprint.get("/")
