@@ -26,7 +26,23 @@ from geo.io.dataset import dumps_actors, write_actors
 from geo.text import slugify
 
 CNFS_SOURCE = "anct-cartographie-nationale/client-application"
-CNFS_NOTE = "Horaires : permanence du conseiller numérique France services sur place."
+CNFS_NOTE = ("Horaires relevés en {year} : permanences d’un conseiller numérique France services, "
+             "à confirmer avant d’y aller.")
+CNFS_FREE = "conditions_access Gratuit"
+"""What the digital-mediation source says of fees, kept in the row's notes."""
+DATE_OF_CITED_FILE = {
+    "github:gip-inclusion/les-emplois@9f6453a4bf99546abf9e381802151b430e03ad7f:itou/prescribers/"
+    "management/commands/data/authorized_prescribers.csv": "2019-10-15",
+}
+"""An actor carries the date of the file its ``source`` cites (the commit that added it, per
+data/SOURCES.md), not that of the fixture its coordinates come from."""
+CORRECTIONS = {
+    "Mission locale (Épinay-sur-Seine) - MIIJ antenne": {"nom": "Mission locale (Épinay-sur-Seine)"},
+    "REGIE QUATRE VINGT TREIZE": {"site_web": ""},
+}
+"""Values of the compilation that go beyond their source: « MIIJ antenne » was read from a website
+(the source says « MISSION LOCALE »); the Romainville website of a Bagnolet régie is dropped, as the
+les-emplois importer itself drops it. Ids stay those of the compiled names, so that history holds."""
 POLE_EMPLOI_NOTE = "Agence de Pôle emploi, devenu France Travail le 1er janvier 2024."
 NETWORKS_NAMED_BY_THE_ACTOR = {"Simplon.co (école numérique inclusive)": ("simplon",)}
 _DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
@@ -54,28 +70,34 @@ def main(csv_path: str, out_path: str) -> int:
 
 def transcribe(row: dict[str, str]) -> Actor | None:
     """The actor a CSV row describes, or None when the row has no date to carry."""
-    date = _DATE.search(row["date_source"] or "")
+    date = _DATE.search(DATE_OF_CITED_FILE.get(row["source"]) or row["date_source"] or "")
     if date is None:
         return None
+    corrected = CORRECTIONS.get(row["name"], {})
     kind = KINDS[row["kind"]]
     commune = find_commune(row["commune"])
     adresse, _, complement = (row["address"] or "").partition(", ")
     location = _location(row)
     reseaux = kind.reseaux_porteurs + NETWORKS_NAMED_BY_THE_ACTOR.get(row["name"], ())
     description = ""
-    if CNFS_SOURCE in row["source"]:
+    frais = kind.frais
+    digital_desk = CNFS_SOURCE in row["source"]
+    if digital_desk:
         reseaux += ("conseillers-numeriques",)
-        description = CNFS_NOTE
+        description = CNFS_NOTE.format(year=date.group(0)[:4])
+        frais = "gratuit" if CNFS_FREE in row["notes"] else frais
     elif row["kind"] == "france_travail_agence":
         description = POLE_EMPLOI_NOTE
     zone: tuple[str, ...] = ()
-    if kind.zone == "commune" and commune:
+    if digital_desk:
+        pass  # a digital-help desk: the residence rule of its host (a CCAS) is not its own
+    elif kind.zone == "commune" and commune:
         zone = (commune.code_insee,)
     elif kind.zone == "departement" and commune:
         zone = (commune.departement,)
     return Actor(
         id=slugify(row["name"]),
-        nom=row["name"],
+        nom=corrected.get("nom", row["name"]),
         kind=kind.slug,
         source=row["source"],
         date_source=date.group(0),
@@ -93,10 +115,10 @@ def transcribe(row: dict[str, str]) -> Actor | None:
         zone_eligibilite=zone,
         age_min=kind.age_min,
         age_max=kind.age_max,
-        frais=kind.frais,
+        frais=frais,
         horaires_accueil=row["horaires"],
         telephone=_e164(row["phone"]),
-        site_web=row["website"],
+        site_web=corrected.get("site_web", row["website"]),
     )
 
 
@@ -113,10 +135,13 @@ def _location(row: dict[str, str]) -> Location | None:
 
 
 def _e164(phone: str) -> str:
+    """The number in E.164; none for a mobile, which is a person's (data/SOURCES.md: left out)."""
     if not phone:
         return ""
-    return phonenumbers.format_number(phonenumbers.parse(phone, "FR"),
-                                      phonenumbers.PhoneNumberFormat.E164)
+    number = phonenumbers.parse(phone, "FR")
+    if phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE:
+        return ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 if __name__ == "__main__":

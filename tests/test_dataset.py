@@ -117,9 +117,10 @@ def test_transcription_writes_a_valid_dataset(transcribed):
 def test_transcription_copies_source_date_and_stated_coordinates_only(transcribed, source_rows):
     for feature in transcribed["features"]:
         properties = feature["properties"]
-        row = source_rows[properties["nom"]]
+        row = source_rows.get(properties["nom"]) or next(
+            r for r in source_rows.values() if r["name"].startswith(properties["nom"]))
         assert properties["source"] == row["source"]
-        assert row["date_source"].startswith(properties["date_source"])
+        assert properties["date_source"][:4] in row["source"] + row["notes"] + row["date_source"]
         if row["lat"]:
             assert feature["geometry"]["coordinates"] == [float(row["lon"]), float(row["lat"])]
             assert properties["location_source"] == "source"
@@ -130,3 +131,49 @@ def test_transcription_copies_source_date_and_stated_coordinates_only(transcribe
 def test_transcription_leaves_out_rows_without_a_date(transcribed, source_rows):
     undated = {name for name, row in source_rows.items() if not any(c.isdigit() for c in row["date_source"])}
     assert undated and not undated & {f["properties"]["nom"] for f in transcribed["features"]}
+
+
+# --- Facts the transcription must not go beyond (issue 11), on the transcribed copy of the sources --
+
+def _transcribed(transcribed, actor_id):
+    return next(f for f in transcribed["features"] if f["id"] == actor_id)["properties"]
+
+
+def test_transcription_keeps_the_name_the_source_gives(transcribed):
+    assert _transcribed(transcribed, "mission-locale-epinay-sur-seine-miij-antenne")["nom"] == (
+        "Mission locale (Épinay-sur-Seine)")  # « MIIJ antenne » was read from a website
+
+
+def test_transcription_drops_a_website_of_another_commune(transcribed):
+    assert _transcribed(transcribed, "regie-quatre-vingt-treize")["site_web"] == ""
+
+
+def test_transcription_keeps_no_mobile_number(transcribed):
+    import phonenumbers
+
+    for feature in transcribed["features"]:
+        phone = feature["properties"]["telephone"]
+        if phone:
+            kind = phonenumbers.number_type(phonenumbers.parse(phone))
+            assert kind != phonenumbers.PhoneNumberType.MOBILE, feature["id"]
+
+
+def test_transcription_dates_an_actor_by_the_file_its_source_cites(transcribed):
+    for actor_id in ("mission-locale-montreuil", "cap-emploi-93-unirh-93"):
+        assert _transcribed(transcribed, actor_id)["date_source"] == "2019-10-15"
+
+
+def test_transcription_applies_no_residence_rule_to_a_digital_help_desk(transcribed):
+    ccas = _transcribed(transcribed, "centre-communal-d-action-sociale-ccas-de-bagnolet")
+    assert ccas["zone_eligibilite"] == []
+
+
+def test_transcription_states_2022_hours_as_of_2022_and_free_where_the_source_says_so(transcribed):
+    morillon = _transcribed(transcribed, "maison-de-quartier-centre-social-esperanto-place-le-morillon")
+    assert morillon["description"].startswith("Horaires relevés en 2022")
+    assert "sur place" not in morillon["description"]
+    assert morillon["frais"] == "gratuit"
+
+
+def test_transcription_never_says_an_actor_is_active(transcribed):
+    assert {f["properties"]["statut"] for f in transcribed["features"]} == {"a_verifier"}

@@ -24,7 +24,6 @@ def actor(**fields) -> Actor:
      ("réservé aux habitants de la Seine-Saint-Denis",)),
     (dict(zone_eligibilite=("200057867",)), Resident(commune="93048"),
      ("réservé aux habitants de Plaine Commune",)),
-    (dict(publics=("jeunes",)), Resident(age=40), ("réservé aux jeunes",)),
 ])
 def test_each_rule_gives_its_reason(fields, resident, reasons):
     verdict = check_eligibility(actor(**fields), resident)
@@ -74,3 +73,32 @@ def test_tous_publics_serves_everyone_like_no_public_at_all():
     assert check_eligibility(actor, Resident(age=40)).eligible
     assert check_eligibility(actor, Resident(age=40)).to_check == ()
     assert serves_publics(actor.publics, ["jeunes"])
+
+
+def test_publics_never_exclude_they_are_points_to_check():
+    """« Jeunes » is whom a youth desk is for, not a rule: a 40-year-old is not turned away."""
+    verdict = check_eligibility(actor(publics=("jeunes",)), Resident(age=40))
+    assert verdict.eligible and verdict.to_check == ("réservé aux jeunes",)
+
+
+def test_an_siae_always_asks_for_the_iae_eligibility_check():
+    from geo.actors.kinds import IAE_ELIGIBILITY
+
+    siae = actor_from_feature(fictional_feature(kind="siae_aci", reseaux_porteurs=["aci"]))
+    verdict = check_eligibility(siae, Resident(age=35, commune="93048"))
+    assert verdict.eligible and IAE_ELIGIBILITY in verdict.to_check
+    assert "Plateforme de l’inclusion" in IAE_ELIGIBILITY
+
+
+def test_cap_emploi_asks_for_the_rqth_with_its_reference():
+    cap = actor_from_feature(fictional_feature(kind="cap_emploi",
+                                               publics=["personnes-en-situation-de-handicap"]))
+    verdict = check_eligibility(cap, Resident(age=35))
+    assert verdict.eligible and any("RQTH" in item and "L5214-3-1" in item for item in verdict.to_check)
+
+
+@pytest.mark.parametrize("publics, eligible", [((), False), (("personnes-en-situation-de-handicap",), True)])
+def test_a_mission_locale_accepts_up_to_29_with_a_recognised_disability(publics, eligible):
+    mission = actor_from_feature(fictional_feature(kind="mission_locale", age_min=16, age_max=25,
+                                                   publics=["jeunes"]))
+    assert check_eligibility(mission, Resident(age=28, publics=frozenset(publics))).eligible is eligible

@@ -43,7 +43,8 @@ def test_search_from_a_point_lists_results_and_puts_the_same_on_the_map(client):
     assert [m["id"] for m in markers(page)] == items  # popups match the list, in order
     first = markers(page)[0]
     assert first["distance_label"] == "364 m · ≈ 6 min à pied"
-    assert first["eligibility_label"] == "Éligible" and first["opening_label"] == "Horaires inconnus"
+    assert first["eligibility_label"].startswith("À vérifier : embauche après vérification de l’éligibilité")
+    assert first["opening_label"] == "Horaires inconnus"  # an SIAE: the IAE check is a national rule
     assert "364 m · ≈ 6 min à pied" in page
     assert 'href="tel:+33199000101"' in page and "01 99 00 01 01" in page
     assert 'href="/acteurs/chantier-fictif-montreuil"' in page

@@ -29,6 +29,10 @@ class Kind:
     zone: str | None = None
     """Whose residents it serves by nature: ``"commune"`` (its own), ``"departement"``, or None
     (not restricted, or not known from the kind alone)."""
+    age_max_with_disability: int | None = None
+    """The upper age for a resident with a recognised disability, where a national rule raises it."""
+    conditions: tuple[str, ...] = ()
+    """National conditions of access, with their reference: always « à vérifier », never excluding."""
 
 
 FAMILIES: Mapping[str, str] = MappingProxyType({
@@ -60,6 +64,9 @@ _PAPERWORK = (
     "difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-aux-droits",
 )
 _SIAE_PUBLICS = ("demandeurs-emploi", "beneficiaires-des-minimas-sociaux")
+IAE_ELIGIBILITY = ("embauche après vérification de l’éligibilité à l’insertion par l’activité économique, "
+                   "par un prescripteur habilité ou la structure (Plateforme de l’inclusion)")
+RQTH = "reconnaissance du handicap (RQTH) obtenue ou demandée (Code du travail, art. L5214-3-1)"
 
 _EI = Kind(
     "siae_ei", "Entreprise d’insertion (SIAE)", "insertion",
@@ -69,6 +76,7 @@ _EI = Kind(
         "preparer-sa-candidature--valoriser-ses-competences",
     ),
     publics=_SIAE_PUBLICS, reseaux_porteurs=("ei",),
+    conditions=(IAE_ELIGIBILITY,),
 )
 _AI = Kind(
     "siae_ai", "Association intermédiaire (SIAE)", "insertion",
@@ -77,6 +85,7 @@ _AI = Kind(
         "preparer-sa-candidature--organiser-ses-demarches-de-recherche-demploi",
     ),
     publics=_SIAE_PUBLICS, reseaux_porteurs=("ai",),
+    conditions=(IAE_ELIGIBILITY,),
 )
 _ACI = Kind(
     "siae_aci", "Atelier et chantier d’insertion (SIAE)", "insertion",
@@ -87,11 +96,13 @@ _ACI = Kind(
         "remobilisation--bien-etre-confiance-en-soi",
     ),
     publics=_SIAE_PUBLICS, reseaux_porteurs=("aci",),
+    conditions=(IAE_ELIGIBILITY,),
 )
 _ETTI = Kind(
     "siae_etti", "Entreprise de travail temporaire d’insertion (SIAE)", "insertion",
     thematiques=("trouver-un-emploi--repondre-a-des-offres-demploi",),
     publics=_SIAE_PUBLICS, reseaux_porteurs=("etti",),
+    conditions=(IAE_ELIGIBILITY,),
 )
 
 
@@ -101,7 +112,7 @@ def _combined(slug: str, label: str, *parts: Kind) -> Kind:
         return tuple(dict.fromkeys(value for part in parts for value in getattr(part, attribute)))
 
     return Kind(slug, label, parts[0].family, union("thematiques"), union("publics"),
-                union("reseaux_porteurs"))
+                union("reseaux_porteurs"), conditions=union("conditions"))
 
 
 _ALL_KINDS = (
@@ -116,13 +127,13 @@ _ALL_KINDS = (
         "mission_locale", "Mission locale", "emploi",
         thematiques=_JOB_SEARCH + _TRAINING + _CAREER + ("mobilite--financer-ma-mobilite",),
         publics=("jeunes",), reseaux_porteurs=("mission-locale",), age_min=16, age_max=25,
-        frais="gratuit",
+        frais="gratuit", age_max_with_disability=29,
     ),
     Kind(
         "cap_emploi", "Cap emploi", "emploi",
         thematiques=_JOB_SEARCH + _TRAINING + ("trouver-un-emploi--maintien-dans-lemploi",),
         publics=("personnes-en-situation-de-handicap",), reseaux_porteurs=("cap-emploi-reseau-cheops",),
-        frais="gratuit", zone="departement",
+        frais="gratuit", zone="departement", conditions=(RQTH,),
     ),
     _EI, _AI, _ACI, _ETTI,
     _combined("siae_ai_aci", "Association intermédiaire et chantier d’insertion (SIAE)", _AI, _ACI),

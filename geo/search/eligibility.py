@@ -1,12 +1,16 @@
 """Is this resident entitled to this actor? The answer, with its reasons in French.
 
-Rules, from the actor's data·inclusion fields:
-- ``age_min`` / ``age_max``: « réservé aux 16–25 ans »;
+Only rules stated by a source or national rules written down with their reference exclude a resident:
+- ``age_min`` / ``age_max``: « réservé aux 16–25 ans » (missions locales: Code du travail, art.
+  L5314-2; up to 29 with a recognised disability, ``Kind.age_max_with_disability``);
 - ``zone_eligibilite`` (commune, département, EPT/EPCI codes, ``france``): « réservé aux habitants
-  de Montreuil et Bagnolet »;
-- ``publics``: an actor listing publics is for those publics. Every resident we meet looks for a job
-  or a training, so « demandeurs d’emploi » always holds; « jeunes » is decided by the age (and left to
-  the age rule when the actor states an age range).
+  de Montreuil et Bagnolet ».
+Never excluding, always « à vérifier » when not known to hold:
+- ``publics``: whom an actor is for. Every resident we meet looks for a job or a training, so
+  « demandeurs d’emploi » always holds; « jeunes » holds up to 25 (and is left to the age rule when the
+  actor states an age range);
+- the national conditions of the actor's kind, with their reference (``Kind.conditions``: IAE
+  eligibility for an SIAE, RQTH for Cap emploi).
 
 What the volunteer did not say (age, commune, a public left unticked) never makes a resident
 ineligible: it becomes a point to check, listed apart.
@@ -17,12 +21,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from geo.actors.kinds import KINDS
 from geo.actors.model import Actor
 from geo.actors.vocabularies import PUBLICS
 from geo.communes import COMMUNES, DEPARTEMENTS, GROUPINGS
 from geo.search.filters import TOUS_PUBLICS
 
 ALWAYS_TRUE_PUBLICS = frozenset({"demandeurs-emploi"})
+DISABILITY = "personnes-en-situation-de-handicap"
 AGE_PUBLICS = frozenset({"jeunes"})
 YOUTH_AGE_LIMIT = 25
 NATIONWIDE = frozenset({"france", "99100"})
@@ -58,7 +64,9 @@ def check_eligibility(actor: Actor, resident: Resident | None) -> Eligibility:
 
 
 def rules_of(actor: Actor) -> Rules:
-    return Rules(actor.age_min, actor.age_max, actor.zone_eligibilite, actor.publics)
+    kind = KINDS.get(actor.kind)
+    return Rules(actor.age_min, actor.age_max, actor.zone_eligibilite, actor.publics,
+                 kind.age_max_with_disability if kind else None, kind.conditions if kind else ())
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,8 @@ class Rules:
     age_max: int | None
     zone_eligibilite: tuple[str, ...]
     publics: tuple[str, ...]
+    age_max_with_disability: int | None = None
+    conditions: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=16384)
@@ -84,13 +94,15 @@ def check_rules(actor: Rules, resident: Resident) -> Eligibility:
             to_check.append(condition)
         elif not satisfied:
             reasons.append(condition)
-    return Eligibility(not reasons, tuple(reasons), tuple(to_check))
+    return Eligibility(not reasons, tuple(reasons), (*to_check, *actor.conditions))
 
 
 def _age_rule(actor: Rules, resident: Resident) -> tuple[str | None, bool | None]:
     low, high = actor.age_min, actor.age_max
     if low is None and high is None:
         return None, True
+    if DISABILITY in resident.publics and actor.age_max_with_disability:
+        high = actor.age_max_with_disability  # a national rule raises the limit
     if low is not None and high is not None:
         condition = f"réservé aux {low}–{high} ans"
     elif low is not None:
@@ -134,9 +146,7 @@ def _public_rule(actor: Rules, resident: Resident) -> tuple[str | None, bool | N
     condition = "réservé aux " + _join(labels)
     if resident.all_publics() & publics:
         return condition, True
-    if publics <= AGE_PUBLICS and resident.age is not None:
-        return condition, False
-    return condition, None
+    return condition, None  # publics are whom an actor is for, not a rule: they never exclude
 
 
 def _places(zone: tuple[str, ...]) -> str:
