@@ -319,3 +319,29 @@ def test_the_queue_puts_the_weakest_records_first_by_the_national_quality_score(
     page = manager.get("/gestion/a-verifier").get_data(as_text=True)
     assert re.search(r"qualité \d+ %", page)
     assert re.search(r'id="qualite">Qualité data·inclusion : \d+ %', manager.get(PAGE).get_data(as_text=True))
+
+
+def test_the_actors_to_locate_are_listed_with_what_to_look_for(manager, app, tmp_path):
+    page = manager.get("/gestion/a-localiser").get_data(as_text=True)
+    for name in ("France Travail", "Duo for a Job", "SFMAD", "Simplon"):
+        assert f"<strong>{name}</strong>" in page
+    assert "Que chercher" in page and 'href="/gestion/acteurs/nouveau?nom=SFMAD"' in page
+    form = manager.get("/gestion/acteurs/nouveau?nom=SFMAD").get_data(as_text=True)
+    assert re.search(r'<input id="nom" name="nom"[^>]* value="SFMAD"', form)
+
+
+def test_an_entry_to_locate_is_found_once_a_located_actor_carries_its_name(app):
+    from pathlib import Path
+
+    from geo.actors.model import actor_from_feature
+    from geo.actors.to_locate import to_locate
+    from tests.conftest import fictional_feature
+
+    duo = actor_from_feature(fictional_feature(id="duo-for-a-job-fictif",
+                                               nom="Duo for a Job (antenne fictive)"))
+    unlocated = actor_from_feature(fictional_feature(id="sfmad-fictif", nom="SFMAD fictif", geometry=None,
+                                                     location_source=None))
+    _, entries = to_locate(Path(app.config["TO_LOCATE_FILE"]), [duo, unlocated])
+    by_name = {entry.nom: entry for entry in entries}
+    assert by_name["Duo for a Job"].found == duo
+    assert by_name["SFMAD"].found is None and by_name["Génération"].found is None

@@ -58,6 +58,9 @@ SETTINGS: tuple[Setting, ...] = (
             "`sqlite:///path`."),
     Setting("ACTORS_FILE", str(PROJECT_ROOT / "data" / "actors.geojson"), str,
             "The curated actors dataset (GeoJSON, data·inclusion fields)."),
+    Setting("TO_LOCATE_FILE", str(PROJECT_ROOT / "data" / "a-localiser.json"), str,
+            "Actors the association names that no located source gives (the back office's « À "
+            "localiser » list)."),
     Setting("COMMUNES", TARGET_COMMUNES, _codes,
             "INSEE codes of the communes served, comma-separated: the communes offered on the search "
             "page, the embed builder and the back office, listed by `/api/v1/communes`, synced by "

@@ -13,6 +13,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from geo.actors.duplicates import probable_duplicates
 from geo.actors.kinds import KINDS
 from geo.actors.quality import quality
+from geo.actors.to_locate import to_locate
 from geo.actors.verification import verification_queue
 from geo.actors.vocabularies import STATUTS
 from geo.communes import COMMUNES
@@ -73,6 +74,13 @@ def to_verify() -> str:
                            months=current_app.config["VERIFY_EVERY_MONTHS"])
 
 
+@blueprint.get("/a-localiser")
+def to_locate_list() -> str:
+    """Actors the association names that no located source gives yet, and what to look for."""
+    source, entries = to_locate(Path(current_app.config["TO_LOCATE_FILE"]), current_actors())
+    return render_template("gestion/to_locate.html", source=source, entries=entries)
+
+
 @blueprint.route("/acteurs/nouveau", methods=["GET", "POST"])
 def create():
     form = ActorForm()
@@ -80,6 +88,7 @@ def create():
     if request.method == "GET":
         form.statut.data = "a_verifier"
         form.date_source.data = dt.date.today().isoformat()
+        form.nom.data = request.args.get("nom", "")[:150]  # from the « À localiser » list
     elif form.validate_on_submit():
         actor, problems = form.to_actor(None)
         if actor is not None:
