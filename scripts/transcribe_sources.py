@@ -115,6 +115,8 @@ def transcribe(row: dict[str, str]) -> Actor | None:
         zone_eligibilite=zone,
         age_min=kind.age_min,
         age_max=kind.age_max,
+        modes_mobilisation=kind.modes_mobilisation,
+        mobilisable_par=kind.mobilisable_par,
         frais=frais,
         horaires_accueil=row["horaires"],
         telephone=_e164(row["phone"]),

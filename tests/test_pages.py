@@ -198,3 +198,21 @@ def test_only_a_verified_actor_may_be_active(dataset):
     feature["properties"]["statut"] = "actif"
     assert [(p.actor_id, p.field) for p in validate_collection(dataset)] == [
         ("chantier-fictif-montreuil", "statut")]
+
+
+def test_how_to_get_in_is_told_where_a_national_rule_says_it(client):
+    """An SIAE: apply on Les emplois de l’inclusion, alone or through a professional; an agency whose
+    way in no source gives: « non renseigné »."""
+    page = text(client.get("/?lat=48.8600&lon=2.4400&besoin=emploi&age=30"))
+    items = dict(re.findall(r'<li id="resultat-([a-z0-9-]+)">(.*?)</li>', page, re.S))
+    siae = "Comment y aller : utiliser le lien de mobilisation — le résident lui-même ou un professionnel"
+    assert siae in items["chantier-fictif-montreuil"]
+    assert "Comment y aller : non renseigné" in items["agence-emploi-fictive-montreuil"]
+    popups = {m["id"]: m for m in markers(page)}
+    assert popups["chantier-fictif-montreuil"]["access_label"] == siae
+    result = next(r for r in client.get("/api/v1/nearest?lat=48.86&lon=2.44&besoin=emploi").get_json()
+                  ["results"] if r["id"] == "chantier-fictif-montreuil")
+    assert (result["modes_mobilisation"], result["mobilisable_par"]) == (
+        ["utiliser-lien-mobilisation"], ["usagers", "professionnels"])
+    assert 'id="comment-y-aller">Comment y aller : se présenter' in text(
+        client.get("/acteurs/france-services-fictive-villetaneuse"))

@@ -11,6 +11,7 @@ from flask import current_app, url_for
 from geo.actors.kinds import FAMILIES, KINDS
 from geo.actors.model import Actor
 from geo.actors.verification import Freshness, freshness
+from geo.actors.vocabularies import MODES_MOBILISATION
 
 if TYPE_CHECKING:
     from geo.search.nearest import NearestResult, Origin
@@ -39,6 +40,19 @@ def distance_label(metres: float | None) -> str:
     return f"{metres:.0f} m" if metres < 1000 else f"{metres / 1000:.1f} km".replace(".", ",")
 
 
+WHO_LABELS = {"usagers": "le résident lui-même", "professionnels": "un professionnel"}
+
+
+def access_label(actor: Actor) -> str:
+    """« Comment y aller : se présenter — le résident lui-même », from data·inclusion's
+    ``modes_mobilisation`` and ``mobilisable_par``; « non renseigné » when no source says."""
+    if not actor.modes_mobilisation and not actor.mobilisable_par:
+        return "Comment y aller : non renseigné"
+    how = ", ".join(MODES_MOBILISATION.get(m, m).lower() for m in actor.modes_mobilisation)
+    who = " ou ".join(WHO_LABELS.get(p, p) for p in actor.mobilisable_par)
+    return "Comment y aller : " + " — ".join(part for part in (how, who) if part)
+
+
 def freshness_of(actor: Actor) -> Freshness:
     """How fresh the actor's data is today, with the service's verification period."""
     return freshness(actor, dt.date.today(), current_app.config["VERIFY_EVERY_MONTHS"])
@@ -55,6 +69,7 @@ def actor_marker(actor: Actor) -> dict[str, Any]:
         "address": address_line(actor),
         "telephone": actor.telephone, "telephone_label": phone_label(actor.telephone),
         "freshness_label": freshness_of(actor).label, "call_first": freshness_of(actor).call_first,
+        "access_label": access_label(actor),
     }
 
 
@@ -120,4 +135,6 @@ def result_json(result: NearestResult) -> dict[str, Any]:
         "date_source": actor.date_source,
         "date_verification": actor.date_verification.isoformat() if actor.date_verification else None,
         "fraicheur": freshness_of(actor).label, "appeler_avant": freshness_of(actor).call_first,
+        "modes_mobilisation": list(actor.modes_mobilisation), "mobilisable_par": list(actor.mobilisable_par),
+        "comment_y_aller": access_label(actor),
     }

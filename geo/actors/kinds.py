@@ -33,6 +33,9 @@ class Kind:
     """The upper age for a resident with a recognised disability, where a national rule raises it."""
     conditions: tuple[str, ...] = ()
     """National conditions of access, with their reference: always « à vérifier », never excluding."""
+    modes_mobilisation: tuple[str, ...] = ()
+    mobilisable_par: tuple[str, ...] = ()
+    """How a resident gets in, and who makes the first move, where a national rule says so."""
 
 
 FAMILIES: Mapping[str, str] = MappingProxyType({
@@ -66,6 +69,11 @@ _PAPERWORK = (
 _SIAE_PUBLICS = ("demandeurs-emploi", "beneficiaires-des-minimas-sociaux")
 IAE_ELIGIBILITY = ("embauche après vérification de l’éligibilité à l’insertion par l’activité économique, "
                    "par un prescripteur habilité ou la structure (Plateforme de l’inclusion)")
+_IAE_ACCESS = {"modes_mobilisation": ("utiliser-lien-mobilisation",),
+               "mobilisable_par": ("usagers", "professionnels")}
+"""IAE: a candidate applies on Les emplois de l’inclusion, alone or through a professional."""
+_WALK_IN = {"modes_mobilisation": ("se-presenter",), "mobilisable_par": ("usagers",)}
+"""France services: a counter open to the public, by the national label's charter."""
 RQTH = "reconnaissance du handicap (RQTH) obtenue ou demandée (Code du travail, art. L5214-3-1)"
 
 _EI = Kind(
@@ -76,7 +84,7 @@ _EI = Kind(
         "preparer-sa-candidature--valoriser-ses-competences",
     ),
     publics=_SIAE_PUBLICS, reseaux_porteurs=("ei",),
-    conditions=(IAE_ELIGIBILITY,),
+    conditions=(IAE_ELIGIBILITY,), **_IAE_ACCESS,
 )
 _AI = Kind(
     "siae_ai", "Association intermédiaire (SIAE)", "insertion",
@@ -85,7 +93,7 @@ _AI = Kind(
         "preparer-sa-candidature--organiser-ses-demarches-de-recherche-demploi",
     ),
     publics=_SIAE_PUBLICS, reseaux_porteurs=("ai",),
-    conditions=(IAE_ELIGIBILITY,),
+    conditions=(IAE_ELIGIBILITY,), **_IAE_ACCESS,
 )
 _ACI = Kind(
     "siae_aci", "Atelier et chantier d’insertion (SIAE)", "insertion",
@@ -96,13 +104,13 @@ _ACI = Kind(
         "remobilisation--bien-etre-confiance-en-soi",
     ),
     publics=_SIAE_PUBLICS, reseaux_porteurs=("aci",),
-    conditions=(IAE_ELIGIBILITY,),
+    conditions=(IAE_ELIGIBILITY,), **_IAE_ACCESS,
 )
 _ETTI = Kind(
     "siae_etti", "Entreprise de travail temporaire d’insertion (SIAE)", "insertion",
     thematiques=("trouver-un-emploi--repondre-a-des-offres-demploi",),
     publics=_SIAE_PUBLICS, reseaux_porteurs=("etti",),
-    conditions=(IAE_ELIGIBILITY,),
+    conditions=(IAE_ELIGIBILITY,), **_IAE_ACCESS,
 )
 
 
@@ -112,7 +120,8 @@ def _combined(slug: str, label: str, *parts: Kind) -> Kind:
         return tuple(dict.fromkeys(value for part in parts for value in getattr(part, attribute)))
 
     return Kind(slug, label, parts[0].family, union("thematiques"), union("publics"),
-                union("reseaux_porteurs"), conditions=union("conditions"))
+                union("reseaux_porteurs"), conditions=union("conditions"),
+                modes_mobilisation=union("modes_mobilisation"), mobilisable_par=union("mobilisable_par"))
 
 
 _ALL_KINDS = (
@@ -147,12 +156,12 @@ _ALL_KINDS = (
     Kind(
         "france_services", "France services", "acces_aux_droits",
         thematiques=_PAPERWORK + ("numerique--acceder-a-des-services-en-ligne",),
-        reseaux_porteurs=("france-service",), frais="gratuit",
+        reseaux_porteurs=("france-service",), frais="gratuit", **_WALK_IN,
     ),
     Kind(
         "france_services_bus", "Bus France services (itinérant)", "acces_aux_droits",
         thematiques=_PAPERWORK + ("numerique--acceder-a-des-services-en-ligne",),
-        reseaux_porteurs=("france-service",), frais="gratuit",
+        reseaux_porteurs=("france-service",), frais="gratuit", **_WALK_IN,
     ),
     Kind(
         "ccas", "Centre communal d’action sociale (CCAS)", "acces_aux_droits",

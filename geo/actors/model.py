@@ -53,6 +53,10 @@ class Actor:
     age_min: int | None = None
     age_max: int | None = None
     modes_accueil: tuple[str, ...] = ()
+    modes_mobilisation: tuple[str, ...] = ()
+    """How a resident gets in (data·inclusion: se présenter, téléphoner, lien de mobilisation…)."""
+    mobilisable_par: tuple[str, ...] = ()
+    """Who may make that first move: the resident (« usagers »), a professional, or both."""
     frais: str | None = None
     horaires_accueil: str = ""
     telephone: str = ""
@@ -73,7 +77,8 @@ PROPERTY_ORDER: tuple[str, ...] = tuple(
 """Order of the properties in a written Feature, so that a git diff of the dataset stays readable."""
 
 LIST_FIELDS = frozenset(
-    {"reseaux_porteurs", "thematiques", "publics", "zone_eligibilite", "modes_accueil"}
+    {"reseaux_porteurs", "thematiques", "publics", "zone_eligibilite", "modes_accueil",
+     "modes_mobilisation", "mobilisable_par"}
 )
 
 

@@ -24,6 +24,8 @@ from geo.actors.vocabularies import (
     FRAIS,
     LOCATION_SOURCES,
     MODES_ACCUEIL,
+    MODES_MOBILISATION,
+    PERSONNES_MOBILISATRICES,
     PUBLICS,
     RESEAUX_PORTEURS,
     STATUTS,
@@ -53,7 +55,8 @@ _NULLABLE_TEXT = frozenset({"frais", "date_verification", "location_source", "lo
                             "location_geocoder"})
 _INTEGERS = frozenset({"age_min", "age_max", "frequence_verification"})
 _NUMBERS = frozenset({"location_score"})
-_LISTS = frozenset({"thematiques", "publics", "reseaux_porteurs", "zone_eligibilite", "modes_accueil"})
+_LISTS = frozenset({"thematiques", "publics", "reseaux_porteurs", "zone_eligibilite", "modes_accueil",
+                    "modes_mobilisation", "mobilisable_par"})
 KNOWN_PROPERTIES = frozenset(TEXT_LIMITS) | _INTEGERS | _NUMBERS | _LISTS
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -74,6 +77,8 @@ _LIST_VOCABULARIES = {
     "publics": PUBLICS,
     "reseaux_porteurs": RESEAUX_PORTEURS,
     "modes_accueil": MODES_ACCUEIL,
+    "modes_mobilisation": MODES_MOBILISATION,
+    "mobilisable_par": PERSONNES_MOBILISATRICES,
 }
 
 

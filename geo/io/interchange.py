@@ -27,10 +27,12 @@ CSV_COLUMNS = (
     "id", "nom", "kind", "statut", "description", "adresse", "complement_adresse", "code_postal",
     "code_insee", "commune", "longitude", "latitude", "location_source", "location_reference",
     "location_score", "location_geocoder", "thematiques", "publics", "reseaux_porteurs",
-    "zone_eligibilite", "age_min", "age_max", "modes_accueil", "frais", "horaires_accueil",
+    "zone_eligibilite", "age_min", "age_max", "modes_accueil", "modes_mobilisation", "mobilisable_par",
+    "frais", "horaires_accueil",
     "telephone", "courriel", "site_web", "source", "date_source", "date_verification",
 )
-_LISTS = {"thematiques", "publics", "reseaux_porteurs", "zone_eligibilite", "modes_accueil"}
+_LISTS = {"thematiques", "publics", "reseaux_porteurs", "zone_eligibilite", "modes_accueil",
+          "modes_mobilisation", "mobilisable_par"}
 _INTEGERS = {"age_min", "age_max"}
 
 
@@ -172,7 +174,8 @@ def _feature_from_structure(structure: dict, services: list[dict]) -> dict[str, 
         "commune": structure.get("commune") or "", "thematiques": union("thematiques"),
         "publics": [] if TOUS_PUBLICS in union("publics") else union("publics"),
         "zone_eligibilite": union("zone_eligibilite"),
-        "modes_accueil": union("modes_accueil"), "frais": first.get("frais"),
+        "modes_accueil": union("modes_accueil"), "modes_mobilisation": union("modes_mobilisation"),
+        "mobilisable_par": union("mobilisable_par"), "frais": first.get("frais"),
         "horaires_accueil": structure.get("horaires_accueil") or "",
         "telephone": structure.get("telephone") or "", "courriel": structure.get("courriel") or "",
         "site_web": structure.get("site_web") or "",
@@ -303,6 +306,8 @@ def service_record(a: Actor) -> dict[str, Any]:
         "thematiques": list(a.thematiques), "publics": list(a.publics) or ["tous-publics"],
         "zone_eligibilite": list(a.zone_eligibilite) or None,
         "modes_accueil": list(a.modes_accueil), "frais": a.frais,
+        "modes_mobilisation": list(a.modes_mobilisation) or None,
+        "mobilisable_par": list(a.mobilisable_par) or None,
         "horaires_accueil": a.horaires_accueil or None,
         "telephone": a.telephone or None, "courriel": a.courriel or None, "date_maj": date_maj(a),
     }

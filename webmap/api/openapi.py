@@ -14,6 +14,8 @@ from geo.actors.vocabularies import (
     FRAIS,
     LOCATION_SOURCES,
     MODES_ACCUEIL,
+    MODES_MOBILISATION,
+    PERSONNES_MOBILISATRICES,
     PUBLICS,
     RESEAUX_PORTEURS,
     STATUTS,
@@ -68,7 +70,9 @@ def actor_schema() -> dict[str, Any]:
     enums = {"kind": sorted(KINDS), "statut": sorted(STATUTS), "frais": sorted(FRAIS),
              "location_source": sorted(LOCATION_SOURCES)}
     items = {"thematiques": sorted(THEMATIQUES), "publics": sorted(PUBLICS),
-             "reseaux_porteurs": sorted(RESEAUX_PORTEURS), "modes_accueil": sorted(MODES_ACCUEIL)}
+             "reseaux_porteurs": sorted(RESEAUX_PORTEURS), "modes_accueil": sorted(MODES_ACCUEIL),
+             "modes_mobilisation": sorted(MODES_MOBILISATION),
+             "mobilisable_par": sorted(PERSONNES_MOBILISATRICES)}
     nullable = {"frais", "date_verification", "location_source", "location_reference",
                 "location_geocoder"}
     properties: dict[str, Any] = {}
@@ -80,7 +84,8 @@ def actor_schema() -> dict[str, Any]:
     properties["nom"]["minLength"] = 3
     for name, pattern in _PATTERNS.items():
         properties[name]["pattern"] = pattern
-    for name in ("thematiques", "publics", "reseaux_porteurs", "modes_accueil", "zone_eligibilite"):
+    for name in ("thematiques", "publics", "reseaux_porteurs", "modes_accueil", "modes_mobilisation",
+                 "mobilisable_par", "zone_eligibilite"):
         item = {"type": "string", "enum": items[name]} if name in items else {
             "type": "string", "maxLength": LIST_ITEM_LIMIT}
         properties[name] = {"type": "array", "maxItems": LIST_LIMIT, "items": item}

@@ -25,7 +25,16 @@ from wtforms.validators import Optional
 from geo.actors.kinds import KINDS
 from geo.actors.model import Actor, Location, actor_to_feature
 from geo.actors.validation import Problem, validate_feature
-from geo.actors.vocabularies import FRAIS, MODES_ACCUEIL, PUBLICS, RESEAUX_PORTEURS, STATUTS, THEMATIQUES
+from geo.actors.vocabularies import (
+    FRAIS,
+    MODES_ACCUEIL,
+    MODES_MOBILISATION,
+    PERSONNES_MOBILISATRICES,
+    PUBLICS,
+    RESEAUX_PORTEURS,
+    STATUTS,
+    THEMATIQUES,
+)
 from geo.text import slugify
 
 
@@ -41,7 +50,8 @@ class MultiCheckbox(SelectMultipleField):
 TEXT_FIELDS = ("nom", "kind", "statut", "description", "adresse", "complement_adresse", "code_postal",
                "code_insee", "commune", "horaires_accueil", "telephone", "courriel", "site_web",
                "source", "date_source")
-LIST_FIELDS = ("thematiques", "publics", "reseaux_porteurs", "modes_accueil")
+LIST_FIELDS = ("thematiques", "publics", "reseaux_porteurs", "modes_accueil", "modes_mobilisation",
+               "mobilisable_par")
 
 
 class ActorForm(FlaskForm):
@@ -70,6 +80,10 @@ class ActorForm(FlaskForm):
     age_min = IntegerField("Âge minimal", validators=[Optional()])
     age_max = IntegerField("Âge maximal", validators=[Optional()])
     modes_accueil = MultiCheckbox("Accueil", choices=lambda: _choices(MODES_ACCUEIL.items()))
+    modes_mobilisation = MultiCheckbox("Comment y aller",
+                                       choices=lambda: _choices(MODES_MOBILISATION.items()))
+    mobilisable_par = MultiCheckbox("Qui fait la démarche",
+                                    choices=lambda: _choices(PERSONNES_MOBILISATRICES.items()))
     frais = SelectField("Frais", choices=lambda: _choices([("", "Non renseigné"), *FRAIS.items()]))
     horaires_accueil = StringField("Horaires (format OpenStreetMap, ex. Mo-Fr 09:00-12:00; PH off)")
     telephone = StringField("Téléphone")

@@ -29,6 +29,7 @@
       box.appendChild(element("div", actor.call_first ? "carto-popup-stale" : "carto-popup-fresh",
                               actor.freshness_label));
     }
+    if (actor.access_label) { box.appendChild(element("div", "carto-popup-access", actor.access_label)); }
     if (actor.address) { box.appendChild(element("div", "carto-popup-address", actor.address)); }
     if (actor.telephone) {
       var phone = element("a", "carto-popup-phone", actor.telephone_label || actor.telephone);

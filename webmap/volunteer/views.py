@@ -20,6 +20,7 @@ from geo.search.request import SearchRequest
 from webmap import maps
 from webmap.errors import SEARCH_ERRORS, search_problem
 from webmap.presenters import (
+    access_label,
     actor_marker,
     address_line,
     distance_label,
@@ -42,7 +43,7 @@ blueprint = Blueprint("volunteer", __name__, template_folder="templates", static
 def helpers() -> dict:
     return {"kinds": KINDS, "distance_label": distance_label, "eligibility_label": eligibility_label,
             "eligibility_state": eligibility_state, "phone_label": phone_label,
-            "address_line": address_line, "freshness_of": freshness_of}
+            "address_line": address_line, "freshness_of": freshness_of, "access_label": access_label}
 
 
 @blueprint.get("/")
