@@ -58,6 +58,10 @@ SETTINGS: tuple[Setting, ...] = (
             "`sqlite:///path`."),
     Setting("ACTORS_FILE", str(PROJECT_ROOT / "data" / "actors.geojson"), str,
             "The curated actors dataset (GeoJSON, data·inclusion fields)."),
+    Setting("DI_API_URL", "https://api.data.inclusion.beta.gouv.fr/api/v1", str,
+            "Base URL of data·inclusion's API (v1), read by `carto actors import-di`."),
+    Setting("DI_API_TOKEN", "", str,
+            "Bearer token for data·inclusion's API (ask data·inclusion for one). Keep it out of git."),
     Setting("TO_LOCATE_FILE", str(PROJECT_ROOT / "data" / "a-localiser.json"), str,
             "Actors the association names that no located source gives (the back office's « À "
             "localiser » list)."),

@@ -85,7 +85,7 @@ def read_rows(data: bytes, kind: str) -> list[Row]:
             raise UnreadableFile("une FeatureCollection GeoJSON est attendue")
         return [_checked(n, f) for n, f in enumerate(document.get("features") or [], start=1)]
     if kind == "data-inclusion":
-        return _data_inclusion_rows(document)
+        return data_inclusion_rows(document)
     raise UnreadableFile(f"format inconnu : {kind} ({', '.join(FORMATS)})")
 
 
@@ -141,7 +141,8 @@ def _feature_from_record(record: dict[str, str]) -> dict[str, Any]:
     return {"type": "Feature", "id": actor_id, "geometry": geometry, "properties": props}
 
 
-def _data_inclusion_rows(document: Any) -> list[Row]:
+def data_inclusion_rows(document: Any) -> list[Row]:
+    """One row per structure, its services merged in (``structure_id``)."""
     if not isinstance(document, dict) or not isinstance(document.get("structures"), list):
         raise UnreadableFile("un objet { structures: [...], services: [...] } est attendu")
     services: dict[str, list[dict]] = {}
@@ -165,7 +166,7 @@ def _feature_from_structure(structure: dict, services: list[dict]) -> dict[str, 
     first = services[0] if services else {}
     props = {
         "nom": structure.get("nom") or "",
-        "kind": structure.get("kind") or "association_accompagnement_emploi",
+        "kind": structure.get("kind") or _kind_of_networks(structure.get("reseaux_porteurs") or []),
         "statut": "a_verifier", "description": structure.get("description") or "",
         "reseaux_porteurs": structure.get("reseaux_porteurs") or [],
         "adresse": structure.get("adresse") or "",
@@ -188,6 +189,15 @@ def _feature_from_structure(structure: dict, services: list[dict]) -> dict[str, 
         props["location_source"] = "source"
         props["location_reference"] = props["source"]
     return {"type": "Feature", "id": _slug_id(structure), "geometry": geometry, "properties": props}
+
+
+def _kind_of_networks(networks: list[str]) -> str:
+    """The kind whose networks are exactly the record's (an ACI, a mission locale…); else the
+    general « association d’accompagnement vers l’emploi », for a manager to refine."""
+    wanted = tuple(sorted(networks))
+    matching = (kind.slug for kind in KINDS.values()
+                if wanted and tuple(sorted(kind.reseaux_porteurs)) == wanted)
+    return next(matching, "association_accompagnement_emploi")
 
 
 def _slug_id(structure: dict) -> str:

@@ -95,6 +95,46 @@ def import_command(path: Path, kind: str | None, apply: bool, auteur: str) -> No
     except UnreadableFile as error:
         raise click.ClickException(str(error)) from None
     plan = plan_import(rows, [s.actor for s in current_store().all()])
+    _report_and_apply(plan, apply, auteur)
+
+
+@actors.command("import-di")
+@click.option("--commune", "communes", multiple=True, metavar="INSEE",
+              help="Commune (répétable) ; par défaut, les communes servies (CARTO_COMMUNES).")
+@click.option("--appliquer", "apply", is_flag=True,
+              help="Écrire (sinon : aperçu seulement). Tout ou rien.")
+@click.option("--ecraser-verifies", "overwrite_verified", is_flag=True,
+              help="Remplacer aussi les champs d’acteurs vérifiés par un gestionnaire "
+                   "(différences montrées).")
+@click.option("--auteur", default="import data·inclusion (ligne de commande)", show_default=True)
+def import_di_command(communes: tuple[str, ...], apply: bool, overwrite_verified: bool, auteur: str) -> None:
+    """Importe les structures et services de data·inclusion pour les communes servies : aperçu d’abord."""
+    import httpx
+
+    from geo.io.data_inclusion_api import DataInclusionUnavailable, fetch_records, plan_data_inclusion
+
+    config = current_app.config
+    unknown = [code for code in communes if code not in COMMUNES]
+    if unknown:
+        raise click.BadParameter(f"commune inconnue : {', '.join(unknown)}", param_hint="--commune")
+    agent = {"User-Agent": "carto-insertion/0.1"}
+    with httpx.Client(timeout=config["HTTP_TIMEOUT"], headers=agent) as client:
+        try:
+            document = fetch_records(client, config["DI_API_URL"], config["DI_API_TOKEN"],
+                                     communes or config["COMMUNES"])
+        except DataInclusionUnavailable as error:
+            raise click.ClickException(str(error)) from None
+    existing = [s.actor for s in current_store().all()]
+    result = plan_data_inclusion(document, existing, overwrite_verified=overwrite_verified)
+    click.echo(f"{len(document['structures'])} structure(s) et {len(document['services'])} service(s) lus ; "
+               f"{len(result.matched)} reconnu(s) parmi nos acteurs.")
+    for actor_id, name, ours, theirs in result.verified_conflicts:
+        kept = "remplacé" if overwrite_verified else "gardé"
+        click.echo(f"  vérifié {actor_id} : {name} {ours!r} → {theirs!r} ({kept})")
+    _report_and_apply(result.plan, apply, auteur)
+
+
+def _report_and_apply(plan, apply: bool, author: str) -> None:
     click.echo(f"{len(plan.creations)} création(s), {len(plan.updates)} mise(s) à jour, "
                f"{len(plan.unchanged)} inchangé(s), {len(plan.duplicates)} doublon(s) probable(s), "
                f"{len(plan.errors)} erreur(s).")
@@ -109,5 +149,5 @@ def import_command(path: Path, kind: str | None, apply: bool, auteur: str) -> No
     if not apply:
         click.echo("Aperçu seulement : relancez avec --appliquer pour importer.")
         return
-    current_store().replace_all(plan.actors, auteur)
+    current_store().replace_all(plan.actors, author)
     click.echo(f"{len(plan.actors)} acteur(s) importé(s).")
