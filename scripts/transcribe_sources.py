@@ -48,6 +48,8 @@ NETWORKS_NAMED_BY_THE_ACTOR = {"Simplon.co (école numérique inclusive)": ("sim
 _DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 _COORDS_REFERENCE = re.compile(r"COORDS: (\S+)")
 _SOURCE_SCORE = re.compile(r"geocoding_score (\d\.\d+)")
+_SIRET = re.compile(r"SIRET\)? (\d{14})")
+"""« SIRET 47994581800033 » or « pivot (SIRET) 26930003400015 » in a row's notes, copied from its source."""
 
 
 def main(csv_path: str, out_path: str) -> int:
@@ -103,6 +105,7 @@ def transcribe(row: dict[str, str]) -> Actor | None:
         date_source=date.group(0),
         statut="a_verifier",  # no source says an actor is active: a manager's verification will
         description=description,
+        siret=siret.group(1) if (siret := _SIRET.search(row["notes"])) else "",
         reseaux_porteurs=tuple(dict.fromkeys(reseaux)),
         adresse=adresse,
         complement_adresse=complement,

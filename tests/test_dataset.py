@@ -177,3 +177,13 @@ def test_transcription_states_2022_hours_as_of_2022_and_free_where_the_source_sa
 
 def test_transcription_never_says_an_actor_is_active(transcribed):
     assert {f["properties"]["statut"] for f in transcribed["features"]} == {"a_verifier"}
+
+
+def test_transcription_copies_the_siret_its_source_states(transcribed, source_rows):
+    for feature in transcribed["features"]:
+        siret = feature["properties"]["siret"]
+        if siret:
+            row = source_rows.get(feature["properties"]["nom"]) or next(
+                r for r in source_rows.values() if r["name"].startswith(feature["properties"]["nom"]))
+            assert siret in row["notes"], feature["id"]
+    assert sum(1 for f in transcribed["features"] if f["properties"]["siret"]) >= 10

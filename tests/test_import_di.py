@@ -128,3 +128,20 @@ def test_a_refused_token_is_a_clear_error(make_app, data_inclusion):
 def test_an_unknown_commune_is_refused(app):
     result = app.test_cli_runner().invoke(args=["actors", "import-di", "--commune", "75056"])
     assert result.exit_code == 2 and "75056" in result.output
+
+
+def test_a_record_is_recognised_by_its_siret_before_its_name():
+    """Renamed at the source and moved 2 km away, the SIRET still says it is our actor."""
+    from data_inclusion.schema import v1
+
+    from geo.io.data_inclusion_api import plan_data_inclusion
+    from geo.io.dataset import load_actors
+    from tests.conftest import FICTIONAL_DATASET
+
+    renamed = v1.Structure(source="source-fictive", id="source-fictive--renomme", nom="Nouveau nom fictif",
+                           date_maj=dt.date(2026, 10, 1), siret="00000000000093", code_insee="93048",
+                           longitude=2.47, latitude=48.87)
+    document = {"structures": [renamed.model_dump(mode="json", exclude_none=True)], "services": []}
+    result = plan_data_inclusion(document, load_actors(FICTIONAL_DATASET))
+    assert result.matched == [("source-fictive-renomme", UNVERIFIED)]
+    assert not result.plan.creations

@@ -40,6 +40,8 @@ class Actor:
     date_source: str
     statut: str = "a_verifier"
     description: str = ""
+    siret: str = ""
+    """The establishment's SIRET when a source gives it: how national records are recognised."""
     reseaux_porteurs: tuple[str, ...] = ()
     adresse: str = ""
     complement_adresse: str = ""

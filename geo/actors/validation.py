@@ -42,7 +42,7 @@ MAX_ID_LENGTH = 80
 TEXT_LIMITS: Mapping[str, int] = {
     "nom": 150, "kind": 64, "statut": 20, "description": 2_000, "adresse": 200,
     "complement_adresse": 200, "code_postal": 5, "code_insee": 5, "commune": 100,
-    "horaires_accueil": 500, "telephone": 30, "courriel": 200, "site_web": 500, "source": 500,
+    "horaires_accueil": 500, "siret": 14, "telephone": 30, "courriel": 200, "site_web": 500, "source": 500,
     "date_source": 10, "date_verification": 10, "frais": 20, "location_source": 20,
     "location_reference": 500, "location_geocoder": 100,
 }
@@ -61,6 +61,7 @@ KNOWN_PROPERTIES = frozenset(TEXT_LIMITS) | _INTEGERS | _NUMBERS | _LISTS
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _POSTCODE = re.compile(r"[0-9]{5}")
+_SIRET = re.compile(r"[0-9]{14}")
 _INSEE = re.compile(r"[0-9]{5}|2[AB][0-9]{3}")
 _PARTIAL_DATE = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?")
 _ZONE_CODE = re.compile(r"france|99100|[0-9]{2}|2[AB]|97[0-9]|[0-9]{5}|2[AB][0-9]{3}|[0-9]{9}")
@@ -152,7 +153,8 @@ def _field_problems(feature: Mapping[str, Any], props: Mapping[str, Any]) -> Ite
     rules = itertools.chain(
         _identity_problems(feature, props), _address_problems(props),
         _location_problems(feature.get("geometry"), props), _vocabulary_problems(props),
-        _eligibility_problems(props), _contact_problems(props), _provenance_problems(props))
+        _eligibility_problems(props), _siret_problems(props), _contact_problems(props),
+        _provenance_problems(props))
     yield from ((name, message) for name, message in rules if name not in malformed)
 
 
@@ -333,6 +335,12 @@ def _eligibility_problems(props: Mapping[str, Any]) -> Iterable[tuple[str, str]]
     if ages.get("age_min") is not None and ages.get("age_max") is not None:
         if ages["age_min"] > ages["age_max"]:
             yield "age_max", "l’âge maximal est inférieur à l’âge minimal"
+
+
+def _siret_problems(props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
+    siret = props.get("siret") or ""
+    if siret and not _SIRET.fullmatch(siret):
+        yield "siret", f"SIRET invalide : {siret!r} (14 chiffres)"
 
 
 def _contact_problems(props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:

@@ -2,8 +2,8 @@
 
 ``fetch_records`` reads ``/structures`` and ``/services`` page by page (``code_commune``, ``page``,
 ``size``; a bearer token), ``plan_data_inclusion`` turns them into the same import plan as a file:
-existing actors are matched by name within 150 m, and what a manager verified is kept unless asked,
-each difference shown.
+existing actors are matched by SIRET, then by name within 150 m, and what a manager verified is kept
+unless asked, each difference shown.
 """
 
 from __future__ import annotations
@@ -83,9 +83,9 @@ class DataInclusionPlan:
 
 def plan_data_inclusion(document: dict[str, list[dict]], existing: Sequence[Actor], *,
                         overwrite_verified: bool = False) -> DataInclusionPlan:
-    """What importing the records would do. A record that names an actor we hold (same name, within
-    150 m) refreshes it; on an actor a manager verified, changed fields are listed and kept unless
-    ``overwrite_verified``."""
+    """What importing the records would do. A record that names an actor we hold (same SIRET, else
+    the same name within 150 m) refreshes it; on an actor a manager verified, changed fields are
+    listed and kept unless ``overwrite_verified``."""
     result = DataInclusionPlan(ImportPlan())
     rows = []
     for row in data_inclusion_rows(document):
@@ -108,7 +108,7 @@ def _held(record: Actor, existing: Sequence[Actor]) -> Actor | None:
     from rapidfuzz import fuzz
 
     for actor in existing:
-        if actor.id == record.id:
+        if actor.id == record.id or (record.siret and actor.siret == record.siret):
             return actor
     for actor in existing:
         if fuzz.token_set_ratio(fold(actor.nom), fold(record.nom)) < NAME_SIMILARITY:

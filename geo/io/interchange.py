@@ -24,7 +24,7 @@ from geo.store.base import diff
 FORMATS = ("csv", "geojson", "data-inclusion")
 LIST_SEPARATOR = "|"
 CSV_COLUMNS = (
-    "id", "nom", "kind", "statut", "description", "adresse", "complement_adresse", "code_postal",
+    "id", "nom", "kind", "statut", "description", "siret", "adresse", "complement_adresse", "code_postal",
     "code_insee", "commune", "longitude", "latitude", "location_source", "location_reference",
     "location_score", "location_geocoder", "thematiques", "publics", "reseaux_porteurs",
     "zone_eligibilite", "age_min", "age_max", "modes_accueil", "modes_mobilisation", "mobilisable_par",
@@ -168,6 +168,7 @@ def _feature_from_structure(structure: dict, services: list[dict]) -> dict[str, 
         "nom": structure.get("nom") or "",
         "kind": structure.get("kind") or _kind_of_networks(structure.get("reseaux_porteurs") or []),
         "statut": "a_verifier", "description": structure.get("description") or "",
+        "siret": structure.get("siret") or "",
         "reseaux_porteurs": structure.get("reseaux_porteurs") or [],
         "adresse": structure.get("adresse") or "",
         "complement_adresse": structure.get("complement_adresse") or "",
@@ -294,6 +295,7 @@ def _data_inclusion(actors: Sequence[Actor]) -> dict[str, list[dict]]:
     for a in actors:
         structures.append({
             "source": "carto-insertion", "id": a.id, "nom": a.nom, "description": a.description or None,
+            "siret": a.siret or None,
             "adresse": a.adresse or None, "complement_adresse": a.complement_adresse or None,
             "code_postal": a.code_postal or None, "code_insee": a.code_insee or None,
             "commune": a.commune or None,

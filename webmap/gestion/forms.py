@@ -47,9 +47,9 @@ class MultiCheckbox(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-TEXT_FIELDS = ("nom", "kind", "statut", "description", "adresse", "complement_adresse", "code_postal",
-               "code_insee", "commune", "horaires_accueil", "telephone", "courriel", "site_web",
-               "source", "date_source")
+TEXT_FIELDS = ("nom", "kind", "statut", "description", "siret", "adresse", "complement_adresse",
+               "code_postal", "code_insee", "commune", "horaires_accueil", "telephone", "courriel",
+               "site_web", "source", "date_source")
 LIST_FIELDS = ("thematiques", "publics", "reseaux_porteurs", "modes_accueil", "modes_mobilisation",
                "mobilisable_par")
 
@@ -59,6 +59,7 @@ class ActorForm(FlaskForm):
     kind = SelectField("Type d’acteur", choices=_choices((k.slug, k.label) for k in KINDS.values()))
     statut = SelectField("Statut", choices=_choices(STATUTS.items()))
     description = TextAreaField("Description")
+    siret = StringField("SIRET (14 chiffres, si une source le donne)")
     adresse = StringField("Adresse")
     complement_adresse = StringField("Complément d’adresse")
     code_postal = StringField("Code postal")
