@@ -145,3 +145,31 @@ def test_a_record_is_recognised_by_its_siret_before_its_name():
     result = plan_data_inclusion(document, load_actors(FICTIONAL_DATASET))
     assert result.matched == [("source-fictive-renomme", UNVERIFIED)]
     assert not result.plan.creations
+
+
+def test_the_back_office_previews_then_applies_the_same_import(make_app, data_inclusion):
+    import re
+
+    from webmap.auth.views import hash_password
+
+    app = make_app(DI_API_URL=data_inclusion[0], DI_API_TOKEN=TOKEN, WTF_CSRF_ENABLED=False)
+    with app.app_context():
+        current_store().add_user("gestionnaire-fictif@example.org", hash_password("mot-de-passe-fictif"),
+                                 "manager")
+    manager = app.test_client()
+    manager.post("/connexion", data={"email": "gestionnaire-fictif@example.org",
+                                     "password": "mot-de-passe-fictif"})
+
+    preview = manager.post("/gestion/import/data-inclusion")
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "1 création(s), 1 mise(s) à jour" in page
+    assert "+33199000101" in page and "+33199000199" in page and "gardés" in page
+    with app.app_context():
+        assert current_store().get(UNVERIFIED).actor.telephone == ""
+    token = re.search(r'name="jeton" value="([0-9a-f]{32})"', page).group(1)
+
+    applied = manager.post("/gestion/import/data-inclusion", data={"jeton": token, "appliquer": "1"})
+    assert applied.status_code == 302
+    with app.app_context():
+        assert current_store().get(UNVERIFIED).actor.telephone == "+33199000150"
+        assert current_store().get(VERIFIED).actor.telephone == "+33199000101"

@@ -282,6 +282,49 @@ def import_file():
                            kind=kind), 200 if plan.applicable else 400
 
 
+@blueprint.post("/import/data-inclusion")
+def import_data_inclusion():
+    """Read data·inclusion for the communes served → preview (verified differences shown) → apply."""
+    import json
+
+    import httpx
+
+    from geo.io.data_inclusion_api import DataInclusionUnavailable, fetch_records, plan_data_inclusion
+
+    folder = Path(current_app.instance_path) / "imports"
+    _forget_old_previews(folder)
+    overwrite = bool(request.form.get("ecraser_verifies"))
+    token = request.form.get("jeton", "")
+    if token:
+        if not (len(token) == 32 and token.isascii() and token.isalnum()) or not (folder / token).exists():
+            flash("Cet aperçu a expiré (une heure) : relisez data·inclusion.")
+            return render_template("gestion/import.html", plan=None, formats=FORMATS), 400
+        document = json.loads((folder / token).read_text(encoding="utf-8"))
+    else:
+        config = current_app.config
+        try:
+            with httpx.Client(timeout=config["HTTP_TIMEOUT"],
+                              headers={"User-Agent": "carto-insertion/0.1"}) as client:
+                document = fetch_records(client, config["DI_API_URL"], config["DI_API_TOKEN"],
+                                         config["COMMUNES"])
+        except DataInclusionUnavailable as error:
+            flash(f"Import impossible : {error}")
+            return render_template("gestion/import.html", plan=None, formats=FORMATS), 503
+    result = plan_data_inclusion(document, [s.actor for s in current_store().all()],
+                                 overwrite_verified=overwrite)
+    if token and request.form.get("appliquer") and result.plan.applicable:
+        current_store().replace_all(result.plan.actors, f"{_author()} (import data·inclusion)")
+        (folder / token).unlink(missing_ok=True)
+        flash(f"{len(result.plan.actors)} acteur(s) importé(s) depuis data·inclusion.")
+        return redirect(url_for("curation.home"))
+    if not token:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        token = secrets.token_hex(16)
+        (folder / token).write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return render_template("gestion/import.html", plan=result.plan, formats=FORMATS, token=token,
+                           data_inclusion=result, overwrite=overwrite), 200 if result.plan.applicable else 400
+
+
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 IMPORT_PREVIEW_SECONDS = 3600
 """An uploaded file waits this long for the manager to apply its preview, then it is deleted."""
