@@ -187,3 +187,13 @@ def test_transcription_copies_the_siret_its_source_states(transcribed, source_ro
                 r for r in source_rows.values() if r["name"].startswith(feature["properties"]["nom"]))
             assert siret in row["notes"], feature["id"]
     assert sum(1 for f in transcribed["features"] if f["properties"]["siret"]) >= 10
+
+
+def test_transcription_puts_no_age_limit_on_a_youth_desk_whose_source_gives_none(transcribed):
+    from geo.actors.model import actor_from_feature
+    from geo.search.eligibility import Resident, check_eligibility
+
+    feature = next(f for f in transcribed["features"] if f["id"] == "espace-services-jeunesse-le-petit-lien")
+    desk = actor_from_feature(feature)
+    assert (desk.age_min, desk.age_max) == (None, None)
+    assert check_eligibility(desk, Resident(age=30, commune="93014")).eligible
