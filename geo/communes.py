@@ -8,8 +8,11 @@ instance folder by ``carto data sync``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from types import MappingProxyType
 
 from geo.text import fold
@@ -64,6 +67,32 @@ COMMUNES: Mapping[str, Commune] = MappingProxyType({c.code_insee: c for c in _AL
 
 TARGET_COMMUNES: tuple[str, ...] = ("93048", "93006", "93014", "93031", "93079")
 """The five communes where the association's volunteers go door to door."""
+
+
+OUTLINES = Path(__file__).with_name("data") / "communes-5-cibles.geojson"
+"""The outlines of the five communes, shipped with the package (source and licence: data/SOURCES.md).
+They are simplified: a point within a few tens of metres of a border may fall on the wrong side."""
+
+
+def commune_at(lon: float, lat: float) -> str | None:
+    """The INSEE code of the commune whose outline holds the point, among those shipped; no address
+    index needed (a GPS fix or a tap on the map knows its commune at once)."""
+    import shapely
+
+    point = shapely.Point(lon, lat)
+    return next((code for code, outline in _outlines().items() if outline.contains(point)), None)
+
+
+@lru_cache(maxsize=1)
+def _outlines() -> dict:
+    import shapely
+    from shapely.geometry import shape
+
+    features = json.loads(OUTLINES.read_text(encoding="utf-8"))["features"]
+    outlines = {str(f["properties"]["code"]): shape(f["geometry"]) for f in features}
+    for outline in outlines.values():
+        shapely.prepare(outline)
+    return outlines
 
 
 def find_commune(name: str) -> Commune | None:

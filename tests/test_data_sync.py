@@ -11,8 +11,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from geo.communes import TARGET_COMMUNES
-from tests.conftest import PUBLIC_DATA
+from geo.communes import OUTLINES, TARGET_COMMUNES
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -46,7 +45,7 @@ def boundaries_server(serve_folder, tmp_path):
     geo.api.gouv.fr would; beside them, one bare Feature where a collection is expected."""
     folder = tmp_path / "boundaries-served"
     folder.mkdir()
-    outlines = (PUBLIC_DATA / "communes-5-cibles.geojson").read_text("utf-8")
+    outlines = OUTLINES.read_text("utf-8")
     (folder / "communes-93-seine-saint-denis.geojson").write_text(outlines, "utf-8")
     one_feature = json.loads(outlines)["features"][0]
     (folder / "departement-93-seine-saint-denis.geojson").write_text(json.dumps(one_feature), "utf-8")
@@ -108,7 +107,7 @@ def test_sync_offline_says_so_and_keeps_previous_outlines(make_app, closed_port,
 
 def test_sync_refuses_a_response_missing_a_commune(make_app, serve_folder, tmp_path,
                                                    instance_path):
-    full = json.loads((PUBLIC_DATA / "communes-5-cibles.geojson").read_text("utf-8"))
+    full = json.loads(OUTLINES.read_text("utf-8"))
     full["features"] = [f for f in full["features"] if f["properties"]["code"] != "93079"]
     (tmp_path / "served").mkdir()
     (tmp_path / "served" / "93.geojson").write_text(json.dumps(full), encoding="utf-8")

@@ -13,7 +13,7 @@ import shapely
 from shapely.geometry import Point, shape
 
 from geo.actors.validation import validate_collection
-from geo.communes import COMMUNES
+from geo.communes import COMMUNES, OUTLINES
 from geo.io.dataset import dumps_actors, load_actors
 from geo.projection import to_lambert93
 from tests.conftest import DATASET, PUBLIC_DATA, ROOT
@@ -34,7 +34,7 @@ def actors():
 
 @pytest.fixture(scope="module")
 def outlines():
-    features = json.loads((PUBLIC_DATA / "communes-5-cibles.geojson").read_text("utf-8"))["features"]
+    features = json.loads(OUTLINES.read_text("utf-8"))["features"]
     def project(coords):
         return np.column_stack(to_lambert93(coords[:, 0], coords[:, 1]))
 

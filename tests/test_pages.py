@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from tests.conftest import PUBLIC_DATA, fictional_collection, fictional_feature, write_json
+from geo.communes import OUTLINES
+from tests.conftest import fictional_collection, fictional_feature, write_json
 from tests.web_support import csp, local_urls_only, markers
 
 XSS = '"><script>window.pwned=1</script><img src=x onerror="window.pwned=2">${window.pwned=3}`'
@@ -107,7 +108,7 @@ def test_map_of_all_actors_has_a_layer_per_family_and_filters(client):
 def test_contours_appear_once_synced(client, instance_path):
     (instance_path / "contours").mkdir(parents=True)
     (instance_path / "contours" / "communes.geojson").write_text(
-        (PUBLIC_DATA / "communes-5-cibles.geojson").read_text("utf-8"), "utf-8")
+        OUTLINES.read_text("utf-8"), "utf-8")
     assert "Villetaneuse" in text(client.get("/carte"))
 
 
@@ -216,3 +217,14 @@ def test_how_to_get_in_is_told_where_a_national_rule_says_it(client):
         ["utiliser-lien-mobilisation"], ["usagers", "professionnels"])
     assert 'id="comment-y-aller">Comment y aller : se présenter' in text(
         client.get("/acteurs/france-services-fictive-villetaneuse"))
+
+
+def test_a_tapped_point_in_montreuil_is_not_offered_bagnolets_residents_only_desk(client):
+    """The point's commune comes from the shipped outlines, with no address index: the CCAS of
+    (made-up) Bagnolet, for Bagnolet's residents, is left out rather than shown « à vérifier »."""
+    page = text(client.get("/?lat=48.8600&lon=2.4400&k=10"))
+    items = re.findall(r'<li id="resultat-([a-z0-9-]+)">', page)
+    assert items and "ccas-fictif-bagnolet" not in items
+    with_ineligible = re.findall(r'<li id="resultat-([a-z0-9-]+)">', text(
+        client.get("/?lat=48.8600&lon=2.4400&k=10&tous=1")))
+    assert "ccas-fictif-bagnolet" in with_ineligible

@@ -193,3 +193,16 @@ def test_carto_nearest_searches_the_residents_commune(twin_app):
 def test_the_api_says_when_no_geocoder_covers_the_commune_asked(twin_app):
     answer = twin_app.test_client().get("/api/v1/geocode?q=12+rue+fictive&citycode=93014")
     assert answer.status_code == 400 and "93014" in answer.get_json()["parametres"]["citycode"]
+
+
+@pytest.mark.parametrize("lon, lat, commune", [(2.4400, 48.8600, "93048"), (2.4250, 48.8700, "93006"),
+                                               (2.5500, 48.9080, "93014"), (2.3500, 48.8500, None)])
+def test_a_point_knows_its_commune_without_any_address_index(lon, lat, commune, actors):
+    offline = build_geocoder(GeocoderSettings(("geoplateforme",), geoplateforme_url=OFFLINE, timeout=0.5))
+    outcome = search(SearchRequest(lat=lat, lon=lon), geocoder=offline, actors=actors)
+    assert outcome.origin.citycode == commune
+
+
+def test_the_api_gives_a_tapped_point_its_commune(client):
+    origin = client.get("/api/v1/nearest?lat=48.8600&lon=2.4400").get_json()["origin"]
+    assert origin["citycode"] == "93048"

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from geo.communes import commune_at
 from geo.geocoding.base import (
     AddressNotFound,
     Geocoder,
@@ -65,11 +66,13 @@ def locate(request: SearchRequest, geocoder: Geocoder) -> Origin:
 
 
 def _named_point(lon: float, lat: float, geocoder: Geocoder) -> Origin:
-    """A GPS fix or a tap on the map, with its commune when a geocoder knows the place."""
+    """A GPS fix or a tap on the map: its commune from the shipped outlines (else the geocoder's),
+    and the nearest address as its label when a geocoder knows one."""
+    citycode = commune_at(lon, lat)
     try:
         around = geocoder.reverse(lon, lat, limit=1)
     except (GeocoderUnavailable, InvalidQuery):
         around = []
     if around:
-        return Origin(lon, lat, around[0].citycode, around[0].label)
-    return Origin(lon, lat)
+        return Origin(lon, lat, citycode or around[0].citycode, around[0].label)
+    return Origin(lon, lat, citycode)
