@@ -271,3 +271,35 @@ def test_back_office_pages_keep_an_xss_payload_inert(browser, tmp_path):
     finally:
         context.close()
         server.shutdown()
+
+
+@pytest.mark.parametrize("width", [360, 768])
+def test_results_lead_to_a_fiche_whose_qr_code_reads_back_its_address(browser, live, width):
+    """Tick two actors on the results, open the fiche: it fits the screen, its QR code decodes to its
+    own URL, and printed it shows no navigation, form or button."""
+    import io
+
+    from PIL import Image
+    from pyzbar.pyzbar import decode
+
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="fr-FR",
+                                  device_scale_factor=2)
+    page = context.new_page()
+    try:
+        page.goto(live + "/?lat=48.8600&lon=2.4400&besoin=emploi&age=30")
+        page.check('input[name="acteurs"][value="insertion-fictive-montreuil"]')
+        page.check('input[name="acteurs"][value="chantier-fictif-montreuil"]')
+        page.get_by_role("button", name="Fiche pour le résident").click()
+        page.wait_for_selector(".fiche-acteur")
+        chosen = "acteurs=insertion-fictive-montreuil&acteurs=chantier-fictif-montreuil"
+        assert page.url.endswith("/fiche?" + chosen)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        picture = page.locator(".qr svg").screenshot()
+        decoded = decode(Image.open(io.BytesIO(picture)))
+        assert [symbol.data.decode() for symbol in decoded] == [page.url]
+        page.emulate_media(media="print")
+        assert not page.get_by_role("button", name="Imprimer").is_visible()
+        assert not page.locator("header.site").is_visible()
+        assert page.locator(".qr svg").is_visible()
+    finally:
+        context.close()

@@ -14,6 +14,7 @@ from tests.web_support import csp, local_urls_only, markers
 XSS = '"><script>window.pwned=1</script><img src=x onerror="window.pwned=2">${window.pwned=3}`'
 
 
+RESULT_ITEM = r'<li id="resultat-([a-z0-9-]+)" data-actor-id="[a-z0-9-]+">(.*?)</li>'
 FICTIONAL_LOCATED = 13
 """Located actors of tests/fixtures/acteurs-fictifs.geojson."""
 
@@ -38,7 +39,7 @@ def test_search_from_a_point_lists_results_and_puts_the_same_on_the_map(client):
     page = text(response)
 
     assert response.status_code == 200
-    items = re.findall(r'<li id="resultat-([a-z0-9-]+)">', page)
+    items = re.findall(r'<li id="resultat-([a-z0-9-]+)" data-actor-id="[a-z0-9-]+">', page)
     assert items[:3] == ["insertion-fictive-montreuil", "agence-emploi-fictive-montreuil",
                          "chantier-fictif-montreuil"]
     assert [m["id"] for m in markers(page)] == items  # popups match the list, in order
@@ -54,7 +55,7 @@ def test_search_from_a_point_lists_results_and_puts_the_same_on_the_map(client):
 def test_ineligible_actors_come_last_with_their_reason_when_asked(client):
     page = text(client.get("/?lat=48.8600&lon=2.4400&besoin=emploi&age=30&tous=1"))
     assert "Non éligible : réservé aux 16–25 ans" in page
-    items = re.findall(r'<li id="resultat-([a-z0-9-]+)">', page)
+    items = re.findall(r'<li id="resultat-([a-z0-9-]+)" data-actor-id="[a-z0-9-]+">', page)
     assert items[-1].startswith("mission-locale")
 
 
@@ -172,7 +173,7 @@ def test_points_to_check_are_told_apart_from_eligibility(client):
 def test_freshness_is_told_on_results_popups_and_actor_pages(client):
     page = text(client.get("/?lat=48.8600&lon=2.4400&besoin=emploi&age=30"))
     never = "Infos de janvier 2026, jamais vérifiées : appeler avant d’y aller"
-    items = dict(re.findall(r'<li id="resultat-([a-z0-9-]+)">(.*?)</li>', page, re.S))
+    items = dict(re.findall(RESULT_ITEM, page, re.S))
     assert never in items["chantier-fictif-montreuil"]
     popups = {m["id"]: m for m in markers(page)}
     assert popups["chantier-fictif-montreuil"]["freshness_label"] == never
@@ -205,7 +206,7 @@ def test_how_to_get_in_is_told_where_a_national_rule_says_it(client):
     """An SIAE: apply on Les emplois de l’inclusion, alone or through a professional; an agency whose
     way in no source gives: « non renseigné »."""
     page = text(client.get("/?lat=48.8600&lon=2.4400&besoin=emploi&age=30"))
-    items = dict(re.findall(r'<li id="resultat-([a-z0-9-]+)">(.*?)</li>', page, re.S))
+    items = dict(re.findall(RESULT_ITEM, page, re.S))
     siae = "Comment y aller : utiliser le lien de mobilisation — le résident lui-même ou un professionnel"
     assert siae in items["chantier-fictif-montreuil"]
     assert "Comment y aller : non renseigné" in items["agence-emploi-fictive-montreuil"]
@@ -223,8 +224,8 @@ def test_a_tapped_point_in_montreuil_is_not_offered_bagnolets_residents_only_des
     """The point's commune comes from the shipped outlines, with no address index: the CCAS of
     (made-up) Bagnolet, for Bagnolet's residents, is left out rather than shown « à vérifier »."""
     page = text(client.get("/?lat=48.8600&lon=2.4400&k=10"))
-    items = re.findall(r'<li id="resultat-([a-z0-9-]+)">', page)
+    items = re.findall(r'<li id="resultat-([a-z0-9-]+)" data-actor-id="[a-z0-9-]+">', page)
     assert items and "ccas-fictif-bagnolet" not in items
-    with_ineligible = re.findall(r'<li id="resultat-([a-z0-9-]+)">', text(
+    with_ineligible = re.findall(r'<li id="resultat-([a-z0-9-]+)" data-actor-id="[a-z0-9-]+">', text(
         client.get("/?lat=48.8600&lon=2.4400&k=10&tous=1")))
     assert "ccas-fictif-bagnolet" in with_ineligible

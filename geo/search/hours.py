@@ -67,6 +67,31 @@ def status_at_minute(hours: str, moment: dt.datetime) -> OpeningStatus:
     return OpeningStatus(None, opens, "Horaires inconnus")
 
 
+def week_in_words(hours: str, at: dt.datetime | None = None) -> list[tuple[str, str]]:
+    """The next seven days from ``at``, day by day: [(« lundi 30/11 », « 9 h – 12 h, 14 h – 17 h »)…],
+    « fermé » on a closed day (holidays included); empty when the hours are unknown."""
+    parsed = _parse(hours)
+    if parsed is None:
+        return []
+    today = paris_time(at).date()
+    week = []
+    for offset in range(7):
+        day = today + dt.timedelta(days=offset)
+        start = dt.datetime.combine(day, dt.time(0, 0), PARIS)
+        spans = [f"{_clock(max(begin, start))} – {_clock(end, midnight='24 h')}"
+                 for begin, end, state, _ in parsed.intervals(start, start + dt.timedelta(days=1))
+                 if state == opening_hours.State.OPEN]
+        week.append((f"{WEEKDAYS[day.weekday()]} {day:%d/%m}", ", ".join(spans) or "fermé"))
+    return week
+
+
+def _clock(moment: dt.datetime, midnight: str = "0 h") -> str:
+    moment = moment.astimezone(PARIS)
+    if moment.hour == 0 and moment.minute == 0:
+        return midnight
+    return f"{moment.hour} h" + (f" {moment.minute:02d}" if moment.minute else "")
+
+
 def is_open_during(hours: str, weekday: int, part: str = "journee",
                    after: dt.datetime | None = None) -> bool | None:
     """Open at some point on the next ``weekday`` (0 = Monday) during ``part`` of the day?

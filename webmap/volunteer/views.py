@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, make_response, render_template, request
+from flask import Blueprint, Response, abort, make_response, render_template, request, url_for
 
 from geo.actors.kinds import KINDS
 from geo.actors.vocabularies import (
@@ -109,3 +109,23 @@ def all_actors_map() -> tuple[str, int] | str:
                            communes=COMMUNES, target_communes=served_communes(),
                            commune=request.args.get("commune", ""))
     return page, 400 if problems else 200
+
+
+@blueprint.get("/fiche")
+def fiche() -> Response:
+    """What the resident keeps: 1 to 3 actors, directions, hours day by day, a QR code, an SMS text."""
+    from geo.search.hours import week_in_words
+    from webmap.volunteer.fiche import MAX_ACTORS, directions, qr_svg, sms_text
+
+    wanted = list(dict.fromkeys(request.args.getlist("acteurs")))
+    if not 1 <= len(wanted) <= MAX_ACTORS:
+        abort(400)
+    by_id = {a.id: a for a in current_actors() if a.statut != "ferme"}
+    if any(actor_id not in by_id for actor_id in wanted):
+        abort(404)
+    chosen = [by_id[actor_id] for actor_id in wanted]
+    own_url = url_for("volunteer.fiche", acteurs=wanted, _external=True)
+    page = render_template("volunteer/fiche.html", actors=chosen, qr=qr_svg(own_url), own_url=own_url,
+                           sms=sms_text(chosen), directions=directions, week_in_words=week_in_words,
+                           thematiques=THEMATIQUES, card=request.args.get("format") == "carte")
+    return make_response(page)

@@ -1,0 +1,65 @@
+"""The fiche the resident keeps: chosen actors, directions, hours in words, a QR code, an SMS text,
+a print layout — and nothing about the resident."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+import pytest
+
+FICHE = "/fiche?acteurs=mission-locale-fictive-montreuil&acteurs=france-services-fictive-villetaneuse"
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_the_fiche_gives_each_actor_with_directions_phone_hours_and_how_to_get_in(client):
+    page = text(client.get(FICHE))
+    sections = re.findall(r'<section class="fiche-acteur" data-actor-id="([a-z0-9-]+)">', page)
+    assert sections == ["mission-locale-fictive-montreuil", "france-services-fictive-villetaneuse"]
+    assert 'href="geo:48.859000,2.442000?q=48.859000,2.442000"' in page
+    assert "openstreetmap.org/directions" in page
+    assert 'href="tel:+33199000102"' in page and "01 99 00 01 02" in page
+    assert re.search(r"<th scope=\"row\">(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d\d/\d\d</th>"
+                     r"<td>(9 h – 17 h|fermé)</td>", page)
+    assert "Comment y aller : se présenter — le résident lui-même" in page  # France services
+    assert "jamais vérifiées : appeler avant d’y aller" in page
+
+
+def test_the_fiche_holds_a_qr_code_and_a_short_sms_text(client):
+    page = text(client.get(FICHE))
+    assert "<svg" in page and "Adresse de cette fiche" in page
+    body = unquote(re.search(r'href="sms:\?body=([^"]+)"', page).group(1))
+    assert len(body) < 300 and "Mission locale fictive de Montreuil" in body and "01 99 00 01 02" in body
+
+
+def test_the_fiche_says_nothing_about_the_resident(client):
+    page = text(client.get(FICHE + "&adresse=12+rue+fictive&age=22&lat=48.86&lon=2.44"))
+    assert "12 rue fictive" not in page and "48.86&" not in page and "age=" not in page
+    own = re.search(r'<span class="url">([^<]+)</span>', page).group(1)
+    assert own == "http://localhost/fiche?acteurs=mission-locale-fictive-montreuil&amp;acteurs=" \
+                  "france-services-fictive-villetaneuse"
+
+
+@pytest.mark.parametrize("query, status", [("", 400), ("?acteurs=a&acteurs=b&acteurs=c&acteurs=d", 400),
+                                            ("?acteurs=inconnu-fictif", 404)])
+def test_a_fiche_needs_one_to_three_known_actors(client, query, status):
+    assert client.get("/fiche" + query).status_code == status
+
+
+def test_results_and_actor_pages_lead_to_the_fiche(client):
+    page = text(client.get("/?lat=48.8600&lon=2.4400&besoin=emploi"))
+    assert 'form="choix-fiche"' in page and 'action="/fiche"' in page
+    assert 'href="/fiche?acteurs=insertion-fictive-montreuil"' in page
+    actor_page = text(client.get("/acteurs/chantier-fictif-montreuil"))
+    assert 'href="/fiche?acteurs=chantier-fictif-montreuil"' in actor_page
+
+
+def test_the_print_layout_hides_navigation_forms_and_buttons(client):
+    response = client.get("/static/carto.css")
+    css = text(response)
+    response.close()
+    rules = css.split("@media print", 1)[1]
+    assert "@page { size: A4" in rules and "form, button, .no-print" in rules
