@@ -229,3 +229,12 @@ def test_a_tapped_point_in_montreuil_is_not_offered_bagnolets_residents_only_des
     with_ineligible = re.findall(r'<li id="resultat-([a-z0-9-]+)" data-actor-id="[a-z0-9-]+">', text(
         client.get("/?lat=48.8600&lon=2.4400&k=10&tous=1")))
     assert "ccas-fictif-bagnolet" in with_ineligible
+
+
+@pytest.mark.parametrize("url", ["/", "/?lat=48.86&lon=2.44", "/carte",
+                                 "/acteurs/insertion-fictive-montreuil", "/embed/carte",
+                                 "/fiche?acteurs=insertion-fictive-montreuil"])
+def test_every_page_allows_pinch_zoom(client, url):
+    page = text(client.get(url))
+    assert "user-scalable=no" not in page and "maximum-scale" not in page
+    assert page.count('name="viewport"') == 1

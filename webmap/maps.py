@@ -7,6 +7,7 @@ that draw none start fast.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -160,15 +161,22 @@ def commune_center(code: str) -> tuple[float, float] | None:
     return (lat_min + lat_max) / 2, (lon_min + lon_max) / 2
 
 
+_FOLIUM_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*user-scalable=no[^>]*>', re.S)
+ZOOMABLE_VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+"""Folium forbids pinch-zoom (``user-scalable=no``); people who read small print need it."""
+
+
 def rendered(carto_map: folium.Map) -> RenderedMap:
+    """The map's header (its viewport left to the page's own), body and script."""
     root = carto_map.get_root()
     root.render()
-    return RenderedMap(Markup(root.header.render()), Markup(root.html.render()),
+    header = _FOLIUM_VIEWPORT.sub("", root.header.render())
+    return RenderedMap(Markup(header), Markup(root.html.render()),
                        Markup("<script>\n") + Markup(root.script.render()) + Markup("\n</script>"))
 
 
 def standalone_html(carto_map: folium.Map) -> str:
-    return carto_map.get_root().render()
+    return _FOLIUM_VIEWPORT.sub(ZOOMABLE_VIEWPORT, carto_map.get_root().render())
 
 
 def tile_provider() -> xyzservices.TileProvider | None:
