@@ -238,3 +238,16 @@ def test_every_page_allows_pinch_zoom(client, url):
     page = text(client.get(url))
     assert "user-scalable=no" not in page and "maximum-scale" not in page
     assert page.count('name="viewport"') == 1
+
+
+def test_results_say_why_each_actor_fits_and_repeat_what_was_asked(client):
+    page = text(client.get("/?lat=48.8600&lon=2.4400&besoin=emploi&age=22"))
+    summary = re.search(r'<p class="muted" id="recherche-resume">(.*?)</p>', page).group(1)
+    assert "Besoin : trouver un emploi" in summary and "22 ans" in summary and "habite Montreuil" in summary
+    items = dict(re.findall(RESULT_ITEM, page, re.S))
+    assert "Pourquoi : 16–25 ans : le résident a 22 ans" in items["mission-locale-fictive-montreuil"]
+    popups = {m["id"]: m for m in markers(page)}
+    assert popups["mission-locale-fictive-montreuil"]["fits_label"].startswith("Pourquoi : 16–25 ans")
+    results = client.get("/api/v1/nearest?lat=48.86&lon=2.44&age=22").get_json()["results"]
+    mission = next(r for r in results if r["id"] == "mission-locale-fictive-montreuil")
+    assert "16–25 ans : le résident a 22 ans" in mission["pourquoi"]

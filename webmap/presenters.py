@@ -81,9 +81,15 @@ def result_marker(result: NearestResult) -> dict[str, Any]:
         "eligible": result.eligibility.eligible,
         "eligibility_state": eligibility_state(result),
         "eligibility_label": eligibility_label(result),
+        "fits_label": fits_label(result),
         "opening_label": result.opening.label,
     })
     return marker
+
+
+def fits_label(result: NearestResult) -> str:
+    """« Pourquoi : 16–25 ans : le résident a 22 ans ; reçoit les habitants de Montreuil »."""
+    return "Pourquoi : " + " ; ".join(result.eligibility.fits) if result.eligibility.fits else ""
 
 
 def eligibility_state(result: NearestResult) -> str:
@@ -127,7 +133,7 @@ def result_json(result: NearestResult) -> dict[str, Any]:
             "minutes": round(result.travel.minutes, 1), "metres": round(result.travel.metres),
             "methode": result.travel.method, "label": result.travel.label},
         "eligible": result.eligibility.eligible, "raisons": list(result.eligibility.reasons),
-        "a_verifier": list(result.eligibility.to_check),
+        "a_verifier": list(result.eligibility.to_check), "pourquoi": list(result.eligibility.fits),
         "ouvert": result.opening.open, "horaires": actor.horaires_accueil,
         "horaires_label": result.opening.label,
         "prochain_changement": result.opening.next_change.isoformat()

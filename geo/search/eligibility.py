@@ -56,6 +56,9 @@ class Eligibility:
     """Why not, when not eligible."""
     to_check: tuple[str, ...] = ()
     """Conditions we could not check for lack of information."""
+    fits: tuple[str, ...] = ()
+    """Why it fits: each condition the resident meets, with what says so (« 16–25 ans : le résident
+    a 22 ans », « reçoit les habitants de Montreuil »)."""
 
 
 def check_eligibility(actor: Actor, resident: Resident | None) -> Eligibility:
@@ -86,6 +89,7 @@ def check_rules(actor: Rules, resident: Resident) -> Eligibility:
     """The verdict for an actor's rules; cached, since many actors share the same rules."""
     reasons: list[str] = []
     to_check: list[str] = []
+    fits: list[str] = []
     for rule in (_age_rule, _zone_rule, _public_rule):
         condition, satisfied = rule(actor, resident)
         if condition is None:
@@ -94,7 +98,18 @@ def check_rules(actor: Rules, resident: Resident) -> Eligibility:
             to_check.append(condition)
         elif not satisfied:
             reasons.append(condition)
-    return Eligibility(not reasons, tuple(reasons), (*to_check, *actor.conditions))
+        else:
+            fits.append(_why_it_fits(rule, condition, resident))
+    return Eligibility(not reasons, tuple(reasons), (*to_check, *actor.conditions), tuple(fits))
+
+
+def _why_it_fits(rule, condition: str, resident: Resident) -> str:
+    if rule is _age_rule:
+        return f"{condition.removeprefix('réservé aux ')} : le résident a {resident.age} ans"
+    if rule is _zone_rule:
+        commune = COMMUNES.get(resident.commune or "")
+        return f"reçoit les habitants de {commune.nom if commune else resident.commune}"
+    return condition.replace("réservé aux", "pour les", 1)
 
 
 def _age_rule(actor: Rules, resident: Resident) -> tuple[str | None, bool | None]:

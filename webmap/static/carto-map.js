@@ -24,6 +24,7 @@
     if (actor.eligibility_label) {
       box.appendChild(element("div", "carto-popup-" + actor.eligibility_state, actor.eligibility_label));
     }
+    if (actor.fits_label) { box.appendChild(element("div", "carto-popup-fits", actor.fits_label)); }
     if (actor.opening_label) { box.appendChild(element("div", "carto-popup-hours", actor.opening_label)); }
     if (actor.freshness_label) {
       box.appendChild(element("div", actor.call_first ? "carto-popup-stale" : "carto-popup-fresh",

@@ -26,6 +26,7 @@ from webmap.presenters import (
     distance_label,
     eligibility_label,
     eligibility_state,
+    fits_label,
     freshness_of,
     phone_label,
     result_marker,
@@ -43,7 +44,8 @@ blueprint = Blueprint("volunteer", __name__, template_folder="templates", static
 def helpers() -> dict:
     return {"kinds": KINDS, "distance_label": distance_label, "eligibility_label": eligibility_label,
             "eligibility_state": eligibility_state, "phone_label": phone_label,
-            "address_line": address_line, "freshness_of": freshness_of, "access_label": access_label}
+            "address_line": address_line, "freshness_of": freshness_of, "access_label": access_label,
+            "fits_label": fits_label}
 
 
 @blueprint.get("/")
