@@ -303,3 +303,44 @@ def test_results_lead_to_a_fiche_whose_qr_code_reads_back_its_address(browser, l
         assert page.locator(".qr svg").is_visible()
     finally:
         context.close()
+
+
+def test_an_actor_page_fits_a_phone_and_leads_back_to_the_same_results(browser, live):
+    context = browser.new_context(viewport={"width": 360, "height": 800}, locale="fr-FR")
+    page = context.new_page()
+    try:
+        results = "/?lat=48.8600&lon=2.4400&besoin=emploi&age=30"
+        page.goto(live + results)
+        page.click('a[href="/acteurs/insertion-fictive-montreuil"]')
+        page.wait_for_selector("#fraicheur")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        back = page.locator("#retour-resultats")
+        assert back.text_content() == "← Retour aux résultats" and back.get_attribute("href") == results
+        back.click()
+        page.wait_for_selector("#liste-resultats li")
+        assert page.url == live + results
+    finally:
+        context.close()
+
+
+def test_long_source_references_wrap_inside_a_folded_section(browser, tmp_path):
+    long_reference = "github:exemple-fictif/depot@" + "0123456789abcdef" * 5 + ":chemin/vers/un/fichier.csv"
+    feature = fictional_feature(id="acteur-fictif-long", source=long_reference, location_source="source",
+                                location_reference=long_reference)
+    path = write_json(tmp_path / "long-fictif.geojson", fictional_collection(feature))
+    from webmap import create_app
+
+    migrate_instance(tmp_path / "instance")
+    server = serve(create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"),
+                               "ACTORS_FILE": str(path)}))
+    context = browser.new_context(viewport={"width": 360, "height": 800}, locale="fr-FR")
+    page = context.new_page()
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_port}/acteurs/acteur-fictif-long")
+        assert not page.get_by_text(long_reference + " (2026-01-15)").is_visible()  # folded
+        page.get_by_text("Sources").click()
+        assert page.get_by_text(long_reference + " (2026-01-15)").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    finally:
+        context.close()
+        server.shutdown()

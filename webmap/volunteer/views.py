@@ -45,7 +45,13 @@ def helpers() -> dict:
     return {"kinds": KINDS, "distance_label": distance_label, "eligibility_label": eligibility_label,
             "eligibility_state": eligibility_state, "phone_label": phone_label,
             "address_line": address_line, "freshness_of": freshness_of, "access_label": access_label,
-            "fits_label": fits_label}
+            "fits_label": fits_label, "week_in_words": _week_in_words}
+
+
+def _week_in_words(hours: str):
+    from geo.search.hours import week_in_words
+
+    return week_in_words(hours)
 
 
 @blueprint.get("/")

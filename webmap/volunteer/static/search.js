@@ -82,6 +82,9 @@
   }
 
   var heading = document.getElementById("titre-resultats");
+  if (heading && window.sessionStorage) {  // for « Retour aux résultats » on the actor pages
+    sessionStorage.setItem("carto-resultats", window.location.pathname + window.location.search);
+  }
   if (heading) {  // after a search, on a phone, the results are what the volunteer wants to see
     heading.focus({preventScroll: true});
     heading.scrollIntoView({block: "start"});
