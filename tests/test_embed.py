@@ -29,7 +29,7 @@ def test_embed_around_a_point_with_list_and_search(client):
     assert markers(page)[0]["id"] == "mission-locale-fictive-montreuil"
 
 
-@pytest.mark.parametrize("query, message", [("zoom=40", "zoom"), ("public=x", "public inconnu"),
+@pytest.mark.parametrize("query, message", [("zoom=40", "zoom"), ("public=x", "Public inconnu"),
                                              ("lat=1000&lon=2", "lat")])
 def test_embed_explains_bad_parameters(client, query, message):
     response = client.get(f"/embed/carte?{query}")

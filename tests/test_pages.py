@@ -62,9 +62,9 @@ def test_ineligible_actors_come_last_with_their_reason_when_asked(client):
 @pytest.mark.parametrize("query, parameter, message", [
     ("?adresse=", "adresse", "indiquez une adresse"),
     ("?lat=48.86", "lat", "lat et lon vont ensemble"),
-    ("?lat=abc&lon=2.4", "lat", "lat doit être un nombre"),
-    ("?lat=48.86&lon=2.44&age=deux", "age", "age doit être un entier"),
-    ("?lat=48.86&lon=2.44&besoin=cuisine", "besoin", "besoin inconnu : cuisine"),
+    ("?lat=abc&lon=2.4", "lat", "La latitude (lat) doit être un nombre"),
+    ("?lat=48.86&lon=2.44&age=deux", "age", "L’âge doit être un nombre entier entre 0 et 120"),
+    ("?lat=48.86&lon=2.44&besoin=cuisine", "besoin", "Besoin inconnu : cuisine"),
     ("?lat=48.86&lon=2.44&commune=75056", "commune", "commune inconnue"),
 ])
 def test_bad_input_is_explained_next_to_the_field(client, query, parameter, message):

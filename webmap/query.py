@@ -23,6 +23,19 @@ from geo.search.request import SearchRequest
 Problems = dict[str, str]
 """Parameter → what is wrong with it, in French."""
 
+IN_WORDS = {
+    "age": "l’âge", "lat": "la latitude (lat)", "lon": "la longitude (lon)", "k": "le nombre d’acteurs (k)",
+    "rayon": "le rayon", "zoom": "le zoom", "limit": "le nombre de suggestions (limit)",
+    "besoin": "besoin", "thematique": "thématique", "public": "public",
+}
+"""How a message names a parameter, in the French a volunteer reads."""
+
+
+def _named(name: str) -> str:
+    words = IN_WORDS.get(name, name)
+    return words[0].upper() + words[1:]
+
+
 _INTEGER = re.compile(r"[0-9]{1,9}")
 _DECIMAL = re.compile(r"-?[0-9]{1,9}(?:[.,][0-9]{1,15})?")
 _CITYCODE = re.compile(r"^[0-9][0-9AB][0-9]{3}$")
@@ -52,7 +65,8 @@ class Whole(fields.Integer):
         value = value.strip() if isinstance(value, str) else value
         if isinstance(value, str) and value and parse_int(value, self.low, self.high) is not None:
             return int(value)
-        raise ValidationError(f"{self.data_key or attr} doit être un entier entre {self.low} et {self.high}")
+        raise ValidationError(f"{_named(self.data_key or attr)} doit être un nombre entier entre {self.low} "
+                              f"et {self.high}")
 
 
 class Decimal(fields.Float):
@@ -65,10 +79,12 @@ class Decimal(fields.Float):
     def _deserialize(self, value, attr, data, **kwargs):
         name = self.data_key or attr
         if not isinstance(value, str) or not _DECIMAL.fullmatch(value.strip()):
-            raise ValidationError(f"{name} doit être un nombre")
+            raise ValidationError(f"{_named(name)} doit être un nombre")
         number = float(value.strip().replace(",", "."))
         if not self.low <= number <= self.high:
-            raise ValidationError(f"{name} doit être compris entre {self.low:g} et {self.high:g}")
+            raise ValidationError(f"{_named(name)} doit être comprise entre {self.low:g} et {self.high:g}"
+                                  if IN_WORDS.get(name, "").startswith("la ") else
+                                  f"{_named(name)} doit être compris entre {self.low:g} et {self.high:g}")
         return number
 
 
@@ -109,7 +125,8 @@ class Choices(fields.List):
                 if not item:
                     continue
                 if item not in self.allowed:
-                    raise ValidationError(f"{name} inconnu : {item[:60]}")
+                    raise ValidationError(f"{_named(name)} inconnu{'e' if name == 'thematique' else ''} : "
+                                          f"{item[:60]}")
                 if item not in chosen:
                     chosen.append(item)
         return tuple(chosen)
