@@ -249,10 +249,11 @@ def import_file():
         return render_template("gestion/import.html", plan=None, formats=FORMATS)
     token = request.form.get("jeton", "")
     if token:
-        if not (len(token) == 32 and token.isascii() and token.isalnum()) or not (folder / token).exists():
+        saved = _saved_preview(folder, token)
+        if saved is None:
             flash("Cet aperçu a expiré (une heure) : envoyez le fichier à nouveau.")
             return render_template("gestion/import.html", plan=None, formats=FORMATS), 400
-        data, kind = (folder / token).read_bytes(), request.form.get("format", "")
+        data, kind = saved.read_bytes(), request.form.get("format", "")
     else:
         upload = request.files.get("fichier")
         kind = request.form.get("format", "")
@@ -270,14 +271,8 @@ def import_file():
         return render_template("gestion/import.html", plan=None, formats=FORMATS), 400
     plan = plan_import(rows, [s.actor for s in current_store().all()])
     if token and request.form.get("appliquer") and plan.applicable:
-        current_store().replace_all(plan.actors, f"{_author()} (import)")
-        (folder / token).unlink(missing_ok=True)
-        flash(f"{len(plan.actors)} acteur(s) importé(s).")
-        return redirect(url_for("curation.home"))
-    if not token:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        token = secrets.token_hex(16)
-        (folder / token).write_bytes(data)
+        return _apply_import(plan, "import", folder / token, f"{len(plan.actors)} acteur(s) importé(s).")
+    token = token or _keep_preview(folder, data)
     return render_template("gestion/import.html", plan=plan, formats=FORMATS, token=token,
                            kind=kind), 200 if plan.applicable else 400
 
@@ -296,10 +291,11 @@ def import_data_inclusion():
     overwrite = bool(request.form.get("ecraser_verifies"))
     token = request.form.get("jeton", "")
     if token:
-        if not (len(token) == 32 and token.isascii() and token.isalnum()) or not (folder / token).exists():
+        saved = _saved_preview(folder, token)
+        if saved is None:
             flash("Cet aperçu a expiré (une heure) : relisez data·inclusion.")
             return render_template("gestion/import.html", plan=None, formats=FORMATS), 400
-        document = json.loads((folder / token).read_text(encoding="utf-8"))
+        document = json.loads(saved.read_text(encoding="utf-8"))
     else:
         config = current_app.config
         try:
@@ -313,14 +309,9 @@ def import_data_inclusion():
     result = plan_data_inclusion(document, [s.actor for s in current_store().all()],
                                  overwrite_verified=overwrite)
     if token and request.form.get("appliquer") and result.plan.applicable:
-        current_store().replace_all(result.plan.actors, f"{_author()} (import data·inclusion)")
-        (folder / token).unlink(missing_ok=True)
-        flash(f"{len(result.plan.actors)} acteur(s) importé(s) depuis data·inclusion.")
-        return redirect(url_for("curation.home"))
-    if not token:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        token = secrets.token_hex(16)
-        (folder / token).write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+        return _apply_import(result.plan, "import data·inclusion", folder / token,
+                             f"{len(result.plan.actors)} acteur(s) importé(s) depuis data·inclusion.")
+    token = token or _keep_preview(folder, json.dumps(document, ensure_ascii=False).encode())
     return render_template("gestion/import.html", plan=result.plan, formats=FORMATS, token=token,
                            data_inclusion=result, overwrite=overwrite), 200 if result.plan.applicable else 400
 
@@ -328,6 +319,29 @@ def import_data_inclusion():
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 IMPORT_PREVIEW_SECONDS = 3600
 """An uploaded file waits this long for the manager to apply its preview, then it is deleted."""
+
+
+def _saved_preview(folder: Path, token: str) -> Path | None:
+    """The preview a form names, if its token is well formed and the preview not yet forgotten."""
+    if len(token) == 32 and token.isascii() and token.isalnum() and (folder / token).exists():
+        return folder / token
+    return None
+
+
+def _keep_preview(folder: Path, data: bytes) -> str:
+    """Keep what was read until the manager applies it (an hour at most); its token."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    token = secrets.token_hex(16)
+    (folder / token).write_bytes(data)
+    return token
+
+
+def _apply_import(plan, how: str, preview: Path, done: str):
+    """Every actor of ``plan`` in one transaction, then the preview is forgotten."""
+    current_store().replace_all(plan.actors, f"{_author()} ({how})")
+    preview.unlink(missing_ok=True)
+    flash(done)
+    return redirect(url_for("curation.home"))
 
 
 def _forget_old_previews(folder: Path) -> None:
