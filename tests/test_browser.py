@@ -102,6 +102,9 @@ def test_volunteer_types_an_address_picks_a_suggestion_and_opens_a_popup(
     suggestion = page.get_by_role("option").filter(has_text=address.nom_voie).first
     suggestion.wait_for()
     suggestion.dispatch_event("mousedown")
+    assert "Adresse choisie" in page.locator("#lieu-choisi").inner_text()  # no search before the needs
+    assert "lat=" not in page.url
+    page.get_by_role("button", name="Chercher").click()
 
     page.wait_for_selector("#liste-resultats li")
     assert page.locator("#liste-resultats li").count() >= 3
@@ -118,8 +121,11 @@ def test_volunteer_types_an_address_picks_a_suggestion_and_opens_a_popup(
 def test_tap_on_the_map_searches_from_that_point(page, live):
     page.goto(live + "/")
     page.locator(".folium-map").click(position={"x": 200, "y": 150})
+    assert "Point choisi sur la carte" in page.locator("#lieu-choisi").inner_text()
+    page.get_by_label("Trouver un emploi").check()
+    page.get_by_role("button", name="Chercher").click()
     page.wait_for_selector("#liste-resultats li")
-    assert "lat=" in page.url and "lon=" in page.url
+    assert "lat=" in page.url and "lon=" in page.url and "besoin=emploi" in page.url
 
 
 def test_keyboard_only_reaches_the_results(page, live, synthetic_addresses):
@@ -134,6 +140,13 @@ def test_keyboard_only_reaches_the_results(page, live, synthetic_addresses):
     page.keyboard.type(f"{address.numero} {address.nom_voie} Montreuil", delay=10)
     page.get_by_role("option").first.wait_for()
     page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.name") == "besoin"  # on to the needs
+    page.keyboard.press("Space")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "Chercher":
+            break
     page.keyboard.press("Enter")
     page.wait_for_selector("#liste-resultats li")
     for _ in range(60):

@@ -22,7 +22,16 @@
     lon.value = feature.geometry.coordinates[0];
     citycode.value = feature.properties.citycode || "";  // the place is named: no second lookup
     close();
-    form.submit();
+    chosen("Adresse choisie : " + feature.properties.label);
+  }
+
+  // A place chosen (suggestion, « Ma position », a tap on the map) does not search yet: the needs and the
+  // resident's age come first, then « Chercher ».
+  function chosen(what) {
+    var status = document.getElementById("lieu-choisi");
+    if (status) { status.textContent = what + ". Indiquez ses besoins et son âge, puis « Chercher »."; }
+    var firstNeed = form.querySelector('input[name="besoin"]');
+    if (firstNeed) { firstNeed.focus({preventScroll: false}); }
   }
 
   function highlight(index) {
@@ -76,7 +85,7 @@
         lon.value = position.coords.longitude.toFixed(6);
         input.value = "";
         citycode.value = "";
-        form.submit();
+        chosen("Position du résident enregistrée");
       }, function () { here.textContent = "Position indisponible"; }, {enableHighAccuracy: true, timeout: 10000});
     });
   }
@@ -97,7 +106,7 @@
       lon.value = event.latlng.lng.toFixed(6);
       input.value = "";
       citycode.value = "";
-      form.submit();
+      chosen("Point choisi sur la carte");
     });
     document.querySelectorAll(".show-on-map").forEach(function (button) {
       button.addEventListener("click", function () {
