@@ -357,3 +357,14 @@ def test_long_source_references_wrap_inside_a_folded_section(browser, tmp_path):
     finally:
         context.close()
         server.shutdown()
+
+
+def test_numbered_pins_match_the_numbered_list(page, live):
+    page.goto(live + "/?lat=48.8600&lon=2.4400&besoin=emploi&age=30")
+    page.wait_for_selector(".carto-pin")
+    first_pin = page.locator(".carto-pin").first
+    assert first_pin.inner_text() == "1"
+    assert page.locator(".carto-pin").count() == page.locator("#liste-resultats li").count()
+    first_pin.click()
+    popup_name = page.locator(".leaflet-popup-content .carto-popup-name").inner_text()
+    assert popup_name == page.locator("#liste-resultats li h3").first.inner_text()

@@ -251,3 +251,10 @@ def test_results_say_why_each_actor_fits_and_repeat_what_was_asked(client):
     results = client.get("/api/v1/nearest?lat=48.86&lon=2.44&age=22").get_json()["results"]
     mission = next(r for r in results if r["id"] == "mission-locale-fictive-montreuil")
     assert "16–25 ans : le résident a 22 ans" in mission["pourquoi"]
+
+
+def test_result_pins_carry_their_number_in_the_list(client):
+    page = text(client.get("/?lat=48.8600&lon=2.4400&besoin=emploi&age=30"))
+    items = re.findall(r'<li id="resultat-([a-z0-9-]+)"', page)
+    numbers = {m["id"]: m["number"] for m in markers(page)}
+    assert numbers and all(numbers[actor_id] == items.index(actor_id) + 1 for actor_id in numbers)

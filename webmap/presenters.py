@@ -73,8 +73,11 @@ def actor_marker(actor: Actor) -> dict[str, Any]:
     }
 
 
-def result_marker(result: NearestResult) -> dict[str, Any]:
+def result_marker(result: NearestResult, number: int | None = None) -> dict[str, Any]:
+    """A result's popup; ``number`` is its place in the numbered list, shown on its pin."""
     marker = actor_marker(result.actor)
+    if number is not None:
+        marker["number"] = number
     travel = f" · {result.travel.label}" if result.travel else ""
     marker.update({
         "distance_label": distance_label(result.distance_m) + travel,

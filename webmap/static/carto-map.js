@@ -42,7 +42,13 @@
 
   window.cartoAddActors = function (layer, actors) {
     actors.forEach(function (actor) {
-      var marker = L.marker([actor.lat, actor.lon], {title: actor.nom, alt: actor.nom, keyboard: true});
+      var options = {title: actor.nom, alt: actor.nom, keyboard: true};
+      if (actor.number) {  // a result: its pin shows its number in the list
+        options.icon = L.divIcon({className: "carto-pin", html: "<span>" + Number(actor.number) + "</span>",
+                                  iconSize: [30, 30], iconAnchor: [15, 30], popupAnchor: [0, -28]});
+        options.title = actor.number + ". " + actor.nom;
+      }
+      var marker = L.marker([actor.lat, actor.lon], options);
       marker.bindPopup(popup(actor), {maxWidth: 280});
       marker.options.cartoId = actor.id;
       marker.addTo(layer);

@@ -74,7 +74,7 @@ def index() -> Response:
         origin = outcome.origin
         carto_map = maps.new_map((origin.lat, origin.lon), zoom=15)
         located = [r for r in outcome.results if r.distance_m is not None]
-        maps.add_actors(carto_map, [result_marker(r) for r in located])
+        maps.add_actors(carto_map, [result_marker(r, outcome.results.index(r) + 1) for r in located])
         maps.add_origin(carto_map, origin.lat, origin.lon)
         maps.fit(carto_map, [(origin.lat, origin.lon)] + [(r.actor.location.lat, r.actor.location.lon)
                                                            for r in located])
