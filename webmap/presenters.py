@@ -61,6 +61,7 @@ def freshness_of(actor: Actor) -> Freshness:
 def actor_marker(actor: Actor) -> dict[str, Any]:
     """What a map popup shows about an actor (all plain text: the map script inserts it as text)."""
     kind = KINDS.get(actor.kind)
+    fresh = freshness_of(actor)
     return {
         "id": actor.id, "nom": actor.nom, "lon": actor.location.lon, "lat": actor.location.lat,
         "url": url_for("volunteer.actor", actor_id=actor.id),
@@ -68,7 +69,7 @@ def actor_marker(actor: Actor) -> dict[str, Any]:
         "family": kind.family if kind else "",
         "address": address_line(actor),
         "telephone": actor.telephone, "telephone_label": phone_label(actor.telephone),
-        "freshness_label": freshness_of(actor).label, "call_first": freshness_of(actor).call_first,
+        "freshness_label": fresh.label, "call_first": fresh.call_first,
         "access_label": access_label(actor),
     }
 
@@ -124,6 +125,7 @@ def origin_json(origin: Origin) -> dict[str, Any]:
 def result_json(result: NearestResult) -> dict[str, Any]:
     """One nearest result for the API and the CLI, every field a client needs."""
     actor = result.actor
+    fresh = freshness_of(actor)
     return {
         "id": actor.id, "nom": actor.nom, "kind": actor.kind,
         "adresse": actor.adresse, "code_postal": actor.code_postal, "commune": actor.commune,
@@ -143,7 +145,7 @@ def result_json(result: NearestResult) -> dict[str, Any]:
         if result.opening.next_change else None,
         "date_source": actor.date_source,
         "date_verification": actor.date_verification.isoformat() if actor.date_verification else None,
-        "fraicheur": freshness_of(actor).label, "appeler_avant": freshness_of(actor).call_first,
+        "fraicheur": fresh.label, "appeler_avant": fresh.call_first,
         "modes_mobilisation": list(actor.modes_mobilisation), "mobilisable_par": list(actor.mobilisable_par),
         "comment_y_aller": access_label(actor),
     }

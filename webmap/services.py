@@ -133,5 +133,26 @@ def current_travel() -> TravelTimes:
     return cached[1]
 
 
+def http_client(follow_redirects: bool = False):
+    """An HTTP client for the service's downloads: its timeout and its User-Agent."""
+    import httpx
+
+    from geo.geocoding.configured import USER_AGENT
+
+    return httpx.Client(timeout=_app().config["HTTP_TIMEOUT"], follow_redirects=follow_redirects,
+                        headers={"User-Agent": USER_AGENT})
+
+
+def read_data_inclusion(communes: tuple[str, ...] = ()) -> dict[str, list[dict]]:
+    """data·inclusion's structures and services for ``communes`` (default: the communes served);
+    DataInclusionUnavailable when the API cannot be read."""
+    from geo.io.data_inclusion_api import fetch_records
+
+    config = _app().config
+    with http_client() as client:
+        return fetch_records(client, config["DI_API_URL"], config["DI_API_TOKEN"],
+                             communes or config["COMMUNES"])
+
+
 def _app() -> Flask:
     return current_app._get_current_object()  # type: ignore[attr-defined]

@@ -22,7 +22,6 @@ class ToLocate:
     nom: str
     missing: str
     look_for: str
-    reseau: str | None = None
     found: Actor | None = None
     """The located actor that now carries this name, if any."""
 
@@ -35,6 +34,5 @@ def to_locate(path: Path, actors: Iterable[Actor]) -> tuple[str, list[ToLocate]]
     for entry in data["actors"]:
         wanted = fold(entry["nom"])
         found = next((a for a in located if wanted in fold(a.nom)), None)
-        entries.append(ToLocate(entry["nom"], entry["manque"], entry["chercher"], entry.get("reseau"),
-                                found))
+        entries.append(ToLocate(entry["nom"], entry["manque"], entry["chercher"], found))
     return data["source"], entries

@@ -20,6 +20,7 @@ import opening_hours
 import phonenumbers
 
 from geo.actors.kinds import KINDS
+from geo.actors.model import LIST_FIELDS
 from geo.actors.vocabularies import (
     FRAIS,
     LOCATION_SOURCES,
@@ -55,9 +56,7 @@ _NULLABLE_TEXT = frozenset({"frais", "date_verification", "location_source", "lo
                             "location_geocoder"})
 _INTEGERS = frozenset({"age_min", "age_max", "frequence_verification"})
 _NUMBERS = frozenset({"location_score"})
-_LISTS = frozenset({"thematiques", "publics", "reseaux_porteurs", "zone_eligibilite", "modes_accueil",
-                    "modes_mobilisation", "mobilisable_par"})
-KNOWN_PROPERTIES = frozenset(TEXT_LIMITS) | _INTEGERS | _NUMBERS | _LISTS
+KNOWN_PROPERTIES = frozenset(TEXT_LIMITS) | _INTEGERS | _NUMBERS | LIST_FIELDS
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _POSTCODE = re.compile(r"[0-9]{5}")
@@ -73,7 +72,7 @@ _GENERIC_MAILBOX_WORDS = frozenset({
     "jeunesse", "mairie", "mediation", "ml", "mission", "missionlocale", "numerique", "permanence",
     "recrutement", "rh", "secretariat", "service", "services", "social", "standard",
 })
-_LIST_VOCABULARIES = {
+LIST_VOCABULARIES = {
     "thematiques": THEMATIQUES,
     "publics": PUBLICS,
     "reseaux_porteurs": RESEAUX_PORTEURS,
@@ -292,7 +291,7 @@ def _distance_outside_m(lon: float, lat: float, bbox: tuple[float, float, float,
 
 
 def _vocabulary_problems(props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
-    for name, vocabulary in _LIST_VOCABULARIES.items():
+    for name, vocabulary in LIST_VOCABULARIES.items():
         values = props.get(name, [])
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             yield name, "doit être une liste de valeurs"

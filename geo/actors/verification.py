@@ -29,12 +29,17 @@ def freshness(actor: Actor, today: dt.date, months: int = DEFAULT_MONTHS) -> Fre
     aller » — the source's date and the verification, never more than they say."""
     if actor.date_verification is not None:
         every = actor.frequence_verification or months
-        if actor.date_verification >= today - dt.timedelta(days=round(every * 30.44)):
+        if actor.date_verification >= _due_before(today, every):
             return Freshness(f"Vérifié le {actor.date_verification:%d/%m/%Y}", False)
         return Freshness(f"Vérifié en {_month(actor.date_verification)}, il y a plus de {every} mois : "
                          "appeler avant d’y aller", True)
     return Freshness(f"Infos {_of_source(actor.date_source)}, jamais vérifiées : appeler avant d’y aller",
                      True)
+
+
+def _due_before(today: dt.date, months: int) -> dt.date:
+    """A verification older than this is due again."""
+    return today - dt.timedelta(days=round(months * 30.44))
 
 
 def _of_source(date_source: str) -> str:
@@ -68,7 +73,7 @@ def verification_queue(actors: Iterable[Actor], today: dt.date,
         if actor.statut == "ferme":
             continue
         every = actor.frequence_verification or months
-        limit = today - dt.timedelta(days=round(every * 30.44))
+        limit = _due_before(today, every)
         reasons = []
         if actor.date_verification is None:
             reasons.append("jamais vérifié")

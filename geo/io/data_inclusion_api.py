@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from geo.actors.model import Actor, actor_from_feature
+from geo.actors.model import Actor, actor_from_feature, actor_to_feature
 from geo.io.interchange import ImportPlan, Row, data_inclusion_rows, plan_import
 from geo.projection import to_lambert93
 from geo.text import fold
@@ -99,7 +99,7 @@ def plan_data_inclusion(document: dict[str, list[dict]], existing: Sequence[Acto
             continue
         result.matched.append((record.id, held.id))
         refreshed = _refresh(held, record, result, overwrite_verified)
-        rows.append(Row(row.number, _feature(refreshed)))
+        rows.append(Row(row.number, actor_to_feature(refreshed)))
     result.plan = plan_import(rows, existing)
     return result
 
@@ -136,12 +136,6 @@ def _refresh(held: Actor, record: Actor, result: DataInclusionPlan, overwrite_ve
     if set(changes) <= {"source", "date_source"}:
         return held  # nothing but the provenance: the actor we hold stays as it is
     return dataclasses.replace(held, **changes)
-
-
-def _feature(actor: Actor) -> dict[str, Any]:
-    from geo.actors.model import actor_to_feature
-
-    return actor_to_feature(actor)
 
 
 def _metres(a: Actor, b: Actor) -> float:

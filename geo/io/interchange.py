@@ -16,7 +16,7 @@ from typing import Any
 
 from geo.actors.duplicates import probable_duplicates
 from geo.actors.kinds import KINDS
-from geo.actors.model import Actor, actor_from_feature, actor_to_feature
+from geo.actors.model import LIST_FIELDS, Actor, actor_from_feature, actor_to_feature
 from geo.actors.validation import Problem, validate_feature
 from geo.search.filters import TOUS_PUBLICS
 from geo.store.base import diff
@@ -31,8 +31,6 @@ CSV_COLUMNS = (
     "frais", "horaires_accueil",
     "telephone", "courriel", "site_web", "source", "date_source", "date_verification",
 )
-_LISTS = {"thematiques", "publics", "reseaux_porteurs", "zone_eligibilite", "modes_accueil",
-          "modes_mobilisation", "mobilisable_par"}
 _INTEGERS = {"age_min", "age_max"}
 
 
@@ -111,7 +109,7 @@ def _feature_from_record(record: dict[str, str]) -> dict[str, Any]:
         if column in ("id", "longitude", "latitude"):
             continue
         value = (record.get(column) or "").strip()
-        if column in _LISTS:
+        if column in LIST_FIELDS:
             props[column] = [v.strip() for v in value.split(LIST_SEPARATOR) if v.strip()]
         elif column in _INTEGERS or column == "location_score":
             if value:
@@ -164,6 +162,7 @@ def _feature_from_structure(structure: dict, services: list[dict]) -> dict[str, 
         return list(dict.fromkeys(v for s in services for v in (s.get(name) or [])))
 
     first = services[0] if services else {}
+    publics = union("publics")
     props = {
         "nom": structure.get("nom") or "",
         "kind": structure.get("kind") or _kind_of_networks(structure.get("reseaux_porteurs") or []),
@@ -174,7 +173,7 @@ def _feature_from_structure(structure: dict, services: list[dict]) -> dict[str, 
         "complement_adresse": structure.get("complement_adresse") or "",
         "code_postal": structure.get("code_postal") or "", "code_insee": structure.get("code_insee") or "",
         "commune": structure.get("commune") or "", "thematiques": union("thematiques"),
-        "publics": [] if TOUS_PUBLICS in union("publics") else union("publics"),
+        "publics": [] if TOUS_PUBLICS in publics else publics,
         "zone_eligibilite": union("zone_eligibilite"),
         "modes_accueil": union("modes_accueil"), "modes_mobilisation": union("modes_mobilisation"),
         "mobilisable_par": union("mobilisable_par"), "frais": first.get("frais"),

@@ -9,17 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from geo.actors.kinds import KINDS
-from geo.actors.validation import LIST_ITEM_LIMIT, LIST_LIMIT, MAX_ID_LENGTH, TEXT_LIMITS
+from geo.actors.validation import LIST_ITEM_LIMIT, LIST_LIMIT, LIST_VOCABULARIES, MAX_ID_LENGTH, TEXT_LIMITS
 from geo.actors.vocabularies import (
     FRAIS,
     LOCATION_SOURCES,
-    MODES_ACCUEIL,
-    MODES_MOBILISATION,
-    PERSONNES_MOBILISATRICES,
-    PUBLICS,
-    RESEAUX_PORTEURS,
     STATUTS,
-    THEMATIQUES,
 )
 
 _ERROR = {"description": "Paramètre invalide : `parametres` nomme chacun avec son problème.",
@@ -69,10 +63,6 @@ def actor_schema() -> dict[str, Any]:
     """An actor Feature as the API takes and gives it, with the validator's types and limits."""
     enums = {"kind": sorted(KINDS), "statut": sorted(STATUTS), "frais": sorted(FRAIS),
              "location_source": sorted(LOCATION_SOURCES)}
-    items = {"thematiques": sorted(THEMATIQUES), "publics": sorted(PUBLICS),
-             "reseaux_porteurs": sorted(RESEAUX_PORTEURS), "modes_accueil": sorted(MODES_ACCUEIL),
-             "modes_mobilisation": sorted(MODES_MOBILISATION),
-             "mobilisable_par": sorted(PERSONNES_MOBILISATRICES)}
     nullable = {"frais", "date_verification", "location_source", "location_reference",
                 "location_geocoder"}
     properties: dict[str, Any] = {}
@@ -84,9 +74,8 @@ def actor_schema() -> dict[str, Any]:
     properties["nom"]["minLength"] = 3
     for name, pattern in _PATTERNS.items():
         properties[name]["pattern"] = pattern
-    for name in ("thematiques", "publics", "reseaux_porteurs", "modes_accueil", "modes_mobilisation",
-                 "mobilisable_par", "zone_eligibilite"):
-        item = {"type": "string", "enum": items[name]} if name in items else {
+    for name in (*LIST_VOCABULARIES, "zone_eligibilite"):
+        item = {"type": "string", "enum": sorted(LIST_VOCABULARIES[name])} if name in LIST_VOCABULARIES else {
             "type": "string", "maxLength": LIST_ITEM_LIMIT}
         properties[name] = {"type": "array", "maxItems": LIST_LIMIT, "items": item}
     for name, (low, high) in {"age_min": (0, 120), "age_max": (0, 120),

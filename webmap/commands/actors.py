@@ -16,7 +16,7 @@ from geo.communes import COMMUNES
 from geo.io.dataset import InvalidDataset, read_collection, write_text_atomically
 from geo.io.interchange import FORMATS, UnreadableFile, export, plan_import, read_rows
 from geo.search.filters import filter_actors, thematique_categories
-from webmap.services import current_actors, current_store
+from webmap.services import current_actors, current_store, read_data_inclusion
 
 actors = AppGroup("actors", help="Consulter et vérifier les acteurs.")
 
@@ -109,21 +109,15 @@ def import_command(path: Path, kind: str | None, apply: bool, auteur: str) -> No
 @click.option("--auteur", default="import data·inclusion (ligne de commande)", show_default=True)
 def import_di_command(communes: tuple[str, ...], apply: bool, overwrite_verified: bool, auteur: str) -> None:
     """Importe les structures et services de data·inclusion pour les communes servies : aperçu d’abord."""
-    import httpx
+    from geo.io.data_inclusion_api import DataInclusionUnavailable, plan_data_inclusion
 
-    from geo.io.data_inclusion_api import DataInclusionUnavailable, fetch_records, plan_data_inclusion
-
-    config = current_app.config
     unknown = [code for code in communes if code not in COMMUNES]
     if unknown:
         raise click.BadParameter(f"commune inconnue : {', '.join(unknown)}", param_hint="--commune")
-    agent = {"User-Agent": "carto-insertion/0.1"}
-    with httpx.Client(timeout=config["HTTP_TIMEOUT"], headers=agent) as client:
-        try:
-            document = fetch_records(client, config["DI_API_URL"], config["DI_API_TOKEN"],
-                                     communes or config["COMMUNES"])
-        except DataInclusionUnavailable as error:
-            raise click.ClickException(str(error)) from None
+    try:
+        document = read_data_inclusion(communes)
+    except DataInclusionUnavailable as error:
+        raise click.ClickException(str(error)) from None
     existing = [s.actor for s in current_store().all()]
     result = plan_data_inclusion(document, existing, overwrite_verified=overwrite_verified)
     click.echo(f"{len(document['structures'])} structure(s) et {len(document['services'])} service(s) lus ; "

@@ -11,7 +11,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from webmap.services import ban_index_path
+from webmap.services import ban_index_path, http_client
 
 if TYPE_CHECKING:
     from geo.geocoding.ban_index import IndexSummary
@@ -48,15 +48,12 @@ def ban_departements() -> tuple[str, ...]:
 
 def download_departements(departements: tuple[str, ...] | list[str]) -> list[Path]:
     """Download each département's BAN file into the instance folder; ClickException on failure."""
-    import httpx
-
     from geo.io.sync import SyncError, download_file
 
     config = current_app.config
     folder = Path(current_app.instance_path) / "ban"
     files = []
-    with httpx.Client(timeout=config["HTTP_TIMEOUT"], follow_redirects=True,
-                      headers={"User-Agent": "carto-insertion/0.1"}) as client:
+    with http_client(follow_redirects=True) as client:
         for departement in departements:
             url = config["BAN_URL"].format(departement=departement)
             target = folder / f"adresses-{departement}.csv.gz"

@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from webmap.commands.ban import ban_departements, download_departements, import_files
+from webmap.services import http_client
 
 data = AppGroup("data", help="Données officielles de référence.")
 
@@ -36,13 +37,10 @@ def sync_command() -> None:
 
 
 def sync_commune_contours() -> str:
-    import httpx
-
     from geo.io.sync import sync_contours
 
     config = current_app.config
     folder = Path(current_app.instance_path) / "contours"
-    with httpx.Client(timeout=config["HTTP_TIMEOUT"], follow_redirects=True,
-                      headers={"User-Agent": "carto-insertion/0.1"}) as client:
+    with http_client(follow_redirects=True) as client:
         target = sync_contours(config["CONTOURS_URL"], config["COMMUNES"], folder, client)
     return f"{len(config['COMMUNES'])} contours de communes écrits dans {target}"

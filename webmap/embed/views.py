@@ -94,8 +94,9 @@ def _render(view: EmbedView, problems: Problems) -> str:
         center = (outcome.origin.lat, outcome.origin.lon)
     carto_map = maps.new_map(center, zoom=view.zoom or (15 if outcome else 13))
     if outcome and outcome.origin:
-        located = [r for r in outcome.results if r.distance_m is not None]
-        maps.add_actors(carto_map, [result_marker(r, outcome.results.index(r) + 1) for r in located])
+        maps.add_actors(carto_map, [result_marker(r, number)
+                                    for number, r in enumerate(outcome.results, 1)
+                                    if r.distance_m is not None])
         maps.add_origin(carto_map, outcome.origin.lat, outcome.origin.lon)
         listed = [(r.actor, r) for r in outcome.results]
     else:

@@ -24,7 +24,7 @@ from webmap.auth.views import CURATORS, check_role, current_user
 from webmap.gestion.forms import ActorForm
 from webmap.maps import tile_provider
 from webmap.query import parse_int
-from webmap.services import current_actors, current_store, served_communes
+from webmap.services import current_actors, current_store, read_data_inclusion, served_communes
 
 blueprint = Blueprint("curation", __name__, url_prefix="/gestion", template_folder="templates",
                       static_folder="static")
@@ -60,11 +60,12 @@ def home() -> str:
                 and (not statut or a.statut == statut)
                 and (not args.get("sans_localisation") or a.location is None)
                 and (not text or text in fold(f"{a.nom} {a.adresse} {a.commune}"))]
+    queue = _queue()
     if args.get("a_verifier"):
-        waiting = {item.actor.id for item in _queue()}
+        waiting = {item.actor.id for item in queue}
         selected = [a for a in selected if a.id in waiting]
     return render_template("gestion/home.html", actors=sorted(selected, key=lambda a: fold(a.nom)),
-                           queue_count=len(_queue()), total=len(actors), communes=COMMUNES,
+                           queue_count=len(queue), total=len(actors), communes=COMMUNES,
                            target_communes=served_communes(), kinds=KINDS, statuts=STATUTS, args=args)
 
 
@@ -282,9 +283,7 @@ def import_data_inclusion():
     """Read data·inclusion for the communes served → preview (verified differences shown) → apply."""
     import json
 
-    import httpx
-
-    from geo.io.data_inclusion_api import DataInclusionUnavailable, fetch_records, plan_data_inclusion
+    from geo.io.data_inclusion_api import DataInclusionUnavailable, plan_data_inclusion
 
     folder = Path(current_app.instance_path) / "imports"
     _forget_old_previews(folder)
@@ -297,12 +296,8 @@ def import_data_inclusion():
             return render_template("gestion/import.html", plan=None, formats=FORMATS), 400
         document = json.loads(saved.read_text(encoding="utf-8"))
     else:
-        config = current_app.config
         try:
-            with httpx.Client(timeout=config["HTTP_TIMEOUT"],
-                              headers={"User-Agent": "carto-insertion/0.1"}) as client:
-                document = fetch_records(client, config["DI_API_URL"], config["DI_API_TOKEN"],
-                                         config["COMMUNES"])
+            document = read_data_inclusion()
         except DataInclusionUnavailable as error:
             flash(f"Import impossible : {error}")
             return render_template("gestion/import.html", plan=None, formats=FORMATS), 503

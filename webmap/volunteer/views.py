@@ -74,7 +74,9 @@ def index() -> Response:
         origin = outcome.origin
         carto_map = maps.new_map((origin.lat, origin.lon), zoom=15)
         located = [r for r in outcome.results if r.distance_m is not None]
-        maps.add_actors(carto_map, [result_marker(r, outcome.results.index(r) + 1) for r in located])
+        maps.add_actors(carto_map, [result_marker(r, number)
+                                    for number, r in enumerate(outcome.results, 1)
+                                    if r.distance_m is not None])
         maps.add_origin(carto_map, origin.lat, origin.lon)
         maps.fit(carto_map, [(origin.lat, origin.lon)] + [(r.actor.location.lat, r.actor.location.lon)
                                                            for r in located])
@@ -122,7 +124,6 @@ def all_actors_map() -> tuple[str, int] | str:
 @blueprint.get("/fiche")
 def fiche() -> Response:
     """What the resident keeps: 1 to 3 actors, directions, hours day by day, a QR code, an SMS text."""
-    from geo.search.hours import week_in_words
     from webmap.volunteer.fiche import MAX_ACTORS, directions, qr_svg, sms_text
 
     wanted = list(dict.fromkeys(request.args.getlist("acteurs")))
@@ -134,6 +135,6 @@ def fiche() -> Response:
     chosen = [by_id[actor_id] for actor_id in wanted]
     own_url = url_for("volunteer.fiche", acteurs=wanted, _external=True)
     page = render_template("volunteer/fiche.html", actors=chosen, qr=qr_svg(own_url), own_url=own_url,
-                           sms=sms_text(chosen), directions=directions, week_in_words=week_in_words,
+                           sms=sms_text(chosen), directions=directions,
                            thematiques=THEMATIQUES, card=request.args.get("format") == "carte")
     return make_response(page)
