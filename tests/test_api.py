@@ -74,9 +74,11 @@ def test_nearest_from_a_point(client):
     data = client.get("/api/v1/nearest?lat=48.86&lon=2.44&besoin=emploi&age=30&k=2").get_json()
 
     assert data["origin"]["lat"] == 48.86
-    first = data["results"][0]
-    assert first["id"] == "insertion-fictive-montreuil"
-    assert first["trajet"]["label"] == "≈ 6 min à pied" and first["eligible"] is True
+    first, second = data["results"]
+    assert first["id"] == "agence-emploi-fictive-montreuil"  # direct, before the nearer one to check
+    assert first["trajet"]["label"] == "≈ 8 min à pied" and first["eligible"] is True
+    assert first["a_verifier"] == [] and second["id"] == "insertion-fictive-montreuil"
+    assert second["trajet"]["label"] == "≈ 6 min à pied" and second["a_verifier"]
 
 
 def test_nearest_from_an_address_and_autocomplete(make_app, instance_path, synthetic_index,

@@ -88,7 +88,8 @@ def test_filters_or_within_a_facet_and_across_facets():
     assert {r.actor.thematiques[0] for r in both} <= {THEMES[1], THEMES[2]}
 
     category = nearest(ORIGIN, WORLD, thematiques=["se-former"], k=10)
-    assert names(category) == [YOUTH_ONLY.id, NORTH_100M.id]  # both « se-former--… », 37 m and 100 m
+    # both « se-former--… »; the youth actor (37 m) has the resident's age to check: it comes second
+    assert names(category) == [NORTH_100M.id, YOUTH_ONLY.id]
 
     handicap = dataclasses.replace(EAST_300M, publics=("personnes-en-situation-de-handicap",))
     world = [NORTH_100M, handicap]
@@ -131,6 +132,33 @@ def test_ties_are_broken_by_id():
     twin_a = fictional_actor(20, 2.4400, 48.8609, id="b-acteur-fictif")
     twin_b = fictional_actor(21, 2.4400, 48.8609, id="a-acteur-fictif")
     assert names(nearest(ORIGIN, [twin_a, twin_b])) == ["a-acteur-fictif", "b-acteur-fictif"]
+
+
+def test_actors_to_go_to_directly_come_before_those_to_check_each_by_walking_time():
+    """Age unknown: the youth actor next door has a point to check, so the direct ones come first."""
+    results = nearest(ORIGIN, WORLD, k=4)
+
+    assert names(results) == [NORTH_100M.id, EAST_300M.id, FAR_5KM.id, NO_PLACE_SERVING_MONTREUIL.id,
+                              YOUTH_ONLY.id]
+    assert results[-1].eligibility.to_check and not results[0].eligibility.to_check
+
+
+class StreetsWhereTheFarOneIsQuicker:
+    """A made-up street network: the actor 300 m east is a 1-minute walk, everything else 10."""
+
+    method = "reseau"
+
+    def walk(self, origin, destinations):
+        from geo.search.travel import TravelTime
+
+        east = to_lambert93(EAST_300M.location.lon, EAST_300M.location.lat)
+        return [TravelTime(1.0 if math.dist(point, east) < 1 else 10.0, 0.0, self.method)
+                for point in destinations]
+
+
+def test_walking_time_orders_the_results_not_the_straight_line():
+    results = nearest(ORIGIN, [NORTH_100M, EAST_300M], travel=StreetsWhereTheFarOneIsQuicker())
+    assert names(results) == [EAST_300M.id, NORTH_100M.id]
 
 
 def test_opening_status_is_given_for_the_moment_asked():
@@ -186,9 +214,11 @@ def brute_force(origin, actors, thematiques, publics, resident, k, radius_m):
         distance = math.hypot(x - x0, y - y0)
         if radius_m is not None and distance > radius_m:
             continue
-        if check_eligibility(actor, Resident(resident.age, origin.citycode, resident.publics)).eligible:
-            rows.append((distance, actor.id))
-    return sorted(rows)[:k]
+        verdict = check_eligibility(actor, Resident(resident.age, origin.citycode, resident.publics))
+        if verdict.eligible:
+            rows.append((distance, actor.id, bool(verdict.to_check)))
+    kept = sorted(rows)[:k]  # the k nearest eligible, then those to check after the direct ones
+    return [(distance, actor_id) for distance, actor_id, _ in sorted(kept, key=lambda r: (r[2], r[0], r[1]))]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -40,13 +40,13 @@ def test_search_from_a_point_lists_results_and_puts_the_same_on_the_map(client):
 
     assert response.status_code == 200
     items = re.findall(r'<li id="resultat-([a-z0-9-]+)" data-actor-id="[a-z0-9-]+">', page)
-    assert items[:3] == ["insertion-fictive-montreuil", "agence-emploi-fictive-montreuil",
-                         "chantier-fictif-montreuil"]
+    assert items[:3] == ["agence-emploi-fictive-montreuil", "insertion-fictive-montreuil",
+                         "chantier-fictif-montreuil"]  # direct first, then the SIAE to check, by time
     assert [m["id"] for m in markers(page)] == items  # popups match the list, in order
-    first = markers(page)[0]
-    assert first["distance_label"] == "364 m · ≈ 6 min à pied"
-    assert first["eligibility_label"].startswith("À vérifier : embauche après vérification de l’éligibilité")
-    assert first["opening_label"] == "Horaires inconnus"  # an SIAE: the IAE check is a national rule
+    siae = markers(page)[1]
+    assert siae["distance_label"] == "364 m · ≈ 6 min à pied"
+    assert siae["eligibility_label"].startswith("À vérifier : embauche après vérification de l’éligibilité")
+    assert siae["opening_label"] == "Horaires inconnus"  # an SIAE: the IAE check is a national rule
     assert "364 m · ≈ 6 min à pied" in page
     assert 'href="tel:+33199000101"' in page and "01 99 00 01 01" in page
     assert 'href="/acteurs/chantier-fictif-montreuil"' in page
@@ -164,8 +164,8 @@ def test_tiles_are_a_setting_and_maps_work_without(make_app):
 
 def test_points_to_check_are_told_apart_from_eligibility(client):
     page = text(client.get("/?lat=48.8600&lon=2.4400"))
-    first = markers(page)[0]
-    assert first["id"] == "mission-locale-fictive-montreuil"
+    first = next(m for m in markers(page) if m["eligibility_state"] == "to-check")
+    assert first["id"] == "mission-locale-fictive-montreuil"  # the nearest, age not given
     assert (first["eligibility_state"], first["eligibility_label"]) == (
         "to-check", "À vérifier : réservé aux 16–25 ans")
 

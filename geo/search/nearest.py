@@ -116,11 +116,11 @@ def nearest(origin: Origin | tuple[float, float], actors: ActorIndex | Iterable[
             resident: Resident | None = None, k: int = 5, radius_m: float | None = None,
             at: dt.datetime | None = None, open_on: tuple[int, str] | None = None,
             include_ineligible: bool = False, travel: TravelTimes | None = None) -> list[NearestResult]:
-    """The ``k`` closest actors fitting the filters that the resident may go to, closest first.
+    """The ``k`` closest actors fitting the filters that the resident may go to, in ``resident_order``.
 
-    Then every actor without a place whose eligibility zone covers the resident's commune
+    With them, every actor without a place whose eligibility zone covers the resident's commune
     (« intervient sur votre commune / à distance »), never given a made-up distance. Ineligible
-    actors follow, with their reasons, only when ``include_ineligible``. ``open_on`` = (weekday,
+    actors met on the way come last, with their reasons, only when ``include_ineligible``. ``open_on`` = (weekday,
     part of day) keeps actors open then (or whose hours are unknown).
     """
     origin = _checked(origin, thematiques, publics, k, radius_m, open_on)
@@ -154,10 +154,19 @@ def nearest(origin: Origin | tuple[float, float], actors: ActorIndex | Iterable[
                for (position, distance, verdict), time in zip(located, times)]
     serving = _serving_commune(index, commune, thematiques, publics, eligibility_resident,
                                include_ineligible, acceptable, at)
-    eligible_results = [r for r in results if r.eligibility.eligible]
-    ineligible_results = [r for r in results if not r.eligibility.eligible]
-    return [*eligible_results, *[s for s in serving if s.eligibility.eligible],
-            *ineligible_results, *[s for s in serving if not s.eligibility.eligible]]
+    return sorted([*results, *serving], key=resident_order)
+
+
+def resident_order(result: NearestResult) -> tuple:
+    """The order of the results, as the resident would want them: those they can go to directly,
+    then those with a point to check (age unknown, a prescriber needed…), then — when asked — those
+    they have no right to. Within each, by walking time; actors without a place (« intervient sur
+    votre commune ») after the located ones; ties by distance, then by id, so the order is stable."""
+    verdict = result.eligibility
+    group = 0 if verdict.eligible and not verdict.to_check else 1 if verdict.eligible else 2
+    if result.travel is None or result.distance_m is None:
+        return group, 1, 0.0, 0.0, result.actor.id
+    return group, 0, result.travel.minutes, result.distance_m, result.actor.id
 
 
 def _checked(origin, thematiques, publics, k, radius_m, open_on) -> Origin:
