@@ -77,6 +77,18 @@ def test_resident_answers_are_not_cacheable_in_production(production):
         assert "public" not in answers[name].headers["Cache-Control"], name
 
 
+def test_pages_travel_compressed_and_static_files_are_kept_a_year_in_production(production):
+    import re
+
+    with httpx.Client(timeout=30, headers={"Accept-Encoding": "br, gzip"}) as client:
+        page = client.get(f"{production.url}/", params=POSITION)
+        leaflet = re.search(r'src="(/static/vendor/leaflet/leaflet\.js\?v=[0-9a-f]+)"', page.text).group(1)
+        script = client.get(production.url + leaflet)
+    assert page.headers["Content-Encoding"] == "br" and script.headers["Content-Encoding"] == "br"
+    assert script.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert int(script.headers["Content-Length"]) < 50_000  # Leaflet: 147 KB as a file
+
+
 def test_login_limit_holds_across_four_workers(production):
     """30 wrong passwords in a row, spread by gunicorn over its workers: 10 are checked."""
     with httpx.Client(base_url=production.url, timeout=30) as client:

@@ -24,6 +24,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     configure_private_logs()
     configure_proxy(app)
     configure_limits(app)
+    configure_static_files(app)
     configure_blueprints(app)
     configure_cli(app)
     return app
@@ -76,6 +77,12 @@ def configure_limits(app: Flask) -> None:
     def larger_body_for_imports() -> None:  # before CSRFProtect, which reads the form
         if request.endpoint == "curation.import_file":
             request.max_content_length = MAX_IMPORT_BYTES + 64 * 1024
+
+
+def configure_static_files(app: Flask) -> None:
+    from webmap.assets import register_static_files
+
+    register_static_files(app)
 
 
 def configure_blueprints(app: Flask) -> None:

@@ -19,8 +19,9 @@ _ASSETS = {
     "/static/vendor/leaflet/": Path(leaflet.BASE_DIR),
     "/static/vendor/markercluster/": Path(leaflet_markercluster.BASE_DIR),
 }
-_SCRIPT = re.compile(r'<script src="([^"]+)"></script>')
-_STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"]+)"/?>')
+# The file's URL, without the fingerprint (``?v=…``) that names its version.
+_SCRIPT = re.compile(r'<script src="([^"?]+)(?:\?[^"]*)?"></script>')
+_STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"?]+)(?:\?[^"]*)?"/?>')
 _CSS_IMAGE = re.compile(r"url\((images/[^)]+\.png)\)")
 
 

@@ -166,13 +166,21 @@ ZOOMABLE_VIEWPORT = '<meta name="viewport" content="width=device-width, initial-
 """Folium forbids pinch-zoom (``user-scalable=no``); people who read small print need it."""
 
 
+_SCRIPT_TAG = re.compile(r"<script\b[^>]*>.*?</script>", re.S | re.I)
+
+
 def rendered(carto_map: folium.Map) -> RenderedMap:
-    """The map's header (its viewport left to the page's own), body and script."""
+    """The map's header (styles only; its viewport left to the page's own), body and scripts.
+
+    Folium puts Leaflet's ``<script>`` in the head, where it holds back the first paint until the
+    largest file of the page has arrived; at the end of the body the results show before it."""
     root = carto_map.get_root()
     root.render()
     header = _FOLIUM_VIEWPORT.sub("", root.header.render())
-    return RenderedMap(Markup(header), Markup(root.html.render()),
-                       Markup("<script>\n") + Markup(root.script.render()) + Markup("\n</script>"))
+    scripts = "\n".join(_SCRIPT_TAG.findall(header))
+    return RenderedMap(Markup(_SCRIPT_TAG.sub("", header)), Markup(root.html.render()),
+                       Markup(scripts) + Markup("\n<script>\n") + Markup(root.script.render())
+                       + Markup("\n</script>"))
 
 
 def standalone_html(carto_map: folium.Map) -> str:
