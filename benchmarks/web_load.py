@@ -22,13 +22,13 @@ import os
 import platform
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
+
+from devtools.services import CartoServer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -89,9 +89,11 @@ def main() -> None:
                  LUA_RANDOM_NEAREST.replace("{BOXES}", boxes), "/"),
                 ("/embed/carte (as embedded: cache hits)", "", "/embed/carte"),
                 ("/embed/carte (random filters: misses)", LUA_EMBED_MISSES, "/")):
-            with Service(folder / f"instance-{len(list(folder.iterdir()))}", index) as base:
-                _load(name, base + path, script, folder, args)
-        with Service(folder / "instance-weights", index) as base:
+            with CartoServer(folder / f"instance-{len(list(folder.iterdir()))}", index,
+                             GEOCODERS="local") as served:
+                _load(name, served.url + path, script, folder, args)
+        with CartoServer(folder / "instance-weights", index, GEOCODERS="local") as served:
+            base = served.url
             found = _communes_found(base, boxes)
             print(f"\nnearest from random points: the resident's commune was found for {found:.0%}")
             for path in ("/embed/carte", "/carte"):
@@ -99,30 +101,6 @@ def main() -> None:
                 print(f"weight of {path:14} {(html + assets) / 1024:7.1f} KB "
                       f"(HTML {html / 1024:.1f} KB + JS/CSS {assets / 1024:.1f} KB, tiles excluded, "
                       f"uncompressed){'  target ≤ 300 KB' if path.startswith('/embed') else ''}")
-
-
-class Service:
-    """gunicorn with 2 workers on a fresh instance folder holding the BAN index; yields its URL."""
-
-    def __init__(self, instance: Path, ban_index: Path):
-        self.instance, self.ban_index = instance, ban_index
-
-    def __enter__(self) -> str:
-        (self.instance / "ban").mkdir(parents=True)
-        shutil.copy(self.ban_index, self.instance / "ban" / "index.sqlite")
-        port = _free_port()
-        env = {**os.environ, "CARTO_INSTANCE_PATH": str(self.instance), "CARTO_GEOCODERS": "local"}
-        gunicorn = Path(sys.executable).parent / "gunicorn"
-        self.server = subprocess.Popen(
-            [str(gunicorn), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-             "webmap:create_app()"], cwd=ROOT, env=env)
-        base = f"http://127.0.0.1:{port}"
-        _wait(base + "/api/v1/communes")
-        return base
-
-    def __exit__(self, *exc) -> None:
-        self.server.terminate()
-        self.server.wait(timeout=10)
 
 
 def _synthetic_ban_index(folder: Path) -> Path:
@@ -183,23 +161,6 @@ def _weight(base, path):
     for url in set(re.findall(rb'(?:src|href)="(/static/[^"]+)"', html)):
         assets += len(urllib.request.urlopen(base + url.decode()).read())
     return len(html), assets
-
-
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait(url, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Real Redis and Addok servers on loopback, started and stopped by tests and benchmarks.
+"""Real Redis, Addok and carto-insertion servers on loopback, started and stopped by tests, benchmarks
+and scripts.
 
 Addok 1.2.1 (with addok-fr and addok-france) is used because Addok 1.3 needs Redis ≥ 7.2 and Debian 12
 ships 7.0. Each server gets its own port and folder; nothing outside that folder is touched.
@@ -151,6 +152,40 @@ class AddokServer:
             raise RuntimeError("addok is not installed (pip install -e '.[addok]')")
         subprocess.run([binary, *arguments, "--config", str(self.config)], check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=self.folder)
+
+
+class CartoServer:
+    """carto-insertion under gunicorn on a fresh instance folder (its store seeded from the configured
+    actors file), with a BAN index copied in when given; ``CARTO_*`` settings as keyword arguments."""
+
+    def __init__(self, instance: Path, ban_index: Path | None = None, *, workers: int = 2,
+                 **settings: str):
+        self.instance, self.ban_index, self.workers = instance, ban_index, workers
+        self.settings = {f"CARTO_{name}": value for name, value in settings.items()}
+        self.process: subprocess.Popen | None = None
+        self.url = ""
+
+    def __enter__(self) -> CartoServer:
+        if self.ban_index is not None:
+            (self.instance / "ban").mkdir(parents=True)
+            shutil.copy(self.ban_index, self.instance / "ban" / "index.sqlite")
+        port = free_port()
+        env = {**os.environ, "CARTO_INSTANCE_PATH": str(self.instance), **self.settings}
+        gunicorn = Path(sys.executable).parent / "gunicorn"
+        root = Path(__file__).resolve().parent.parent  # its gunicorn.conf.py migrates the store first
+        self.process = subprocess.Popen(
+            [str(gunicorn), "--workers", str(self.workers), "--bind", f"127.0.0.1:{port}",
+             "--log-level", "warning", "webmap:create_app()"], cwd=root, env=env)
+        self.url = f"http://127.0.0.1:{port}"
+        _wait(self._answers, f"gunicorn on port {port}")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        _stop(self.process)
+
+    def _answers(self) -> bool:
+        with urllib.request.urlopen(f"{self.url}/api/v1/communes", timeout=2) as response:
+            return response.status == 200
 
 
 def _wait(ready, what: str, seconds: float = 30.0) -> None:

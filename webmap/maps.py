@@ -118,10 +118,11 @@ def add_family_layers(carto_map: folium.Map, actors: Iterable[Actor]) -> None:
 
 
 def add_layer_control(carto_map: folium.Map) -> None:
-    """The list of layers, open: added last, it lists every layer added before."""
+    """The list of layers (folded on small screens, see carto.css): added last, it lists every layer
+    added before."""
     import folium
 
-    folium.LayerControl(collapsed=False).add_to(carto_map)
+    folium.LayerControl(collapsed=True).add_to(carto_map)
 
 
 def add_origin(carto_map: folium.Map, lat: float, lon: float) -> None:

@@ -49,7 +49,7 @@
         options.title = actor.number + ". " + actor.nom;
       }
       var marker = L.marker([actor.lat, actor.lon], options);
-      marker.bindPopup(popup(actor), {maxWidth: 280});
+      marker.bindPopup(popup(actor), {maxWidth: 280, autoPanPadding: [10, 10]});
       marker.options.cartoId = actor.id;
       marker.addTo(layer);
     });

@@ -40,6 +40,11 @@ blueprint = Blueprint("volunteer", __name__, template_folder="templates", static
                       static_url_path="/static/volunteer")
 
 
+FIELD_IDS = {"adresse": "adresse", "lat": "adresse", "lon": "adresse", "age": "age", "commune": "commune",
+             "besoin": "besoins", "public": "publics"}
+"""Where each search parameter is asked on the page: an error's link leads there."""
+
+
 @blueprint.app_context_processor
 def helpers() -> dict:
     return {"kinds": KINDS, "distance_label": distance_label, "eligibility_label": eligibility_label,
@@ -84,7 +89,8 @@ def index() -> Response:
     rendered = maps.rendered(carto_map)
     page = render_template("volunteer/index.html", search=search, problems=problems, outcome=outcome,
                            map=rendered, map_name=carto_map.get_name(), needs=NEEDS,
-                           publics=PUBLICS, communes=COMMUNES, target_communes=served_communes())
+                           publics=PUBLICS, communes=COMMUNES, target_communes=served_communes(),
+                           field_ids=FIELD_IDS)
     response = make_response(page, status)
     return private_response(response) if request.args else response
 

@@ -30,8 +30,19 @@
   function chosen(what) {
     var status = document.getElementById("lieu-choisi");
     if (status) { status.textContent = what + ". Indiquez ses besoins et son âge, puis « Chercher »."; }
+    var folded = document.getElementById("modifier");
+    if (folded) { folded.open = true; }
     var firstNeed = form.querySelector('input[name="besoin"]');
     if (firstNeed) { firstNeed.focus({preventScroll: false}); }
+  }
+
+  // The address service down or slow: say so where the volunteer is looking, and what to do instead.
+  var suggestState = document.getElementById("suggestions-etat");
+  function suggestionsUnavailable(down) {
+    if (!suggestState) { return; }
+    suggestState.hidden = !down;
+    suggestState.textContent = down ? "Suggestions d’adresses indisponibles : tapez l’adresse complète puis « Chercher », "
+      + "ou touchez la carte." : "";
   }
 
   function highlight(index) {
@@ -47,9 +58,13 @@
     var url = config.geocodeUrl + "?limit=5&q=" + encodeURIComponent(query);
     if (commune && commune.value) { url += "&citycode=" + encodeURIComponent(commune.value); }
     fetch(url)
-      .then(function (response) { return response.ok ? response.json() : {features: []}; })
+      .then(function (response) {
+        if (response.status >= 500) { throw new Error("address service unavailable"); }
+        return response.ok ? response.json() : {features: []};
+      })
       .then(function (data) {
         close();
+        suggestionsUnavailable(false);
         items = data.features || [];
         items.forEach(function (feature, i) {
           var option = document.createElement("li");
@@ -61,7 +76,7 @@
         });
         input.setAttribute("aria-expanded", items.length ? "true" : "false");
       })
-      .catch(close);
+      .catch(function () { close(); suggestionsUnavailable(true); });
   }
 
   if (input) {
@@ -90,34 +105,46 @@
     });
   }
 
+  var problems = document.getElementById("erreurs");
+  if (problems) { problems.focus(); }  // what went wrong is read first, and its links lead to the fields
+
   var heading = document.getElementById("titre-resultats");
   if (heading && window.sessionStorage) {  // for « Retour aux résultats » on the actor pages
     sessionStorage.setItem("carto-resultats", window.location.pathname + window.location.search);
   }
-  if (heading) {  // after a search, on a phone, the results are what the volunteer wants to see
+  if (heading && !problems) {  // after a search, on a phone, the results are what the volunteer wants
     heading.focus({preventScroll: true});
     heading.scrollIntoView({block: "start"});
   }
 
   var map = config.mapName ? window[config.mapName] : null;
   if (map && form) {
-    map.on("click", function (event) {
-      lat.value = event.latlng.lat.toFixed(6);
-      lon.value = event.latlng.lng.toFixed(6);
+    var pick = function (latlng, what) {
+      lat.value = latlng.lat.toFixed(6);
+      lon.value = latlng.lng.toFixed(6);
       input.value = "";
       citycode.value = "";
-      chosen("Point choisi sur la carte");
+      chosen(what);
+    };
+    map.on("click", function (event) { pick(event.latlng, "Point choisi sur la carte"); });
+    // The keyboard's tap: arrows move the map (Leaflet), Enter or Space chooses the point at its centre.
+    map.getContainer().addEventListener("keydown", function (event) {
+      if ((event.key === "Enter" || event.key === " ") && event.target === map.getContainer()) {
+        event.preventDefault();
+        pick(map.getCenter(), "Point choisi au centre de la carte");
+      }
     });
     document.querySelectorAll(".show-on-map").forEach(function (button) {
       button.addEventListener("click", function () {
         var wanted = button.getAttribute("data-actor");
+        var box = document.getElementById("carte-resultats");
+        box.scrollIntoView({block: "center"});  // first, so that the popup is fitted to the map as seen
         map.eachLayer(function (layer) {
           if (layer.options && layer.options.cartoId === wanted) {
-            map.setView(layer.getLatLng(), Math.max(map.getZoom(), 16));
-            layer.openPopup();
+            map.setView(layer.getLatLng(), Math.max(map.getZoom(), 16), {animate: false});
+            layer.openPopup();  // Leaflet pans the map until the whole popup is inside it
           }
         });
-        document.getElementById("carte-resultats").scrollIntoView({behavior: "smooth", block: "nearest"});
       });
     });
   }
