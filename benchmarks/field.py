@@ -13,8 +13,9 @@ tiles are left out (``CARTO_TILES=none``): they come from the tile server, not f
 Bytes are those on the wire (headers and compressed bodies, from the protocol's ``encodedDataLength``).
 « Results visible » is when the results heading is painted (Element Timing, ``elementtiming``), from
 the navigation's start. Each gunicorn worker has drawn a map before (a few warm-up requests): a
-worker imports folium once in its life, which is not what a visit costs. Budgets (issue 12): first results ≤ 70 KB and ≤ 2.5 s; next search ≤ 20 KB and
-≤ 1.2 s. The median of the runs is printed, with the worst.
+worker imports folium once in its life, which is not what a visit costs. Budgets (issue 12): first
+results ≤ 70 KB and ≤ 2.5 s; next search ≤ 20 KB and ≤ 1.2 s. The median of the runs is printed,
+with the worst.
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ PAINTED = """() => new Promise(resolve => new PerformanceObserver(list => {
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument("--runs", type=int, default=5, help="fresh browsers, one cold and one next search each")
+    parser.add_argument("--runs", type=int, default=5,
+                        help="fresh browsers, one cold and one next search each")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 

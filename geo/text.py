@@ -1,4 +1,4 @@
-"""Small text helpers shared by the core: accent folding and slugs."""
+"""Small text helpers shared by the core: accent folding, slugs, phrases to translate."""
 
 from __future__ import annotations
 
@@ -19,3 +19,9 @@ def fold(text: str) -> str:
 def slugify(text: str) -> str:
     """A stable URL-safe identifier: « Mission locale (Épinay) » → ``mission-locale-epinay``."""
     return _NOT_SLUG.sub("-", fold(text)).strip("-")
+
+
+def translatable(text: str) -> str:
+    """Marks a French phrase for the web's translation catalogs (``gettext_noop``): returned as it is;
+    the pages translate it when they show it (``webmap/translations``)."""
+    return text

@@ -168,6 +168,16 @@ def test_retire_verify_restore_and_queue(manager, app):
     assert stale.status_code == 409
 
 
+def test_the_etag_of_a_compressed_answer_names_the_same_version(app):
+    client = app.test_client()
+    bearer = {"Authorization": "Bearer jeton-fictif"}
+    etag = client.get(API, headers={"Accept-Encoding": "br"}).headers["ETag"]
+    assert etag == '"v1:br"'
+    body = {"properties": {"telephone": "+33199000109"}}
+    assert client.patch(API, json=body, headers={**bearer, "If-Match": etag}).status_code == 200
+    assert client.patch(API, json=body, headers={**bearer, "If-Match": etag}).status_code == 412
+
+
 def test_api_changes_need_if_match_and_refuse_stale_versions(app):
     client = app.test_client()
     bearer = {"Authorization": "Bearer jeton-fictif"}

@@ -22,8 +22,9 @@ def test_the_fiche_gives_each_actor_with_directions_phone_hours_and_how_to_get_i
     assert 'href="geo:48.859000,2.442000?q=48.859000,2.442000"' in page
     assert "openstreetmap.org/directions" in page
     assert 'href="tel:+33199000102"' in page and "01 99 00 01 02" in page
-    assert re.search(r"<th scope=\"row\">(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d\d/\d\d</th>"
+    assert re.search(r"<th scope=\"row\">(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d+ \w+</th>"
                      r"<td>(9 h – 17 h|fermé)</td>", page)
+    assert "Aide pour : trouver un emploi" in page
     assert "Comment y aller : se présenter — le résident lui-même" in page  # France services
     assert "jamais vérifiées : appeler avant d’y aller" in page
 
@@ -38,7 +39,7 @@ def test_the_fiche_holds_a_qr_code_and_a_short_sms_text(client):
 def test_the_fiche_says_nothing_about_the_resident(client):
     page = text(client.get(FICHE + "&adresse=12+rue+fictive&age=22&lat=48.86&lon=2.44"))
     assert "12 rue fictive" not in page and "48.86&" not in page and "age=" not in page
-    own = re.search(r'<span class="url">([^<]+)</span>', page).group(1)
+    own = re.search(r'<span class="url" dir="ltr">([^<]+)</span>', page).group(1)
     assert own == "http://localhost/fiche?acteurs=mission-locale-fictive-montreuil&amp;acteurs=" \
                   "france-services-fictive-villetaneuse"
 
@@ -63,3 +64,34 @@ def test_the_print_layout_hides_navigation_forms_and_buttons(client):
     response.close()
     rules = css.split("@media print", 1)[1]
     assert "@page { size: A4" in rules and "form, button, .no-print" in rules
+
+
+@pytest.mark.parametrize("language, direction, words", [
+    ("en", "ltr", ["Who can help you", "Opening hours for the next 7 days", "How to get in: walk in",
+                   "Send by text message", "Monday", "never checked: call before going"]),
+    ("ar", "rtl", ["من يمكنه مساعدتك", "مواعيد الاستقبال في الأيام السبعة القادمة", "كيفية التواصل",
+                   "إرسال برسالة نصية", "الاثنين"]),
+])
+def test_the_fiche_speaks_english_and_arabic_and_keeps_what_managers_typed(client, language, direction,
+                                                                           words):
+    page = text(client.get(FICHE + f"&langue={language}"))
+    assert f'<html lang="{language}" dir="{direction}">' in page
+    for word in words:
+        assert word in page, word
+    assert "Mission locale fictive de Montreuil" in page  # names stay as typed
+    assert "Qui peut vous accompagner" not in page and "Horaires des 7 prochains jours" not in page
+    assert '<header class="site" lang="fr" dir="ltr">' in page  # the volunteer's own menu stays French
+    own = re.search(r'<span class="url" dir="ltr">([^<]+)</span>', page).group(1)
+    assert own.endswith(f"&amp;langue={language}")  # the QR code opens the fiche in the same language
+    body = unquote(re.search(r'href="sms:\?body=([^"]+)"', page).group(1))
+    assert len(body) < 300 and "Qui peut" not in body
+
+
+def test_an_unknown_language_gives_the_french_fiche(client):
+    page = text(client.get(FICHE + "&langue=xx"))
+    assert '<html lang="fr" dir="ltr">' in page and "Qui peut vous accompagner" in page
+
+
+def test_the_fiche_offers_its_other_languages(client):
+    page = text(client.get(FICHE))
+    assert 'hreflang="en"' in page and 'hreflang="ar"' in page and 'lang="ar">العربية</a>' in page

@@ -36,4 +36,4 @@ def test_overview_finds_the_nearest_agency_in_metres_and_searches_like_the_page(
     agency = nearest.loc["Mission locale fictive de Montreuil", "nom_agence"]
     assert agency == "Agence emploi fictive de Montreuil"
     assert [result.actor.id for result in namespace["outcome"].results][:2] == [
-        "insertion-fictive-montreuil", "agence-emploi-fictive-montreuil"]
+        "agence-emploi-fictive-montreuil", "insertion-fictive-montreuil"]  # direct, then to check

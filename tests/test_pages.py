@@ -26,7 +26,7 @@ def text(response) -> str:
 def test_home_is_a_french_search_form_that_works_without_javascript(client):
     page = text(client.get("/"))
 
-    assert '<html lang="fr">' in page
+    assert '<html lang="fr" dir="ltr">' in page
     assert '<form class="search" method="get"' in page
     for label in ("Trouver un emploi", "Se former", "Apprendre le français", "Créer son activité",
                   "Numérique", "Mobilité", "Garde d’enfants"):

@@ -25,6 +25,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     configure_proxy(app)
     configure_limits(app)
     configure_static_files(app)
+    configure_translations(app)
     configure_blueprints(app)
     configure_cli(app)
     return app
@@ -83,6 +84,12 @@ def configure_static_files(app: Flask) -> None:
     from webmap.assets import register_static_files
 
     register_static_files(app)
+
+
+def configure_translations(app: Flask) -> None:
+    from webmap.i18n import register_translations
+
+    register_translations(app)
 
 
 def configure_blueprints(app: Flask) -> None:

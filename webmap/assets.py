@@ -48,7 +48,8 @@ def _static_file(endpoint: str | None, values: dict) -> Path | None:
         folder = owner.static_folder
     else:
         return None
-    found = safe_join(folder, values.get("filename", "")) if folder else None
+    filename = values.get("filename")
+    found = safe_join(folder, filename) if folder and isinstance(filename, str) else None
     return Path(found) if found and Path(found).is_file() else None
 
 

@@ -12,6 +12,7 @@ from geo.actors.kinds import FAMILIES, KINDS
 from geo.actors.model import Actor
 from geo.actors.verification import Freshness, freshness
 from geo.actors.vocabularies import MODES_MOBILISATION
+from geo.text import translatable
 
 if TYPE_CHECKING:
     from geo.search.nearest import NearestResult, Origin
@@ -40,17 +41,25 @@ def distance_label(metres: float | None) -> str:
     return f"{metres:.0f} m" if metres < 1000 else f"{metres / 1000:.1f} km".replace(".", ",")
 
 
-WHO_LABELS = {"usagers": "le résident lui-même", "professionnels": "un professionnel"}
+WHO_LABELS = {"usagers": translatable("le résident lui-même"),
+              "professionnels": translatable("un professionnel")}
+ACCESS_WAYS = {"se-presenter": translatable("se présenter"), "telephoner": translatable("téléphoner"),
+               "envoyer-un-courriel": translatable("envoyer un courriel"),
+               "utiliser-lien-mobilisation": translatable("utiliser le lien de mobilisation")}
+"""data·inclusion's ``modes_mobilisation`` in our words, to translate on the fiche."""
 
 
 def access_label(actor: Actor) -> str:
     """« Comment y aller : se présenter — le résident lui-même », from data·inclusion's
     ``modes_mobilisation`` and ``mobilisable_par``; « non renseigné » when no source says."""
+    from flask_babel import gettext
+
     if not actor.modes_mobilisation and not actor.mobilisable_par:
-        return "Comment y aller : non renseigné"
-    how = ", ".join(MODES_MOBILISATION.get(m, m).lower() for m in actor.modes_mobilisation)
-    who = " ou ".join(WHO_LABELS.get(p, p) for p in actor.mobilisable_par)
-    return "Comment y aller : " + " — ".join(part for part in (how, who) if part)
+        return gettext("Comment y aller : non renseigné")
+    how = ", ".join(gettext(ACCESS_WAYS[m]) if m in ACCESS_WAYS else MODES_MOBILISATION.get(m, m).lower()
+                    for m in actor.modes_mobilisation)
+    who = gettext(" ou ").join(gettext(WHO_LABELS.get(p, p)) for p in actor.mobilisable_par)
+    return gettext("Comment y aller : %(how)s", how=" — ".join(part for part in (how, who) if part))
 
 
 def freshness_of(actor: Actor) -> Freshness:

@@ -70,6 +70,16 @@ def status_at_minute(hours: str, moment: dt.datetime) -> OpeningStatus:
 def week_in_words(hours: str, at: dt.datetime | None = None) -> list[tuple[str, str]]:
     """The next seven days from ``at``, day by day: [(« lundi 30/11 », « 9 h – 12 h, 14 h – 17 h »)…],
     « fermé » on a closed day (holidays included); empty when the hours are unknown."""
+    return [(f"{WEEKDAYS[day.weekday()]} {day:%d/%m}",
+             ", ".join(f"{_clock(begin)} – {_clock(end, midnight='24 h')}" for begin, end in spans)
+             or "fermé")
+            for day, spans in week_ahead(hours, at)]
+
+
+def week_ahead(hours: str, at: dt.datetime | None = None,
+               ) -> list[tuple[dt.date, list[tuple[dt.datetime, dt.datetime]]]]:
+    """The next seven days from ``at`` with their opening spans in Paris time (none on a closed day,
+    holidays included), for pages to phrase in their own language; empty when the hours are unknown."""
     parsed = _parse(hours)
     if parsed is None:
         return []
@@ -78,10 +88,10 @@ def week_in_words(hours: str, at: dt.datetime | None = None) -> list[tuple[str, 
     for offset in range(7):
         day = today + dt.timedelta(days=offset)
         start = dt.datetime.combine(day, dt.time(0, 0), PARIS)
-        spans = [f"{_clock(max(begin, start))} – {_clock(end, midnight='24 h')}"
+        spans = [(max(begin, start), end)
                  for begin, end, state, _ in parsed.intervals(start, start + dt.timedelta(days=1))
                  if state == opening_hours.State.OPEN]
-        week.append((f"{WEEKDAYS[day.weekday()]} {day:%d/%m}", ", ".join(spans) or "fermé"))
+        week.append((day, spans))
     return week
 
 

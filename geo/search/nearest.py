@@ -120,8 +120,8 @@ def nearest(origin: Origin | tuple[float, float], actors: ActorIndex | Iterable[
 
     With them, every actor without a place whose eligibility zone covers the resident's commune
     (« intervient sur votre commune / à distance »), never given a made-up distance. Ineligible
-    actors met on the way come last, with their reasons, only when ``include_ineligible``. ``open_on`` = (weekday,
-    part of day) keeps actors open then (or whose hours are unknown).
+    actors met on the way come last, with their reasons, only when ``include_ineligible``.
+    ``open_on`` = (weekday, part of day) keeps actors open then (or whose hours are unknown).
     """
     origin = _checked(origin, thematiques, publics, k, radius_m, open_on)
     index = actors if isinstance(actors, ActorIndex) else ActorIndex(actors)

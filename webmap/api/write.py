@@ -9,6 +9,7 @@ names the version it started from in ``If-Match`` (the ETag of GET /api/v1/actor
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
@@ -108,11 +109,16 @@ def _stale(current) -> Response:
     return response
 
 
+_CODING_SUFFIX = re.compile(r":(br|gzip|zstd|deflate)$")
+
+
 def _if_match() -> int:
     header = request.headers.get("If-Match")
     if not header:
         raise ApiError(428, {"If-Match": "indiquez la version lue (ETag de GET /api/v1/actors/<id>)"})
     value = header.strip().removeprefix("W/").strip('"')
+    # A compressed answer's ETag names its coding too (« "v3:br" », flask-compress); the version is the same.
+    value = _CODING_SUFFIX.sub("", value)
     version = parse_int(value.removeprefix("v"), 1, 10**9 - 1) if value.startswith("v") else None
     if version is None:
         raise ApiError(412, {"If-Match": f"version inconnue : {header[:40]}"})

@@ -5,12 +5,17 @@ Nothing about the resident goes in: the fiche's URL, its QR code and its page na
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
+from flask_babel import gettext
 from markupsafe import Markup
 
 from geo.actors.model import Actor
-from webmap.presenters import address_line, phone_label
+from geo.search.hours import week_ahead
+from geo.search.needs import needs_met
+from webmap.i18n import clock, day_name
+from webmap.presenters import address_line, freshness_of, phone_label
 
 MAX_ACTORS = 3
 SMS_LIMIT = 300
@@ -21,7 +26,7 @@ def qr_svg(url: str) -> Markup:
     import segno
 
     code = segno.make(url, error="m")
-    return Markup(code.svg_inline(scale=4, border=2, title="Adresse de cette fiche", omitsize=False))
+    return Markup(code.svg_inline(scale=4, border=2, title=gettext("Adresse de cette fiche"), omitsize=False))
 
 
 def sms_text(actors: Sequence[Actor]) -> str:
@@ -36,7 +41,7 @@ def sms_text(actors: Sequence[Actor]) -> str:
             if actor.telephone:
                 bits.append(phone_label(actor.telephone))
             parts.append(" – ".join(bits))
-        return "Pour votre recherche d’emploi :\n" + "\n".join(parts)
+        return gettext("Qui peut vous accompagner :") + "\n" + "\n".join(parts)
 
     text = lines(with_address=True)
     if len(text) >= SMS_LIMIT:
@@ -52,3 +57,36 @@ def directions(actor: Actor) -> dict[str, str] | None:
     return {"geo": f"geo:{lat:.6f},{lon:.6f}?q={lat:.6f},{lon:.6f}",
             "osm": f"https://www.openstreetmap.org/directions?engine=fossgis_osrm_foot&route=%3B{lat:.6f}"
                    f"%2C{lon:.6f}"}
+
+
+def helps_with(actor: Actor) -> list[str]:
+    """What the actor helps with, in plain words (the volunteers' needs), in the fiche's language."""
+    return [gettext(need.label) for need in needs_met(actor.thematiques)]
+
+
+def week(actor: Actor) -> list[tuple[str, str]]:
+    """The next seven days, day by day, in the fiche's language: [(day, « 9 h – 12 h, 14 h – 17 h »)…]."""
+    days = []
+    for day, spans in week_ahead(actor.horaires_accueil):
+        words = [f"{clock(begin)} – {_end(end, day)}" for begin, end in spans]
+        days.append((day_name(day), ", ".join(words) or gettext("fermé")))
+    return days
+
+
+def _end(end: dt.datetime, day: dt.date) -> str:
+    return gettext("minuit") if end.date() > day and end.hour == end.minute == 0 else clock(end)
+
+
+def information_date(actor: Actor) -> str:
+    """How fresh the fiche's information is, in its language, never more than the data says."""
+    from flask_babel import format_date
+
+    fresh = freshness_of(actor)
+    if actor.date_verification is not None and not fresh.call_first:
+        return gettext("Vérifié par l’association le %(date)s",
+                       date=format_date(actor.date_verification, "d MMMM y"))
+    if actor.date_verification is not None:
+        return gettext("Vérifié le %(date)s, à reconfirmer : appeler avant d’y aller",
+                       date=format_date(actor.date_verification, "d MMMM y"))
+    return gettext("Informations de la source (%(date)s), jamais vérifiées : appeler avant d’y aller",
+                   date=actor.date_source)

@@ -129,18 +129,27 @@ def all_actors_map() -> tuple[str, int] | str:
 
 @blueprint.get("/fiche")
 def fiche() -> Response:
-    """What the resident keeps: 1 to 3 actors, directions, hours day by day, a QR code, an SMS text."""
-    from webmap.volunteer.fiche import MAX_ACTORS, directions, qr_svg, sms_text
+    """What the resident keeps: 1 to 3 actors, directions, hours day by day, a QR code, an SMS text;
+    in French, English or Arabic (``langue``)."""
+    from webmap.i18n import FICHE_LANGUAGES, page_language
+    from webmap.volunteer import fiche as kit
 
     wanted = list(dict.fromkeys(request.args.getlist("acteurs")))
-    if not 1 <= len(wanted) <= MAX_ACTORS:
+    if not 1 <= len(wanted) <= kit.MAX_ACTORS:
         abort(400)
     by_id = {a.id: a for a in current_actors() if a.statut != "ferme"}
     if any(actor_id not in by_id for actor_id in wanted):
         abort(404)
     chosen = [by_id[actor_id] for actor_id in wanted]
-    own_url = url_for("volunteer.fiche", acteurs=wanted, _external=True)
-    page = render_template("volunteer/fiche.html", actors=chosen, qr=qr_svg(own_url), own_url=own_url,
-                           sms=sms_text(chosen), directions=directions,
-                           thematiques=THEMATIQUES, card=request.args.get("format") == "carte")
+    language = page_language()
+    card = request.args.get("format") == "carte"
+    own_url = url_for("volunteer.fiche", acteurs=wanted, langue=None if language == "fr" else language,
+                      _external=True)
+    versions = {code: url_for("volunteer.fiche", acteurs=wanted, langue=None if code == "fr" else code,
+                              format="carte" if card else None)
+                for code in FICHE_LANGUAGES}
+    page = render_template("volunteer/fiche.html", actors=chosen, qr=kit.qr_svg(own_url), own_url=own_url,
+                           sms=kit.sms_text(chosen), directions=kit.directions, helps_with=kit.helps_with,
+                           week=kit.week, information_date=kit.information_date, card=card,
+                           languages=FICHE_LANGUAGES, versions=versions)
     return make_response(page)

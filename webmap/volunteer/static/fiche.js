@@ -5,7 +5,7 @@
     button.addEventListener("click", function () {
       var source = document.getElementById(button.getAttribute("data-copy"));
       if (navigator.clipboard) {
-        navigator.clipboard.writeText(source.value).then(function () { button.textContent = "Texte copié"; });
+        navigator.clipboard.writeText(source.value).then(function () { button.textContent = button.getAttribute("data-copied"); });
       } else {
         source.select();
       }
