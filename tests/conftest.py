@@ -25,6 +25,8 @@ PUBLIC_DATA = ROOT / "data" / "sources"
 IN_CI = os.environ.get("CI") == "true"
 """In CI every test must run: a skip (importorskip included) is reported as a failure."""
 
+pytest_plugins = ("tests.browser_fixtures",)
+
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):

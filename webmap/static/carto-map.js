@@ -40,6 +40,14 @@
     return box;
   }
 
+  // The whole popup inside the map, even a small one on a phone: narrower, and scrolling within itself
+  // when taller than the map; then Leaflet pans the map until it is all in view.
+  function fitPopup(event) {
+    var size = event.target._map.getSize(), options = event.target.getPopup().options;
+    options.maxWidth = Math.max(160, Math.min(280, size.x - 80));
+    options.maxHeight = Math.max(120, size.y - 80);
+  }
+
   window.cartoAddActors = function (layer, actors) {
     actors.forEach(function (actor) {
       var options = {title: actor.nom, alt: actor.nom, keyboard: true};
@@ -50,6 +58,7 @@
       }
       var marker = L.marker([actor.lat, actor.lon], options);
       marker.bindPopup(popup(actor), {maxWidth: 280, autoPanPadding: [10, 10]});
+      marker.on("add", fitPopup);  // sized once the map is known, before any popup opens
       marker.options.cartoId = actor.id;
       marker.addTo(layer);
     });

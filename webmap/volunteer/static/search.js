@@ -141,8 +141,9 @@
         box.scrollIntoView({block: "center"});  // first, so that the popup is fitted to the map as seen
         map.eachLayer(function (layer) {
           if (layer.options && layer.options.cartoId === wanted) {
-            map.setView(layer.getLatLng(), Math.max(map.getZoom(), 16), {animate: false});
-            layer.openPopup();  // Leaflet pans the map until the whole popup is inside it
+            // once the map has come to the actor, Leaflet pans it until the whole popup is inside
+            map.once("moveend", function () { layer.openPopup(); });
+            map.setView(layer.getLatLng(), Math.max(map.getZoom(), 16));
           }
         });
       });

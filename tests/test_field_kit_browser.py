@@ -1,0 +1,249 @@
+"""The doorstep flow on a 360 px phone and a 768 px tablet, by touch and by keyboard, in Chromium:
+address → results → two actors → fiche → print; nothing scrolls sideways, controls are big enough for
+a finger, axe-core finds nothing critical or serious, the focus ring is visible."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import pick
+
+WIDTHS = [360, 768]
+RESULTS = "/?lat=48.8600&lon=2.4400&besoin=emploi&age=30"
+FICHE = "/fiche?acteurs=mission-locale-fictive-montreuil&acteurs=france-services-fictive-villetaneuse"
+PUBLIC_PAGES = ["/", RESULTS, "/?adresse=", "/acteurs/insertion-fictive-montreuil", "/carte", "/embed",
+                "/embed/carte?liste=1&recherche=1&lat=48.86&lon=2.44", FICHE, FICHE + "&langue=en",
+                FICHE + "&langue=ar", FICHE + "&format=carte", "/connexion", "/acteurs/inconnu-fictif"]
+MIN_TARGET = 44
+
+SMALL_CONTROLS = """() => {
+  const visible = el => { const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && s.visibility !== "hidden"; };
+  const controls = [...document.querySelectorAll(
+      "main button, main input:not([type=hidden]), main select, main summary, main .button, header a")]
+    .filter(el => !el.closest(".leaflet-container") && visible(el));
+  return controls.map(el => {
+    // a checkbox or a radio is tapped through its label
+    const target = (el.type === "checkbox" || el.type === "radio") ? el.closest("label") || el : el;
+    const r = target.getBoundingClientRect();
+    return {what: target.outerHTML.slice(0, 80), height: Math.round(r.height)};
+  }).filter(c => c.height < %d);
+}""" % MIN_TARGET
+
+SIDEWAYS = "document.documentElement.scrollWidth > window.innerWidth"
+
+
+def phone_or_tablet(browser, width: int, **options):
+    return browser.new_context(viewport={"width": width, "height": 800 if width < 500 else 1024},
+                               locale="fr-FR", has_touch=True, is_mobile=width < 500, **options)
+
+
+def assert_fits(page, what: str) -> None:
+    assert not page.evaluate(SIDEWAYS), f"{what} scrolls sideways at {page.viewport_size['width']} px"
+    small = page.evaluate(SMALL_CONTROLS)
+    assert small == [], f"{what}: controls under {MIN_TARGET} px: {small}"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_whole_flow_by_touch(browser, live, synthetic_addresses, width):
+    address = pick(synthetic_addresses, lambda a: a.code_insee == "93048", skip=5)
+    context = phone_or_tablet(browser, width)
+    page = context.new_page()
+    try:
+        page.goto(live + "/")
+        assert_fits(page, "the search page")
+        page.get_by_role("combobox", name="Adresse").press_sequentially(
+            f"{address.numero} {address.nom_voie[:14]}", delay=20)
+        suggestion = page.get_by_role("option").filter(has_text=address.nom_voie).first
+        suggestion.wait_for()
+        suggestion.dispatch_event("mousedown")  # what a tap on a suggestion fires first
+        page.get_by_text("Trouver un emploi").tap()
+        page.get_by_label("Âge").fill("30")
+        page.get_by_role("button", name="Chercher").tap()
+        page.wait_for_selector("#liste-resultats li")
+        assert_fits(page, "the results")
+        assert page.locator("#titre-resultats").is_visible()  # shown first, the form folded away
+
+        items = page.locator("#liste-resultats li")
+        for n in (0, 1):
+            items.nth(n).get_by_text("Sur la fiche").tap()
+        chosen = [items.nth(n).get_attribute("data-actor-id") for n in (0, 1)]
+        page.get_by_role("button", name="Fiche pour le résident").tap()
+        page.wait_for_selector(".fiche-acteur")
+        assert [s.get_attribute("data-actor-id") for s in page.locator(".fiche-acteur").all()] == chosen
+        assert_fits(page, "the fiche")
+        assert "adresse" not in page.url and "lat=" not in page.url and "age=" not in page.url
+
+        page.emulate_media(media="print")
+        assert not page.locator("header.site").is_visible()
+        assert not page.get_by_role("button", name="Imprimer").is_visible()
+        assert page.locator(".qr svg").is_visible()
+        pdf_pages = _printed_pages(page)
+        assert pdf_pages == 1, f"two actors print on {pdf_pages} A4 pages"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_whole_flow_by_keyboard(browser, live, synthetic_addresses, width):
+    address = pick(synthetic_addresses, lambda a: a.code_insee == "93048", skip=9)
+    context = phone_or_tablet(browser, width)
+    page = context.new_page()
+    try:
+        page.goto(live + "/")
+        tab_to(page, "document.activeElement.id === 'adresse'")
+        page.keyboard.type(f"{address.numero} {address.nom_voie} Montreuil", delay=10)
+        page.get_by_role("option").first.wait_for()
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.name") == "besoin"
+        page.keyboard.press("Space")
+        tab_to(page, "document.activeElement.textContent === 'Chercher'")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#liste-resultats li")
+        for _ in range(2):
+            tab_to(page, "document.activeElement.name === 'acteurs' && !document.activeElement.checked")
+            page.keyboard.press("Space")
+        tab_to(page, "document.activeElement.textContent.startsWith('Fiche pour le résident')")
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".fiche-acteur")
+        assert page.locator(".fiche-acteur").count() == 2
+        tab_to(page, "document.activeElement.textContent === 'Imprimer'")
+        page.evaluate("window.print = () => { window.printed = true; }")
+        page.keyboard.press("Enter")
+        assert page.evaluate("window.printed") is True
+    finally:
+        context.close()
+
+
+def tab_to(page, condition: str, limit: int = 80) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => {condition}"):
+            return
+    raise AssertionError(f"Tab never reached: {condition}")
+
+
+def _printed_pages(page) -> int:
+    pdf = page.pdf(format="A4", print_background=False)
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_pages_fit_and_axe_finds_nothing_critical_or_serious(browser, live, path, width):
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = phone_or_tablet(browser, width)
+    page = context.new_page()
+    try:
+        page.goto(live + path)
+        page.wait_for_load_state("load")
+        assert not page.evaluate(SIDEWAYS), f"{path} scrolls sideways at {width} px"
+        if not path.startswith("/embed/"):  # an embedded map is sized by the host's iframe
+            small = page.evaluate(SMALL_CONTROLS)
+            assert small == [], f"{path}: controls under {MIN_TARGET} px: {small}"
+        violations = Axe().run(page).response["violations"]
+        grave = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations
+                 if v["impact"] in ("critical", "serious")]
+        assert grave == [], f"{path} at {width} px: {grave}"
+    finally:
+        context.close()
+
+
+FOCUS_RING = """() => {
+  const el = document.activeElement, style = getComputedStyle(el);
+  const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+  const lum = ([r, g, b]) => 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  let node = el.parentElement, background = "rgb(255, 255, 255)";
+  while (node) {
+    const c = getComputedStyle(node).backgroundColor;
+    if (c && c !== "rgba(0, 0, 0, 0)" && c !== "transparent") { background = c; break; }
+    node = node.parentElement;
+  }
+  const [a, b] = [lum(rgb(style.outlineColor)), lum(rgb(background))];
+  return {what: el.outerHTML.slice(0, 60), style: style.outlineStyle, width: parseFloat(style.outlineWidth),
+          contrast: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)};
+}"""
+
+
+def test_the_focus_ring_is_visible_on_every_stop_of_the_search_page(page, live):
+    page.goto(live + RESULTS)
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        ring = page.evaluate(FOCUS_RING)
+        if "leaflet" in ring["what"]:
+            continue  # Leaflet's own controls
+        assert ring["style"] != "none" and ring["width"] >= 2, ring
+        assert ring["contrast"] >= 3, ring
+
+
+def test_enter_on_the_map_chooses_its_centre_as_a_tap_would(page, live):
+    page.goto(live + "/")
+    page.locator(".folium-map").focus()
+    page.keyboard.press("ArrowDown")  # Leaflet pans with the arrows
+    page.keyboard.press("Enter")
+    assert "Point choisi au centre de la carte" in page.locator("#lieu-choisi").inner_text()
+    assert page.locator("#lat").input_value() and page.locator("#lon").input_value()
+    assert page.evaluate("document.activeElement.name") == "besoin"
+
+
+def test_suggestions_say_so_when_the_address_service_is_down(page, live):
+    page.route("**/api/v1/geocode*", lambda route: route.fulfill(status=503, body="{}"))
+    page.goto(live + "/")
+    page.get_by_role("combobox", name="Adresse").press_sequentially("12 rue de Paris", delay=20)
+    message = page.locator("#suggestions-etat")
+    message.wait_for()
+    assert "Suggestions d’adresses indisponibles" in message.inner_text()
+    assert message.get_attribute("role") == "alert"
+
+
+def test_an_error_takes_the_focus_and_leads_to_its_field(page, live):
+    page.goto(live + "/?age=deux-cents&lat=48.86&lon=2.44")
+    assert page.evaluate("document.activeElement.id") == "erreurs"
+    page.locator("#erreurs a").first.click()
+    assert page.evaluate("document.activeElement.id") == "age"
+
+
+def test_see_on_the_map_shows_the_whole_popup(browser, live):
+    context = phone_or_tablet(browser, 360)
+    page = context.new_page()
+    try:
+        page.goto(live + RESULTS)
+        button = page.locator(".show-on-map").last
+        wanted = page.locator(f"#resultat-{button.get_attribute('data-actor')} h3").inner_text()
+        button.tap()
+        page.locator(".leaflet-popup").wait_for()
+        # Leaflet moves to the actor, then pans until the popup is inside the map, on the screen
+        page.wait_for_function("""() => {
+          const box = document.getElementById("carte-resultats").getBoundingClientRect();
+          const card = document.querySelector(".leaflet-popup").getBoundingClientRect();
+          return box.top <= card.top && card.bottom <= box.bottom && box.left <= card.left
+            && card.right <= box.right && card.top >= 0 && card.bottom <= window.innerHeight;
+        }""", timeout=3000)
+        assert page.locator(".leaflet-popup .carto-popup-name").inner_text() == wanted
+    finally:
+        context.close()
+
+
+def test_the_map_of_all_actors_fills_a_phone_with_its_layers_folded(browser, live):
+    context = phone_or_tablet(browser, 360)
+    page = context.new_page()
+    try:
+        page.goto(live + "/carte")
+        map_box = page.locator(".full-map").bounding_box()
+        assert map_box["height"] >= 0.7 * 800
+        assert not page.locator(".leaflet-control-layers-list").is_visible()
+        page.locator(".leaflet-control-layers-toggle").tap()
+        assert page.locator(".leaflet-control-layers-list").is_visible()
+    finally:
+        context.close()
+
+
+def test_the_layers_stay_open_beside_a_large_map(page, live):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live + "/carte")
+    assert page.locator(".leaflet-control-layers-list").is_visible()
