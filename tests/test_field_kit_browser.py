@@ -247,3 +247,23 @@ def test_the_layers_stay_open_beside_a_large_map(page, live):
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(live + "/carte")
     assert page.locator(".leaflet-control-layers-list").is_visible()
+
+
+def test_the_screenshot_script_makes_the_docs_pictures(browser, tmp_path):
+    """scripts/screenshots.py keeps docs/screenshots current: results and fiche at 360 and 768 px."""
+    import subprocess
+    import sys
+
+    from PIL import Image
+
+    from tests.conftest import ROOT
+
+    subprocess.run([sys.executable, "scripts/screenshots.py", "--out", str(tmp_path)], cwd=ROOT, check=True,
+                   capture_output=True, timeout=240)
+    made = {}
+    for path in tmp_path.glob("*.png"):
+        with Image.open(path) as picture:
+            made[path.name] = picture.size[0]
+    assert made == {f"{name}-{width}.png": width for name in ("resultats", "fiche", "fiche-ar")
+                    for width in (360, 768)}
+    assert set(made) <= {path.name for path in (ROOT / "docs" / "screenshots").glob("*.png")}
