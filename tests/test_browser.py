@@ -256,11 +256,16 @@ def test_an_actor_page_fits_a_phone_and_leads_back_to_the_same_results(browser, 
         page.click('a[href="/acteurs/insertion-fictive-montreuil"]')
         page.wait_for_selector("#fraicheur")
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        trip = page.locator("#trajet")
+        assert trip.inner_text() == "Depuis le domicile du résident : 364 m · ≈ 6 min à pied"
         back = page.locator("#retour-resultats")
         assert back.text_content() == "← Retour aux résultats" and back.get_attribute("href") == results
         back.click()
         page.wait_for_selector("#liste-resultats li")
         assert page.url == live + results
+        another_tab = context.new_page()  # opened without a search: no distance from anybody
+        another_tab.goto(live + "/acteurs/insertion-fictive-montreuil")
+        assert not another_tab.locator("#trajet").is_visible()
     finally:
         context.close()
 

@@ -14,7 +14,7 @@ from tests.web_support import csp, local_urls_only, markers
 XSS = '"><script>window.pwned=1</script><img src=x onerror="window.pwned=2">${window.pwned=3}`'
 
 
-RESULT_ITEM = r'<li id="resultat-([a-z0-9-]+)" data-actor-id="[a-z0-9-]+">(.*?)</li>'
+RESULT_ITEM = r'<li id="resultat-([a-z0-9-]+)" data-actor-id="[a-z0-9-]+"[^>]*>(.*?)</li>'
 FICTIONAL_LOCATED = 13
 """Located actors of tests/fixtures/acteurs-fictifs.geojson."""
 
@@ -39,7 +39,7 @@ def test_search_from_a_point_lists_results_and_puts_the_same_on_the_map(client):
     page = text(response)
 
     assert response.status_code == 200
-    items = re.findall(r'<li id="resultat-([a-z0-9-]+)" data-actor-id="[a-z0-9-]+">', page)
+    items = re.findall(r'<li id="resultat-([a-z0-9-]+)" data-actor-id="[a-z0-9-]+"[^>]*>', page)
     assert items[:3] == ["agence-emploi-fictive-montreuil", "insertion-fictive-montreuil",
                          "chantier-fictif-montreuil"]  # direct first, then the SIAE to check, by time
     assert [m["id"] for m in markers(page)] == items  # popups match the list, in order
@@ -55,7 +55,7 @@ def test_search_from_a_point_lists_results_and_puts_the_same_on_the_map(client):
 def test_ineligible_actors_come_last_with_their_reason_when_asked(client):
     page = text(client.get("/?lat=48.8600&lon=2.4400&besoin=emploi&age=30&tous=1"))
     assert "Non éligible : réservé aux 16–25 ans" in page
-    items = re.findall(r'<li id="resultat-([a-z0-9-]+)" data-actor-id="[a-z0-9-]+">', page)
+    items = re.findall(r'<li id="resultat-([a-z0-9-]+)" data-actor-id="[a-z0-9-]+"[^>]*>', page)
     assert items[-1].startswith("mission-locale")
 
 
@@ -224,9 +224,9 @@ def test_a_tapped_point_in_montreuil_is_not_offered_bagnolets_residents_only_des
     """The point's commune comes from the shipped outlines, with no address index: the CCAS of
     (made-up) Bagnolet, for Bagnolet's residents, is left out rather than shown « à vérifier »."""
     page = text(client.get("/?lat=48.8600&lon=2.4400&k=10"))
-    items = re.findall(r'<li id="resultat-([a-z0-9-]+)" data-actor-id="[a-z0-9-]+">', page)
+    items = re.findall(r'<li id="resultat-([a-z0-9-]+)" data-actor-id="[a-z0-9-]+"[^>]*>', page)
     assert items and "ccas-fictif-bagnolet" not in items
-    with_ineligible = re.findall(r'<li id="resultat-([a-z0-9-]+)" data-actor-id="[a-z0-9-]+">', text(
+    with_ineligible = re.findall(r'<li id="resultat-([a-z0-9-]+)" data-actor-id="[a-z0-9-]+"[^>]*>', text(
         client.get("/?lat=48.8600&lon=2.4400&k=10&tous=1")))
     assert "ccas-fictif-bagnolet" in with_ineligible
 

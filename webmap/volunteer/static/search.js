@@ -109,8 +109,13 @@
   if (problems) { problems.focus(); }  // what went wrong is read first, and its links lead to the fields
 
   var heading = document.getElementById("titre-resultats");
-  if (heading && window.sessionStorage) {  // for « Retour aux résultats » on the actor pages
+  if (heading && window.sessionStorage) {  // for the actor pages: « Retour aux résultats », distance
     sessionStorage.setItem("carto-resultats", window.location.pathname + window.location.search);
+    var trips = {};
+    document.querySelectorAll("#liste-resultats li[data-trajet]").forEach(function (item) {
+      trips[item.getAttribute("data-actor-id")] = item.getAttribute("data-trajet");
+    });
+    sessionStorage.setItem("carto-trajets", JSON.stringify(trips));
   }
   if (heading && !problems) {  // after a search, on a phone, the results are what the volunteer wants
     heading.focus({preventScroll: true});
