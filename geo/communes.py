@@ -95,6 +95,42 @@ def _outlines() -> dict:
     return outlines
 
 
+IRIS_OUTLINES = Path(__file__).with_name("data") / "iris-2022-5-communes.geojson"
+"""The 94 IRIS of the five communes (INSEE's statistical sectors, 2022), shipped with the package
+(source and licence: data/SOURCES.md)."""
+
+
+@dataclass(frozen=True)
+class Iris:
+    code: str
+    """INSEE code of the IRIS: the commune's code and four digits (« 930480101 »)."""
+    nom: str
+    commune: str
+
+
+def iris_at(lon: float, lat: float) -> Iris | None:
+    """The IRIS whose outline holds the point, among the five communes' ones; None elsewhere."""
+    import shapely
+
+    tree, sectors = _iris_index()
+    point = shapely.Point(lon, lat)
+    for position in tree.query(point, predicate="within"):
+        return sectors[int(position)]
+    return None
+
+
+@lru_cache(maxsize=1)
+def _iris_index():
+    from shapely import STRtree
+    from shapely.geometry import shape
+
+    features = json.loads(IRIS_OUTLINES.read_text(encoding="utf-8"))["features"]
+    sectors = [Iris(f["properties"]["code"], f["properties"]["nom"], f["properties"]["commune"])
+               for f in features]
+    # STRtree.query(point, predicate="within") tests the point within each candidate outline
+    return STRtree([shape(f["geometry"]) for f in features]), sectors
+
+
 def find_commune(name: str) -> Commune | None:
     """The known commune whose name matches ``name``, ignoring case, accents and hyphens."""
     wanted = fold(name)

@@ -16,7 +16,7 @@ from geo.geocoding import AddressNotFound, GeocoderUnavailable, InvalidQuery
 from geo.geocoding.configured import GeocoderSettings, UnknownGeocoder, build_geocoder
 from geo.search.nearest import ActorIndex
 from geo.search.request import SearchRequest
-from geo.search.service import search
+from geo.search.service import locate, search
 from tests.conftest import OFFLINE, ROOT, fictional_feature
 
 
@@ -86,6 +86,27 @@ def test_a_tap_on_the_map_is_asked_its_commune_once(geocoder, actors):
     assert outcome.origin.citycode == "93006"
 
 
+@pytest.mark.parametrize("lon, lat, iris", [(2.4412, 48.8583, ("930480302", "Solidarité Carnot 2")),
+                                             (2.4251, 48.8701, ("930060112", "Iris 12")),
+                                             (2.3500, 48.8500, None)])  # Paris: no IRIS shipped
+def test_a_point_knows_its_iris_without_any_address_index(lon, lat, iris):
+    class NoAddresses:
+        def search(self, *args, **kwargs):
+            return []
+
+        def reverse(self, *args, **kwargs):
+            return []
+
+    origin = locate(SearchRequest(lat=lat, lon=lon), NoAddresses())
+    assert (origin.iris.code, origin.iris.nom) == iris if iris else origin.iris is None
+
+
+def test_the_api_gives_the_iris_of_a_point(client):
+    origin = client.get("/api/v1/nearest?lat=48.8583&lon=2.4412").get_json()["origin"]
+    assert origin["citycode"] == "93048"
+    assert origin["iris"] == {"code": "930480302", "nom": "Solidarité Carnot 2"}
+
+
 def test_an_unknown_address_raises_address_not_found(geocoder, actors):
     with pytest.raises(AddressNotFound):
         search(SearchRequest(address="zzkq wxv"), geocoder=geocoder, actors=actors)
@@ -127,7 +148,7 @@ def test_geo_builds_the_whole_search_without_flask(twin_index):
         from geo.geocoding.configured import GeocoderSettings, build_geocoder
         from geo.search.nearest import ActorIndex
         from geo.search.request import SearchRequest
-        from geo.search.service import search
+        from geo.search.service import locate, search
 
         geocoder = build_geocoder(GeocoderSettings(("local",), ban_index=Path({str(twin_index)!r})))
         actors = ActorIndex([actor_from_feature(json.loads({json.dumps(fictional_feature())!r}))])

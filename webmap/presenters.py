@@ -127,8 +127,9 @@ def family_label(actor: Actor) -> str:
 
 def origin_json(origin: Origin) -> dict[str, Any]:
     """Where a search started, as the API and ``carto nearest --json`` give it."""
+    iris = {"code": origin.iris.code, "nom": origin.iris.nom} if origin.iris else None
     return {"label": origin.label, "lon": origin.lon, "lat": origin.lat, "citycode": origin.citycode,
-            "score": origin.score}
+            "iris": iris, "score": origin.score}
 
 
 def result_json(result: NearestResult) -> dict[str, Any]:

@@ -16,6 +16,7 @@ import numpy as np
 
 from geo.actors.model import Actor
 from geo.actors.vocabularies import CATEGORIES, PUBLICS, THEMATIQUES
+from geo.communes import Iris
 from geo.geocoding.base import InvalidQuery, check_coordinates
 from geo.projection import to_lambert93
 from geo.search.eligibility import (
@@ -55,6 +56,8 @@ class Origin:
     citycode: str | None = None
     label: str | None = None
     score: float | None = None
+    iris: Iris | None = None
+    """The IRIS holding the point (from the shipped outlines), in the five communes."""
 
 
 @dataclass(frozen=True)

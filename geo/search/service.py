@@ -9,11 +9,12 @@ problems are exceptions: ``AddressNotFound``, ``GeocoderUnavailable``, ``Invalid
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from geo.communes import commune_at
+from geo.communes import commune_at, iris_at
 from geo.geocoding.base import (
     AddressNotFound,
     Geocoder,
@@ -45,8 +46,14 @@ def search(request: SearchRequest, *, geocoder: Geocoder, actors: ActorIndex,
 
 
 def locate(request: SearchRequest, geocoder: Geocoder) -> Origin:
-    """The resident's place. A point already named (a picked suggestion) is taken as it is; a bare
-    point is asked its commune once; an address is looked up within the resident's commune first."""
+    """The resident's place, with its IRIS. A point already named (a picked suggestion) is taken as it
+    is; a bare point is asked its commune once; an address is looked up within the resident's commune
+    first."""
+    origin = _place(request, geocoder)
+    return dataclasses.replace(origin, iris=iris_at(origin.lon, origin.lat))
+
+
+def _place(request: SearchRequest, geocoder: Geocoder) -> Origin:
     if request.lat is not None and request.lon is not None:
         check_coordinates(request.lon, request.lat)
         if request.place_citycode:
