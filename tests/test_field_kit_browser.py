@@ -267,3 +267,12 @@ def test_the_screenshot_script_makes_the_docs_pictures(browser, tmp_path):
     assert made == {f"{name}-{width}.png": width for name in ("resultats", "fiche", "fiche-ar")
                     for width in (360, 768)}
     assert set(made) <= {path.name for path in (ROOT / "docs" / "screenshots").glob("*.png")}
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_three_actors_print_on_one_a4_page(page, live, language):
+    three = FICHE + "&acteurs=agence-emploi-fictive-montreuil" + ("&langue=ar" if language == "ar" else "")
+    page.goto(live + three)
+    assert page.locator(".fiche-acteur").count() == 3
+    page.emulate_media(media="print")
+    assert _printed_pages(page) == 1
