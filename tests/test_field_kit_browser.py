@@ -5,6 +5,7 @@ a finger, axe-core finds nothing critical or serious, the focus ring is visible.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
 import pytest
 
@@ -35,9 +36,15 @@ SMALL_CONTROLS = """() => {
 SIDEWAYS = "document.documentElement.scrollWidth > window.innerWidth"
 
 
-def phone_or_tablet(browser, width: int, **options):
-    return browser.new_context(viewport={"width": width, "height": 800 if width < 500 else 1024},
-                               locale="fr-FR", has_touch=True, is_mobile=width < 500, **options)
+@contextmanager
+def on_device(browser, width: int):
+    """A page on a touch phone (under 500 px) or tablet, in a context of its own."""
+    context = browser.new_context(viewport={"width": width, "height": 800 if width < 500 else 1024},
+                                  locale="fr-FR", has_touch=True, is_mobile=width < 500)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def assert_fits(page, what: str) -> None:
@@ -49,9 +56,7 @@ def assert_fits(page, what: str) -> None:
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_whole_flow_by_touch(browser, live, synthetic_addresses, width):
     address = pick(synthetic_addresses, lambda a: a.code_insee == "93048", skip=5)
-    context = phone_or_tablet(browser, width)
-    page = context.new_page()
-    try:
+    with on_device(browser, width) as page:
         page.goto(live + "/")
         assert_fits(page, "the search page")
         page.get_by_role("combobox", name="Adresse").press_sequentially(
@@ -82,16 +87,12 @@ def test_the_whole_flow_by_touch(browser, live, synthetic_addresses, width):
         assert page.locator(".qr svg").is_visible()
         pdf_pages = _printed_pages(page)
         assert pdf_pages == 1, f"two actors print on {pdf_pages} A4 pages"
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_whole_flow_by_keyboard(browser, live, synthetic_addresses, width):
     address = pick(synthetic_addresses, lambda a: a.code_insee == "93048", skip=9)
-    context = phone_or_tablet(browser, width)
-    page = context.new_page()
-    try:
+    with on_device(browser, width) as page:
         page.goto(live + "/")
         tab_to(page, "document.activeElement.id === 'adresse'")
         page.keyboard.type(f"{address.numero} {address.nom_voie} Montreuil", delay=10)
@@ -114,8 +115,6 @@ def test_the_whole_flow_by_keyboard(browser, live, synthetic_addresses, width):
         page.evaluate("window.print = () => { window.printed = true; }")
         page.keyboard.press("Enter")
         assert page.evaluate("window.printed") is True
-    finally:
-        context.close()
 
 
 def tab_to(page, condition: str, limit: int = 80) -> None:
@@ -136,9 +135,7 @@ def _printed_pages(page) -> int:
 def test_public_pages_fit_and_axe_finds_nothing_critical_or_serious(browser, live, path, width):
     from axe_playwright_python.sync_playwright import Axe
 
-    context = phone_or_tablet(browser, width)
-    page = context.new_page()
-    try:
+    with on_device(browser, width) as page:
         page.goto(live + path)
         page.wait_for_load_state("load")
         assert not page.evaluate(SIDEWAYS), f"{path} scrolls sideways at {width} px"
@@ -149,8 +146,6 @@ def test_public_pages_fit_and_axe_finds_nothing_critical_or_serious(browser, liv
         grave = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations
                  if v["impact"] in ("critical", "serious")]
         assert grave == [], f"{path} at {width} px: {grave}"
-    finally:
-        context.close()
 
 
 FOCUS_RING = """() => {
@@ -209,9 +204,7 @@ def test_an_error_takes_the_focus_and_leads_to_its_field(page, live):
 
 
 def test_see_on_the_map_shows_the_whole_popup(browser, live):
-    context = phone_or_tablet(browser, 360)
-    page = context.new_page()
-    try:
+    with on_device(browser, 360) as page:
         page.goto(live + RESULTS)
         button = page.locator(".show-on-map").last
         wanted = page.locator(f"#resultat-{button.get_attribute('data-actor')} h3").inner_text()
@@ -225,22 +218,16 @@ def test_see_on_the_map_shows_the_whole_popup(browser, live):
             && card.right <= box.right && card.top >= 0 && card.bottom <= window.innerHeight;
         }""", timeout=3000)
         assert page.locator(".leaflet-popup .carto-popup-name").inner_text() == wanted
-    finally:
-        context.close()
 
 
 def test_the_map_of_all_actors_fills_a_phone_with_its_layers_folded(browser, live):
-    context = phone_or_tablet(browser, 360)
-    page = context.new_page()
-    try:
+    with on_device(browser, 360) as page:
         page.goto(live + "/carte")
         map_box = page.locator(".full-map").bounding_box()
         assert map_box["height"] >= 0.7 * 800
         assert not page.locator(".leaflet-control-layers-list").is_visible()
         page.locator(".leaflet-control-layers-toggle").tap()
         assert page.locator(".leaflet-control-layers-list").is_visible()
-    finally:
-        context.close()
 
 
 def test_the_layers_stay_open_beside_a_large_map(page, live):
