@@ -95,6 +95,7 @@ def configure_translations(app: Flask) -> None:
 def configure_blueprints(app: Flask) -> None:
     from flask_wtf.csrf import CSRFProtect
 
+    from webmap.api.campaigns import blueprint as api_campaigns
     from webmap.api.read import blueprint as api
     from webmap.api.write import blueprint as api_write
     from webmap.assets import blueprint as vendor
@@ -110,7 +111,8 @@ def configure_blueprints(app: Flask) -> None:
                       PERMANENT_SESSION_LIFETIME=12 * 3600)
     csrf = CSRFProtect(app)
     csrf.exempt(api_write)  # checked there: CSRF header for sessions, none for personal tokens
-    for blueprint in (volunteer, api_write, api, embed, vendor, auth, curation):
+    csrf.exempt(api_campaigns)  # likewise
+    for blueprint in (volunteer, api_write, api_campaigns, api, embed, vendor, auth, curation):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     register_security_headers(app)

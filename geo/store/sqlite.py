@@ -46,6 +46,7 @@ from geo.store.base import (
     StoredActor,
     diff,
 )
+from geo.store.campaigns import CampaignStore
 from geo.store.schema import check_revision, upgrade
 
 metadata = MetaData()
@@ -84,7 +85,7 @@ login_attempts_table = Table(
 _ATTEMPTS_KEPT_SECONDS = 86_400
 
 
-class SQLiteStore:
+class SQLiteStore(CampaignStore):
     """The store in one SQLite file, whose schema ``upgrade`` (``carto db upgrade``) made."""
 
     def __init__(self, path: Path | str):

@@ -1,4 +1,4 @@
 """Alembic migrations of the SQLite store (``carto db upgrade``). ``HEAD`` names the newest revision:
 the store opens a database only at that revision (a test keeps it in step with the scripts)."""
 
-HEAD = "0001"
+HEAD = "0002"

@@ -1,0 +1,180 @@
+"""An encounter as the tablet sends it (JSON), checked and reduced to what may be kept.
+
+Every field is known and bounded; a field that could identify the resident (``nom``, ``adresse``,
+``telephone``…) refuses the whole encounter, so that a faulty client is told at once and nothing of it
+is stored. A position is reduced to its commune and IRIS, then dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from geo.campaigns.model import ACCOMPANIERS, AGE_BANDS, ANSWERS, YES_NO, Campaign, Encounter
+from geo.communes import commune_at, iris_at
+from geo.search.needs import NEEDS
+
+MAX_BATCH = 500
+IDENTIFYING = frozenset({
+    "nom", "prenom", "nom_complet", "name", "adresse", "address", "rue", "numero", "telephone", "tel",
+    "phone", "portable", "courriel", "email", "mail", "date_naissance", "naissance", "age_exact",
+    "commentaire", "note", "remarque", "texte", "notes", "position_exacte", "precision",
+})
+"""Fields a client might send that could point to a person: refused, never stored."""
+FIELDS = frozenset({"id", "campagne", "date", "commune", "lat", "lon", "en_recherche", "accompagne",
+                    "accompagne_par", "mise_en_lien", "acteurs", "demo_mes_offres", "tranche_age",
+                    "besoins"})
+_ACTOR_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+
+
+@dataclass(frozen=True)
+class EncounterProblem:
+    index: int
+    field: str
+    message: str
+
+
+def read_encounter(payload: Any, index: int, *, campaigns: Callable[[int], Campaign | None],
+                   known_actor: Callable[[str], bool], today: dt.date,
+                   team: Callable[[Campaign], str | None]) -> tuple[Encounter | None, list[EncounterProblem]]:
+    """The encounter ``payload`` describes, or the problems that keep it out (nothing half-read)."""
+    problems: list[EncounterProblem] = []
+
+    def problem(name: str, message: str) -> None:
+        problems.append(EncounterProblem(index, name, message))
+
+    if not isinstance(payload, Mapping):
+        problem("rencontre", "un objet JSON est attendu")
+        return None, problems
+    for name in payload:
+        if not isinstance(name, str) or name not in FIELDS:
+            shown = str(name)[:40]
+            if isinstance(name, str) and _identifying(name):
+                problem(shown, "refusé : rien qui identifie le résident (nom, adresse, téléphone, "
+                               "courriel, texte libre) n’est enregistré")
+            else:
+                problem(shown, "champ inconnu")
+    encounter_id = _uuid(payload.get("id"))
+    if encounter_id is None:
+        problem("id", "un UUID fait par la tablette est attendu")
+    campaign = _campaign(payload.get("campagne"), campaigns, problem)
+    day = _day(payload.get("date"), today, problem)
+    commune, iris = _place(payload, campaign, problem)
+    seeking = _choice(payload.get("en_recherche"), ANSWERS, "en_recherche", problem, required=True)
+    accompanied = _choice(payload.get("accompagne"), YES_NO, "accompagne", problem)
+    by_whom = _choice(payload.get("accompagne_par"), ACCOMPANIERS, "accompagne_par", problem)
+    linked = _flag(payload.get("mise_en_lien"), "mise_en_lien", problem)
+    demo = _flag(payload.get("demo_mes_offres"), "demo_mes_offres", problem)
+    band = _choice(payload.get("tranche_age"), AGE_BANDS, "tranche_age", problem)
+    needs = _listed(payload.get("besoins"), "besoins", lambda v: v in NEEDS, problem, limit=len(NEEDS))
+    actors = _listed(payload.get("acteurs"), "acteurs",
+                     lambda v: bool(_ACTOR_ID.match(v)) and known_actor(v), problem, limit=10)
+    if actors and not linked:
+        problem("acteurs", "des acteurs sans mise en lien : indiquez mise_en_lien = true")
+    if by_whom and accompanied != "oui":
+        problem("accompagne_par", "seulement quand accompagne = oui")
+    if problems:
+        return None, problems
+    return Encounter(encounter_id, campaign.id, day, commune, iris, seeking, accompanied, by_whom, linked,
+                     tuple(actors), demo, band, tuple(needs), team(campaign)), []
+
+
+def _identifying(name: str) -> bool:
+    folded = name.lower().replace("-", "_")
+    return folded in IDENTIFYING or any(word in folded for word in ("nom", "adresse", "phone", "mail"))
+
+
+def _uuid(value: Any) -> str | None:
+    if not isinstance(value, str) or len(value) != 36:
+        return None
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return None
+
+
+def _campaign(value, campaigns, problem) -> Campaign | None:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value < 10**9:
+        problem("campagne", "le numéro de la campagne est attendu")
+        return None
+    campaign = campaigns(value)
+    if campaign is None:
+        problem("campagne", f"campagne inconnue : {value}")
+    elif not campaign.is_open():
+        problem("campagne", f"la campagne « {campaign.nom} » est close")
+    return campaign
+
+
+def _day(value, today: dt.date, problem) -> dt.date | None:
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        problem("date", "date attendue au format AAAA-MM-JJ")
+        return None
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        problem("date", "date impossible")
+        return None
+    if day > today + dt.timedelta(days=1):
+        problem("date", "date dans le futur")
+    return day
+
+
+def _place(payload, campaign: Campaign | None, problem) -> tuple[str | None, str | None]:
+    """The commune (and IRIS) of the door: given, or read from a position that is then dropped."""
+    lat, lon = payload.get("lat"), payload.get("lon")
+    commune = payload.get("commune")
+    iris = None
+    if lat is not None or lon is not None:
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lat, lon)):
+            problem("lat", "lat et lon : deux nombres")
+            return None, None
+        found = commune_at(float(lon), float(lat))
+        if found is None:
+            problem("lat", "position hors des communes servies")
+            return None, None
+        if commune is not None and commune != found:
+            problem("commune", "la commune ne contient pas la position")
+        commune = found
+        sector = iris_at(float(lon), float(lat))
+        iris = sector.code if sector else None
+    if not isinstance(commune, str) or not re.fullmatch(r"\d[0-9AB]\d{3}", commune):
+        problem("commune", "code INSEE de la commune (ou lat et lon) attendu")
+        return None, None
+    if campaign is not None and commune not in campaign.communes:
+        problem("commune", f"la campagne « {campaign.nom} » ne couvre pas la commune {commune}")
+    return commune, iris
+
+
+def _choice(value, allowed: Mapping[str, str], name: str, problem, required: bool = False) -> str | None:
+    if value is None and not required:
+        return None
+    if value not in allowed:
+        problem(name, "une valeur parmi : " + ", ".join(allowed))
+        return None
+    return value
+
+
+def _flag(value, name: str, problem) -> bool:
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        problem(name, "true ou false")
+        return False
+    return value
+
+
+def _listed(value, name: str, accepted, problem, limit: int) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or len(value) > limit or not all(isinstance(v, str) for v in value):
+        problem(name, f"une liste d’au plus {limit} codes")
+        return []
+    wrong = [v[:40] for v in value if not accepted(v)]
+    if wrong:
+        problem(name, "inconnu : " + ", ".join(wrong))
+        return []
+    return list(dict.fromkeys(value))
