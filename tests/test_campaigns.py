@@ -1,0 +1,230 @@
+"""The campaign log and its bilan: exact figures through the API, retries counted once, nothing that
+identifies a resident stored anywhere, roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import sqlite3
+import uuid
+
+import pytest
+
+from geo.campaigns.bilan import bilan
+from geo.campaigns.model import HistoryTotals
+from webmap.auth.views import hash_password, hash_token
+from webmap.services import current_store
+
+VOLUNTEER = {"Authorization": "Bearer jeton-benevole-fictif"}
+MANAGER = {"Authorization": "Bearer jeton-gestionnaire-fictif"}
+COMMUNES = ("93048", "93006")
+ACTORS = ("insertion-fictive-montreuil", "mission-locale-fictive-montreuil",
+          "agence-emploi-fictive-montreuil")
+"""Made-up actors of tests/fixtures/acteurs-fictifs.geojson."""
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        store = current_store()
+        for email, role, token in (
+                ("benevole-fictif@example.org", "volunteer", "jeton-benevole-fictif"),
+                ("autre-benevole-fictif@example.org", "volunteer", "jeton-autre-fictif"),
+                ("gestionnaire-fictif@example.org", "manager", "jeton-gestionnaire-fictif")):
+            store.add_user(email, hash_password("mot-de-passe-fictif-123"), role)
+            store.set_token(email, hash_token(token))
+        campaign = store.add_campaign("Campagne fictive d’automne", COMMUNES, debut=dt.date(2026, 9, 1))
+        store.set_volunteer_team(campaign.id, "benevole-fictif@example.org", "Équipe fictive A")
+    app.campaign_id = campaign.id
+    return app
+
+
+def synthetic_encounters(campaign: int, seed: int = 3) -> list[dict]:
+    """3,000 made-up encounters shaped like the association's figures: 500 seeking, 250 of them
+    accompanied by nobody, 162 put in touch with an actor, 77 shown « Mes offres »."""
+    rng = random.Random(seed)
+    encounters = []
+    for n in range(3000):
+        seeking = n < 500
+        linked = n < 162
+        encounter = {"id": str(uuid.UUID(int=rng.getrandbits(128))), "campagne": campaign,
+                     "date": (dt.date(2026, 9, 1) + dt.timedelta(days=n % 80)).isoformat(),
+                     "commune": COMMUNES[n % 2],
+                     "en_recherche": "oui" if seeking else rng.choice(["non", "ne-sait-pas"]),
+                     "mise_en_lien": linked, "demo_mes_offres": n < 77}
+        if seeking:
+            encounter["accompagne"] = "non" if n % 2 else "oui"
+        if linked:
+            encounter["acteurs"] = [ACTORS[n % 3]]
+        encounters.append(encounter)
+    rng.shuffle(encounters)
+    return encounters
+
+
+def post(client, body, headers=VOLUNTEER):
+    return client.post("/api/v1/rencontres", json=body, headers=headers)
+
+
+def test_three_thousand_encounters_give_exactly_the_association_s_figures(app):
+    client = app.test_client()
+    encounters = synthetic_encounters(app.campaign_id)
+    for start in range(0, 3000, 500):
+        answer = post(client, encounters[start:start + 500])
+        assert answer.status_code == 200 and answer.get_json()["nouvelles"] == 500
+
+    retry = post(client, encounters[1000:1500])  # the tablet lost the answer and sends the batch again
+    assert retry.get_json() == {"recues": 500, "nouvelles": 0, "deja_recues": 500}
+
+    figures = client.get(f"/api/v1/campagnes/{app.campaign_id}/bilan", headers=MANAGER).get_json()
+    assert {name: figures[name] for name in ("rencontres", "en_recherche", "non_accompagnes",
+                                              "mises_en_lien", "demos_mes_offres")} == {
+        "rencontres": 3000, "en_recherche": 500, "non_accompagnes": 250, "mises_en_lien": 162,
+        "demos_mes_offres": 77}
+    assert figures["repartitions"]["commune"]["93048"]["rencontres"] == 1500
+    assert sum(v for v in figures["acteurs"].values()) == 162
+    assert figures["repartitions"]["equipe"]["Équipe fictive A"]["rencontres"] == 3000
+
+
+def test_an_encounter_sent_with_a_position_keeps_its_commune_and_iris_only(app):
+    client = app.test_client()
+    sent = {"id": str(uuid.uuid4()), "campagne": app.campaign_id, "date": "2026-11-20",
+            "lat": 48.858312, "lon": 2.441187, "en_recherche": "oui", "accompagne": "non"}
+    assert post(client, sent).status_code == 200
+    with app.app_context():
+        path = current_store().path
+    rows = sqlite3.connect(path).execute("SELECT * FROM encounters").fetchall()
+    assert len(rows) == 1
+    stored = " ".join(str(value) for value in rows[0])
+    assert "93048" in stored and "930480302" in stored  # Montreuil, IRIS Solidarité Carnot 2
+    assert "48.85" not in stored and "2.44" not in stored
+
+
+@pytest.mark.parametrize("extra", [{"adresse": "12 rue fictive"}, {"nom": "Fictif"},
+                                   {"telephone": "0600000000"}, {"commentaire": "texte libre"},
+                                   {"email_du_resident": "x@example.org"}])
+def test_a_field_that_could_identify_the_resident_refuses_the_batch(app, extra):
+    client = app.test_client()
+    fine = {"id": str(uuid.uuid4()), "campagne": app.campaign_id, "date": "2026-11-20", "commune": "93048",
+            "en_recherche": "non"}
+    faulty = {**fine, "id": str(uuid.uuid4()), **extra}
+    answer = post(client, [fine, faulty])
+    assert answer.status_code == 400
+    problem = answer.get_json()["parametres"]
+    assert any(key.startswith("[1].") and "refusé" in message for key, message in problem.items()), problem
+    with app.app_context():
+        assert current_store().tallies(app.campaign_id) == []  # all or nothing: the fine one waits too
+
+
+def test_no_table_of_the_store_holds_a_position_an_address_or_a_name(app):
+    client = app.test_client()
+    encounters = synthetic_encounters(app.campaign_id)[:200]
+    for n, encounter in enumerate(encounters[:50]):  # some from a GPS fix in Montreuil
+        encounter.pop("commune")
+        encounter.update(lat=48.8583 + n * 1e-5, lon=2.4412)
+        encounter["date"] = "2026-11-20"
+    assert post(client, encounters).status_code == 200
+    with app.app_context():
+        path = current_store().path
+    db = sqlite3.connect(path)
+    tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    for table in tables:
+        columns = [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
+        assert not {"lat", "lon", "adresse", "nom_resident", "telephone_resident"} & set(columns), table
+        if table in ("encounters", "encounter_tallies", "campaign_history"):
+            for row in db.execute(f"SELECT * FROM {table}"):
+                text = " ".join(str(value) for value in row)
+                assert "48.858" not in text and "2.4412" not in text, (table, row)
+
+
+@pytest.mark.parametrize("who, post_status, read_status", [(None, 401, 401), (VOLUNTEER, 200, 403),
+                                                          (MANAGER, 200, 200)])
+def test_roles_anonymous_nothing_volunteers_post_managers_read(app, who, post_status, read_status):
+    client = app.test_client()
+    encounter = {"id": str(uuid.uuid4()), "campagne": app.campaign_id, "date": "2026-11-20",
+                 "commune": "93006", "en_recherche": "oui", "accompagne": "oui"}
+    assert post(client, encounter, headers=who or {}).status_code == post_status
+    assert client.get(f"/api/v1/campagnes/{app.campaign_id}/bilan",
+                      headers=who or {}).status_code == read_status
+
+
+def test_a_volunteer_posts_only_to_the_campaigns_they_are_in(app):
+    encounter = {"id": str(uuid.uuid4()), "campagne": app.campaign_id, "date": "2026-11-20",
+                 "commune": "93006", "en_recherche": "non"}
+    answer = post(app.test_client(), encounter, headers={"Authorization": "Bearer jeton-autre-fictif"})
+    assert answer.status_code == 400
+    assert answer.get_json()["parametres"] == {"[0].campagne": "vous n’êtes pas bénévole de cette campagne"}
+
+
+def test_a_session_must_send_its_csrf_token(app):
+    import re
+
+    client = app.test_client()
+    page = client.get("/connexion").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    assert client.post("/connexion", data={"email": "benevole-fictif@example.org", "csrf_token": token,
+                                           "password": "mot-de-passe-fictif-123"}).status_code == 302
+    encounter = {"id": str(uuid.uuid4()), "campagne": app.campaign_id, "date": "2026-11-20",
+                 "commune": "93006", "en_recherche": "non"}
+    answer = client.post("/api/v1/rencontres", json=encounter)
+    assert answer.status_code == 400 and "X-CSRFToken" in answer.get_json()["parametres"]
+    page = client.get("/compte/mot-de-passe").get_data(as_text=True)  # the session's own token
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    answer = client.post("/api/v1/rencontres", json=encounter, headers={"X-CSRFToken": token})
+    assert answer.status_code == 200
+
+
+@pytest.mark.parametrize("change, field", [({"commune": "75056"}, "commune"), ({"campagne": 999}, "campagne"),
+                                           ({"en_recherche": "peut-etre"}, "en_recherche"),
+                                           ({"id": "pas-un-uuid"}, "id"), ({"date": "2026-02-30"}, "date"),
+                                           ({"acteurs": ["inconnu-fictif"], "mise_en_lien": True}, "acteurs"),
+                                           ({"lat": 48.85, "lon": 2.35}, "lat")])
+def test_bad_encounters_are_refused_with_their_field_named(app, change, field):
+    encounter = {"id": str(uuid.uuid4()), "campagne": app.campaign_id, "date": "2026-11-20",
+                 "commune": "93006", "en_recherche": "non", **change}
+    answer = post(app.test_client(), encounter)
+    assert answer.status_code == 400 and f"[0].{field}" in answer.get_json()["parametres"]
+
+
+def test_batches_are_bounded(app):
+    one = {"id": str(uuid.uuid4()), "campagne": app.campaign_id, "date": "2026-11-20", "commune": "93006",
+           "en_recherche": "non"}
+    assert post(app.test_client(), [one] * 501).status_code == 400
+    assert post(app.test_client(), []).status_code == 400
+
+
+def test_small_cells_of_a_breakdown_are_masked_but_not_the_campaign_figures(app):
+    client = app.test_client()
+    few = [{"id": str(uuid.uuid4()), "campagne": app.campaign_id, "date": "2026-11-20", "commune": "93006",
+            "en_recherche": "oui", "accompagne": "non"} for _ in range(3)]
+    post(client, few)
+    figures = client.get(f"/api/v1/campagnes/{app.campaign_id}/bilan", headers=MANAGER).get_json()
+    assert figures["rencontres"] == 3 and figures["non_accompagnes"] == 3
+    assert figures["repartitions"]["commune"]["93006"]["rencontres"] == "< 5"
+
+
+def test_folding_old_encounters_changes_no_figure(app):
+    client = app.test_client()
+    post(client, synthetic_encounters(app.campaign_id)[:500])
+    with app.app_context():
+        store = current_store()
+        before = bilan(app.campaign_id, store.tallies(app.campaign_id))
+        folded = store.archive_encounters(dt.date(2026, 10, 15))
+        after = bilan(app.campaign_id, store.tallies(app.campaign_id))
+    assert folded > 0 and before == after
+
+
+def test_history_is_added_to_the_all_time_totals_and_told_apart(app):
+    with app.app_context():
+        current_store().add_history(HistoryTotals(
+            app.campaign_id, "2022–2025", "texte de l’association (fictif pour ce test)", 3000, 500, None,
+            162, 77))
+    client = app.test_client()
+    post(client, {"id": str(uuid.uuid4()), "campagne": app.campaign_id, "date": "2026-11-20",
+                  "commune": "93006", "en_recherche": "oui", "accompagne": "non", "demo_mes_offres": True})
+    figures = client.get(f"/api/v1/campagnes/{app.campaign_id}/bilan", headers=MANAGER).get_json()
+    assert figures["rencontres"] == 1  # the log alone
+    assert figures["total_avec_historique"] == {"rencontres": 3001, "en_recherche": 501,
+                                                "non_accompagnes": None, "mises_en_lien": 162,
+                                                "demos_mes_offres": 78}
+    assert figures["historique"][0]["source"].startswith("texte de l’association")
