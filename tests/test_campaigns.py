@@ -4,6 +4,7 @@ identifies a resident stored anywhere, roles."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import sqlite3
 import uuid
@@ -228,3 +229,23 @@ def test_history_is_added_to_the_all_time_totals_and_told_apart(app):
                                                 "non_accompagnes": None, "mises_en_lien": 162,
                                                 "demos_mes_offres": 78}
     assert figures["historique"][0]["source"].startswith("texte de l’association")
+
+
+def test_the_commands_add_list_record_history_and_archive(app):
+    runner = app.test_cli_runner()
+    made = runner.invoke(args=["campagnes", "add", "Campagne fictive de printemps", "--commune", "93014",
+                               "--commune", "93031", "--debut", "2027-03-01", "--fin", "2027-06-30",
+                               "--json"])
+    assert made.exit_code == 0, made.output
+    number = json.loads(made.output)["id"]
+    listed = runner.invoke(args=["campagnes", "list"]).output
+    assert "Campagne fictive de printemps" in listed and "Clichy-sous-Bois, Épinay-sur-Seine" in listed
+    recorded = runner.invoke(args=["campagnes", "historique", str(number), "--periode", "2022–2025",
+                                   "--source", "source fictive", "--rencontres", "3000",
+                                   "--mises-en-lien", "162"])
+    assert recorded.exit_code == 0, recorded.output
+    with app.app_context():
+        assert current_store().history_totals(number)[0].mises_en_lien == 162
+    assert runner.invoke(args=["campagnes", "add", "X", "--commune", "75056"]).exit_code == 2
+    archived = runner.invoke(args=["campagnes", "archive"])
+    assert archived.exit_code == 0 and "0 rencontre(s)" in archived.output

@@ -118,6 +118,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Session cookies only over HTTPS. `./dev run` turns it off for http://127.0.0.1."),
     Setting("VERIFY_EVERY_MONTHS", 6, int,
             "An actor verified longer ago than this joins the managers' verification queue."),
+    Setting("ENCOUNTER_RETENTION_MONTHS", 24, int,
+            "Campaign encounters older than this are folded into weekly tallies by `carto campagnes "
+            "archive` (the figures stay, the rows go)."),
     Setting("BAN_COMMUNES", None, _codes,
             "Communes kept in the local BAN index: INSEE codes or département codes (`93` keeps all "
             "of Seine-Saint-Denis), comma-separated. Unset: those of `CARTO_COMMUNES`."),

@@ -8,6 +8,7 @@ from flask import Flask
 def register_commands(app: Flask) -> None:
     from webmap.commands.actors import actors
     from webmap.commands.ban import ban
+    from webmap.commands.campaigns import campagnes
     from webmap.commands.data import data
     from webmap.commands.db import db
     from webmap.commands.export import export_html
@@ -15,5 +16,6 @@ def register_commands(app: Flask) -> None:
     from webmap.commands.nearest import nearest_command, network_command
     from webmap.commands.users import users
 
-    for command in (actors, ban, data, db, export_html, geocode, nearest_command, network_command, users):
+    for command in (actors, ban, campagnes, data, db, export_html, geocode, nearest_command, network_command,
+                    users):
         app.cli.add_command(command)
