@@ -131,6 +131,11 @@ def _iris_index():
     return STRtree([shape(f["geometry"]) for f in features]), sectors
 
 
+def iris_names() -> dict[str, str]:
+    """Every shipped IRIS's name by code."""
+    return {sector.code: sector.nom for sector in _iris_index()[1]}
+
+
 def find_commune(name: str) -> Commune | None:
     """The known commune whose name matches ``name``, ignoring case, accents and hyphens."""
     wanted = fold(name)

@@ -26,7 +26,21 @@ ACTORS = ("insertion-fictive-montreuil", "mission-locale-fictive-montreuil",
 
 @pytest.fixture
 def app(make_app):
-    app = make_app()
+    return with_campaign(make_app())
+
+
+@pytest.fixture
+def backoffice(make_app):
+    """A manager's session on an app without CSRF checks (tested elsewhere), and its app."""
+    app = with_campaign(make_app(WTF_CSRF_ENABLED=False))
+    client = app.test_client()
+    assert client.post("/connexion", data={"email": "gestionnaire-fictif@example.org",
+                                           "password": "mot-de-passe-fictif-123"}).status_code == 302
+    return client, app
+
+
+def with_campaign(app):
+    """Two volunteers (one in the campaign, in team A), a manager, tokens, one campaign."""
     with app.app_context():
         store = current_store()
         for email, role, token in (
@@ -249,3 +263,50 @@ def test_the_commands_add_list_record_history_and_archive(app):
     assert runner.invoke(args=["campagnes", "add", "X", "--commune", "75056"]).exit_code == 2
     archived = runner.invoke(args=["campagnes", "archive"])
     assert archived.exit_code == 0 and "0 rencontre(s)" in archived.output
+
+
+def test_the_dashboard_shows_the_figures_charts_masked_cells_and_history(backoffice):
+    client, app = backoffice
+    for start in range(0, 1000, 500):
+        post(client, synthetic_encounters(app.campaign_id)[start:start + 500])
+    answer = client.post(f"/gestion/campagnes/{app.campaign_id}/historique", data={
+        "periode": "2022–2025", "source": "texte de l’association (fictif pour ce test)",
+        "rencontres": "3000", "en_recherche": "500", "mises_en_lien": "162", "demos_mes_offres": "77"})
+    assert answer.status_code == 302
+    page = client.get(f"/gestion/campagnes/{app.campaign_id}").get_data(as_text=True)
+    assert page.count('<svg class="chart" role="img"') == 2  # the funnel and the weeks, each with its table
+    assert "<caption>Entonnoir : chiffres exacts de la campagne</caption>" in page
+    assert "Historique agrégé et total" in page and "non chiffré" in page
+    assert "Mission locale fictive de Montreuil" in page  # actors by name
+
+    csv_text = client.get(f"/gestion/campagnes/{app.campaign_id}/bilan.csv").get_data(as_text=True)
+    assert csv_text.splitlines()[1].startswith("campagne,Campagne fictive d’automne,1000,")
+    printable = client.get(f"/gestion/campagnes/{app.campaign_id}/bilan").get_data(as_text=True)
+    assert "Bilan — Campagne fictive d’automne" in printable and "Se déconnecter" not in printable
+
+
+def test_a_campaign_created_closed_and_staffed_in_the_back_office(backoffice):
+    client, app = backoffice
+    made = client.post("/gestion/campagnes/", data={"nom": "Campagne fictive d’hiver",
+                                                     "communes": ["93014"], "debut": "2026-11-01"})
+    assert made.status_code == 302
+    number = int(made.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    client.post(f"/gestion/campagnes/{number}/benevoles", data={"email": "autre-benevole-fictif@example.org",
+                                                                  "equipe": "Équipe fictive B"})
+    with app.app_context():
+        assert current_store().volunteers(number) == {"autre-benevole-fictif@example.org": "Équipe fictive B"}
+    encounter = {"id": str(uuid.uuid4()), "campagne": number, "date": "2026-11-27", "commune": "93014",
+                 "en_recherche": "non"}
+    assert post(client, encounter, headers={"Authorization": "Bearer jeton-autre-fictif"}).status_code == 200
+    client.post(f"/gestion/campagnes/{number}/cloture")
+    late = post(client, {**encounter, "id": str(uuid.uuid4())},
+                headers={"Authorization": "Bearer jeton-autre-fictif"})
+    assert late.status_code == 400 and "close" in late.get_json()["parametres"]["[0].campagne"]
+
+
+def test_a_csv_cell_a_spreadsheet_would_run_stays_text(backoffice):
+    client, app = backoffice
+    with app.app_context():
+        campaign = current_store().add_campaign("=HYPERLINK(\"http://exemple.invalid\")", ["93048"])
+    text = client.get(f"/gestion/campagnes/{campaign.id}/bilan.csv").get_data(as_text=True)
+    assert "'=HYPERLINK" in text

@@ -47,7 +47,7 @@ def curation_routes(app):
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
             methods = rule.methods - {"HEAD", "OPTIONS"}
-            if rule.endpoint.startswith("curation.") or rule.endpoint.startswith("api_write."):
+            if rule.endpoint.startswith(("curation.", "api_write.", "campaigns.")):
                 values = {arg: ACTOR if arg == "actor_id" else 1 for arg in rule.arguments}
                 for method in methods:
                     routes.append((method, url_for(rule.endpoint, **values)))

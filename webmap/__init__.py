@@ -102,6 +102,7 @@ def configure_blueprints(app: Flask) -> None:
     from webmap.auth.views import blueprint as auth
     from webmap.embed.views import blueprint as embed
     from webmap.errors import register_error_handlers
+    from webmap.gestion.campaigns import blueprint as campaigns
     from webmap.gestion.views import blueprint as curation
     from webmap.security import register_security_headers
     from webmap.volunteer.views import blueprint as volunteer
@@ -112,7 +113,7 @@ def configure_blueprints(app: Flask) -> None:
     csrf = CSRFProtect(app)
     csrf.exempt(api_write)  # checked there: CSRF header for sessions, none for personal tokens
     csrf.exempt(api_campaigns)  # likewise
-    for blueprint in (volunteer, api_write, api_campaigns, api, embed, vendor, auth, curation):
+    for blueprint in (volunteer, api_write, api_campaigns, api, embed, vendor, auth, curation, campaigns):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     register_security_headers(app)
