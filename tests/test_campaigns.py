@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import re
 import sqlite3
 import uuid
 
@@ -310,3 +311,35 @@ def test_a_csv_cell_a_spreadsheet_would_run_stays_text(backoffice):
         campaign = current_store().add_campaign("=HYPERLINK(\"http://exemple.invalid\")", ["93048"])
     text = client.get(f"/gestion/campagnes/{campaign.id}/bilan.csv").get_data(as_text=True)
     assert "'=HYPERLINK" in text
+
+
+def test_the_encounter_page_works_as_a_plain_form_for_the_campaign_s_volunteers(make_app):
+    app = with_campaign(make_app(WTF_CSRF_ENABLED=False))
+    anonymous = app.test_client().get("/rencontre")
+    assert anonymous.status_code == 302 and "/connexion" in anonymous.headers["Location"]
+    outsider = app.test_client()
+    outsider.post("/connexion", data={"email": "autre-benevole-fictif@example.org",
+                                      "password": "mot-de-passe-fictif-123"})
+    alone = outsider.get("/rencontre").get_data(as_text=True)
+    assert "Vous ne faites partie d’aucune campagne ouverte" in alone
+
+    client = app.test_client()
+    landed = client.post("/connexion", data={"email": "benevole-fictif@example.org",
+                                             "password": "mot-de-passe-fictif-123"})
+    assert landed.headers["Location"].endswith("/rencontre")  # a volunteer lands on the log
+    page = client.get("/rencontre?acteurs=mission-locale-fictive-montreuil").get_data(as_text=True)
+    assert 'value="mission-locale-fictive-montreuil" checked' in page
+    fields = set(re.findall(r'<(?:input|select)[^>]* name="([a-z_]+)"', page))
+    assert fields == {"csrf_token", "campagne", "commune", "en_recherche", "accompagne", "accompagne_par",
+                      "mise_en_lien", "acteurs", "demo_mes_offres", "tranche_age", "besoin"}  # nothing else
+    sent = client.post("/rencontre", data={"campagne": str(app.campaign_id), "commune": "93048",
+                                           "en_recherche": "oui", "accompagne": "non", "mise_en_lien": "oui",
+                                           "acteurs": "mission-locale-fictive-montreuil",
+                                           "demo_mes_offres": "oui", "nom": "Fictif"})
+    assert sent.status_code == 302
+    with app.app_context():
+        [logged] = current_store().tallies(app.campaign_id)
+    assert logged.acteurs == ("mission-locale-fictive-montreuil",) and logged.equipe == "Équipe fictive A"
+    refused = client.post("/rencontre", data={"campagne": str(app.campaign_id), "commune": "93014",
+                                              "en_recherche": "oui"})
+    assert refused.status_code == 400 and "ne couvre pas la commune" in refused.get_data(as_text=True)

@@ -126,7 +126,8 @@ def login():
         user = _checked_user(email, form.password.data)
         if user is not None:
             _open_session(user)
-            return redirect(safe_next(request.args.get("suivant")) or url_for("curation.home"))
+            home = url_for("curation.home") if user["role"] in CURATORS else url_for("rencontre.page")
+            return redirect(safe_next(request.args.get("suivant")) or home)
         error = "Adresse ou mot de passe incorrect."
     return render_template("auth/login.html", form=form, error=error), 200 if not error else 401
 

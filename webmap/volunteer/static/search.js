@@ -116,6 +116,9 @@
       trips[item.getAttribute("data-actor-id")] = item.getAttribute("data-trajet");
     });
     sessionStorage.setItem("carto-trajets", JSON.stringify(trips));
+    if (heading.getAttribute("data-commune")) {  // for « Noter la rencontre »
+      sessionStorage.setItem("carto-commune", heading.getAttribute("data-commune"));
+    }
   }
   if (heading && !problems) {  // after a search, on a phone, the results are what the volunteer wants
     heading.focus({preventScroll: true});

@@ -1,0 +1,123 @@
+"""« Noter la rencontre » in Chromium: a few taps after a fiche, and an encounter logged with the network
+cut waits in the browser, then is counted once when the network returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.browser_fixtures import serve
+from tests.conftest import FICTIONAL_DATASET, migrate_instance
+from webmap.auth.views import hash_password
+from webmap.services import current_store
+
+PASSWORD = "mot-de-passe-fictif-123"
+
+
+@pytest.fixture
+def field_app(tmp_path):
+    """The app on a real port, with a made-up campaign in Montreuil and its volunteer."""
+    from webmap import create_app
+
+    migrate_instance(tmp_path / "instance")
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"), "SECURE_COOKIES": False,
+                      "ACTORS_FILE": str(FICTIONAL_DATASET), "GEOCODERS": ("local",)})
+    with app.app_context():
+        store = current_store()
+        store.add_user("benevole-fictif@example.org", hash_password(PASSWORD), "volunteer")
+        campaign = store.add_campaign("Campagne fictive", ["93048"], debut=dt.date(2026, 9, 1))
+        store.set_volunteer_team(campaign.id, "benevole-fictif@example.org", None)
+    server = serve(app)
+    yield app, campaign.id, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def logged_encounters(app, campaign_id):
+    with app.app_context():
+        return current_store().tallies(campaign_id)
+
+
+def test_after_a_fiche_the_volunteer_logs_the_encounter_in_six_taps_or_fewer(browser, field_app):
+    app, campaign_id, base = field_app
+    context = browser.new_context(viewport={"width": 768, "height": 1024}, has_touch=True, locale="fr-FR")
+    page = context.new_page()
+    try:
+        page.goto(base + "/connexion")
+        page.fill("#email", "benevole-fictif@example.org")
+        page.fill("#password", PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        page.goto(base + "/?lat=48.8600&lon=2.4400&besoin=emploi&age=30")
+        page.get_by_role("link", name="Fiche de cet acteur").first.tap()
+        page.wait_for_selector(".fiche-acteur")
+        fiche_actor = page.locator(".fiche-acteur").first.get_attribute("data-actor-id")
+
+        taps = [page.get_by_role("link", name="Noter la rencontre"),
+                lambda: page.locator('input[name="en_recherche"][value="oui"]'),
+                lambda: page.locator('input[name="accompagne"][value="non"]'),
+                lambda: page.locator('input[name="demo_mes_offres"][value="oui"]'),
+                lambda: page.get_by_role("button", name="Enregistrer la rencontre")]
+        for tap in taps:
+            (tap() if callable(tap) else tap).tap()
+        page.get_by_text("Rencontre enregistrée").wait_for()
+        assert len(taps) <= 6
+
+        [logged] = logged_encounters(app, campaign_id)
+        assert (logged.commune, logged.en_recherche, logged.accompagne, logged.mise_en_lien,
+                logged.acteurs, logged.demo_mes_offres) == ("93048", "oui", "non", True, (fiche_actor,), True)
+    finally:
+        context.close()
+
+
+def test_an_encounter_logged_offline_is_sent_once_the_network_returns(browser, field_app):
+    app, campaign_id, base = field_app
+    context = browser.new_context(viewport={"width": 360, "height": 800}, has_touch=True, locale="fr-FR")
+    page = context.new_page()
+    try:
+        page.goto(base + "/connexion")
+        page.fill("#email", "benevole-fictif@example.org")
+        page.fill("#password", PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_selector("#rencontre")  # a volunteer lands on « Noter la rencontre »
+
+        context.set_offline(True)
+        page.locator('input[name="en_recherche"][value="non"]').tap()
+        page.get_by_role("button", name="Enregistrer la rencontre").tap()
+        page.get_by_text("Pas de réseau : 1 rencontre(s) gardée(s)").wait_for()
+        assert logged_encounters(app, campaign_id) == []
+
+        context.set_offline(False)  # the browser fires « online »: the queue leaves
+        page.get_by_text("Rencontre enregistrée").wait_for()
+        page.reload()  # the next visit finds nothing left to send
+        page.wait_for_selector("#rencontre")
+        page.wait_for_timeout(300)
+        assert page.evaluate("localStorage.getItem('carto-rencontres-en-attente')") == "[]"
+        assert [t.en_recherche for t in logged_encounters(app, campaign_id)] == ["non"]
+    finally:
+        context.close()
+
+
+def test_the_encounter_page_fits_a_phone_and_axe_finds_nothing_grave(browser, field_app):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from tests.test_field_kit_browser import SIDEWAYS, SMALL_CONTROLS
+
+    _, _, base = field_app
+    context = browser.new_context(viewport={"width": 360, "height": 800}, has_touch=True, locale="fr-FR")
+    page = context.new_page()
+    try:
+        page.goto(base + "/connexion")
+        page.fill("#email", "benevole-fictif@example.org")
+        page.fill("#password", PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_selector("#rencontre")
+        wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
+            .filter(el => el.getBoundingClientRect().right > window.innerWidth)
+            .map(el => el.outerHTML.slice(0, 90))""")
+        assert not page.evaluate(SIDEWAYS), wide
+        assert page.evaluate(SMALL_CONTROLS) == []
+        violations = Axe().run(page).response["violations"]
+        grave = [v["id"] for v in violations if v["impact"] in ("critical", "serious")]
+        assert grave == []
+    finally:
+        context.close()

@@ -1,0 +1,80 @@
+"""« Noter la rencontre »: the volunteer logs an encounter in a few taps, after a fiche or on its own.
+
+The page posts to ``/api/v1/rencontres`` from its script, keeping unsent encounters in the browser
+until the network returns (static/rencontre.js); without a script it is a plain form, read here by
+the same rules. Nothing that identifies the resident has a field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from flask import Blueprint, Response, flash, make_response, redirect, render_template, request, url_for
+
+from geo.campaigns.encounters import read_encounter
+from geo.campaigns.model import ACCOMPANIERS, AGE_BANDS, ANSWERS, Campaign
+from geo.communes import COMMUNES
+from geo.search.needs import NEEDS
+from webmap.auth.views import CURATORS, ROLES, check_role, current_user
+from webmap.security import private_response
+from webmap.services import current_actors, current_store
+
+blueprint = Blueprint("rencontre", __name__, template_folder="templates")
+
+
+def postable_campaigns() -> list[Campaign]:
+    """Open campaigns this person may log encounters in: their own, or all for a manager."""
+    store, user = current_store(), current_user()
+    open_ones = [c for c in store.campaigns() if c.is_open()]
+    if user["role"] in CURATORS:
+        return open_ones
+    return [c for c in open_ones if user["email"] in store.volunteers(c.id)]
+
+
+@blueprint.route("/rencontre", methods=["GET", "POST"])
+def page() -> Response:
+    check_role(ROLES)
+    campaigns = postable_campaigns()
+    actors = {a.id: a for a in current_actors()}
+    chosen = [a for a in dict.fromkeys(request.values.getlist("acteurs")) if a in actors][:10]
+    problems: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        problems = _record_form(campaigns)
+        if not problems:
+            flash("Rencontre enregistrée. Merci !")
+            return redirect(url_for("rencontre.page"))
+        status = 400
+    page = render_template("volunteer/rencontre.html", campaigns=campaigns, communes=COMMUNES,
+                           answers=ANSWERS, accompaniers=ACCOMPANIERS, age_bands=AGE_BANDS, needs=NEEDS,
+                           chosen=[actors[a] for a in chosen], problems=problems, form=request.form,
+                           today=dt.date.today())
+    return private_response(make_response(page, status))
+
+
+def _record_form(campaigns: list[Campaign]) -> dict[str, str]:
+    """The form, read as the API reads the tablet's JSON: the same checks, one encounter."""
+    form = request.form
+    store, user = current_store(), current_user()
+    payload = {"id": str(uuid.uuid4()), "date": dt.date.today().isoformat(),
+               "commune": form.get("commune") or None, "en_recherche": form.get("en_recherche"),
+               "accompagne": form.get("accompagne") or None,
+               "accompagne_par": form.get("accompagne_par") or None,
+               "mise_en_lien": form.get("mise_en_lien") == "oui", "acteurs": form.getlist("acteurs"),
+               "demo_mes_offres": form.get("demo_mes_offres") == "oui",
+               "tranche_age": form.get("tranche_age") or None, "besoins": form.getlist("besoin")}
+    campaign_id = form.get("campagne", "")
+    payload["campagne"] = int(campaign_id) if campaign_id.isdigit() and len(campaign_id) < 10 else None
+    if payload["campagne"] not in {c.id for c in campaigns}:
+        return {"campagne": "choisissez une de vos campagnes ouvertes"}
+    if not payload["mise_en_lien"]:
+        payload["acteurs"] = []
+    known = {a.id for a in current_actors()}
+    teams = store.volunteers(payload["campagne"])
+    encounter, found = read_encounter(payload, 0, campaigns=store.campaign, known_actor=known.__contains__,
+                                      today=dt.date.today(), team=lambda c: teams.get(user["email"]))
+    if found:
+        return {p.field: p.message for p in found}
+    store.add_encounters([encounter])
+    return {}
