@@ -129,7 +129,9 @@ def test_openapi_document_is_valid_and_matches_the_routes(app, client):
               for method in rule.methods - {"HEAD", "OPTIONS"}}
     documented = {(path, method) for path, item in document["paths"].items() for method in item}
     assert routes == documented  # every route and method documented, writes included
-    for path in document["paths"]:
+    for path, item in document["paths"].items():
+        if "get" not in item or "security" in item["get"]:
+            continue  # writes, and the managers' reads, are tested with their roles
         response = client.get("/api/v1" + path.replace("{actor_id}", "insertion-fictive-montreuil"),
                               query_string={"q": "rue", "lat": "48.86", "lon": "2.44"})
         assert response.status_code in (200, 503), path

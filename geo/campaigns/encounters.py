@@ -152,7 +152,7 @@ def _place(payload, campaign: Campaign | None, problem) -> tuple[str | None, str
 def _choice(value, allowed: Mapping[str, str], name: str, problem, required: bool = False) -> str | None:
     if value is None and not required:
         return None
-    if value not in allowed:
+    if not isinstance(value, str) or value not in allowed:
         problem(name, "une valeur parmi : " + ", ".join(allowed))
         return None
     return value

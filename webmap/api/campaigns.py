@@ -19,6 +19,8 @@ from webmap.errors import ApiError
 from webmap.services import current_actors, current_store
 
 blueprint = Blueprint("api_campaigns", __name__, url_prefix="/api/v1")
+MAX_CAMPAIGN_ID = 2**31
+"""Campaign numbers beyond this are no campaign (and more than the store's integers hold)."""
 
 
 @blueprint.post("/rencontres")
@@ -76,7 +78,7 @@ def campaign_bilan(campaign_id: int) -> Response:
 
 def campaign_figures(campaign_id: int) -> Bilan:
     store = current_store()
-    if store.campaign(campaign_id) is None:
+    if not 1 <= campaign_id < MAX_CAMPAIGN_ID or store.campaign(campaign_id) is None:
         raise ApiError(404, {"campagne": f"campagne inconnue : {campaign_id}"})
     return bilan(campaign_id, store.tallies(campaign_id), store.history_totals(campaign_id))
 

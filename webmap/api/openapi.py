@@ -15,6 +15,7 @@ from geo.actors.vocabularies import (
     LOCATION_SOURCES,
     STATUTS,
 )
+from geo.campaigns.encounters import MAX_BATCH
 
 _ERROR = {"description": "Paramètre invalide : `parametres` nomme chacun avec son problème.",
           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -30,7 +31,7 @@ _ACTOR_ID = {"name": "actor_id", "in": "path", "required": True,
              "schema": {"type": "string", "pattern": _ID_PATTERN, "maxLength": MAX_ID_LENGTH}}
 _IF_MATCH = {"name": "If-Match", "in": "header", "required": True,
              "description": "La version lue : l’ETag de GET /actors/{actor_id} (« \"v3\" »).",
-             "schema": {"type": "string", "pattern": '^(W/)?"v[0-9]{1,9}"$'}}
+             "schema": {"type": "string", "pattern": '^(W/)?"v[0-9]{1,9}(:(br|gzip|zstd|deflate))?"$'}}
 _FEATURE = {"content": {"application/geo+json": {"schema": {"$ref": "#/components/schemas/Actor"}},
                         "application/json": {"schema": {"$ref": "#/components/schemas/Actor"}}}}
 
@@ -112,6 +113,39 @@ EXAMPLE_ACTOR = {
                    "code_insee": "93048", "commune": "Montreuil", "location_source": "manager"},
 }
 """A made-up actor (its name says so), the example of the write endpoints."""
+
+
+def encounter_schema() -> dict[str, Any]:
+    """One encounter as the tablet sends it: every field known and bounded, nothing else accepted."""
+    from geo.campaigns.model import ACCOMPANIERS, AGE_BANDS, ANSWERS, YES_NO
+    from geo.search.needs import NEEDS
+
+    return {
+        "type": "object", "additionalProperties": False,
+        "required": ["id", "campagne", "date", "en_recherche"],
+        "description": ("`commune` (INSEE) ou `lat`/`lon` : une position est réduite à sa commune et son "
+                        "IRIS, puis oubliée. Aucun champ pour un nom, une adresse, un téléphone ou un "
+                        "texte libre."),
+        "properties": {
+            "id": {"type": "string", "format": "uuid", "description": "UUID fait par la tablette."},
+            "campagne": {"type": "integer", "minimum": 1},
+            "date": {"type": "string", "format": "date"},
+            "commune": {"type": "string", "pattern": "^[0-9][0-9AB][0-9]{3}$"},
+            "lat": {"type": "number", "minimum": -90, "maximum": 90},
+            "lon": {"type": "number", "minimum": -180, "maximum": 180},
+            "en_recherche": {"type": "string", "enum": list(ANSWERS)},
+            "accompagne": {"type": "string", "enum": list(YES_NO)},
+            "accompagne_par": {"type": "string", "enum": list(ACCOMPANIERS)},
+            "mise_en_lien": {"type": "boolean"},
+            "acteurs": {"type": "array", "maxItems": 10, "items": {"type": "string", "pattern": _ID_PATTERN}},
+            "demo_mes_offres": {"type": "boolean"},
+            "tranche_age": {"type": "string", "enum": list(AGE_BANDS)},
+            "besoins": {"type": "array", "items": {"type": "string", "enum": list(NEEDS)}},
+        },
+        "example": {"id": "6f1c8a52-3c1e-4a57-9a43-0b7d2f9e6c11", "campagne": 1, "date": "2026-11-20",
+                    "commune": "93048", "en_recherche": "oui", "accompagne": "non", "mise_en_lien": False,
+                    "demo_mes_offres": True},
+    }
 
 
 def openapi_document(server: str) -> dict[str, Any]:
@@ -207,6 +241,35 @@ def openapi_document(server: str) -> dict[str, Any]:
         "summary": "Les communes servies", "operationId": "communes",
         "responses": {"200": {"description": "Communes", "content": {"application/json": {
             "schema": {"type": "array", "items": {"type": "object"}}}}}}}})
+    spec.components.schema("Encounter", encounter_schema())
+    spec.path(path="/rencontres", operations={"post": {
+        "summary": ("Noter des rencontres de campagne (bénévoles de la campagne et gestionnaires) : une, "
+                    "ou une liste de 1 à 500, toutes ou aucune ; un `id` déjà reçu ne change rien"),
+        "operationId": "postEncounters", "security": _WRITERS,
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {"oneOf": [
+            {"$ref": "#/components/schemas/Encounter"},
+            {"type": "array", "minItems": 1, "maxItems": MAX_BATCH,
+             "items": {"$ref": "#/components/schemas/Encounter"}}]}}}},
+        "responses": {
+            "200": {"description": "Reçues", "content": {"application/json": {"schema": {
+                "type": "object", "required": ["recues", "nouvelles", "deja_recues"],
+                "properties": {name: {"type": "integer"}
+                               for name in ("recues", "nouvelles", "deja_recues")}}}}},
+            "400": _error("Rencontre refusée : `parametres` nomme « [index].champ » ; un champ qui "
+                          "identifierait le résident (nom, adresse, téléphone…) refuse le lot."),
+            "401": _error("Authentification requise (jeton personnel ou session)."),
+            "403": _error("Réservé aux bénévoles et gestionnaires."),
+            "413": _error("Corps trop volumineux."), "414": _TOO_LONG}}})
+    spec.path(path="/campagnes/{campaign_id}/bilan", operations={"get": {
+        "summary": ("Bilan d’une campagne (gestionnaires) : chiffres exacts de la campagne, répartitions "
+                    "(« < 5 » sous 5), acteurs, historique agrégé"),
+        "operationId": "campaignBilan", "security": _WRITERS,
+        "parameters": [{"name": "campaign_id", "in": "path", "required": True,
+                        "schema": {"type": "integer", "minimum": 0}}],
+        "responses": {"200": {"description": "Bilan", "content": {"application/json": {"schema": {
+                          "type": "object", "required": ["campagne", "rencontres", "repartitions"]}}}},
+                      "401": _error("Authentification requise."), "403": _error("Réservé aux gestionnaires."),
+                      "404": _error("Aucune campagne de ce numéro."), "414": _TOO_LONG}}})
     spec.path(path="/openapi.json", operations={"get": {
         "summary": "Ce document", "operationId": "openapi",
         "responses": {"200": {"description": "OpenAPI 3",

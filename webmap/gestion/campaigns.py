@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from geo.campaigns.bilan import BREAKDOWNS, Bilan, bilan, masked
 from geo.campaigns.model import ACCOMPANIERS, AGE_BANDS, FUNNEL, HistoryTotals
 from geo.communes import COMMUNES, iris_names
+from webmap.api.campaigns import MAX_CAMPAIGN_ID
 from webmap.auth.views import CURATORS, check_role
 from webmap.services import current_actors, current_store, served_communes
 
@@ -168,7 +169,7 @@ def add_history(campaign_id: int) -> Response:
 
 def _campaign_and_bilan(campaign_id: int):
     store = current_store()
-    campaign = store.campaign(campaign_id)
+    campaign = store.campaign(campaign_id) if 1 <= campaign_id < MAX_CAMPAIGN_ID else None
     if campaign is None:
         abort(404)
     result: Bilan = bilan(campaign_id, store.tallies(campaign_id), store.history_totals(campaign_id))
