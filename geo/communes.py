@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from geo.text import fold
 
@@ -129,6 +130,12 @@ def _iris_index():
                for f in features]
     # STRtree.query(point, predicate="within") tests the point within each candidate outline
     return STRtree([shape(f["geometry"]) for f in features]), sectors
+
+
+def iris_sectors() -> list[tuple[Iris, Any]]:
+    """Every shipped IRIS with its outline (a shapely geometry, WGS84), by code."""
+    tree, sectors = _iris_index()
+    return list(zip(sectors, tree.geometries))
 
 
 def iris_names() -> dict[str, str]:

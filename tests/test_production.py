@@ -89,6 +89,28 @@ def test_pages_travel_compressed_and_static_files_are_kept_a_year_in_production(
     assert int(script.headers["Content-Length"]) < 50_000  # Leaflet: 147 KB as a file
 
 
+def test_an_encounter_posted_with_a_position_keeps_commune_and_iris_only_in_production(production):
+    """docs/campaigns.md: a position is reduced to its commune and IRIS, and no log line shows it."""
+    import sqlite3
+    import uuid
+
+    from geo.store.sqlite import SQLiteStore
+
+    store = SQLiteStore(production.instance / "carto.sqlite")
+    campaign = store.add_campaign("Campagne fictive de production", ["93048"])
+    encounter = {"id": str(uuid.uuid4()), "campagne": campaign.id, "date": "2026-11-20",
+                 "lat": float(POSITION["lat"]), "lon": float(POSITION["lon"]), "en_recherche": "oui"}
+    with httpx.Client(timeout=30, headers={"Authorization": f"Bearer {TOKEN}"}) as client:
+        first = client.post(f"{production.url}/api/v1/rencontres", json=encounter)
+        again = client.post(f"{production.url}/api/v1/rencontres", json=encounter)  # another worker
+    assert first.json()["nouvelles"] == 1 and again.json()["nouvelles"] == 0
+    time.sleep(0.5)
+    assert_no_resident_in(production.access_log.read_text() + production.error_log.read_text())
+    with sqlite3.connect(production.instance / "carto.sqlite") as db:
+        [row] = db.execute("SELECT * FROM encounters WHERE campagne = ?", (campaign.id,)).fetchall()
+    assert "93048" in row and not any(POSITION["lat"][:6] in str(value) for value in row)
+
+
 def test_login_limit_holds_across_four_workers(production):
     """30 wrong passwords in a row, spread by gunicorn over its workers: 10 are checked."""
     with httpx.Client(base_url=production.url, timeout=30) as client:

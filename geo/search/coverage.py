@@ -1,15 +1,61 @@
-"""Coverage batches for the analysis notebooks: how far every address is from the nearest actor of
-each thématique (in metres, Lambert-93)."""
+"""Coverage for the analysis notebooks: how far every address is from the nearest actor of each
+thématique (in metres, Lambert-93), and how long a walk each IRIS is from the nearest actor per need."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.spatial import cKDTree
 
+from geo.communes import iris_sectors
 from geo.projection import to_lambert93
-from geo.search.nearest import ActorIndex
+from geo.search.eligibility import Resident
+from geo.search.nearest import ActorIndex, Origin, nearest
+from geo.search.needs import NEEDS
+from geo.search.travel import TravelTimes, WalkingEstimate
+
+DESERT_MINUTES = 20.0
+"""A walk longer than this to the nearest actor for a need, and the IRIS is a « service desert » for it."""
+
+
+@dataclass(frozen=True)
+class SectorAccess:
+    iris: str
+    nom: str
+    commune: str
+    need: str
+    minutes: float | None
+    """Walking time from a point inside the IRIS to the nearest actor it may go to; None: none."""
+    actor_id: str | None
+
+
+def access_by_iris(index: ActorIndex, needs: Iterable[str] = tuple(NEEDS),
+                   travel: TravelTimes | None = None) -> list[SectorAccess]:
+    """For each shipped IRIS and each need, the walk to the nearest located actor offering it that
+    a resident of that IRIS may go to (eligibility zones included), from the IRIS's representative
+    point (inside it; not weighted by population, which we do not have)."""
+    travel = travel or WalkingEstimate()
+    rows = []
+    for sector, outline in iris_sectors():
+        point = outline.representative_point()
+        origin = Origin(point.x, point.y, sector.commune)
+        for need in needs:
+            found = [r for r in nearest(origin, index, thematiques=list(NEEDS[need].thematiques), k=1,
+                                        resident=Resident(commune=sector.commune), travel=travel)
+                     if r.travel is not None]
+            best = min(found, key=lambda r: r.travel.minutes, default=None)
+            rows.append(SectorAccess(sector.code, sector.nom, sector.commune, need,
+                                     best.travel.minutes if best else None,
+                                     best.actor.id if best else None))
+    return rows
+
+
+def service_deserts(rows: Iterable[SectorAccess], minutes: float = DESERT_MINUTES) -> list[SectorAccess]:
+    """The IRIS × needs with no actor within ``minutes`` of walking, farthest first."""
+    far = [row for row in rows if row.minutes is None or row.minutes > minutes]
+    return sorted(far, key=lambda row: (-(row.minutes if row.minutes is not None else np.inf), row.iris))
 
 
 def distance_to_nearest(lons: np.ndarray, lats: np.ndarray, index: ActorIndex,
