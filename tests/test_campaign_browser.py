@@ -4,6 +4,7 @@ cut waits in the browser, then is counted once when the network returns."""
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 
 import pytest
 
@@ -33,45 +34,11 @@ def field_app(tmp_path):
     server.shutdown()
 
 
-def logged_encounters(app, campaign_id):
-    with app.app_context():
-        return current_store().tallies(campaign_id)
-
-
-def test_after_a_fiche_the_volunteer_logs_the_encounter_in_six_taps_or_fewer(browser, field_app):
-    app, campaign_id, base = field_app
-    context = browser.new_context(viewport={"width": 768, "height": 1024}, has_touch=True, locale="fr-FR")
-    page = context.new_page()
-    try:
-        page.goto(base + "/connexion")
-        page.fill("#email", "benevole-fictif@example.org")
-        page.fill("#password", PASSWORD)
-        page.get_by_role("button", name="Se connecter").click()
-        page.goto(base + "/?lat=48.8600&lon=2.4400&besoin=emploi&age=30")
-        page.get_by_role("link", name="Fiche de cet acteur").first.tap()
-        page.wait_for_selector(".fiche-acteur")
-        fiche_actor = page.locator(".fiche-acteur").first.get_attribute("data-actor-id")
-
-        taps = [page.get_by_role("link", name="Noter la rencontre"),
-                lambda: page.locator('input[name="en_recherche"][value="oui"]'),
-                lambda: page.locator('input[name="accompagne"][value="non"]'),
-                lambda: page.locator('input[name="demo_mes_offres"][value="oui"]'),
-                lambda: page.get_by_role("button", name="Enregistrer la rencontre")]
-        for tap in taps:
-            (tap() if callable(tap) else tap).tap()
-        page.get_by_text("Rencontre enregistrée").wait_for()
-        assert len(taps) <= 6
-
-        [logged] = logged_encounters(app, campaign_id)
-        assert (logged.commune, logged.en_recherche, logged.accompagne, logged.mise_en_lien,
-                logged.acteurs, logged.demo_mes_offres) == ("93048", "oui", "non", True, (fiche_actor,), True)
-    finally:
-        context.close()
-
-
-def test_an_encounter_logged_offline_is_sent_once_the_network_returns(browser, field_app):
-    app, campaign_id, base = field_app
-    context = browser.new_context(viewport={"width": 360, "height": 800}, has_touch=True, locale="fr-FR")
+@contextmanager
+def volunteer_page(browser, base: str, width: int):
+    """The campaign's volunteer, logged in on a touch screen of that width."""
+    context = browser.new_context(viewport={"width": width, "height": 800 if width < 500 else 1024},
+                                  has_touch=True, locale="fr-FR")
     page = context.new_page()
     try:
         page.goto(base + "/connexion")
@@ -79,7 +46,40 @@ def test_an_encounter_logged_offline_is_sent_once_the_network_returns(browser, f
         page.fill("#password", PASSWORD)
         page.get_by_role("button", name="Se connecter").click()
         page.wait_for_selector("#rencontre")  # a volunteer lands on « Noter la rencontre »
+        yield context, page
+    finally:
+        context.close()
 
+
+def logged_encounters(app, campaign_id):
+    with app.app_context():
+        return current_store().tallies(campaign_id)
+
+
+def test_after_a_fiche_the_volunteer_logs_the_encounter_in_six_taps_or_fewer(browser, field_app):
+    app, campaign_id, base = field_app
+    with volunteer_page(browser, base, 768) as (_, page):
+        page.goto(base + "/?lat=48.8600&lon=2.4400&besoin=emploi&age=30")
+        page.get_by_role("link", name="Fiche de cet acteur").first.tap()
+        page.wait_for_selector(".fiche-acteur")
+        fiche_actor = page.locator(".fiche-acteur").first.get_attribute("data-actor-id")
+
+        # five taps from the fiche; the fiche's actor and « mis en lien : oui » come pre-selected
+        page.get_by_role("link", name="Noter la rencontre").tap()
+        page.locator('input[name="en_recherche"][value="oui"]').tap()
+        page.locator('input[name="accompagne"][value="non"]').tap()
+        page.locator('input[name="demo_mes_offres"][value="oui"]').tap()
+        page.get_by_role("button", name="Enregistrer la rencontre").tap()
+        page.get_by_text("Rencontre enregistrée").wait_for()
+
+        [logged] = logged_encounters(app, campaign_id)
+        assert (logged.commune, logged.en_recherche, logged.accompagne, logged.mise_en_lien,
+                logged.acteurs, logged.demo_mes_offres) == ("93048", "oui", "non", True, (fiche_actor,), True)
+
+
+def test_an_encounter_logged_offline_is_sent_once_the_network_returns(browser, field_app):
+    app, campaign_id, base = field_app
+    with volunteer_page(browser, base, 360) as (context, page):
         context.set_offline(True)
         page.locator('input[name="en_recherche"][value="non"]').tap()
         page.get_by_role("button", name="Enregistrer la rencontre").tap()
@@ -93,8 +93,6 @@ def test_an_encounter_logged_offline_is_sent_once_the_network_returns(browser, f
         page.wait_for_timeout(300)
         assert page.evaluate("localStorage.getItem('carto-rencontres-en-attente')") == "[]"
         assert [t.en_recherche for t in logged_encounters(app, campaign_id)] == ["non"]
-    finally:
-        context.close()
 
 
 def test_the_encounter_page_fits_a_phone_and_axe_finds_nothing_grave(browser, field_app):
@@ -103,14 +101,7 @@ def test_the_encounter_page_fits_a_phone_and_axe_finds_nothing_grave(browser, fi
     from tests.test_field_kit_browser import SIDEWAYS, SMALL_CONTROLS
 
     _, _, base = field_app
-    context = browser.new_context(viewport={"width": 360, "height": 800}, has_touch=True, locale="fr-FR")
-    page = context.new_page()
-    try:
-        page.goto(base + "/connexion")
-        page.fill("#email", "benevole-fictif@example.org")
-        page.fill("#password", PASSWORD)
-        page.get_by_role("button", name="Se connecter").click()
-        page.wait_for_selector("#rencontre")
+    with volunteer_page(browser, base, 360) as (_, page):
         wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
             .filter(el => el.getBoundingClientRect().right > window.innerWidth)
             .map(el => el.outerHTML.slice(0, 90))""")
@@ -119,5 +110,3 @@ def test_the_encounter_page_fits_a_phone_and_axe_finds_nothing_grave(browser, fi
         violations = Axe().run(page).response["violations"]
         grave = [v["id"] for v in violations if v["impact"] in ("critical", "serious")]
         assert grave == []
-    finally:
-        context.close()
