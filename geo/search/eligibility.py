@@ -67,21 +67,46 @@ def check_eligibility(actor: Actor, resident: Resident | None) -> Eligibility:
 
 
 def rules_of(actor: Actor) -> Rules:
+    """The actor's rules, compiled to data: what each rule compares and the words it is said in."""
     kind = KINDS.get(actor.kind)
-    return Rules(actor.age_min, actor.age_max, actor.zone_eligibilite, actor.publics,
-                 kind.age_max_with_disability if kind else None, kind.conditions if kind else ())
+    zone = () if NATIONWIDE & set(actor.zone_eligibilite) else tuple(actor.zone_eligibilite)
+    publics = [p for p in actor.publics if TOUS_PUBLICS not in actor.publics]
+    if actor.age_min is not None or actor.age_max is not None:
+        publics = [p for p in publics if p not in AGE_PUBLICS]  # the age range says it more precisely
+    return Rules(actor.age_min, actor.age_max, kind.age_max_with_disability if kind else None,
+                 zone, _places(zone) if zone else "", tuple(publics),
+                 _join([PUBLICS.get(p, p).lower() for p in publics]) if publics else "",
+                 kind.conditions if kind else ())
 
 
 @dataclass(frozen=True)
 class Rules:
-    """The fields of an actor that eligibility depends on: many actors share the same."""
+    """An actor's eligibility rules as data, which ``check_rules`` interprets with the ``TEXTS``
+    (and, from the field pack, the pages' script the same way)."""
 
     age_min: int | None
     age_max: int | None
-    zone_eligibilite: tuple[str, ...]
+    age_max_with_disability: int | None
+    zone: tuple[str, ...]
+    """Area codes a resident must live in (none: anyone)."""
+    zone_places: str
+    """« de Montreuil et Bagnolet »."""
     publics: tuple[str, ...]
-    age_max_with_disability: int | None = None
+    """Whom the actor is for (none: everyone); never excluding."""
+    publics_words: str
     conditions: tuple[str, ...] = ()
+    """National conditions of the actor's kind, always to check."""
+
+
+TEXTS = {
+    "reserved": "réservé aux {what}",
+    "age_range": "{low}–{high} ans", "age_from": "{low} ans et plus", "age_below": "moins de {limit} ans",
+    "zone": "habitants {places}",
+    "fits_age": "{what} : le résident a {age} ans",
+    "fits_zone": "reçoit les habitants de {commune}",
+    "fits_public": "pour les {what}",
+}
+"""Every sentence the rules say, once."""
 
 
 @lru_cache(maxsize=16384)
@@ -90,53 +115,47 @@ def check_rules(actor: Rules, resident: Resident) -> Eligibility:
     reasons: list[str] = []
     to_check: list[str] = []
     fits: list[str] = []
-    for rule in (_age_rule, _zone_rule, _public_rule):
-        condition, satisfied = rule(actor, resident)
-        if condition is None:
+    for what, satisfied, fit in (_age_rule(actor, resident), _zone_rule(actor, resident),
+                                 _public_rule(actor, resident)):
+        if what is None:
             continue
+        condition = TEXTS["reserved"].format(what=what)
         if satisfied is None:
             to_check.append(condition)
         elif not satisfied:
             reasons.append(condition)
         else:
-            fits.append(_why_it_fits(rule, condition, resident))
+            fits.append(fit)
     return Eligibility(not reasons, tuple(reasons), (*to_check, *actor.conditions), tuple(fits))
 
 
-def _why_it_fits(rule, condition: str, resident: Resident) -> str:
-    if rule is _age_rule:
-        return f"{condition.removeprefix('réservé aux ')} : le résident a {resident.age} ans"
-    if rule is _zone_rule:
-        commune = COMMUNES.get(resident.commune or "")
-        return f"reçoit les habitants de {commune.nom if commune else resident.commune}"
-    return condition.replace("réservé aux", "pour les", 1)
-
-
-def _age_rule(actor: Rules, resident: Resident) -> tuple[str | None, bool | None]:
+def _age_rule(actor: Rules, resident: Resident) -> tuple[str | None, bool | None, str]:
     low, high = actor.age_min, actor.age_max
     if low is None and high is None:
-        return None, True
+        return None, True, ""
     if DISABILITY in resident.publics and actor.age_max_with_disability:
         high = actor.age_max_with_disability  # a national rule raises the limit
     if low is not None and high is not None:
-        condition = f"réservé aux {low}–{high} ans"
+        what = TEXTS["age_range"].format(low=low, high=high)
     elif low is not None:
-        condition = f"réservé aux {low} ans et plus"
+        what = TEXTS["age_from"].format(low=low)
     else:
-        condition = f"réservé aux moins de {high + 1} ans"
+        what = TEXTS["age_below"].format(limit=high + 1)
     if resident.age is None:
-        return condition, None
-    return condition, (low is None or resident.age >= low) and (high is None or resident.age <= high)
+        return what, None, ""
+    fits = (low is None or resident.age >= low) and (high is None or resident.age <= high)
+    return what, fits, TEXTS["fits_age"].format(what=what, age=resident.age)
 
 
-def _zone_rule(actor: Rules, resident: Resident) -> tuple[str | None, bool | None]:
-    zone = actor.zone_eligibilite
-    if not zone or NATIONWIDE & set(zone):
-        return None, True
-    condition = "réservé aux habitants " + _places(zone)
+def _zone_rule(actor: Rules, resident: Resident) -> tuple[str | None, bool | None, str]:
+    if not actor.zone:
+        return None, True, ""
+    what = TEXTS["zone"].format(places=actor.zone_places)
     if not resident.commune:
-        return condition, None
-    return condition, bool(resident_areas(resident.commune) & set(zone))
+        return what, None, ""
+    commune = COMMUNES.get(resident.commune)
+    fit = TEXTS["fits_zone"].format(commune=commune.nom if commune else resident.commune)
+    return what, bool(resident_areas(resident.commune) & set(actor.zone)), fit
 
 
 def resident_areas(commune: str) -> frozenset[str]:
@@ -149,19 +168,12 @@ def resident_areas(commune: str) -> frozenset[str]:
     return frozenset(areas)
 
 
-def _public_rule(actor: Rules, resident: Resident) -> tuple[str | None, bool | None]:
-    publics = set(actor.publics)
-    if TOUS_PUBLICS in publics:
-        return None, True
-    if actor.age_min is not None or actor.age_max is not None:
-        publics -= AGE_PUBLICS  # The age range says it more precisely.
-    if not publics:
-        return None, True
-    labels = [PUBLICS.get(p, p).lower() for p in actor.publics if p in publics]
-    condition = "réservé aux " + _join(labels)
-    if resident.all_publics() & publics:
-        return condition, True
-    return condition, None  # publics are whom an actor is for, not a rule: they never exclude
+def _public_rule(actor: Rules, resident: Resident) -> tuple[str | None, bool | None, str]:
+    if not actor.publics:
+        return None, True, ""
+    if resident.all_publics() & set(actor.publics):
+        return actor.publics_words, True, TEXTS["fits_public"].format(what=actor.publics_words)
+    return actor.publics_words, None, ""  # publics are whom an actor is for, not a rule: never exclude
 
 
 def _places(zone: tuple[str, ...]) -> str:
