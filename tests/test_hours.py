@@ -59,3 +59,10 @@ def test_open_on_a_day_and_part_of_day(weekday, part, expected):
 
 def test_open_on_with_unknown_hours_is_unknown():
     assert is_open_during("n'importe quoi", 0, "matin", at(FRIDAY, 10)) is None
+
+
+def test_two_weeks_before_clocks_go_forward_the_status_is_still_told():
+    """14 March 2027, 2:30: two weeks on is 28 March, 2:30 — an hour that does not exist in Paris."""
+    moment = dt.datetime(2027, 3, 14, 2, 30)
+    status = opening_status("Mo-Fr 09:00-17:00", moment)
+    assert status.open is False and status.label == "Fermé — ouvre demain à 09:00"

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # numpy and scipy load with the first search, not with every 
 
 _STORE_KEY = "carto.store"
 _ACTORS_KEY = "carto.actors"
+_PACK_KEY = "carto.pack"
 _INDEX_KEY = "carto.index"
 _GEOCODER_KEY = "carto.geocoder"
 _TRAVEL_KEY = "carto.travel"
@@ -72,6 +73,23 @@ def current_index() -> ActorIndex:
     from geo.search.nearest import ActorIndex
 
     return _per_version(_INDEX_KEY, lambda: ActorIndex(current_actors()))
+
+
+def current_pack() -> bytes:
+    """The field pack of the current actors and communes served, as JSON: built once per version of
+    the store and per day (its opening hours start today)."""
+    import datetime as dt
+
+    from geo.offline.pack import field_pack, pack_json
+
+    today = dt.date.today()
+    version = data_version()
+    cached = current_app.extensions.get(_PACK_KEY)
+    if cached is None or cached[0] != (version, today):
+        body = pack_json(field_pack(current_actors(), served_communes(), today, f"{version}-{today:%Y%m%d}"))
+        cached = ((version, today), body)
+        current_app.extensions[_PACK_KEY] = cached
+    return cached[1]
 
 
 def _per_version(key: str, build):

@@ -95,6 +95,25 @@ def week_ahead(hours: str, at: dt.datetime | None = None,
     return week
 
 
+def open_spans(hours: str, start: dt.datetime, days: int) -> list[list[int]] | None:
+    """When the actor is open over ``days`` days from ``start`` (holidays included), as [[from, to], …]
+    in minutes after ``start``: the field pack's form of the hours. None when they are unknown."""
+    parsed = _parse(hours)
+    if parsed is None:
+        return None
+    end = later(start, dt.timedelta(days=days))
+    return [[_minutes_after(begin, start), _minutes_after(min(finish, end), start)]
+            for begin, finish, state, _ in parsed.intervals(start, end) if state == opening_hours.State.OPEN]
+
+
+def _minutes_after(moment: dt.datetime, start: dt.datetime) -> int:
+    """Minutes elapsed (not wall-clock: the clocks change twice a year) from ``start`` to ``moment``."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=PARIS)
+    utc = dt.timezone.utc
+    return round((moment.astimezone(utc) - start.astimezone(utc)).total_seconds() / 60)
+
+
 def _clock(moment: dt.datetime, midnight: str = "0 h") -> str:
     moment = moment.astimezone(PARIS)
     if moment.hour == 0 and moment.minute == 0:
@@ -121,10 +140,17 @@ def is_open_during(hours: str, weekday: int, part: str = "journee",
 
 def _next_opening(parsed: opening_hours.OpeningHours, moment: dt.datetime) -> dt.datetime | None:
     """Start of the next open interval within two weeks (a change may lead to « unknown »)."""
-    for start, _, state, _ in parsed.intervals(moment, moment + _LOOKAHEAD):
+    for start, _, state, _ in parsed.intervals(moment, later(moment, _LOOKAHEAD)):
         if state == opening_hours.State.OPEN:
             return max(start, moment)
     return None
+
+
+def later(moment: dt.datetime, delta: dt.timedelta) -> dt.datetime:
+    """``delta`` of elapsed time after ``moment``, in Paris time. Adding to an aware time adds wall-clock
+    time, which may land in the hour that does not exist when clocks go forward (« 2:30 » on the last
+    Sunday of March); elapsed time never does."""
+    return (moment.astimezone(dt.timezone.utc) + delta).astimezone(PARIS)
 
 
 def paris_time(at: dt.datetime | None = None) -> dt.datetime:

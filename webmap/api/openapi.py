@@ -270,6 +270,12 @@ def openapi_document(server: str) -> dict[str, Any]:
                           "type": "object", "required": ["campagne", "rencontres", "repartitions"]}}}},
                       "401": _error("Authentification requise."), "403": _error("Réservé aux gestionnaires."),
                       "404": _error("Aucune campagne de ce numéro."), "414": _TOO_LONG}}})
+    spec.path(path="/pack", operations={"get": {
+        "summary": ("Le paquet de terrain : acteurs servis, besoins, règles d’éligibilité et de classement "
+                    "en données, horaires ouverts des 12 prochains mois, contours des communes et IRIS"),
+        "operationId": "fieldPack",
+        "responses": {"200": {"description": "Paquet (ETag ; compressé)", "content": {"application/json": {
+            "schema": {"type": "object", "required": ["format", "version", "acteurs", "regles"]}}}}}}})
     spec.path(path="/openapi.json", operations={"get": {
         "summary": "Ce document", "operationId": "openapi",
         "responses": {"200": {"description": "OpenAPI 3",

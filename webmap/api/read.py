@@ -85,6 +85,15 @@ def communes() -> Response:
     } for code in served_communes()])
 
 
+@blueprint.get("/pack")
+def pack() -> Response:
+    """The field pack (docs/offline.md): what the tablet needs to search with no network. Public data;
+    ETag, compressed, kept 5 minutes."""
+    from webmap.services import current_pack
+
+    return Response(current_pack(), mimetype="application/json")
+
+
 @blueprint.get("/openapi.json")
 def openapi() -> Response:
     return jsonify(openapi_document(url_for("api.actors", _external=True).rsplit("/actors", 1)[0]))

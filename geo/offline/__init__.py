@@ -1,0 +1,1 @@
+"""The field pack: what a tablet needs to keep answering with no network (docs/offline.md)."""

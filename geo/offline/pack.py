@@ -1,0 +1,106 @@
+"""The field pack: the actors served, the needs, the eligibility and ranking rules *as data*, the
+opening hours of the next twelve months (holidays included) and the outlines of the communes and IRIS
+— everything the page's script needs to answer a search as the service would, with no network.
+
+The rules are those of the core (``geo.search.eligibility.Rules`` and ``TEXTS``, the walking estimate,
+``resident_order``): the pack carries them, it does not restate them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from geo.actors.kinds import KINDS
+from geo.actors.model import Actor
+from geo.communes import COMMUNES, iris_sectors
+from geo.search.eligibility import (
+    ALWAYS_TRUE_PUBLICS,
+    DISABILITY,
+    TEXTS,
+    YOUTH_AGE_LIMIT,
+    resident_areas,
+    rules_of,
+)
+from geo.search.filters import public_keys, thematique_keys
+from geo.search.hours import PARIS, open_spans
+from geo.search.needs import NEEDS
+from geo.search.travel import WalkingEstimate
+
+PACK_FORMAT = 1
+HOURS_DAYS = 366
+"""Opening hours are given as open spans this far ahead, in minutes elapsed since ``debut`` (midnight
+in Paris on the pack's day)."""
+
+
+def field_pack(actors: Iterable[Actor], communes: Sequence[str], today: dt.date,
+               data_version: str, k: int = 5) -> dict[str, Any]:
+    """The pack for the communes served, as JSON-ready data."""
+    start = dt.datetime.combine(today, dt.time(0, 0), PARIS)
+    served = [a for a in actors if a.statut != "ferme"]
+    walk = WalkingEstimate()
+    return {
+        "format": PACK_FORMAT,
+        "version": data_version,
+        "jour": today.isoformat(),
+        "debut": start.isoformat(),
+        "acteurs": [_actor(actor, start) for actor in sorted(served, key=lambda a: a.id)],
+        "besoins": {slug: {"label": need.label, "thematiques": list(need.thematiques)}
+                    for slug, need in NEEDS.items()},
+        "regles": {
+            "textes": TEXTS, "publics_toujours_vrais": sorted(ALWAYS_TRUE_PUBLICS),
+            "age_jeunes": YOUTH_AGE_LIMIT, "public_handicap": DISABILITY,
+            "zones_du_resident": {code: sorted(resident_areas(code)) for code in communes},
+            "noms_des_communes": {code: COMMUNES[code].nom for code in communes if code in COMMUNES},
+        },
+        "classement": {
+            "k": k, "marche": {"detour": walk.detour_factor, "vitesse_kmh": walk.speed_kmh},
+            "groupes": ["direct", "a_verifier", "non_eligible"],
+            "projection": "EPSG:2154",
+        },
+        "contours": {
+            "communes": [c for c in communes if c in COMMUNES],
+            "iris": [{"code": sector.code, "nom": sector.nom, "commune": sector.commune,
+                      "geometrie": _rounded(outline.__geo_interface__)}
+                     for sector, outline in iris_sectors() if sector.commune in communes],
+        },
+    }
+
+
+def pack_json(pack: dict[str, Any]) -> bytes:
+    """The pack as compact UTF-8 JSON (what is sent and measured)."""
+    return json.dumps(pack, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _actor(actor: Actor, start: dt.datetime) -> dict[str, Any]:
+    kind = KINDS.get(actor.kind)
+    rules = dataclasses.asdict(rules_of(actor))
+    return {
+        "id": actor.id, "nom": actor.nom, "type": kind.label if kind else actor.kind,
+        "lon": round(actor.location.lon, 6) if actor.location else None,
+        "lat": round(actor.location.lat, 6) if actor.location else None,
+        "adresse": actor.adresse, "code_postal": actor.code_postal, "commune": actor.commune,
+        "telephone": actor.telephone, "horaires": actor.horaires_accueil,
+        "zone_eligibilite": list(actor.zone_eligibilite),
+        "cles_thematiques": sorted(thematique_keys(actor.thematiques)),
+        "cles_publics": list(public_keys(actor.publics)),
+        "regles": {name: list(value) if isinstance(value, tuple) else value for name, value in rules.items()},
+        "ouvert": open_spans(actor.horaires_accueil, start, HOURS_DAYS),
+        "date_source": actor.date_source,
+        "date_verification": actor.date_verification.isoformat() if actor.date_verification else None,
+        "modes_mobilisation": list(actor.modes_mobilisation), "mobilisable_par": list(actor.mobilisable_par),
+    }
+
+
+def _rounded(geometry: dict[str, Any]) -> dict[str, Any]:
+    def walk(value):
+        if isinstance(value, (list, tuple)):
+            if value and isinstance(value[0], float):
+                return [round(v, 5) for v in value]
+            return [walk(v) for v in value]
+        return value
+
+    return {"type": geometry["type"], "coordinates": walk(geometry["coordinates"])}
