@@ -84,6 +84,11 @@ def commune_at(lon: float, lat: float) -> str | None:
     return next((code for code, outline in _outlines().items() if outline.contains(point)), None)
 
 
+def commune_outlines() -> dict[str, Any]:
+    """The shipped outlines of the five communes (shapely geometries, WGS84), by INSEE code."""
+    return dict(_outlines())
+
+
 @lru_cache(maxsize=1)
 def _outlines() -> dict:
     import shapely

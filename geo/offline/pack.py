@@ -16,7 +16,7 @@ from typing import Any
 
 from geo.actors.kinds import KINDS
 from geo.actors.model import Actor
-from geo.communes import COMMUNES, iris_sectors
+from geo.communes import COMMUNES, commune_outlines, iris_sectors
 from geo.search.eligibility import (
     ALWAYS_TRUE_PUBLICS,
     DISABILITY,
@@ -26,7 +26,7 @@ from geo.search.eligibility import (
     rules_of,
 )
 from geo.search.filters import public_keys, thematique_keys
-from geo.search.hours import PARIS, open_spans
+from geo.search.hours import LOOKAHEAD_DAYS, NO_CHANGE_DAYS, PARIS, WEEKDAYS, open_spans
 from geo.search.needs import NEEDS
 from geo.search.travel import WalkingEstimate
 
@@ -61,8 +61,12 @@ def field_pack(actors: Iterable[Actor], communes: Sequence[str], today: dt.date,
             "groupes": ["direct", "a_verifier", "non_eligible"],
             "projection": "EPSG:2154",
         },
+        "horaires": {"prochaine_ouverture_jours": LOOKAHEAD_DAYS, "sans_changement_jours": NO_CHANGE_DAYS,
+                     "jours": list(WEEKDAYS), "fuseau": "Europe/Paris"},
         "contours": {
-            "communes": [c for c in communes if c in COMMUNES],
+            "communes": [{"code": code, "nom": COMMUNES[code].nom,
+                          "geometrie": _rounded(outline.__geo_interface__)}
+                         for code, outline in commune_outlines().items() if code in communes],
             "iris": [{"code": sector.code, "nom": sector.nom, "commune": sector.commune,
                       "geometrie": _rounded(outline.__geo_interface__)}
                      for sector, outline in iris_sectors() if sector.commune in communes],

@@ -21,7 +21,11 @@ DAY_PARTS = {
     "journee": (dt.time(8, 0), dt.time(19, 0)),
 }
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-_LOOKAHEAD = dt.timedelta(days=14)
+LOOKAHEAD_DAYS = 14
+"""« Fermé — ouvre … » names an opening this far ahead at most."""
+NO_CHANGE_DAYS = 364
+"""A change further away than this is none (« 24/7 », closed for good)."""
+_LOOKAHEAD = dt.timedelta(days=LOOKAHEAD_DAYS)
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,7 @@ def status_at_minute(hours: str, moment: dt.datetime) -> OpeningStatus:
         return OpeningStatus(None, None, "Horaires inconnus")
     state, _ = parsed.state(moment)
     change = parsed.next_change(moment)
-    if change is not None and change - moment > _LOOKAHEAD * 26:
+    if change is not None and change - moment > dt.timedelta(days=NO_CHANGE_DAYS):
         change = None  # « 24/7 », or closed for good: no meaningful next change.
     if state == opening_hours.State.OPEN:
         label = "Ouvert" if change is None else f"Ouvert jusqu’{_when(change, moment)}"
@@ -102,8 +106,16 @@ def open_spans(hours: str, start: dt.datetime, days: int) -> list[list[int]] | N
     if parsed is None:
         return None
     end = later(start, dt.timedelta(days=days))
-    return [[_minutes_after(begin, start), _minutes_after(min(finish, end), start)]
-            for begin, finish, state, _ in parsed.intervals(start, end) if state == opening_hours.State.OPEN]
+    spans: list[list[int]] = []
+    for begin, finish, state, _ in parsed.intervals(start, end):
+        if state != opening_hours.State.OPEN:
+            continue
+        span = [_minutes_after(begin, start), _minutes_after(min(finish, end), start)]
+        if spans and spans[-1][1] == span[0]:
+            spans[-1][1] = span[1]  # one opening, however the rules split it (days, midnight)
+        else:
+            spans.append(span)
+    return spans
 
 
 def _minutes_after(moment: dt.datetime, start: dt.datetime) -> int:
