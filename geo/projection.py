@@ -16,6 +16,11 @@ WGS84 = "EPSG:4326"
 LAMBERT93 = "EPSG:2154"
 
 
+LAMBERT93_PROJ4 = ("+proj=lcc +lat_0=46.5 +lon_0=3 +lat_1=49 +lat_2=44 +x_0=700000 +y_0=6600000 "
+                   "+ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs")
+"""EPSG:2154 as a PROJ string, for the pages' script (proj4js) to measure as the core does."""
+
+
 def to_lambert93(lon: float, lat: float) -> tuple[float, float]:
     """WGS84 lon/lat → Lambert-93 metres (x, y)."""
     return _to_lambert93().transform(lon, lat)

@@ -17,6 +17,7 @@ from typing import Any
 from geo.actors.kinds import KINDS
 from geo.actors.model import Actor
 from geo.communes import COMMUNES, commune_outlines, iris_sectors
+from geo.projection import LAMBERT93_PROJ4
 from geo.search.eligibility import (
     ALWAYS_TRUE_PUBLICS,
     DISABILITY,
@@ -59,7 +60,7 @@ def field_pack(actors: Iterable[Actor], communes: Sequence[str], today: dt.date,
         "classement": {
             "k": k, "marche": {"detour": walk.detour_factor, "vitesse_kmh": walk.speed_kmh},
             "groupes": ["direct", "a_verifier", "non_eligible"],
-            "projection": "EPSG:2154",
+            "projection": LAMBERT93_PROJ4,
         },
         "horaires": {"prochaine_ouverture_jours": LOOKAHEAD_DAYS, "sans_changement_jours": NO_CHANGE_DAYS,
                      "jours": list(WEEKDAYS), "fuseau": "Europe/Paris"},

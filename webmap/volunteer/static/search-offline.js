@@ -1,0 +1,214 @@
+/* The volunteer's search with no network: the field pack (/api/v1/pack) read as the core reads its own
+   rules — eligibility (Rules and TEXTS), the walking estimate, the resident's order, opening hours —
+   so that the same question gets the same actors, in the same order, with the same reasons, as on the
+   server (a test in Chromium compares them on hundreds of random searches).
+   Needs proj4 (Lambert-93 distances, as the core's pyproj) and pointInPolygon (the commune of a point). */
+(function () {
+  "use strict";
+  var EVERYONE = "*";
+
+  function format(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (_, name) { return String(values[name]); });
+  }
+
+  // Python's round(): halves to even, so that « ≈ 3 min » is the same on both sides.
+  function roundHalfEven(value) {
+    var floor = Math.floor(value), diff = value - floor;
+    if (diff > 0.5) { return floor + 1; }
+    if (diff < 0.5) { return floor; }
+    return floor % 2 === 0 ? floor : floor + 1;
+  }
+
+  function residentAreas(pack, commune) {
+    var known = pack.regles.zones_du_resident[commune];
+    if (known) { return known; }
+    return [commune, commune.slice(0, 2), commune.slice(0, 3), "france", "99100"];
+  }
+
+  function allPublics(pack, resident) {
+    var publics = resident.publics.slice();
+    pack.regles.publics_toujours_vrais.forEach(function (p) { publics.push(p); });
+    if (resident.age !== null && resident.age <= pack.regles.age_jeunes) { publics.push("jeunes"); }
+    return publics;
+  }
+
+  function intersects(a, b) { return a.some(function (x) { return b.indexOf(x) >= 0; }); }
+
+  // geo.search.eligibility.check_rules, on the pack's data
+  function checkRules(pack, rules, resident) {
+    var texts = pack.regles.textes, reasons = [], toCheck = [], fits = [];
+    [ageRule, zoneRule, publicRule].forEach(function (rule) {
+      var verdict = rule(pack, texts, rules, resident);
+      if (verdict.what === null) { return; }
+      var condition = format(texts.reserved, {what: verdict.what});
+      if (verdict.satisfied === null) { toCheck.push(condition); }
+      else if (!verdict.satisfied) { reasons.push(condition); }
+      else { fits.push(verdict.fit); }
+    });
+    return {eligible: reasons.length === 0, reasons: reasons, to_check: toCheck.concat(rules.conditions),
+            fits: fits};
+  }
+
+  function ageRule(pack, texts, rules, resident) {
+    var low = rules.age_min, high = rules.age_max, what;
+    if (low === null && high === null) { return {what: null}; }
+    if (resident.publics.indexOf(pack.regles.public_handicap) >= 0 && rules.age_max_with_disability) {
+      high = rules.age_max_with_disability;
+    }
+    if (low !== null && high !== null) { what = format(texts.age_range, {low: low, high: high}); }
+    else if (low !== null) { what = format(texts.age_from, {low: low}); }
+    else { what = format(texts.age_below, {limit: high + 1}); }
+    if (resident.age === null) { return {what: what, satisfied: null}; }
+    var ok = (low === null || resident.age >= low) && (high === null || resident.age <= high);
+    return {what: what, satisfied: ok, fit: format(texts.fits_age, {what: what, age: resident.age})};
+  }
+
+  function zoneRule(pack, texts, rules, resident) {
+    if (!rules.zone.length) { return {what: null}; }
+    var what = format(texts.zone, {places: rules.zone_places});
+    if (!resident.commune) { return {what: what, satisfied: null}; }
+    var name = pack.regles.noms_des_communes[resident.commune] || resident.commune;
+    return {what: what, satisfied: intersects(residentAreas(pack, resident.commune), rules.zone),
+            fit: format(texts.fits_zone, {commune: name})};
+  }
+
+  function publicRule(pack, texts, rules, resident) {
+    if (!rules.publics.length) { return {what: null}; }
+    if (intersects(allPublics(pack, resident), rules.publics)) {
+      return {what: rules.publics_words, satisfied: true, fit: format(texts.fits_public, {what: rules.publics_words})};
+    }
+    return {what: rules.publics_words, satisfied: null};
+  }
+
+  // geo.search.hours.opening_status, on the pack's open spans (minutes elapsed since pack.debut)
+  function parisParts(epochMs) {
+    var parts = {};
+    new Intl.DateTimeFormat("en-GB", {timeZone: "Europe/Paris", year: "numeric", month: "2-digit",
+      day: "2-digit", hour: "2-digit", minute: "2-digit", weekday: "short", hourCycle: "h23"})
+      .formatToParts(new Date(epochMs)).forEach(function (p) { parts[p.type] = p.value; });
+    return parts;
+  }
+
+  function when(pack, changeMs, nowMs) {
+    var change = parisParts(changeMs), now = parisParts(nowMs);
+    var clock = change.hour + ":" + change.minute;
+    var days = Math.round((Date.UTC(+change.year, +change.month - 1, +change.day)
+                           - Date.UTC(+now.year, +now.month - 1, +now.day)) / 86400000);
+    if (days === 0) { return "à " + clock; }
+    if (days === 1) { return "demain à " + clock; }
+    if (days < 7) {
+      var weekday = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].indexOf(change.weekday);
+      return pack.horaires.jours[weekday] + " à " + clock;
+    }
+    return "le " + change.day + "/" + change.month + " à " + clock;
+  }
+
+  function openingLabel(pack, spans, nowMs) {
+    if (!spans) { return "Horaires inconnus"; }
+    var start = Date.parse(pack.debut), minute = Math.floor((nowMs - start) / 60000);
+    var lookahead = pack.horaires.prochaine_ouverture_jours * 1440;
+    for (var i = 0; i < spans.length; i++) {
+      var from = spans[i][0], to = spans[i][1];
+      if (from <= minute && minute < to) {
+        if (to - minute > pack.horaires.sans_changement_jours * 1440) { return "Ouvert"; }
+        return "Ouvert jusqu’" + when(pack, start + to * 60000, nowMs);
+      }
+      if (from > minute) {
+        return from - minute <= lookahead ? "Fermé — ouvre " + when(pack, start + from * 60000, nowMs) : "Fermé";
+      }
+    }
+    return "Fermé";
+  }
+
+  // geo.search.travel.WalkingEstimate
+  function walk(pack, metres) {
+    var estimate = pack.classement.marche, walked = metres * estimate.detour;
+    var minutes = walked / (estimate.vitesse_kmh * 1000 / 60);
+    return {minutes: minutes, metres: walked, label: "≈ " + Math.max(1, roundHalfEven(minutes)) + " min à pied"};
+  }
+
+  function communeAt(pack, lon, lat) {
+    var found = null;
+    pack.contours.communes.forEach(function (commune) {
+      var geometry = commune.geometrie;
+      var polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
+      polygons.forEach(function (polygon) {
+        if (found === null && pointInPolygon([lon, lat], polygon) === true) { found = commune.code; }
+      });
+    });
+    return found;
+  }
+
+  function offers(actor, thematiques) {
+    return !thematiques.length || intersects(thematiques, actor.cles_thematiques);
+  }
+  function serves(actor, publics) {
+    return !publics.length || intersects(actor.cles_publics, publics.concat([EVERYONE]));
+  }
+
+  // geo.search.nearest.resident_order
+  function residentOrder(a, b) {
+    function key(r) {
+      var group = r.eligibility.eligible && !r.eligibility.to_check.length ? 0 : r.eligibility.eligible ? 1 : 2;
+      return r.travel ? [group, 0, r.travel.minutes, r.distance_m, r.id] : [group, 1, 0, 0, r.id];
+    }
+    var x = key(a), y = key(b);
+    for (var i = 0; i < x.length; i++) {
+      if (x[i] < y[i]) { return -1; }
+      if (x[i] > y[i]) { return 1; }
+    }
+    return 0;
+  }
+
+  function search(pack, request, nowMs) {
+    var project = proj4("WGS84", pack.classement.projection);
+    var k = request.k || pack.classement.k;
+    var thematiques = [];
+    (request.needs || []).forEach(function (need) {
+      pack.besoins[need].thematiques.forEach(function (t) { if (thematiques.indexOf(t) < 0) { thematiques.push(t); } });
+    });
+    var publics = request.publics || [];
+    var citycode = request.citycode || communeAt(pack, request.lon, request.lat);
+    var resident = {age: request.age === undefined ? null : request.age, commune: request.commune || citycode,
+                    publics: publics};
+    var origin = project.forward([request.lon, request.lat]);
+    var candidates = [];
+    pack.acteurs.forEach(function (actor) {
+      if (actor.lon === null || !offers(actor, thematiques) || !serves(actor, publics)) { return; }
+      var xy = project.forward([actor.lon, actor.lat]);
+      candidates.push({actor: actor, distance: Math.hypot(xy[0] - origin[0], xy[1] - origin[1])});
+    });
+    candidates.sort(function (a, b) {
+      return a.distance - b.distance || (a.actor.id < b.actor.id ? -1 : a.actor.id > b.actor.id ? 1 : 0);
+    });
+    var eligible = [], ineligible = [];
+    for (var i = 0; i < candidates.length && eligible.length < k; i++) {
+      var verdict = checkRules(pack, candidates[i].actor.regles, resident);
+      var bucket = verdict.eligible ? eligible : ineligible;
+      if (bucket.length < k) { bucket.push({candidate: candidates[i], verdict: verdict}); }
+    }
+    var located = eligible.concat(request.include_ineligible ? ineligible : []);
+    var results = located.map(function (entry) {
+      var actor = entry.candidate.actor;
+      return {id: actor.id, placement: "sur-place", distance_m: entry.candidate.distance,
+              travel: walk(pack, entry.candidate.distance), eligibility: entry.verdict,
+              opening: openingLabel(pack, actor.ouvert, nowMs)};
+    });
+    if (resident.commune) {
+      var areas = residentAreas(pack, resident.commune);
+      pack.acteurs.forEach(function (actor) {
+        if (actor.lon !== null || !intersects(areas, actor.zone_eligibilite)) { return; }
+        if (!offers(actor, thematiques) || !serves(actor, publics)) { return; }
+        var verdict = checkRules(pack, actor.regles, resident);
+        if (verdict.eligible || request.include_ineligible) {
+          results.push({id: actor.id, placement: "intervient-sur-la-commune", distance_m: null, travel: null,
+                        eligibility: verdict, opening: openingLabel(pack, actor.ouvert, nowMs)});
+        }
+      });
+    }
+    results.sort(residentOrder);
+    return {origin: {lon: request.lon, lat: request.lat, citycode: citycode}, results: results};
+  }
+
+  window.cartoOffline = {search: search, communeAt: communeAt, openingLabel: openingLabel};
+})();
