@@ -106,6 +106,7 @@ def configure_blueprints(app: Flask) -> None:
     from webmap.gestion.views import blueprint as curation
     from webmap.security import register_security_headers
     from webmap.volunteer.encounter import blueprint as encounter
+    from webmap.volunteer.offline import blueprint as offline
     from webmap.volunteer.views import blueprint as volunteer
 
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
@@ -115,7 +116,7 @@ def configure_blueprints(app: Flask) -> None:
     csrf.exempt(api_write)  # checked there: CSRF header for sessions, none for personal tokens
     csrf.exempt(api_campaigns)  # likewise
     for blueprint in (volunteer, api_write, api_campaigns, api, embed, vendor, auth, curation, campaigns,
-                      encounter):
+                      encounter, offline):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     register_security_headers(app)

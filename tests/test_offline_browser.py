@@ -1,0 +1,93 @@
+"""Offline, after one visit: the service worker answers, and a search at points never searched before
+gives the actors the server gives, in the same order; a new data version online replaces the pack."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import re
+
+import httpx
+import pytest
+
+from geo.communes import COMMUNES
+from webmap.services import current_store
+
+ITEM = re.compile(r'<li id="resultat-[^"]+" data-actor-id="([^"]+)"')
+
+
+@pytest.fixture
+def offline_live(tmp_path):
+    """The app on a real port (the made-up actors), returned with its URL."""
+    from tests.browser_fixtures import serve
+    from tests.conftest import FICTIONAL_DATASET, migrate_instance
+    from webmap import create_app
+
+    migrate_instance(tmp_path / "instance")
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"), "TILES": "none",
+                      "ACTORS_FILE": str(FICTIONAL_DATASET), "GEOCODERS": ("local",)})
+    server = serve(app)
+    yield app, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def first_visit(browser, base):
+    context = browser.new_context(viewport={"width": 768, "height": 1024}, locale="fr-FR")
+    page = context.new_page()
+    page.goto(base + "/")
+    page.evaluate("navigator.serviceWorker.ready")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("caches.match('/api/v1/pack').then(found => !!found)")
+    return context, page
+
+
+def test_offline_searches_at_new_points_give_the_server_s_actors_in_its_order(browser, offline_live):
+    _, base = offline_live
+    context, page = first_visit(browser, base)
+    rng = random.Random(21)
+    lon_min, lat_min, lon_max, lat_max = COMMUNES["93048"].bbox
+    try:
+        for _ in range(4):
+            need, age = rng.choice(["emploi", "formation", "numerique"]), rng.choice([19, 35, 58])
+            query = (f"/?lat={rng.uniform(lat_min, lat_max):.5f}&lon={rng.uniform(lon_min, lon_max):.5f}"
+                     f"&besoin={need}&age={age}")
+            expected = ITEM.findall(httpx.get(base + query).text)  # the server's answer; the page never asked
+            context.set_offline(True)
+            page.goto(base + query)
+            page.wait_for_selector("#liste-resultats li")
+            offline = [li.get_attribute("data-actor-id") for li in page.locator("#liste-resultats li").all()]
+            assert offline == expected and expected
+            assert "données du" in page.locator("#etat-hors-ligne").inner_text()
+            context.set_offline(False)
+    finally:
+        context.close()
+
+
+def test_a_new_data_version_online_replaces_the_pack(browser, offline_live):
+    app, base = offline_live
+    context, page = first_visit(browser, base)
+    try:
+        before = page.evaluate("caches.match('/api/v1/pack').then(r => r.json()).then(p => p.version)")
+        with app.app_context():
+            store = current_store()
+            stored = store.get("insertion-fictive-montreuil")
+            store.update(dataclasses.replace(stored.actor, telephone="+33199000188"), stored.version, "test")
+        page.goto(base + "/carte")  # any visit online refreshes the pack
+        page.wait_for_function("caches.match('/api/v1/pack').then(r => r.json())"
+                               f".then(p => p.version !== {before!r})")
+        context.set_offline(True)
+        page.goto(base + "/?lat=48.8600&lon=2.4400&besoin=emploi&age=30")
+        page.wait_for_selector("#liste-resultats li")
+        assert "+33199000188" in page.locator("#resultat-insertion-fictive-montreuil").inner_text()
+    finally:
+        context.close()
+
+
+def test_the_app_can_be_installed(client):
+    manifest = client.get("/manifest.webmanifest").get_json()
+    assert manifest["start_url"] == "/" and manifest["display"] == "standalone"
+    assert {icon["sizes"] for icon in manifest["icons"]} >= {"192x192", "512x512"}
+    worker = client.get("/sw.js")
+    assert worker.headers["Content-Type"].startswith("text/javascript")
+    assert "no-cache" in worker.headers["Cache-Control"]
+    assert "/hors-ligne" in worker.get_data(as_text=True)

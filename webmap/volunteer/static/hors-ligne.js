@@ -1,0 +1,124 @@
+/* The offline page: the search runs in this browser on the field pack the service worker kept, and the
+   results are written as the server writes them (same list, same words, `data-actor-id` on each item).
+   Everything shown comes from the pack and is inserted as text. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var form = document.getElementById("recherche-hors-ligne");
+  var state = document.getElementById("etat-hors-ligne");
+  var query = new URLSearchParams(window.location.search);
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text) { node.textContent = text; }
+    return node;
+  }
+
+  function distanceLabel(metres) {  // webmap.presenters.distance_label
+    return metres < 1000 ? Math.round(metres) + " m" : (metres / 1000).toFixed(1).replace(".", ",") + " km";
+  }
+
+  function eligibilityLabel(verdict) {  // webmap.presenters.eligibility_label and eligibility_state
+    if (!verdict.eligible) { return ["ineligible", "Non éligible : " + verdict.reasons.join(" ; ")]; }
+    if (verdict.to_check.length) { return ["to-check", "À vérifier : " + verdict.to_check.join(" ; ")]; }
+    return ["eligible", "Éligible"];
+  }
+
+  function fill() {  // the form says what was asked, as the server's page does
+    ["lat", "lon", "age"].forEach(function (name) { if (query.get(name)) { form.elements[name].value = query.get(name); } });
+    form.querySelectorAll('input[type="checkbox"]').forEach(function (box) {
+      box.checked = query.getAll(box.name).indexOf(box.value) >= 0;
+    });
+  }
+
+  function item(pack, result, number) {
+    var actor = pack.acteurs.filter(function (a) { return a.id === result.id; })[0];
+    var li = element("li");
+    li.id = "resultat-" + actor.id;
+    li.setAttribute("data-actor-id", actor.id);
+    var title = element("h3"), link = element("a", "", actor.nom);
+    link.href = "/fiche?acteurs=" + encodeURIComponent(actor.id);
+    title.appendChild(link);
+    li.appendChild(title);
+    li.appendChild(element("div", "muted", actor.type));
+    li.appendChild(element("div", "", result.distance_m !== null
+      ? distanceLabel(result.distance_m) + " · " + result.travel.label : "Intervient sur votre commune / à distance"));
+    var verdict = eligibilityLabel(result.eligibility);
+    li.appendChild(element("div", verdict[0], verdict[1]));
+    if (result.eligibility.fits.length) {
+      li.appendChild(element("div", "fits", "Pourquoi : " + result.eligibility.fits.join(" ; ")));
+    }
+    li.appendChild(element("div", "", result.opening));
+    if (actor.telephone) {
+      var phone = element("a", "", actor.telephone);
+      phone.href = "tel:" + actor.telephone;
+      var line = element("div");
+      line.appendChild(phone);
+      li.appendChild(line);
+    }
+    var address = [actor.adresse, [actor.code_postal, actor.commune].filter(Boolean).join(" ")].filter(Boolean).join(" – ");
+    if (address) { li.appendChild(element("div", "muted", address)); }
+    li.number = number;
+    return li;
+  }
+
+  function draw(map, pack, answer) {
+    var bounds = [[answer.origin.lat, answer.origin.lon]];
+    L.circleMarker([answer.origin.lat, answer.origin.lon], {radius: 9, color: "#a11d1d", fillOpacity: 0.9})
+      .addTo(map).bindTooltip("Le résident");
+    answer.results.forEach(function (result, index) {
+      var actor = pack.acteurs.filter(function (a) { return a.id === result.id; })[0];
+      if (actor.lon === null) { return; }
+      L.marker([actor.lat, actor.lon], {title: (index + 1) + ". " + actor.nom, alt: actor.nom,
+        icon: L.divIcon({className: "carto-pin", html: "<span>" + (index + 1) + "</span>", iconSize: [30, 30],
+                         iconAnchor: [15, 30]})}).addTo(map);
+      bounds.push([actor.lat, actor.lon]);
+    });
+    if (bounds.length > 1) { map.fitBounds(bounds, {padding: [20, 20]}); }
+  }
+
+  function run(pack, map) {
+    var lat = parseFloat(query.get("lat")), lon = parseFloat(query.get("lon"));
+    if (isNaN(lat) || isNaN(lon)) { return; }
+    var age = /^\d{1,3}$/.test(query.get("age") || "") ? parseInt(query.get("age"), 10) : undefined;
+    var answer = window.cartoOffline.search(pack, {
+      lat: lat, lon: lon, needs: query.getAll("besoin").filter(function (n) { return pack.besoins[n]; }),
+      age: age, publics: query.getAll("public"), include_ineligible: query.get("tous") === "1"
+    }, Date.now());
+    var list = document.getElementById("liste-resultats");
+    answer.results.forEach(function (result, index) { list.appendChild(item(pack, result, index + 1)); });
+    var count = answer.results.length;
+    document.getElementById("titre-resultats").textContent =
+      count + " acteur" + (count > 1 ? "s" : "") + " près de ce point";
+    document.getElementById("resultats").hidden = false;
+    document.getElementById("titre-resultats").focus();
+    draw(map, pack, answer);
+  }
+
+  var map = L.map("carte-hors-ligne").setView([48.861, 2.443], 12);  // no tiles: outlines and pins only
+  map.on("click", function (event) {
+    form.elements.lat.value = event.latlng.lat.toFixed(6);
+    form.elements.lon.value = event.latlng.lng.toFixed(6);
+    document.getElementById("lieu-choisi").textContent =
+      "Point choisi sur la carte. Indiquez ses besoins et son âge, puis « Chercher ».";
+  });
+  document.getElementById("ma-position").addEventListener("click", function () {
+    navigator.geolocation.getCurrentPosition(function (position) {
+      form.elements.lat.value = position.coords.latitude.toFixed(6);
+      form.elements.lon.value = position.coords.longitude.toFixed(6);
+      document.getElementById("lieu-choisi").textContent = "Position du résident enregistrée.";
+    });
+  });
+  fill();
+  fetch(script.getAttribute("data-pack")).then(function (response) { return response.json(); }).then(function (pack) {
+    var day = pack.jour.split("-");
+    state.textContent = "Pas de réseau : la recherche se fait sur la tablette · données du " + day[2] + "/" + day[1] + ".";
+    pack.contours.communes.forEach(function (commune) {
+      L.geoJSON(commune.geometrie, {style: {color: "#00528c", weight: 2, fill: false, dashArray: "4 4"}}).addTo(map);
+    });
+    run(pack, map);
+  }).catch(function () {
+    state.textContent = "Pas de réseau, et pas encore de données gardées : ouvrez carto-insertion une fois avec du réseau.";
+  });
+})();

@@ -1,0 +1,58 @@
+/* carto-insertion's service worker, version {{ version }}: the volunteer's pages keep working in a
+   stairwell with no signal. Static files and the offline page are kept from the first visit (a new
+   version replaces the old caches); the field pack is fetched from the network when there is one and
+   kept; a page that cannot be fetched falls back on the offline page, which searches with the pack.
+   Result pages (they carry what a resident said) are never stored. */
+"use strict";
+var VERSION = {{ version|tojson }};
+var STATIC_CACHE = "carto-fichiers-" + VERSION;
+var DATA_CACHE = "carto-donnees";
+var PRECACHE = {{ urls|tojson }};
+var SHELL = {{ shell|tojson }};
+var PACK = {{ pack|tojson }};
+
+self.addEventListener("install", function (event) {
+  event.waitUntil(caches.open(STATIC_CACHE).then(function (cache) { return cache.addAll(PRECACHE); })
+    .then(function () { return caches.open(DATA_CACHE); })
+    .then(function (cache) { return cache.add(new Request(PACK, {cache: "no-cache"})); })
+    .then(function () { return self.skipWaiting(); }));
+});
+
+self.addEventListener("activate", function (event) {
+  event.waitUntil(caches.keys().then(function (keys) {
+    return Promise.all(keys.filter(function (key) {
+      return key.indexOf("carto-fichiers-") === 0 && key !== STATIC_CACHE;
+    }).map(function (key) { return caches.delete(key); }));
+  }).then(function () { return self.clients.claim(); }));
+});
+
+function fromNetworkThenKeep(request, cacheName) {
+  return fetch(request).then(function (response) {
+    if (response.ok) {
+      var copy = response.clone();
+      caches.open(cacheName).then(function (cache) { cache.put(request, copy); });
+    }
+    return response;
+  }).catch(function () {
+    return caches.match(request).then(function (found) { return found || Response.error(); });
+  });
+}
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request, url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) { return; }
+  if (url.pathname === PACK) {
+    // revalidated at every visit (ETag: a 304 costs a few bytes), kept for the days without network
+    event.respondWith(fromNetworkThenKeep(new Request(PACK, {cache: "no-cache"}), DATA_CACHE));
+    return;
+  }
+  if (request.mode === "navigate") {
+    event.respondWith(fetch(request).catch(function () {
+      return caches.match(SHELL);  // the offline page reads the search from its own address
+    }));
+    return;
+  }
+  if (url.pathname.indexOf("/static/") === 0) {
+    event.respondWith(caches.match(request).then(function (found) { return found || fetch(request); }));
+  }
+});
