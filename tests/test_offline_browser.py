@@ -91,3 +91,38 @@ def test_the_app_can_be_installed(client):
     assert worker.headers["Content-Type"].startswith("text/javascript")
     assert "no-cache" in worker.headers["Cache-Control"]
     assert "/hors-ligne" in worker.get_data(as_text=True)
+
+
+def test_a_fiche_opens_offline_with_its_qr_code_and_sms_text(browser, offline_live):
+    import io
+    from urllib.parse import unquote
+
+    from PIL import Image
+    from pyzbar.pyzbar import decode
+
+    _, base = offline_live
+    context, page = first_visit(browser, base)
+    try:
+        fiche = "/fiche?acteurs=mission-locale-fictive-montreuil&acteurs=france-services-fictive-villetaneuse"
+        online = httpx.get(base + fiche).text
+        context.set_offline(True)
+        page.goto(base + fiche)
+        page.wait_for_selector(".fiche-acteur")
+        sections = [s.get_attribute("data-actor-id") for s in page.locator(".fiche-acteur").all()]
+        assert sections == ["mission-locale-fictive-montreuil", "france-services-fictive-villetaneuse"]
+        text = page.locator("#fiche-hors-ligne").inner_text()
+        assert "Comment y aller : se présenter — le résident lui-même" in text
+        assert "Téléphone : 01 99 00 01 02" in text
+        hours = [[cell.inner_text() for cell in row.locator("th, td").all()]
+                 for row in page.locator(".horaires tr").all()]
+        server_rows = re.findall(r'<th scope="row">([^<]+)</th><td>([^<]+)</td>', online)
+        assert hours == [list(row) for row in server_rows] and hours  # the server's days and hours
+        picture = Image.open(io.BytesIO(page.locator("#qr-fiche svg").screenshot()))
+        assert [symbol.data.decode() for symbol in decode(picture)] == [page.url]
+        sms = unquote(page.locator("#sms-fiche").get_attribute("href").removeprefix("sms:?body="))
+        server_sms = unquote(re.search(r'href="sms:\?body=([^"]+)"', online).group(1))
+        assert sms == server_sms and len(sms) < 300
+        page.emulate_media(media="print")
+        assert not page.get_by_role("button", name="Imprimer").is_visible()
+    finally:
+        context.close()

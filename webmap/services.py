@@ -86,7 +86,10 @@ def current_pack() -> bytes:
     version = data_version()
     cached = current_app.extensions.get(_PACK_KEY)
     if cached is None or cached[0] != (version, today):
-        body = pack_json(field_pack(current_actors(), served_communes(), today, f"{version}-{today:%Y%m%d}"))
+        from webmap.volunteer.offline import presented
+
+        pack = field_pack(current_actors(), served_communes(), today, f"{version}-{today:%Y%m%d}")
+        body = pack_json(presented(pack, current_actors()))
         cached = ((version, today), body)
         current_app.extensions[_PACK_KEY] = cached
     return cached[1]

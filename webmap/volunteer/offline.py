@@ -14,8 +14,8 @@ blueprint = Blueprint("offline", __name__, template_folder="templates")
 STATIC_FILES = {
     "static": ["carto.css", "carto-map.js", "lib/proj4.js", "lib/point-in-polygon.js", "lib/qrcode.js",
                "icone.svg", "icone-192.png", "icone-512.png"],
-    "volunteer.static": ["search.js", "search-offline.js", "hors-ligne.js", "fiche.js", "retour.js",
-                         "rencontre.js", "sw-register.js"],
+    "volunteer.static": ["search.js", "search-offline.js", "hors-ligne.js", "fiche.js", "fiche-hors-ligne.js",
+                         "retour.js", "rencontre.js", "sw-register.js"],
 }
 """What the service worker keeps from the first visit: every file the offline page and the volunteer's
 pages use (Leaflet's added below)."""
@@ -25,7 +25,7 @@ def precached_urls() -> list[str]:
     urls = [url_for(endpoint, filename=name) for endpoint, names in STATIC_FILES.items() for name in names]
     urls += [url_for("vendor.asset", package="leaflet", filename=name)
              for name in ("leaflet.js", "leaflet.css")]
-    return [*urls, url_for("offline.shell"), url_for("offline.manifest")]
+    return [*urls, url_for("offline.shell"), url_for("offline.fiche_shell"), url_for("offline.manifest")]
 
 
 @blueprint.get("/sw.js")
@@ -33,7 +33,7 @@ def service_worker() -> Response:
     urls = precached_urls()
     version = hashlib.sha256("\n".join(urls).encode()).hexdigest()[:12]  # fingerprints included
     script = render_template("volunteer/sw.js", version=version, urls=urls, shell=url_for("offline.shell"),
-                             pack=url_for("api.pack"))
+                             fiche=url_for("offline.fiche_shell"), pack=url_for("api.pack"))
     response = Response(script, mimetype="text/javascript")
     response.cache_control.no_cache = True
     return response
@@ -52,6 +52,23 @@ def manifest() -> Response:
     return Response(json.dumps(document, ensure_ascii=False), mimetype="application/manifest+json")
 
 
+def presented(pack: dict, actors) -> dict:
+    """The pack with the words the pages write about each actor (as the server's pages do): phone as
+    read aloud, how to get in, how fresh, what it helps with."""
+    from webmap.presenters import access_label, address_line, freshness_of, phone_label
+    from webmap.volunteer.fiche import directions, helps_with, information_date
+
+    by_id = {actor.id: actor for actor in actors}
+    for entry in pack["acteurs"]:
+        actor = by_id[entry["id"]]
+        fresh = freshness_of(actor)
+        entry.update(telephone_affiche=phone_label(actor.telephone), adresse_ligne=address_line(actor),
+                     acces=access_label(actor), fraicheur=fresh.label, appeler_avant=fresh.call_first,
+                     aide_pour=helps_with(actor), information=information_date(actor),
+                     itineraire=directions(actor))
+    return pack
+
+
 @blueprint.get("/hors-ligne")
 def shell() -> str:
     """The page the service worker shows when the network is gone: it searches with the field pack.
@@ -60,3 +77,10 @@ def shell() -> str:
     from geo.search.needs import NEEDS
 
     return render_template("volunteer/hors_ligne.html", needs=NEEDS, publics=PUBLICS)
+
+
+@blueprint.get("/hors-ligne/fiche")
+def fiche_shell() -> str:
+    """The fiche the service worker shows with no network: built in the browser from the pack, with
+    its QR code and SMS text made there too. Nothing about the resident."""
+    return render_template("volunteer/fiche_hors_ligne.html")

@@ -9,6 +9,7 @@ var STATIC_CACHE = "carto-fichiers-" + VERSION;
 var DATA_CACHE = "carto-donnees";
 var PRECACHE = {{ urls|tojson }};
 var SHELL = {{ shell|tojson }};
+var FICHE = {{ fiche|tojson }};
 var PACK = {{ pack|tojson }};
 
 self.addEventListener("install", function (event) {
@@ -48,7 +49,8 @@ self.addEventListener("fetch", function (event) {
   }
   if (request.mode === "navigate") {
     event.respondWith(fetch(request).catch(function () {
-      return caches.match(SHELL);  // the offline page reads the search from its own address
+      // the offline pages read what was asked (the search, the fiche's actors) from their own address
+      return caches.match(url.pathname === "/fiche" ? FICHE : SHELL);
     }));
     return;
   }
