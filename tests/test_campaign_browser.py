@@ -80,7 +80,11 @@ def test_after_a_fiche_the_volunteer_logs_the_encounter_in_six_taps_or_fewer(bro
 def test_an_encounter_logged_offline_is_sent_once_the_network_returns(browser, field_app):
     app, campaign_id, base = field_app
     with volunteer_page(browser, base, 360) as (context, page):
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+        page.reload()  # through the service worker, which keeps the page for offline use
         context.set_offline(True)
+        page.reload()  # in the stairwell: the kept page
+        page.wait_for_selector("#rencontre")
         page.locator('input[name="en_recherche"][value="non"]').tap()
         page.get_by_role("button", name="Enregistrer la rencontre").tap()
         page.get_by_text("Pas de réseau : 1 rencontre(s) gardée(s)").wait_for()
@@ -91,7 +95,7 @@ def test_an_encounter_logged_offline_is_sent_once_the_network_returns(browser, f
         page.reload()  # the next visit finds nothing left to send
         page.wait_for_selector("#rencontre")
         page.wait_for_timeout(300)
-        assert page.evaluate("localStorage.getItem('carto-rencontres-en-attente')") == "[]"
+        assert page.evaluate("cartoQueue.all().then(waiting => waiting.length)") == 0
         assert [t.en_recherche for t in logged_encounters(app, campaign_id)] == ["non"]
 
 

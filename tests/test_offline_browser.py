@@ -36,8 +36,8 @@ def first_visit(browser, base):
     page = context.new_page()
     page.goto(base + "/")
     page.evaluate("navigator.serviceWorker.ready")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
-    page.wait_for_function("caches.match('/api/v1/pack').then(found => !!found)")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => caches.match('/api/v1/pack').then(found => !!found)")
     return context, page
 
 
@@ -73,7 +73,7 @@ def test_a_new_data_version_online_replaces_the_pack(browser, offline_live):
             stored = store.get("insertion-fictive-montreuil")
             store.update(dataclasses.replace(stored.actor, telephone="+33199000188"), stored.version, "test")
         page.goto(base + "/carte")  # any visit online refreshes the pack
-        page.wait_for_function("caches.match('/api/v1/pack').then(r => r.json())"
+        page.wait_for_function("() => caches.match('/api/v1/pack').then(r => r.json())"
                                f".then(p => p.version !== {before!r})")
         context.set_offline(True)
         page.goto(base + "/?lat=48.8600&lon=2.4400&besoin=emploi&age=30")

@@ -15,7 +15,7 @@ STATIC_FILES = {
     "static": ["carto.css", "carto-map.js", "lib/proj4.js", "lib/point-in-polygon.js", "lib/qrcode.js",
                "icone.svg", "icone-192.png", "icone-512.png"],
     "volunteer.static": ["search.js", "search-offline.js", "hors-ligne.js", "fiche.js", "fiche-hors-ligne.js",
-                         "retour.js", "rencontre.js", "sw-register.js"],
+                         "retour.js", "rencontre.js", "file-rencontres.js", "sw-register.js"],
 }
 """What the service worker keeps from the first visit: every file the offline page and the volunteer's
 pages use (Leaflet's added below)."""
@@ -33,7 +33,9 @@ def service_worker() -> Response:
     urls = precached_urls()
     version = hashlib.sha256("\n".join(urls).encode()).hexdigest()[:12]  # fingerprints included
     script = render_template("volunteer/sw.js", version=version, urls=urls, shell=url_for("offline.shell"),
-                             fiche=url_for("offline.fiche_shell"), pack=url_for("api.pack"))
+                             fiche=url_for("offline.fiche_shell"), pack=url_for("api.pack"),
+                             encounter=url_for("rencontre.page"),
+                             queue_script=url_for("volunteer.static", filename="file-rencontres.js"))
     response = Response(script, mimetype="text/javascript")
     response.cache_control.no_cache = True
     return response

@@ -1,19 +1,14 @@
-/* « Noter la rencontre »: each encounter gets its UUID on the tablet and waits in this browser's
-   localStorage until the service has it; then it leaves the queue. A lost answer is harmless: the
-   service records an id once. The queue is sent at once, when the network returns, and at the next
-   visit. Without this script the page is a plain form. */
+/* « Noter la rencontre »: each encounter gets its UUID on the tablet and waits in the browser's
+   IndexedDB (file-rencontres.js) until the service has it. It is sent at once, when the network
+   returns (the `online` event, or the service worker's Background Sync where the browser has it) and at
+   the next visit; the page says how many wait. Without this script the page is a plain form. */
 (function () {
   "use strict";
   var form = document.getElementById("rencontre");
   var state = document.getElementById("envoi-etat");
-  if (!form || !window.localStorage || !window.fetch) { return; }
-  var KEY = "carto-rencontres-en-attente";
+  var queue = window.cartoQueue;
+  if (!form || !queue || !window.indexedDB || !window.fetch) { return; }
   var sending = false;
-
-  function queue() {
-    try { return JSON.parse(localStorage.getItem(KEY) || "[]"); } catch (error) { return []; }
-  }
-  function keep(items) { localStorage.setItem(KEY, JSON.stringify(items)); }
 
   function uuid() {
     if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
@@ -55,40 +50,35 @@
   }
 
   function send() {
-    var waiting = queue();
-    if (sending || !waiting.length) { return; }
+    if (sending) { return Promise.resolve(); }
     sending = true;
-    fetch(form.getAttribute("data-api"), {
-      method: "POST", credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRFToken": form.elements.csrf_token.value},
-      body: JSON.stringify(waiting)
-    }).then(function (response) {
-      return response.json().then(function (answer) { return {status: response.status, answer: answer}; });
-    }).then(function (result) {
+    return queue.send().then(function (outcome) {
       sending = false;
-      var sent = {};
-      waiting.forEach(function (item) { sent[item.id] = true; });
-      if (result.status === 200) {
-        keep(queue().filter(function (item) { return !sent[item.id]; }));
-        tell("Rencontre enregistrée. Merci !", false);
-        send();  // some may have joined the queue meanwhile
-      } else if (result.status === 400 && result.answer.parametres && !result.answer.parametres["X-CSRFToken"]) {
-        // refused for good (a closed campaign…): drop those, say why, send the others
-        var refused = {};
-        Object.keys(result.answer.parametres).forEach(function (key) {
-          var index = Number((key.match(/^\[(\d+)\]/) || [])[1]);
-          if (!isNaN(index) && waiting[index]) { refused[waiting[index].id] = result.answer.parametres[key]; }
-        });
-        keep(queue().filter(function (item) { return !refused[item.id]; }));
-        tell("Rencontre refusée : " + Object.keys(refused).map(function (id) { return refused[id]; }).join(" ; "), true);
-        send();
-      } else {
-        tell(waiting.length + " rencontre(s) en attente d’envoi : rechargez la page pour les envoyer.", true);
-      }
+      var refused = Object.keys(outcome.refused).map(function (id) { return outcome.refused[id]; });
+      if (refused.length) { tell("Rencontre refusée : " + refused.join(" ; "), true); }
+      else if (outcome.waiting) {
+        tell(outcome.waiting + " rencontre(s) en attente d’envoi : rechargez la page pour les envoyer.", true);
+      } else if (outcome.sent) { tell("Rencontre enregistrée. Merci !", false); }
     }).catch(function () {
       sending = false;
-      tell("Pas de réseau : " + queue().length + " rencontre(s) gardée(s) sur la tablette, envoyée(s) au retour du réseau.", true);
+      return queue.all().then(function (waiting) {
+        tell("Pas de réseau : " + waiting.length + " rencontre(s) gardée(s) sur la tablette, envoyée(s) au "
+             + "retour du réseau.", true);
+        if (navigator.serviceWorker && navigator.serviceWorker.ready) {  // Background Sync, where there is one
+          navigator.serviceWorker.ready.then(function (registration) {
+            if (registration.sync) { return registration.sync.register("rencontres"); }
+          }).catch(function () {});
+        }
+      });
     });
+  }
+
+  function placeCommune() {  // the commune of the last search in this tab, when the campaign covers it
+    var commune = window.sessionStorage && sessionStorage.getItem("carto-commune");
+    if (commune && /^\d[0-9AB]\d{3}$/.test(commune)
+        && form.elements.commune.querySelector('option[value="' + commune + '"]')) {
+      form.elements.commune.value = commune;
+    }
   }
 
   form.addEventListener("submit", function (event) {
@@ -98,21 +88,15 @@
       form.querySelector('input[name="en_recherche"]').focus();
       return;
     }
-    var items = queue();
-    items.push(encounter());
-    keep(items);
-    form.reset();
-    placeCommune();
-    send();
+    var values = encounter();
+    queue.add({id: values.id, encounter: values, api: form.getAttribute("data-api"),
+               csrf: form.elements.csrf_token.value}).then(function () {
+      form.reset();
+      placeCommune();
+      send();
+    });
   });
   window.addEventListener("online", send);
-  function placeCommune() {  // the commune of the last search in this tab, when the campaign covers it
-    var commune = window.sessionStorage && sessionStorage.getItem("carto-commune");
-    if (commune && /^\d[0-9AB]\d{3}$/.test(commune)
-        && form.elements.commune.querySelector('option[value="' + commune + '"]')) {
-      form.elements.commune.value = commune;
-    }
-  }
   placeCommune();
-  if (queue().length) { send(); }
+  queue.all().then(function (waiting) { if (waiting.length) { send(); } });
 })();

@@ -4,6 +4,7 @@
    kept; a page that cannot be fetched falls back on the offline page, which searches with the pack.
    Result pages (they carry what a resident said) are never stored. */
 "use strict";
+importScripts({{ queue_script|tojson }});  // the encounters waiting to be sent (IndexedDB)
 var VERSION = {{ version|tojson }};
 var STATIC_CACHE = "carto-fichiers-" + VERSION;
 var DATA_CACHE = "carto-donnees";
@@ -11,6 +12,7 @@ var PRECACHE = {{ urls|tojson }};
 var SHELL = {{ shell|tojson }};
 var FICHE = {{ fiche|tojson }};
 var PACK = {{ pack|tojson }};
+var ENCOUNTER = {{ encounter|tojson }};
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(STATIC_CACHE).then(function (cache) { return cache.addAll(PRECACHE); })
@@ -47,6 +49,11 @@ self.addEventListener("fetch", function (event) {
     event.respondWith(fromNetworkThenKeep(new Request(PACK, {cache: "no-cache"}), DATA_CACHE));
     return;
   }
+  if (request.mode === "navigate" && url.pathname === ENCOUNTER) {
+    // the volunteer's encounter page (their campaigns, no resident): the last one is kept for offline use
+    event.respondWith(fromNetworkThenKeep(request, DATA_CACHE));
+    return;
+  }
   if (request.mode === "navigate") {
     event.respondWith(fetch(request).catch(function () {
       // the offline pages read what was asked (the search, the fiche's actors) from their own address
@@ -56,5 +63,14 @@ self.addEventListener("fetch", function (event) {
   }
   if (url.pathname.indexOf("/static/") === 0) {
     event.respondWith(caches.match(request).then(function (found) { return found || fetch(request); }));
+  }
+});
+
+// Background Sync: the browser wakes the worker when the network returns, even with the page closed.
+self.addEventListener("sync", function (event) {
+  if (event.tag === "rencontres") {
+    event.waitUntil(self.cartoQueue.send().then(function (outcome) {
+      if (outcome.waiting) { throw new Error("encounters still waiting"); }  // the browser retries later
+    }));
   }
 });
