@@ -16,7 +16,9 @@ RESULTS = "/?lat=48.8600&lon=2.4400&besoin=emploi&age=30"
 FICHE = "/fiche?acteurs=mission-locale-fictive-montreuil&acteurs=france-services-fictive-villetaneuse"
 PUBLIC_PAGES = ["/", RESULTS, "/?adresse=", "/acteurs/insertion-fictive-montreuil", "/carte", "/embed",
                 "/embed/carte?liste=1&recherche=1&lat=48.86&lon=2.44", FICHE, FICHE + "&langue=en",
-                FICHE + "&langue=ar", FICHE + "&format=carte", "/connexion", "/acteurs/inconnu-fictif"]
+                FICHE + "&langue=ar", FICHE + "&format=carte", "/connexion", "/acteurs/inconnu-fictif",
+                "/hors-ligne?lat=48.8600&lon=2.4400&besoin=emploi&age=30",
+                "/hors-ligne/fiche?acteurs=mission-locale-fictive-montreuil"]
 MIN_TARGET = 44
 
 SMALL_CONTROLS = """() => {
