@@ -1,8 +1,9 @@
 /* carto-insertion's service worker, version {{ version }}: the volunteer's pages keep working in a
    stairwell with no signal. Static files and the offline page are kept from the first visit (a new
    version replaces the old caches); the field pack is fetched from the network when there is one and
-   kept; a page that cannot be fetched falls back on the offline page, which searches with the pack.
-   Result pages (they carry what a resident said) are never stored. */
+   kept; a page that cannot be fetched falls back on the offline page (search or fiche), which works
+   from the pack; the volunteer's encounter page is kept, and the encounters waiting in IndexedDB are
+   sent by Background Sync. Result pages (they carry what a resident said) are never stored. */
 "use strict";
 importScripts({{ queue_script|tojson }});  // the encounters waiting to be sent (IndexedDB)
 var VERSION = {{ version|tojson }};
