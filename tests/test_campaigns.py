@@ -198,6 +198,7 @@ def test_a_session_must_send_its_csrf_token(app):
                                            ({"acteurs": ["inconnu-fictif"], "mise_en_lien": True}, "acteurs"),
                                            ({"lat": 48.85, "lon": 2.35}, "lat"),
                                            ({"tranche_age": {}}, "tranche_age"),  # found by fuzzing
+                                           ({"date": "2026-08-31"}, "date"),  # before the campaign
                                            ({"accompagne": ["oui"]}, "accompagne")])
 def test_bad_encounters_are_refused_with_their_field_named(app, change, field):
     encounter = {"id": str(uuid.uuid4()), "campagne": app.campaign_id, "date": "2026-11-20",

@@ -73,6 +73,8 @@ def read_encounter(payload: Any, index: int, *, campaigns: Callable[[int], Campa
     needs = _listed(payload.get("besoins"), "besoins", lambda v: v in NEEDS, problem, limit=len(NEEDS))
     actors = _listed(payload.get("acteurs"), "acteurs",
                      lambda v: bool(_ACTOR_ID.match(v)) and known_actor(v), problem, limit=10)
+    if campaign is not None and day is not None and not campaign.covers_day(day):
+        problem("date", f"hors des dates de la campagne « {campaign.nom} »")
     if actors and not linked:
         problem("acteurs", "des acteurs sans mise en lien : indiquez mise_en_lien = true")
     if by_whom and accompanied != "oui":

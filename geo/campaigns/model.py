@@ -40,6 +40,9 @@ class Campaign:
     def is_open(self) -> bool:
         return not self.close
 
+    def covers_day(self, day: dt.date) -> bool:
+        return (self.debut is None or day >= self.debut) and (self.fin is None or day <= self.fin)
+
 
 @dataclass(frozen=True)
 class Encounter:
