@@ -90,4 +90,5 @@ def test_the_page_s_offline_search_answers_as_the_core_on_random_searches(browse
                    for search, answer in zip(searches, answers)
                    if core_answer(index, search) != page_answer(answer)]
     assert not differences, f"{len(differences)} of {CASES} differ; first: {differences[0]}"
-    assert sum(len(answer["results"]) for answer in answers) > CASES  # searches that found actors
+    if dataset == FICTIONAL_DATASET:  # the curated data may hold anything; the made-up ones are known
+        assert sum(len(answer["results"]) for answer in answers) > CASES  # searches that found actors
