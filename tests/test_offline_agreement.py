@@ -4,6 +4,7 @@ of random searches, on the made-up actors and on the curated dataset (whatever i
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 
@@ -68,10 +69,23 @@ def page_answer(answer: dict) -> dict:
          "fits": r["eligibility"]["fits"], "opening": r["opening"]} for r in answer["results"]]}
 
 
-@pytest.mark.parametrize("dataset", [FICTIONAL_DATASET, ROOT / "data" / "actors.geojson"],
-                         ids=["acteurs-fictifs", "jeu-de-donnees"])
+TRICKY_HOURS = ["24/7", 'Mo-Fr 09:00-12:00 "accueil", Mo-Fr 12:00-17:00 "sur rendez-vous"',
+                "Mo-Fr 09:00-17:00; We unknown", "Mo 22:00-02:00", "Mo-Sa 08:30-12:30; PH off",
+                "Tu,Th 14:00-18:00; Dec 24-Jan 01 off", "off", "Mo-Fr 09:00-12:00,13:30-17:00",
+                "n’importe quoi"]
+"""Hours a manager might type: comments, « unknown », past midnight, holidays, closures, nonsense."""
+
+
+def tricky_world():
+    """The made-up actors, each given one of the tricky opening hours."""
+    return [dataclasses.replace(actor, horaires_accueil=TRICKY_HOURS[n % len(TRICKY_HOURS)])
+            for n, actor in enumerate(load_actors(FICTIONAL_DATASET))]
+
+
+@pytest.mark.parametrize("dataset", [FICTIONAL_DATASET, ROOT / "data" / "actors.geojson", "horaires"],
+                         ids=["acteurs-fictifs", "jeu-de-donnees", "horaires-varies"])
 def test_the_page_s_offline_search_answers_as_the_core_on_random_searches(browser, dataset):
-    actors = load_actors(dataset)
+    actors = tricky_world() if dataset == "horaires" else load_actors(dataset)
     today = dt.date.today()
     pack = field_pack(actors, TARGET_COMMUNES, today, "v-test")
     searches = random_searches(seed=14, today=today)

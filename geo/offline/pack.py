@@ -14,6 +14,8 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import opening_hours
+
 from geo.actors.kinds import KINDS
 from geo.actors.model import Actor
 from geo.communes import COMMUNES, commune_outlines, iris_sectors
@@ -94,6 +96,7 @@ def _actor(actor: Actor, start: dt.datetime) -> dict[str, Any]:
         "cles_publics": list(public_keys(actor.publics)),
         "regles": {name: list(value) if isinstance(value, tuple) else value for name, value in rules.items()},
         "ouvert": open_spans(actor.horaires_accueil, start, HOURS_DAYS),
+        "inconnu": open_spans(actor.horaires_accueil, start, HOURS_DAYS, opening_hours.State.UNKNOWN),
         "date_source": actor.date_source,
         "date_verification": actor.date_verification.isoformat() if actor.date_verification else None,
         "modes_mobilisation": list(actor.modes_mobilisation), "mobilisable_par": list(actor.mobilisable_par),

@@ -99,23 +99,18 @@ def week_ahead(hours: str, at: dt.datetime | None = None,
     return week
 
 
-def open_spans(hours: str, start: dt.datetime, days: int) -> list[list[int]] | None:
-    """When the actor is open over ``days`` days from ``start`` (holidays included), as [[from, to], …]
-    in minutes after ``start``: the field pack's form of the hours. None when they are unknown."""
+def open_spans(hours: str, start: dt.datetime, days: int,
+               state: opening_hours.State = opening_hours.State.OPEN) -> list[list[int]] | None:
+    """When the actor is open (or, with ``state``, in that state) over ``days`` days from ``start``,
+    holidays included, as [[from, to], …] in minutes elapsed since ``start``: the field pack's form of
+    the hours, one span per interval of the library (a change of comment starts a new one, as
+    ``next_change`` says). None when the hours are unknown."""
     parsed = _parse(hours)
     if parsed is None:
         return None
     end = later(start, dt.timedelta(days=days))
-    spans: list[list[int]] = []
-    for begin, finish, state, _ in parsed.intervals(start, end):
-        if state != opening_hours.State.OPEN:
-            continue
-        span = [_minutes_after(begin, start), _minutes_after(min(finish, end), start)]
-        if spans and spans[-1][1] == span[0]:
-            spans[-1][1] = span[1]  # one opening, however the rules split it (days, midnight)
-        else:
-            spans.append(span)
-    return spans
+    return [[_minutes_after(begin, start), _minutes_after(min(finish, end), start)]
+            for begin, finish, found, _ in parsed.intervals(start, end) if found == state]
 
 
 def _minutes_after(moment: dt.datetime, start: dt.datetime) -> int:

@@ -103,9 +103,12 @@
     return "le " + change.day + "/" + change.month + " à " + clock;
   }
 
-  function openingLabel(pack, spans, nowMs) {
+  function openingLabel(pack, spans, nowMs, unknown) {
     if (!spans) { return "Horaires inconnus"; }
     var start = Date.parse(pack.debut), minute = Math.floor((nowMs - start) / 60000);
+    if ((unknown || []).some(function (span) { return span[0] <= minute && minute < span[1]; })) {
+      return "Horaires inconnus";
+    }
     var lookahead = pack.horaires.prochaine_ouverture_jours * 1440;
     for (var i = 0; i < spans.length; i++) {
       var from = spans[i][0], to = spans[i][1];
@@ -192,7 +195,7 @@
       var actor = entry.candidate.actor;
       return {id: actor.id, placement: "sur-place", distance_m: entry.candidate.distance,
               travel: walk(pack, entry.candidate.distance), eligibility: entry.verdict,
-              opening: openingLabel(pack, actor.ouvert, nowMs)};
+              opening: openingLabel(pack, actor.ouvert, nowMs, actor.inconnu)};
     });
     if (resident.commune) {
       var areas = residentAreas(pack, resident.commune);
@@ -202,7 +205,7 @@
         var verdict = checkRules(pack, actor.regles, resident);
         if (verdict.eligible || request.include_ineligible) {
           results.push({id: actor.id, placement: "intervient-sur-la-commune", distance_m: null, travel: null,
-                        eligibility: verdict, opening: openingLabel(pack, actor.ouvert, nowMs)});
+                        eligibility: verdict, opening: openingLabel(pack, actor.ouvert, nowMs, actor.inconnu)});
         }
       });
     }
