@@ -258,3 +258,15 @@ def test_result_pins_carry_their_number_in_the_list(client):
     items = re.findall(r'<li id="resultat-([a-z0-9-]+)"', page)
     numbers = {m["id"]: m["number"] for m in markers(page)}
     assert numbers and all(numbers[actor_id] == items.index(actor_id) + 1 for actor_id in numbers)
+
+
+def test_the_volunteer_s_pages_say_when_the_data_last_changed(app, client):
+    import datetime as dt
+
+    from webmap.services import current_store
+
+    page = text(client.get("/"))
+    with app.app_context():
+        changed = current_store().last_change()
+    assert f"Données mises à jour le {changed:%d/%m/%Y}" in page
+    assert changed.date() <= dt.date.today()

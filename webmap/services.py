@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # numpy and scipy load with the first search, not with every 
 _STORE_KEY = "carto.store"
 _ACTORS_KEY = "carto.actors"
 _PACK_KEY = "carto.pack"
+_CHANGED_KEY = "carto.changed"
 _INDEX_KEY = "carto.index"
 _GEOCODER_KEY = "carto.geocoder"
 _TRAVEL_KEY = "carto.travel"
@@ -61,6 +62,12 @@ def upgrade_configured_store(app: Flask | None = None) -> tuple[str | None, str]
 def data_version() -> int:
     """Grows with every change of any actor."""
     return current_store().revision_count()
+
+
+def data_date():
+    """The day the actors last changed: « données mises à jour le … » on the volunteer's pages."""
+    changed = _per_version(_CHANGED_KEY, lambda: current_store().last_change())
+    return changed.date() if changed else None
 
 
 def current_actors() -> list[Actor]:

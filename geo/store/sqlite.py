@@ -147,6 +147,12 @@ class SQLiteStore(CampaignStore):
             self._count_cache = (changed, count)
             return count
 
+    def last_change(self) -> dt.datetime | None:
+        """When an actor last changed (the newest revision), None in an empty store."""
+        with self.engine.connect() as db:
+            at = db.execute(select(func.max(revisions_table.c.at))).scalar_one()
+        return dt.datetime.fromisoformat(at) if at else None
+
     # --- writing ----------------------------------------------------------------------------
 
     def create(self, actor: Actor, author: str) -> StoredActor:

@@ -34,7 +34,7 @@ from webmap.presenters import (
 from webmap.query import Filters, NearestQuery, parse, search_request
 from webmap.security import private_response
 from webmap.selection import matching_actors
-from webmap.services import current_actors, run_search, served_communes
+from webmap.services import current_actors, data_date, run_search, served_communes
 
 blueprint = Blueprint("volunteer", __name__, template_folder="templates", static_folder="static",
                       static_url_path="/static/volunteer")
@@ -50,7 +50,7 @@ def helpers() -> dict:
     return {"kinds": KINDS, "distance_label": distance_label, "eligibility_label": eligibility_label,
             "eligibility_state": eligibility_state, "phone_label": phone_label,
             "address_line": address_line, "freshness_of": freshness_of, "access_label": access_label,
-            "fits_label": fits_label, "week_in_words": _week_in_words}
+            "fits_label": fits_label, "week_in_words": _week_in_words, "data_date": data_date}
 
 
 def _week_in_words(hours: str):
