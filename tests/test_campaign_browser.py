@@ -80,8 +80,9 @@ def test_after_a_fiche_the_volunteer_logs_the_encounter_in_six_taps_or_fewer(bro
 def test_an_encounter_logged_offline_is_sent_once_the_network_returns(browser, field_app):
     app, campaign_id, base = field_app
     with volunteer_page(browser, base, 360) as (context, page):
+        page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+        page.reload()  # through the active service worker, which keeps the page for offline use
         page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-        page.reload()  # through the service worker, which keeps the page for offline use
         context.set_offline(True)
         page.reload()  # in the stairwell: the kept page
         page.wait_for_selector("#rencontre")

@@ -35,7 +35,8 @@ def first_visit(browser, base):
     context = browser.new_context(viewport={"width": 768, "height": 1024}, locale="fr-FR")
     page = context.new_page()
     page.goto(base + "/")
-    page.evaluate("navigator.serviceWorker.ready")
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # a page loaded while the worker installed may stay uncontrolled; this one is not
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.wait_for_function("() => caches.match('/api/v1/pack').then(found => !!found)")
     return context, page
