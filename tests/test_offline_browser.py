@@ -127,3 +127,20 @@ def test_a_fiche_opens_offline_with_its_qr_code_and_sms_text(browser, offline_li
         assert not page.get_by_role("button", name="Imprimer").is_visible()
     finally:
         context.close()
+
+
+def test_a_new_version_deletes_the_caches_of_the_old_ones(browser, offline_live):
+    _, base = offline_live
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(base + "/api/v1/communes")  # same site, no worker yet: an older version's cache
+        old = "carto-fichiers-version-ancienne"
+        page.evaluate(f"() => caches.open('{old}').then(cache => cache.put('/x', new Response('x')))")
+        page.goto(base + "/")
+        page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+        page.wait_for_function(f"() => caches.keys().then(keys => !keys.includes('{old}'))")
+        kept = page.evaluate("() => caches.keys()")
+        assert [key for key in kept if key.startswith("carto-fichiers-")] and "carto-donnees" in kept
+    finally:
+        context.close()
