@@ -31,6 +31,7 @@ from geo.search.eligibility import (
 from geo.search.filters import public_keys, thematique_keys
 from geo.search.hours import LOOKAHEAD_DAYS, NO_CHANGE_DAYS, PARIS, WEEKDAYS, open_spans
 from geo.search.needs import NEEDS
+from geo.search.request import SearchRequest
 from geo.search.travel import WalkingEstimate
 
 PACK_FORMAT = 1
@@ -40,7 +41,7 @@ in Paris on the pack's day)."""
 
 
 def field_pack(actors: Iterable[Actor], communes: Sequence[str], today: dt.date,
-               data_version: str, k: int = 5) -> dict[str, Any]:
+               data_version: str) -> dict[str, Any]:
     """The pack for the communes served, as JSON-ready data."""
     start = dt.datetime.combine(today, dt.time(0, 0), PARIS)
     served = [a for a in actors if a.statut != "ferme"]
@@ -60,7 +61,7 @@ def field_pack(actors: Iterable[Actor], communes: Sequence[str], today: dt.date,
             "noms_des_communes": {code: COMMUNES[code].nom for code in communes if code in COMMUNES},
         },
         "classement": {
-            "k": k, "marche": {"detour": walk.detour_factor, "vitesse_kmh": walk.speed_kmh},
+            "k": SearchRequest().k, "marche": {"detour": walk.detour_factor, "vitesse_kmh": walk.speed_kmh},
             "groupes": ["direct", "a_verifier", "non_eligible"],
             "projection": LAMBERT93_PROJ4,
         },
