@@ -133,5 +133,6 @@ def test_openapi_document_is_valid_and_matches_the_routes(app, client):
         if "get" not in item or "security" in item["get"]:
             continue  # writes, and the managers' reads, are tested with their roles
         response = client.get("/api/v1" + path.replace("{actor_id}", "insertion-fictive-montreuil"),
-                              query_string={"q": "rue", "lat": "48.86", "lon": "2.44"})
-        assert response.status_code in (200, 503), path
+                              query_string={"q": "rue", "lat": "48.86", "lon": "2.44", "commune": "93048"})
+        answers = {"/pack/adresses": (404,)}.get(path, (200, 503))  # this app has no address index
+        assert response.status_code in answers, path

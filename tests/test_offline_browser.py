@@ -17,12 +17,16 @@ ITEM = re.compile(r'<li id="resultat-[^"]+" data-actor-id="([^"]+)"')
 
 
 @pytest.fixture
-def offline_live(tmp_path):
-    """The app on a real port (the made-up actors), returned with its URL."""
+def offline_live(tmp_path, synthetic_index):
+    """The app on a real port (the made-up actors, the synthetic BAN index), returned with its URL."""
+    import shutil
+
     from tests.browser_fixtures import serve
     from tests.conftest import FICTIONAL_DATASET, migrate_instance
     from webmap import create_app
 
+    (tmp_path / "instance" / "ban").mkdir(parents=True)
+    shutil.copy(synthetic_index, tmp_path / "instance" / "ban" / "index.sqlite")
     migrate_instance(tmp_path / "instance")
     app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"), "TILES": "none",
                       "ACTORS_FILE": str(FICTIONAL_DATASET), "GEOCODERS": ("local",)})
@@ -142,5 +146,34 @@ def test_a_new_version_deletes_the_caches_of_the_old_ones(browser, offline_live)
         page.wait_for_function(f"() => caches.keys().then(keys => !keys.includes('{old}'))")
         kept = page.evaluate("() => caches.keys()")
         assert [key for key in kept if key.startswith("carto-fichiers-")] and "carto-donnees" in kept
+    finally:
+        context.close()
+
+
+def test_an_address_typed_offline_is_found_in_the_kept_addresses_and_searched(browser, offline_live,
+                                                                              synthetic_addresses):
+    from tests.conftest import pick
+
+    _, base = offline_live
+    address = pick(synthetic_addresses, lambda a: a.code_insee == "93048", skip=4)
+    typed = f"{address.numero} {address.nom_voie}"
+    context, page = first_visit(browser, base)
+    try:
+        page.goto(base + "/?lat=48.8600&lon=2.4400&besoin=emploi")  # a search in Montreuil, online
+        kept = "/api/v1/pack/adresses?commune=93048"
+        page.wait_for_function(f"() => caches.match('{kept}').then(found => !!found)")
+        expected = ITEM.findall(httpx.get(base + "/", params={"adresse": typed, "commune": "93048",
+                                                               "besoin": "emploi", "age": "30"}).text)
+        context.set_offline(True)
+        page.goto(base + "/")
+        page.locator("#adresse-hors-ligne").press_sequentially(typed, delay=10)
+        page.locator("#suggestions-hors-ligne button").first.click()
+        assert "Adresse choisie" in page.locator("#lieu-choisi").inner_text()
+        page.get_by_label("Trouver un emploi").check()
+        page.locator("#age").fill("30")
+        page.get_by_role("button", name="Chercher").click()
+        page.wait_for_selector("#liste-resultats li")
+        offline = [li.get_attribute("data-actor-id") for li in page.locator("#liste-resultats li").all()]
+        assert offline == expected and expected
     finally:
         context.close()

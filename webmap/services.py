@@ -29,6 +29,7 @@ _STORE_KEY = "carto.store"
 _ACTORS_KEY = "carto.actors"
 _PACK_KEY = "carto.pack"
 _CHANGED_KEY = "carto.changed"
+_ADDRESSES_KEY = "carto.addresses"
 _INDEX_KEY = "carto.index"
 _GEOCODER_KEY = "carto.geocoder"
 _TRAVEL_KEY = "carto.travel"
@@ -105,6 +106,24 @@ def current_pack() -> bytes:
         cached = ((version, today), body)
         current_app.extensions[_PACK_KEY] = cached
     return cached[1]
+
+
+def current_address_pack(commune: str) -> bytes | None:
+    """The commune's addresses from the local BAN index, as JSON; built once per index file."""
+    from geo.offline.addresses import address_pack
+    from geo.offline.pack import pack_json
+
+    path = ban_index_path(current_app)
+    if not path.exists():
+        return None
+    key = (path.stat().st_mtime_ns, commune)
+    cached = current_app.extensions.setdefault(_ADDRESSES_KEY, {})
+    if key not in cached:
+        if len(cached) >= len(served_communes()):
+            cached.clear()  # an older index's packs
+        pack = address_pack(path, commune)
+        cached[key] = pack_json(pack) if pack else None
+    return cached[key]
 
 
 def _per_version(key: str, build):

@@ -38,8 +38,8 @@ CREATE TABLE streets (id INTEGER PRIMARY KEY, ban_id TEXT, name TEXT NOT NULL, p
 CREATE TABLE numbers (street_id INTEGER NOT NULL, number INTEGER NOT NULL, rep TEXT NOT NULL,
                       lon REAL NOT NULL, lat REAL NOT NULL, ban_id TEXT NOT NULL);
 """
-_CANDIDATES = 25
-_RESOLVED = 8
+CANDIDATES = 25
+RESOLVED = 8
 _REVERSE_MAX_DISTANCE_M = 1_000.0
 
 
@@ -206,7 +206,7 @@ class LocalBanGeocoder:
         # Resolve more streets than asked when the name alone ties: a house number that exists on
         # only one of them decides. House-number factors are ≥ 0.8, so weaker names cannot win.
         best = ranked[0][1] if ranked else 0.0
-        contenders = [item for i, item in enumerate(ranked[:max(limit, _RESOLVED)])
+        contenders = [item for i, item in enumerate(ranked[:max(limit, RESOLVED)])
                       if i < limit or item[1] > best * 0.8]
         results = [_resolve(db, loaded.streets[position], score, parsed.housenumber, parsed.suffix)
                    for position, score in contenders]
@@ -314,7 +314,7 @@ def _match_streets(loaded: _Loaded, choices: _Choices, words: tuple[str, ...],
         searches.append((query_text, choices.names, fuzz.partial_ratio))
     found: dict[int, float] = {}
     for query, strings, scorer in searches:
-        for _, _, index in process.extract(query, strings, scorer=scorer, limit=_CANDIDATES,
+        for _, _, index in process.extract(query, strings, scorer=scorer, limit=CANDIDATES,
                                            score_cutoff=50):
             position = choices.positions[index]
             if position not in found:

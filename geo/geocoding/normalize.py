@@ -47,7 +47,7 @@ SUFFIXES: dict[str, str] = {
 }
 """Repetition index after a house number, as written → as BAN writes it (``rep``)."""
 
-_NOISE = re.compile(
+NOISE = re.compile(
     r"\b(?:appartement|appart|appt|apt|app|logement|log|batiment|bat|bt|escalier|esc|"
     r"etage|etg|porte|boite|bal|interphone|code|digicode|chambre|ch\s?n|box)\b\s*"
     r"(?:n\s*)?[a-z]?\d*[a-z]?\b"
@@ -55,7 +55,7 @@ _NOISE = re.compile(
     r"|\b(?:rez de chaussee|rdc|cedex\s*\d*|france|chez\s+\S+)\b"
 )
 _PUNCTUATION = re.compile(r"[^\w]+|_")
-_NUMBER_WITH_SUFFIX = re.compile(r"^(\d{1,4})(bis|ter|quater|quinquies|[a-f]|t|q)?$")
+NUMBER_WITH_SUFFIX = re.compile(r"^(\d{1,4})(bis|ter|quater|quinquies|[a-f]|t|q)?$")
 _POSTCODE = re.compile(r"^\d{5}$")
 
 
@@ -82,7 +82,7 @@ def normalize(text: str) -> str:
     folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
     folded = "".join(ch if ch.isascii() and ch.isprintable() else " " for ch in folded)
     spaced = _PUNCTUATION.sub(" ", folded)
-    spaced = _NOISE.sub(" ", spaced)
+    spaced = NOISE.sub(" ", spaced)
     words = [ABBREVIATIONS.get(word, word) for word in spaced.split()]
     return " ".join(words)[:MAX_QUERY_LENGTH].strip()
 
@@ -97,7 +97,7 @@ def parse(text: str) -> ParsedAddress:
         word = words[index]
         if postcode is None and _POSTCODE.match(word):
             postcode = word
-        elif (housenumber is None and (match := _NUMBER_WITH_SUFFIX.match(word))
+        elif (housenumber is None and (match := NUMBER_WITH_SUFFIX.match(word))
               and not rest_is_street_name(rest)):
             housenumber = int(match.group(1))
             suffix = SUFFIXES.get(match.group(2) or "")

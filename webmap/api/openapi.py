@@ -276,6 +276,16 @@ def openapi_document(server: str) -> dict[str, Any]:
         "operationId": "fieldPack",
         "responses": {"200": {"description": "Paquet (ETag ; compressé)", "content": {"application/json": {
             "schema": {"type": "object", "required": ["format", "version", "acteurs", "regles"]}}}}}}})
+    spec.path(path="/pack/adresses", operations={"get": {
+        "summary": ("Les adresses d’une commune servie (index BAN local), pour chercher une adresse sans "
+                    "réseau : voies, numéros et tables de normalisation"),
+        "operationId": "addressPack",
+        "parameters": [{"name": "commune", "in": "query", "required": True,
+                        "schema": {"type": "string", "pattern": "^[0-9][0-9AB][0-9]{3}$"}}],
+        "responses": {"200": {"description": "Adresses (ETag ; compressé)", "content": {"application/json": {
+                          "schema": {"type": "object", "required": ["commune", "voies", "normalisation"]}}}},
+                      "400": _ERROR, "404": _error("Pas d’index d’adresses pour cette commune."),
+                      "414": _TOO_LONG}}})
     spec.path(path="/openapi.json", operations={"get": {
         "summary": "Ce document", "operationId": "openapi",
         "responses": {"200": {"description": "OpenAPI 3",

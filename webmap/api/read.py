@@ -94,6 +94,20 @@ def pack() -> Response:
     return Response(current_pack(), mimetype="application/json")
 
 
+@blueprint.get("/pack/adresses")
+def address_pack() -> Response:
+    """One served commune's addresses for searching with no network (docs/offline.md)."""
+    from webmap.services import current_address_pack
+
+    commune = request.args.get("commune", "")
+    if commune not in served_communes():
+        raise ApiError(400, {"commune": "code INSEE d’une commune servie attendu"})
+    body = current_address_pack(commune)
+    if body is None:
+        raise ApiError(404, {"commune": "pas d’adresses pour cette commune : lancez « carto data sync »"})
+    return Response(body, mimetype="application/json")
+
+
 @blueprint.get("/openapi.json")
 def openapi() -> Response:
     return jsonify(openapi_document(url_for("api.actors", _external=True).rsplit("/actors", 1)[0]))

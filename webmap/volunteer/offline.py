@@ -13,9 +13,10 @@ blueprint = Blueprint("offline", __name__, template_folder="templates")
 
 STATIC_FILES = {
     "static": ["carto.css", "carto-map.js", "lib/proj4.js", "lib/point-in-polygon.js", "lib/qrcode.js",
-               "icone.svg", "icone-192.png", "icone-512.png"],
-    "volunteer.static": ["search.js", "search-offline.js", "hors-ligne.js", "fiche.js", "fiche-hors-ligne.js",
-                         "retour.js", "rencontre.js", "file-rencontres.js", "sw-register.js"],
+               "lib/fuzzball.js", "icone.svg", "icone-192.png", "icone-512.png"],
+    "volunteer.static": ["search.js", "search-offline.js", "hors-ligne.js", "adresses-hors-ligne.js",
+                         "fiche.js", "fiche-hors-ligne.js", "retour.js", "rencontre.js", "file-rencontres.js",
+                         "sw-register.js"],
 }
 """What the service worker keeps from the first visit: every file the offline page and the volunteer's
 pages use (Leaflet's added below)."""

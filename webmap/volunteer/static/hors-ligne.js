@@ -110,6 +110,38 @@
       document.getElementById("lieu-choisi").textContent = "Position du résident enregistrée.";
     });
   });
+  // Addresses of the commune of the last search (kept by the service worker), searched in the browser
+  function addresses(pack) {
+    var commune = (window.sessionStorage && sessionStorage.getItem("carto-commune")) || pack.contours.communes[0].code;
+    var input = document.getElementById("adresse-hors-ligne"), list = document.getElementById("suggestions-hors-ligne");
+    var note = document.getElementById("adresses-etat");
+    fetch(script.getAttribute("data-adresses") + "?commune=" + encodeURIComponent(commune))
+      .then(function (response) { if (!response.ok) { throw new Error("none"); } return response.json(); })
+      .then(function (streets) {
+        input.addEventListener("input", function () {
+          list.textContent = "";
+          if (input.value.trim().length < 3) { return; }
+          window.cartoAddresses.search(streets, input.value, 5).forEach(function (found) {
+            var option = element("li"), choice = element("button", "secondary", found.label);
+            choice.type = "button";
+            choice.addEventListener("click", function () {
+              form.elements.lat.value = found.lat;
+              form.elements.lon.value = found.lon;
+              input.value = found.label;
+              list.textContent = "";
+              document.getElementById("lieu-choisi").textContent =
+                "Adresse choisie : " + found.label + ". Indiquez ses besoins et son âge, puis « Chercher ».";
+            });
+            option.appendChild(choice);
+            list.appendChild(option);
+          });
+        });
+      }).catch(function () {
+        input.disabled = true;
+        note.textContent = "Adresses non gardées sur cette tablette : « Ma position », ou touchez la carte.";
+      });
+  }
+
   fill();
   fetch(script.getAttribute("data-pack")).then(function (response) { return response.json(); }).then(function (pack) {
     var day = pack.jour.split("-");
@@ -117,6 +149,7 @@
     pack.contours.communes.forEach(function (commune) {
       L.geoJSON(commune.geometrie, {style: {color: "#00528c", weight: 2, fill: false, dashArray: "4 4"}}).addTo(map);
     });
+    addresses(pack);
     run(pack, map);
   }).catch(function () {
     state.textContent = "Pas de réseau, et pas encore de données gardées : ouvrez carto-insertion une fois avec du réseau.";

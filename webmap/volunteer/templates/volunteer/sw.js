@@ -45,6 +45,10 @@ function fromNetworkThenKeep(request, cacheName) {
 self.addEventListener("fetch", function (event) {
   var request = event.request, url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) { return; }
+  if (url.pathname === PACK + "/adresses") {  // the addresses of a commune, kept once fetched
+    event.respondWith(fromNetworkThenKeep(new Request(request.url, {cache: "no-cache"}), DATA_CACHE));
+    return;
+  }
   if (url.pathname === PACK) {
     // revalidated at every visit (ETag: a 304 costs a few bytes), kept for the days without network
     event.respondWith(fromNetworkThenKeep(new Request(PACK, {cache: "no-cache"}), DATA_CACHE));
