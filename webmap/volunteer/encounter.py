@@ -49,7 +49,8 @@ def page() -> Response:
     page = render_template("volunteer/rencontre.html", campaigns=campaigns, communes=COMMUNES,
                            answers=ANSWERS, accompaniers=ACCOMPANIERS, age_bands=AGE_BANDS, needs=NEEDS,
                            chosen=[actors[a] for a in chosen], problems=problems, form=request.form,
-                           today=dt.date.today())
+                           today=dt.date.today(),
+                           offline_communes=sorted({code for c in campaigns for code in c.communes}))
     return private_response(make_response(page, status))
 
 

@@ -111,12 +111,21 @@
     });
   });
   // Addresses of the commune of the last search (kept by the service worker), searched in the browser
+  // The addresses kept for the last search's commune, else for the first commune served that has them.
+  function keptAddresses(communes) {
+    if (!communes.length) { return Promise.reject(new Error("none kept")); }
+    return fetch(script.getAttribute("data-adresses") + "?commune=" + encodeURIComponent(communes[0]))
+      .then(function (response) { if (!response.ok) { throw new Error("none"); } return response.json(); })
+      .catch(function () { return keptAddresses(communes.slice(1)); });
+  }
+
   function addresses(pack) {
-    var commune = (window.sessionStorage && sessionStorage.getItem("carto-commune")) || pack.contours.communes[0].code;
+    var communes = pack.contours.communes.map(function (commune) { return commune.code; });
+    var last = window.sessionStorage && sessionStorage.getItem("carto-commune");
+    if (last && communes.indexOf(last) >= 0) { communes = [last].concat(communes.filter(function (c) { return c !== last; })); }
     var input = document.getElementById("adresse-hors-ligne"), list = document.getElementById("suggestions-hors-ligne");
     var note = document.getElementById("adresses-etat");
-    fetch(script.getAttribute("data-adresses") + "?commune=" + encodeURIComponent(commune))
-      .then(function (response) { if (!response.ok) { throw new Error("none"); } return response.json(); })
+    keptAddresses(communes)
       .then(function (streets) {
         input.addEventListener("input", function () {
           list.textContent = "";

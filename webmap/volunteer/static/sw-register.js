@@ -1,18 +1,21 @@
 /* The service worker (/sw.js) keeps the volunteer's pages working offline after one visit. It is
    registered once the page has loaded, so that its downloads never delay the first results; then the
    field pack is refreshed through it (a 304 when the data have not changed), with the addresses of the
-   commune of the last search in this tab. */
+   communes of the volunteer's campaigns and of the last search in this tab. */
 if ("serviceWorker" in navigator) {
   window.addEventListener("load", function () {
     navigator.serviceWorker.register("/sw.js").then(function () {
       return navigator.serviceWorker.ready;
     }).then(function () {
       if (!navigator.onLine || !navigator.serviceWorker.controller) { return; }
-      var commune = window.sessionStorage && sessionStorage.getItem("carto-commune");
-      return fetch("/api/v1/pack").then(function () {  // and the addresses of the last search's commune
-        if (commune && /^\d[0-9AB]\d{3}$/.test(commune)) {
-          return fetch("/api/v1/pack/adresses?commune=" + commune);
-        }
+      // the pack, then the addresses of the volunteer's campaigns (listed by the encounter page) and of
+      // the last search's commune
+      var communes = (document.body.getAttribute("data-communes-hors-ligne") || "").split(",");
+      communes.push(window.sessionStorage && sessionStorage.getItem("carto-commune"));
+      return fetch("/api/v1/pack").then(function () {
+        return Promise.all(communes.filter(function (code, i) {
+          return code && /^\d[0-9AB]\d{3}$/.test(code) && communes.indexOf(code) === i;
+        }).map(function (code) { return fetch("/api/v1/pack/adresses?commune=" + code); }));
       });
     }).catch(function () { /* refused or offline: the pages work online, the pack waits */ });
   });
