@@ -12,10 +12,14 @@ if ("serviceWorker" in navigator) {
       // the last search's commune
       var communes = (document.body.getAttribute("data-communes-hors-ligne") || "").split(",");
       communes.push(window.sessionStorage && sessionStorage.getItem("carto-commune"));
-      return fetch("/api/v1/pack").then(function () {
+      // The worker keeps its own copy; the page lets go of its copy of each body at once.
+      function keep(url) {
+        return fetch(url).then(function (response) { if (response.body) { return response.body.cancel(); } });
+      }
+      return keep("/api/v1/pack").then(function () {
         return Promise.all(communes.filter(function (code, i) {
           return code && /^\d[0-9AB]\d{3}$/.test(code) && communes.indexOf(code) === i;
-        }).map(function (code) { return fetch("/api/v1/pack/adresses?commune=" + code); }));
+        }).map(function (code) { return keep("/api/v1/pack/adresses?commune=" + code); }));
       });
     }).catch(function () { /* refused or offline: the pages work online, the pack waits */ });
   });
