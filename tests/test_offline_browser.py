@@ -43,6 +43,7 @@ def first_visit(browser, base):
     page.reload()  # a page loaded while the worker installed may stay uncontrolled; this one is not
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.wait_for_function("() => caches.match('/api/v1/pack').then(found => !!found)")
+    page.wait_for_load_state("networkidle")  # the visit's own refresh of the pack is over
     return context, page
 
 

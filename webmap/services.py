@@ -88,6 +88,11 @@ def current_index() -> ActorIndex:
     return _per_version(_INDEX_KEY, lambda: ActorIndex(current_actors()))
 
 
+def pack_version(version: int, today) -> str:
+    """The pack's version, sortable as text: its day, then the store's revision count."""
+    return f"{today:%Y%m%d}-{version:012d}"
+
+
 def current_pack() -> bytes:
     """The field pack of the current actors and communes served, as JSON: built once per version of
     the store and per day (its opening hours start today)."""
@@ -101,7 +106,7 @@ def current_pack() -> bytes:
     if cached is None or cached[0] != (version, today):
         from webmap.volunteer.offline import presented
 
-        pack = field_pack(current_actors(), served_communes(), today, f"{version}-{today:%Y%m%d}")
+        pack = field_pack(current_actors(), served_communes(), today, pack_version(version, today))
         body = pack_json(presented(pack, current_actors()))
         cached = ((version, today), body)
         current_app.extensions[_PACK_KEY] = cached

@@ -89,9 +89,13 @@ def communes() -> Response:
 def pack() -> Response:
     """The field pack (docs/offline.md): what the tablet needs to search with no network. Public data;
     ETag, compressed, kept 5 minutes."""
-    from webmap.services import current_pack
+    import datetime as dt
 
-    return Response(current_pack(), mimetype="application/json")
+    from webmap.services import current_pack, data_version, pack_version
+
+    response = Response(current_pack(), mimetype="application/json")
+    response.headers["X-Pack-Version"] = pack_version(data_version(), dt.date.today())
+    return response
 
 
 @blueprint.get("/pack/adresses")

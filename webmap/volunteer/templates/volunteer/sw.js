@@ -30,12 +30,26 @@ self.addEventListener("activate", function (event) {
   }).then(function () { return self.clients.claim(); }));
 });
 
+// Keep a copy of a good answer — never an older field pack over a newer one: visits may overlap, so
+// the copies are written one after the other, each compared with the one in place.
+var writing = Promise.resolve();
+function keepCopy(request, response, cacheName) {
+  var copy = response.clone(), version = response.headers.get("X-Pack-Version");
+  writing = writing.then(function () {
+    return caches.open(cacheName).then(function (cache) {
+      return cache.match(request).then(function (kept) {
+        var keptVersion = kept && kept.headers.get("X-Pack-Version");
+        if (version && keptVersion && keptVersion > version) { return; }
+        return cache.put(request, copy);
+      });
+    });
+  }).catch(function () { /* a copy not kept: the next visit keeps one */ });
+  return writing;
+}
+
 function fromNetworkThenKeep(request, cacheName) {
   return fetch(request).then(function (response) {
-    if (response.ok) {
-      var copy = response.clone();
-      caches.open(cacheName).then(function (cache) { cache.put(request, copy); });
-    }
+    if (response.ok) { keepCopy(request, response, cacheName); }
     return response;
   }).catch(function () {
     return caches.match(request).then(function (found) { return found || Response.error(); });
