@@ -84,7 +84,7 @@ def test_a_new_data_version_online_replaces_the_pack(browser, offline_live):
         context.set_offline(True)
         page.goto(base + "/?lat=48.8600&lon=2.4400&besoin=emploi&age=30")
         page.wait_for_selector("#liste-resultats li")
-        assert "+33199000188" in page.locator("#resultat-insertion-fictive-montreuil").inner_text()
+        assert "01 99 00 01 88" in page.locator("#resultat-insertion-fictive-montreuil").inner_text()
     finally:
         context.close()
 

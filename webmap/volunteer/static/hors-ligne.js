@@ -51,7 +51,7 @@
     }
     li.appendChild(element("div", "", result.opening));
     if (actor.telephone) {
-      var phone = element("a", "", actor.telephone);
+      var phone = element("a", "", actor.telephone_affiche || actor.telephone);  // « 01 48 69 36 70 »
       phone.href = "tel:" + actor.telephone;
       var line = element("div");
       line.appendChild(phone);
