@@ -6,6 +6,7 @@ never in degrees.
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,12 @@ LAMBERT93 = "EPSG:2154"
 LAMBERT93_PROJ4 = ("+proj=lcc +lat_0=46.5 +lon_0=3 +lat_1=49 +lat_2=44 +x_0=700000 +y_0=6600000 "
                    "+ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs")
 """EPSG:2154 as a PROJ string, for the pages' script (proj4js) to measure as the core does."""
+
+
+def metres_between(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """The distance in metres between two WGS84 (lon, lat) points, measured in Lambert-93."""
+    (x1, y1), (x2, y2) = to_lambert93(*a), to_lambert93(*b)
+    return math.hypot(x1 - x2, y1 - y2)
 
 
 def to_lambert93(lon: float, lat: float) -> tuple[float, float]:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from geo.actors.model import Actor
-from geo.projection import to_lambert93
+from geo.projection import metres_between
 from geo.text import fold
 
 NEAR_M = 150.0
@@ -36,6 +36,4 @@ def _site(url: str) -> str:
 def _metres(a: Actor, b: Actor) -> float:
     if a.location is None or b.location is None:
         return 0.0 if a.commune and fold(a.commune) == fold(b.commune) else math.inf
-    (x1, y1), (x2, y2) = (to_lambert93(a.location.lon, a.location.lat),
-                          to_lambert93(b.location.lon, b.location.lat))
-    return math.hypot(x1 - x2, y1 - y2)
+    return metres_between((a.location.lon, a.location.lat), (b.location.lon, b.location.lat))

@@ -9,14 +9,13 @@ unless asked, each difference shown.
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from geo.actors.model import Actor, actor_from_feature, actor_to_feature
 from geo.io.interchange import ImportPlan, Row, data_inclusion_rows, plan_import
-from geo.projection import to_lambert93
+from geo.projection import metres_between
 from geo.text import fold
 
 MATCH_WITHIN_M = 150.0
@@ -117,7 +116,8 @@ def _held(record: Actor, existing: Sequence[Actor]) -> Actor | None:
             if fold(actor.nom) == fold(record.nom) and actor.code_insee == record.code_insee:
                 return actor
             continue
-        if _metres(actor, record) <= MATCH_WITHIN_M:
+        if metres_between((actor.location.lon, actor.location.lat),
+                          (record.location.lon, record.location.lat)) <= MATCH_WITHIN_M:
             return actor
     return None
 
@@ -136,9 +136,3 @@ def _refresh(held: Actor, record: Actor, result: DataInclusionPlan, overwrite_ve
     if set(changes) <= {"source", "date_source"}:
         return held  # nothing but the provenance: the actor we hold stays as it is
     return dataclasses.replace(held, **changes)
-
-
-def _metres(a: Actor, b: Actor) -> float:
-    (x1, y1), (x2, y2) = (to_lambert93(a.location.lon, a.location.lat),
-                          to_lambert93(b.location.lon, b.location.lat))
-    return math.hypot(x1 - x2, y1 - y2)
