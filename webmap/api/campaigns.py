@@ -13,6 +13,7 @@ from flask import Blueprint, Response, jsonify
 
 from geo.campaigns.bilan import Bilan, bilan, masked
 from geo.campaigns.encounters import MAX_BATCH, read_encounter
+from geo.campaigns.model import Campaign
 from webmap.api.write import check_csrf_header, json_body
 from webmap.auth.views import CURATORS, ROLES, check_role, current_user
 from webmap.errors import ApiError
@@ -76,11 +77,21 @@ def campaign_bilan(campaign_id: int) -> Response:
     return response
 
 
-def campaign_figures(campaign_id: int) -> Bilan:
+def known_campaign(campaign_id: int) -> Campaign | None:
+    """The campaign of that number, if there is one (a number beyond the store's integers is none)."""
+    return current_store().campaign(campaign_id) if 1 <= campaign_id < MAX_CAMPAIGN_ID else None
+
+
+def figures_of(campaign: Campaign) -> Bilan:
     store = current_store()
-    if not 1 <= campaign_id < MAX_CAMPAIGN_ID or store.campaign(campaign_id) is None:
+    return bilan(campaign.id, store.tallies(campaign.id), store.history_totals(campaign.id))
+
+
+def campaign_figures(campaign_id: int) -> Bilan:
+    campaign = known_campaign(campaign_id)
+    if campaign is None:
         raise ApiError(404, {"campagne": f"campagne inconnue : {campaign_id}"})
-    return bilan(campaign_id, store.tallies(campaign_id), store.history_totals(campaign_id))
+    return figures_of(campaign)
 
 
 def bilan_json(result: Bilan) -> dict:

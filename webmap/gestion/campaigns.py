@@ -13,9 +13,9 @@ from wtforms import DateField, IntegerField, SelectMultipleField, StringField, w
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from geo.campaigns.bilan import BREAKDOWNS, Bilan, bilan, masked
-from geo.campaigns.model import ACCOMPANIERS, AGE_BANDS, FUNNEL, HistoryTotals
+from geo.campaigns.model import ACCOMPANIERS, AGE_BANDS, FUNNEL, Campaign, HistoryTotals
 from geo.communes import COMMUNES, iris_names
-from webmap.api.campaigns import MAX_CAMPAIGN_ID
+from webmap.api.campaigns import figures_of, known_campaign
 from webmap.auth.views import CURATORS, check_role
 from webmap.services import current_actors, current_store, served_communes
 
@@ -119,7 +119,7 @@ def _inert(cell):
 
 @blueprint.post("/<int:campaign_id>/cloture")
 def close(campaign_id: int) -> Response:
-    _campaign_and_bilan(campaign_id)
+    _campaign(campaign_id)
     if FlaskForm().validate_on_submit():
         current_store().close_campaign(campaign_id)
         flash("Campagne close : plus aucune rencontre ne peut y être notée.")
@@ -128,7 +128,7 @@ def close(campaign_id: int) -> Response:
 
 @blueprint.post("/<int:campaign_id>/benevoles")
 def add_volunteer(campaign_id: int) -> Response:
-    _campaign_and_bilan(campaign_id)
+    _campaign(campaign_id)
     form = VolunteerForm()
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
@@ -145,7 +145,7 @@ def add_volunteer(campaign_id: int) -> Response:
 
 @blueprint.post("/<int:campaign_id>/benevoles/retrait")
 def remove_volunteer(campaign_id: int) -> Response:
-    _campaign_and_bilan(campaign_id)
+    _campaign(campaign_id)
     if FlaskForm().validate_on_submit():
         current_store().remove_volunteer(campaign_id, request.form.get("email", "")[:200])
     return redirect(url_for("campaigns.dashboard", campaign_id=campaign_id) + "#benevoles")
@@ -153,7 +153,7 @@ def remove_volunteer(campaign_id: int) -> Response:
 
 @blueprint.post("/<int:campaign_id>/historique")
 def add_history(campaign_id: int) -> Response:
-    _campaign_and_bilan(campaign_id)
+    _campaign(campaign_id)
     form = HistoryForm()
     if form.validate_on_submit():
         current_store().add_history(HistoryTotals(
@@ -167,13 +167,16 @@ def add_history(campaign_id: int) -> Response:
     return redirect(url_for("campaigns.dashboard", campaign_id=campaign_id) + "#historique")
 
 
-def _campaign_and_bilan(campaign_id: int):
-    store = current_store()
-    campaign = store.campaign(campaign_id) if 1 <= campaign_id < MAX_CAMPAIGN_ID else None
+def _campaign(campaign_id: int) -> Campaign:
+    campaign = known_campaign(campaign_id)
     if campaign is None:
         abort(404)
-    result: Bilan = bilan(campaign_id, store.tallies(campaign_id), store.history_totals(campaign_id))
-    return campaign, result
+    return campaign
+
+
+def _campaign_and_bilan(campaign_id: int) -> tuple[Campaign, Bilan]:
+    campaign = _campaign(campaign_id)
+    return campaign, figures_of(campaign)
 
 
 def _labels() -> dict:
