@@ -67,12 +67,7 @@ def data_version() -> int:
 
 def data_date():
     """The day the actors last changed: « données mises à jour le … » on the volunteer's pages."""
-    from geo.store import SchemaNotReady
-
-    try:
-        changed = _per_version(_CHANGED_KEY, lambda: current_store().last_change())
-    except SchemaNotReady:  # the page says so (503); the footer stays silent
-        return None
+    changed = _per_version(_CHANGED_KEY, lambda: current_store().last_change())
     return changed.date() if changed else None
 
 
