@@ -1,5 +1,5 @@
-"""Real Redis, Addok and carto-insertion servers on loopback, started and stopped by tests, benchmarks
-and scripts.
+"""Real PostgreSQL, Redis, Addok and carto-insertion servers on loopback, started and stopped by tests,
+benchmarks and scripts.
 
 Addok 1.2.1 (with addok-fr and addok-france) is used because Addok 1.3 needs Redis ≥ 7.2 and Debian 12
 ships 7.0. Each server gets its own port and folder; nothing outside that folder is touched.
@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -95,6 +96,76 @@ class RedisServer:
 
     def __exit__(self, *exc) -> None:
         _stop(self.process)
+
+
+def postgres_bindir() -> Path | None:
+    """Where Debian puts the newest installed PostgreSQL server's programs (initdb, pg_ctl, pg_dump)."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda p: int(p.parts[-3]))
+    if found:
+        return found[-1].parent
+    pg_ctl = shutil.which("pg_ctl")
+    return Path(pg_ctl).parent if pg_ctl else None
+
+
+class PostgresServer:
+    """A throw-away PostgreSQL cluster (``initdb`` + ``pg_ctl``) in a temporary folder, listening on
+    127.0.0.1 on a free port, its superuser ``carto`` trusted on loopback; removed on exit.
+
+    PostgreSQL refuses to run as root: as root, the cluster is run by Debian's ``postgres`` user."""
+
+    USER = "carto"
+
+    def __init__(self):
+        self.bindir = postgres_bindir()
+        self.port = free_port()
+        self.folder: Path | None = None
+        self._as = "postgres" if os.geteuid() == 0 else None
+
+    def __enter__(self) -> PostgresServer:
+        if self.bindir is None:
+            raise RuntimeError("PostgreSQL is not installed (Debian packages postgresql, postgresql-15-postgis-3)")
+        self.folder = Path(tempfile.mkdtemp(prefix="carto-postgres-"))
+        if self._as:
+            shutil.chown(self.folder, self._as, self._as)
+        data = self.folder / "data"
+        self.run("initdb", "--pgdata", str(data), "--username", self.USER, "--auth", "trust",
+                 "--encoding", "UTF8", "--no-locale", "--no-sync")
+        options = (f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.folder} "
+                   "-c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=200")
+        self.run("pg_ctl", "--pgdata", str(data), "--log", str(self.folder / "postgres.log"), "--wait",
+                 "--options", options, "start")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.folder is None:
+            return
+        subprocess.run([str(self.bindir / "pg_ctl"), "--pgdata", str(self.folder / "data"), "--mode",
+                        "immediate", "stop"], user=self._as, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, cwd="/")
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def url(self, database: str) -> str:
+        return f"postgresql+psycopg://{self.USER}@127.0.0.1:{self.port}/{database}"
+
+    def run(self, program: str, *arguments: str, **options) -> subprocess.CompletedProcess:
+        """One of the server's programs, as the cluster's owner; stops on failure with its output."""
+        result = subprocess.run([str(self.bindir / program), *arguments], user=self._as, cwd="/",
+                                capture_output=True, text=True, **options)
+        if result.returncode:
+            raise RuntimeError(f"{program} failed: {result.stderr or result.stdout}")
+        return result
+
+    def create_database(self, name: str, template: str | None = None) -> str:
+        """A new database (a copy of ``template`` if given): its URL."""
+        self.sql(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+        return self.url(name)
+
+    def sql(self, statement: str, database: str = "postgres") -> None:
+        import psycopg
+
+        with psycopg.connect(host="127.0.0.1", port=self.port, user=self.USER, dbname=database,
+                             autocommit=True) as connection:
+            connection.execute(statement)
 
 
 class AddokServer:

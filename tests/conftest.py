@@ -25,7 +25,7 @@ PUBLIC_DATA = ROOT / "data" / "sources"
 IN_CI = os.environ.get("CI") == "true"
 """In CI every test must run: a skip (importorskip included) is reported as a failure."""
 
-pytest_plugins = ("tests.browser_fixtures",)
+pytest_plugins = ("tests.browser_fixtures", "tests.postgres_fixtures")
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -81,6 +81,19 @@ def new_store(path: Path):
     return SQLiteStore(path)
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request, tmp_path: Path):
+    """An empty, migrated store on each back-end: the store contract holds on both."""
+    if request.param == "sqlite":
+        opened = new_store(tmp_path / "carto.sqlite")
+    else:
+        from geo.store.postgres import PostgresStore
+
+        opened = PostgresStore(request.getfixturevalue("postgres_url"))
+    yield opened
+    opened.close()
+
+
 @pytest.fixture
 def make_app(instance_path: Path, migrated_database: Path):
     """A fresh app in its own instance folder, its store migrated (as ``carto db upgrade`` would)."""
@@ -92,8 +105,14 @@ def make_app(instance_path: Path, migrated_database: Path):
         defaults = {"TESTING": True, "INSTANCE_PATH": str(instance_path),
                     "ACTORS_FILE": str(FICTIONAL_DATASET),
                     "GEOPLATEFORME_URL": OFFLINE, "GEOCODER_TIMEOUT": 1.0}
-        return create_app({**defaults, **config})
-    return make
+        made.append(create_app({**defaults, **config}))
+        return made[-1]
+    made: list = []
+    yield make
+    for app in made:  # give back the store's connections (a PostgreSQL server counts them)
+        store = app.extensions.get("carto.store")
+        if store is not None:
+            store.close()
 
 
 @pytest.fixture

@@ -32,16 +32,24 @@ class Served:
     instance: Path
 
 
-def made_up_instance(folder: Path, ban_index: Path | None = None) -> Path:
-    """An instance with two made-up actors, a manager with a token, and the synthetic BAN index."""
+def made_up_instance(folder: Path, ban_index: Path | None = None, database_url: str = "") -> Path:
+    """An instance with two made-up actors, a manager with a token, and the synthetic BAN index; its
+    store in the instance folder, or the migrated PostgreSQL database at ``database_url``."""
     instance = folder / "instance"
     write_json(folder / ACTORS_FILE, fictional_collection(
         fictional_feature(),
         fictional_feature(id="second-acteur-fictif", nom="Second acteur fictif", publics=["jeunes"],
                           geometry={"type": "Point", "coordinates": [2.4420, 48.8620]})))
-    store = new_store(instance / "carto.sqlite")
+    if database_url:
+        from geo.store.postgres import PostgresStore
+
+        instance.mkdir(parents=True)
+        store = PostgresStore(database_url)
+    else:
+        store = new_store(instance / "carto.sqlite")
     store.add_user(MANAGER, hash_password(PASSWORD), "manager")
     store.set_token(MANAGER, hash_token(TOKEN))
+    store.close()
     if ban_index is not None:
         (instance / "ban").mkdir()
         shutil.copy(ban_index, instance / "ban" / "index.sqlite")

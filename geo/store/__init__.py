@@ -1,4 +1,4 @@
-"""Where actors and managers live: one interface, an embedded SQLite default, PostgreSQL later."""
+"""Where actors and managers live: one interface, an embedded SQLite default, PostgreSQL/PostGIS to scale."""
 
 from pathlib import Path
 
@@ -19,11 +19,13 @@ __all__ = ["ActorNotFound", "ActorStore", "DuplicateActor", "InvalidActor", "Rev
 
 
 def open_store(url: str, instance: Path) -> ActorStore:
-    """The store named by ``url``: empty or ``sqlite:///path`` (default: the instance's carto.sqlite).
-    Its schema must be up to date (``upgrade_store``), or SchemaNotReady says so.
+    """The store named by ``url``: empty or ``sqlite:///path`` (default: the instance's carto.sqlite),
+    or ``postgresql+psycopg://user:password@host/database``. Its schema must be up to date
+    (``upgrade_store``), or SchemaNotReady says so."""
+    if _is_postgres(url):
+        from geo.store.postgres import PostgresStore
 
-    PostgreSQL/PostGIS will plug in here behind the same interface and contract tests.
-    """
+        return PostgresStore(url)
     from geo.store.sqlite import SQLiteStore
 
     return SQLiteStore(_sqlite_path(url, instance))
@@ -31,9 +33,17 @@ def open_store(url: str, instance: Path) -> ActorStore:
 
 def upgrade_store(url: str, instance: Path) -> tuple[str | None, str]:
     """Create or migrate the schema of the store named by ``url``: (revision before, after)."""
+    if _is_postgres(url):
+        from geo.store.postgres import PostgresStore
+
+        return PostgresStore.upgrade(url)
     from geo.store.sqlite import SQLiteStore
 
     return SQLiteStore.upgrade(_sqlite_path(url, instance))
+
+
+def _is_postgres(url: str) -> bool:
+    return url.split(":", 1)[0].split("+", 1)[0] in ("postgresql", "postgres")
 
 
 def _sqlite_path(url: str, instance: Path) -> Path:

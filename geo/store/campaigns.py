@@ -1,4 +1,4 @@
-"""Campaigns in the SQLite store: the encounter log (idempotent on the tablet's UUID), the tallies
+"""Campaigns in the store (SQLite or PostgreSQL): the encounter log (idempotent on the tablet's UUID), the tallies
 the retention folds old encounters into, the aggregated history, the volunteers' teams.
 
 Only what ``geo.campaigns.model`` defines has a column: there is nowhere to put a name, an address or
@@ -15,7 +15,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, insert, select, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from geo.campaigns.model import Campaign, Encounter, HistoryTotals, Tally, tally_of
@@ -60,17 +60,17 @@ history_table = Table(
 
 
 class CampaignStore:
-    """Mixed into the SQLite store, which provides ``engine`` and ``_writing``."""
+    """Mixed into the SQL store, which provides ``engine`` and ``_writing``."""
 
     engine: Engine
 
-    def _writing(self) -> AbstractContextManager[Connection]: ...
+    def _writing(self, kind: str = "actors") -> AbstractContextManager[Connection]: ...
 
     # --- campaigns ---------------------------------------------------------------------------
 
     def add_campaign(self, nom: str, communes: Sequence[str], secteurs: Sequence[str] = (),
                      debut: dt.date | None = None, fin: dt.date | None = None) -> Campaign:
-        with self._writing() as db:
+        with self._writing("campaigns") as db:
             number = db.execute(insert(campaigns_table).values(
                 nom=nom, communes=json.dumps(list(communes)), secteurs=json.dumps(list(secteurs)),
                 debut=debut.isoformat() if debut else None, fin=fin.isoformat() if fin else None,
@@ -88,19 +88,19 @@ class CampaignStore:
         return _campaign(row) if row else None
 
     def close_campaign(self, campaign_id: int) -> None:
-        with self._writing() as db:
+        with self._writing("campaigns") as db:
             db.execute(update(campaigns_table).where(campaigns_table.c.id == campaign_id).values(close=1))
 
     def set_volunteer_team(self, campaign_id: int, email: str, equipe: str | None) -> None:
         """Put a volunteer in a campaign, in a team (None: the campaign's single team)."""
-        with self._writing() as db:
-            statement = sqlite_insert(volunteers_table).values(campagne=campaign_id, email=email,
+        with self._writing("campaigns") as db:
+            statement = _insert(db, volunteers_table).values(campagne=campaign_id, email=email,
                                                                equipe=equipe)
             db.execute(statement.on_conflict_do_update(index_elements=["campagne", "email"],
                                                        set_={"equipe": equipe}))
 
     def remove_volunteer(self, campaign_id: int, email: str) -> None:
-        with self._writing() as db:
+        with self._writing("campaigns") as db:
             db.execute(volunteers_table.delete().where((volunteers_table.c.campagne == campaign_id)
                                                        & (volunteers_table.c.email == email)))
 
@@ -118,9 +118,9 @@ class CampaignStore:
         Returns how many were new."""
         if not encounters:
             return 0
-        with self._writing() as db:
+        with self._writing("campaigns") as db:
             before = _count(db, encounters_table)
-            db.execute(sqlite_insert(encounters_table).on_conflict_do_nothing(index_elements=["id"]),
+            db.execute(_insert(db, encounters_table).on_conflict_do_nothing(index_elements=["id"]),
                        [_encounter_row(e) for e in encounters])
             return _count(db, encounters_table) - before
 
@@ -135,7 +135,7 @@ class CampaignStore:
     def archive_encounters(self, before: dt.date) -> int:
         """Fold the encounters of days before ``before`` into tallies (one transaction): the figures stay,
         the rows go. Returns how many were folded."""
-        with self._writing() as db:
+        with self._writing("campaigns") as db:
             rows = db.execute(select(encounters_table)
                               .where(encounters_table.c.jour < before.isoformat())).all()
             counted = Counter(tally_of(_encounter(row)) for row in rows)
@@ -147,7 +147,7 @@ class CampaignStore:
     # --- history -----------------------------------------------------------------------------
 
     def add_history(self, record: HistoryTotals) -> None:
-        with self._writing() as db:
+        with self._writing("campaigns") as db:
             db.execute(insert(history_table).values(
                 campagne=record.campagne, periode=record.periode, source=record.source,
                 rencontres=record.rencontres, en_recherche=record.en_recherche,
@@ -161,6 +161,12 @@ class CampaignStore:
         return [HistoryTotals(row.campagne, row.periode, row.source, row.rencontres, row.en_recherche,
                               row.non_accompagnes, row.mises_en_lien, row.demos_mes_offres, row.note,
                               row.number) for row in rows]
+
+
+def _insert(db: Connection, table: Table):
+    """An INSERT that can say what to do on a conflict, in the connection's dialect."""
+    dialect = postgresql if db.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
 
 
 def _count(db: Connection, table: Table) -> int:

@@ -1,4 +1,5 @@
-"""The SQLite store's schema, created and migrated once, before the service starts (Alembic).
+"""The store's schema, created and migrated once, before the service starts (Alembic): the same
+migrations for SQLite and PostgreSQL.
 
 ``carto db upgrade`` calls ``upgrade``; so does gunicorn's master process before it forks workers
 (``gunicorn.conf.py``). Workers only check the revision (``check_revision``) and never change the
@@ -9,23 +10,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import OperationalError
 
 from geo.store.base import SchemaNotReady
 from geo.store.migrations import HEAD
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+UPGRADE_LOCK = 93_000_000
+"""PostgreSQL advisory lock held while the schema changes (``geo.store.postgres`` numbers the others)."""
 _COLUMNS_ADDED_BEFORE_MIGRATIONS = {"session_epoch": "INTEGER NOT NULL DEFAULT 0",
                                     "disabled": "INTEGER NOT NULL DEFAULT 0"}
 
 
 def revision(db: Connection) -> str | None:
     """The database's schema revision; None for a database migrations never touched."""
-    try:
-        return db.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-    except OperationalError:
+    if not _has_table(db, "alembic_version"):
         return None
+    return db.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
 def check_revision(db: Connection, where: str) -> None:
@@ -38,7 +40,7 @@ def check_revision(db: Connection, where: str) -> None:
 
 def upgrade(db: Connection) -> tuple[str | None, str]:
     """Bring the database on ``db`` to ``HEAD`` in one write transaction (several callers at once
-    take turns). A store created before migrations is adopted as it is. (revision before, after)."""
+    take turns). A SQLite store created before migrations is adopted as it is. (revision before, after)."""
     from alembic import command
     from alembic.config import Config
 
@@ -46,8 +48,10 @@ def upgrade(db: Connection) -> tuple[str | None, str]:
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = db
     with db.begin():
+        if db.dialect.name == "postgresql":  # SQLite's BEGIN IMMEDIATE already took its write lock
+            db.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (UPGRADE_LOCK,))
         before = revision(db)
-        if before is None and _has_table(db, "actors"):
+        if before is None and db.dialect.name == "sqlite" and _has_table(db, "actors"):
             _adopt(db)
             command.stamp(config, "0001")
         command.upgrade(config, "head")
@@ -56,8 +60,7 @@ def upgrade(db: Connection) -> tuple[str | None, str]:
 
 
 def _has_table(db: Connection, name: str) -> bool:
-    return db.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
-                              (name,)).first() is not None
+    return inspect(db).has_table(name)
 
 
 def _adopt(db: Connection) -> None:

@@ -1,0 +1,98 @@
+"""The store on PostgreSQL/PostGIS (``CARTO_DATABASE_URL=postgresql+psycopg://…``), for several app
+servers on one database.
+
+Writers of one kind take turns on a transaction-scoped advisory lock, as SQLite's writers do on its
+write lock; readers never wait. Revision numbers are therefore given in commit order, and the newest
+one tells every server, at its next request, that the actors changed (``revision_count``). Each
+actor's place is also a PostGIS point with a GiST index (migration 0003), for ``nearest_ids``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import Connection, Engine, make_url
+
+from geo.projection import to_lambert93
+from geo.store.schema import UPGRADE_LOCK, check_revision, upgrade
+from geo.store.sql import SQLStore, revisions_table
+
+LOCKS = {"actors": UPGRADE_LOCK + 1, "people": UPGRADE_LOCK + 2, "logins": UPGRADE_LOCK + 3,
+         "campaigns": UPGRADE_LOCK + 4}
+"""The advisory lock each kind of writer holds until its transaction ends."""
+
+_NEAREST = text("""
+    SELECT id, geom <-> ST_SetSRID(ST_MakePoint(:x, :y), 2154) AS metres FROM actors
+    WHERE geom IS NOT NULL
+      AND coalesce(feature::jsonb -> 'properties' ->> 'statut', '') <> 'ferme'
+      AND (CAST(:thematiques AS text[]) IS NULL
+           OR feature::jsonb -> 'properties' -> 'thematiques' ?| CAST(:thematiques AS text[]))
+    ORDER BY geom <-> ST_SetSRID(ST_MakePoint(:x, :y), 2154), id
+    LIMIT :k""")
+
+
+class PostgresStore(SQLStore):
+    """The store in a PostgreSQL database with PostGIS, whose schema ``upgrade`` made."""
+
+    def __init__(self, url: str):
+        self.engine = _engine(url)
+        try:
+            with self.engine.connect() as db:
+                check_revision(db, shown(url))
+        except Exception:
+            self.engine.dispose()
+            raise
+
+    @classmethod
+    def upgrade(cls, url: str) -> tuple[str | None, str]:
+        """Create or migrate the schema of the database at ``url``: (revision before, after)."""
+        engine = _engine(url)
+        try:
+            with engine.connect() as db:
+                return upgrade(db)
+        finally:
+            engine.dispose()
+
+    def revision_count(self) -> int:
+        """The newest revision number: one index lookup, asked at every request, so that a change
+        made through any server is seen by the others at their next request."""
+        with self.engine.connect() as db:
+            return db.execute(select(func.coalesce(func.max(revisions_table.c.number), 0))).scalar_one()
+
+    def nearest_ids(self, point: tuple[float, float], k: int,
+                    thematiques: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        """The ``k`` open actors nearest to ``point`` (lon, lat) offering one of ``thematiques`` (any
+        when None), nearest first, with their straight-line distance in metres (Lambert-93): the
+        GiST index's nearest-first walk (``ORDER BY geom <-> point``)."""
+        x, y = to_lambert93(*point)
+        with self.engine.connect() as db:
+            rows = db.execute(_NEAREST, {"x": x, "y": y, "k": k,
+                                         "thematiques": list(thematiques) if thematiques else None})
+            return [(row.id, row.metres) for row in rows]
+
+    @contextmanager
+    def _writing(self, kind: str = "actors") -> Iterator[Connection]:
+        """One transaction, after the other writers of ``kind`` (its advisory lock, held until the
+        end of the transaction)."""
+        with self.engine.begin() as db:
+            db.execute(select(func.pg_advisory_xact_lock(LOCKS[kind])))
+            yield db
+
+
+def database_url(url: str) -> str:
+    """``postgresql://`` and ``postgres://`` URLs mean the psycopg (3) driver, the one installed."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def shown(url: str) -> str:
+    """The URL as messages may show it: without its password."""
+    return make_url(database_url(url)).render_as_string(hide_password=True)
+
+
+def _engine(url: str) -> Engine:
+    return create_engine(database_url(url), pool_pre_ping=True)

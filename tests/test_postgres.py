@@ -1,0 +1,281 @@
+"""PostgreSQL/PostGIS in use: the schema made by ``carto db upgrade``, nearest-first on the GiST index,
+the app served from it, two app servers on one database, and a ``pg_dump`` backup restored.
+
+The store contract itself runs on both back-ends in tests/test_store.py."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import random
+import re
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from pathlib import Path
+
+import httpx
+import pytest
+
+from devtools.services import PostgresServer
+from geo.actors.model import Location, actor_from_feature
+from geo.projection import to_lambert93
+from geo.store import SchemaNotReady
+from geo.store.migrations import HEAD
+from geo.store.postgres import PostgresStore
+from tests.conftest import ROOT, fictional_feature
+from tests.production import ACTORS_FILE, MANAGER, PASSWORD, TOKEN, gunicorn, made_up_instance
+
+pytestmark = pytest.mark.postgres
+
+EMPLOI = "trouver-un-emploi--repondre-a-des-offres-demploi"
+FORMATION = "se-former--trouver-sa-formation"
+CARTO = str(Path(sys.executable).with_name("carto"))
+SECRET = "cle-secrete-fictive-partagee-par-les-serveurs"
+SECOND = "second-acteur-fictif"
+
+
+def _made_up_actors(count: int, rng: random.Random) -> list:
+    return [actor_from_feature(fictional_feature(
+        id=f"acteur-fictif-{n}", nom=f"Acteur fictif {n}",
+        geometry={"type": "Point", "coordinates": [round(rng.uniform(2.425, 2.455), 5),
+                                                   round(rng.uniform(48.852, 48.868), 5)]},
+        thematiques=[rng.choice([EMPLOI, FORMATION])], statut=rng.choice(["a_verifier", "a_verifier", "ferme"])))
+        for n in range(count)]
+
+
+@pytest.fixture
+def pg_store(postgres_url):
+    opened = PostgresStore(postgres_url)
+    yield opened
+    opened.close()
+
+
+def test_nearest_ids_follow_the_straight_line_in_lambert93(pg_store):
+    rng = random.Random(93)
+    actors = _made_up_actors(300, rng)
+    store = pg_store
+    store.replace_all(actors, "import fictif")
+    for _ in range(25):
+        point = (rng.uniform(2.40, 2.48), rng.uniform(48.84, 48.88))
+        wanted = rng.choice([None, [EMPLOI], [EMPLOI, FORMATION]])
+        x, y = to_lambert93(*point)
+        expected = sorted(
+            (math.dist((x, y), to_lambert93(a.location.lon, a.location.lat)), a.id) for a in actors
+            if a.statut != "ferme" and (wanted is None or set(a.thematiques) & set(wanted)))[:7]
+        found = store.nearest_ids(point, 7, wanted)
+        assert [i for i, _ in found] == [i for _, i in expected]
+        assert all(abs(metres - d) < 0.01 for (_, metres), (d, _) in zip(found, expected))
+
+
+def test_the_indexed_place_follows_every_edit(pg_store):
+    store = pg_store
+    near, far = (2.4400, 48.8600), (2.4500, 48.8650)
+    actor = actor_from_feature(fictional_feature(geometry={"type": "Point", "coordinates": list(near)}))
+    store.create(actor, "a")
+    assert [i for i, _ in store.nearest_ids(near, 1)] == [actor.id]
+
+    moved = store.update(dataclasses.replace(actor, location=Location(*far, source="manager")), 1, "a")
+    assert store.nearest_ids(far, 1)[0][1] < 0.01
+    store.update(dataclasses.replace(moved.actor, location=None), 2, "a")
+    assert store.nearest_ids(far, 1) == []
+
+
+def test_the_index_is_a_gist_index_used_nearest_first(pg_store):
+    store = pg_store
+    store.replace_all(_made_up_actors(2000, random.Random(7)), "import fictif")
+    with store.engine.begin() as db:
+        db.exec_driver_sql("ANALYZE actors")
+        plan = "\n".join(row[0] for row in db.exec_driver_sql(
+            "EXPLAIN SELECT id FROM actors ORDER BY geom <-> ST_SetSRID(ST_MakePoint(652000, 6862000), 2154) "
+            "LIMIT 5"))
+        method = db.exec_driver_sql("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_actors_geom'").scalar()
+    assert "USING gist (geom)" in method and "Index Scan using ix_actors_geom" in plan
+
+
+def test_a_database_not_upgraded_is_refused_without_showing_its_password(postgres_server):
+    url = postgres_server.create_database("carto_vide").replace("carto@", "carto:mot-de-passe-fictif@")
+    with pytest.raises(SchemaNotReady) as refused:
+        PostgresStore(url)
+    assert "carto db upgrade" in str(refused.value) and "mot-de-passe-fictif" not in str(refused.value)
+
+
+def test_carto_db_upgrade_started_three_times_at_once_migrates_once(postgres_server, tmp_path):
+    url = postgres_server.create_database("carto_trois_demarrages")
+    env = {"PATH": "/usr/bin:/bin", "CARTO_INSTANCE_PATH": str(tmp_path), "CARTO_DATABASE_URL": url}
+    runs = [subprocess.Popen([CARTO, "db", "upgrade"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    outputs = [run.communicate(timeout=120) for run in runs]
+
+    assert [run.returncode for run in runs] == [0, 0, 0], outputs
+    said = [out for out, _ in outputs]
+    assert sum(f"vide → {HEAD}" in out for out in said) == 1 and sum("déjà à jour" in out for out in said) == 2
+    PostgresStore(url).close()
+
+
+def test_a_change_made_by_another_process_is_seen_at_the_next_read(pg_store, postgres_url):
+    reader = pg_store
+    actor = actor_from_feature(fictional_feature())
+    reader.create(actor, "a")
+    before = reader.revision_count()
+    code = ("import sys, dataclasses; from geo.store.postgres import PostgresStore\n"
+            "store = PostgresStore(sys.argv[1]); actor = store.get('acteur-fictif-de-test').actor\n"
+            "store.update(dataclasses.replace(actor, description='ailleurs'), 1, 'x')")
+    subprocess.run([sys.executable, "-c", code, postgres_url], cwd=ROOT, check=True)
+    assert reader.revision_count() == before + 1
+    assert reader.get(actor.id).actor.description == "ailleurs"
+
+
+def test_the_app_runs_on_postgres(make_app, postgres_url):
+    """Seeded from the made-up dataset on first use; searched, edited (412 for a stale version)."""
+    app = make_app(DATABASE_URL=postgres_url)
+    client = app.test_client()
+    actors = client.get("/api/v1/actors").get_json()["features"]
+    nearest = client.get("/api/v1/nearest", query_string={"lat": "48.8600", "lon": "2.4400"})
+    assert actors and nearest.status_code == 200 and nearest.get_json()["results"]
+
+    from webmap.auth.views import hash_token
+    from webmap.services import current_store
+
+    with app.app_context():
+        current_store().add_user(MANAGER, "x", "manager")
+        current_store().set_token(MANAGER, hash_token(TOKEN))
+    api, bearer = f"/api/v1/actors/{actors[0]['id']}", {"Authorization": f"Bearer {TOKEN}"}
+    body = {"properties": {"telephone": "+33199000109"}}
+    assert client.patch(api, json=body, headers={**bearer, "If-Match": '"v1"'}).status_code == 200
+    assert client.patch(api, json=body, headers={**bearer, "If-Match": '"v1"'}).status_code == 412
+    assert client.get(api).get_json()["properties"]["telephone"] == "+33199000109"
+
+
+# --- two app servers, one database ----------------------------------------------------------------
+
+@pytest.fixture
+def two_servers(tmp_path, postgres_url):
+    """Two gunicorn instances (two workers each) on different ports, with their own instance folders,
+    sharing one PostgreSQL database and one secret key, as behind a load balancer."""
+    with ExitStack() as stack:
+        (tmp_path / "serveur-a").mkdir()
+        instances = [made_up_instance(tmp_path / "serveur-a", database_url=postgres_url)]
+        (tmp_path / "serveur-b" / "instance").mkdir(parents=True)
+        shutil.copy(tmp_path / "serveur-a" / ACTORS_FILE, tmp_path / "serveur-b" / ACTORS_FILE)
+        instances.append(tmp_path / "serveur-b" / "instance")
+        yield [stack.enter_context(gunicorn(instance, workers=2, DATABASE_URL=postgres_url, SECRET_KEY=SECRET,
+                                            SECURE_COOKIES="false"))  # plain HTTP on loopback
+               for instance in instances]
+
+
+def test_edits_through_two_servers_lose_no_accepted_edit(two_servers, pg_store):
+    """Six managers edit the same two actors through either server, each from the version they
+    read: every 200 is in the history, every other answer is a 412, no version is skipped."""
+    first, second = two_servers
+    bearer = {"Authorization": f"Bearer {TOKEN}"}
+
+    def edit(number: int) -> tuple[str, int, str]:
+        actor = ("acteur-fictif-de-test", SECOND)[number % 2]
+        read_from, write_to = (first, second) if number % 3 else (second, first)
+        with httpx.Client(timeout=30, headers=bearer) as client:
+            etag = client.get(f"{read_from.url}/api/v1/actors/{actor}").headers["ETag"]
+            text = f"Modification fictive numéro {number}"
+            answer = client.patch(f"{write_to.url}/api/v1/actors/{actor}", headers={"If-Match": etag},
+                                  json={"properties": {"description": text}})
+        return actor, answer.status_code, text
+
+    with ThreadPoolExecutor(6) as pool:
+        outcomes = list(pool.map(edit, range(60)))
+
+    assert {status for _, status, _ in outcomes} <= {200, 412}
+    store = pg_store
+    for actor in ("acteur-fictif-de-test", SECOND):
+        accepted = {text for a, status, text in outcomes if a == actor and status == 200}
+        kept = [r.changes["description"][1] for r in store.history(actor) if "description" in r.changes]
+        assert accepted and set(kept) == accepted and len(kept) == len(accepted)
+        assert [r.version for r in store.history(actor)] == list(range(1 + len(accepted), 0, -1))
+        assert store.get(actor).version == 1 + len(accepted)
+
+
+def test_each_server_finds_the_other_servers_edits_at_its_next_request(two_servers):
+    first, second = two_servers
+    position = {"lat": "48.8620", "lon": "2.4420"}
+
+    def nearest_ids(server) -> set[str]:
+        return {r["id"] for r in httpx.get(f"{server.url}/api/v1/nearest", params={**position, "k": "5"},
+                                           timeout=30).json()["results"]}
+
+    assert all(SECOND in nearest_ids(second) for _ in range(4))  # both of its workers
+    etag = httpx.get(f"{first.url}/api/v1/actors/{SECOND}").headers["ETag"]
+    retired = httpx.delete(f"{first.url}/api/v1/actors/{SECOND}", timeout=30,
+                           headers={"Authorization": f"Bearer {TOKEN}", "If-Match": etag})
+    assert retired.status_code == 200
+    assert all(SECOND not in nearest_ids(second) for _ in range(4))
+
+
+def test_a_login_limit_holds_across_two_servers(two_servers):
+    """30 wrong passwords spread over both servers: 10 are checked, then the right one waits too."""
+    statuses = []
+    for number in range(30):
+        with httpx.Client(base_url=two_servers[number % 2].url, timeout=30) as client:
+            statuses.append(client.post("/connexion", data={"email": MANAGER, "password": "faux-mot-de-passe",
+                                                            "csrf_token": _csrf(client, "/connexion")}).status_code)
+    with httpx.Client(base_url=two_servers[0].url, timeout=30) as client:
+        right = client.post("/connexion", data={"email": MANAGER, "password": PASSWORD,
+                                                "csrf_token": _csrf(client, "/connexion")})
+    assert statuses.count(401) == 10 and statuses.count(429) == 20 and right.status_code == 429
+
+
+def test_a_logout_through_one_server_ends_the_session_on_the_other(two_servers):
+    first, second = two_servers
+    with httpx.Client(base_url=first.url, timeout=30) as client:
+        logged = client.post("/connexion", data={"email": MANAGER, "password": PASSWORD,
+                                                 "csrf_token": _csrf(client, "/connexion")})
+        assert logged.status_code == 302
+        cookie = client.cookies["session"]
+        with httpx.Client(base_url=second.url, timeout=30, cookies={"session": cookie}) as other:
+            assert other.get("/gestion/").status_code == 200  # the same session, on the other server
+            assert client.post("/deconnexion", data={"csrf_token": _csrf(client, "/gestion/")}).status_code == 302
+            assert other.get("/gestion/").status_code == 302
+
+
+def _csrf(client: httpx.Client, page: str) -> str:
+    """The CSRF token of a page's form (WTForms' field or the back office's hand-written logout form)."""
+    text = client.get(page).text
+    return re.search(r'(?:name="csrf_token" type="hidden" value|type="hidden" name="csrf_token" value)="([^"]+)"',
+                     text).group(1)
+
+
+# --- backup -----------------------------------------------------------------------------------------
+
+def test_a_pg_dump_backup_restores_into_a_fresh_cluster_and_is_served(postgres_server, postgres_url, tmp_path):
+    """docs/deploy.md's commands: ``pg_dump --format=custom``, then ``pg_restore`` into a new cluster's
+    empty database; the app serves the restored actors; their history and the accounts are back."""
+    store = PostgresStore(postgres_url)
+    actor = actor_from_feature(fictional_feature())
+    store.create(actor, "gestionnaire-fictif")
+    store.update(dataclasses.replace(actor, description="Sauvegardée avant la panne fictive"), 1, "g")
+    store.add_user(MANAGER, "x", "manager")
+    store.close()
+    database = postgres_url.rsplit("/", 1)[1]
+    backup = Path(postgres_server.folder) / "sauvegarde.dump"
+    postgres_server.run("pg_dump", "--host", "127.0.0.1", "--port", str(postgres_server.port), "--username",
+                        "carto", "--format", "custom", "--file", str(backup), database)
+
+    with PostgresServer() as fresh:
+        url = fresh.create_database("carto_restauree")
+        fresh.run("pg_restore", "--host", "127.0.0.1", "--port", str(fresh.port), "--username", "carto",
+                  "--dbname", "carto_restauree", "--no-owner", "--exit-on-error", str(backup))
+        folder = tmp_path / "restauree"
+        folder.mkdir()
+        instance = folder / "instance"
+        instance.mkdir()
+        (folder / "acteurs-fictifs.geojson").write_text('{"type": "FeatureCollection", "features": []}')
+        with gunicorn(instance, workers=2, DATABASE_URL=url) as served:
+            answer = httpx.get(f"{served.url}/api/v1/actors/{actor.id}", timeout=30)
+            near = httpx.get(f"{served.url}/api/v1/nearest", params={"lat": "48.86", "lon": "2.44"}, timeout=30)
+        restored = PostgresStore(url)
+        assert restored.nearest_ids((2.44, 48.86), 1)[0][0] == actor.id  # the GiST index came back too
+        assert len(restored.history(actor.id)) == 2 and restored.user(MANAGER)["role"] == "manager"
+        restored.close()
+    assert answer.json()["properties"]["description"] == "Sauvegardée avant la panne fictive"
+    assert answer.headers["ETag"].startswith('"v2')
+    assert [r["id"] for r in near.json()["results"]] == [actor.id]
