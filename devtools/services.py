@@ -123,15 +123,17 @@ class PostgresServer:
 
     def __enter__(self) -> PostgresServer:
         if self.bindir is None:
-            raise RuntimeError("PostgreSQL is not installed (Debian packages postgresql, postgresql-15-postgis-3)")
+            raise RuntimeError("PostgreSQL is not installed "
+                               "(Debian packages postgresql, postgresql-15-postgis-3)")
         self.folder = Path(tempfile.mkdtemp(prefix="carto-postgres-"))
         if self._as:
             shutil.chown(self.folder, self._as, self._as)
         data = self.folder / "data"
         self.run("initdb", "--pgdata", str(data), "--username", self.USER, "--auth", "trust",
                  "--encoding", "UTF8", "--no-locale", "--no-sync")
-        options = (f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.folder} "
-                   "-c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=200")
+        options = (f"-c listen_addresses=127.0.0.1 -c port={self.port} "
+                   f"-c unix_socket_directories={self.folder} -c max_connections=200 "
+                   "-c fsync=off -c full_page_writes=off -c synchronous_commit=off")  # throw-away data
         self.run("pg_ctl", "--pgdata", str(data), "--log", str(self.folder / "postgres.log"), "--wait",
                  "--options", options, "start")
         return self

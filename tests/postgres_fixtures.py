@@ -17,7 +17,7 @@ _numbers = itertools.count(1)
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     if postgres_bindir() is None:
-        pytest.skip("PostgreSQL is not installed (./dev test installs postgresql and postgresql-15-postgis-3)")
+        pytest.skip("PostgreSQL is not installed (./dev test installs it with PostGIS)")
     with PostgresServer() as server:
         yield server
 

@@ -150,14 +150,16 @@ def test_an_account_is_stored_by_its_hash_and_listed_by_email(store):
 
     assert [p["email"] for p in store.users()] == ["benevole-fictif@example.org", MANAGER]
     person = store.user(MANAGER)
-    assert (person["password_hash"], person["role"], person["disabled"]) == ("empreinte-fictive", "manager", False)
+    assert (person["password_hash"], person["role"]) == ("empreinte-fictive", "manager")
+    assert person["disabled"] is False
     assert store.user("absent@example.org") is None
 
 
 def test_every_change_of_an_account_ends_its_sessions(store):
     store.add_user(MANAGER, "empreinte-fictive", "manager")
     epochs = [store.user(MANAGER)["session_epoch"]]
-    for change in (lambda: store.set_password(MANAGER, "nouvelle"), lambda: store.set_role(MANAGER, "volunteer"),
+    for change in (lambda: store.set_password(MANAGER, "nouvelle"),
+                   lambda: store.set_role(MANAGER, "volunteer"),
                    lambda: store.end_sessions(MANAGER), lambda: store.add_user(MANAGER, "x", "manager")):
         change()
         epochs.append(store.user(MANAGER)["session_epoch"])
@@ -205,7 +207,8 @@ def _encounter(number: int, campaign: int, day: dt.date = dt.date(2026, 10, 1), 
 
 def test_campaigns_are_listed_newest_first_and_can_be_closed(store):
     first = store.add_campaign("Campagne fictive A", ["93048"], debut=dt.date(2026, 9, 1))
-    second = store.add_campaign("Campagne fictive B", ["93006", "93048"], ["930480101"], fin=dt.date(2026, 12, 1))
+    second = store.add_campaign("Campagne fictive B", ["93006", "93048"], ["930480101"],
+                                fin=dt.date(2026, 12, 1))
 
     assert [c.id for c in store.campaigns()] == [second.id, first.id]
     assert (second.communes, second.secteurs, second.fin) == (("93006", "93048"), ("930480101",),
@@ -227,7 +230,8 @@ def test_a_volunteer_has_one_team_per_campaign(store):
 
 def test_an_encounter_sent_twice_counts_once(store):
     campaign = store.add_campaign("Campagne fictive", ["93048"])
-    batch = [_encounter(n, campaign.id, acteurs=("acteur-fictif-de-test",), mise_en_lien=True) for n in range(3)]
+    batch = [_encounter(n, campaign.id, acteurs=("acteur-fictif-de-test",), mise_en_lien=True)
+             for n in range(3)]
     assert store.add_encounters(batch) == 3
     assert store.add_encounters([*batch, _encounter(3, campaign.id)]) == 1
     tallies = store.tallies(campaign.id)
@@ -255,6 +259,7 @@ def test_archiving_folds_old_encounters_without_changing_the_figures(store):
 
 def test_history_totals_keep_what_the_source_does_not_say(store):
     campaign = store.add_campaign("Campagne fictive", ["93048"])
-    store.add_history(HistoryTotals(campaign.id, "2022-2025", "bilan fictif", 3000, 500, None, 162, 77, "note"))
+    store.add_history(HistoryTotals(campaign.id, "2022-2025", "bilan fictif", 3000, 500, None, 162, 77,
+                                    "note fictive"))
     [totals] = store.history_totals(campaign.id)
     assert (totals.rencontres, totals.non_accompagnes, totals.mises_en_lien) == (3000, None, 162)

@@ -54,8 +54,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Key signing sessions and CSRF tokens. When unset, one is generated once and kept in "
             "the instance folder (`secret_key`)."),
     Setting("DATABASE_URL", "", str,
-            "The actors' store: empty for `carto.sqlite` in the instance folder, or "
-            "`sqlite:///path`."),
+            "The store (actors, history, accounts, campaigns): empty for `carto.sqlite` in the "
+            "instance folder, `sqlite:///path`, or PostgreSQL with PostGIS, "
+            "`postgresql+psycopg://user:password@host:5432/database` (the `postgres` extra; "
+            "docs/deploy.md)."),
     Setting("ACTORS_FILE", str(PROJECT_ROOT / "data" / "actors.geojson"), str,
             "The curated actors dataset (GeoJSON, data·inclusion fields)."),
     Setting("DI_API_URL", "https://api.data.inclusion.beta.gouv.fr/api/v1", str,

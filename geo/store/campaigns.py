@@ -1,5 +1,5 @@
-"""Campaigns in the store (SQLite or PostgreSQL): the encounter log (idempotent on the tablet's UUID), the tallies
-the retention folds old encounters into, the aggregated history, the volunteers' teams.
+"""Campaigns in the store (SQLite or PostgreSQL): the encounter log (idempotent on the tablet's UUID),
+the tallies the retention folds old encounters into, the aggregated history, the volunteers' teams.
 
 Only what ``geo.campaigns.model`` defines has a column: there is nowhere to put a name, an address or
 a position.

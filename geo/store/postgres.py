@@ -25,12 +25,15 @@ LOCKS = {"actors": UPGRADE_LOCK + 1, "people": UPGRADE_LOCK + 2, "logins": UPGRA
 
 _NEAREST = text("""
     SELECT id, geom <-> ST_SetSRID(ST_MakePoint(:x, :y), 2154) AS metres FROM actors
-    WHERE geom IS NOT NULL
-      AND coalesce(feature::jsonb -> 'properties' ->> 'statut', '') <> 'ferme'
-      AND (CAST(:thematiques AS text[]) IS NULL
-           OR feature::jsonb -> 'properties' -> 'thematiques' ?| CAST(:thematiques AS text[]))
+    WHERE geom IS NOT NULL AND statut IS DISTINCT FROM 'ferme'
+      AND (CAST(:wanted AS text[]) IS NULL OR EXISTS (
+           SELECT FROM jsonb_array_elements_text(thematiques) AS offered
+           WHERE offered = ANY(CAST(:wanted AS text[]))
+              OR split_part(offered, '--', 1) = ANY(CAST(:wanted AS text[]))))
     ORDER BY geom <-> ST_SetSRID(ST_MakePoint(:x, :y), 2154), id
     LIMIT :k""")
+"""A thématique filter matches as ``geo.search.filters`` says: a slug, or its category (the part of
+the slug before ``--``)."""
 
 
 class PostgresStore(SQLStore):
@@ -63,13 +66,13 @@ class PostgresStore(SQLStore):
 
     def nearest_ids(self, point: tuple[float, float], k: int,
                     thematiques: Sequence[str] | None = None) -> list[tuple[str, float]]:
-        """The ``k`` open actors nearest to ``point`` (lon, lat) offering one of ``thematiques`` (any
-        when None), nearest first, with their straight-line distance in metres (Lambert-93): the
-        GiST index's nearest-first walk (``ORDER BY geom <-> point``)."""
+        """The ``k`` located actors still open nearest to ``point`` (lon, lat) offering one of
+        ``thematiques`` (slugs or categories; None: any), nearest first, ties by id, with their
+        straight-line distance in metres (Lambert-93): the GiST index's nearest-first walk."""
         x, y = to_lambert93(*point)
         with self.engine.connect() as db:
             rows = db.execute(_NEAREST, {"x": x, "y": y, "k": k,
-                                         "thematiques": list(thematiques) if thematiques else None})
+                                         "wanted": list(thematiques) if thematiques else None})
             return [(row.id, row.metres) for row in rows]
 
     @contextmanager

@@ -1,0 +1,176 @@
+"""National scale: our in-memory index against PostGIS nearest-first, on 140,000 synthetic actors.
+
+    .venv/bin/python benchmarks/scale.py [--actors 140000] [--queries 500] [--seed 15]
+
+The actors are made up (``acteur-synthetique-…``, « benchmark (synthétique) »), spread over
+metropolitan France, the size of data·inclusion's national catalogue. They are loaded into a
+throw-away PostgreSQL/PostGIS cluster through the store, as an import would (validation, one revision
+each). Then, side by side, the same questions (k = 5 with a random thématique filter, and k = 5 with
+none, from random points over France drawn with a seed of their own):
+- ours: the index a worker builds in memory (``ActorIndex``), ranking only;
+- PostGIS: ``ORDER BY geom <-> point LIMIT k`` on the GiST index (``PostgresStore.nearest_ids``),
+  through the app's connection pool, over loopback.
+Every answer of one is compared with the other's (disagreements are counted and printed). Also: what a
+worker pays for each new data version in memory mode (reading every actor, building the index), the
+GiST index build, and each mode's memory per worker (RSS of a fresh process). docs/scale.md quotes it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import time
+from itertools import islice
+from pathlib import Path
+
+from nearest import FRANCE, _filter, _point, synthetic_actors
+
+ROOT = Path(__file__).resolve().parent.parent
+K = 5
+_WORKER = """
+import resource, sys, time
+from geo.store.postgres import PostgresStore
+mode, url = sys.argv[1], sys.argv[2]
+store = PostgresStore(url)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+started = time.perf_counter()
+if mode == "memory":
+    from geo.search.nearest import ActorIndex
+    index = ActorIndex([stored.actor for stored in store.all()])
+    index.mask(["trouver-un-emploi"], None)
+else:
+    for n in range(50):
+        store.nearest_ids((2.0 + n / 100, 47.0), 5, ["trouver-un-emploi"])
+seconds = time.perf_counter() - started
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(before, after, seconds)
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--actors", type=int, default=140_000)
+    parser.add_argument("--queries", type=int, default=500, help="queries per method and question")
+    parser.add_argument("--seed", type=int, default=15)
+    args = parser.parse_args()
+
+    from devtools.services import PostgresServer
+    from geo.store.postgres import PostgresStore
+
+    _describe_machine()
+    actors = synthetic_actors(args.actors, random.Random(args.seed))
+    questions = random.Random(args.seed + 1)  # points and filters the actors were not drawn with
+    origins = [_point(questions, FRANCE) for _ in range(args.queries)]
+    filters = [_filter(questions) for _ in origins]
+
+    with PostgresServer() as server:
+        url = server.create_database("carto_echelle")
+        PostgresStore.upgrade(url)
+        store = PostgresStore(url)
+        started = time.perf_counter()
+        store.replace_all(actors, "benchmark (synthétique)")
+        print(f"\n{len(actors):,} synthetic actors loaded through the store (validated, one revision each): "
+              f"{time.perf_counter() - started:.1f} s")
+        _builds(store)
+        index = _memory_index(store)
+        _compare(index, store, origins, filters)
+        _compare(index, store, origins, [() for _ in origins])
+        _memory_per_worker(url)
+        store.close()
+
+
+def _builds(store) -> None:
+    with store.engine.begin() as db:
+        started = time.perf_counter()
+        db.exec_driver_sql("REINDEX INDEX ix_actors_geom")
+        db.exec_driver_sql("ANALYZE actors")
+        gist = time.perf_counter() - started
+        size = db.exec_driver_sql("SELECT pg_relation_size('ix_actors_geom')").scalar()
+    print(f"PostGIS: GiST index build (REINDEX + ANALYZE) {gist:.2f} s, {size / 1e6:.1f} MB on disk; "
+          "kept up to date by each write, nothing to rebuild per data version")
+
+
+def _memory_index(store):
+    from geo.search.nearest import ActorIndex
+
+    started = time.perf_counter()
+    actors = [stored.actor for stored in store.all()]
+    read = time.perf_counter() - started
+    started = time.perf_counter()
+    index = ActorIndex(actors)
+    build = time.perf_counter() - started
+    print(f"ours: each worker, at each new data version, reads every actor ({read:.1f} s) and builds its "
+          f"index ({build:.2f} s)")
+    return index
+
+
+def _compare(index, store, origins, filters) -> None:
+    """Each method answers every query in three rounds, alternating; its figure is its best round."""
+    from geo.projection import to_lambert93
+    from geo.search.nearest import _by_distance
+
+    def ours(q: int) -> list[str]:
+        point = to_lambert93(*origins[q])
+        ranked = _by_distance(index, point, index.mask(list(filters[q]), None), None)
+        return [index.located[position].id for position, _ in islice(ranked, K)]
+
+    def postgis(q: int) -> list[str]:
+        return [actor_id for actor_id, _ in store.nearest_ids(origins[q], K, filters[q] or None)]
+
+    methods = {"ours: in-memory index, ranking": ours, "PostGIS: geom <-> point LIMIT k": postgis}
+    rounds: dict[str, list[list[float]]] = {name: [] for name in methods}
+    answers: dict[str, list[list[str]]] = {}
+    for _ in range(3):
+        for name, method in methods.items():
+            latencies, found = [], []
+            for q in range(len(origins)):
+                begin = time.perf_counter()
+                found.append(method(q))
+                latencies.append(time.perf_counter() - begin)
+            rounds[name].append(latencies)
+            answers[name] = found
+    first, second = answers.values()
+    disagreements = sum(a != b for a, b in zip(first, second))
+    title = "a random thématique filter" if any(filters) else "no filter"
+    print(f"\nk = {K}, {title}, {len(origins)} queries: {disagreements} disagreement(s) between the two")
+    print(f"  {'method':36} {'p50 ms':>8} {'p95 ms':>8}")
+    for name in methods:
+        best = min(rounds[name], key=lambda r: _p(r, 50))
+        print(f"  {name:36} {_p(best, 50) * 1000:8.3f} {_p(best, 95) * 1000:8.3f}")
+
+
+def _memory_per_worker(url: str) -> None:
+    """A fresh process per mode, as a gunicorn worker: its peak RSS before and after."""
+    print("\nmemory per worker (peak RSS of a fresh process that opened the store):")
+    for mode, label in (("memory", "ours: every actor and the index in memory"),
+                        ("postgis", "PostGIS: 50 queries, nothing held")):
+        result = subprocess.run([sys.executable, "-c", _WORKER, mode, url], cwd=ROOT, check=True,
+                                capture_output=True, text=True)
+        before, after, seconds = result.stdout.split()
+        print(f"  {label:44} {int(before) / 1024:7.0f} MB → {int(after) / 1024:7.0f} MB "
+              f"(+{(int(after) - int(before)) / 1024:.0f} MB, {float(seconds):.1f} s)")
+
+
+def _p(values, q):
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def _describe_machine() -> None:
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"{dt.date.today()} · {platform.platform()} · {platform.processor() or platform.machine()} · "
+          f"{os.cpu_count()} CPU · load {load}")
+    from devtools.services import postgres_bindir
+
+    version = subprocess.run([str(postgres_bindir() / "postgres"), "--version"], capture_output=True,
+                             text=True).stdout.strip()
+    print(f"Python {platform.python_version()} · {version} · PostGIS from Debian")
+
+
+if __name__ == "__main__":
+    main()
