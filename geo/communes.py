@@ -1,14 +1,18 @@
-"""Reference data for the communes the association works in, and the few others our actors sit in.
+"""Reference data for the communes the association works in, the few others our actors sit in, and any
+other a service is set up for (``CARTO_COMMUNES``).
 
-Codes, names, postcodes, EPT and EPCI come from the INSEE Code officiel géographique as packaged by
-``@etalab/decoupage-administratif`` 6.0.0; bounding boxes (WGS84, rounded outwards to 1e-4°) from the
-IGN Admin Express outlines published by geo.api.gouv.fr. Outlines themselves are downloaded into the
-instance folder by ``carto data sync``.
+The shipped ones: codes, names, postcodes, EPT and EPCI come from the INSEE Code officiel géographique
+as packaged by ``@etalab/decoupage-administratif`` 6.0.0; bounding boxes (WGS84, rounded outwards to
+1e-4°) from the IGN Admin Express outlines published by geo.api.gouv.fr. Any other commune is known
+from the outlines ``carto data sync`` downloads by département (``register_synced``): its name,
+postcodes when the source gives them, and a bounding box and an outline taken from its shape.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -63,8 +67,12 @@ _ALL = (
     Commune("93005", "Aulnay-sous-Bois", ("93600",), (2.4595, 48.9169, 2.5242, 48.9745)),
 )
 
-COMMUNES: Mapping[str, Commune] = MappingProxyType({c.code_insee: c for c in _ALL})
-"""Every commune we hold reference data for, by INSEE code."""
+_KNOWN: dict[str, Commune] = {c.code_insee: c for c in _ALL}
+COMMUNES: Mapping[str, Commune] = MappingProxyType(_KNOWN)
+"""Every commune we hold reference data for, by INSEE code: the shipped ones, and those registered
+from synced outlines (``register_synced``). Read-only: it grows only through that function."""
+_SYNCED_OUTLINES: dict[str, Any] = {}
+_INSEE_CODE = re.compile(r"(?:\d{2}|2[AB])\d{3}")
 
 TARGET_COMMUNES: tuple[str, ...] = ("93048", "93006", "93014", "93031", "93079")
 """The five communes where the association's volunteers go door to door."""
@@ -75,18 +83,47 @@ OUTLINES = Path(__file__).with_name("data") / "communes-5-cibles.geojson"
 They are simplified: a point within a few tens of metres of a border may fall on the wrong side."""
 
 
+def is_insee_code(code: str) -> bool:
+    """Whether ``code`` is shaped like a commune's INSEE code (« 93048 », « 2A004 »)."""
+    return bool(_INSEE_CODE.fullmatch(code))
+
+
+def register_synced(path: Path) -> tuple[str, ...]:
+    """Know the communes of an outlines file written by ``carto data sync`` (GeoJSON, properties
+    ``code``, ``nom`` and, when the source gives them, ``codesPostaux``): their reference data and their
+    outlines. A shipped commune keeps its own. Returns the codes of the file."""
+    import shapely
+    from shapely.geometry import shape
+
+    codes = []
+    for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
+        code, properties = str(feature["properties"]["code"]), feature["properties"]
+        codes.append(code)
+        if code in _outlines():
+            continue
+        outline = shape(feature["geometry"])
+        shapely.prepare(outline)
+        lon_min, lat_min, lon_max, lat_max = outline.bounds
+        bbox = (math.floor(lon_min * 1e4) / 1e4, math.floor(lat_min * 1e4) / 1e4,
+                math.ceil(lon_max * 1e4) / 1e4, math.ceil(lat_max * 1e4) / 1e4)
+        postcodes = tuple(str(p) for p in properties.get("codesPostaux") or ())
+        _SYNCED_OUTLINES[code] = outline
+        _KNOWN.setdefault(code, Commune(code, str(properties.get("nom") or code), postcodes, bbox))
+    return tuple(codes)
+
+
 def commune_at(lon: float, lat: float) -> str | None:
-    """The INSEE code of the commune whose outline holds the point, among those shipped; no address
-    index needed (a GPS fix or a tap on the map knows its commune at once)."""
+    """The INSEE code of the commune whose outline holds the point, among those shipped or synced; no
+    address index needed (a GPS fix or a tap on the map knows its commune at once)."""
     import shapely
 
     point = shapely.Point(lon, lat)
-    return next((code for code, outline in _outlines().items() if outline.contains(point)), None)
+    return next((code for code, outline in commune_outlines().items() if outline.contains(point)), None)
 
 
 def commune_outlines() -> dict[str, Any]:
-    """The shipped outlines of the five communes (shapely geometries, WGS84), by INSEE code."""
-    return dict(_outlines())
+    """The outlines of the communes shipped and synced (shapely geometries, WGS84), by INSEE code."""
+    return {**_outlines(), **_SYNCED_OUTLINES}
 
 
 @lru_cache(maxsize=1)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import functools
 import json
 import os
 import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -281,3 +285,28 @@ def any_geocoder(request, synthetic_index, http_client):
         server = request.getfixturevalue("fake_geoplateforme")
         return geoplateforme(http_client, server.url, per_second=1000)
     return addok(http_client, request.getfixturevalue("addok_server").url)
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - signature of the base class
+        pass
+
+
+@contextlib.contextmanager
+def serve_files(folder: Path):
+    """A real HTTP server on loopback serving ``folder``; yields its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def serve_folder():
+    """Serve folders over HTTP for the duration of the test."""
+    with contextlib.ExitStack() as stack:
+        yield lambda folder: stack.enter_context(serve_files(folder))

@@ -2,41 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import json
 import socket
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from geo.communes import OUTLINES, TARGET_COMMUNES
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - signature of the base class
-        pass
-
-
-@contextlib.contextmanager
-def serve(folder):
-    """A real HTTP server on loopback serving ``folder``; yields its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.fixture
-def serve_folder():
-    """Serve folders over HTTP for the duration of the test."""
-    with contextlib.ExitStack() as stack:
-        yield lambda folder: stack.enter_context(serve(folder))
 
 
 @pytest.fixture

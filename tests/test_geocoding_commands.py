@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import pick
+from tests.conftest import pick, serve_files
 
 
 @pytest.fixture
@@ -57,9 +57,7 @@ def test_ban_import_needs_an_existing_file(offline_app, tmp_path):
 
 
 def test_ban_download_fetches_the_departement_file_then_indexes_it(make_app, instance_path, gz_ban):
-    from tests.test_data_sync import serve  # the same loopback file server as the data sync tests
-
-    with serve(gz_ban.parent) as url:
+    with serve_files(gz_ban.parent) as url:
         app = make_app(BAN_URL=url + "/adresses-{departement}-synthetique.csv.gz")
         result = app.test_cli_runner().invoke(args=["ban", "download", "--departement", "93"])
 

@@ -85,17 +85,23 @@ def test_the_indexed_place_follows_every_edit(pg_store):
     assert store.nearest_ids(far, 1) == []
 
 
-def test_the_index_is_a_gist_index_used_nearest_first(pg_store):
-    store = pg_store
-    store.replace_all(_made_up_actors(2000, random.Random(7)), "import fictif")
-    with store.engine.begin() as db:
+def test_the_nearest_query_walks_the_gist_index_and_never_scans_the_table(pg_store):
+    from sqlalchemy import text
+
+    from geo.store.postgres import _NEAREST
+
+    pg_store.replace_all(_made_up_actors(2000, random.Random(7)), "import fictif")
+    with pg_store.engine.begin() as db:
         db.exec_driver_sql("ANALYZE actors")
-        plan = "\n".join(row[0] for row in db.exec_driver_sql(
-            "EXPLAIN SELECT id FROM actors ORDER BY geom <-> ST_SetSRID(ST_MakePoint(652000, 6862000), 2154) "
-            "LIMIT 5"))
         method = db.exec_driver_sql(
             "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_actors_geom'").scalar()
-    assert "USING gist (geom)" in method and "Index Scan using ix_actors_geom" in plan
+        x, y = to_lambert93(2.44, 48.86)
+        plans = ["\n".join(row[0] for row in db.execute(text("EXPLAIN " + _NEAREST.text),
+                                                        {"x": x, "y": y, "k": 5, "wanted": wanted}))
+                 for wanted in (None, [EMPLOI])]
+    assert "USING gist (geom)" in method
+    for plan in plans:
+        assert "Order By: (geom <->" in plan and "Seq Scan" not in plan, plan
 
 
 def test_a_database_not_upgraded_is_refused_without_showing_its_password(postgres_server):

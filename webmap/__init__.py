@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import tempfile
@@ -45,13 +46,24 @@ def configure_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
 
 
 def _check_communes(config) -> None:
-    """The communes served must be known to the core; the BAN index follows them unless told."""
-    from geo.communes import COMMUNES
+    """The communes served are INSEE codes. Those the core does not ship are known from the outlines
+    ``carto data sync`` wrote in the instance folder; until then, the pages leave them out
+    (``served_communes``). The BAN index follows them unless told."""
+    from geo.communes import is_insee_code, register_synced
+    from geo.io.sync import CONTOURS_FILENAME
 
-    unknown = [code for code in config["COMMUNES"] if code not in COMMUNES]
-    if unknown or not config["COMMUNES"]:
+    malformed = [code for code in config["COMMUNES"] if not is_insee_code(code)]
+    if malformed or not config["COMMUNES"]:
         raise settings.ConfigurationError(
-            f"CARTO_COMMUNES : commune sans données de référence : {', '.join(unknown) or '(aucune)'}")
+            f"CARTO_COMMUNES : code INSEE attendu, pas : {', '.join(malformed) or '(aucune commune)'}")
+    synced = Path(config["INSTANCE_PATH"]) / "contours" / CONTOURS_FILENAME
+    try:
+        register_synced(synced)
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError, KeyError, TypeError) as error:  # the service still runs on what it ships
+        logging.getLogger(__name__).warning("contours des communes illisibles (%s) : relancez « carto data "
+                                            "sync »", error)
     config["COMMUNES"] = tuple(config["COMMUNES"])
     if not config["BAN_COMMUNES"]:
         config["BAN_COMMUNES"] = config["COMMUNES"]

@@ -137,8 +137,11 @@ def _per_version(key: str, build):
 
 
 def served_communes() -> tuple[str, ...]:
-    """INSEE codes of the communes this service is set up for (``CARTO_COMMUNES``), in that order."""
-    return _app().config["COMMUNES"]
+    """INSEE codes of the communes this service is set up for (``CARTO_COMMUNES``), in that order, but
+    for those it holds no reference data for yet (``carto data sync`` brings them)."""
+    from geo.communes import COMMUNES
+
+    return tuple(code for code in _app().config["COMMUNES"] if code in COMMUNES)
 
 
 def ban_index_path(app: Flask) -> Path:

@@ -71,7 +71,8 @@ SETTINGS: tuple[Setting, ...] = (
             "INSEE codes of the communes served, comma-separated: the communes offered on the search "
             "page, the embed builder and the back office, listed by `/api/v1/communes`, synced by "
             "`carto data sync`, and (unless `CARTO_BAN_COMMUNES` says otherwise) kept in the BAN index. "
-            "Each must be one the service holds reference data for (`geo/communes.py`)."),
+            "Any commune: the service ships the five communes' reference data, and `carto data sync` "
+            "brings any other's name, postcodes and outline; until then it is left out."),
     Setting("CONTOURS_URL",
             "https://geo.api.gouv.fr/departements/{departement}/communes?format=geojson&geometry=contour",
             str,

@@ -30,7 +30,8 @@ def sync_contours(url_template: str, codes: Iterable[str], folder: Path,
 
     ``url_template`` names one GeoJSON FeatureCollection of communes per département, with
     ``{departement}`` standing for its code (e.g. geo.api.gouv.fr's ``/departements/{departement}/
-    communes?format=geojson&geometry=contour``). Features keep ``code`` and ``nom`` only.
+    communes?format=geojson&geometry=contour``). Features keep ``code``, ``nom`` and, when the source
+    gives them, ``codesPostaux`` (what ``geo.communes.register_synced`` reads).
     """
     wanted = sorted(set(codes))
     features: dict[str, dict[str, Any]] = {}
@@ -77,8 +78,12 @@ def _contour_feature(feature: dict[str, Any], code: str) -> dict[str, Any]:
         valid = False
     if not valid:
         raise SyncError(f"contour invalide pour la commune {code}")
-    name = (feature.get("properties") or {}).get("nom", "")
-    return {"type": "Feature", "geometry": geometry, "properties": {"code": code, "nom": name}}
+    properties = feature.get("properties") or {}
+    kept = {"code": code, "nom": properties.get("nom", "")}
+    postcodes = properties.get("codesPostaux")
+    if isinstance(postcodes, list) and all(isinstance(p, str) for p in postcodes):
+        kept["codesPostaux"] = postcodes
+    return {"type": "Feature", "geometry": geometry, "properties": kept}
 
 
 def download_file(client: httpx.Client, url: str, target: Path,

@@ -23,17 +23,24 @@ LOCKS = {"actors": UPGRADE_LOCK + 1, "people": UPGRADE_LOCK + 2, "logins": UPGRA
          "campaigns": UPGRADE_LOCK + 4}
 """The advisory lock each kind of writer holds until its transaction ends."""
 
-_NEAREST = text("""
-    SELECT id, geom <-> ST_SetSRID(ST_MakePoint(:x, :y), 2154) AS metres FROM actors
-    WHERE geom IS NOT NULL AND statut IS DISTINCT FROM 'ferme'
+_WANTED = """geom IS NOT NULL AND statut IS DISTINCT FROM 'ferme'
       AND (CAST(:wanted AS text[]) IS NULL OR EXISTS (
            SELECT FROM jsonb_array_elements_text(thematiques) AS offered
            WHERE offered = ANY(CAST(:wanted AS text[]))
-              OR split_part(offered, '--', 1) = ANY(CAST(:wanted AS text[]))))
-    ORDER BY geom <-> ST_SetSRID(ST_MakePoint(:x, :y), 2154), id
-    LIMIT :k""")
-"""A thématique filter matches as ``geo.search.filters`` says: a slug, or its category (the part of
-the slug before ``--``)."""
+              OR split_part(offered, '--', 1) = ANY(CAST(:wanted AS text[]))))"""
+_NEAREST = text(f"""
+    WITH origin AS (SELECT ST_SetSRID(ST_MakePoint(:x, :y), 2154) AS point),
+    reach AS (
+        SELECT max(metres) AS metres FROM (
+            SELECT geom <-> (SELECT point FROM origin) AS metres FROM actors
+            WHERE {_WANTED} ORDER BY geom <-> (SELECT point FROM origin) LIMIT :k) AS nearest)
+    SELECT id, geom <-> (SELECT point FROM origin) AS metres FROM actors
+    WHERE {_WANTED} AND ST_DWithin(geom, (SELECT point FROM origin), (SELECT metres FROM reach))
+    ORDER BY metres, id LIMIT :k""")
+"""Nearest first on the GiST index (``ORDER BY geom <-> point LIMIT k``, whose k-th distance is how far
+to look), then ties by id among those within it (``ST_DWithin``, on the index too): the core's order,
+exactly, even when many actors share one address. A thématique filter matches as
+``geo.search.filters`` says: a slug, or its category (the part of the slug before ``--``)."""
 
 
 class PostgresStore(SQLStore):

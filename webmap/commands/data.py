@@ -37,10 +37,13 @@ def sync_command() -> None:
 
 
 def sync_commune_contours() -> str:
+    """Download the served communes' outlines; from then on the service knows them (``register_synced``)."""
+    from geo.communes import register_synced
     from geo.io.sync import sync_contours
 
     config = current_app.config
     folder = Path(current_app.instance_path) / "contours"
     with http_client(follow_redirects=True) as client:
         target = sync_contours(config["CONTOURS_URL"], config["COMMUNES"], folder, client)
+    register_synced(target)
     return f"{len(config['COMMUNES'])} contours de communes écrits dans {target}"
