@@ -9,7 +9,9 @@ each). Then, side by side, the same questions (k = 5 with a random thématique f
 none, from random points over France drawn with a seed of their own):
 - ours: the index a worker builds in memory (``ActorIndex``), ranking only;
 - PostGIS: ``ORDER BY geom <-> point LIMIT k`` on the GiST index (``PostgresStore.nearest_ids``),
-  through the app's connection pool, over loopback.
+  through the app's connection pool, over loopback;
+- the whole search (eligibility, opening hours, walking time) on each: ``nearest`` over the index in
+  memory, and over PostGIS's candidates (``CARTO_NEAREST_INDEX=postgis``).
 Every answer of one is compared with the other's (disagreements are counted and printed). Also: what a
 worker pays for each new data version in memory mode (reading every actor, building the index), the
 GiST index build, and each mode's memory per worker (RSS of a fresh process). docs/scale.md quotes it.
@@ -34,6 +36,7 @@ from nearest import FRANCE, _filter, _point, synthetic_actors
 
 ROOT = Path(__file__).resolve().parent.parent
 K = 5
+AT = dt.datetime(2026, 11, 30, 10, 0)
 _WORKER = """
 import sys, time
 from geo.store.postgres import PostgresStore
@@ -118,9 +121,14 @@ def _memory_index(store):
 
 
 def _compare(index, store, origins, filters) -> None:
-    """Each method answers every query in three rounds, alternating; its figure is its best round."""
+    """Each method answers every query in three rounds, alternating; its figure is its best round.
+    Ranking only (the k nearest actors passing the filter), then the whole search (``nearest``:
+    eligibility, opening hours, walking time) on each index."""
     from geo.projection import to_lambert93
-    from geo.search.nearest import _by_distance
+    from geo.search.nearest import _by_distance, nearest
+    from geo.search.nearest_in_store import StoreNearest
+
+    in_store = StoreNearest(store, store.unlocated_actors())
 
     def ours(q: int) -> list[str]:
         point = to_lambert93(*origins[q])
@@ -130,7 +138,15 @@ def _compare(index, store, origins, filters) -> None:
     def postgis(q: int) -> list[str]:
         return [actor_id for actor_id, _ in store.nearest_ids(origins[q], K, filters[q] or None)]
 
-    methods = {"ours: in-memory index, ranking": ours, "PostGIS: geom <-> point LIMIT k": postgis}
+    def ours_whole(q: int) -> list[str]:
+        return [r.actor.id for r in nearest(origins[q], index, thematiques=list(filters[q]), k=K, at=AT)]
+
+    def postgis_whole(q: int) -> list[str]:
+        return [r.actor.id for r in in_store.nearest(origins[q], thematiques=list(filters[q]), k=K, at=AT)]
+
+    methods = {"ours: in-memory index, ranking": ours, "PostGIS: geom <-> point LIMIT k": postgis,
+               "ours: whole search, in memory": ours_whole,
+               "PostGIS: whole search on its candidates": postgis_whole}
     rounds: dict[str, list[list[float]]] = {name: [] for name in methods}
     answers: dict[str, list[list[str]]] = {}
     for _ in range(3):
@@ -142,14 +158,14 @@ def _compare(index, store, origins, filters) -> None:
                 latencies.append(time.perf_counter() - begin)
             rounds[name].append(latencies)
             answers[name] = found
-    first, second = answers.values()
-    disagreements = sum(a != b for a, b in zip(first, second))
+    ranking, whole = list(answers.values())[:2], list(answers.values())[2:]
     title = "a random thématique filter" if any(filters) else "no filter"
-    print(f"\nk = {K}, {title}, {len(origins)} queries: {disagreements} disagreement(s) between the two")
-    print(f"  {'method':36} {'p50 ms':>8} {'p95 ms':>8}")
+    print(f"\nk = {K}, {title}, {len(origins)} queries; disagreements between the two indexes: "
+          f"{sum(a != b for a, b in zip(*ranking))} (ranking), {sum(a != b for a, b in zip(*whole))} (whole)")
+    print(f"  {'method':40} {'p50 ms':>8} {'p95 ms':>8}")
     for name in methods:
         best = min(rounds[name], key=lambda r: _p(r, 50))
-        print(f"  {name:36} {_p(best, 50) * 1000:8.3f} {_p(best, 95) * 1000:8.3f}")
+        print(f"  {name:40} {_p(best, 50) * 1000:8.3f} {_p(best, 95) * 1000:8.3f}")
 
 
 def _memory_per_worker(url: str) -> None:

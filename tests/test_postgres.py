@@ -293,3 +293,51 @@ def test_a_pg_dump_backup_restores_into_a_fresh_cluster_and_is_served(postgres_s
     assert answer.json()["properties"]["description"] == "Sauvegardée avant la panne fictive"
     assert answer.headers["ETag"].startswith('"v2')
     assert [r["id"] for r in near.json()["results"]] == [actor.id]
+
+
+# --- the search on PostGIS's index ------------------------------------------------------------------
+
+def test_the_search_through_postgis_gives_the_in_memory_answers(pg_store, dataset):
+    """400 random searches (needs, publics, age, commune, k, radius, ineligible too, a moment) over the
+    made-up dataset and 400 random made-up actors: the same actors, order, distances and verdicts."""
+    import datetime as dt
+
+    from geo.actors.vocabularies import PUBLICS
+    from geo.search.eligibility import Resident
+    from geo.search.nearest import ActorIndex, nearest
+    from geo.search.nearest_in_store import StoreNearest
+
+    rng = random.Random(1515)
+    many_ineligible_nearby = [dataclasses.replace(  # so that the first candidates are often not enough
+        actor, publics=tuple(rng.choice([(), ("jeunes",), ("seniors",), ("femmes", "jeunes")])),
+        age_max=rng.choice([None, 25, 25, 30])) for actor in _made_up_actors(400, rng)]
+    actors = [actor_from_feature(f) for f in dataset["features"]] + many_ineligible_nearby
+    pg_store.replace_all(actors, "import fictif")
+    in_memory, in_store = ActorIndex(actors), StoreNearest(pg_store, pg_store.unlocated_actors())
+    for _ in range(400):
+        origin = (rng.uniform(2.40, 2.48), rng.uniform(48.84, 48.88))
+        options = {
+            "thematiques": rng.choice([None, [EMPLOI], [FORMATION], ["se-former", "trouver-un-emploi"]]),
+            "publics": rng.choice([None, [], ["seniors"], [rng.choice(sorted(PUBLICS))]]),
+            "resident": Resident(rng.choice([None, 19, 30, 58]), rng.choice([None, "93048", "93006"])),
+            "k": rng.choice([1, 3, 5, 10, 40]), "radius_m": rng.choice([None, None, 300.0, 1500.0]),
+            "include_ineligible": rng.random() < 0.3, "at": dt.datetime(2026, 11, 30, rng.randint(7, 19))}
+        expected, found = nearest(origin, in_memory, **options), in_store.nearest(origin, **options)
+        assert [(r.actor.id, r.eligibility, r.placement) for r in found] == \
+            [(r.actor.id, r.eligibility, r.placement) for r in expected], options
+        assert all(a.distance_m == pytest.approx(b.distance_m) for a, b in zip(found, expected))
+
+
+def test_the_service_searches_through_postgis_when_told(make_app, postgres_url):
+    position = {"lat": "48.8600", "lon": "2.4400", "k": "8", "age": "22"}
+    answers = [make_app(DATABASE_URL=postgres_url, NEAREST_INDEX=mode).test_client()
+               .get("/api/v1/nearest", query_string=position).get_json()["results"]
+               for mode in ("memory", "postgis")]
+    assert answers[0] and answers[0] == answers[1]
+
+
+def test_postgis_search_without_postgresql_stops_the_service_with_what_to_do(make_app):
+    from webmap.settings import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="CARTO_DATABASE_URL"):
+        make_app(NEAREST_INDEX="postgis")

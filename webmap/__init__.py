@@ -40,6 +40,7 @@ def configure_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config.from_mapping(test_config)
     app.config["INSTANCE_PATH"] = app.instance_path
     _check_communes(app.config)
+    _check_nearest_index(app.config)
     _private_folder(Path(app.instance_path))
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
@@ -67,6 +68,13 @@ def _check_communes(config) -> None:
     config["COMMUNES"] = tuple(config["COMMUNES"])
     if not config["BAN_COMMUNES"]:
         config["BAN_COMMUNES"] = config["COMMUNES"]
+
+
+def _check_nearest_index(config) -> None:
+    """PostGIS's nearest-first index needs the PostgreSQL store."""
+    if config["NEAREST_INDEX"] == "postgis" and not config["DATABASE_URL"].startswith("postgres"):
+        raise settings.ConfigurationError("CARTO_NEAREST_INDEX=postgis demande une base PostgreSQL/PostGIS "
+                                          "(CARTO_DATABASE_URL=postgresql+psycopg://…)")
 
 
 def configure_proxy(app: Flask) -> None:

@@ -22,6 +22,7 @@ from webmap.settings import ConfigurationError
 
 if TYPE_CHECKING:  # numpy and scipy load with the first search, not with every command
     from geo.search.nearest import ActorIndex
+    from geo.search.nearest_in_store import StoreNearest
     from geo.search.request import SearchRequest
     from geo.search.service import SearchOutcome
 
@@ -76,8 +77,15 @@ def current_actors() -> list[Actor]:
     return _per_version(_ACTORS_KEY, lambda: [stored.actor for stored in current_store().all()])
 
 
-def current_index() -> ActorIndex:
-    """The nearest-search index of the current actors, built once per version of the store."""
+def current_index() -> ActorIndex | StoreNearest:
+    """Where the search finds the nearest actors (``NEAREST_INDEX``): an index of the current actors
+    held in memory, or the store's nearest-first index beside the few actors without a place; either
+    made once per version of the store."""
+    if _app().config["NEAREST_INDEX"] == "postgis":
+        from geo.search.nearest_in_store import StoreNearest
+
+        store = current_store()
+        return _per_version(_INDEX_KEY, lambda: StoreNearest(store, store.unlocated_actors()))
     from geo.search.nearest import ActorIndex
 
     return _per_version(_INDEX_KEY, lambda: ActorIndex(current_actors()))

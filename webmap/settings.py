@@ -42,6 +42,12 @@ def _flag(value: str) -> bool:
     raise ValueError(value)
 
 
+def _nearest_index(value: str) -> str:
+    if value not in ("memory", "postgis"):
+        raise ValueError(value)
+    return value
+
+
 def _codes(value: str) -> tuple[str, ...]:
     return tuple(code.strip() for code in value.split(",") if code.strip())
 
@@ -80,6 +86,11 @@ SETTINGS: tuple[Setting, ...] = (
             "département, `{departement}` standing for its code."),
     Setting("HTTP_TIMEOUT", 30.0, float,
             "Seconds to wait for an outside server before giving up."),
+    Setting("NEAREST_INDEX", "memory", _nearest_index,
+            "Where the search finds the nearest actors: `memory` (each worker holds an index of every "
+            "actor, rebuilt when they change) or `postgis` (the database's GiST index gives the "
+            "candidates; needs a PostgreSQL `CARTO_DATABASE_URL`). The same answers; docs/scale.md "
+            "says which to use when."),
     Setting("GEOCODERS", ("local", "geoplateforme"), _codes,
             "Geocoders tried in order, comma-separated, among `local` (BAN index in the instance "
             "folder), `geoplateforme` (IGN) and `addok` (an Addok server)."),

@@ -23,6 +23,7 @@ from geo.geocoding.base import (
     check_coordinates,
 )
 from geo.search.nearest import ActorIndex, NearestResult, Origin, nearest
+from geo.search.nearest_in_store import StoreNearest
 from geo.search.request import SearchRequest
 from geo.search.travel import TravelTimes, WalkingEstimate
 
@@ -33,16 +34,19 @@ class SearchOutcome:
     results: Sequence[NearestResult]
 
 
-def search(request: SearchRequest, *, geocoder: Geocoder, actors: ActorIndex,
+def search(request: SearchRequest, *, geocoder: Geocoder, actors: ActorIndex | StoreNearest,
            travel: TravelTimes | None = None,
            clock: Callable[[], dt.datetime] | None = None) -> SearchOutcome:
-    """Where the resident is, then the nearest relevant actors, at the clock's time (now by default)."""
+    """Where the resident is, then the nearest relevant actors, at the clock's time (now by default).
+    ``actors``: an index held in memory, or a store's nearest-first index (the same answers)."""
     origin = locate(request, geocoder)
-    results = nearest(origin, actors, thematiques=request.all_thematiques, publics=list(request.publics),
-                      resident=request.resident, k=request.k, radius_m=request.radius,
-                      include_ineligible=request.include_ineligible, travel=travel or WalkingEstimate(),
-                      at=clock() if clock else None)
-    return SearchOutcome(origin, results)
+    options = {"thematiques": request.all_thematiques, "publics": list(request.publics),
+               "resident": request.resident, "k": request.k, "radius_m": request.radius,
+               "include_ineligible": request.include_ineligible, "travel": travel or WalkingEstimate(),
+               "at": clock() if clock else None}
+    if isinstance(actors, ActorIndex):
+        return SearchOutcome(origin, nearest(origin, actors, **options))
+    return SearchOutcome(origin, actors.nearest(origin, **options))
 
 
 def locate(request: SearchRequest, geocoder: Geocoder) -> Origin:

@@ -4,17 +4,20 @@ servers on one database.
 Writers of one kind take turns on a transaction-scoped advisory lock, as SQLite's writers do on its
 write lock; readers never wait. Revision numbers are therefore given in commit order, and the newest
 one tells every server, at its next request, that the actors changed (``revision_count``). Each
-actor's place is also a PostGIS point with a GiST index (migration 0003), for ``nearest_ids``.
+actor's place is also a PostGIS point with a GiST index (migration 0003): the search can ask it for
+the nearest candidates instead of holding every actor (``nearest_actors``, ``CARTO_NEAREST_INDEX``).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import Connection, Engine, make_url
 
+from geo.actors.model import Actor, actor_from_feature
 from geo.projection import to_lambert93
 from geo.store.schema import UPGRADE_LOCK, check_revision, upgrade
 from geo.store.sql import SQLStore, revisions_table
@@ -34,7 +37,7 @@ _NEAREST = text(f"""
         SELECT max(metres) AS metres FROM (
             SELECT geom <-> (SELECT point FROM origin) AS metres FROM actors
             WHERE {_WANTED} ORDER BY geom <-> (SELECT point FROM origin) LIMIT :k) AS nearest)
-    SELECT id, geom <-> (SELECT point FROM origin) AS metres FROM actors
+    SELECT id, feature, geom <-> (SELECT point FROM origin) AS metres FROM actors
     WHERE {_WANTED} AND ST_DWithin(geom, (SELECT point FROM origin), (SELECT metres FROM reach))
     ORDER BY metres, id LIMIT :k""")
 """Nearest first on the GiST index (``ORDER BY geom <-> point LIMIT k``, whose k-th distance is how far
@@ -76,11 +79,26 @@ class PostgresStore(SQLStore):
         """The ``k`` located actors still open nearest to ``point`` (lon, lat) offering one of
         ``thematiques`` (slugs or categories; None: any), nearest first, ties by id, with their
         straight-line distance in metres (Lambert-93): the GiST index's nearest-first walk."""
+        return [(row.id, row.metres) for row in self._nearest(point, k, thematiques)]
+
+    def nearest_actors(self, point: tuple[float, float], k: int,
+                       thematiques: Sequence[str] | None = None) -> list[tuple[Actor, float]]:
+        """As ``nearest_ids``, with the actors themselves (``geo.search.nearest_in_store``)."""
+        return [(actor_from_feature(json.loads(row.feature)), row.metres)
+                for row in self._nearest(point, k, thematiques)]
+
+    def unlocated_actors(self) -> list[Actor]:
+        """The actors still open that have no place (they serve a zone: few)."""
+        with self.engine.connect() as db:
+            rows = db.execute(text("SELECT feature FROM actors WHERE geom IS NULL "
+                                   "AND statut IS DISTINCT FROM 'ferme' ORDER BY id"))
+            return [actor_from_feature(json.loads(row.feature)) for row in rows]
+
+    def _nearest(self, point: tuple[float, float], k: int, thematiques: Sequence[str] | None) -> list:
         x, y = to_lambert93(*point)
         with self.engine.connect() as db:
-            rows = db.execute(_NEAREST, {"x": x, "y": y, "k": k,
-                                         "wanted": list(thematiques) if thematiques else None})
-            return [(row.id, row.metres) for row in rows]
+            return db.execute(_NEAREST, {"x": x, "y": y, "k": k,
+                                         "wanted": list(thematiques) if thematiques else None}).all()
 
     @contextmanager
     def _writing(self, kind: str = "actors") -> Iterator[Connection]:

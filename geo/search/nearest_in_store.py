@@ -1,0 +1,59 @@
+"""The nearest relevant actors, asking a spatial database for candidates instead of holding every actor.
+
+At national scale (data·inclusion's 140,000 services) a worker's in-memory index costs hundreds of
+megabytes and seconds to rebuild at each change (docs/scale.md). Here the store's own nearest-first
+index (PostGIS) gives the nearest candidates; ``nearest`` — the same function, the same rules —
+runs on them; and the question is asked again on four times as many while the answer could still
+change with actors farther away. So the answers are ``nearest``'s over every actor, exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from geo.actors.model import Actor
+from geo.search.nearest import ActorIndex, NearestResult, Origin, nearest
+
+_FIRST_BATCH = 32
+_MARGIN_M = 0.01
+"""The database projects with PostGIS, the core with pyproj: distances may differ by micrometres."""
+
+
+class NearestFirst(Protocol):
+    def nearest_actors(self, point: tuple[float, float], k: int,
+                       thematiques: Sequence[str] | None = None) -> list[tuple[Actor, float]]:
+        """The ``k`` located actors still open nearest to ``point``, nearest first, ties by id."""
+        ...
+
+
+@dataclass(frozen=True)
+class StoreNearest:
+    """The actors of a store with a nearest-first index, and those without a place (few: kept)."""
+
+    store: NearestFirst
+    unlocated: Sequence[Actor]
+
+    def nearest(self, origin: Origin | tuple[float, float], **options: Any) -> list[NearestResult]:
+        """``nearest(origin, every actor, **options)``, from as few candidates as it takes."""
+        point = (origin.lon, origin.lat) if isinstance(origin, Origin) else origin
+        k, radius = options.get("k", 5), options.get("radius_m")
+        wanted = max(_FIRST_BATCH, 4 * k)
+        while True:
+            found = self.store.nearest_actors(point, wanted, options.get("thematiques"))
+            candidates = ActorIndex([*(actor for actor, _ in found), *self.unlocated])
+            results = nearest(origin, candidates, **options)
+            if len(found) < wanted or _settled(results, k, found[-1][1], radius):
+                return results
+            wanted *= 4
+
+
+def _settled(results: list[NearestResult], k: int, boundary: float, radius: float | None) -> bool:
+    """Whether actors at ``boundary`` or farther can no longer change the answer: ``nearest`` stopped
+    at its k-th eligible actor (or at the radius) nearer than them."""
+    if radius is not None and radius < boundary - _MARGIN_M:
+        return True
+    eligible = [r.distance_m for r in results if r.distance_m is not None and r.eligibility.eligible]
+    return len(eligible) >= k and max(eligible) < boundary - _MARGIN_M
+
