@@ -341,3 +341,18 @@ def test_postgis_search_without_postgresql_stops_the_service_with_what_to_do(mak
 
     with pytest.raises(ConfigurationError, match="CARTO_DATABASE_URL"):
         make_app(NEAREST_INDEX="postgis")
+
+
+def test_searching_through_postgis_never_loads_every_actor(make_app, postgres_url):
+    """The search page, the API, an actor's page and a fiche, with no worker holding every actor."""
+    app = make_app(DATABASE_URL=postgres_url, NEAREST_INDEX="postgis")
+    client = app.test_client()
+    position = {"lat": "48.8600", "lon": "2.4400"}
+    found = client.get("/api/v1/nearest", query_string=position).get_json()["results"]
+    pages = [client.get("/", query_string=position), client.get(f"/acteurs/{found[0]['id']}"),
+             client.get("/fiche", query_string={"acteurs": [found[0]["id"], found[1]["id"]]}),
+             client.get("/acteurs/acteur-absent")]
+    assert [page.status_code for page in pages] == [200, 200, 200, 404]
+    assert found[0]["nom"] in pages[1].get_data(as_text=True)
+    assert found[1]["nom"] in pages[2].get_data(as_text=True)
+    assert "carto.actors" not in app.extensions  # services.current_actors() was never needed

@@ -80,8 +80,9 @@ def test_the_communes_served_are_those_configured(make_app):
     assert app.config["BAN_COMMUNES"] == ("93006", "93079")
 
 
-def test_a_commune_without_reference_data_is_refused_at_start(make_app):
+def test_a_commune_that_is_not_an_insee_code_is_refused_at_start(make_app):
+    """Any commune may be served (tests/test_territories.py), but a name or a typo stops the service."""
     from webmap.settings import ConfigurationError
 
-    with pytest.raises(ConfigurationError, match="75056"):
-        make_app(COMMUNES=("93048", "75056"))
+    with pytest.raises(ConfigurationError, match="Paris"):
+        make_app(COMMUNES=("93048", "Paris"))

@@ -114,13 +114,6 @@ def test_campaigns_and_the_field_pack_follow_the_territory(territory_app):
     assert client.get("/api/v1/pack/adresses", query_string={"commune": "93048"}).status_code == 400
 
 
-def test_a_malformed_code_stops_the_service_with_what_is_wrong(make_app):
-    from webmap.settings import ConfigurationError
-
-    with pytest.raises(ConfigurationError, match="9305"):
-        make_app(COMMUNES=("93055", "9305"))
-
-
 def test_a_served_commune_not_yet_synced_is_left_out_until_it_is(make_app):
     app = make_app(COMMUNES=("93048", "97411"))  # Saint-Denis (La Réunion): nothing synced
     communes = app.test_client().get("/api/v1/communes").get_json()

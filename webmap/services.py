@@ -7,6 +7,7 @@ the store is the truth and ``carto actors export`` writes the file back for revi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -75,6 +76,23 @@ def data_date():
 def current_actors() -> list[Actor]:
     """Every actor of the store, retired ones included (filters decide); read once per version."""
     return _per_version(_ACTORS_KEY, lambda: [stored.actor for stored in current_store().all()])
+
+
+def actors_named(ids: Iterable[str]) -> dict[str, Actor]:
+    """Those of ``ids`` that name an actor (retired ones included), by id: from the actors held in
+    memory, or from the store when the search uses PostGIS (no worker need hold every actor then)."""
+    wanted = set(ids)
+    if _app().config["NEAREST_INDEX"] != "postgis":
+        return {actor.id: actor for actor in current_actors() if actor.id in wanted}
+    from geo.store import ActorNotFound
+
+    found = {}
+    for actor_id in wanted:
+        try:
+            found[actor_id] = current_store().get(actor_id).actor
+        except ActorNotFound:
+            pass
+    return found
 
 
 def current_index() -> ActorIndex | StoreNearest:

@@ -17,7 +17,7 @@ from geo.campaigns.model import Campaign
 from webmap.api.write import check_csrf_header, json_body
 from webmap.auth.views import CURATORS, ROLES, check_role, current_user
 from webmap.errors import ApiError
-from webmap.services import current_actors, current_store
+from webmap.services import actors_named, current_store
 
 blueprint = Blueprint("api_campaigns", __name__, url_prefix="/api/v1")
 MAX_CAMPAIGN_ID = 2**31
@@ -43,7 +43,9 @@ def read_batch(batch: list) -> tuple[list, dict[str, str]]:
     """The batch's encounters, each checked; the problems by « [index].field »."""
     store, user = current_store(), current_user()
     curator = user["role"] in CURATORS
-    known = {actor.id for actor in current_actors()}
+    named = [a for item in batch if isinstance(item, dict) and isinstance(item.get("acteurs"), list)
+             for a in item["acteurs"] if isinstance(a, str)]
+    known = actors_named(named)
     campaigns, teams = {}, {}
 
     def campaign(number: int):

@@ -18,7 +18,7 @@ from geo.communes import COMMUNES
 from geo.search.needs import NEEDS
 from webmap.auth.views import CURATORS, ROLES, check_role, current_user
 from webmap.security import private_response
-from webmap.services import current_actors, current_store
+from webmap.services import actors_named, current_store
 
 blueprint = Blueprint("rencontre", __name__, template_folder="templates")
 
@@ -36,8 +36,9 @@ def postable_campaigns() -> list[Campaign]:
 def page() -> Response:
     check_role(ROLES)
     campaigns = postable_campaigns()
-    actors = {a.id: a for a in current_actors()}
-    chosen = [a for a in dict.fromkeys(request.values.getlist("acteurs")) if a in actors][:10]
+    asked = list(dict.fromkeys(request.values.getlist("acteurs")))[:10]
+    actors = actors_named(asked)
+    chosen = [a for a in asked if a in actors]
     problems: dict[str, str] = {}
     status = 200
     if request.method == "POST":
@@ -71,7 +72,7 @@ def _record_form(campaigns: list[Campaign]) -> dict[str, str]:
         return {"campagne": "choisissez une de vos campagnes ouvertes"}
     if not payload["mise_en_lien"]:
         payload["acteurs"] = []
-    known = {a.id for a in current_actors()}
+    known = actors_named(payload["acteurs"] if isinstance(payload["acteurs"], list) else [])
     teams = store.volunteers(payload["campagne"])
     encounter, found = read_encounter(payload, 0, campaigns=store.campaign, known_actor=known.__contains__,
                                       today=dt.date.today(), team=lambda c: teams.get(user["email"]))

@@ -34,7 +34,7 @@ from webmap.presenters import (
 from webmap.query import Filters, NearestQuery, parse, search_request
 from webmap.security import private_response
 from webmap.selection import matching_actors
-from webmap.services import current_actors, data_date, run_search, served_communes
+from webmap.services import actors_named, data_date, run_search, served_communes
 
 blueprint = Blueprint("volunteer", __name__, template_folder="templates", static_folder="static",
                       static_url_path="/static/volunteer")
@@ -97,7 +97,7 @@ def index() -> Response:
 
 @blueprint.get("/acteurs/<actor_id>")
 def actor(actor_id: str) -> str:
-    found = next((a for a in current_actors() if a.id == actor_id), None)
+    found = actors_named([actor_id]).get(actor_id)
     if found is None:
         abort(404)
     rendered = None
@@ -137,7 +137,7 @@ def fiche() -> Response:
     wanted = list(dict.fromkeys(request.args.getlist("acteurs")))
     if not 1 <= len(wanted) <= kit.MAX_ACTORS:
         abort(400)
-    by_id = {a.id: a for a in current_actors() if a.statut != "ferme"}
+    by_id = {i: a for i, a in actors_named(wanted).items() if a.statut != "ferme"}
     if any(actor_id not in by_id for actor_id in wanted):
         abort(404)
     chosen = [by_id[actor_id] for actor_id in wanted]
