@@ -356,3 +356,22 @@ def test_searching_through_postgis_never_loads_every_actor(make_app, postgres_ur
     assert found[0]["nom"] in pages[1].get_data(as_text=True)
     assert found[1]["nom"] in pages[2].get_data(as_text=True)
     assert "carto.actors" not in app.extensions  # services.current_actors() was never needed
+
+
+def test_moving_from_sqlite_to_postgresql_as_docs_deploy_says(make_app, postgres_url, tmp_path):
+    """Export from the SQLite service, then fill the empty database from that export."""
+    from webmap.services import current_store
+
+    on_sqlite = make_app()
+    with on_sqlite.app_context():
+        first = current_store().all()[0]
+        edited = dataclasses.replace(first.actor, description="Modifiée avant le passage à PostgreSQL")
+        current_store().update(edited, first.version, "gestionnaire-fictif")
+        before = [stored.actor for stored in current_store().all()]
+    exported = tmp_path / "actors.geojson"
+    assert on_sqlite.test_cli_runner().invoke(args=["actors", "export", str(exported)]).exit_code == 0
+
+    on_postgres = make_app(DATABASE_URL=postgres_url, ACTORS_FILE=str(exported))
+    assert on_postgres.test_cli_runner().invoke(args=["actors", "list"]).exit_code == 0
+    with on_postgres.app_context():
+        assert [stored.actor for stored in current_store().all()] == before

@@ -77,6 +77,14 @@ class ActorStore(Protocol):
         """Grows with every change: caches built on the actors compare it."""
         ...
 
+    def last_change(self) -> dt.datetime | None:
+        """When an actor last changed; None in an empty store."""
+        ...
+
+    def close(self) -> None:
+        """Give back the store's connections."""
+        ...
+
     def replace_all(self, actors: Sequence[Actor], author: str) -> None:
         """Create or update many actors in one transaction (imports): all or nothing."""
         ...
