@@ -271,15 +271,20 @@ def _p(values, q):
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
+def machine_line() -> str:
+    """Today, the machine and its load: the first line of every figure printed."""
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (f"{dt.date.today()} · {platform.platform()} · {platform.processor() or platform.machine()} · "
+            f"{os.cpu_count()} CPU · load {load}")
+
+
 def _describe_machine() -> None:
     import geopandas
     import numpy
     import scipy
     import shapely
 
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"{dt.date.today()} · {platform.platform()} · {platform.processor() or platform.machine()} · "
-          f"{os.cpu_count()} CPU · load {load}")
+    print(machine_line())
     print(f"Python {platform.python_version()} · numpy {numpy.__version__} · scipy {scipy.__version__} · "
           f"shapely {shapely.__version__} · geopandas {geopandas.__version__}")
 

@@ -22,17 +22,15 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import os
 import platform
 import random
-import statistics
 import subprocess
 import sys
 import time
 from itertools import islice
 from pathlib import Path
 
-from nearest import FRANCE, _filter, _point, synthetic_actors
+from nearest import FRANCE, _filter, _p, _point, machine_line, synthetic_actors
 
 ROOT = Path(__file__).resolve().parent.parent
 K = 5
@@ -181,16 +179,10 @@ def _memory_per_worker(url: str) -> None:
               f"peak {peak:.0f} MB, {seconds:.1f} s")
 
 
-def _p(values, q):
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
-
-
 def _describe_machine() -> None:
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"{dt.date.today()} · {platform.platform()} · {platform.processor() or platform.machine()} · "
-          f"{os.cpu_count()} CPU · load {load}")
     from devtools.services import postgres_bindir
 
+    print(machine_line())
     version = subprocess.run([str(postgres_bindir() / "postgres"), "--version"], capture_output=True,
                              text=True).stdout.strip()
     print(f"Python {platform.python_version()} · {version} · PostGIS from Debian")
