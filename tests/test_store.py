@@ -251,9 +251,12 @@ def test_archiving_folds_old_encounters_without_changing_the_figures(store):
     store.add_encounters([_encounter(n, campaign.id, dt.date(2026, 9, 1 + n % 3), tranche_age="26-44")
                           for n in range(9)] + [_encounter(99, campaign.id, dt.date(2026, 11, 2))])
 
+    other = store.add_campaign("Autre campagne fictive", ["93006"])
+    store.add_encounters([_encounter(100, other.id)])
     assert store.archive_encounters(dt.date(2026, 10, 1)) == 9
     tallies = store.tallies(campaign.id)
     assert sum(t.nombre for t in tallies) == 10 and len(tallies) == 2  # one week's tally, one encounter
+    assert store.encounter_counts() == {campaign.id: 10, other.id: 1}
     assert store.archive_encounters(dt.date(2026, 10, 1)) == 0
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from geo.actors.model import Actor
 from geo.actors.quality import Quality, quality
+from geo.dates import months_before
 
 DEFAULT_MONTHS = 6
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
@@ -39,7 +40,7 @@ def freshness(actor: Actor, today: dt.date, months: int = DEFAULT_MONTHS) -> Fre
 
 def _due_before(today: dt.date, months: int) -> dt.date:
     """A verification older than this is due again."""
-    return today - dt.timedelta(days=round(months * 30.44))
+    return months_before(today, months)
 
 
 def _of_source(date_source: str) -> str:

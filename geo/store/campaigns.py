@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text, insert, select, update
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
@@ -132,6 +132,18 @@ class CampaignStore:
             folded = db.execute(select(tallies_table).where(tallies_table.c.campagne == campaign_id)).all()
         return [*(tally_of(_encounter(row)) for row in rows), *(_tally(row) for row in folded)]
 
+    def encounter_counts(self) -> dict[int, int]:
+        """How many encounters each campaign logged (those folded into tallies included), by id."""
+        counts: Counter[int] = Counter()
+        with self.engine.connect() as db:
+            for campaign, number in db.execute(select(encounters_table.c.campagne, func.count())
+                                               .group_by(encounters_table.c.campagne)):
+                counts[campaign] += number
+            folded = select(tallies_table.c.campagne, func.sum(tallies_table.c.nombre))
+            for campaign, number in db.execute(folded.group_by(tallies_table.c.campagne)):
+                counts[campaign] += number
+        return dict(counts)
+
     def archive_encounters(self, before: dt.date) -> int:
         """Fold the encounters of days before ``before`` into tallies (one transaction): the figures stay,
         the rows go. Returns how many were folded."""
@@ -170,8 +182,6 @@ def _insert(db: Connection, table: Table):
 
 
 def _count(db: Connection, table: Table) -> int:
-    from sqlalchemy import func
-
     return db.execute(select(func.count()).select_from(table)).scalar_one()
 
 

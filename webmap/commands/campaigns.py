@@ -10,9 +10,9 @@ from flask import current_app
 from flask.cli import AppGroup
 from tabulate import tabulate
 
-from geo.campaigns.bilan import bilan
 from geo.campaigns.model import HistoryTotals
 from geo.communes import COMMUNES
+from geo.dates import months_before
 from webmap.services import current_store
 
 campagnes = AppGroup("campagnes", help="Campagnes de porte-à-porte : création, bilan, historique, rétention.")
@@ -49,9 +49,10 @@ def add(nom: str, communes, secteurs, debut, fin, as_json: bool) -> None:
 def list_campaigns() -> None:
     """Les campagnes, leurs communes, leurs dates et leurs rencontres."""
     store = current_store()
+    counts = store.encounter_counts()
     rows = [(c.id, c.nom, ", ".join(COMMUNES[code].nom for code in c.communes if code in COMMUNES),
-             c.debut or "", c.fin or "", "close" if c.close else "ouverte",
-             bilan(c.id, store.tallies(c.id)).journal.rencontres) for c in store.campaigns()]
+             c.debut or "", c.fin or "", "close" if c.close else "ouverte", counts.get(c.id, 0))
+            for c in store.campaigns()]
     click.echo(tabulate(rows, headers=("n°", "nom", "communes", "début", "fin", "état", "rencontres"))
                if rows else "Aucune campagne.")
 
@@ -82,6 +83,6 @@ def archive() -> None:
     """Regroupe par semaine les rencontres plus anciennes que CARTO_ENCOUNTER_RETENTION_MONTHS ; les
     chiffres des bilans ne changent pas."""
     months = current_app.config["ENCOUNTER_RETENTION_MONTHS"]
-    before = dt.date.today() - dt.timedelta(days=round(months * 30.44))
+    before = months_before(dt.date.today(), months)
     folded = current_store().archive_encounters(before)
     click.echo(f"{folded} rencontre(s) d’avant le {before:%d/%m/%Y} regroupée(s) par semaine.")

@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectMultipleField, StringField, widgets
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from geo.campaigns.bilan import BREAKDOWNS, Bilan, bilan, masked
+from geo.campaigns.bilan import BREAKDOWNS, Bilan, masked
 from geo.campaigns.model import ACCOMPANIERS, AGE_BANDS, FUNNEL, Campaign, HistoryTotals
 from geo.communes import COMMUNES, iris_names
 from webmap.api.campaigns import figures_of, known_campaign
@@ -67,7 +67,8 @@ def index() -> str | Response:
                                           form.fin.data)
             flash(f"Campagne « {campaign.nom} » créée.")
             return redirect(url_for("campaigns.dashboard", campaign_id=campaign.id))
-    campaigns = [(c, bilan(c.id, store.tallies(c.id)).journal.rencontres) for c in store.campaigns()]
+    counts = store.encounter_counts()
+    campaigns = [(c, counts.get(c.id, 0)) for c in store.campaigns()]
     return render_template("gestion/campagnes/index.html", campaigns=campaigns, form=form, communes=COMMUNES)
 
 
