@@ -12,10 +12,10 @@ import uuid
 
 from flask import Blueprint, Response, flash, make_response, redirect, render_template, request, url_for
 
-from geo.campaigns.encounters import read_encounter
 from geo.campaigns.model import ACCOMPANIERS, AGE_BANDS, ANSWERS, Campaign
 from geo.communes import COMMUNES
 from geo.search.needs import NEEDS
+from webmap.api.campaigns import read_batch
 from webmap.auth.views import CURATORS, ROLES, check_role, current_user
 from webmap.security import private_response
 from webmap.services import actors_named, current_store
@@ -58,7 +58,6 @@ def page() -> Response:
 def _record_form(campaigns: list[Campaign]) -> dict[str, str]:
     """The form, read as the API reads the tablet's JSON: the same checks, one encounter."""
     form = request.form
-    store, user = current_store(), current_user()
     payload = {"id": str(uuid.uuid4()), "date": dt.date.today().isoformat(),
                "commune": form.get("commune") or None, "en_recherche": form.get("en_recherche"),
                "accompagne": form.get("accompagne") or None,
@@ -72,11 +71,8 @@ def _record_form(campaigns: list[Campaign]) -> dict[str, str]:
         return {"campagne": "choisissez une de vos campagnes ouvertes"}
     if not payload["mise_en_lien"]:
         payload["acteurs"] = []
-    known = actors_named(payload["acteurs"] if isinstance(payload["acteurs"], list) else [])
-    teams = store.volunteers(payload["campagne"])
-    encounter, found = read_encounter(payload, 0, campaigns=store.campaign, known_actor=known.__contains__,
-                                      today=dt.date.today(), team=lambda c: teams.get(user["email"]))
+    encounters, found = read_batch([payload])
     if found:
-        return {p.field: p.message for p in found}
-    store.add_encounters([encounter])
+        return {field.removeprefix("[0]."): message for field, message in found.items()}
+    current_store().add_encounters(encounters)
     return {}
