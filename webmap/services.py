@@ -7,6 +7,7 @@ the store is the truth and ``carto actors export`` writes the file back for revi
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -109,16 +110,14 @@ def current_index() -> ActorIndex | StoreNearest:
     return _per_version(_INDEX_KEY, lambda: ActorIndex(current_actors()))
 
 
-def pack_version(version: int, today) -> str:
+def pack_version(version: int, today: dt.date) -> str:
     """The pack's version, sortable as text: its day, then the store's revision count."""
     return f"{today:%Y%m%d}-{version:012d}"
 
 
-def current_pack() -> bytes:
-    """The field pack of the current actors and communes served, as JSON: built once per version of
-    the store and per day (its opening hours start today)."""
-    import datetime as dt
-
+def current_pack() -> tuple[str, bytes]:
+    """The field pack of the current actors and communes served: its version and its JSON, built once
+    per version of the store and per day (its opening hours start today)."""
     from geo.offline.pack import field_pack, pack_json
 
     today = dt.date.today()
@@ -127,9 +126,9 @@ def current_pack() -> bytes:
     if cached is None or cached[0] != (version, today):
         from webmap.volunteer.offline import presented
 
-        pack = field_pack(current_actors(), served_communes(), today, pack_version(version, today))
-        body = pack_json(presented(pack, current_actors()))
-        cached = ((version, today), body)
+        named = pack_version(version, today)
+        pack = field_pack(current_actors(), served_communes(), today, named)
+        cached = ((version, today), (named, pack_json(presented(pack, current_actors()))))
         current_app.extensions[_PACK_KEY] = cached
     return cached[1]
 

@@ -89,12 +89,11 @@ def communes() -> Response:
 def pack() -> Response:
     """The field pack (docs/offline.md): what the tablet needs to search with no network. Public data;
     ETag, compressed, kept 5 minutes."""
-    import datetime as dt
+    from webmap.services import current_pack
 
-    from webmap.services import current_pack, data_version, pack_version
-
-    response = Response(current_pack(), mimetype="application/json")
-    response.headers["X-Pack-Version"] = pack_version(data_version(), dt.date.today())
+    version, body = current_pack()
+    response = Response(body, mimetype="application/json")
+    response.headers["X-Pack-Version"] = version
     return response
 
 
