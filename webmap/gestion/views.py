@@ -252,24 +252,20 @@ def import_file():
     if token:
         saved = _saved_preview(folder, token)
         if saved is None:
-            flash("Cet aperçu a expiré (une heure) : envoyez le fichier à nouveau.")
-            return render_template("gestion/import.html", plan=None, formats=FORMATS), 400
+            return _import_refused("Cet aperçu a expiré (une heure) : envoyez le fichier à nouveau.")
         data, kind = saved.read_bytes(), request.form.get("format", "")
     else:
         upload = request.files.get("fichier")
         kind = request.form.get("format", "")
         if upload is None or kind not in FORMATS:
-            flash("Choisissez un fichier et son format.")
-            return render_template("gestion/import.html", plan=None, formats=FORMATS), 400
+            return _import_refused("Choisissez un fichier et son format.")
         data = upload.read(MAX_IMPORT_BYTES + 1)
         if len(data) > MAX_IMPORT_BYTES:
-            flash("Fichier trop gros (5 Mo au plus).")
-            return render_template("gestion/import.html", plan=None, formats=FORMATS), 400
+            return _import_refused("Fichier trop gros (5 Mo au plus).")
     try:
         rows = read_rows(data, kind)
     except UnreadableFile as error:
-        flash(f"Fichier illisible : {error}")
-        return render_template("gestion/import.html", plan=None, formats=FORMATS), 400
+        return _import_refused(f"Fichier illisible : {error}")
     plan = plan_import(rows, [s.actor for s in current_store().all()])
     if token and request.form.get("appliquer") and plan.applicable:
         return _apply_import(plan, "import", folder / token, f"{len(plan.actors)} acteur(s) importé(s).")
@@ -292,15 +288,13 @@ def import_data_inclusion():
     if token:
         saved = _saved_preview(folder, token)
         if saved is None:
-            flash("Cet aperçu a expiré (une heure) : relisez data·inclusion.")
-            return render_template("gestion/import.html", plan=None, formats=FORMATS), 400
+            return _import_refused("Cet aperçu a expiré (une heure) : relisez data·inclusion.")
         document = json.loads(saved.read_text(encoding="utf-8"))
     else:
         try:
             document = read_data_inclusion()
         except DataInclusionUnavailable as error:
-            flash(f"Import impossible : {error}")
-            return render_template("gestion/import.html", plan=None, formats=FORMATS), 503
+            return _import_refused(f"Import impossible : {error}", 503)
     result = plan_data_inclusion(document, [s.actor for s in current_store().all()],
                                  overwrite_verified=overwrite)
     if token and request.form.get("appliquer") and result.plan.applicable:
@@ -314,6 +308,12 @@ def import_data_inclusion():
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 IMPORT_PREVIEW_SECONDS = 3600
 """An uploaded file waits this long for the manager to apply its preview, then it is deleted."""
+
+
+def _import_refused(message: str, status: int = 400):
+    """The empty import page again, saying why the request was refused."""
+    flash(message)
+    return render_template("gestion/import.html", plan=None, formats=FORMATS), status
 
 
 def _saved_preview(folder: Path, token: str) -> Path | None:
