@@ -253,10 +253,12 @@ def test_an_actor_page_fits_a_phone_and_leads_back_to_the_same_results(browser, 
     try:
         results = "/?lat=48.8600&lon=2.4400&besoin=emploi&age=30"
         page.goto(live + results)
+        page.wait_for_function("() => sessionStorage.getItem('carto-trajets') !== null")  # search.js ran
         page.click('a[href="/acteurs/insertion-fictive-montreuil"]')
         page.wait_for_selector("#fraicheur")
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         trip = page.locator("#trajet")
+        page.wait_for_function("() => document.querySelector('#trajet').textContent.trim() !== ''")
         assert trip.inner_text() == "Depuis le domicile du résident : 364 m · ≈ 6 min à pied"
         back = page.locator("#retour-resultats")
         assert back.text_content() == "← Retour aux résultats" and back.get_attribute("href") == results
