@@ -1,5 +1,6 @@
-"""PostgreSQL/PostGIS in use: the schema made by ``carto db upgrade``, nearest-first on the GiST index,
-the app served from it, two app servers on one database, and a ``pg_dump`` backup restored.
+"""PostgreSQL/PostGIS in use: the schema made by ``carto db upgrade``, nearest-first on the GiST index
+and the search through it, the app served from it, two app servers on one database, a ``pg_dump``
+backup restored, and a move from SQLite.
 
 The store contract itself runs on both back-ends in tests/test_store.py."""
 
