@@ -29,6 +29,14 @@ def test_the_fiche_gives_each_actor_with_directions_phone_hours_and_how_to_get_i
     assert "jamais vérifiées : appeler avant d’y aller" in page
 
 
+def test_the_actor_page_words_the_week_as_the_fiche_does(client):
+    """One phrasing of the hours for the volunteer and the resident: the same seven rows."""
+    rows = r'<tr><th scope="row">([^<]+)</th><td>([^<]+)</td></tr>'
+    fiche = re.findall(rows, text(client.get("/fiche?acteurs=mission-locale-fictive-montreuil")))
+    actor_page = re.findall(rows, text(client.get("/acteurs/mission-locale-fictive-montreuil")))
+    assert len(fiche) == 7 and actor_page == fiche
+
+
 def test_the_fiche_holds_a_qr_code_and_a_short_sms_text(client):
     page = text(client.get(FICHE))
     assert "<svg" in page and "Adresse de cette fiche" in page

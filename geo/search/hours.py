@@ -71,19 +71,11 @@ def status_at_minute(hours: str, moment: dt.datetime) -> OpeningStatus:
     return OpeningStatus(None, opens, "Horaires inconnus")
 
 
-def week_in_words(hours: str, at: dt.datetime | None = None) -> list[tuple[str, str]]:
-    """The next seven days from ``at``, day by day: [(« lundi 30/11 », « 9 h – 12 h, 14 h – 17 h »)…],
-    « fermé » on a closed day (holidays included); empty when the hours are unknown."""
-    return [(f"{WEEKDAYS[day.weekday()]} {day:%d/%m}",
-             ", ".join(f"{_clock(begin)} – {_clock(end, midnight='24 h')}" for begin, end in spans)
-             or "fermé")
-            for day, spans in week_ahead(hours, at)]
-
-
 def week_ahead(hours: str, at: dt.datetime | None = None,
                ) -> list[tuple[dt.date, list[tuple[dt.datetime, dt.datetime]]]]:
     """The next seven days from ``at`` with their opening spans in Paris time (none on a closed day,
-    holidays included), for pages to phrase in their own language; empty when the hours are unknown."""
+    holidays included), for pages to phrase in their own language (the actor page and the fiche share
+    ``webmap.volunteer.fiche.week``); empty when the hours are unknown."""
     parsed = _parse(hours)
     if parsed is None:
         return []
@@ -119,13 +111,6 @@ def _minutes_after(moment: dt.datetime, start: dt.datetime) -> int:
         moment = moment.replace(tzinfo=PARIS)
     utc = dt.timezone.utc
     return round((moment.astimezone(utc) - start.astimezone(utc)).total_seconds() / 60)
-
-
-def _clock(moment: dt.datetime, midnight: str = "0 h") -> str:
-    moment = moment.astimezone(PARIS)
-    if moment.hour == 0 and moment.minute == 0:
-        return midnight
-    return f"{moment.hour} h" + (f" {moment.minute:02d}" if moment.minute else "")
 
 
 def is_open_during(hours: str, weekday: int, part: str = "journee",

@@ -50,13 +50,14 @@ def helpers() -> dict:
     return {"kinds": KINDS, "distance_label": distance_label, "eligibility_label": eligibility_label,
             "eligibility_state": eligibility_state, "phone_label": phone_label,
             "address_line": address_line, "freshness_of": freshness_of, "access_label": access_label,
-            "fits_label": fits_label, "week_in_words": _week_in_words, "data_date": data_date}
+            "fits_label": fits_label, "week_of": _week_of, "data_date": data_date}
 
 
-def _week_in_words(hours: str):
-    from geo.search.hours import week_in_words
+def _week_of(actor):
+    """The next seven days' hours, as the fiche words them (one phrasing for both pages)."""
+    from webmap.volunteer.fiche import week
 
-    return week_in_words(hours)
+    return week(actor)
 
 
 @blueprint.get("/")
