@@ -120,3 +120,19 @@ def _status(url: str) -> int:
         return urllib.request.urlopen(url, timeout=30).status
     except urllib.error.HTTPError as error:
         return error.code
+
+
+def test_a_database_out_of_reach_answers_503_and_the_commands_say_so(make_app, instance_path):
+    from devtools.services import free_port
+
+    url = f"postgresql+psycopg://carto:mot-de-passe-fictif@127.0.0.1:{free_port()}/carto"  # nothing there
+    app = make_app(DATABASE_URL=url, PROPAGATE_EXCEPTIONS=False)  # as in production
+    page, api = app.test_client().get("/carte"), app.test_client().get("/api/v1/actors")
+    assert page.status_code == 503 and "momentanément indisponible" in page.get_data(as_text=True)
+    assert api.status_code == 503 and api.get_json()["status"] == 503
+    result = subprocess.run([str(Path(sys.executable).with_name("carto")), "actors", "list"], cwd=ROOT,
+                            capture_output=True, text=True,
+                            env={"CARTO_INSTANCE_PATH": str(instance_path), "CARTO_DATABASE_URL": url,
+                                 "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 1 and "base de données injoignable" in result.stderr
+    assert "Traceback" not in result.stderr and "mot-de-passe-fictif" not in result.stderr

@@ -8,6 +8,7 @@ from flask.cli import FlaskGroup
 
 from geo.store import SchemaNotReady
 from webmap import create_app
+from webmap.errors import database_problem
 from webmap.settings import ConfigurationError
 
 cli = FlaskGroup(create_app=create_app, load_dotenv=False,
@@ -19,3 +20,8 @@ def main() -> None:
         cli.main(prog_name="carto")
     except (ConfigurationError, SchemaNotReady) as error:
         sys.exit(f"Error: {error}")
+    except Exception as error:
+        problem = database_problem(error)
+        if problem is None:
+            raise
+        sys.exit(f"Error: base de données injoignable : {problem}")

@@ -4,8 +4,10 @@ An error may answer a URL that holds a resident's address or position: no cache 
 
 from __future__ import annotations
 
+import sys
+
 from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
-from werkzeug.exceptions import HTTPException, ServiceUnavailable
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from geo.geocoding import AddressNotFound, GeocoderUnavailable, InvalidQuery
 from geo.io.dataset import InvalidDataset
@@ -64,6 +66,7 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(InvalidDataset, _dataset_error)
     app.register_error_handler(SchemaNotReady, _schema_error)
+    app.register_error_handler(InternalServerError, _internal_error)
     for kind in SEARCH_ERRORS:
         app.register_error_handler(kind, _search_error)
 
@@ -106,6 +109,26 @@ def _search_error(error: Exception) -> Response:
 def _schema_error(error: SchemaNotReady) -> Response:
     current_app.logger.error("%s", error)  # for whoever runs the service: what to do
     return _http_error(ServiceUnavailable())
+
+
+def _internal_error(error: InternalServerError) -> Response:
+    """An unexpected error: 500 — but for a database that cannot be reached (or stays locked), 503,
+    and what happened for the operator."""
+    problem = database_problem(error.original_exception)
+    if problem is None:
+        return _http_error(error)
+    current_app.logger.error("base de données injoignable : %s", problem)
+    return _http_error(ServiceUnavailable())
+
+
+def database_problem(error: BaseException | None) -> str | None:
+    """For the database's driver failing to reach it, its first line (never the statement or its
+    parameters); None for any other error. SQLAlchemy is not imported for this: an app that never
+    opened the store cannot have met it."""
+    sqlalchemy = sys.modules.get("sqlalchemy.exc")
+    if sqlalchemy is None or not isinstance(error, sqlalchemy.OperationalError):
+        return None
+    return (str(error.orig or error).strip().splitlines() or ["?"])[0]
 
 
 def _dataset_error(error: InvalidDataset) -> Response:

@@ -123,4 +123,6 @@ def shown(url: str) -> str:
 
 
 def _engine(url: str) -> Engine:
-    return create_engine(database_url(url), pool_pre_ping=True)
+    """Connections checked before use (a restarted server is reconnected to), and given up after
+    10 seconds when the server cannot be reached."""
+    return create_engine(database_url(url), pool_pre_ping=True, connect_args={"connect_timeout": 10})
