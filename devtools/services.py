@@ -128,15 +128,21 @@ class PostgresServer:
         self.folder = Path(tempfile.mkdtemp(prefix="carto-postgres-"))
         if self._as:
             shutil.chown(self.folder, self._as, self._as)
-        data = self.folder / "data"
-        self.run("initdb", "--pgdata", str(data), "--username", self.USER, "--auth", "trust",
+        self.run("initdb", "--pgdata", str(self.folder / "data"), "--username", self.USER, "--auth", "trust",
                  "--encoding", "UTF8", "--no-locale", "--no-sync")
+        self.start()
+        return self
+
+    def start(self) -> None:
         options = (f"-c listen_addresses=127.0.0.1 -c port={self.port} "
                    f"-c unix_socket_directories={self.folder} -c max_connections=200 "
                    "-c fsync=off -c full_page_writes=off -c synchronous_commit=off")  # throw-away data
-        self.run("pg_ctl", "--pgdata", str(data), "--log", str(self.folder / "postgres.log"), "--wait",
-                 "--options", options, "start")
-        return self
+        self.run("pg_ctl", "--pgdata", str(self.folder / "data"), "--log", str(self.folder / "postgres.log"),
+                 "--wait", "--options", options, "start")
+
+    def stop(self) -> None:
+        """Stop the server, keeping its data (``start`` brings it back on the same port)."""
+        self.run("pg_ctl", "--pgdata", str(self.folder / "data"), "--mode", "fast", "--wait", "stop")
 
     def __exit__(self, *exc) -> None:
         if self.folder is None:

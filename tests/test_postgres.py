@@ -376,3 +376,15 @@ def test_moving_from_sqlite_to_postgresql_as_docs_deploy_says(make_app, postgres
     assert on_postgres.test_cli_runner().invoke(args=["actors", "list"]).exit_code == 0
     with on_postgres.app_context():
         assert [stored.actor for stored in current_store().all()] == before
+
+
+def test_the_service_answers_503_while_the_database_is_down_and_comes_back_with_it(make_app):
+    with PostgresServer() as own:
+        url = own.create_database("carto_redemarree")
+        PostgresStore.upgrade(url)
+        client = make_app(DATABASE_URL=url, PROPAGATE_EXCEPTIONS=False).test_client()  # as in production
+        assert client.get("/api/v1/actors").status_code == 200
+        own.stop()
+        assert client.get("/api/v1/actors").status_code == 503
+        own.start()
+        assert client.get("/api/v1/actors").status_code == 200  # no restart of the app needed
