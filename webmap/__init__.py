@@ -72,7 +72,9 @@ def _check_communes(config) -> None:
 
 def _check_nearest_index(config) -> None:
     """PostGIS's nearest-first index needs the PostgreSQL store."""
-    if config["NEAREST_INDEX"] == "postgis" and not config["DATABASE_URL"].startswith("postgres"):
+    from geo.store import is_postgres_url
+
+    if config["NEAREST_INDEX"] == "postgis" and not is_postgres_url(config["DATABASE_URL"]):
         raise settings.ConfigurationError("CARTO_NEAREST_INDEX=postgis demande une base PostgreSQL/PostGIS "
                                           "(CARTO_DATABASE_URL=postgresql+psycopg://…)")
 

@@ -15,14 +15,15 @@ from geo.store.base import (
 )
 
 __all__ = ["ActorNotFound", "ActorStore", "DuplicateActor", "InvalidActor", "Revision",
-           "SchemaNotReady", "StaleVersion", "StoredActor", "diff", "open_store", "upgrade_store"]
+           "SchemaNotReady", "StaleVersion", "StoredActor", "diff", "is_postgres_url", "open_store",
+           "upgrade_store"]
 
 
 def open_store(url: str, instance: Path) -> ActorStore:
     """The store named by ``url``: empty or ``sqlite:///path`` (default: the instance's carto.sqlite),
     or ``postgresql+psycopg://user:password@host/database``. Its schema must be up to date
     (``upgrade_store``), or SchemaNotReady says so."""
-    if _is_postgres(url):
+    if is_postgres_url(url):
         from geo.store.postgres import PostgresStore
 
         return PostgresStore(url)
@@ -33,7 +34,7 @@ def open_store(url: str, instance: Path) -> ActorStore:
 
 def upgrade_store(url: str, instance: Path) -> tuple[str | None, str]:
     """Create or migrate the schema of the store named by ``url``: (revision before, after)."""
-    if _is_postgres(url):
+    if is_postgres_url(url):
         from geo.store.postgres import PostgresStore
 
         return PostgresStore.upgrade(url)
@@ -42,7 +43,8 @@ def upgrade_store(url: str, instance: Path) -> tuple[str | None, str]:
     return SQLiteStore.upgrade(_sqlite_path(url, instance))
 
 
-def _is_postgres(url: str) -> bool:
+def is_postgres_url(url: str) -> bool:
+    """Whether ``url`` names a PostgreSQL database (``postgresql+psycopg://``, ``postgres://``…)."""
     return url.split(":", 1)[0].split("+", 1)[0] in ("postgresql", "postgres")
 
 
