@@ -11,8 +11,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
 from sqlalchemy import (
@@ -79,24 +80,22 @@ login_attempts_table = Table(
 _ATTEMPTS_KEPT_SECONDS = 86_400
 
 
-class SQLStore(CampaignStore):
+class SQLStore(CampaignStore, ABC):
     """Everything but the engine, the writers' turn-taking and the change watch (subclasses)."""
 
     engine: Engine
 
+    @abstractmethod
     def revision_count(self) -> int:
         """Grows with every change of an actor: caches built on the actors compare it."""
-        raise NotImplementedError
 
     def close(self) -> None:
         """Give back the store's connections (the store can be used again: it reconnects)."""
         self.engine.dispose()
 
-    @contextmanager
-    def _writing(self, kind: str = "actors") -> Iterator[Connection]:
+    @abstractmethod
+    def _writing(self, kind: str = "actors") -> AbstractContextManager[Connection]:
         """One transaction, all of it or nothing, after the other writers of ``kind`` finished."""
-        raise NotImplementedError
-        yield  # pragma: no cover
 
     # --- reading ----------------------------------------------------------------------------
 
