@@ -53,7 +53,7 @@ def territory_app(make_app, second_territory, instance_path):
     synced = make_app(**settings).test_cli_runner().invoke(args=["data", "sync"])
     assert synced.exit_code == 0, synced.output
     assert "2 contours" in synced.output and (instance_path / "ban" / "index.sqlite").is_file()
-    return make_app(**settings)
+    return make_app(**settings, WTF_CSRF_ENABLED=False)
 
 
 def test_the_api_lists_the_territory_with_its_postcodes_and_extent(territory_app):
@@ -65,11 +65,19 @@ def test_the_api_lists_the_territory_with_its_postcodes_and_extent(territory_app
 
 
 def test_search_page_embed_builder_and_back_office_offer_the_territory(territory_app):
-    client = territory_app.test_client()
-    for page in ("/", "/embed", "/carte"):
-        text = client.get(page).get_data(as_text=True)
-        assert re.search(r'<option value="93055"[^>]*>\s*Pantin', text), page
-        assert 'value="93048"' not in text, page  # Montreuil is not served here
+    from webmap.auth.views import hash_password
+    from webmap.services import current_store
+
+    with territory_app.app_context():
+        current_store().add_user("gestionnaire-fictif@example.org", hash_password("mot-de-passe-fictif-123"),
+                                 "manager")
+    manager = territory_app.test_client()
+    assert manager.post("/connexion", data={"email": "gestionnaire-fictif@example.org",
+                                            "password": "mot-de-passe-fictif-123"}).status_code == 302
+    for page in ("/", "/embed", "/carte", "/gestion/", "/gestion/campagnes/"):
+        text = manager.get(page).get_data(as_text=True)
+        offered = re.search(r'value="93055"[^>]*>\s*Pantin', text)  # a list's option or a box's label
+        assert offered and 'value="93048"' not in text, page  # Montreuil is not served here
 
 
 def test_an_address_and_a_position_in_the_territory_are_found(territory_app):
