@@ -119,10 +119,9 @@ class CampaignStore:
         if not encounters:
             return 0
         with self._writing("campaigns") as db:
-            before = _count(db, encounters_table)
-            db.execute(_insert(db, encounters_table).on_conflict_do_nothing(index_elements=["id"]),
-                       [_encounter_row(e) for e in encounters])
-            return _count(db, encounters_table) - before
+            inserted = db.execute(_insert(db, encounters_table).on_conflict_do_nothing(index_elements=["id"])
+                                  .returning(encounters_table.c.id), [_encounter_row(e) for e in encounters])
+            return len(inserted.all())
 
     def tallies(self, campaign_id: int) -> list[Tally]:
         """The campaign's log: each encounter (1) and each folded tally (n)."""
@@ -179,10 +178,6 @@ def _insert(db: Connection, table: Table):
     """An INSERT that can say what to do on a conflict, in the connection's dialect."""
     dialect = postgresql if db.dialect.name == "postgresql" else sqlite
     return dialect.insert(table)
-
-
-def _count(db: Connection, table: Table) -> int:
-    return db.execute(select(func.count()).select_from(table)).scalar_one()
 
 
 def _campaign(row: Any) -> Campaign:
