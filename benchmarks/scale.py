@@ -30,7 +30,7 @@ import time
 from itertools import islice
 from pathlib import Path
 
-from nearest import FRANCE, _filter, _p, _point, machine_line, synthetic_actors
+from nearest import FRANCE, _filter, _p, _point, machine_line, synthetic_actors, timed
 
 ROOT = Path(__file__).resolve().parent.parent
 K = 5
@@ -119,9 +119,9 @@ def _memory_index(store):
 
 
 def _compare(index, store, origins, filters) -> None:
-    """Each method answers every query in three rounds, alternating; its figure is its best round.
-    Ranking only (the k nearest actors passing the filter), then the whole search (``nearest``:
-    eligibility, opening hours, walking time) on each index."""
+    """Each method's best round (``nearest.timed``) and the two indexes' disagreements: ranking only
+    (the k nearest actors passing the filter), then the whole search (``nearest``: eligibility, opening
+    hours, walking time) on each index."""
     from geo.projection import to_lambert93
     from geo.search.nearest import _by_distance, nearest
     from geo.search.nearest_in_store import StoreNearest
@@ -145,24 +145,13 @@ def _compare(index, store, origins, filters) -> None:
     methods = {"ours: in-memory index, ranking": ours, "PostGIS: geom <-> point LIMIT k": postgis,
                "ours: whole search, in memory": ours_whole,
                "PostGIS: whole search on its candidates": postgis_whole}
-    rounds: dict[str, list[list[float]]] = {name: [] for name in methods}
-    answers: dict[str, list[list[str]]] = {}
-    for _ in range(3):
-        for name, method in methods.items():
-            latencies, found = [], []
-            for q in range(len(origins)):
-                begin = time.perf_counter()
-                found.append(method(q))
-                latencies.append(time.perf_counter() - begin)
-            rounds[name].append(latencies)
-            answers[name] = found
+    latencies, answers = timed(methods, len(origins))
     ranking, whole = list(answers.values())[:2], list(answers.values())[2:]
     title = "a random thématique filter" if any(filters) else "no filter"
     print(f"\nk = {K}, {title}, {len(origins)} queries; disagreements between the two indexes: "
           f"{sum(a != b for a, b in zip(*ranking))} (ranking), {sum(a != b for a, b in zip(*whole))} (whole)")
     print(f"  {'method':40} {'p50 ms':>8} {'p95 ms':>8}")
-    for name in methods:
-        best = min(rounds[name], key=lambda r: _p(r, 50))
+    for name, best in latencies.items():
         print(f"  {name:40} {_p(best, 50) * 1000:8.3f} {_p(best, 95) * 1000:8.3f}")
 
 
