@@ -14,6 +14,7 @@ import pytest
 
 from geo.campaigns.bilan import bilan
 from geo.campaigns.model import HistoryTotals
+from tests.web_support import csrf_token
 from webmap.auth.views import hash_password, hash_token
 from webmap.services import current_store
 
@@ -175,11 +176,9 @@ def test_a_volunteer_posts_only_to_the_campaigns_they_are_in(app):
 
 
 def test_a_session_must_send_its_csrf_token(app):
-    import re
-
     client = app.test_client()
     page = client.get("/connexion").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_token(page)
     assert client.post("/connexion", data={"email": "benevole-fictif@example.org", "csrf_token": token,
                                            "password": "mot-de-passe-fictif-123"}).status_code == 302
     encounter = {"id": str(uuid.uuid4()), "campagne": app.campaign_id, "date": "2026-11-20",
@@ -187,7 +186,7 @@ def test_a_session_must_send_its_csrf_token(app):
     answer = client.post("/api/v1/rencontres", json=encounter)
     assert answer.status_code == 400 and "X-CSRFToken" in answer.get_json()["parametres"]
     page = client.get("/compte/mot-de-passe").get_data(as_text=True)  # the session's own token
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_token(page)
     answer = client.post("/api/v1/rencontres", json=encounter, headers={"X-CSRFToken": token})
     assert answer.status_code == 200
 

@@ -8,6 +8,7 @@ import re
 import pytest
 from flask import url_for
 
+from tests.web_support import csrf_token
 from webmap.auth.views import hash_password, hash_token
 from webmap.services import current_store
 
@@ -76,7 +77,7 @@ def test_every_state_changing_form_refuses_a_request_without_csrf_token(make_app
         current_store().add_user("gestionnaire-fictif@example.org", hash_password(PASSWORD), "manager")
     client = app.test_client()
     page = client.get("/connexion").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_token(page)
     assert client.post("/connexion", data={"email": "gestionnaire-fictif@example.org",
                                            "password": PASSWORD}).status_code != 302
     assert client.post("/connexion", data={"email": "gestionnaire-fictif@example.org",

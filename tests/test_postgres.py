@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import random
-import re
 import shutil
 import subprocess
 import sys
@@ -29,6 +28,7 @@ from geo.store.migrations import HEAD
 from geo.store.postgres import PostgresStore
 from tests.conftest import ROOT, fictional_feature
 from tests.production import ACTORS_FILE, MANAGER, PASSWORD, TOKEN, gunicorn, made_up_instance
+from tests.web_support import csrf_token
 
 pytestmark = pytest.mark.postgres
 
@@ -251,10 +251,7 @@ def test_a_logout_through_one_server_ends_the_session_on_the_other(two_servers):
 
 
 def _csrf(client: httpx.Client, page: str) -> str:
-    """The CSRF token of a page's form (WTForms' field or the back office's hand-written logout form)."""
-    text = client.get(page).text
-    field = r'(?:name="csrf_token" type="hidden" value|type="hidden" name="csrf_token" value)="([^"]+)"'
-    return re.search(field, text).group(1)
+    return csrf_token(client.get(page).text)
 
 
 # --- backup -----------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from tests.production import MANAGER, PASSWORD, TOKEN, gunicorn, made_up_instance
+from tests.web_support import csrf_token
 
 ADDRESS = "13 rue Imaginaire 93100 Montreuil"
 POSITION = {"lat": "48.86137", "lon": "2.44191"}
@@ -114,8 +115,7 @@ def test_an_encounter_posted_with_a_position_keeps_commune_and_iris_only_in_prod
 def test_login_limit_holds_across_four_workers(production):
     """30 wrong passwords in a row, spread by gunicorn over its workers: 10 are checked."""
     with httpx.Client(base_url=production.url, timeout=30) as client:
-        page = client.get("/connexion").text
-        token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+        token = csrf_token(client.get("/connexion").text)
         statuses = [client.post("/connexion", data={"email": MANAGER, "password": "faux-mot-de-passe",
                                                     "csrf_token": token}).status_code
                     for _ in range(30)]

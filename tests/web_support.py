@@ -1,4 +1,4 @@
-"""Helpers for the web tests: reading the actor markers a map page carries."""
+"""Helpers for the web tests: reading the actor markers a map page carries, a form's CSRF token."""
 
 from __future__ import annotations
 
@@ -6,6 +6,14 @@ import json
 import re
 
 _PAYLOAD = re.compile(r"cartoAddActors\((\w+), (\[.*?\])\);", re.S)
+_CSRF_FIELD = re.compile(
+    r'(?:name="csrf_token" type="hidden" value|type="hidden" name="csrf_token" value)="([^"]+)"')
+
+
+def csrf_token(page: str) -> str:
+    """The CSRF token of the page's first form (WTForms' field, or a hand-written one as the back
+    office's logout form)."""
+    return _CSRF_FIELD.search(page).group(1)
 
 
 def markers(page: str) -> list[dict]:
