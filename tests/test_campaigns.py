@@ -347,3 +347,45 @@ def test_the_encounter_page_works_as_a_plain_form_for_the_campaign_s_volunteers(
     refused = client.post("/rencontre", data={"campagne": str(app.campaign_id), "commune": "93014",
                                               "en_recherche": "oui"})
     assert refused.status_code == 400 and "ne couvre pas la commune" in refused.get_data(as_text=True)
+
+
+def test_an_encounter_outside_the_campaign_s_sectors_is_refused_naming_the_field(app):
+    with app.app_context():
+        sectors = current_store().add_campaign("Campagne fictive d’un secteur", ["93048"], ["930480604"])
+    client = app.test_client()
+    base = {"campagne": sectors.id, "date": "2026-11-20", "en_recherche": "non"}
+    inside = {**base, "id": str(uuid.uuid4()), "lat": 48.8606, "lon": 2.4403}  # IRIS 930480604
+    outside = {**base, "id": str(uuid.uuid4()), "lat": 48.86663, "lon": 2.46014}  # IRIS 930480704
+    elsewhere = {**base, "id": str(uuid.uuid4()), "commune": "93006"}
+    with app.app_context():
+        from geo.communes import iris_at
+        assert (iris_at(2.4403, 48.8606).code, iris_at(2.46014, 48.86663).code) == ("930480604", "930480704")
+
+    refused = post(client, outside, headers=MANAGER)
+    assert refused.status_code == 400
+    assert "hors des secteurs" in refused.get_json()["parametres"]["[0].lat"]
+    assert post(client, elsewhere, headers=MANAGER).status_code == 400
+    assert post(client, inside, headers=MANAGER).status_code == 200
+    with app.app_context():
+        assert [t.iris for t in current_store().tallies(sectors.id)] == ["930480604"]
+
+
+@pytest.mark.parametrize("change", [{"en_recherche": "oui"}, {"commune": "93006"}, "other campaign"])
+def test_an_encounter_resent_with_other_answers_is_a_conflict_and_nothing_is_recorded(app, change):
+    client = app.test_client()
+    first = {"id": str(uuid.uuid4()), "campagne": app.campaign_id, "date": "2026-11-20", "commune": "93048",
+             "en_recherche": "non"}
+    assert post(client, first).status_code == 200
+    if change == "other campaign":
+        with app.app_context():
+            other = current_store().add_campaign("Autre campagne fictive", COMMUNES)
+        change = {"campagne": other.id}
+    fresh = {**first, "id": str(uuid.uuid4())}
+    answer = post(client, [fresh, {**first, **change}], headers=MANAGER)
+    assert answer.status_code == 409
+    assert "déjà reçue" in answer.get_json()["parametres"]["[1].id"]
+    with app.app_context():
+        assert len(current_store().tallies(app.campaign_id)) == 1  # the fresh one waits too: all or nothing
+    assert post(client, first).get_json() == {"recues": 1, "nouvelles": 0, "deja_recues": 1}  # a true retry
+    twice = post(client, [fresh, {**fresh, "en_recherche": "oui"}], headers=MANAGER)
+    assert twice.status_code == 409 and "[1].id" in twice.get_json()["parametres"]

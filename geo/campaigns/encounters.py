@@ -148,7 +148,19 @@ def _place(payload, campaign: Campaign | None, problem) -> tuple[str | None, str
         return None, None
     if campaign is not None and commune not in campaign.communes:
         problem("commune", f"la campagne « {campaign.nom} » ne couvre pas la commune {commune}")
+    elif campaign is not None and campaign.secteurs:
+        _check_sector(commune, iris, lat is not None, campaign, problem)
     return commune, iris
+
+
+def _check_sector(commune: str, iris: str | None, located: bool, campaign: Campaign, problem) -> None:
+    """A campaign limited to some IRIS takes encounters in them only: a position must fall in one; a
+    commune given without a position must hold one (its IRIS cannot be known)."""
+    if located and iris not in campaign.secteurs:
+        problem("lat", f"position hors des secteurs de la campagne « {campaign.nom} » "
+                       f"(IRIS {', '.join(campaign.secteurs)})")
+    elif not located and not any(sector.startswith(commune) for sector in campaign.secteurs):
+        problem("commune", f"la campagne « {campaign.nom} » ne couvre aucun secteur de la commune {commune}")
 
 
 def _choice(value, allowed: Mapping[str, str], name: str, problem, required: bool = False) -> str | None:

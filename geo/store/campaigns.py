@@ -7,6 +7,7 @@ a position.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections import Counter
@@ -118,10 +119,17 @@ class CampaignStore:
         Returns how many were new."""
         if not encounters:
             return 0
+        twice = Counter(e.id for e in set(encounters))
+        if any(count > 1 for count in twice.values()):
+            raise EncounterConflict(sorted(i for i, count in twice.items() if count > 1))
         with self._writing("campaigns") as db:
             inserted = db.execute(_insert(db, encounters_table).on_conflict_do_nothing(index_elements=["id"])
                                   .returning(encounters_table.c.id), [_encounter_row(e) for e in encounters])
-            return len(inserted.all())
+            new = {row.id for row in inserted}
+            resent = {e.id: e for e in encounters if e.id not in new}
+            if resent:
+                _check_same(db, resent)  # raising rolls the whole batch back
+            return len(new)
 
     def tallies(self, campaign_id: int) -> list[Tally]:
         """The campaign's log: each encounter (1) and each folded tally (n)."""
@@ -172,6 +180,26 @@ class CampaignStore:
         return [HistoryTotals(row.campagne, row.periode, row.source, row.rencontres, row.en_recherche,
                               row.non_accompagnes, row.mises_en_lien, row.demos_mes_offres, row.note,
                               row.number) for row in rows]
+
+
+class EncounterConflict(ValueError):
+    """Encounters sent again with an id already recorded, but other answers or another campaign: a
+    tablet with a bug, to be noticed rather than counted. ``ids``: the conflicting ones."""
+
+    def __init__(self, ids: Sequence[str]):
+        super().__init__(f"rencontres déjà reçues avec d’autres réponses : {', '.join(ids)}")
+        self.ids = tuple(ids)
+
+
+def _check_same(db: Connection, resent: dict[str, Encounter]) -> None:
+    """Raise ``EncounterConflict`` for the resent encounters that differ from the recorded ones (the
+    team is the sender's, not an answer)."""
+    rows = db.execute(select(encounters_table).where(encounters_table.c.id.in_(list(resent)))).all()
+    differing = sorted(row.id for row in rows
+                       if dataclasses.replace(_encounter(row), equipe=None)
+                       != dataclasses.replace(resent[row.id], equipe=None))
+    if differing:
+        raise EncounterConflict(differing)
 
 
 def _insert(db: Connection, table: Table):

@@ -14,6 +14,7 @@ from flask import Blueprint, Response, jsonify
 from geo.campaigns.bilan import Bilan, bilan, masked
 from geo.campaigns.encounters import MAX_BATCH, read_encounter
 from geo.campaigns.model import Campaign
+from geo.store.campaigns import EncounterConflict
 from webmap.api.write import check_csrf_header, json_body
 from webmap.auth.views import CURATORS, ROLES, check_role, current_user
 from webmap.errors import ApiError
@@ -35,7 +36,12 @@ def post_encounters() -> Response:
     encounters, problems = read_batch(batch)
     if problems:
         raise ApiError(400, problems)
-    new = current_store().add_encounters(encounters)
+    try:
+        new = current_store().add_encounters(encounters)
+    except EncounterConflict as conflict:
+        sent = {encounter.id: index for index, encounter in enumerate(encounters)}
+        raise ApiError(409, {f"[{sent[i]}].id": "rencontre déjà reçue avec d’autres réponses ou pour une "
+                             "autre campagne : rien n’a été enregistré de ce lot" for i in conflict.ids}) from None
     return jsonify({"recues": len(encounters), "nouvelles": new, "deja_recues": len(encounters) - new})
 
 

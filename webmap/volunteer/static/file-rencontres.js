@@ -48,7 +48,8 @@
                 .then(function () { return {sent: entries.length, refused: {}, waiting: 0}; });
             }
             var problems = answer.parametres || {};
-            if (response.status !== 400 || problems["X-CSRFToken"]) {
+            var final = response.status === 400 || response.status === 409;  // 409: sent before, otherwise
+            if (!final || problems["X-CSRFToken"]) {
               return {sent: 0, refused: {}, waiting: entries.length};  // later: a fresh page brings a token
             }
             var refused = {};  // refused for good (a campaign closed meanwhile…): drop those, keep the rest
