@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -119,6 +119,44 @@ def commune_at(lon: float, lat: float) -> str | None:
 
     point = shapely.Point(lon, lat)
     return next((code for code, outline in commune_outlines().items() if outline.contains(point)), None)
+
+
+SERVED_MARGIN_M = 5_000
+"""How far beyond the communes served a search may start: a resident across a border, or an API
+client asking about the next commune, still gets walking times that mean something; farther, the
+answer would be actors kilometres away whose rules were written for other communes."""
+
+
+def within_reach(lon: float, lat: float, codes: Collection[str]) -> bool:
+    """Whether the point lies within ``SERVED_MARGIN_M`` of one of the communes ``codes`` (their
+    outlines when shipped or synced, else their bounding box), measured in Lambert-93."""
+    from geo.projection import in_lambert93_area, to_lambert93
+
+    if not in_lambert93_area(lon, lat):
+        return False
+    import shapely
+
+    key = tuple(sorted(code for code in codes if code in COMMUNES))
+    return bool(key) and _reach(key, len(_SYNCED_OUTLINES)).contains(shapely.Point(to_lambert93(lon, lat)))
+
+
+@lru_cache(maxsize=8)
+def _reach(codes: tuple[str, ...], synced: int) -> Any:
+    """The communes' outlines in Lambert-93, widened by the margin (``synced``: the outlines registered
+    when it was built, so that a sync since gives a fresh one)."""
+    import numpy as np
+    import shapely
+    from shapely.geometry import box
+
+    from geo.projection import to_lambert93
+
+    outlines = commune_outlines()
+    shapes = [outlines.get(code) or box(*COMMUNES[code].bbox) for code in codes]
+    projected = [shapely.transform(s, lambda xy: np.column_stack(to_lambert93(xy[:, 0], xy[:, 1])))
+                 for s in shapes]
+    reach = shapely.union_all(projected).buffer(SERVED_MARGIN_M)
+    shapely.prepare(reach)
+    return reach
 
 
 def commune_outlines() -> dict[str, Any]:

@@ -22,6 +22,18 @@ LAMBERT93_PROJ4 = ("+proj=lcc +lat_0=46.5 +lon_0=3 +lat_1=49 +lat_2=44 +x_0=7000
 """EPSG:2154 as a PROJ string, for the pages' script (proj4js) to measure as the core does."""
 
 
+LAMBERT93_AREA = (-9.86, 41.15, 10.38, 51.56)
+"""Where EPSG:2154 is defined, (lon_min, lat_min, lon_max, lat_max): its area of use in the EPSG
+registry (France, mainland and Corsica, onshore and offshore). Beyond it the projection's metres mean
+nothing, and at a pole they are infinite."""
+
+
+def in_lambert93_area(lon: float, lat: float) -> bool:
+    """Whether a WGS84 point lies where Lambert-93 measures distances."""
+    lon_min, lat_min, lon_max, lat_max = LAMBERT93_AREA
+    return lon_min <= lon <= lon_max and lat_min <= lat <= lat_max
+
+
 def metres_between(a: tuple[float, float], b: tuple[float, float]) -> float:
     """The distance in metres between two WGS84 (lon, lat) points, measured in Lambert-93."""
     (x1, y1), (x2, y2) = to_lambert93(*a), to_lambert93(*b)

@@ -52,9 +52,9 @@ def test_nearest_from_an_address_geocodes_it(make_app, instance_path, synthetic_
     (["nearest"], "donnez --address, ou --lat et --lon"),
     (["nearest", "--lat", "48.8"], "donnez --address, ou --lat et --lon"),
     (["nearest", "--lat", "95", "--lon", "2.4"], "coordonnées invalides"),
-    (["nearest", "--lat", "48.8", "--lon", "2.4", "--thematique", "cuisine"], "thématique inconnue"),
-    (["nearest", "--lat", "48.8", "--lon", "2.4", "--public", "tous"], "public inconnu"),
-    (["nearest", "--lat", "48.8", "--lon", "2.4", "--k", "0"], "--k"),
+    (["nearest", "--lat", "48.86", "--lon", "2.44", "--thematique", "cuisine"], "thématique inconnue"),
+    (["nearest", "--lat", "48.86", "--lon", "2.44", "--public", "tous"], "public inconnu"),
+    (["nearest", "--lat", "48.86", "--lon", "2.44", "--k", "0"], "--k"),
 ])
 def test_nearest_usage_errors(runner, args, message):
     result = runner.invoke(args=args)

@@ -277,6 +277,32 @@ def test_odd_numbers_are_a_clear_400(client, url):
     assert response.status_code == 400
 
 
+EDGE_POSITIONS = [("-90", "2.44"), ("90", "2.44"), ("-89.9", "2.44"), ("48.86", "180"), ("48.86", "-180"),
+                  ("0", "0"), ("-0", "-0"), ("-0.0", "2.44"), ("48.86", "-0"),
+                  ("0.000000000000001", "0.000000000000001"), ("5e-324", "2.44"), ("1e308", "2.44"),
+                  ("48.86", "1e308"), ("43.2965", "5.3698")]
+"""The poles, the antimeridian, ±0, subnormals, 1e308 and Marseille: far from the communes served."""
+
+
+@pytest.mark.parametrize("lat, lon", EDGE_POSITIONS)
+@pytest.mark.parametrize("path", ["/api/v1/nearest?lat={lat}&lon={lon}", "/?lat={lat}&lon={lon}",
+                                  "/embed/carte?lat={lat}&lon={lon}&liste=1"])
+def test_a_position_far_from_the_communes_served_is_a_clear_french_400(client, path, lat, lon):
+    response = client.get(path.format(lat=lat, lon=lon))
+    assert response.status_code == 400
+    api = path.startswith("/api/")
+    text = response.get_json()["message"] if api else response.get_data(as_text=True)
+    assert "hors des communes servies" in text or "doit être" in text, text[:300]
+    if api:
+        assert set(response.get_json()["parametres"]) <= {"lat", "lon"}
+
+
+def test_a_position_across_a_border_of_the_communes_served_is_answered(client):
+    """Paris 20e, a few hundred metres from Bagnolet: within reach."""
+    response = client.get("/api/v1/nearest?lat=48.8640&lon=2.4040")
+    assert response.status_code == 200 and response.get_json()["results"]
+
+
 def test_deeply_nested_json_is_a_clear_400(client):
     body = "[" * 5_000 + "]" * 5_000
     before = client.get("/api/v1/actors/acteur-fictif-de-test").headers["ETag"]

@@ -42,7 +42,8 @@ def run_search(request: SearchRequest) -> SearchOutcome:
     """The core's search with this app's collaborators."""
     from geo.search.service import search
 
-    return search(request, geocoder=current_geocoder(), actors=current_index(), travel=current_travel())
+    return search(request, geocoder=current_geocoder(), actors=current_index(), travel=current_travel(),
+                  served=served_communes())
 
 
 def current_store() -> ActorStore:

@@ -18,7 +18,7 @@ from geo.actors.model import Actor
 from geo.actors.vocabularies import CATEGORIES, PUBLICS, THEMATIQUES
 from geo.communes import Iris
 from geo.geocoding.base import InvalidQuery, check_coordinates
-from geo.projection import to_lambert93
+from geo.projection import in_lambert93_area, to_lambert93
 from geo.search.eligibility import (
     Eligibility,
     Resident,
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 ON_SITE = "sur-place"
 SERVES_COMMUNE = "intervient-sur-la-commune"
 PLACEMENT_LABELS = {ON_SITE: "", SERVES_COMMUNE: "Intervient sur votre commune / à distance"}
+OUTSIDE_FRANCE = "ce point est hors de France métropolitaine, où les distances sont mesurées"
 _MEASURE_ALL_BELOW = 4096
 """Fewer candidates than this are measured directly; more are walked through the k-d tree."""
 
@@ -172,11 +173,18 @@ def resident_order(result: NearestResult) -> tuple:
     return group, 0, result.travel.minutes, result.distance_m, result.actor.id
 
 
+def check_measurable(lon: float, lat: float) -> None:
+    """Refuse a point whose distances Lambert-93 cannot measure (a pole, the antimeridian…)."""
+    check_coordinates(lon, lat)
+    if not in_lambert93_area(lon, lat):
+        raise InvalidQuery(OUTSIDE_FRANCE, "lat")
+
+
 def _checked(origin, thematiques, publics, k, radius_m, open_on) -> Origin:
     if not isinstance(origin, Origin):
         lon, lat = origin
         origin = Origin(lon, lat)
-    check_coordinates(origin.lon, origin.lat)
+    check_measurable(origin.lon, origin.lat)
     if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= 100:
         raise InvalidQuery("k doit être un entier entre 1 et 100", "k")
     if radius_m is not None and not (isinstance(radius_m, (int, float)) and radius_m > 0):

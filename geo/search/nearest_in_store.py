@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from geo.actors.model import Actor
-from geo.search.nearest import ActorIndex, NearestResult, Origin, nearest
+from geo.search.nearest import ActorIndex, NearestResult, Origin, check_measurable, nearest
 
 _FIRST_BATCH = 32
 _MARGIN_M = 0.01
@@ -38,6 +38,7 @@ class StoreNearest:
     def nearest(self, origin: Origin | tuple[float, float], **options: Any) -> list[NearestResult]:
         """``nearest(origin, every actor, **options)``, from as few candidates as it takes."""
         point = (origin.lon, origin.lat) if isinstance(origin, Origin) else origin
+        check_measurable(*point)  # before the store is asked
         k, radius = options.get("k", 5), options.get("radius_m")
         wanted = max(_FIRST_BATCH, 4 * k)
         while True:

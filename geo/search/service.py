@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
-from geo.communes import commune_at, iris_at
+from geo.communes import COMMUNES, commune_at, iris_at, within_reach
 from geo.geocoding.base import (
     AddressNotFound,
     Geocoder,
@@ -35,11 +35,18 @@ class SearchOutcome:
 
 
 def search(request: SearchRequest, *, geocoder: Geocoder, actors: ActorIndex | StoreNearest,
-           travel: TravelTimes | None = None,
-           clock: Callable[[], dt.datetime] | None = None) -> SearchOutcome:
+           travel: TravelTimes | None = None, clock: Callable[[], dt.datetime] | None = None,
+           served: Collection[str] = ()) -> SearchOutcome:
     """Where the resident is, then the nearest relevant actors, at the clock's time (now by default).
-    ``actors``: an index held in memory, or a store's nearest-first index (the same answers)."""
+    ``actors``: an index held in memory, or a store's nearest-first index (the same answers).
+    ``served``: the communes the service is for; a place beyond their reach (``within_reach``) is
+    refused (``InvalidQuery``) rather than answered with actors that cannot serve it."""
     origin = locate(request, geocoder)
+    if served and not within_reach(origin.lon, origin.lat, served):
+        located = request.lat is not None and not request.place_citycode
+        raise InvalidQuery(OUTSIDE_SERVED.format(place="ce point" if located else "cette adresse",
+                                                 communes=_names(served)),
+                           "lat" if located else "adresse")
     options = {"thematiques": request.all_thematiques, "publics": list(request.publics),
                "resident": request.resident, "k": request.k, "radius_m": request.radius,
                "include_ineligible": request.include_ineligible, "travel": travel or WalkingEstimate(),
@@ -47,6 +54,13 @@ def search(request: SearchRequest, *, geocoder: Geocoder, actors: ActorIndex | S
     if isinstance(actors, ActorIndex):
         return SearchOutcome(origin, nearest(origin, actors, **options))
     return SearchOutcome(origin, actors.nearest(origin, **options))
+
+
+OUTSIDE_SERVED = "{place} est hors des communes servies ({communes})"
+
+
+def _names(codes: Collection[str]) -> str:
+    return ", ".join(COMMUNES[code].nom for code in codes if code in COMMUNES)
 
 
 def locate(request: SearchRequest, geocoder: Geocoder) -> Origin:

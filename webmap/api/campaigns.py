@@ -21,6 +21,8 @@ from webmap.errors import ApiError
 from webmap.services import actors_named, current_store
 
 blueprint = Blueprint("api_campaigns", __name__, url_prefix="/api/v1")
+RESENT_OTHERWISE = ("rencontre déjà reçue avec d’autres réponses ou pour une autre campagne : rien n’a été "
+                    "enregistré de ce lot")
 MAX_CAMPAIGN_ID = 2**31
 """Campaign numbers beyond this are no campaign (and more than the store's integers hold)."""
 
@@ -40,8 +42,7 @@ def post_encounters() -> Response:
         new = current_store().add_encounters(encounters)
     except EncounterConflict as conflict:
         sent = {encounter.id: index for index, encounter in enumerate(encounters)}
-        raise ApiError(409, {f"[{sent[i]}].id": "rencontre déjà reçue avec d’autres réponses ou pour une "
-                             "autre campagne : rien n’a été enregistré de ce lot" for i in conflict.ids}) from None
+        raise ApiError(409, {f"[{sent[i]}].id": RESENT_OTHERWISE for i in conflict.ids}) from None
     return jsonify({"recues": len(encounters), "nouvelles": new, "deja_recues": len(encounters) - new})
 
 
