@@ -167,3 +167,20 @@ def test_the_official_vocabulary_is_the_schema_packages():
     assert validate_feature(current) == []
     dropped = fictional_feature(reseaux_porteurs=["siae"])
     assert [p.field for p in validate_feature(dropped)] == ["reseaux_porteurs"]
+
+
+@pytest.mark.parametrize("email", ["accueil\"@evil.fr", "accueil<x>@evil.fr", "contact\"x@evil.fr",
+                                   "contact@exemple-fictif.test", "Accueil <contact@exemple-fictif.fr>",
+                                   " contact@exemple-fictif.fr", "contact@[192.0.2.1]"])
+def test_an_e_mail_data_inclusion_would_refuse_is_refused(email):
+    """One rule (geo.mailbox): what the validator accepts, the national schema's EmailStr accepts."""
+    assert fields_of(validate_feature(fictional_feature(courriel=email))) == {"courriel"}
+
+
+def test_an_account_s_e_mail_follows_the_same_rule(runner):
+    refused = runner.invoke(args=["users", "add", "x@asso.test", "--password-stdin"],
+                            input="mot-de-passe-fictif-123\n")
+    assert refused.exit_code == 2 and "adresse e-mail invalide" in refused.output
+    added = runner.invoke(args=["users", "add", "benevole-fictif@example.org", "--password-stdin"],
+                          input="mot-de-passe-fictif-123\n")
+    assert added.exit_code == 0, added.output

@@ -33,6 +33,7 @@ from geo.actors.vocabularies import (
     THEMATIQUES,
 )
 from geo.communes import COMMUNES, find_commune
+from geo.mailbox import is_email
 
 MAX_DISTANCE_OUTSIDE_COMMUNE_M = 1_000
 """How far outside its commune's bounding box an actor may sit before we call it misplaced."""
@@ -49,6 +50,12 @@ TEXT_LIMITS: Mapping[str, int] = {
 }
 """Longest text each field may hold, in characters (docs/data-model.md lists them)."""
 
+OLDEST_DATE = "2000"
+"""data·inclusion's schema takes no update date before the 21st century (``date_maj``)."""
+
+MIN_DESCRIPTION = 5
+"""Shortest description data·inclusion's schema takes (``Service`` and ``Structure``)."""
+
 LIST_LIMIT, LIST_ITEM_LIMIT = 50, 100
 """Most values a list field may hold, and longest value."""
 
@@ -64,7 +71,6 @@ _SIRET = re.compile(r"[0-9]{14}")
 _INSEE = re.compile(r"[0-9]{5}|2[AB][0-9]{3}")
 _PARTIAL_DATE = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?")
 _ZONE_CODE = re.compile(r"france|99100|[0-9]{2}|2[AB]|97[0-9]|[0-9]{5}|2[AB][0-9]{3}|[0-9]{9}")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.IGNORECASE)
 _GENERIC_MAILBOX_WORDS = frozenset({
     "accueil", "admin", "administration", "agence", "asso", "association", "bonjour", "ccas",
     "centre", "communication", "contact", "contacts", "direction", "emploi", "entreprise",
@@ -212,8 +218,12 @@ def _identity_problems(feature: Mapping[str, Any], props: Mapping[str, Any]) -> 
     elif props.get("statut") == "actif" and not props.get("date_verification"):
         yield "statut", ("« actif » une fois l’acteur vérifié par un gestionnaire (date_verification) ; "
                          "avant, « a_verifier »")
-    if not isinstance(props.get("description", ""), str):
+    description = props.get("description", "")
+    if not isinstance(description, str):
         yield "description", "la description doit être un texte"
+    elif description and len(description) < MIN_DESCRIPTION:
+        yield "description", (f"description trop courte : {MIN_DESCRIPTION} caractères au moins "
+                              "(le minimum de data·inclusion), ou vide")
 
 
 def _address_problems(props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
@@ -299,6 +309,9 @@ def _vocabulary_problems(props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
         for value in values:
             if value not in vocabulary:
                 yield name, f"valeur inconnue du référentiel data·inclusion : {value!r}"
+    publics = props.get("publics", [])
+    if isinstance(publics, list) and "tous-publics" in publics and len(publics) > 1:
+        yield "publics", "« tous-publics » va seul (règle du schéma data·inclusion)"
     frais = props.get("frais")
     if frais is not None and not _is_one_of(frais, FRAIS):
         yield "frais", f"valeur inconnue : {frais!r} (gratuit ou payant)"
@@ -353,7 +366,7 @@ def _contact_problems(props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
             yield "telephone", f"numéro de téléphone invalide : {phone!r}"
     email = props.get("courriel") or ""
     if email:
-        if not isinstance(email, str) or not _EMAIL.fullmatch(email):
+        if not isinstance(email, str) or not is_email(email):
             yield "courriel", f"adresse e-mail invalide : {email!r}"
         elif not _is_generic_mailbox(email):
             yield "courriel", (f"adresse nominative probable : {email!r} ; n’enregistrer qu’une adresse "
@@ -384,6 +397,8 @@ def _provenance_problems(props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
         yield "date_source", "date de la source manquante ou invalide (AAAA, AAAA-MM ou AAAA-MM-JJ)"
     elif not _is_real_partial_date(date_source):
         yield "date_source", f"date impossible : {date_source!r}"
+    elif date_source < OLDEST_DATE:
+        yield "date_source", f"date antérieure à {OLDEST_DATE} : data·inclusion ne prend que le 21e siècle"
     frequency = props.get("frequence_verification")
     if frequency is not None and (not isinstance(frequency, int) or isinstance(frequency, bool)
                                   or not 1 <= frequency <= 60):
@@ -397,6 +412,8 @@ def _provenance_problems(props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
         else:
             if day > dt.date.today():
                 yield "date_verification", "date de vérification dans le futur"
+            elif verified < OLDEST_DATE:
+                yield "date_verification", f"date antérieure à {OLDEST_DATE}"
 
 
 def _is_real_partial_date(value: str) -> bool:

@@ -11,6 +11,7 @@ import click
 from flask.cli import AppGroup
 from tabulate import tabulate
 
+from geo.mailbox import email_problem
 from webmap.auth.views import MIN_PASSWORD_LENGTH, ROLES, hash_password, hash_token, new_token
 from webmap.services import current_store
 
@@ -24,8 +25,9 @@ users = AppGroup("users", help="Comptes des gestionnaires et bénévoles.")
 def add_user(email: str, role: str, password_stdin: bool) -> None:
     """Crée (ou remplace, et réactive) le compte EMAIL ; le mot de passe est demandé, jamais en argument."""
     email = email.strip().lower()
-    if "@" not in email or len(email) > 200:
-        raise click.BadParameter(f"adresse invalide : {email}", param_hint="EMAIL")
+    problem = email_problem(email)
+    if problem:
+        raise click.BadParameter(f"{problem} : {email}", param_hint="EMAIL")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
