@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 
@@ -12,6 +13,7 @@ from geo.actors.model import actor_from_feature
 from geo.io.dataset import load_actors
 from geo.io.interchange import CSV_COLUMNS, export, plan_import, read_rows
 from tests.conftest import DATASET, FICTIONAL_DATASET, fictional_feature
+from webmap.auth.views import hash_password
 from webmap.services import current_store
 
 ACTORS = load_actors(FICTIONAL_DATASET)
@@ -132,3 +134,31 @@ def test_data_inclusion_export_derives_what_the_schema_needs_and_says_so():
     assert service["publics"] == ["tous-publics"]
     back = read_rows(json.dumps(document).encode(), "data-inclusion")[0].feature["properties"]
     assert back["publics"] == [] and back["description"] == ""
+
+
+FORMULAS = ('=HYPERLINK("http://evil.example","clic")', "+SOMME(1;2)", "-2+3+cmd|' /C calc'!A0", "@SUM(A1)",
+            "\tTabulation", "\rRetour chariot")
+
+
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_a_csv_cell_a_spreadsheet_would_run_is_written_as_text_and_read_back(make_app, formula):
+    """Through the back office's export, as a manager's spreadsheet receives it; the phone keeps E.164."""
+    feature = fictional_feature(id="acteur-fictif-formule", nom=f"Fictif {formula}", description=formula,
+                                telephone="+33148700000")
+    app = make_app(WTF_CSRF_ENABLED=False)
+    with app.app_context():
+        current_store().create(actor_from_feature(feature), "test")
+        current_store().add_user("gestionnaire-fictif@example.org", hash_password("mot-de-passe-fictif-123"),
+                                 "manager")
+    client = app.test_client()
+    client.post("/connexion", data={"email": "gestionnaire-fictif@example.org",
+                                    "password": "mot-de-passe-fictif-123"})
+    text = client.get("/gestion/export?format=csv").get_data(as_text=True)
+    row = next(r for r in csv.DictReader(io.StringIO(text, newline="")) if r["id"] == "acteur-fictif-formule")
+    assert row["description"] == "'" + formula and row["telephone"] == "+33148700000"
+    cells = [cell for r in csv.reader(io.StringIO(text, newline="")) for cell in r]
+    assert not [c for c in cells if c.startswith(("=", "@", "\t", "\r"))
+                or c.startswith(("+", "-")) and not re.fullmatch(r"[+-][0-9][0-9 .,]*", c)]
+    [back] = [r.feature for r in read_rows(text.encode(), "csv")
+              if r.feature and r.feature["id"] == "acteur-fictif-formule"]
+    assert back["properties"]["description"] == formula  # an export imported again changes nothing

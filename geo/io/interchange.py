@@ -18,6 +18,7 @@ from geo.actors.duplicates import probable_duplicates
 from geo.actors.kinds import KINDS
 from geo.actors.model import LIST_FIELDS, Actor, actor_from_feature, actor_to_feature
 from geo.actors.validation import Problem, validate_feature
+from geo.io.spreadsheet import inert, revived
 from geo.search.filters import TOUS_PUBLICS
 from geo.store.base import diff
 
@@ -88,7 +89,7 @@ def read_rows(data: bytes, kind: str) -> list[Row]:
 
 
 def _csv_rows(text: str) -> list[Row]:
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     missing = [c for c in ("nom", "kind", "source", "date_source") if c not in (reader.fieldnames or [])]
     if missing:
         raise UnreadableFile(f"colonnes absentes : {', '.join(missing)}")
@@ -108,7 +109,7 @@ def _feature_from_record(record: dict[str, str]) -> dict[str, Any]:
     for column in CSV_COLUMNS:
         if column in ("id", "longitude", "latitude"):
             continue
-        value = (record.get(column) or "").strip()
+        value = revived((record.get(column) or "").strip())
         if column in LIST_FIELDS:
             props[column] = [v.strip() for v in value.split(LIST_SEPARATOR) if v.strip()]
         elif column in _INTEGERS or column == "location_score":
@@ -261,7 +262,7 @@ def export(actors: Sequence[Actor], kind: str) -> str:
 
 def _csv(actors: Sequence[Actor]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)  # CRLF lines (RFC 4180): a CR in a cell is quoted
     writer.writeheader()
     for actor in actors:
         feature = actor_to_feature(actor)
@@ -276,7 +277,7 @@ def _csv(actors: Sequence[Actor]) -> str:
                 value = actor.location.lat if actor.location else ""
             if isinstance(value, list):
                 value = LIST_SEPARATOR.join(value)
-            record[column] = "" if value is None else value
+            record[column] = "" if value is None else inert(value)
         writer.writerow(record)
     return out.getvalue()
 

@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from geo.campaigns.bilan import BREAKDOWNS, Bilan, masked
 from geo.campaigns.model import ACCOMPANIERS, AGE_BANDS, FUNNEL, Campaign, HistoryTotals
 from geo.communes import COMMUNES, iris_names
+from geo.io.spreadsheet import inert
 from webmap.api.campaigns import figures_of, known_campaign
 from webmap.auth.views import CURATORS, check_role
 from webmap.services import current_actors, current_store, served_communes
@@ -101,7 +102,7 @@ def bilan_csv(campaign_id: int) -> Response:
     rows += [["acteur", actor_id, *(masked(count) if name == "mises_en_lien" else "" for name in FUNNEL)]
              for actor_id, count in result.acteurs.items()]
     out = io.StringIO()
-    csv.writer(out).writerows([[_inert(cell) for cell in row] for row in rows])
+    csv.writer(out).writerows([[inert(cell) for cell in row] for row in rows])
     response = Response(out.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="bilan-campagne-{campaign_id}.csv"'
     return response
@@ -109,13 +110,6 @@ def bilan_csv(campaign_id: int) -> Response:
 
 def _blank(value):
     return "" if value is None else value
-
-
-def _inert(cell):
-    """A text a spreadsheet would run as a formula (« =… », « +… »…) is kept as text."""
-    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + cell
-    return cell
 
 
 @blueprint.post("/<int:campaign_id>/cloture")
