@@ -115,3 +115,28 @@ def test_the_encounter_page_fits_a_phone_and_axe_finds_nothing_grave(browser, fi
         violations = Axe().run(page).response["violations"]
         grave = [v["id"] for v in violations if v["impact"] in ("critical", "serious")]
         assert grave == []
+
+
+def test_a_volunteer_logs_out_from_their_pages_and_the_worker_forgets_their_page(browser, field_app):
+    """Offline after a logout, the tablet shows neither the campaigns nor the session's CSRF token;
+    the field pack of public actors stays."""
+    _, _, base = field_app
+    with volunteer_page(browser, base, 360) as (context, page):
+        page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+        page.reload()  # now through the worker, which keeps the encounter page
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+        kept = ("() => caches.open('carto-donnees').then(cache => cache.keys())"
+                ".then(keys => keys.map(request => new URL(request.url).pathname))")
+        page.wait_for_function(f"({kept})().then(paths => paths.includes('/rencontre'))")
+        page.goto(base + "/")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Se déconnecter").tap()
+        assert page.get_by_role("button", name="Se déconnecter").count() == 0
+        paths = page.evaluate(kept)
+        assert "/rencontre" not in paths and "/api/v1/pack" in paths
+
+        context.set_offline(True)
+        page.goto(base + "/rencontre")
+        page.wait_for_load_state()
+        assert "Campagne fictive" not in page.locator("body").inner_text()
+        assert 'name="csrf_token"' not in page.content()

@@ -389,3 +389,16 @@ def test_an_encounter_resent_with_other_answers_is_a_conflict_and_nothing_is_rec
     assert post(client, first).get_json() == {"recues": 1, "nouvelles": 0, "deja_recues": 1}  # a true retry
     twice = post(client, [fresh, {**fresh, "en_recherche": "oui"}], headers=MANAGER)
     assert twice.status_code == 409 and "[1].id" in twice.get_json()["parametres"]
+
+
+@pytest.mark.parametrize("path", ["/", "/rencontre", "/carte", "/fiche?acteurs=mission-locale-fictive-montreuil"])
+def test_a_volunteer_sees_how_to_log_out_on_the_pages_they_use(app, path):
+    client = app.test_client()
+    assert "Se déconnecter" not in client.get(path, follow_redirects=True).get_data(as_text=True)
+    client.post("/connexion", data={"email": "benevole-fictif@example.org", "csrf_token": csrf_token(
+        client.get("/connexion").get_data(as_text=True)), "password": "mot-de-passe-fictif-123"})
+    page = client.get(path).get_data(as_text=True)
+    assert "Se déconnecter" in page
+    token = csrf_token(page)
+    assert client.post("/deconnexion", data={"csrf_token": token}).status_code == 302
+    assert client.get("/rencontre").status_code == 302  # to the login page

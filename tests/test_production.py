@@ -138,3 +138,19 @@ def test_api_fuzzing_finds_no_server_error_and_no_schema_violation(production, t
     run = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
     assert " passed" in run.stdout and "failure" not in run.stdout.split("SUMMARY", 1)[-1]
+
+
+def test_a_chunked_body_over_the_limit_is_a_413_in_production(production):
+    """A client that sends no Content-Length (chunked) is held to the same 1 MiB as one that does."""
+    def chunks():
+        for _ in range(17):
+            yield b'{"properties": {"description": "' + b"x" * 65_536 + b'"}}'
+
+    with httpx.Client(timeout=30, headers={"Authorization": f"Bearer {TOKEN}"}) as client:
+        version = client.get(f"{production.url}/api/v1/actors/acteur-fictif-de-test").headers["ETag"]
+        answer = client.patch(f"{production.url}/api/v1/actors/acteur-fictif-de-test", content=chunks(),
+                              headers={"Content-Type": "application/json", "If-Match": version})
+        small = client.post(f"{production.url}/api/v1/rencontres", content=iter([b"[", b"]"]),
+                            headers={"Content-Type": "application/json"})
+    assert answer.status_code == 413, answer.text
+    assert small.status_code == 400  # a chunked body under the limit is read as usual

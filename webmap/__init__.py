@@ -90,7 +90,7 @@ def configure_proxy(app: Flask) -> None:
 
 def configure_limits(app: Flask) -> None:
     """Request bodies are small (413 beyond), but for the back office's file import."""
-    from flask import request
+    from flask import abort, request
 
     from webmap.gestion.views import MAX_IMPORT_BYTES
 
@@ -100,6 +100,16 @@ def configure_limits(app: Flask) -> None:
     def larger_body_for_imports() -> None:  # before CSRFProtect, which reads the form
         if request.endpoint == "curation.import_file":
             request.max_content_length = MAX_IMPORT_BYTES + 64 * 1024
+
+    @app.before_request
+    def chunked_body_within_the_limit() -> None:
+        """A body sent without Content-Length (chunked) is cut at the limit by the server's stream,
+        silently: read it here, and a body that reaches the limit is a 413, as a declared one is."""
+        limit = request.max_content_length
+        if request.content_length is None and limit is not None and "chunked" in (
+                request.headers.get("Transfer-Encoding", "").lower()):
+            if len(request.get_data(cache=True)) >= limit:
+                abort(413)
 
 
 def configure_static_files(app: Flask) -> None:

@@ -35,7 +35,7 @@ def service_worker() -> Response:
     version = hashlib.sha256("\n".join(urls).encode()).hexdigest()[:12]  # fingerprints included
     script = render_template("volunteer/sw.js", version=version, urls=urls, shell=url_for("offline.shell"),
                              fiche=url_for("offline.fiche_shell"), pack=url_for("api.pack"),
-                             encounter=url_for("rencontre.page"),
+                             encounter=url_for("rencontre.page"), logout=url_for("auth.logout"),
                              queue_script=url_for("volunteer.static", filename="file-rencontres.js"))
     response = Response(script, mimetype="text/javascript")
     response.cache_control.no_cache = True

@@ -14,6 +14,7 @@ var SHELL = {{ shell|tojson }};
 var FICHE = {{ fiche|tojson }};
 var PACK = {{ pack|tojson }};
 var ENCOUNTER = {{ encounter|tojson }};
+var LOGOUT = {{ logout|tojson }};
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(STATIC_CACHE).then(function (cache) { return cache.addAll(PRECACHE); })
@@ -56,8 +57,25 @@ function fromNetworkThenKeep(request, cacheName) {
   });
 }
 
+// Logging out takes along what the worker keeps of the volunteer — their encounter page, with their
+// campaigns and their session's CSRF token — before the server ends the session. The field pack of
+// public actors, the kept addresses and the encounters waiting to be sent (answers only) stay.
+function forgetVolunteer() {
+  return caches.open(DATA_CACHE).then(function (cache) {
+    return cache.keys().then(function (requests) {
+      return Promise.all(requests.filter(function (kept) {
+        return new URL(kept.url).pathname === ENCOUNTER;
+      }).map(function (kept) { return cache.delete(kept); }));
+    });
+  });
+}
+
 self.addEventListener("fetch", function (event) {
   var request = event.request, url = new URL(request.url);
+  if (request.method === "POST" && url.origin === self.location.origin && url.pathname === LOGOUT) {
+    event.respondWith(forgetVolunteer().catch(function () {}).then(function () { return fetch(request); }));
+    return;
+  }
   if (request.method !== "GET" || url.origin !== self.location.origin) { return; }
   if (url.pathname === PACK + "/adresses") {  // the addresses of a commune, kept once fetched
     event.respondWith(fromNetworkThenKeep(new Request(request.url, {cache: "no-cache"}), DATA_CACHE));
@@ -69,8 +87,11 @@ self.addEventListener("fetch", function (event) {
     return;
   }
   if (request.mode === "navigate" && url.pathname === ENCOUNTER) {
-    // the volunteer's encounter page (their campaigns, no resident): the last one is kept for offline use
-    event.respondWith(fromNetworkThenKeep(request, DATA_CACHE));
+    // the volunteer's encounter page (their campaigns, no resident): the last one is kept for offline use;
+    // none kept (never visited, or logged out since): the offline search
+    event.respondWith(fromNetworkThenKeep(request, DATA_CACHE).then(function (response) {
+      return response.type === "error" ? caches.match(SHELL) : response;
+    }));
     return;
   }
   if (request.mode === "navigate") {
