@@ -391,7 +391,8 @@ def test_an_encounter_resent_with_other_answers_is_a_conflict_and_nothing_is_rec
     assert twice.status_code == 409 and "[1].id" in twice.get_json()["parametres"]
 
 
-@pytest.mark.parametrize("path", ["/", "/rencontre", "/carte", "/fiche?acteurs=mission-locale-fictive-montreuil"])
+@pytest.mark.parametrize("path", ["/", "/rencontre", "/carte",
+                                  "/fiche?acteurs=mission-locale-fictive-montreuil"])
 def test_a_volunteer_sees_how_to_log_out_on_the_pages_they_use(app, path):
     client = app.test_client()
     assert "Se déconnecter" not in client.get(path, follow_redirects=True).get_data(as_text=True)

@@ -375,13 +375,21 @@ def test_moving_from_sqlite_to_postgresql_as_docs_deploy_says(make_app, postgres
         assert [stored.actor for stored in current_store().all()] == before
 
 
-def test_the_service_answers_503_while_the_database_is_down_and_comes_back_with_it(make_app):
+def test_the_service_answers_503_while_the_database_is_down_and_comes_back_with_it(make_app, caplog):
+    """And the operator reads one line when it goes, one when it is back: no traceback per request."""
     with PostgresServer() as own:
         url = own.create_database("carto_redemarree")
         PostgresStore.upgrade(url)
         client = make_app(DATABASE_URL=url, PROPAGATE_EXCEPTIONS=False).test_client()  # as in production
         assert client.get("/api/v1/actors").status_code == 200
         own.stop()
-        assert client.get("/api/v1/actors").status_code == 503
+        caplog.clear()
+        assert {client.get(path).status_code for path in ("/api/v1/actors", "/", "/carte") * 5} == {503}
         own.start()
         assert client.get("/api/v1/actors").status_code == 200  # no restart of the app needed
+        assert client.get("/carte").status_code == 200
+    said = [(record.levelname, record.getMessage().split(" : ")[0]) for record in caplog.records
+            if record.name == "webmap"]
+    assert said == [("ERROR", "base de données injoignable"),
+                    ("WARNING", "base de données de nouveau joignable")]
+    assert not [record for record in caplog.records if record.exc_info]

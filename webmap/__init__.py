@@ -15,12 +15,22 @@ from webmap import settings
 from webmap.privacy import configure_private_logs
 
 
+class Service(Flask):
+    """Flask, but a database out of reach is no traceback per request: ``webmap.errors`` says it once
+    per outage."""
+
+    def log_exception(self, exc_info) -> None:
+        from webmap.errors import database_problem
+
+        if database_problem(exc_info[1]) is None:
+            super().log_exception(exc_info)
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then ``instance/config.py``, then ``CARTO_*``, then ``test_config``."""
     instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(
         settings.BY_NAME["INSTANCE_PATH"].env, settings.BY_NAME["INSTANCE_PATH"].default)
-    app = Flask(__name__, instance_path=str(Path(instance_path).resolve()),
-                instance_relative_config=True)
+    app = Service(__name__, instance_path=str(Path(instance_path).resolve()), instance_relative_config=True)
     configure_settings(app, test_config)
     configure_private_logs()
     configure_proxy(app)

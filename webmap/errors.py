@@ -5,8 +5,9 @@ An error may answer a URL that holds a resident's address or position: no cache 
 from __future__ import annotations
 
 import sys
+import threading
 
-from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from geo.geocoding import AddressNotFound, GeocoderUnavailable, InvalidQuery
@@ -26,6 +27,9 @@ MESSAGES = {
     503: "Le service est momentanément indisponible. Réessayez dans un instant.",
 }
 
+
+STORE_USED = "carto_store_used"
+"""Set on ``g`` by ``webmap.services.current_store``: this request asked the database."""
 
 SEARCH_ERRORS = (AddressNotFound, GeocoderUnavailable, InvalidQuery)
 """What the core's search raises about the request: shown next to the field on a page, JSON in the API."""
@@ -62,6 +66,15 @@ class ApiError(Exception):
 
 
 def register_error_handlers(app: Flask) -> None:
+    outage = Outage.of(app)
+
+    @app.after_request
+    def outage_over(response: Response) -> Response:
+        """A request that used the store and did not fail: the database answers again."""
+        if outage.down and response.status_code < 500 and g.get(STORE_USED):
+            outage.ended()
+        return response
+
     app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(InvalidDataset, _dataset_error)
@@ -113,12 +126,38 @@ def _schema_error(error: SchemaNotReady) -> Response:
 
 def _internal_error(error: InternalServerError) -> Response:
     """An unexpected error: 500 — but for a database that cannot be reached (or stays locked), 503,
-    and what happened for the operator."""
+    and what happened for the operator, once per outage (``Outage``)."""
     problem = database_problem(error.original_exception)
     if problem is None:
         return _http_error(error)
-    current_app.logger.error("base de données injoignable : %s", problem)
+    Outage.of(current_app).began(problem)
     return _http_error(ServiceUnavailable())
+
+
+class Outage:
+    """Whether this process last found the database out of reach. The operator reads one line when
+    an outage begins and one when it ends, not a traceback per request (a busy service wrote 17 MB of
+    them in 30 s); each worker process says it once."""
+
+    def __init__(self, app: Flask):
+        self.app, self.down, self.lock = app, False, threading.Lock()
+
+    @classmethod
+    def of(cls, app: Flask) -> Outage:
+        return app.extensions.setdefault("carto.outage", cls(app))
+
+    def began(self, problem: str) -> None:
+        with self.lock:
+            if not self.down:
+                self.down = True
+                self.app.logger.error("base de données injoignable : %s (une ligne par panne, "
+                                      "jusqu’au retour)", problem)
+
+    def ended(self) -> None:
+        with self.lock:
+            if self.down:
+                self.down = False
+                self.app.logger.warning("base de données de nouveau joignable")
 
 
 def database_problem(error: BaseException | None) -> str | None:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g, has_request_context
 
 from geo.actors.model import Actor
 from geo.geocoding.chain import GeocoderChain
@@ -20,6 +20,7 @@ from geo.geocoding.configured import GeocoderSettings, UnknownGeocoder, build_ge
 from geo.io.dataset import load_actors
 from geo.search.travel import TravelTimes, WalkingEstimate
 from geo.store import ActorStore, open_store, upgrade_store
+from webmap.errors import STORE_USED
 from webmap.settings import ConfigurationError
 
 if TYPE_CHECKING:  # numpy and scipy load with the first search, not with every command
@@ -55,6 +56,8 @@ def current_store() -> ActorStore:
             source = Path(app.config["ACTORS_FILE"])
             store.seed_if_empty(load_actors(source), f"import initial ({source.name})")
         app.extensions[_STORE_KEY] = store
+    if has_request_context():
+        g.setdefault(STORE_USED, True)  # how webmap.errors learns that the database answers again
     return store
 
 
