@@ -84,3 +84,25 @@ def test_embed_cache_follows_the_store(make_app, tmp_path):
 
     assert [m["nom"] for m in markers(client.get("/embed/carte").get_data(as_text=True))] == [
         "Acteur fictif renommé"]
+
+
+@pytest.mark.parametrize("command", [["export-html"], ["actors", "export"]])
+def test_files_written_by_the_commands_get_the_usual_mode(make_app, tmp_path, command):
+    """A map meant for a website's folder must be readable by the web server: 0644 under umask 022,
+    and a file already there keeps its own mode."""
+    import os
+    import stat
+
+    app = make_app()
+    previous = os.umask(0o022)
+    try:
+        new, kept = tmp_path / "nouveau.out", tmp_path / "garde.out"
+        kept.write_text("ancien")
+        kept.chmod(0o640)
+        for target in (new, kept):
+            result = app.test_cli_runner().invoke(args=[*command, str(target)])
+            assert result.exit_code == 0, result.output
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(new.stat().st_mode) == 0o644
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o640 and kept.read_text() != "ancien"
