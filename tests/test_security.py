@@ -60,6 +60,18 @@ def test_answers_that_carry_a_resident_position_are_never_cached_nor_referred(cl
     assert response.headers["Referrer-Policy"] == "no-referrer"
 
 
+@pytest.mark.parametrize("url", ["/hors-ligne?lat=48.86137&lon=2.44191&age=37&besoin=emploi",
+                                 "/hors-ligne", "/hors-ligne/fiche?acteurs=acteur-fictif-de-test",
+                                 "/fiche?acteurs=acteur-fictif-de-test&langue=en",
+                                 "/rencontre?besoin=emploi&tranche_age=moins-de-26",
+                                 "/embed/carte?adresse=13+rue+Imaginaire&liste=1", "/carte?besoin=emploi"])
+def test_every_page_that_can_carry_a_resident_s_place_or_age_sends_no_referrer(client, url):
+    """The offline pages are shown at the URL of a search or a fiche (the worker serves them there)."""
+    response = client.get(url)
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+
 def test_public_reads_stay_cacheable(client):
     response = client.get("/api/v1/actors")
     assert response.cache_control.public and response.cache_control.max_age == 300

@@ -45,7 +45,8 @@ def _headers(response: Response) -> Response:
     response.headers["Content-Security-Policy"] = "; ".join([
         *_policy(current_app.config["TILES"]), _scripts(response), framing])
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers.setdefault("Referrer-Policy", "same-origin")
+    # A URL with a query string may hold what a resident said (a place, an age): never sent on
+    response.headers.setdefault("Referrer-Policy", "no-referrer" if request.query_string else "same-origin")
     if current_app.config["SECURE_COOKIES"]:
         response.headers["Strict-Transport-Security"] = f"max-age={HSTS_SECONDS}"
     if request.path.startswith(("/gestion", "/compte", "/connexion")):

@@ -73,17 +73,26 @@ def presented(pack: dict, actors) -> dict:
 
 
 @blueprint.get("/hors-ligne")
-def shell() -> str:
+def shell() -> Response:
     """The page the service worker shows when the network is gone: it searches with the field pack.
     It holds nothing about a resident (the search runs in the browser)."""
     from geo.actors.vocabularies import PUBLICS
     from geo.search.needs import NEEDS
 
-    return render_template("volunteer/hors_ligne.html", needs=NEEDS, publics=PUBLICS)
+    page = render_template("volunteer/hors_ligne.html", needs=NEEDS, publics=PUBLICS)
+    return _shown_at_residents_urls(page)
 
 
 @blueprint.get("/hors-ligne/fiche")
-def fiche_shell() -> str:
+def fiche_shell() -> Response:
     """The fiche the service worker shows with no network: built in the browser from the pack, with
     its QR code and SMS text made there too. Nothing about the resident."""
-    return render_template("volunteer/fiche_hors_ligne.html")
+    return _shown_at_residents_urls(render_template("volunteer/fiche_hors_ligne.html"))
+
+
+def _shown_at_residents_urls(page: str) -> Response:
+    """An offline page: the worker shows it at the URL of a search or a fiche, which may hold a
+    resident's place or age, so it never sends its URL on as Referer."""
+    response = Response(page, mimetype="text/html")
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
