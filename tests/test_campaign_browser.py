@@ -140,3 +140,37 @@ def test_a_volunteer_logs_out_from_their_pages_and_the_worker_forgets_their_page
         page.wait_for_load_state()
         assert "Campagne fictive" not in page.locator("body").inner_text()
         assert 'name="csrf_token"' not in page.content()
+
+
+@pytest.mark.parametrize("width", [360, 768])
+def test_the_dashboard_fits_a_phone_and_a_single_week_keeps_its_chart_in_proportion(browser, field_app,
+                                                                                  width, tmp_path):
+    import uuid
+
+    from geo.campaigns.encounters import read_encounter
+
+    app, campaign_id, base = field_app
+    with app.app_context():
+        store = current_store()
+        store.add_user("gestionnaire-fictif@example.org", hash_password(PASSWORD), "manager")
+        campaign = store.campaign(campaign_id)
+        encounters = [read_encounter({"id": str(uuid.uuid4()), "campagne": campaign_id, "date": "2026-11-16",
+                                      "commune": "93048", "en_recherche": "oui", "accompagne": "non"}, 0,
+                                     campaigns=lambda _: campaign, known_actor=lambda _: True,
+                                     today=dt.date(2026, 11, 30), team=lambda _: None)[0] for _ in range(12)]
+        store.add_encounters(encounters)
+    context = browser.new_context(viewport={"width": width, "height": 800}, locale="fr-FR")
+    page = context.new_page()
+    try:
+        page.goto(base + "/connexion")
+        page.fill("#email", "gestionnaire-fictif@example.org")
+        page.fill("#password", PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_url("**/gestion/")
+        page.goto(f"{base}/gestion/campagnes/{campaign_id}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        chart = page.locator('svg[aria-labelledby="semaines-titre"]').bounding_box()
+        assert chart["height"] <= chart["width"] * 220 / 640 + 1 and chart["height"] < 300
+        page.screenshot(path=str(tmp_path / f"tableau-de-bord-{width}.png"), full_page=True)
+    finally:
+        context.close()

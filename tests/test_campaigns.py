@@ -3,7 +3,9 @@ identifies a resident stored anywhere, roles."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import random
 import re
@@ -13,7 +15,7 @@ import uuid
 import pytest
 
 from geo.campaigns.bilan import bilan
-from geo.campaigns.model import HistoryTotals
+from geo.campaigns.model import FUNNEL, HistoryTotals
 from tests.web_support import csrf_token
 from webmap.auth.views import hash_password, hash_token
 from webmap.services import current_store
@@ -403,3 +405,43 @@ def test_a_volunteer_sees_how_to_log_out_on_the_pages_they_use(app, path):
     token = csrf_token(page)
     assert client.post("/deconnexion", data={"csrf_token": token}).status_code == 302
     assert client.get("/rencontre").status_code == 302  # to the login page
+
+
+def _table_rows(page: str, caption: str) -> dict[str, list[str]]:
+    table = page.split(f"<caption>{caption}</caption>", 1)[1].split("</table>", 1)[0]
+    return {label: re.findall(r"<td>([^<]*)</td>", cells)
+            for label, cells in re.findall(r'<tr><th scope="row">([^<]+)</th>(.*?)</tr>', table)}
+
+
+def test_the_page_the_chart_the_api_the_csv_and_the_printed_bilan_mask_the_same_cells(backoffice):
+    """A commune of 3 beside one of 40 (the probe recovered such cells as the total less the others),
+    all in one week but two encounters the week after."""
+    client, app = backoffice
+    encounters = [{"id": str(uuid.uuid4()), "campagne": app.campaign_id,
+                   "date": "2026-11-16" if n < 41 else "2026-11-23",
+                   "commune": "93048" if n < 40 else "93006",
+                   "en_recherche": "oui", "accompagne": "non"} for n in range(43)]
+    assert post(client, encounters, headers=MANAGER).status_code == 200
+    api = client.get(f"/api/v1/campagnes/{app.campaign_id}/bilan", headers=MANAGER).get_json()
+    assert api["rencontres"] == 43  # the campaign's own figures stay exact
+    communes = api["repartitions"]["commune"]
+    assert communes["93006"]["rencontres"] == "< 5" and communes["93048"]["rencontres"] == "masqué"
+    weeks = api["repartitions"]["semaine"]
+    assert weeks["2026-W48"]["rencontres"] == "< 5" and weeks["2026-W47"]["rencontres"] == "masqué"
+
+    page = client.get(f"/gestion/campagnes/{app.campaign_id}").get_data(as_text=True)
+    shown = {"Bagnolet": [str(communes["93006"][name]) for name in FUNNEL],
+             "Montreuil": [str(communes["93048"][name]) for name in FUNNEL]}
+    assert {k: [v.replace("&lt;", "<") for v in values]
+            for k, values in _table_rows(page, "Par commune").items()} == shown
+    chart = page.split('aria-labelledby="semaines-titre"', 1)[1].split("</svg>")[0]
+    assert 'viewBox="0 0 640 220"' in chart
+    labels = re.findall(r'font-size="11">([^<]+)</text>', chart)
+    assert labels == ["W47", "masqué", "W48", "&lt; 5"]  # no exact count above a masked week
+    printable = client.get(f"/gestion/campagnes/{app.campaign_id}/bilan").get_data(as_text=True)
+    assert {k: [v.replace("&lt;", "<") for v in values]
+            for k, values in _table_rows(printable, "Par commune").items()} == shown
+    rows = list(csv.reader(io.StringIO(client.get(f"/gestion/campagnes/{app.campaign_id}/bilan.csv")
+                                       .get_data(as_text=True))))
+    assert [r[2:] for r in rows if r[:2] == ["commune", "93006"]] == [shown["Bagnolet"]]
+    assert [r[2:] for r in rows if r[:2] == ["semaine", "2026-W48"]][0][0] == "< 5"

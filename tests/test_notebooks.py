@@ -87,7 +87,7 @@ def made_up_campaign_log(tmp_path, monkeypatch):
 
 def test_campaigns_notebook_gives_the_funnel_by_commune_and_week(made_up_campaign_log):
     notebook, found = execute("campagnes.ipynb", probe=(
-        "{'funnel': funnel['Campagne fictive du carnet'].tolist(), 'weeks': len(weekly), "
+        "{'funnel': funnel['Campagne fictive du carnet'].tolist(), 'weeks': len(weeks), "
         "'communes': breakdown('commune')['commune'].tolist()}"))
     assert found["funnel"] == [200, 60, 30, 20, 9]
     assert found["weeks"] == 3 and sorted(found["communes"]) == ["Bagnolet", "Montreuil"]

@@ -1,9 +1,11 @@
 """What a campaign achieved: the funnel, its breakdowns, the actors residents were sent to.
 
 Figures come from the encounter log (rows and the tallies the retention folded them into: the same
-figures either way) and, kept apart, from the aggregated history managers recorded. A breakdown finer
-than the campaign shows a figure under ``SMALL_CELL`` as « < 5 » (``masked``): a handful of encounters
-in one IRIS and one week could point to a household.
+figures either way) and, kept apart, from the aggregated history managers recorded. The campaign's
+figures are exact; its breakdowns are shown as ``shown_breakdowns`` gives them: a figure under
+``SMALL_CELL`` as « < 5 », and others masked with it so that none can be recomputed
+(``geo.campaigns.disclosure``): a handful of encounters in one IRIS and one week could point to a
+household.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from geo.campaigns.model import FUNNEL, SMALL_CELL, HistoryTotals, Tally
+from geo.campaigns.disclosure import Hierarchy, protect
+from geo.campaigns.model import FUNNEL, HistoryTotals, Tally
 
 BREAKDOWNS = {"commune": "Commune", "iris": "IRIS", "semaine": "Semaine", "equipe": "Équipe",
               "accompagne_par": "Déjà accompagné par", "tranche_age": "Âge"}
@@ -80,8 +83,24 @@ def _answers(tally: Tally) -> dict[str, int]:
             "demos_mes_offres": tally.nombre if tally.demo_mes_offres else 0}
 
 
-def masked(value: int | None) -> int | str | None:
-    """A figure of a breakdown as it may be shown: « < 5 » below the threshold (0 stays 0)."""
-    if value is None or value == 0 or value >= SMALL_CELL:
-        return value
-    return f"< {SMALL_CELL}"
+ACTORS = "acteurs"
+"""The actors breakdown's name beside ``BREAKDOWNS`` (its one measure: ``mises_en_lien``)."""
+COMMUNES_AND_IRIS = Hierarchy("iris", "commune", lambda code: code[:5], "non renseigné")
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A bilan's breakdowns as they may be shown: counts, « < 5 », « masqué »."""
+
+    repartitions: Mapping[str, Mapping[str, Mapping[str, int | str]]]
+    acteurs: Mapping[str, int | str]
+
+
+def shown_breakdowns(result: Bilan) -> Shown:
+    """The breakdowns of ``result`` protected together (a commune is the sum of its IRIS)."""
+    tables = {dimension: {key: figures.as_dict() for key, figures in groups.items()}
+              for dimension, groups in result.repartitions.items()}
+    tables[ACTORS] = {actor: {"mises_en_lien": count} for actor, count in result.acteurs.items()}
+    shown = protect(tables, (COMMUNES_AND_IRIS,))
+    actors = {actor: values["mises_en_lien"] for actor, values in shown.pop(ACTORS, {}).items()}
+    return Shown({dimension: shown.get(dimension, {}) for dimension in result.repartitions}, actors)

@@ -11,7 +11,7 @@ import datetime as dt
 
 from flask import Blueprint, Response, jsonify
 
-from geo.campaigns.bilan import Bilan, bilan, masked
+from geo.campaigns.bilan import Bilan, bilan, shown_breakdowns
 from geo.campaigns.encounters import MAX_BATCH, read_encounter
 from geo.campaigns.model import Campaign
 from geo.store.campaigns import EncounterConflict
@@ -104,7 +104,9 @@ def campaign_figures(campaign_id: int) -> Bilan:
 
 
 def bilan_json(result: Bilan) -> dict:
-    """The bilan for the API: exact campaign figures; breakdowns with « < 5 » below the threshold."""
+    """The bilan for the API: exact campaign figures; breakdowns with « < 5 » below the threshold and
+    « masqué » where a small cell could be recomputed (docs/campaigns.md)."""
+    shown = shown_breakdowns(result)
     return {
         "campagne": result.campagne,
         **result.journal.as_dict(),
@@ -113,8 +115,6 @@ def bilan_json(result: Bilan) -> dict:
                         "mises_en_lien": h.mises_en_lien, "demos_mes_offres": h.demos_mes_offres,
                         "note": h.note} for h in result.historique],
         "total_avec_historique": result.total(),
-        "repartitions": {dimension: {key: {name: masked(value) for name, value in figures.as_dict().items()}
-                                     for key, figures in groups.items()}
-                         for dimension, groups in result.repartitions.items()},
-        "acteurs": {actor_id: masked(count) for actor_id, count in result.acteurs.items()},
+        "repartitions": shown.repartitions,
+        "acteurs": shown.acteurs,
     }

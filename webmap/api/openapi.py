@@ -244,7 +244,8 @@ def openapi_document(server: str) -> dict[str, Any]:
     spec.components.schema("Encounter", encounter_schema())
     spec.path(path="/rencontres", operations={"post": {
         "summary": ("Noter des rencontres de campagne (bénévoles de la campagne et gestionnaires) : une, "
-                    "ou une liste de 1 à 500, toutes ou aucune ; un `id` déjà reçu ne change rien"),
+                    "ou une liste de 1 à 500, toutes ou aucune ; un `id` déjà reçu avec les mêmes réponses "
+                    "ne change rien"),
         "operationId": "postEncounters", "security": _WRITERS,
         "requestBody": {"required": True, "content": {"application/json": {"schema": {"oneOf": [
             {"$ref": "#/components/schemas/Encounter"},
@@ -259,10 +260,13 @@ def openapi_document(server: str) -> dict[str, Any]:
                           "identifierait le résident (nom, adresse, téléphone…) refuse le lot."),
             "401": _error("Authentification requise (jeton personnel ou session)."),
             "403": _error("Réservé aux bénévoles et gestionnaires."),
+            "409": _error("Un `id` déjà reçu avec d’autres réponses ou pour une autre campagne : "
+                          "`parametres` nomme « [index].id » ; rien du lot n’est enregistré."),
             "413": _error("Corps trop volumineux."), "414": _TOO_LONG}}})
     spec.path(path="/campagnes/{campaign_id}/bilan", operations={"get": {
         "summary": ("Bilan d’une campagne (gestionnaires) : chiffres exacts de la campagne, répartitions "
-                    "(« < 5 » sous 5), acteurs, historique agrégé"),
+                    "(« < 5 » sous 5, « masqué » pour qu’aucune case ne se retrouve par différence), "
+                    "acteurs, historique agrégé"),
         "operationId": "campaignBilan", "security": _WRITERS,
         "parameters": [{"name": "campaign_id", "in": "path", "required": True,
                         "schema": {"type": "integer", "minimum": 0}}],

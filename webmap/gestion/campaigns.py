@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectMultipleField, StringField, widgets
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from geo.campaigns.bilan import BREAKDOWNS, Bilan, masked
+from geo.campaigns.bilan import BREAKDOWNS, Bilan, shown_breakdowns
 from geo.campaigns.model import ACCOMPANIERS, AGE_BANDS, FUNNEL, Campaign, HistoryTotals
 from geo.communes import COMMUNES, iris_names
 from geo.io.spreadsheet import inert
@@ -78,29 +78,31 @@ def dashboard(campaign_id: int) -> str:
     campaign, result = _campaign_and_bilan(campaign_id)
     store = current_store()
     return render_template("gestion/campagnes/dashboard.html", campaign=campaign, bilan=result,
-                           **_labels(), volunteers=store.volunteers(campaign_id),
+                           shown=shown_breakdowns(result), **_labels(),
+                           volunteers=store.volunteers(campaign_id),
                            volunteer_form=VolunteerForm(), history_form=HistoryForm(), printable=False)
 
 
 @blueprint.get("/<int:campaign_id>/bilan")
 def printable(campaign_id: int) -> str:
     campaign, result = _campaign_and_bilan(campaign_id)
-    return render_template("gestion/campagnes/bilan.html", campaign=campaign, bilan=result, **_labels(),
-                           printable=True)
+    return render_template("gestion/campagnes/bilan.html", campaign=campaign, bilan=result,
+                           shown=shown_breakdowns(result), **_labels(), printable=True)
 
 
 @blueprint.get("/<int:campaign_id>/bilan.csv")
 def bilan_csv(campaign_id: int) -> Response:
     """The bilan as a table: the campaign's figures, its history, then each breakdown (« < 5 »)."""
     campaign, result = _campaign_and_bilan(campaign_id)
+    shown = shown_breakdowns(result)
     rows = [["repartition", "valeur", *FUNNEL],
             ["campagne", campaign.nom, *result.journal.as_dict().values()]]
     rows += [["historique", f"{h.periode} ({h.source})", *(_blank(getattr(h, name)) for name in FUNNEL)]
              for h in result.historique]
-    rows += [[dimension, key, *(masked(v) for v in figures.as_dict().values())]
-             for dimension, groups in result.repartitions.items() for key, figures in groups.items()]
-    rows += [["acteur", actor_id, *(masked(count) if name == "mises_en_lien" else "" for name in FUNNEL)]
-             for actor_id, count in result.acteurs.items()]
+    rows += [[dimension, key, *(figures[name] for name in FUNNEL)]
+             for dimension, groups in shown.repartitions.items() for key, figures in groups.items()]
+    rows += [["acteur", actor_id, *(count if name == "mises_en_lien" else "" for name in FUNNEL)]
+             for actor_id, count in shown.acteurs.items()]
     out = io.StringIO()
     csv.writer(out).writerows([[inert(cell) for cell in row] for row in rows])
     response = Response(out.getvalue(), mimetype="text/csv")
@@ -177,4 +179,4 @@ def _campaign_and_bilan(campaign_id: int) -> tuple[Campaign, Bilan]:
 def _labels() -> dict:
     actors = {a.id: a.nom for a in current_actors()}
     return {"funnel": FUNNEL, "breakdowns": BREAKDOWNS, "communes": COMMUNES, "iris": iris_names(),
-            "accompaniers": ACCOMPANIERS, "age_bands": AGE_BANDS, "actor_names": actors, "masked": masked}
+            "accompaniers": ACCOMPANIERS, "age_bands": AGE_BANDS, "actor_names": actors}
