@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import time
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -30,6 +32,20 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         yield browser
         browser.close()
+
+
+def wait_until(page, expression: str, seconds: float = 30) -> Any:
+    """The value of the in-page ``expression`` (a promise is awaited) once it is truthy, polled.
+    Playwright's ``wait_for_function`` returns as soon as a promise settles, whatever its value (a
+    promise is itself truthy): it cannot wait on ``caches.match(…)``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = page.evaluate(expression)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {seconds} s: {expression}")
+        page.wait_for_timeout(50)  # the polling interval: the wait itself is for the condition
 
 
 def serve(app):

@@ -88,3 +88,17 @@ def _wait_until_answering(url: str, server: subprocess.Popen) -> None:
         except OSError:
             time.sleep(0.2)
     raise RuntimeError("gunicorn did not answer within 60 s")
+
+
+def wait_for_log(path: Path, *lines: str, since: str = "", times: int = 1, seconds: float = 30) -> str:
+    """The log at ``path`` once each of ``lines`` stands in it ``times`` times more than in ``since``
+    (the log as it was before): gunicorn's workers write a request's line after its answer has left,
+    so a test that then checks what is *not* in the log reads it whole."""
+    deadline = time.monotonic() + seconds
+    while True:
+        text = path.read_text() if path.exists() else ""
+        if all(text.count(line) >= since.count(line) + times for line in lines):
+            return text
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{lines} not {times}× more in {path} after {seconds} s:\n{text[-2000:]}")
+        time.sleep(0.05)

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from tests.browser_fixtures import serve
+from tests.browser_fixtures import serve, wait_until
 from tests.conftest import FICTIONAL_DATASET, migrate_instance
 from webmap.auth.views import hash_password
 from webmap.services import current_store
@@ -127,7 +127,7 @@ def test_a_volunteer_logs_out_from_their_pages_and_the_worker_forgets_their_page
         page.wait_for_function("() => navigator.serviceWorker.controller !== null")
         kept = ("() => caches.open('carto-donnees').then(cache => cache.keys())"
                 ".then(keys => keys.map(request => new URL(request.url).pathname))")
-        page.wait_for_function(f"({kept})().then(paths => paths.includes('/rencontre'))")
+        wait_until(page, f"({kept})().then(paths => paths.includes('/rencontre'))")
         page.goto(base + "/")
         with page.expect_navigation():
             page.get_by_role("button", name="Se déconnecter").tap()

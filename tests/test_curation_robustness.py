@@ -113,7 +113,10 @@ def test_a_writer_killed_mid_batch_leaves_a_readable_store_with_whole_batches(tm
     writer = subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(FICTIONAL_DATASET)], cwd=ROOT,
                               stdout=subprocess.PIPE, text=True)
     assert writer.stdout.readline().strip() == "ready"
-    time.sleep(1.5)
+    deadline = time.monotonic() + 60
+    while _committed_batches(path) < 3:  # killed once some batches are in, most likely in the middle of one
+        assert time.monotonic() < deadline and writer.poll() is None, "the writer commits no batch"
+        time.sleep(0.05)
     writer.send_signal(signal.SIGKILL)
     writer.wait()
     writer.stdout.close()
@@ -131,3 +134,9 @@ def test_a_writer_killed_mid_batch_leaves_a_readable_store_with_whole_batches(tm
     assert len(descriptions) == 1  # the last committed batch, whole: no actor from a later one
     assert batches  # some batches were committed before the kill
     assert json.loads(json.dumps(store.history("insertion-fictive-montreuil")[0].changes))
+
+
+def _committed_batches(path) -> int:
+    with sqlite3.connect(path, timeout=30) as db:
+        return db.execute("SELECT COUNT(DISTINCT author) FROM revisions WHERE author LIKE 'écrivain %'"
+                          ).fetchone()[0]

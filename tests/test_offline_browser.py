@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from geo.communes import COMMUNES
+from tests.browser_fixtures import wait_until
 from webmap.services import current_store
 
 ITEM = re.compile(r'<li id="resultat-[^"]+" data-actor-id="([^"]+)"')
@@ -42,7 +43,7 @@ def first_visit(browser, base):
     page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
     page.reload()  # a page loaded while the worker installed may stay uncontrolled; this one is not
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    page.wait_for_function("() => caches.match('/api/v1/pack').then(found => !!found)")
+    wait_until(page, "caches.match('/api/v1/pack').then(found => !!found)")
     page.wait_for_load_state("networkidle")  # the visit's own refresh of the pack is over
     return context, page
 
@@ -79,12 +80,35 @@ def test_a_new_data_version_online_replaces_the_pack(browser, offline_live):
             stored = store.get("insertion-fictive-montreuil")
             store.update(dataclasses.replace(stored.actor, telephone="+33199000188"), stored.version, "test")
         page.goto(base + "/carte")  # any visit online refreshes the pack
-        page.wait_for_function("() => caches.match('/api/v1/pack').then(r => r.json())"
-                               f".then(p => p.version !== {before!r})")
+        wait_until(page, "caches.match('/api/v1/pack').then(r => r.json())"
+                         f".then(p => p.version !== {before!r})")
         context.set_offline(True)
         page.goto(base + "/?lat=48.8600&lon=2.4400&besoin=emploi&age=30")
         page.wait_for_selector("#liste-resultats li")
         assert "01 99 00 01 88" in page.locator("#resultat-insertion-fictive-montreuil").inner_text()
+    finally:
+        context.close()
+
+
+def test_an_offline_page_open_when_a_newer_pack_is_kept_shows_the_newer_data(browser, offline_live):
+    """The race a volunteer met: the pack's refresh ended after the offline page had opened, which went
+    on showing the old phone number. Now the worker tells the open pages, which search again."""
+    app, base = offline_live
+    context, page = first_visit(browser, base)
+    try:
+        context.set_offline(True)
+        page.goto(base + "/?lat=48.8600&lon=2.4400&besoin=emploi&age=30")
+        item = page.locator("#resultat-insertion-fictive-montreuil")
+        assert "01 99 00 01 01" in item.inner_text()
+        with app.app_context():
+            store = current_store()
+            stored = store.get("insertion-fictive-montreuil")
+            store.update(dataclasses.replace(stored.actor, telephone="+33199000177"), stored.version, "test")
+        context.set_offline(False)
+        other = context.new_page()
+        other.goto(base + "/carte")  # another tab online: its visit refreshes the pack
+        item.get_by_text("01 99 00 01 77").wait_for()
+        assert page.url.endswith("/?lat=48.8600&lon=2.4400&besoin=emploi&age=30")  # no reload, same search
     finally:
         context.close()
 
@@ -144,7 +168,7 @@ def test_a_new_version_deletes_the_caches_of_the_old_ones(browser, offline_live)
         page.evaluate(f"() => caches.open('{old}').then(cache => cache.put('/x', new Response('x')))")
         page.goto(base + "/")
         page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
-        page.wait_for_function(f"() => caches.keys().then(keys => !keys.includes('{old}'))")
+        wait_until(page, f"caches.keys().then(keys => !keys.includes('{old}'))")
         kept = page.evaluate("() => caches.keys()")
         assert [key for key in kept if key.startswith("carto-fichiers-")] and "carto-donnees" in kept
     finally:
@@ -162,7 +186,7 @@ def test_an_address_typed_offline_is_found_in_the_kept_addresses_and_searched(br
     try:
         page.goto(base + "/?lat=48.8600&lon=2.4400&besoin=emploi")  # a search in Montreuil, online
         kept = "/api/v1/pack/adresses?commune=93048"
-        page.wait_for_function(f"() => caches.match('{kept}').then(found => !!found)")
+        wait_until(page, f"caches.match('{kept}').then(found => !!found)")
         expected = ITEM.findall(httpx.get(base + "/", params={"adresse": typed, "commune": "93048",
                                                                "besoin": "emploi", "age": "30"}).text)
         context.set_offline(True)

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.production import MANAGER, PASSWORD, TOKEN, gunicorn, made_up_instance
+from tests.production import MANAGER, PASSWORD, TOKEN, gunicorn, made_up_instance, wait_for_log
 from tests.web_support import csrf_token
 
 ADDRESS = "13 rue Imaginaire 93100 Montreuil"
@@ -42,8 +41,13 @@ def visit_as_a_volunteer(url: str) -> dict[str, httpx.Response]:
             "embed": client.get(f"{url}/embed/carte", params={"adresse": ADDRESS, "liste": "1"}),
             "actor": client.get(f"{url}/acteurs/acteur-fictif-de-test", headers={"Referer": results}),
         }
-    time.sleep(0.5)  # let the workers write their log lines
     return answers
+
+
+VISIT_LINES = ('"GET /?… HTTP/1.1" 200', '"GET /api/v1/nearest?… HTTP/1.1" 200',
+               '"GET /api/v1/geocode?… HTTP/1.1" 200', '"GET /embed/carte?… HTTP/1.1" 200',
+               '"GET /acteurs/acteur-fictif-de-test HTTP/1.1" 200')
+"""The access log's lines of one ``visit_as_a_volunteer``: the requests, without what the resident said."""
 
 
 def assert_no_resident_in(log: str) -> None:
@@ -52,13 +56,10 @@ def assert_no_resident_in(log: str) -> None:
 
 
 def test_access_log_keeps_no_address_position_age_or_results_url(production):
+    before = production.access_log.read_text()
     answers = visit_as_a_volunteer(production.url)
     assert {name: a.status_code for name, a in answers.items()} == dict.fromkeys(answers, 200)
-    log = production.access_log.read_text()
-    for line in ('"GET /?… HTTP/1.1" 200', '"GET /api/v1/nearest?… HTTP/1.1" 200',
-                 '"GET /api/v1/geocode?… HTTP/1.1" 200', '"GET /embed/carte?… HTTP/1.1" 200',
-                 '"GET /acteurs/acteur-fictif-de-test HTTP/1.1" 200'):
-        assert line in log  # the requests are logged, without what the resident said
+    log = wait_for_log(production.access_log, *VISIT_LINES, since=before)  # without what the resident said
     assert_no_resident_in(log + production.error_log.read_text())
 
 
@@ -66,8 +67,7 @@ def test_access_log_stays_private_without_the_project_gunicorn_conf(tmp_path, sy
     instance = made_up_instance(tmp_path, synthetic_index)
     with gunicorn(instance, workers=2, cwd=tmp_path) as served:
         visit_as_a_volunteer(served.url)
-        log = served.access_log.read_text()
-    assert '"GET /api/v1/nearest?… HTTP/1.1" 200' in log
+        log = wait_for_log(served.access_log, *VISIT_LINES)
     assert_no_resident_in(log)
 
 
@@ -101,12 +101,14 @@ def test_an_encounter_posted_with_a_position_keeps_commune_and_iris_only_in_prod
     campaign = store.add_campaign("Campagne fictive de production", ["93048"])
     encounter = {"id": str(uuid.uuid4()), "campagne": campaign.id, "date": "2026-11-20",
                  "lat": float(POSITION["lat"]), "lon": float(POSITION["lon"]), "en_recherche": "oui"}
+    before = production.access_log.read_text()
     with httpx.Client(timeout=30, headers={"Authorization": f"Bearer {TOKEN}"}) as client:
         first = client.post(f"{production.url}/api/v1/rencontres", json=encounter)
         again = client.post(f"{production.url}/api/v1/rencontres", json=encounter)  # another worker
     assert first.json()["nouvelles"] == 1 and again.json()["nouvelles"] == 0
-    time.sleep(0.5)
-    assert_no_resident_in(production.access_log.read_text() + production.error_log.read_text())
+    log = wait_for_log(production.access_log, '"POST /api/v1/rencontres HTTP/1.1" 200', since=before,
+                       times=2)
+    assert_no_resident_in(log + production.error_log.read_text())
     with sqlite3.connect(production.instance / "carto.sqlite") as db:
         [row] = db.execute("SELECT * FROM encounters WHERE campagne = ?", (campaign.id,)).fetchall()
     assert "93048" in row and not any(POSITION["lat"][:6] in str(value) for value in row)

@@ -110,6 +110,12 @@
   }
 
   fetch(script.getAttribute("data-pack")).then(function (response) { return response.json(); }).then(function (pack) {
+    // a newer pack kept by the service worker while this fiche is open: the fiche is made again from it
+    if ("BroadcastChannel" in window) {
+      new BroadcastChannel("carto-pack").onmessage = function (event) {
+        if (event.data && event.data.version > pack.version) { window.location.reload(); }
+      };
+    }
     var actors = wanted.map(function (id) { return pack.acteurs.filter(function (a) { return a.id === id; })[0]; })
       .filter(Boolean);
     var list = document.getElementById("acteurs-fiche");

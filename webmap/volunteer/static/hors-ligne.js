@@ -64,21 +64,22 @@
   }
 
   function draw(map, pack, answer) {
+    pins.clearLayers();
     var bounds = [[answer.origin.lat, answer.origin.lon]];
     L.circleMarker([answer.origin.lat, answer.origin.lon], {radius: 9, color: "#a11d1d", fillOpacity: 0.9})
-      .addTo(map).bindTooltip("Le résident");
+      .addTo(pins).bindTooltip("Le résident");
     answer.results.forEach(function (result, index) {
       var actor = pack.acteurs.filter(function (a) { return a.id === result.id; })[0];
       if (actor.lon === null) { return; }
       L.marker([actor.lat, actor.lon], {title: (index + 1) + ". " + actor.nom, alt: actor.nom,
         icon: L.divIcon({className: "carto-pin", html: "<span>" + (index + 1) + "</span>", iconSize: [30, 30],
-                         iconAnchor: [15, 30]})}).addTo(map);
+                         iconAnchor: [15, 30]})}).addTo(pins);
       bounds.push([actor.lat, actor.lon]);
     });
     if (bounds.length > 1) { map.fitBounds(bounds, {padding: [20, 20]}); }
   }
 
-  function run(pack, map) {
+  function run(pack, map, again) {
     var lat = parseFloat(query.get("lat")), lon = parseFloat(query.get("lon"));
     if (isNaN(lat) || isNaN(lon)) { return; }
     var age = /^\d{1,3}$/.test(query.get("age") || "") ? parseInt(query.get("age"), 10) : undefined;
@@ -87,16 +88,18 @@
       age: age, publics: query.getAll("public"), include_ineligible: query.get("tous") === "1"
     }, Date.now());
     var list = document.getElementById("liste-resultats");
+    list.textContent = "";
     answer.results.forEach(function (result, index) { list.appendChild(item(pack, result, index + 1)); });
     var count = answer.results.length;
     document.getElementById("titre-resultats").textContent =
       count + " acteur" + (count > 1 ? "s" : "") + " près de ce point";
     document.getElementById("resultats").hidden = false;
-    document.getElementById("titre-resultats").focus();
+    if (!again) { document.getElementById("titre-resultats").focus(); }
     draw(map, pack, answer);
   }
 
   var map = L.map("carte-hors-ligne").setView([48.861, 2.443], 12);  // no tiles: outlines and pins only
+  var pins = L.layerGroup().addTo(map);
   map.on("click", function (event) {
     form.elements.lat.value = event.latlng.lat.toFixed(6);
     form.elements.lon.value = event.latlng.lng.toFixed(6);
@@ -151,16 +154,34 @@
       });
   }
 
-  fill();
-  fetch(script.getAttribute("data-pack")).then(function (response) { return response.json(); }).then(function (pack) {
-    var day = pack.jour.split("-");
-    state.textContent = "Pas de réseau : la recherche se fait sur la tablette · données du " + day[2] + "/" + day[1] + ".";
-    pack.contours.communes.forEach(function (commune) {
-      L.geoJSON(commune.geometrie, {style: {color: "#00528c", weight: 2, fill: false, dashArray: "4 4"}}).addTo(map);
+  // The pack shown, and a newer one as soon as the service worker keeps it (its refresh may end after
+  // this page opened): the page never goes on showing data older than the tablet holds.
+  var shown = null;
+  function show() {
+    return fetch(script.getAttribute("data-pack")).then(function (response) { return response.json(); }).then(function (pack) {
+      if (shown !== null && pack.version <= shown) { return; }
+      var first = shown === null;
+      shown = pack.version;
+      var day = pack.jour.split("-");
+      state.textContent = "Pas de réseau : la recherche se fait sur la tablette · données du " + day[2] + "/" + day[1] + ".";
+      if (first) {
+        pack.contours.communes.forEach(function (commune) {
+          L.geoJSON(commune.geometrie, {style: {color: "#00528c", weight: 2, fill: false, dashArray: "4 4"}}).addTo(map);
+        });
+        addresses(pack);
+      }
+      document.body.setAttribute("data-pack-version", pack.version);
+      run(pack, map, !first);
     });
-    addresses(pack);
-    run(pack, map);
-  }).catch(function () {
+  }
+
+  fill();
+  show().catch(function () {
     state.textContent = "Pas de réseau, et pas encore de données gardées : ouvrez carto-insertion une fois avec du réseau.";
   });
+  if ("BroadcastChannel" in window) {
+    new BroadcastChannel("carto-pack").onmessage = function (event) {
+      if (shown !== null && event.data && event.data.version > shown) { show().catch(function () {}); }
+    };
+  }
 })();

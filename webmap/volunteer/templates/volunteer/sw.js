@@ -34,14 +34,17 @@ self.addEventListener("activate", function (event) {
 // Keep a copy of a good answer — never an older field pack over a newer one: visits may overlap, so
 // the copies are written one after the other, each compared with the one in place.
 var writing = Promise.resolve();
+var PACK_NEWS = typeof BroadcastChannel !== "undefined" ? new BroadcastChannel("carto-pack") : null;
 function keepCopy(request, response, cacheName) {
   var copy = response.clone(), version = response.headers.get("X-Pack-Version");
   writing = writing.then(function () {
     return caches.open(cacheName).then(function (cache) {
       return cache.match(request).then(function (kept) {
         var keptVersion = kept && kept.headers.get("X-Pack-Version");
-        if (version && keptVersion && keptVersion > version) { return; }
-        return cache.put(request, copy);
+        if (version && keptVersion && keptVersion >= version) { return; }
+        return cache.put(request, copy).then(function () {
+          if (version && PACK_NEWS) { PACK_NEWS.postMessage({version: version}); }  // the open pages update
+        });
       });
     });
   }).catch(function () { /* a copy not kept: the next visit keeps one */ });
