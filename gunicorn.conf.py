@@ -28,3 +28,11 @@ def on_starting(server) -> None:
     before, after = upgrade_configured_store(create_app())
     if before != after:
         server.log.info("database schema: %s -> %s", before or "empty", after)
+
+
+def post_worker_init(worker) -> None:
+    """Load what a search needs before the worker takes its first request, so that the first volunteer
+    served by a fresh worker waits no longer than the next one (``webmap.services.warm_up``)."""
+    from webmap.services import warm_up
+
+    warm_up(worker.wsgi)

@@ -6,6 +6,7 @@ repository root, which reads the project's gunicorn.conf.py, and from elsewhere,
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -24,7 +25,13 @@ RESIDENT_TRACES = ("Imaginaire", "48.86137", "2.44191", "age=", "adresse=", "lat
 
 @pytest.fixture(scope="module")
 def production(tmp_path_factory, synthetic_index):
+    """Gunicorn with four workers, the made-up actors and campaign 1 (the API document's example)."""
+    from geo.store.sqlite import SQLiteStore
+
     instance = made_up_instance(tmp_path_factory.mktemp("production"), synthetic_index)
+    store = SQLiteStore(instance / "carto.sqlite")
+    assert store.add_campaign("Campagne fictive de l’exemple", ["93048"]).id == 1
+    store.close()
     with gunicorn(instance, workers=4, SECURE_COOKIES="false") as served:
         yield served
 
@@ -127,19 +134,44 @@ def test_login_limit_holds_across_four_workers(production):
     assert right.status_code == 429 and "Trop de tentatives" in right.text
 
 
-def test_api_fuzzing_finds_no_server_error_and_no_schema_violation(production, tmp_path):
-    """Schemathesis, from the served OpenAPI document: reads and writes (with a manager's token),
-    a bounded number of examples per operation, every answer in under a second."""
+BY_DESIGN = {
+    "ST202": {"GET /nearest", "POST /rencontres", "POST /actors", "PUT /actors/{actor_id}",
+              "PATCH /actors/{actor_id}", "DELETE /actors/{actor_id}", "Stateful tests"},
+    "ST203": {"PUT /actors/{actor_id}", "PATCH /actors/{actor_id}", "DELETE /actors/{actor_id}"},
+    "ST301": {"Stateful tests"},
+}
+"""Schemathesis' findings that are the API's rules, each explained in docs/web.md: a schema-valid request
+refused by a rule no schema states (ST202: a point beyond the communes served, a stale version (412),
+an unknown campaign, a phone number that is none…); a missing If-Match is a 428, not a 400 (ST203); a
+retired actor stays readable, with its history (ST301)."""
+
+
+def test_api_fuzzing_with_every_check_finds_only_what_docs_web_md_explains(production, tmp_path):
+    """Schemathesis, all its checks, from the served OpenAPI document: reads and writes (with a manager's
+    token), a bounded number of examples per operation, every answer in under a second."""
     command = [str(Path(sys.executable).parent / "st"), "run", f"{production.url}/api/v1/openapi.json",
-               "--header", f"Authorization: Bearer {TOKEN}",
-               "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,"
-                           "response_headers_conformance,response_schema_conformance",
+               "--header", f"Authorization: Bearer {TOKEN}", "--checks", "all",
                "--max-response-time", "1", "--max-examples", "40", "--seed", "20261128",
-               "--phases", "examples,coverage,fuzzing,stateful", "--workers", "1",
-               "--report", "ndjson", "--report-dir", str(tmp_path)]
+               "--phases", "examples,coverage,fuzzing,stateful", "--workers", "1"]
     run = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=tmp_path)
-    assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
-    assert " passed" in run.stdout and "failure" not in run.stdout.split("SUMMARY", 1)[-1]
+    assert " passed" in run.stdout or "FAILURES" in run.stdout, run.stdout[-3000:] + run.stderr[-2000:]
+    found = _findings(run.stdout)
+    unexplained = {(code, where) for code, where in found if where not in BY_DESIGN.get(code, ())}
+    assert not unexplained, run.stdout[-8000:]
+    assert run.returncode == 0 or found, run.stdout[-3000:]
+
+
+def _findings(output: str) -> set[tuple[str, str]]:
+    """(check code, operation) of each failure Schemathesis printed."""
+    found, where = set(), ""
+    for line in output.split("SUMMARY", 1)[0].splitlines():
+        title = re.fullmatch(r"_+ (.+?) _+", line.strip())
+        if title:
+            where = title.group(1)
+        code = re.match(r"- (ST\d{3}) ", line)
+        if code:
+            found.add((code.group(1), where))
+    return found
 
 
 def test_a_chunked_body_over_the_limit_is_a_413_in_production(production):

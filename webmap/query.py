@@ -216,7 +216,7 @@ class GeocodeQuery(Schema):
         unknown = EXCLUDE
 
     q = _text(MAX_ADDRESS, "q trop long", required=True, error_messages={"required": "q est requis"},
-              metadata={"description": "Début d’adresse."})
+              metadata={"description": "Début d’adresse.", "minLength": 1, "pattern": r"\S"})
     limit = Whole(1, 20, metadata={"description": "Nombre de suggestions (5 par défaut)."})
     citycode = _commune("Chercher dans cette commune (INSEE), celle du résident.")
 

@@ -47,6 +47,25 @@ def run_search(request: SearchRequest) -> SearchOutcome:
                   served=served_communes())
 
 
+def warm_up(app: Flask) -> None:
+    """Load the search's libraries (numpy, SciPy, pyproj, shapely), the communes' outlines and the
+    actors' index: a fresh worker's first search costs a second otherwise. A store out of reach now
+    is no reason to stop: the first request will say so."""
+    from geo.communes import COMMUNES, within_reach
+    from geo.search.nearest import ActorIndex  # noqa: F401 — numpy and SciPy
+
+    with app.app_context():
+        served = served_communes()
+        if served:
+            commune = COMMUNES[served[0]]
+            within_reach((commune.bbox[0] + commune.bbox[2]) / 2, (commune.bbox[1] + commune.bbox[3]) / 2,
+                         served)
+        try:
+            current_index()
+        except Exception as error:  # logged, and the service starts all the same
+            app.logger.warning("préchargement incomplet : %s", (str(error).splitlines() or [repr(error)])[0])
+
+
 def current_store() -> ActorStore:
     app = _app()
     store = app.extensions.get(_STORE_KEY)

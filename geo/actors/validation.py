@@ -70,7 +70,9 @@ _POSTCODE = re.compile(r"[0-9]{5}")
 _SIRET = re.compile(r"[0-9]{14}")
 _INSEE = re.compile(r"[0-9]{5}|2[AB][0-9]{3}")
 _PARTIAL_DATE = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?")
-_ZONE_CODE = re.compile(r"france|99100|[0-9]{2}|2[AB]|97[0-9]|[0-9]{5}|2[AB][0-9]{3}|[0-9]{9}")
+ZONE_CODE_PATTERN = r"france|99100|[0-9]{2}|2[AB]|97[0-9]|[0-9]{5}|2[AB][0-9]{3}|[0-9]{9}"
+"""A code of ``zone_eligibilite``: France, a département, a commune or an EPCI (COG codes)."""
+_ZONE_CODE = re.compile(ZONE_CODE_PATTERN)
 _GENERIC_MAILBOX_WORDS = frozenset({
     "accueil", "admin", "administration", "agence", "asso", "association", "bonjour", "ccas",
     "centre", "communication", "contact", "contacts", "direction", "emploi", "entreprise",

@@ -6,16 +6,26 @@ parsing cannot drift apart; the actor's schema comes from the validator's types 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from geo.actors.kinds import KINDS
-from geo.actors.validation import LIST_ITEM_LIMIT, LIST_LIMIT, LIST_VOCABULARIES, MAX_ID_LENGTH, TEXT_LIMITS
+from geo.actors.validation import (
+    LIST_ITEM_LIMIT,
+    LIST_LIMIT,
+    LIST_VOCABULARIES,
+    MAX_ID_LENGTH,
+    TEXT_LIMITS,
+    ZONE_CODE_PATTERN,
+)
 from geo.actors.vocabularies import (
     FRAIS,
     LOCATION_SOURCES,
     STATUTS,
 )
 from geo.campaigns.encounters import MAX_BATCH
+from geo.communes import COMMUNES
+from webmap.api.write import IF_MATCH_PATTERN
 
 _ERROR = {"description": "Paramètre invalide : `parametres` nomme chacun avec son problème.",
           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -31,7 +41,7 @@ _ACTOR_ID = {"name": "actor_id", "in": "path", "required": True,
              "schema": {"type": "string", "pattern": _ID_PATTERN, "maxLength": MAX_ID_LENGTH}}
 _IF_MATCH = {"name": "If-Match", "in": "header", "required": True,
              "description": "La version lue : l’ETag de GET /actors/{actor_id} (« \"v3\" »).",
-             "schema": {"type": "string", "pattern": '^(W/)?"v[0-9]{1,9}(:(br|gzip|zstd|deflate))?"$'}}
+             "schema": {"type": "string", "pattern": IF_MATCH_PATTERN}}
 _FEATURE = {"content": {"application/geo+json": {"schema": {"$ref": "#/components/schemas/Actor"}},
                         "application/json": {"schema": {"$ref": "#/components/schemas/Actor"}}}}
 
@@ -73,11 +83,12 @@ def actor_schema() -> dict[str, Any]:
             schema = {"type": "string", "enum": enums[name]}
         properties[name] = {**schema, "nullable": True} if name in nullable else schema
     properties["nom"]["minLength"] = 3
+    properties["date_verification"]["format"] = "date"
     for name, pattern in _PATTERNS.items():
         properties[name]["pattern"] = pattern
     for name in (*LIST_VOCABULARIES, "zone_eligibilite"):
         item = {"type": "string", "enum": sorted(LIST_VOCABULARIES[name])} if name in LIST_VOCABULARIES else {
-            "type": "string", "maxLength": LIST_ITEM_LIMIT}
+            "type": "string", "maxLength": LIST_ITEM_LIMIT, "pattern": f"^({ZONE_CODE_PATTERN})$"}
         properties[name] = {"type": "array", "maxItems": LIST_LIMIT, "items": item}
     for name, (low, high) in {"age_min": (0, 120), "age_max": (0, 120),
                               "frequence_verification": (1, 60)}.items():
@@ -94,7 +105,7 @@ def actor_schema() -> dict[str, Any]:
                                         "coordinates": {"type": "array", "minItems": 2, "maxItems": 2,
                                                         "items": {"type": "number"}}}},
             "properties": {"type": "object", "additionalProperties": False,
-                           "required": ["nom", "kind", "source", "date_source"],
+                           "required": ["nom", "kind", "statut", "source", "date_source"],
                            "properties": properties},
         },
     }
@@ -102,7 +113,7 @@ def actor_schema() -> dict[str, Any]:
 
 _WRITERS = [{"jeton": []}, {"session": []}]
 _PATTERNS = {"code_postal": "^([0-9]{5})?$", "code_insee": "^([0-9]{5}|2[AB][0-9]{3})?$",
-             "date_source": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
+             "date_source": "^(19|20)[0-9]{2}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$",
              "date_verification": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
 EXAMPLE_ACTOR = {
     "type": "Feature", "id": "exemple-fictif",
@@ -123,6 +134,7 @@ def encounter_schema() -> dict[str, Any]:
     return {
         "type": "object", "additionalProperties": False,
         "required": ["id", "campagne", "date", "en_recherche"],
+        "anyOf": [{"required": ["commune"]}, {"required": ["lat", "lon"]}],
         "description": ("`commune` (INSEE) ou `lat`/`lon` : une position est réduite à sa commune et son "
                         "IRIS, puis oubliée. Aucun champ pour un nom, une adresse, un téléphone ou un "
                         "texte libre."),
@@ -148,7 +160,33 @@ def encounter_schema() -> dict[str, Any]:
     }
 
 
-def openapi_document(server: str) -> dict[str, Any]:
+def openapi_document(server: str, served: Sequence[str] = ()) -> dict[str, Any]:
+    """The document for a service at ``server`` serving the communes ``served``: a commune parameter
+    lists the communes the service knows (``served`` for the address pack)."""
+    document = _document(server)
+    for item in document["paths"].values():
+        for operation in item.values():
+            named = _COMMUNE_PARAMETERS.get(operation["operationId"])
+            codes = served if operation["operationId"] in _SERVED_ONLY else sorted(COMMUNES)
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] != "query":
+                    continue
+                if parameter["name"] == named:
+                    parameter["schema"] = {"type": "string", "enum": list(codes)}
+                if not parameter.get("required"):
+                    parameter["allowEmptyValue"] = True  # a blank field of a form: no filter
+    return document
+
+
+_COMMUNE_PARAMETERS = {"listActors": "commune", "nearest": "commune", "geocode": "citycode",
+                       "addressPack": "commune"}
+"""The query parameter of each operation that names a commune the service knows (a served one for the
+geocoder and the address pack); /nearest's ``citycode`` names the point's commune, any INSEE code, and
+keeps its pattern."""
+_SERVED_ONLY = ("geocode", "addressPack")
+
+
+def _document(server: str) -> dict[str, Any]:
     from apispec import APISpec
     from apispec.ext.marshmallow import MarshmallowPlugin
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, request, url_for
 
 from geo.actors.model import actor_to_feature
 from geo.communes import COMMUNES
@@ -113,7 +113,8 @@ def address_pack() -> Response:
 
 @blueprint.get("/openapi.json")
 def openapi() -> Response:
-    return jsonify(openapi_document(url_for("api.actors", _external=True).rsplit("/actors", 1)[0]))
+    return jsonify(openapi_document(url_for("api.actors", _external=True).rsplit("/actors", 1)[0],
+                                    served_communes()))
 
 
 def _query(schema) -> dict[str, Any]:
@@ -122,8 +123,3 @@ def _query(schema) -> dict[str, Any]:
     if problems:
         raise ApiError(400, problems)
     return values
-
-
-@blueprint.route("/<path:unknown>")
-def not_found(unknown: str) -> Any:
-    abort(404)

@@ -64,7 +64,8 @@ def create() -> Response:
 def replace(actor_id: str) -> Response:
     feature = _feature_from_body()
     feature["id"] = actor_id
-    return _update(actor_id, lambda current: _valid(feature))
+    actor = _valid(feature)  # a bad body is a 400 whatever the version it names
+    return _update(actor_id, lambda current: actor)
 
 
 @blueprint.patch("/actors/<actor_id>")
@@ -114,17 +115,20 @@ def _stale(current) -> Response:
     return response
 
 
-_CODING_SUFFIX = re.compile(r":(br|gzip|zstd|deflate)$")
+IF_MATCH_PATTERN = r'^(W/)?"v([0-9]{1,9})(:(br|gzip|zstd|deflate))?"$'
+"""An actor's ETag as If-Match takes it: « "v3" »; a compressed answer's ETag names its coding too
+(« "v3:br" », flask-compress), for the same version."""
+_IF_MATCH = re.compile(IF_MATCH_PATTERN)
 
 
 def _if_match() -> int:
     header = request.headers.get("If-Match")
     if not header:
         raise ApiError(428, {"If-Match": "indiquez la version lue (ETag de GET /api/v1/actors/<id>)"})
-    value = header.strip().removeprefix("W/").strip('"')
-    # A compressed answer's ETag names its coding too (« "v3:br" », flask-compress); the version is the same.
-    value = _CODING_SUFFIX.sub("", value)
-    version = parse_int(value.removeprefix("v"), 1, 10**9 - 1) if value.startswith("v") else None
+    found = _IF_MATCH.match(header.strip())
+    if found is None:
+        raise ApiError(400, {"If-Match": f"ETag attendu (« \"v3\" »), pas : {header[:40]}"})
+    version = parse_int(found.group(2), 1, 10**9 - 1)
     if version is None:
         raise ApiError(412, {"If-Match": f"version inconnue : {header[:40]}"})
     return version
