@@ -15,7 +15,7 @@ from webmap import settings
 from webmap.privacy import configure_private_logs
 
 
-class Service(Flask):
+class CartoApp(Flask):
     """Flask, but a database out of reach is no traceback per request: ``webmap.errors`` says it once
     per outage."""
 
@@ -30,7 +30,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then ``instance/config.py``, then ``CARTO_*``, then ``test_config``."""
     instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(
         settings.BY_NAME["INSTANCE_PATH"].env, settings.BY_NAME["INSTANCE_PATH"].default)
-    app = Service(__name__, instance_path=str(Path(instance_path).resolve()), instance_relative_config=True)
+    app = CartoApp(__name__, instance_path=str(Path(instance_path).resolve()), instance_relative_config=True)
     configure_settings(app, test_config)
     configure_private_logs()
     configure_proxy(app)

@@ -144,7 +144,10 @@ class Outage:
 
     @classmethod
     def of(cls, app: Flask) -> Outage:
-        return app.extensions.setdefault("carto.outage", cls(app))
+        """The app's one record, made with its error handlers (before any request)."""
+        if "carto.outage" not in app.extensions:
+            app.extensions["carto.outage"] = cls(app)
+        return app.extensions["carto.outage"]
 
     def began(self, problem: str) -> None:
         with self.lock:

@@ -8,7 +8,7 @@ par », age band, actors):
    column is the total less the others. While some masked cell can be recomputed from what is shown,
    the smallest visible figure of its column is masked too, as « masqué » (any value, 0 included).
 
-« Recomputed » is checked exactly (``audit``), against a reader who knows every published total, that a
+« Recomputed » is checked exactly (``_exposed``), against a reader who knows every published total, that a
 breakdown's figures add up to them, that « < 5 » is 1 to 4 and « masqué » 0 to the total, that within a
 row « dont accompagnés par personne » ≤ « en recherche » ≤ « rencontres » (and « mis en lien », « Mes
 offres » ≤ « rencontres »), and that a commune's figure is the sum of its IRIS (plus its share of the
@@ -16,8 +16,8 @@ encounters with no IRIS). A masked cell is safe when two readings of the table, 
 all of that, give it different values: one is found by moving one encounter between two masked cells,
 or else by an integer program (HiGHS, through SciPy).
 
-The one exception: a breakdown whose column has a single group shows the campaign's own total, which is
-published anyway.
+The exceptions: a column with a single group shows the campaign's own total, and a column of zeros
+its total, 0; both are published anyway, so nothing there is masked for them.
 """
 
 from __future__ import annotations
@@ -64,20 +64,6 @@ def protect(tables: Mapping[str, Table], hierarchies: tuple[Hierarchy, ...] = ()
     for (table, row, measure), value in values.items():
         result.setdefault(table, {}).setdefault(row, {})[measure] = masks.get((table, row, measure), value)
     return result
-
-
-def audit(tables: Mapping[str, Table], shown: Mapping[str, Mapping[str, Mapping[str, Shown]]],
-          hierarchies: tuple[Hierarchy, ...] = ()) -> list[Cell]:
-    """The masked cells of ``shown`` a reader could recompute (none, once protected), but for those
-    whose column has a single group."""
-    masks = {(t, r, m): v for t, rows in shown.items() for r, values in rows.items()
-             for m, v in values.items() if isinstance(v, str)}
-    exposed = []
-    for component in _components(tables, hierarchies):
-        mine = {cell: kind for cell, kind in masks.items() if cell[0] in component}
-        exposed += [cell for cell in _exposed(component, mine, hierarchies, set(mine))
-                    if _groups_in_column(tables, cell) > 1]
-    return sorted(exposed)
 
 
 def _protect_component(tables: Mapping[str, Table], masks: dict[Cell, str],

@@ -113,7 +113,7 @@ def actor_schema() -> dict[str, Any]:
 
 _WRITERS = [{"jeton": []}, {"session": []}]
 _PATTERNS = {"code_postal": "^([0-9]{5})?$", "code_insee": "^([0-9]{5}|2[AB][0-9]{3})?$",
-             "date_source": "^(19|20)[0-9]{2}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$",
+             "date_source": "^20[0-9]{2}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$",
              "date_verification": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
 EXAMPLE_ACTOR = {
     "type": "Feature", "id": "exemple-fictif",
