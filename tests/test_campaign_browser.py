@@ -36,16 +36,24 @@ def field_app(tmp_path):
 
 @contextmanager
 def volunteer_page(browser, base: str, width: int):
-    """The campaign's volunteer, logged in on a touch screen of that width."""
+    """The campaign's volunteer, logged in on a touch screen of that width; a volunteer lands on
+    « Noter la rencontre »."""
+    with signed_in(browser, base, width, "benevole-fictif@example.org", "**/rencontre") as opened:
+        yield opened
+
+
+@contextmanager
+def signed_in(browser, base: str, width: int, email: str, lands_on: str):
+    """``email`` logged in on a touch screen of that width, once on the page it lands on."""
     context = browser.new_context(viewport={"width": width, "height": 800 if width < 500 else 1024},
                                   has_touch=True, locale="fr-FR")
     page = context.new_page()
     try:
         page.goto(base + "/connexion")
-        page.fill("#email", "benevole-fictif@example.org")
+        page.fill("#email", email)
         page.fill("#password", PASSWORD)
         page.get_by_role("button", name="Se connecter").click()
-        page.wait_for_selector("#rencontre")  # a volunteer lands on « Noter la rencontre »
+        page.wait_for_url(lands_on)
         yield context, page
     finally:
         context.close()
@@ -159,18 +167,9 @@ def test_the_dashboard_fits_a_phone_and_a_single_week_keeps_its_chart_in_proport
                                      campaigns=lambda _: campaign, known_actor=lambda _: True,
                                      today=dt.date(2026, 11, 30), team=lambda _: None)[0] for _ in range(12)]
         store.add_encounters(encounters)
-    context = browser.new_context(viewport={"width": width, "height": 800}, locale="fr-FR")
-    page = context.new_page()
-    try:
-        page.goto(base + "/connexion")
-        page.fill("#email", "gestionnaire-fictif@example.org")
-        page.fill("#password", PASSWORD)
-        page.get_by_role("button", name="Se connecter").click()
-        page.wait_for_url("**/gestion/")
+    with signed_in(browser, base, width, "gestionnaire-fictif@example.org", "**/gestion/") as (_, page):
         page.goto(f"{base}/gestion/campagnes/{campaign_id}")
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         chart = page.locator('svg[aria-labelledby="semaines-titre"]').bounding_box()
         assert chart["height"] <= chart["width"] * 220 / 640 + 1 and chart["height"] < 300
         page.screenshot(path=str(tmp_path / f"tableau-de-bord-{width}.png"), full_page=True)
-    finally:
-        context.close()
