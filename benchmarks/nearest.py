@@ -176,7 +176,7 @@ class Bench:
         print(f"  {'method':42} {'p50 ms':>8} {'p95 ms':>8} {'disagreements':>14}")
         for name, _ in methods:
             best = latencies[name]
-            wrong = sum(a != b for a, b in zip(answers[name], reference))
+            wrong = sum(a != b for a, b in zip(answers[name], reference, strict=True))
             print(f"  {name:42} {_p(best, 50) * 1000:8.3f} {_p(best, 95) * 1000:8.3f} {wrong:>14}")
 
     def _profile(self) -> None:

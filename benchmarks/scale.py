@@ -148,8 +148,9 @@ def _compare(index, store, origins, filters) -> None:
     latencies, answers = timed(methods, len(origins))
     ranking, whole = list(answers.values())[:2], list(answers.values())[2:]
     title = "a random thématique filter" if any(filters) else "no filter"
+    differ = [sum(a != b for a, b in zip(*pair, strict=True)) for pair in (ranking, whole)]
     print(f"\nk = {K}, {title}, {len(origins)} queries; disagreements between the two indexes: "
-          f"{sum(a != b for a, b in zip(*ranking))} (ranking), {sum(a != b for a, b in zip(*whole))} (whole)")
+          f"{differ[0]} (ranking), {differ[1]} (whole)")
     print(f"  {'method':40} {'p50 ms':>8} {'p95 ms':>8}")
     for name, best in latencies.items():
         print(f"  {name:40} {_p(best, 50) * 1000:8.3f} {_p(best, 95) * 1000:8.3f}")

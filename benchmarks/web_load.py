@@ -78,7 +78,7 @@ def main() -> None:
         sys.exit("wrk is needed: apt-get install wrk")
     from geo.communes import COMMUNES, TARGET_COMMUNES
 
-    boxes = "{" + ", ".join("{%s}" % ", ".join(map(str, COMMUNES[c].bbox)) for c in TARGET_COMMUNES) + "}"
+    boxes = "{" + ", ".join("{" + ", ".join(map(str, COMMUNES[c].bbox)) + "}" for c in TARGET_COMMUNES) + "}"
     _describe_machine(args)
     print(f"{'endpoint':38} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'warm-up errors':>15}")
     with tempfile.TemporaryDirectory(prefix="bench-web-") as folder:

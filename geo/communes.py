@@ -215,7 +215,7 @@ def _iris_index():
 def iris_sectors() -> list[tuple[Iris, Any]]:
     """Every shipped IRIS with its outline (a shapely geometry, WGS84), by code."""
     tree, sectors = _iris_index()
-    return list(zip(sectors, tree.geometries))
+    return list(zip(sectors, tree.geometries, strict=True))
 
 
 def iris_names() -> dict[str, str]:

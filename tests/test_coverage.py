@@ -19,7 +19,7 @@ def test_distance_to_nearest_actor_of_each_thematique():
 
     distances = distance_to_nearest(lons, lats, index, [THEMES[1], THEMES[2], "creer-une-entreprise"])
 
-    for point, (lon, lat) in enumerate(zip(lons, lats)):
+    for point, (lon, lat) in enumerate(zip(lons, lats, strict=True)):
         x, y = to_lambert93(lon, lat)
         for thematique in (THEMES[1], THEMES[2]):
             expected = min(math.hypot(x - ax, y - ay) for ax, ay, actor in

@@ -32,8 +32,8 @@ SMALL_CONTROLS = """() => {
     const target = (el.type === "checkbox" || el.type === "radio") ? el.closest("label") || el : el;
     const r = target.getBoundingClientRect();
     return {what: target.outerHTML.slice(0, 80), height: Math.round(r.height)};
-  }).filter(c => c.height < %d);
-}""" % MIN_TARGET
+  }).filter(c => c.height < MIN_TARGET);
+}""".replace("MIN_TARGET", str(MIN_TARGET))
 
 SIDEWAYS = "document.documentElement.scrollWidth > window.innerWidth"
 

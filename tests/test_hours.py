@@ -44,7 +44,7 @@ def test_unreadable_hours_are_unknown_not_a_crash(hours):
 
 
 def test_times_in_other_zones_are_read_in_paris_time():
-    utc_nine = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.timezone.utc)  # 10:00 in Paris
+    utc_nine = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)  # 10:00 in Paris
     assert opening_status("Mo-Fr 10:00-11:00", utc_nine).open is True
     summer = dt.datetime(2026, 7, 3, 8, 30, tzinfo=ZoneInfo("UTC"))  # 10:30 in Paris (CEST)
     assert opening_status("Mo-Fr 10:00-11:00", summer).open is True

@@ -1,4 +1,5 @@
-"""The code passes pyflakes, pycodestyle and import-order checks (ruff, configured in pyproject.toml)."""
+"""The code passes ruff's checks (pyflakes, pycodestyle, import order, bugbear, pyupgrade) and is in
+ruff's format, as configured in pyproject.toml: the same checks as the pre-commit hook."""
 
 from __future__ import annotations
 
@@ -7,11 +8,17 @@ import sys
 
 from tests.conftest import ROOT
 
-CHECKED = ["geo", "webmap", "tests", "benchmarks", "devtools", "scripts"]
+CHECKED = ["geo", "webmap", "tests", "benchmarks", "devtools", "scripts", "gunicorn.conf.py"]
 
 
 def test_code_has_no_lint_errors():
     result = subprocess.run(
         [sys.executable, "-m", "ruff", "check", "--output-format", "concise", *CHECKED],
         cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_code_is_in_ruff_s_format():
+    result = subprocess.run([sys.executable, "-m", "ruff", "format", "--check", *CHECKED],
+                            cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -244,7 +244,7 @@ def test_results_equal_a_brute_force_scan(world, origin, k, thematiques, publics
 
     located = [r for r in results if r.distance_m is not None]
     assert [r.actor.id for r in located] == [actor_id for _, actor_id in expected]
-    for result, (distance, _) in zip(located, expected):
+    for result, (distance, _) in zip(located, expected, strict=True):
         assert result.distance_m == pytest.approx(distance, abs=1.0)
 
 

@@ -56,7 +56,7 @@ def test_offline_address_search_agrees_with_the_local_index(browser, benchmark_w
             return found.length ? found[0].label : null; })""", [pack, texts])
     finally:
         page.close()
-    agree = sum(a == b for a, b in zip(expected, offline)) / len(texts)
+    agree = sum(a == b for a, b in zip(expected, offline, strict=True)) / len(texts)
     print(f"\n{vocabulary}: {agree:.1%} of {len(texts)} queries agree")
-    differing = [(t, a, b) for t, a, b in zip(texts, expected, offline) if a != b][:5]
+    differing = [(t, a, b) for t, a, b in zip(texts, expected, offline, strict=True) if a != b][:5]
     assert agree >= AGREEMENT, f"{agree:.1%} agree; for instance {differing}"

@@ -101,7 +101,7 @@ def test_the_page_s_offline_search_answers_as_the_core_on_random_searches(browse
     finally:
         page.close()
     differences = [(search, core_answer(index, search), page_answer(answer))
-                   for search, answer in zip(searches, answers)
+                   for search, answer in zip(searches, answers, strict=True)
                    if core_answer(index, search) != page_answer(answer)]
     assert not differences, f"{len(differences)} of {CASES} differ; first: {differences[0]}"
     if dataset == FICTIONAL_DATASET:  # the curated data may hold anything; the made-up ones are known

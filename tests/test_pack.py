@@ -86,7 +86,7 @@ def test_opening_spans_say_what_the_opening_hours_say_at_any_minute(actors, pack
             continue
         for _ in range(50):
             minute = rng.randrange(HOURS_DAYS * 24 * 60)
-            moment = (start.astimezone(dt.timezone.utc) + dt.timedelta(minutes=minute)).astimezone(PARIS)
+            moment = (start.astimezone(dt.UTC) + dt.timedelta(minutes=minute)).astimezone(PARIS)
             status = opening_status(by_id[entry["id"]].horaires_accueil, moment)
             if any(begin <= minute < end for begin, end in entry["inconnu"]):  # minutes elapsed
                 assert status.open is None, (entry["id"], moment)

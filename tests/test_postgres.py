@@ -70,7 +70,7 @@ def test_nearest_ids_follow_the_straight_line_in_lambert93(pg_store):
             if a.statut != "ferme" and (wanted is None or offers_thematiques(a.thematiques, wanted)))[:7]
         found = store.nearest_ids(point, 7, wanted)
         assert [i for i, _ in found] == [i for _, i in expected]
-        assert all(abs(metres - d) < 0.01 for (_, metres), (d, _) in zip(found, expected))
+        assert all(abs(metres - d) < 0.01 for (_, metres), (d, _) in zip(found, expected, strict=True))
 
 
 def test_the_indexed_place_follows_every_edit(pg_store):
@@ -323,7 +323,7 @@ def test_the_search_through_postgis_gives_the_in_memory_answers(pg_store, datase
         expected, found = nearest(origin, in_memory, **options), in_store.nearest(origin, **options)
         assert [(r.actor.id, r.eligibility, r.placement) for r in found] == \
             [(r.actor.id, r.eligibility, r.placement) for r in expected], options
-        assert all(a.distance_m == pytest.approx(b.distance_m) for a, b in zip(found, expected))
+        assert all(a.distance_m == pytest.approx(b.distance_m) for a, b in zip(found, expected, strict=True))
 
 
 def test_the_service_searches_through_postgis_when_told(make_app, postgres_url):

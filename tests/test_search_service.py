@@ -126,8 +126,8 @@ def test_a_point_out_of_range_raises_invalid_query_naming_it(geocoder, actors):
 
 def test_the_clock_decides_opening_status(geocoder, actors):
     request = SearchRequest(address="12 rue fictive des jumelles", commune="93048", k=1)
-    tuesday_morning = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.timezone.utc)
-    sunday = dt.datetime(2026, 11, 29, 10, 0, tzinfo=dt.timezone.utc)
+    tuesday_morning = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
+    sunday = dt.datetime(2026, 11, 29, 10, 0, tzinfo=dt.UTC)
     opened = search(request, geocoder=geocoder, actors=actors, clock=lambda: tuesday_morning)
     closed = search(request, geocoder=geocoder, actors=actors, clock=lambda: sunday)
     assert (opened.results[0].opening.open, closed.results[0].opening.open) == (True, False)

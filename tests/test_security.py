@@ -405,8 +405,7 @@ def test_content_security_policy_allows_only_this_page_and_the_tiles(client, url
     assert policy["base-uri"] == "'self'"
     assert policy["img-src"] == "'self' data: https://a.tile.openstreetmap.fr"
     inline = re.findall(r"<script>(.*?)</script>", response.get_data(as_text=True), re.S)
-    hashes = {"'sha256-%s'" % base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()
-              for s in inline}
+    hashes = {f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in inline}
     assert set(policy["script-src"].split()) == {"'self'", *hashes}
 
 

@@ -136,7 +136,7 @@ def test_concurrent_creations_of_one_actor_keep_one(store):
 def test_last_change_is_the_newest_revision(store):
     assert store.last_change() is None
     store.create(FICTIONAL, "a")
-    assert abs((dt.datetime.now(dt.timezone.utc) - store.last_change()).total_seconds()) < 60
+    assert abs((dt.datetime.now(dt.UTC) - store.last_change()).total_seconds()) < 60
 
 
 # --- people --------------------------------------------------------------------------------------

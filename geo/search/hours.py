@@ -109,7 +109,7 @@ def _minutes_after(moment: dt.datetime, start: dt.datetime) -> int:
     """Minutes elapsed (not wall-clock: the clocks change twice a year) from ``start`` to ``moment``."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=PARIS)
-    utc = dt.timezone.utc
+    utc = dt.UTC
     return round((moment.astimezone(utc) - start.astimezone(utc)).total_seconds() / 60)
 
 
@@ -142,7 +142,7 @@ def later(moment: dt.datetime, delta: dt.timedelta) -> dt.datetime:
     """``delta`` of elapsed time after ``moment``, in Paris time. Adding to an aware time adds wall-clock
     time, which may land in the hour that does not exist when clocks go forward (« 2:30 » on the last
     Sunday of March); elapsed time never does."""
-    return (moment.astimezone(dt.timezone.utc) + delta).astimezone(PARIS)
+    return (moment.astimezone(dt.UTC) + delta).astimezone(PARIS)
 
 
 def paris_time(at: dt.datetime | None = None) -> dt.datetime:

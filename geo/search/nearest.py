@@ -155,7 +155,7 @@ def nearest(origin: Origin | tuple[float, float], actors: ActorIndex | Iterable[
     moment = paris_minute(at)
     results = [NearestResult(index.located[position], distance, time, verdict,
                              status_at_minute(index.located[position].horaires_accueil, moment))
-               for (position, distance, verdict), time in zip(located, times)]
+               for (position, distance, verdict), time in zip(located, times, strict=True)]
     serving = _serving_commune(index, commune, thematiques, publics, eligibility_resident,
                                include_ineligible, acceptable, at)
     return sorted([*results, *serving], key=resident_order)

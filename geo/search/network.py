@@ -139,7 +139,7 @@ class NetworkWalk:
         snaps, nodes = self.network.tree.query(np.asarray(destinations, dtype=float))
         lengths = nx.single_source_dijkstra_path_length(self.network.graph, int(origin_node))
         times = []
-        for estimate, snap, node in zip(estimates, np.atleast_1d(snaps), np.atleast_1d(nodes)):
+        for estimate, snap, node in zip(estimates, np.atleast_1d(snaps), np.atleast_1d(nodes), strict=True):
             path = lengths.get(int(node))
             if path is None or snap > MAX_SNAP_M:
                 times.append(estimate)

@@ -283,7 +283,7 @@ class SQLStore(CampaignStore, ABC):
                 changes: dict[str, tuple[Any, Any]], feature: dict) -> None:
         db.execute(insert(revisions_table).values(
             actor_id=actor_id, version=version, author=author, action=action,
-            at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             changes=_dumps(changes), feature=_dumps(feature)))
 
 
