@@ -31,8 +31,12 @@ from pathlib import Path
 
 from devtools.services import CartoServer
 
-SLOW_MOBILE = {"offline": False, "latency": 400, "downloadThroughput": 400_000 / 8,
-               "uploadThroughput": 400_000 / 8}
+SLOW_MOBILE = {
+    "offline": False,
+    "latency": 400,
+    "downloadThroughput": 400_000 / 8,
+    "uploadThroughput": 400_000 / 8,
+}
 BUDGETS = {"cold": (70 * 1024, 2.5), "next": (20 * 1024, 1.2)}
 FIRST_SEARCH = "/?lat=48.8583&lon=2.4412&besoin=emploi&age=30"
 """A point in Montreuil (the Croix-de-Chavaux square), as a tap or « Ma position » gives it."""
@@ -44,8 +48,9 @@ PAINTED = """() => new Promise(resolve => new PerformanceObserver(list => {
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument("--runs", type=int, default=5,
-                        help="fresh browsers, one cold and one next search each")
+    parser.add_argument(
+        "--runs", type=int, default=5, help="fresh browsers, one cold and one next search each"
+    )
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -54,8 +59,9 @@ def main() -> None:
     figures: dict[str, list[tuple[int, float, int]]] = {"cold": [], "next": []}
     with tempfile.TemporaryDirectory(prefix="bench-field-") as folder, sync_playwright() as playwright:
         index = _synthetic_ban_index(Path(folder))
-        with CartoServer(Path(folder) / "instance", index, GEOCODERS="local", TILES="none",
-                         SECURE_COOKIES="false") as served:
+        with CartoServer(
+            Path(folder) / "instance", index, GEOCODERS="local", TILES="none", SECURE_COOKIES="false"
+        ) as served:
             _warm_up(served.url)
             browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
             for _ in range(args.runs):
@@ -70,21 +76,30 @@ def main() -> None:
         requests = statistics.median(count for _, _, count in figures[name])
         max_bytes, max_seconds = BUDGETS[name]
         met = max(sizes) <= max_bytes and max(times) <= max_seconds
-        print(f"{label:22} {statistics.median(sizes) / 1024:9.1f} (≤{max(sizes) / 1024:.1f}) {requests:9.0f} "
-              f"{statistics.median(times):9.2f} s (≤{max(times):.2f})   ≤ {max_bytes // 1024} KB, "
-              f"≤ {max_seconds} s: {'met' if met else 'NOT MET'}")
+        print(
+            f"{label:22} {statistics.median(sizes) / 1024:9.1f} (≤{max(sizes) / 1024:.1f}) {requests:9.0f} "
+            f"{statistics.median(times):9.2f} s (≤{max(times):.2f})   ≤ {max_bytes // 1024} KB, "
+            f"≤ {max_seconds} s: {'met' if met else 'NOT MET'}"
+        )
 
 
 def _one_visit(browser, base: str) -> tuple[tuple[int, float, int], tuple[int, float, int]]:
-    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
-                                  device_scale_factor=2, locale="fr-FR")
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+        locale="fr-FR",
+    )
     page = context.new_page()
     wire = context.new_cdp_session(page)
     wire.send("Network.enable")
     wire.send("Network.emulateNetworkConditions", SLOW_MOBILE)
     received: list[int] = []
-    wire.on("Network.loadingFinished", lambda event: event["encodedDataLength"]
-            and received.append(int(event["encodedDataLength"])))  # 0: from the browser's cache
+    wire.on(
+        "Network.loadingFinished",
+        lambda event: event["encodedDataLength"] and received.append(int(event["encodedDataLength"])),
+    )  # 0: from the browser's cache
     try:
         page.goto(base + FIRST_SEARCH, wait_until="load")
         cold = (sum(received), page.evaluate(PAINTED) / 1000, len(received))
@@ -122,8 +137,10 @@ def _describe_machine(chromium: str) -> None:
 
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     browser = subprocess.run([chromium, "--version"], capture_output=True, text=True).stdout.strip()
-    print(f"{dt.date.today()} · {platform.platform()} · {os.cpu_count()} CPU · load {load} · "
-          f"Python {platform.python_version()} · gunicorn {version('gunicorn')} · {browser}")
+    print(
+        f"{dt.date.today()} · {platform.platform()} · {os.cpu_count()} CPU · load {load} · "
+        f"Python {platform.python_version()} · gunicorn {version('gunicorn')} · {browser}"
+    )
     print("Chromium 360 × 740 touch, link emulated at 400 ms latency and 400 kbit/s; tiles excluded\n")
 
 

@@ -63,23 +63,65 @@ STYLES = {  # style: assumed share of what volunteers type at the door
     "commune first": 3,
     "number last": 2,
 }
-ADDITIONS = ("Bât. {L}", "Bat {L}", "Esc {n}", "escalier {L}", "Apt {nn}", "appt {nn}", "{n}e étage",
-             "{n}ème étage gauche", "Résidence du Parc", "Hall {L}", "porte {nn}", "RDC", "Logement {nn}",
-             "chez M. et Mme Dupont")
+ADDITIONS = (
+    "Bât. {L}",
+    "Bat {L}",
+    "Esc {n}",
+    "escalier {L}",
+    "Apt {nn}",
+    "appt {nn}",
+    "{n}e étage",
+    "{n}ème étage gauche",
+    "Résidence du Parc",
+    "Hall {L}",
+    "porte {nn}",
+    "RDC",
+    "Logement {nn}",
+    "chez M. et Mme Dupont",
+)
 AZERTY = ("azertyuiop", "qsdfghjklm", "wxcvbn")
-HELD_OUT_TYPES = ("Hameau", "Esplanade", "Carrefour", "Rond-Point", "Traverse", "Mail", "Parvis",
-                  "Promenade", "Résidence", "Faubourg")
-HELD_OUT_NAMES = ("des Tilleuls", "Georges Brassens", "Simone Veil", "du Docteur Calmette", "des Acacias",
-                  "Aimé Césaire", "Rosa Parks", "du Stade", "Lucie Aubrac", "des Cerisiers",
-                  "Nelson Mandela", "Olympe de Gouges", "de la Fontaine", "Germaine Tillion",
-                  "du Commandant Charcot", "des Marronniers", "Gisèle Halimi", "Missak Manouchian")
+HELD_OUT_TYPES = (
+    "Hameau",
+    "Esplanade",
+    "Carrefour",
+    "Rond-Point",
+    "Traverse",
+    "Mail",
+    "Parvis",
+    "Promenade",
+    "Résidence",
+    "Faubourg",
+)
+HELD_OUT_NAMES = (
+    "des Tilleuls",
+    "Georges Brassens",
+    "Simone Veil",
+    "du Docteur Calmette",
+    "des Acacias",
+    "Aimé Césaire",
+    "Rosa Parks",
+    "du Stade",
+    "Lucie Aubrac",
+    "des Cerisiers",
+    "Nelson Mandela",
+    "Olympe de Gouges",
+    "de la Fontaine",
+    "Germaine Tillion",
+    "du Commandant Charcot",
+    "des Marronniers",
+    "Gisèle Halimi",
+    "Missak Manouchian",
+)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--ban", type=Path, help="a real BAN file instead of the synthetic one")
-    parser.add_argument("--communes", default="93048,93006,93014,93031,93079",
-                        help="INSEE or département codes kept (default: the five communes)")
+    parser.add_argument(
+        "--communes",
+        default="93048,93006,93014,93031,93079",
+        help="INSEE or département codes kept (default: the five communes)",
+    )
     parser.add_argument("--queries", type=int, default=2000, help="queries per set")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
@@ -96,16 +138,22 @@ def main() -> None:
             ban_path, held_out_streets = _synthetic_ban(folder, args.seed)
             label = "synthetic BAN (labelled « synthetique »)"
         truth = list(read_ban(ban_path, communes_filter(communes)))
-        print(f"Data: {label}: {len(truth):,} addresses on "
-              f"{len({(a.code_insee, a.nom_voie) for a in truth}):,} streets")
+        print(
+            f"Data: {label}: {len(truth):,} addresses on "
+            f"{len({(a.code_insee, a.nom_voie) for a in truth}):,} streets"
+        )
         synonyms = addok_fr_abbreviations()
         sets = {}
-        for name, seed, keep in (("development", args.seed, lambda a: a.nom_voie not in held_out_streets),
-                                 ("held out", args.seed + 1, lambda a: a.nom_voie in held_out_streets)):
+        for name, seed, keep in (
+            ("development", args.seed, lambda a: a.nom_voie not in held_out_streets),
+            ("held out", args.seed + 1, lambda a: a.nom_voie in held_out_streets),
+        ):
             pool = [a for a in truth if held_out_streets is None or keep(a)]
             sets[name] = make_queries(pool, args.queries, random.Random(seed), synonyms)
-        print(f"Queries: {args.queries:,} per set, styles weighted as in STYLES; abbreviations from "
-              f"addok-fr ({len(synonyms)} forms)\n")
+        print(
+            f"Queries: {args.queries:,} per set, styles weighted as in STYLES; abbreviations from "
+            f"addok-fr ({len(synonyms)} forms)\n"
+        )
 
         engines = {}
         engines["ours, in-process"] = run_isolated(measure_local, ban_path, communes, folder, sets)
@@ -115,6 +163,7 @@ def main() -> None:
 
 
 # --- data and queries -----------------------------------------------------------------------------
+
 
 def _synthetic_ban(folder: Path, seed: int):
     """The synthetic BAN, plus streets named from a held-out vocabulary the matcher never saw."""
@@ -195,13 +244,13 @@ def _typo(street: str, rng) -> str:
     word, j = words[i], rng.randrange(1, len(words[i]) - 1)
     kind = rng.choices(("neighbour", "dropped", "doubled", "swapped"), (35, 30, 20, 15))[0]
     if kind == "neighbour":
-        word = word[:j] + _neighbour(word[j], rng) + word[j + 1:]
+        word = word[:j] + _neighbour(word[j], rng) + word[j + 1 :]
     elif kind == "dropped":
-        word = word[:j] + word[j + 1:]
+        word = word[:j] + word[j + 1 :]
     elif kind == "doubled":
         word = word[:j] + word[j] + word[j:]
     else:
-        word = word[:j - 1] + word[j] + word[j - 1] + word[j + 1:]
+        word = word[: j - 1] + word[j] + word[j - 1] + word[j + 1 :]
     words[i] = word
     return " ".join(words)
 
@@ -212,8 +261,11 @@ def _neighbour(letter: str, rng) -> str:
         if lower in row:
             column = row.index(lower)
             near = [row[c] for c in (column - 1, column + 1) if 0 <= c < len(row)]
-            near += [AZERTY[r][column] for r in (row_index - 1, row_index + 1)
-                     if 0 <= r < len(AZERTY) and column < len(AZERTY[r])]
+            near += [
+                AZERTY[r][column]
+                for r in (row_index - 1, row_index + 1)
+                if 0 <= r < len(AZERTY) and column < len(AZERTY[r])
+            ]
             return rng.choice(near)
     return letter
 
@@ -223,6 +275,7 @@ def _addition(rng) -> str:
 
 
 # --- engines --------------------------------------------------------------------------------------
+
 
 def run_isolated(function, *args):
     """Run ``function`` in a fresh process, so its peak memory is its own."""
@@ -239,10 +292,16 @@ def measure_local(ban_path, communes, folder, sets):
     build_seconds = time.perf_counter() - started
     geocoder = LocalBanGeocoder(index_path)
     geocoder.search("rue de paris")  # load the index
-    results = {name: _run(lambda q, c=None: _first(geocoder.search(q, limit=1, citycode=c)), queries)
-               for name, queries in sets.items()}
-    return {"build_s": build_seconds, "size_mb": index_path.stat().st_size / 1e6,
-            "memory_mb": _peak_rss_mb(os.getpid()), "sets": results}
+    results = {
+        name: _run(lambda q, c=None: _first(geocoder.search(q, limit=1, citycode=c)), queries)
+        for name, queries in sets.items()
+    }
+    return {
+        "build_s": build_seconds,
+        "size_mb": index_path.stat().st_size / 1e6,
+        "memory_mb": _peak_rss_mb(os.getpid()),
+        "sets": results,
+    }
 
 
 def measure_service(folder, sets):
@@ -259,9 +318,20 @@ def measure_service(folder, sets):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {**os.environ, "CARTO_INSTANCE_PATH": str(instance), "CARTO_GEOCODERS": "local"}
-    server = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "--workers", "2",
-                               "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-                               "webmap:create_app()"], cwd=ROOT, env=env)
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "webmap:create_app()",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         with httpx.Client(timeout=10) as client:
@@ -297,6 +367,7 @@ def measure_addok(ban_path, communes, folder, sets):
         server.load(documents)
         build_seconds = time.perf_counter() - started
         with server, httpx.Client(timeout=10) as client:
+
             def http_search(text, citycode=None):
                 params = {"q": text, "limit": 1, **({"citycode": citycode} if citycode else {})}
                 payload = client.get(server.url + "/search/", params=params).json()
@@ -310,16 +381,25 @@ def measure_addok(ban_path, communes, folder, sets):
         redis_mb = _redis_memory_mb(redis.port)
         engine = run_isolated(measure_addok_in_process, str(server.config), sets)
     return {
-        "Addok, service (gunicorn ×2)": {"build_s": build_seconds, "size_mb": redis_mb,
-                                          "memory_mb": served_mb + redis_mb, "sets": http},
-        "Addok, in-process": {"build_s": build_seconds, "size_mb": redis_mb,
-                              "memory_mb": engine["memory_mb"] + redis_mb, "sets": engine["sets"]},
+        "Addok, service (gunicorn ×2)": {
+            "build_s": build_seconds,
+            "size_mb": redis_mb,
+            "memory_mb": served_mb + redis_mb,
+            "sets": http,
+        },
+        "Addok, in-process": {
+            "build_s": build_seconds,
+            "size_mb": redis_mb,
+            "memory_mb": engine["memory_mb"] + redis_mb,
+            "sets": engine["sets"],
+        },
     }
 
 
 def measure_addok_in_process(config_path, sets):
     os.environ["ADDOK_CONFIG_MODULE"] = config_path
     from addok.config import config
+
     config.load()
     from addok.core import search
 
@@ -380,6 +460,7 @@ def _tree_peak_rss_mb(pid):
 
 def _redis_memory_mb(port):
     import socket
+
     with socket.create_connection(("127.0.0.1", port)) as conn:
         conn.sendall(b"INFO memory\r\n")
         time.sleep(0.2)
@@ -401,24 +482,31 @@ def _wait_http(client, url, seconds=30):
 
 # --- report ---------------------------------------------------------------------------------------
 
+
 def report(engines):
-    print(f"{'engine':30} {'set':12} {'weighted top-1':>14} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7} "
-          f"{'memory MB':>10} {'build s':>8}")
+    print(
+        f"{'engine':30} {'set':12} {'weighted top-1':>14} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7} "
+        f"{'memory MB':>10} {'build s':>8}"
+    )
     for name, engine in engines.items():
         for set_name, result in engine["sets"].items():
             build = f"{engine['build_s']:8.1f}" if engine["build_s"] is not None else f"{'':8}"
-            print(f"{name:30} {set_name:12} {_accuracy(result['right']):>13.1%} "
-                  f"{_p(result['latencies'], 50) * 1000:8.2f} {_p(result['latencies'], 95) * 1000:8.2f} "
-                  f"{result['errors']:7d} {engine['memory_mb']:10.0f} {build}")
+            print(
+                f"{name:30} {set_name:12} {_accuracy(result['right']):>13.1%} "
+                f"{_p(result['latencies'], 50) * 1000:8.2f} {_p(result['latencies'], 95) * 1000:8.2f} "
+                f"{result['errors']:7d} {engine['memory_mb']:10.0f} {build}"
+            )
     for set_name in ("held out", "development"):
         print(f"\nTop-1 accuracy by style, {set_name} set (weight in parentheses):")
         print(f"{'style':38}" + "".join(f"{name[:22]:>24}" for name in engines))
         for style, weight in STYLES.items():
-            cells = "".join(f"{_accuracy(e['sets'][set_name]['right'], style):>24.1%}"
-                            for e in engines.values())
+            cells = "".join(
+                f"{_accuracy(e['sets'][set_name]['right'], style):>24.1%}" for e in engines.values()
+            )
             print(f"{style + f' ({weight} %)':38}" + cells)
-        cells = "".join(f"{_accuracy(e['sets'][set_name]['right'], COMMUNE_CHOSEN):>24.1%}"
-                        for e in engines.values())
+        cells = "".join(
+            f"{_accuracy(e['sets'][set_name]['right'], COMMUNE_CHOSEN):>24.1%}" for e in engines.values()
+        )
         print(f"{'  … same, commune chosen (citycode)':38}" + cells)
 
 
@@ -435,12 +523,25 @@ def _describe_machine() -> None:
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     from importlib.metadata import version
 
-    print(f"{dt.date.today()} · {platform.platform()} · {os.cpu_count()} CPU · load {load} · "
-          f"Python {platform.python_version()}")
+    print(
+        f"{dt.date.today()} · {platform.platform()} · {os.cpu_count()} CPU · load {load} · "
+        f"Python {platform.python_version()}"
+    )
     redis = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.split()
-    print("rapidfuzz " + version("rapidfuzz") + " · addok " + version("addok") + " · addok-fr "
-          + version("addok-fr") + " · addok-france " + version("addok-france") + " · gunicorn "
-          + version("gunicorn") + " · " + " ".join(redis[:3]))
+    print(
+        "rapidfuzz "
+        + version("rapidfuzz")
+        + " · addok "
+        + version("addok")
+        + " · addok-fr "
+        + version("addok-fr")
+        + " · addok-france "
+        + version("addok-france")
+        + " · gunicorn "
+        + version("gunicorn")
+        + " · "
+        + " ".join(redis[:3])
+    )
 
 
 if __name__ == "__main__":

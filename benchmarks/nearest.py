@@ -188,12 +188,19 @@ class Bench:
         profile.disable()
         stats = pstats.Stats(profile).stats
         total = sum(row[2] for row in stats.values())  # own time of every function
-        parts = {"projection (pyproj)": "to_lambert93", "filter masks": "mask",
-                 "ranking (k-d tree / direct)": "_by_distance", "eligibility": "check_rules",
-                 "walking time": "walk", "opening hours": "status_at_minute",
-                 "actors without a place": "_serving_commune"}
-        print("  where ours goes (cumulative share of nearest(); eligibility and opening hours are "
-              "cached per distinct rule and minute):")
+        parts = {
+            "projection (pyproj)": "to_lambert93",
+            "filter masks": "mask",
+            "ranking (k-d tree / direct)": "_by_distance",
+            "eligibility": "check_rules",
+            "walking time": "walk",
+            "opening hours": "status_at_minute",
+            "actors without a place": "_serving_commune",
+        }
+        print(
+            "  where ours goes (cumulative share of nearest(); eligibility and opening hours are "
+            "cached per distinct rule and minute):"
+        )
         named = 0.0
         for label, function in parts.items():
             cumulative = sum(row[3] for key, row in stats.items() if key[2] == function)
@@ -236,9 +243,11 @@ def coverage(index, boxes, rng) -> None:
         distances = distance_to_nearest(lons, lats, index, thematiques)
         runs.append(time.perf_counter() - started)
     median = np.median(np.concatenate([d[np.isfinite(d)] for d in distances.values()]))
-    print(f"\nCoverage batch: 200,000 points × {len(thematiques)} thématiques against 100,000 actors: "
-          f"{min(runs):.2f} s best, {statistics.median(runs):.2f} s median of 3 (target ≤ 5 s); "
-          f"median distance {median:.0f} m")
+    print(
+        f"\nCoverage batch: 200,000 points × {len(thematiques)} thématiques against 100,000 actors: "
+        f"{min(runs):.2f} s best, {statistics.median(runs):.2f} s median of 3 (target ≤ 5 s); "
+        f"median distance {median:.0f} m"
+    )
 
 
 def synthetic_actors(count, rng):
@@ -249,14 +258,22 @@ def synthetic_actors(count, rng):
     actors = []
     for n in range(count):
         lon, lat = _point(rng, FRANCE)
-        actors.append(Actor(
-            id=f"acteur-synthetique-{n:06d}", nom=f"Acteur synthétique {n}", kind="organisme_formation",
-            source="benchmark (synthétique)", date_source="2026", statut="actif",
-            location=Location(lon, lat, "manager"),
-            thematiques=tuple(rng.sample(slugs, rng.randint(1, 3))),
-            publics=() if rng.random() < 0.8 else ("jeunes",),
-            age_min=16 if rng.random() < 0.05 else None, age_max=25 if rng.random() < 0.05 else None,
-            horaires_accueil=rng.choice(HOURS)))
+        actors.append(
+            Actor(
+                id=f"acteur-synthetique-{n:06d}",
+                nom=f"Acteur synthétique {n}",
+                kind="organisme_formation",
+                source="benchmark (synthétique)",
+                date_source="2026",
+                statut="actif",
+                location=Location(lon, lat, "manager"),
+                thematiques=tuple(rng.sample(slugs, rng.randint(1, 3))),
+                publics=() if rng.random() < 0.8 else ("jeunes",),
+                age_min=16 if rng.random() < 0.05 else None,
+                age_max=25 if rng.random() < 0.05 else None,
+                horaires_accueil=rng.choice(HOURS),
+            )
+        )
     return actors
 
 
@@ -281,8 +298,10 @@ def _p(values, q):
 def machine_line() -> str:
     """Today, the machine and its load: the first line of every figure printed."""
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    return (f"{dt.date.today()} · {platform.platform()} · {platform.processor() or platform.machine()} · "
-            f"{os.cpu_count()} CPU · load {load}")
+    return (
+        f"{dt.date.today()} · {platform.platform()} · {platform.processor() or platform.machine()} · "
+        f"{os.cpu_count()} CPU · load {load}"
+    )
 
 
 def _describe_machine() -> None:
@@ -292,8 +311,10 @@ def _describe_machine() -> None:
     import shapely
 
     print(machine_line())
-    print(f"Python {platform.python_version()} · numpy {numpy.__version__} · scipy {scipy.__version__} · "
-          f"shapely {shapely.__version__} · geopandas {geopandas.__version__}")
+    print(
+        f"Python {platform.python_version()} · numpy {numpy.__version__} · scipy {scipy.__version__} · "
+        f"shapely {shapely.__version__} · geopandas {geopandas.__version__}"
+    )
 
 
 if __name__ == "__main__":

@@ -71,8 +71,10 @@ def main() -> None:
 
     _describe_machine()
     # Unverified, as an import leaves them (« actif » needs a manager's check date).
-    actors = [dataclasses.replace(actor, statut="a_verifier")
-              for actor in synthetic_actors(args.actors, random.Random(args.seed))]
+    actors = [
+        dataclasses.replace(actor, statut="a_verifier")
+        for actor in synthetic_actors(args.actors, random.Random(args.seed))
+    ]
     questions = random.Random(args.seed + 1)  # points and filters the actors were not drawn with
     origins = [_point(questions, FRANCE) for _ in range(args.queries)]
     filters = [_filter(questions) for _ in origins]
@@ -83,8 +85,10 @@ def main() -> None:
         store = PostgresStore(url)
         started = time.perf_counter()
         store.replace_all(actors, "benchmark (synthétique)")
-        print(f"\n{len(actors):,} synthetic actors loaded through the store (validated, one revision each): "
-              f"{time.perf_counter() - started:.1f} s")
+        print(
+            f"\n{len(actors):,} synthetic actors loaded through the store (validated, one revision each): "
+            f"{time.perf_counter() - started:.1f} s"
+        )
         _builds(store)
         index = _memory_index(store)
         _compare(index, store, origins, filters)
@@ -100,8 +104,10 @@ def _builds(store) -> None:
         db.exec_driver_sql("ANALYZE actors")
         gist = time.perf_counter() - started
         size = db.exec_driver_sql("SELECT pg_relation_size('ix_actors_geom')").scalar()
-    print(f"PostGIS: GiST index build (REINDEX + ANALYZE) {gist:.2f} s, {size / 1e6:.1f} MB on disk; "
-          "kept up to date by each write, nothing to rebuild per data version")
+    print(
+        f"PostGIS: GiST index build (REINDEX + ANALYZE) {gist:.2f} s, {size / 1e6:.1f} MB on disk; "
+        "kept up to date by each write, nothing to rebuild per data version"
+    )
 
 
 def _memory_index(store):
@@ -113,8 +119,10 @@ def _memory_index(store):
     started = time.perf_counter()
     index = ActorIndex(actors)
     build = time.perf_counter() - started
-    print(f"ours: each worker, at each new data version, reads every actor ({read:.1f} s) and builds its "
-          f"index ({build:.2f} s)")
+    print(
+        f"ours: each worker, at each new data version, reads every actor ({read:.1f} s) and builds its "
+        f"index ({build:.2f} s)"
+    )
     return index
 
 
@@ -142,15 +150,20 @@ def _compare(index, store, origins, filters) -> None:
     def postgis_whole(q: int) -> list[str]:
         return [r.actor.id for r in in_store.nearest(origins[q], thematiques=list(filters[q]), k=K, at=AT)]
 
-    methods = {"ours: in-memory index, ranking": ours, "PostGIS: geom <-> point LIMIT k": postgis,
-               "ours: whole search, in memory": ours_whole,
-               "PostGIS: whole search on its candidates": postgis_whole}
+    methods = {
+        "ours: in-memory index, ranking": ours,
+        "PostGIS: geom <-> point LIMIT k": postgis,
+        "ours: whole search, in memory": ours_whole,
+        "PostGIS: whole search on its candidates": postgis_whole,
+    }
     latencies, answers = timed(methods, len(origins))
     ranking, whole = list(answers.values())[:2], list(answers.values())[2:]
     title = "a random thématique filter" if any(filters) else "no filter"
     differ = [sum(a != b for a, b in zip(*pair, strict=True)) for pair in (ranking, whole)]
-    print(f"\nk = {K}, {title}, {len(origins)} queries; disagreements between the two indexes: "
-          f"{differ[0]} (ranking), {differ[1]} (whole)")
+    print(
+        f"\nk = {K}, {title}, {len(origins)} queries; disagreements between the two indexes: "
+        f"{differ[0]} (ranking), {differ[1]} (whole)"
+    )
     print(f"  {'method':40} {'p50 ms':>8} {'p95 ms':>8}")
     for name, best in latencies.items():
         print(f"  {name:40} {_p(best, 50) * 1000:8.3f} {_p(best, 95) * 1000:8.3f}")
@@ -160,21 +173,27 @@ def _memory_per_worker(url: str) -> None:
     """A fresh process per mode, as a gunicorn worker: its resident memory once the store is open,
     then after loading the index (or querying), and its peak."""
     print("\nmemory per worker (a fresh process that opened the store: RSS before → after, peak):")
-    for mode, label in (("memory", "ours: every actor and the index in memory"),
-                        ("postgis", "PostGIS: 50 queries, nothing held")):
-        result = subprocess.run([sys.executable, "-c", _WORKER, mode, url], cwd=ROOT, check=True,
-                                capture_output=True, text=True)
+    for mode, label in (
+        ("memory", "ours: every actor and the index in memory"),
+        ("postgis", "PostGIS: 50 queries, nothing held"),
+    ):
+        result = subprocess.run(
+            [sys.executable, "-c", _WORKER, mode, url], cwd=ROOT, check=True, capture_output=True, text=True
+        )
         before, after, peak, seconds = (float(value) for value in result.stdout.split())
-        print(f"  {label:44} {before:5.0f} MB → {after:5.0f} MB (+{after - before:.0f} MB), "
-              f"peak {peak:.0f} MB, {seconds:.1f} s")
+        print(
+            f"  {label:44} {before:5.0f} MB → {after:5.0f} MB (+{after - before:.0f} MB), "
+            f"peak {peak:.0f} MB, {seconds:.1f} s"
+        )
 
 
 def _describe_machine() -> None:
     from devtools.services import postgres_bindir
 
     print(machine_line())
-    version = subprocess.run([str(postgres_bindir() / "postgres"), "--version"], capture_output=True,
-                             text=True).stdout.strip()
+    version = subprocess.run(
+        [str(postgres_bindir() / "postgres"), "--version"], capture_output=True, text=True
+    ).stdout.strip()
     print(f"Python {platform.python_version()} · {version} · PostGIS from Debian")
 
 

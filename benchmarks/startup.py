@@ -61,8 +61,9 @@ def _measure(command: list[str], env: dict[str, str], runs: int) -> tuple[float,
     times, peaks = [], []
     for _ in range(runs):
         start = time.perf_counter()
-        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.PIPE)
+        process = subprocess.Popen(
+            command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
         _, status, usage = os.wait4(process.pid, 0)  # this child's own peak memory
         times.append(time.perf_counter() - start)
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -84,8 +85,10 @@ def _describe_machine() -> None:
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     from importlib.metadata import version
 
-    print(f"{platform.platform()} · Python {platform.python_version()} · flask {version('flask')} · "
-          f"{os.cpu_count()} CPU · load {load}")
+    print(
+        f"{platform.platform()} · Python {platform.python_version()} · flask {version('flask')} · "
+        f"{os.cpu_count()} CPU · load {load}"
+    )
     print(f"{'command':32} {'median':>10}  {'max RSS':>9}  ratio")
 
 

@@ -41,7 +41,9 @@ local function inside()
   return b[2] + math.random() * (b[4] - b[2]), b[1] + math.random() * (b[3] - b[1])
 end
 """
-LUA_RANDOM_NEAREST = LUA_COMMUNES + r"""
+LUA_RANDOM_NEAREST = (
+    LUA_COMMUNES
+    + r"""
 local needs = {"", "&besoin=emploi", "&besoin=formation", "&besoin=numerique", "&besoin=emploi&age=22"}
 request = function()
   local lat, lon = inside()
@@ -49,6 +51,7 @@ request = function()
   return wrk.format("GET", path)
 end
 """
+)
 LUA_EMBED_MISSES = r"""
 math.randomseed(93)
 local communes = {"93048", "93006", "93014", "93031", "93079"}
@@ -85,12 +88,13 @@ def main() -> None:
         folder = Path(folder)
         index = _synthetic_ban_index(folder)
         for name, script, path in (
-                ("/api/v1/nearest (random, commune found)",
-                 LUA_RANDOM_NEAREST.replace("{BOXES}", boxes), "/"),
-                ("/embed/carte (as embedded: cache hits)", "", "/embed/carte"),
-                ("/embed/carte (random filters: misses)", LUA_EMBED_MISSES, "/")):
-            with CartoServer(folder / f"instance-{len(list(folder.iterdir()))}", index,
-                             GEOCODERS="local") as served:
+            ("/api/v1/nearest (random, commune found)", LUA_RANDOM_NEAREST.replace("{BOXES}", boxes), "/"),
+            ("/embed/carte (as embedded: cache hits)", "", "/embed/carte"),
+            ("/embed/carte (random filters: misses)", LUA_EMBED_MISSES, "/"),
+        ):
+            with CartoServer(
+                folder / f"instance-{len(list(folder.iterdir()))}", index, GEOCODERS="local"
+            ) as served:
                 _load(name, served.url + path, script, folder, args)
         with CartoServer(folder / "instance-weights", index, GEOCODERS="local") as served:
             base = served.url
@@ -98,9 +102,11 @@ def main() -> None:
             print(f"\nnearest from random points: the resident's commune was found for {found:.0%}")
             for path in ("/embed/carte", "/carte"):
                 html, assets = _weight(base, path)
-                print(f"weight of {path:14} {(html + assets) / 1024:7.1f} KB "
-                      f"(HTML {html / 1024:.1f} KB + JS/CSS {assets / 1024:.1f} KB, tiles excluded, "
-                      f"uncompressed){'  target ≤ 300 KB' if path.startswith('/embed') else ''}")
+                print(
+                    f"weight of {path:14} {(html + assets) / 1024:7.1f} KB "
+                    f"(HTML {html / 1024:.1f} KB + JS/CSS {assets / 1024:.1f} KB, tiles excluded, "
+                    f"uncompressed){'  target ≤ 300 KB' if path.startswith('/embed') else ''}"
+                )
 
 
 def _synthetic_ban_index(folder: Path) -> Path:
@@ -117,15 +123,22 @@ def _load(name, url, script, folder, args):
     warm = _wrk(url, lua, 2, args.connections)
     measured = _wrk(url, lua, args.seconds, args.connections)
     requests, errors, p50, p99, duration = measured
-    print(f"{name:38} {requests / (duration / 1e6):8.0f} {p50 / 1000:8.2f} {p99 / 1000:8.2f} "
-          f"{errors:7d} {warm[1]:15d}")
+    print(
+        f"{name:38} {requests / (duration / 1e6):8.0f} {p50 / 1000:8.2f} {p99 / 1000:8.2f} "
+        f"{errors:7d} {warm[1]:15d}"
+    )
 
 
 def _wrk(url, lua, seconds, connections):
-    output = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(lua), url],
-                            capture_output=True, text=True, check=True).stdout
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(lua), url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     requests, socket_errors, status_errors, p50, p99, duration, _ = (
-        int(v) for v in re.search(r"RESULT (.*)", output).group(1).split())
+        int(v) for v in re.search(r"RESULT (.*)", output).group(1).split()
+    )
     return requests, socket_errors + status_errors, p50, p99, duration
 
 
@@ -137,8 +150,10 @@ def _communes_found(base: str, boxes: str, samples: int = 100) -> float:
     rng, found = random.Random(7), 0
     for _ in range(samples):
         lon_min, lat_min, lon_max, lat_max = COMMUNES[rng.choice(TARGET_COMMUNES)].bbox
-        url = (f"{base}/api/v1/nearest?lat={rng.uniform(lat_min, lat_max):.5f}"
-               f"&lon={rng.uniform(lon_min, lon_max):.5f}")
+        url = (
+            f"{base}/api/v1/nearest?lat={rng.uniform(lat_min, lat_max):.5f}"
+            f"&lon={rng.uniform(lon_min, lon_max):.5f}"
+        )
         found += json.loads(urllib.request.urlopen(url).read())["origin"]["citycode"] is not None
     return found / samples
 
@@ -148,11 +163,15 @@ def _describe_machine(args) -> None:
     from importlib.metadata import version
 
     wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
-    print(f"{dt.date.today()} · {platform.platform()} · {os.cpu_count()} CPU · load {load} · "
-          f"Python {platform.python_version()} · gunicorn {version('gunicorn')} · flask {version('flask')}"
-          f" · {(wrk.stdout or wrk.stderr).split(' [')[0].strip()}")
-    print(f"gunicorn 2 workers on loopback; wrk 2 threads, {args.connections} connections, "
-          f"{args.seconds} s per endpoint after a 2 s warm-up\n")
+    print(
+        f"{dt.date.today()} · {platform.platform()} · {os.cpu_count()} CPU · load {load} · "
+        f"Python {platform.python_version()} · gunicorn {version('gunicorn')} · flask {version('flask')}"
+        f" · {(wrk.stdout or wrk.stderr).split(' [')[0].strip()}"
+    )
+    print(
+        f"gunicorn 2 workers on loopback; wrk 2 threads, {args.connections} connections, "
+        f"{args.seconds} s per endpoint after a 2 s warm-up\n"
+    )
 
 
 def _weight(base, path):

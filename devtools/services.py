@@ -17,7 +17,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-ADDOK_CONFIG = '''\
+ADDOK_CONFIG = """\
 REDIS = {{"host": "127.0.0.1", "port": {redis_port}, "unix_socket_path": None,
           "indexes": {{"db": 0}}, "documents": {{"db": 1}}}}
 EXTRA_FIELDS = [{{"key": "citycode"}}]
@@ -50,12 +50,13 @@ BATCH_WORKERS = 1
 LOG_DIR = "{folder}"
 ATTRIBUTION = "BAN"
 LICENCE = "ETALAB-2.0"
-'''
+"""
 
 
 def redis_server_binary() -> str | None:
     return shutil.which("redis-server") or (
-        "/usr/bin/redis-server" if Path("/usr/bin/redis-server").exists() else None)
+        "/usr/bin/redis-server" if Path("/usr/bin/redis-server").exists() else None
+    )
 
 
 def addok_binary() -> str | None:
@@ -83,9 +84,24 @@ class RedisServer:
             raise RuntimeError("redis-server is not installed (Debian package redis-server)")
         self.folder.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.folder), "--logfile", str(self.folder / "redis.log")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.folder),
+                "--logfile",
+                str(self.folder / "redis.log"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         _wait(lambda: self._ping(), f"redis-server on port {self.port}")
         return self
 
@@ -123,22 +139,45 @@ class PostgresServer:
 
     def __enter__(self) -> PostgresServer:
         if self.bindir is None:
-            raise RuntimeError("PostgreSQL is not installed "
-                               "(Debian packages postgresql, postgresql-15-postgis-3)")
+            raise RuntimeError(
+                "PostgreSQL is not installed (Debian packages postgresql, postgresql-15-postgis-3)"
+            )
         self.folder = Path(tempfile.mkdtemp(prefix="carto-postgres-"))
         if self._as:
             shutil.chown(self.folder, self._as, self._as)
-        self.run("initdb", "--pgdata", str(self.folder / "data"), "--username", self.USER, "--auth", "trust",
-                 "--encoding", "UTF8", "--no-locale", "--no-sync")
+        self.run(
+            "initdb",
+            "--pgdata",
+            str(self.folder / "data"),
+            "--username",
+            self.USER,
+            "--auth",
+            "trust",
+            "--encoding",
+            "UTF8",
+            "--no-locale",
+            "--no-sync",
+        )
         self.start()
         return self
 
     def start(self) -> None:
-        options = (f"-c listen_addresses=127.0.0.1 -c port={self.port} "
-                   f"-c unix_socket_directories={self.folder} -c max_connections=200 "
-                   "-c fsync=off -c full_page_writes=off -c synchronous_commit=off")  # throw-away data
-        self.run("pg_ctl", "--pgdata", str(self.folder / "data"), "--log", str(self.folder / "postgres.log"),
-                 "--wait", "--options", options, "start")
+        options = (
+            f"-c listen_addresses=127.0.0.1 -c port={self.port} "
+            f"-c unix_socket_directories={self.folder} -c max_connections=200 "
+            "-c fsync=off -c full_page_writes=off -c synchronous_commit=off"
+        )  # throw-away data
+        self.run(
+            "pg_ctl",
+            "--pgdata",
+            str(self.folder / "data"),
+            "--log",
+            str(self.folder / "postgres.log"),
+            "--wait",
+            "--options",
+            options,
+            "start",
+        )
 
     def stop(self) -> None:
         """Stop the server, keeping its data (``start`` brings it back on the same port)."""
@@ -147,9 +186,20 @@ class PostgresServer:
     def __exit__(self, *exc) -> None:
         if self.folder is None:
             return
-        subprocess.run([str(self.bindir / "pg_ctl"), "--pgdata", str(self.folder / "data"), "--mode",
-                        "immediate", "stop"], user=self._as, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, cwd="/")
+        subprocess.run(
+            [
+                str(self.bindir / "pg_ctl"),
+                "--pgdata",
+                str(self.folder / "data"),
+                "--mode",
+                "immediate",
+                "stop",
+            ],
+            user=self._as,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd="/",
+        )
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def url(self, database: str) -> str:
@@ -157,8 +207,14 @@ class PostgresServer:
 
     def run(self, program: str, *arguments: str, **options) -> subprocess.CompletedProcess:
         """One of the server's programs, as the cluster's owner; stops on failure with its output."""
-        result = subprocess.run([str(self.bindir / program), *arguments], user=self._as, cwd="/",
-                                capture_output=True, text=True, **options)
+        result = subprocess.run(
+            [str(self.bindir / program), *arguments],
+            user=self._as,
+            cwd="/",
+            capture_output=True,
+            text=True,
+            **options,
+        )
         if result.returncode:
             raise RuntimeError(f"{program} failed: {result.stderr or result.stdout}")
         return result
@@ -171,8 +227,9 @@ class PostgresServer:
     def sql(self, statement: str, database: str = "postgres") -> None:
         import psycopg
 
-        with psycopg.connect(host="127.0.0.1", port=self.port, user=self.USER, dbname=database,
-                             autocommit=True) as connection:
+        with psycopg.connect(
+            host="127.0.0.1", port=self.port, user=self.USER, dbname=database, autocommit=True
+        ) as connection:
             connection.execute(statement)
 
 
@@ -196,8 +253,9 @@ class AddokServer:
     def load(self, documents: Path) -> None:
         """Index ``documents`` (one JSON street per line), then compute Addok's n-grams."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.config.write_text(ADDOK_CONFIG.format(redis_port=self.redis.port, folder=self.folder),
-                               encoding="utf-8")
+        self.config.write_text(
+            ADDOK_CONFIG.format(redis_port=self.redis.port, folder=self.folder), encoding="utf-8"
+        )
         for command in (["batch", str(documents)], ["ngrams"]):
             self._addok(command)
 
@@ -206,15 +264,36 @@ class AddokServer:
         if self.gunicorn_workers:
             gunicorn = str(Path(binary).with_name("gunicorn"))
             self.process = subprocess.Popen(
-                [gunicorn, "--workers", str(self.gunicorn_workers), "--bind", f"127.0.0.1:{self.port}",
-                 "--log-level", "warning", "addok.http.wsgi:application"],
-                env={**os.environ, "ADDOK_CONFIG_MODULE": str(self.config)}, cwd=self.folder,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                [
+                    gunicorn,
+                    "--workers",
+                    str(self.gunicorn_workers),
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--log-level",
+                    "warning",
+                    "addok.http.wsgi:application",
+                ],
+                env={**os.environ, "ADDOK_CONFIG_MODULE": str(self.config)},
+                cwd=self.folder,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         else:
             self.process = subprocess.Popen(
-                [binary, "serve", "--config", str(self.config), "--host", "127.0.0.1",
-                 "--port", str(self.port)],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                [
+                    binary,
+                    "serve",
+                    "--config",
+                    str(self.config),
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         _wait(self._answers, f"addok serve on port {self.port}")
         return self
 
@@ -229,16 +308,20 @@ class AddokServer:
         binary = addok_binary()
         if binary is None:
             raise RuntimeError("addok is not installed (pip install -e '.[addok]')")
-        subprocess.run([binary, *arguments, "--config", str(self.config)], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=self.folder)
+        subprocess.run(
+            [binary, *arguments, "--config", str(self.config)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            cwd=self.folder,
+        )
 
 
 class CartoServer:
     """carto-insertion under gunicorn on a fresh instance folder (its store seeded from the configured
     actors file), with a BAN index copied in when given; ``CARTO_*`` settings as keyword arguments."""
 
-    def __init__(self, instance: Path, ban_index: Path | None = None, *, workers: int = 2,
-                 **settings: str):
+    def __init__(self, instance: Path, ban_index: Path | None = None, *, workers: int = 2, **settings: str):
         self.instance, self.ban_index, self.workers = instance, ban_index, workers
         self.settings = {f"CARTO_{name}": value for name, value in settings.items()}
         self.process: subprocess.Popen | None = None
@@ -253,8 +336,19 @@ class CartoServer:
         gunicorn = Path(sys.executable).parent / "gunicorn"
         root = Path(__file__).resolve().parent.parent  # its gunicorn.conf.py migrates the store first
         self.process = subprocess.Popen(
-            [str(gunicorn), "--workers", str(self.workers), "--bind", f"127.0.0.1:{port}",
-             "--log-level", "warning", "webmap:create_app()"], cwd=root, env=env)
+            [
+                str(gunicorn),
+                "--workers",
+                str(self.workers),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+                "webmap:create_app()",
+            ],
+            cwd=root,
+            env=env,
+        )
         self.url = f"http://127.0.0.1:{port}"
         _wait(self._answers, f"gunicorn on port {port}")
         return self

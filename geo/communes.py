@@ -46,23 +46,56 @@ class Commune:
 _MGP = "200054781"  # Métropole du Grand Paris (EPCI)
 
 DEPARTEMENTS: Mapping[str, str] = MappingProxyType({"93": "Seine-Saint-Denis"})
-GROUPINGS: Mapping[str, str] = MappingProxyType({
-    "200057875": "Est Ensemble", "200058790": "Grand Paris Grand Est",
-    "200057867": "Plaine Commune", _MGP: "la Métropole du Grand Paris",
-})
+GROUPINGS: Mapping[str, str] = MappingProxyType(
+    {
+        "200057875": "Est Ensemble",
+        "200058790": "Grand Paris Grand Est",
+        "200057867": "Plaine Commune",
+        _MGP: "la Métropole du Grand Paris",
+    }
+)
 """EPT and EPCI of the five communes, by SIREN, as COG codes appear in ``zone_eligibilite``."""
 
 _ALL = (
-    Commune("93048", "Montreuil", ("93100",), (2.4153, 48.8487, 2.4829, 48.8787),
-            "Est Ensemble", "200057875", _MGP),
-    Commune("93006", "Bagnolet", ("93170",), (2.4133, 48.8552, 2.4367, 48.8790),
-            "Est Ensemble", "200057875", _MGP),
-    Commune("93014", "Clichy-sous-Bois", ("93390",), (2.5215, 48.8950, 2.5652, 48.9214),
-            "Grand Paris Grand Est", "200058790", _MGP),
-    Commune("93031", "Épinay-sur-Seine", ("93800",), (2.2883, 48.9426, 2.3458, 48.9663),
-            "Plaine Commune", "200057867", _MGP),
-    Commune("93079", "Villetaneuse", ("93430",), (2.3333, 48.9465, 2.3548, 48.9682),
-            "Plaine Commune", "200057867", _MGP),
+    Commune(
+        "93048",
+        "Montreuil",
+        ("93100",),
+        (2.4153, 48.8487, 2.4829, 48.8787),
+        "Est Ensemble",
+        "200057875",
+        _MGP,
+    ),
+    Commune(
+        "93006", "Bagnolet", ("93170",), (2.4133, 48.8552, 2.4367, 48.8790), "Est Ensemble", "200057875", _MGP
+    ),
+    Commune(
+        "93014",
+        "Clichy-sous-Bois",
+        ("93390",),
+        (2.5215, 48.8950, 2.5652, 48.9214),
+        "Grand Paris Grand Est",
+        "200058790",
+        _MGP,
+    ),
+    Commune(
+        "93031",
+        "Épinay-sur-Seine",
+        ("93800",),
+        (2.2883, 48.9426, 2.3458, 48.9663),
+        "Plaine Commune",
+        "200057867",
+        _MGP,
+    ),
+    Commune(
+        "93079",
+        "Villetaneuse",
+        ("93430",),
+        (2.3333, 48.9465, 2.3548, 48.9682),
+        "Plaine Commune",
+        "200057867",
+        _MGP,
+    ),
     # Outside the five, but home to an actor that serves them (Cap emploi 93).
     Commune("93005", "Aulnay-sous-Bois", ("93600",), (2.4595, 48.9169, 2.5242, 48.9745)),
 )
@@ -104,8 +137,12 @@ def register_synced(path: Path) -> tuple[str, ...]:
         outline = shape(feature["geometry"])
         shapely.prepare(outline)
         lon_min, lat_min, lon_max, lat_max = outline.bounds
-        bbox = (math.floor(lon_min * 1e4) / 1e4, math.floor(lat_min * 1e4) / 1e4,
-                math.ceil(lon_max * 1e4) / 1e4, math.ceil(lat_max * 1e4) / 1e4)
+        bbox = (
+            math.floor(lon_min * 1e4) / 1e4,
+            math.floor(lat_min * 1e4) / 1e4,
+            math.ceil(lon_max * 1e4) / 1e4,
+            math.ceil(lat_max * 1e4) / 1e4,
+        )
         postcodes = tuple(str(p) for p in properties.get("codesPostaux") or ())
         _SYNCED_OUTLINES[code] = outline
         _KNOWN.setdefault(code, Commune(code, str(properties.get("nom") or code), postcodes, bbox))
@@ -152,8 +189,9 @@ def _reach(codes: tuple[str, ...], synced: int) -> Any:
 
     outlines = commune_outlines()
     shapes = [outlines.get(code) or box(*COMMUNES[code].bbox) for code in codes]
-    projected = [shapely.transform(s, lambda xy: np.column_stack(to_lambert93(xy[:, 0], xy[:, 1])))
-                 for s in shapes]
+    projected = [
+        shapely.transform(s, lambda xy: np.column_stack(to_lambert93(xy[:, 0], xy[:, 1]))) for s in shapes
+    ]
     reach = shapely.union_all(projected).buffer(SERVED_MARGIN_M)
     shapely.prepare(reach)
     return reach
@@ -206,8 +244,9 @@ def _iris_index():
     from shapely.geometry import shape
 
     features = json.loads(IRIS_OUTLINES.read_text(encoding="utf-8"))["features"]
-    sectors = [Iris(f["properties"]["code"], f["properties"]["nom"], f["properties"]["commune"])
-               for f in features]
+    sectors = [
+        Iris(f["properties"]["code"], f["properties"]["nom"], f["properties"]["commune"]) for f in features
+    ]
     # STRtree.query(point, predicate="within") tests the point within each candidate outline
     return STRtree([shape(f["geometry"]) for f in features]), sectors
 

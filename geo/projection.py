@@ -17,8 +17,10 @@ WGS84 = "EPSG:4326"
 LAMBERT93 = "EPSG:2154"
 
 
-LAMBERT93_PROJ4 = ("+proj=lcc +lat_0=46.5 +lon_0=3 +lat_1=49 +lat_2=44 +x_0=700000 +y_0=6600000 "
-                   "+ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs")
+LAMBERT93_PROJ4 = (
+    "+proj=lcc +lat_0=46.5 +lon_0=3 +lat_1=49 +lat_2=44 +x_0=700000 +y_0=6600000 "
+    "+ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs"
+)
 """EPSG:2154 as a PROJ string, for the pages' script (proj4js) to measure as the core does."""
 
 

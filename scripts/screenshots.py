@@ -40,20 +40,23 @@ def main() -> None:
 
 
 def _shoot(browser, base: str, width: int, height: int, out: Path) -> list[Path]:
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR",
-                                  has_touch=True, is_mobile=width < 500)
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, locale="fr-FR", has_touch=True, is_mobile=width < 500
+    )
     page = context.new_page()
     try:
         page.goto(base + SEARCH, wait_until="networkidle")
         results = out / f"resultats-{width}.png"
         page.screenshot(path=results, full_page=True)
         chosen = page.locator("#liste-resultats li[data-actor-id]").evaluate_all(
-            "items => items.slice(0, 2).map(item => item.dataset.actorId)")
+            "items => items.slice(0, 2).map(item => item.dataset.actorId)"
+        )
         fiche = "/fiche?" + "&".join(f"acteurs={actor_id}" for actor_id in chosen)
         shots = [results]
         for language in ("fr", "ar"):
-            page.goto(base + fiche + ("" if language == "fr" else f"&langue={language}"),
-                      wait_until="networkidle")
+            page.goto(
+                base + fiche + ("" if language == "fr" else f"&langue={language}"), wait_until="networkidle"
+            )
             shots.append(out / f"fiche{'' if language == 'fr' else '-' + language}-{width}.png")
             page.screenshot(path=shots[-1], full_page=True)
         return shots

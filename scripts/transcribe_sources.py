@@ -26,8 +26,10 @@ from geo.io.dataset import dumps_actors, write_actors
 from geo.text import slugify
 
 CNFS_SOURCE = "anct-cartographie-nationale/client-application"
-CNFS_NOTE = ("Horaires relevés en {year} : permanences d’un conseiller numérique France services, "
-             "à confirmer avant d’y aller.")
+CNFS_NOTE = (
+    "Horaires relevés en {year} : permanences d’un conseiller numérique France services, "
+    "à confirmer avant d’y aller."
+)
 CNFS_FREE = "conditions_access Gratuit"
 """What the digital-mediation source says of fees, kept in the row's notes."""
 DATE_OF_CITED_FILE = {
@@ -133,7 +135,9 @@ def _location(row: dict[str, str]) -> Location | None:
     reference = _COORDS_REFERENCE.search(row["notes"])
     score = _SOURCE_SCORE.search(row["notes"])
     return Location(
-        lon=float(row["lon"]), lat=float(row["lat"]), source="source",
+        lon=float(row["lon"]),
+        lat=float(row["lat"]),
+        source="source",
         reference=reference.group(1) if reference else row["source"].split(" ; ")[0],
         score=float(score.group(1)) if score else None,
     )

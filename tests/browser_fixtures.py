@@ -19,8 +19,14 @@ from werkzeug.serving import make_server
 from tests.conftest import FICTIONAL_DATASET, migrate_instance
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +70,14 @@ def live(tmp_path_factory, synthetic_index):
     (instance / "ban").mkdir(parents=True)
     shutil.copy(synthetic_index, instance / "ban" / "index.sqlite")
     migrate_instance(instance)
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(instance), "GEOCODERS": ("local",),
-                      "ACTORS_FILE": str(FICTIONAL_DATASET)})
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(instance),
+            "GEOCODERS": ("local",),
+            "ACTORS_FILE": str(FICTIONAL_DATASET),
+        }
+    )
     server = serve(app)
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
@@ -90,7 +102,9 @@ def page(browser):
     page.route("**/*", guard)
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     page.refused = []  # what the Content-Security-Policy blocked
-    page.on("console", lambda message: "Content Security Policy" in message.text
-            and page.refused.append(message.text))
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and page.refused.append(message.text),
+    )
     yield page
     context.close()

@@ -101,16 +101,22 @@ def store(request, tmp_path: Path):
 @pytest.fixture
 def make_app(instance_path: Path, migrated_database: Path):
     """A fresh app in its own instance folder, its store migrated (as ``carto db upgrade`` would)."""
+
     def make(**config: Any):
         database = instance_path / "carto.sqlite"
         if not database.exists() and not config.get("DATABASE_URL"):
             instance_path.mkdir(parents=True, exist_ok=True)
             shutil.copy(migrated_database, database)
-        defaults = {"TESTING": True, "INSTANCE_PATH": str(instance_path),
-                    "ACTORS_FILE": str(FICTIONAL_DATASET),
-                    "GEOPLATEFORME_URL": OFFLINE, "GEOCODER_TIMEOUT": 1.0}
+        defaults = {
+            "TESTING": True,
+            "INSTANCE_PATH": str(instance_path),
+            "ACTORS_FILE": str(FICTIONAL_DATASET),
+            "GEOPLATEFORME_URL": OFFLINE,
+            "GEOCODER_TIMEOUT": 1.0,
+        }
         made.append(create_app({**defaults, **config}))
         return made[-1]
+
     made: list = []
     yield make
     for app in made:  # give back the store's connections (a PostgreSQL server counts them)
@@ -177,6 +183,7 @@ def write_json(path: Path, data: Any) -> Path:
 
 # --- Geocoding: a small synthetic BAN (made up, and named so), indexed once per session ---------
 
+
 @pytest.fixture(scope="session")
 def synthetic_addresses():
     from geo.geocoding.synthetic import generate
@@ -220,8 +227,10 @@ def twin_index(tmp_path_factory) -> Path:
     from geo.geocoding.synthetic import write_ban_csv
 
     folder = tmp_path_factory.mktemp("jumelles")
-    rows = [BanAddress("", number, "", street, postcode, code, city, lon, lat)
-            for street, number, postcode, code, city, lon, lat in TWIN_STREETS_FICTIVES]
+    rows = [
+        BanAddress("", number, "", street, postcode, code, city, lon, lat)
+        for street, number, postcode, code, city, lon, lat in TWIN_STREETS_FICTIVES
+    ]
     csv = write_ban_csv(folder / "adresses-jumelles-fictives-synthetique.csv", rows)
     return build_index([csv], ["93"], folder / "index.sqlite").path
 
@@ -244,8 +253,10 @@ def addok_server(tmp_path_factory, synthetic_ban_csv):
     from geo.geocoding.addok_export import write_addok_documents
 
     if redis_server_binary() is None or addok_binary() is None:
-        reason = ("the Addok tests need redis-server (Debian package) and addok "
-                  "(pip extra 'addok'); ./dev test installs both")
+        reason = (
+            "the Addok tests need redis-server (Debian package) and addok "
+            "(pip extra 'addok'); ./dev test installs both"
+        )
         pytest.skip(reason)
     folder = tmp_path_factory.mktemp("addok")
     documents = folder / "addok-synthetique.ndjson"

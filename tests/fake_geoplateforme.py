@@ -32,15 +32,20 @@ class FakeGeoplateforme:
                 if url.path.endswith("/search"):
                     query = params.get("q", "")
                     if len(query.strip()) < 3:
-                        return self._send(400, {"code": 400,
-                                                "message": "q: must contain between 3 and 200 chars"})
+                        return self._send(
+                            400, {"code": 400, "message": "q: must contain between 3 and 200 chars"}
+                        )
                     results = engine.search(
-                        query, limit=int(params.get("limit", 10)),
+                        query,
+                        limit=int(params.get("limit", 10)),
                         autocomplete=params.get("autocomplete") == "1",
-                        citycode=params.get("citycode"), postcode=params.get("postcode"))
+                        citycode=params.get("citycode"),
+                        postcode=params.get("postcode"),
+                    )
                 elif url.path.endswith("/reverse"):
-                    results = engine.reverse(float(params["lon"]), float(params["lat"]),
-                                             limit=int(params.get("limit", 1)))
+                    results = engine.reverse(
+                        float(params["lon"]), float(params["lat"]), limit=int(params.get("limit", 1))
+                    )
                     query = None
                 else:
                     return self._send(404, {"code": 404, "message": "not found"})
@@ -74,17 +79,32 @@ def _collection(results, query, params):
     for r in results:
         x, y = to_lambert93(r.lon, r.lat)
         properties = {
-            "label": r.label, "score": r.score, "id": r.id, "banId": None, "name": r.street,
-            "postcode": r.postcode, "citycode": r.citycode, "x": round(x, 2), "y": round(y, 2),
-            "city": r.city, "context": "93, Seine-Saint-Denis, Île-de-France", "type": r.type,
-            "importance": 0.5, "street": r.street, "_type": "address",
+            "label": r.label,
+            "score": r.score,
+            "id": r.id,
+            "banId": None,
+            "name": r.street,
+            "postcode": r.postcode,
+            "citycode": r.citycode,
+            "x": round(x, 2),
+            "y": round(y, 2),
+            "city": r.city,
+            "context": "93, Seine-Saint-Denis, Île-de-France",
+            "type": r.type,
+            "importance": 0.5,
+            "street": r.street,
+            "_type": "address",
         }
         if r.housenumber:
             properties["housenumber"] = r.housenumber
             properties["name"] = f"{r.housenumber} {r.street}"
-        features.append({"type": "Feature",
-                         "geometry": {"type": "Point", "coordinates": [r.lon, r.lat]},
-                         "properties": properties})
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [r.lon, r.lat]},
+                "properties": properties,
+            }
+        )
     collection = {"type": "FeatureCollection", "features": features}
     if query is not None:
         collection["query"] = query

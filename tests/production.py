@@ -36,10 +36,18 @@ def made_up_instance(folder: Path, ban_index: Path | None = None, database_url: 
     """An instance with two made-up actors, a manager with a token, and the synthetic BAN index; its
     store in the instance folder, or the migrated PostgreSQL database at ``database_url``."""
     instance = folder / "instance"
-    write_json(folder / ACTORS_FILE, fictional_collection(
-        fictional_feature(),
-        fictional_feature(id="second-acteur-fictif", nom="Second acteur fictif", publics=["jeunes"],
-                          geometry={"type": "Point", "coordinates": [2.4420, 48.8620]})))
+    write_json(
+        folder / ACTORS_FILE,
+        fictional_collection(
+            fictional_feature(),
+            fictional_feature(
+                id="second-acteur-fictif",
+                nom="Second acteur fictif",
+                publics=["jeunes"],
+                geometry={"type": "Point", "coordinates": [2.4420, 48.8620]},
+            ),
+        ),
+    )
     if database_url:
         from geo.store.postgres import PostgresStore
 
@@ -62,12 +70,29 @@ def gunicorn(instance: Path, *, workers: int = 4, cwd: Path = ROOT, **settings: 
     repository root it reads the project's gunicorn.conf.py, from elsewhere it does not."""
     port = free_port()
     access_log, error_log = instance.parent / "access.log", instance.parent / "error.log"
-    env = {**os.environ, "CARTO_INSTANCE_PATH": str(instance), "CARTO_GEOCODERS": "local",
-           "CARTO_ACTORS_FILE": str(instance.parent / ACTORS_FILE),
-           **{f"CARTO_{name}": value for name, value in settings.items()}}
+    env = {
+        **os.environ,
+        "CARTO_INSTANCE_PATH": str(instance),
+        "CARTO_GEOCODERS": "local",
+        "CARTO_ACTORS_FILE": str(instance.parent / ACTORS_FILE),
+        **{f"CARTO_{name}": value for name, value in settings.items()},
+    }
     server = subprocess.Popen(
-        [GUNICORN, "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--access-logfile",
-         str(access_log), "--error-logfile", str(error_log), "webmap:create_app()"], cwd=cwd, env=env)
+        [
+            GUNICORN,
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            str(access_log),
+            "--error-logfile",
+            str(error_log),
+            "webmap:create_app()",
+        ],
+        cwd=cwd,
+        env=env,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_answering(url, server)

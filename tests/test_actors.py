@@ -14,11 +14,21 @@ from geo.actors.validation import validate_feature
 from geo.text import fold, slugify
 
 FICTIONAL = Actor(
-    id="acteur-fictif", nom="Acteur fictif", kind="mission_locale", source="fixture inventée",
-    date_source="2025-03", statut="actif", thematiques=("se-former--trouver-sa-formation",),
-    publics=("jeunes",), zone_eligibilite=("93048", "93006"), age_min=16, age_max=25,
+    id="acteur-fictif",
+    nom="Acteur fictif",
+    kind="mission_locale",
+    source="fixture inventée",
+    date_source="2025-03",
+    statut="actif",
+    thematiques=("se-former--trouver-sa-formation",),
+    publics=("jeunes",),
+    zone_eligibilite=("93048", "93006"),
+    age_min=16,
+    age_max=25,
     location=Location(lon=2.44, lat=48.86, source="geocoded", score=0.91, geocoder="ban-local"),
-    code_postal="93100", code_insee="93048", commune="Montreuil",
+    code_postal="93100",
+    code_insee="93048",
+    commune="Montreuil",
     date_verification=dt.date(2026, 11, 2),
 )
 
@@ -42,11 +52,14 @@ def test_actors_are_immutable():
         FICTIONAL.nom = "autre"  # type: ignore[misc]
 
 
-@pytest.mark.parametrize("text, slug", [
-    ("Mission locale (Épinay-sur-Seine) - MIIJ antenne", "mission-locale-epinay-sur-seine-miij-antenne"),
-    ("CREATEUR D'INSTANTS", "createur-d-instants"),
-    ("  ", ""),
-])
+@pytest.mark.parametrize(
+    "text, slug",
+    [
+        ("Mission locale (Épinay-sur-Seine) - MIIJ antenne", "mission-locale-epinay-sur-seine-miij-antenne"),
+        ("CREATEUR D'INSTANTS", "createur-d-instants"),
+        ("  ", ""),
+    ],
+)
 def test_slugify_examples(text, slug):
     assert slugify(text) == slug
 

@@ -23,37 +23,47 @@ def test_actors_is_a_geojson_feature_collection_of_every_actor(client):
     assert feature["properties"]["source"].startswith("jeu de données fictif")
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("commune=93079", {"france-services-fictive-villetaneuse", "regie-fictive-villetaneuse"}),
-    ("commune=93014&thematique=numerique", {"bus-france-services-fictif-clichy",
-                                            "point-jeunes-fictif-clichy"}),
-    ("q=reemploi", {"recyclerie-fictive-montreuil"}),  # in its description, accents folded
-    ("q=tests+fictifs", {"insertion-fictive-montreuil", "ecole-numerique-fictive-montreuil"}),
-    ("public=personnes-en-situation-de-handicap&commune=93048&besoin=emploi",
-     None),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("commune=93079", {"france-services-fictive-villetaneuse", "regie-fictive-villetaneuse"}),
+        (
+            "commune=93014&thematique=numerique",
+            {"bus-france-services-fictif-clichy", "point-jeunes-fictif-clichy"},
+        ),
+        ("q=reemploi", {"recyclerie-fictive-montreuil"}),  # in its description, accents folded
+        ("q=tests+fictifs", {"insertion-fictive-montreuil", "ecole-numerique-fictive-montreuil"}),
+        ("public=personnes-en-situation-de-handicap&commune=93048&besoin=emploi", None),
+    ],
+)
 def test_actor_filters(client, query, expected):
     data = client.get(f"/api/v1/actors?{query}").get_json()
     if expected is None:
-        assert all(not f["properties"]["publics"] or "personnes-en-situation-de-handicap"
-                   in f["properties"]["publics"] for f in data["features"])
+        assert all(
+            not f["properties"]["publics"]
+            or "personnes-en-situation-de-handicap" in f["properties"]["publics"]
+            for f in data["features"]
+        )
         assert "entreprise-adaptee-fictive-montreuil" in ids(data)
     else:
         assert set(ids(data)) == expected
 
 
-@pytest.mark.parametrize("url, parameter", [
-    ("/api/v1/actors?commune=Paris", "commune"),
-    ("/api/v1/actors?thematique=cuisine", "thematique"),
-    ("/api/v1/actors?public=tous", "public"),
-    ("/api/v1/nearest", "adresse"),
-    ("/api/v1/nearest?lat=91&lon=2", "lat"),
-    ("/api/v1/nearest?lat=48.8&lon=2.4&k=500", "k"),
-    ("/api/v1/nearest?lat=48.8&lon=2.4&rayon=-1", "rayon"),
-    ("/api/v1/nearest?lat=48.8&lon=2.4&age=vieux", "age"),
-    ("/api/v1/geocode?q=rue&limit=100", "limit"),
-    ("/api/v1/geocode?q=rue&citycode=xyz", "citycode"),
-])
+@pytest.mark.parametrize(
+    "url, parameter",
+    [
+        ("/api/v1/actors?commune=Paris", "commune"),
+        ("/api/v1/actors?thematique=cuisine", "thematique"),
+        ("/api/v1/actors?public=tous", "public"),
+        ("/api/v1/nearest", "adresse"),
+        ("/api/v1/nearest?lat=91&lon=2", "lat"),
+        ("/api/v1/nearest?lat=48.8&lon=2.4&k=500", "k"),
+        ("/api/v1/nearest?lat=48.8&lon=2.4&rayon=-1", "rayon"),
+        ("/api/v1/nearest?lat=48.8&lon=2.4&age=vieux", "age"),
+        ("/api/v1/geocode?q=rue&limit=100", "limit"),
+        ("/api/v1/geocode?q=rue&citycode=xyz", "citycode"),
+    ],
+)
 def test_bad_parameters_get_a_400_naming_them(client, url, parameter):
     response = client.get(url)
 
@@ -81,15 +91,17 @@ def test_nearest_from_a_point(client):
     assert second["trajet"]["label"] == "≈ 6 min à pied" and second["a_verifier"]
 
 
-def test_nearest_from_an_address_and_autocomplete(make_app, instance_path, synthetic_index,
-                                                 synthetic_addresses):
+def test_nearest_from_an_address_and_autocomplete(
+    make_app, instance_path, synthetic_index, synthetic_addresses
+):
     (instance_path / "ban").mkdir(parents=True)
     shutil.copy(synthetic_index, instance_path / "ban" / "index.sqlite")
     client = make_app().test_client()
     address = pick(synthetic_addresses, lambda a: a.code_insee == "93048", skip=3)
 
-    nearest = client.get("/api/v1/nearest", query_string={
-        "adresse": f"{address.numero} {address.nom_voie} Montreuil"}).get_json()
+    nearest = client.get(
+        "/api/v1/nearest", query_string={"adresse": f"{address.numero} {address.nom_voie} Montreuil"}
+    ).get_json()
     suggestions = client.get("/api/v1/geocode", query_string={"q": address.nom_voie[:12]}).get_json()
 
     assert nearest["origin"]["citycode"] == "93048" and nearest["results"]
@@ -123,16 +135,20 @@ def test_openapi_document_is_valid_and_matches_the_routes(app, client):
     document = client.get("/api/v1/openapi.json").get_json()
     validate(document)
 
-    routes = {(re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1")), method.lower())
-              for rule in app.url_map.iter_rules()
-              if rule.rule.startswith("/api/v1") and "<path:unknown>" not in rule.rule
-              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    routes = {
+        (re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1")), method.lower())
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1") and "<path:unknown>" not in rule.rule
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
     documented = {(path, method) for path, item in document["paths"].items() for method in item}
     assert routes == documented  # every route and method documented, writes included
     for path, item in document["paths"].items():
         if "get" not in item or "security" in item["get"]:
             continue  # writes, and the managers' reads, are tested with their roles
-        response = client.get("/api/v1" + path.replace("{actor_id}", "insertion-fictive-montreuil"),
-                              query_string={"q": "rue", "lat": "48.86", "lon": "2.44", "commune": "93048"})
+        response = client.get(
+            "/api/v1" + path.replace("{actor_id}", "insertion-fictive-montreuil"),
+            query_string={"q": "rue", "lat": "48.86", "lon": "2.44", "commune": "93048"},
+        )
         answers = {"/pack/adresses": (404,)}.get(path, (200, 503))  # this app has no address index
         assert response.status_code in answers, path

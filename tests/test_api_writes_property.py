@@ -25,17 +25,32 @@ from webmap.services import current_store
 MANAGER = "gestionnaire-fictif@example.org"
 TOKEN = {"Authorization": "Bearer jeton-fictif"}
 ACTOR = "/api/v1/actors/acteur-fictif-de-test"
-PUBLIC_PAGES = ("/carte", "/embed/carte", "/embed/carte?liste=1&commune=93048",
-                "/acteurs/acteur-fictif-de-test", "/?lat=48.8601&lon=2.4401&tous=1",
-                "/api/v1/actors", "/api/v1/nearest?lat=48.8601&lon=2.4401&tous=1")
-BACK_OFFICE = ("/gestion/", "/gestion/a-verifier", "/gestion/a-localiser",
-               "/gestion/acteurs/acteur-fictif-de-test", "/gestion/acteurs/acteur-fictif-de-test/historique")
+PUBLIC_PAGES = (
+    "/carte",
+    "/embed/carte",
+    "/embed/carte?liste=1&commune=93048",
+    "/acteurs/acteur-fictif-de-test",
+    "/?lat=48.8601&lon=2.4401&tous=1",
+    "/api/v1/actors",
+    "/api/v1/nearest?lat=48.8601&lon=2.4401&tous=1",
+)
+BACK_OFFICE = (
+    "/gestion/",
+    "/gestion/a-verifier",
+    "/gestion/a-localiser",
+    "/gestion/acteurs/acteur-fictif-de-test",
+    "/gestion/acteurs/acteur-fictif-de-test/historique",
+)
 EXPORTS = ("csv", "geojson", "data-inclusion")
 
 WILD = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
     st.integers(100_000_000, 999_999_999),  # reads as a French phone number once made a string
-    st.text(max_size=40), st.text(alphabet="<>&\"'\\/\u202e\x00é", max_size=20),
+    st.text(max_size=40),
+    st.text(alphabet="<>&\"'\\/\u202e\x00é", max_size=20),
     st.lists(st.one_of(st.integers(), st.text(max_size=8)), max_size=3),
     st.dictionaries(st.text(max_size=4), st.integers(), max_size=2),
 )
@@ -47,23 +62,40 @@ def _some(vocabulary) -> st.SearchStrategy:
 
 
 PLAUSIBLE = {
-    "nom": TEXT.filter(lambda t: len(t.strip()) >= 3), "description": TEXT, "adresse": TEXT,
-    "complement_adresse": TEXT, "kind": st.sampled_from(sorted(KINDS)),
-    "statut": st.sampled_from(sorted(STATUTS)), "frais": st.sampled_from([None, *sorted(FRAIS)]),
-    "thematiques": _some(THEMATIQUES), "publics": _some(PUBLICS),
-    "reseaux_porteurs": _some(RESEAUX_PORTEURS), "modes_accueil": _some(MODES_ACCUEIL),
+    "nom": TEXT.filter(lambda t: len(t.strip()) >= 3),
+    "description": TEXT,
+    "adresse": TEXT,
+    "complement_adresse": TEXT,
+    "kind": st.sampled_from(sorted(KINDS)),
+    "statut": st.sampled_from(sorted(STATUTS)),
+    "frais": st.sampled_from([None, *sorted(FRAIS)]),
+    "thematiques": _some(THEMATIQUES),
+    "publics": _some(PUBLICS),
+    "reseaux_porteurs": _some(RESEAUX_PORTEURS),
+    "modes_accueil": _some(MODES_ACCUEIL),
     "zone_eligibilite": st.lists(st.sampled_from(["93048", "93", "france", "200057875"]), max_size=2),
-    "age_min": st.none() | st.integers(0, 30), "age_max": st.none() | st.integers(30, 120),
+    "age_min": st.none() | st.integers(0, 30),
+    "age_max": st.none() | st.integers(30, 120),
     "horaires_accueil": st.sampled_from(["", "Mo-Fr 09:00-12:00; PH off", "24/7", "Tu 14:00-17:00"]),
     "telephone": st.sampled_from(["", "01 48 70 00 00", "+33148700000"]),
-    "courriel": st.sampled_from(["", "contact@exemple-fictif.fr", "Accueil@Exemple-Fictif.FR",
-                                 "accueil\"@evil.fr", "accueil<x>@evil.fr", "contact\"x@evil.fr",
-                                 "contact@exemple-fictif.test", " contact@exemple-fictif.fr",
-                                 "contact@[192.0.2.1]", "contact@exemple-fictif",
-                                 "contact..a@exemple-fictif.fr",
-                                 "Accueil <contact@exemple-fictif.fr>", "accueil@exémple-fictif.fr"])
-    | st.from_regex(r"(contact|accueil)[a-z\"<>.+-]{0,4}@[a-z\"<>.-]{1,8}\.(fr|org)",
-                    fullmatch=True),
+    "courriel": st.sampled_from(
+        [
+            "",
+            "contact@exemple-fictif.fr",
+            "Accueil@Exemple-Fictif.FR",
+            'accueil"@evil.fr',
+            "accueil<x>@evil.fr",
+            'contact"x@evil.fr',
+            "contact@exemple-fictif.test",
+            " contact@exemple-fictif.fr",
+            "contact@[192.0.2.1]",
+            "contact@exemple-fictif",
+            "contact..a@exemple-fictif.fr",
+            "Accueil <contact@exemple-fictif.fr>",
+            "accueil@exémple-fictif.fr",
+        ]
+    )
+    | st.from_regex(r"(contact|accueil)[a-z\"<>.+-]{0,4}@[a-z\"<>.-]{1,8}\.(fr|org)", fullmatch=True),
     "site_web": st.sampled_from(["", "https://exemple-fictif.fr/<b>", "http://exemple-fictif.fr"]),
     "source": TEXT.filter(str.strip),
     "date_source": st.sampled_from(["2019", "2020-07", "2024-02-29", "1999", "2000"]),
@@ -76,8 +108,9 @@ FIELDS = [*sorted(PLAUSIBLE) * 3, *sorted(KNOWN_PROPERTIES | {"champ_invente"})]
 @st.composite
 def changes(draw) -> dict:
     names = draw(st.lists(st.sampled_from(FIELDS), min_size=1, max_size=3, unique=True))
-    return {name: draw(st.one_of(*[PLAUSIBLE[name]] * 4, WILD) if name in PLAUSIBLE else WILD)
-            for name in names}
+    return {
+        name: draw(st.one_of(*[PLAUSIBLE[name]] * 4, WILD) if name in PLAUSIBLE else WILD) for name in names
+    }
 
 
 @pytest.fixture(scope="module")
@@ -87,8 +120,15 @@ def service(tmp_path_factory):
     folder = tmp_path_factory.mktemp("ecritures")
     actors = write_json(folder / "acteurs-fictifs.geojson", fictional_collection(fictional_feature()))
     migrate_instance(folder / "instance")
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(folder / "instance"),
-                      "ACTORS_FILE": str(actors), "WTF_CSRF_ENABLED": False, "GEOCODERS": ("local",)})
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(folder / "instance"),
+            "ACTORS_FILE": str(actors),
+            "WTF_CSRF_ENABLED": False,
+            "GEOCODERS": ("local",),
+        }
+    )
     with app.app_context():
         current_store().add_user(MANAGER, hash_password("mot-de-passe-fictif-123"), "manager")
         current_store().set_token(MANAGER, hash_token("jeton-fictif"))
@@ -98,8 +138,10 @@ def service(tmp_path_factory):
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(properties=changes(), moved=st.one_of(
-    st.none(), st.none(), st.just({"type": "Point", "coordinates": [2.4405, 48.8605]}), WILD))
+@given(
+    properties=changes(),
+    moved=st.one_of(st.none(), st.none(), st.just({"type": "Point", "coordinates": [2.4405, 48.8605]}), WILD),
+)
 def test_any_accepted_write_leaves_every_page_and_export_answering(service, properties, moved):
     app, manager, folder = service
     client = app.test_client()
@@ -124,10 +166,18 @@ def test_any_accepted_write_leaves_every_page_and_export_answering(service, prop
     assert exported.exit_code == 0, exported.output
 
 
-@pytest.mark.parametrize("changed", [{"courriel": "accueil\"@evil.fr"}, {"courriel": "accueil<x>@evil.fr"},
-                                     {"courriel": "contact\"x@evil.fr"}, {"description": "abc"},
-                                     {"publics": ["tous-publics", "jeunes"]}, {"date_source": "1999"},
-                                     {"date_verification": "1999-12-31"}])
+@pytest.mark.parametrize(
+    "changed",
+    [
+        {"courriel": 'accueil"@evil.fr'},
+        {"courriel": "accueil<x>@evil.fr"},
+        {"courriel": 'contact"x@evil.fr'},
+        {"description": "abc"},
+        {"publics": ["tous-publics", "jeunes"]},
+        {"date_source": "1999"},
+        {"date_verification": "1999-12-31"},
+    ],
+)
 def test_a_value_the_national_schema_refuses_is_refused_and_the_back_office_stays_up(service, changed):
     """Found by a probe: each was accepted, then every back office page answered 500 (the quality score
     reads the record through data·inclusion's schema)."""
@@ -144,8 +194,11 @@ def test_a_generic_mailbox_the_validator_accepts_reaches_the_national_export(ser
     app, manager, _ = service
     client = app.test_client()
     version = client.get(ACTOR).headers["ETag"]
-    answer = client.patch(ACTOR, json={"properties": {"courriel": "Accueil@Exemple-Fictif.fr"}},
-                          headers={**TOKEN, "If-Match": version})
+    answer = client.patch(
+        ACTOR,
+        json={"properties": {"courriel": "Accueil@Exemple-Fictif.fr"}},
+        headers={**TOKEN, "If-Match": version},
+    )
     assert answer.status_code == 200
     [service_record] = manager.get("/gestion/export?format=data-inclusion").get_json()["services"]
     assert Service.model_validate(service_record).courriel == "Accueil@exemple-fictif.fr"

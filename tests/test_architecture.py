@@ -33,15 +33,18 @@ def test_no_geo_module_imports_flask_or_folium():
 
 def test_importing_all_of_geo_loads_neither_flask_nor_folium():
     scripts = ROOT / "geo" / "store" / "migrations"  # run by Alembic, not imported
-    modules = sorted(".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
-                     for p in (ROOT / "geo").rglob("*.py")
-                     if p.parent not in (scripts, scripts / "versions") or p.name == "__init__.py")
+    modules = sorted(
+        ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        for p in (ROOT / "geo").rglob("*.py")
+        if p.parent not in (scripts, scripts / "versions") or p.name == "__init__.py"
+    )
     assert "geo.search.service" in modules
     code = (
         "import importlib, sys\n"
         f"for name in {modules!r}: importlib.import_module(name)\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'folium')))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "[]"

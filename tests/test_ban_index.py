@@ -21,23 +21,30 @@ def geocoder(synthetic_index):
 
 
 def on_street(addresses, number=None, rep="", skip=0, predicate=lambda a: True):
-    return pick(addresses, lambda a: (number is None or a.numero == number) and a.rep == rep
-                and predicate(a), skip=skip)
+    return pick(
+        addresses,
+        lambda a: (number is None or a.numero == number) and a.rep == rep and predicate(a),
+        skip=skip,
+    )
 
 
-@pytest.mark.parametrize("template", [
-    "{n} {street} {postcode} {city}",
-    "{n} {street}, {city}",
-    "{city} {n} {street}",
-    "{n} {street}",
-    "{n}, {street} appartement 12 {postcode}",
-    "{n} {street} bat B 2e etage {city}",
-    "{street} {n} {city}",
-])
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{n} {street} {postcode} {city}",
+        "{n} {street}, {city}",
+        "{city} {n} {street}",
+        "{n} {street}",
+        "{n}, {street} appartement 12 {postcode}",
+        "{n} {street} bat B 2e etage {city}",
+        "{street} {n} {city}",
+    ],
+)
 def test_address_is_found_however_it_is_written(geocoder, synthetic_addresses, template):
     address = on_street(synthetic_addresses, number=3, skip=11)
-    typed = template.format(n=address.numero, street=address.nom_voie, postcode=address.code_postal,
-                            city=address.nom_commune)
+    typed = template.format(
+        n=address.numero, street=address.nom_voie, postcode=address.code_postal, city=address.nom_commune
+    )
 
     best = geocoder.search(typed)[0]
 
@@ -64,16 +71,23 @@ def test_abbreviated_street_type_is_expanded(geocoder, synthetic_addresses):
 def test_suffix_is_matched_as_ban_writes_it(geocoder, synthetic_addresses):
     address = pick(synthetic_addresses, lambda a: a.rep == "bis")
 
-    for typed in (f"{address.numero}bis", f"{address.numero} bis", f"{address.numero}b",
-                  f"{address.numero} B"):
+    for typed in (
+        f"{address.numero}bis",
+        f"{address.numero} bis",
+        f"{address.numero}b",
+        f"{address.numero} B",
+    ):
         best = geocoder.search(f"{typed} {address.nom_voie} {address.nom_commune}")[0]
         assert (best.housenumber, best.approximate) == (f"{address.numero} bis", False), typed
 
 
 def test_unknown_house_number_falls_back_to_the_nearest_flagged(geocoder, synthetic_addresses):
     street = on_street(synthetic_addresses, number=1, skip=5)
-    numbers = {a.numero for a in synthetic_addresses
-               if a.nom_voie == street.nom_voie and a.code_insee == street.code_insee}
+    numbers = {
+        a.numero
+        for a in synthetic_addresses
+        if a.nom_voie == street.nom_voie and a.code_insee == street.code_insee
+    }
     missing = max(numbers) + 40
 
     best = geocoder.search(f"{missing} {street.nom_voie} {street.nom_commune}")[0]
@@ -84,8 +98,10 @@ def test_unknown_house_number_falls_back_to_the_nearest_flagged(geocoder, synthe
 
 
 def test_street_name_with_numbers_is_not_taken_for_a_house_number(tmp_path):
-    addresses = [BanAddress("", n, "", "Rue du 8 Mai 1945", "93430", "93079", "Villetaneuse",
-                                  2.345 + n * 1e-4, 48.957) for n in (2, 4, 6)]
+    addresses = [
+        BanAddress("", n, "", "Rue du 8 Mai 1945", "93430", "93079", "Villetaneuse", 2.345 + n * 1e-4, 48.957)
+        for n in (2, 4, 6)
+    ]
     index = tmp_path / "index.sqlite"
     build_index([write_ban_csv(tmp_path / "ban-synthetique.csv", addresses)], ["93079"], index)
     geocoder = LocalBanGeocoder(index)
@@ -106,13 +122,16 @@ def same_street_in_two_communes(tmp_path):
     return LocalBanGeocoder(index)
 
 
-@pytest.mark.parametrize("typed, citycode", [
-    ("1 rue de la paix 93170", "93006"),
-    ("93100 1 rue de la paix", "93048"),
-    ("1 rue de la paix bagnolet", "93006"),
-    ("montreuil 1 rue de la paix", "93048"),
-    ("1 rue de la paix montreuill", "93048"),
-])
+@pytest.mark.parametrize(
+    "typed, citycode",
+    [
+        ("1 rue de la paix 93170", "93006"),
+        ("93100 1 rue de la paix", "93048"),
+        ("1 rue de la paix bagnolet", "93006"),
+        ("montreuil 1 rue de la paix", "93048"),
+        ("1 rue de la paix montreuill", "93048"),
+    ],
+)
 def test_postcode_or_commune_anywhere_picks_the_commune(same_street_in_two_communes, typed, citycode):
     assert same_street_in_two_communes.search(typed)[0].citycode == citycode
 
@@ -133,11 +152,14 @@ def test_reimport_is_picked_up_by_a_running_geocoder(tmp_path, synthetic_index):
     index = tmp_path / "index.sqlite"
     shutil.copy(synthetic_index, index)
     geocoder = LocalBanGeocoder(index)
-    assert geocoder.search("Rue Imaginaire du Test Villetaneuse") == [] or \
-        geocoder.search("Rue Imaginaire du Test Villetaneuse")[0].street != "Rue Imaginaire du Test"
+    assert (
+        geocoder.search("Rue Imaginaire du Test Villetaneuse") == []
+        or geocoder.search("Rue Imaginaire du Test Villetaneuse")[0].street != "Rue Imaginaire du Test"
+    )
 
-    replacement = [BanAddress("", 1, "", "Rue Imaginaire du Test", "93430", "93079", "Villetaneuse",
-                                    2.345, 48.957)]
+    replacement = [
+        BanAddress("", 1, "", "Rue Imaginaire du Test", "93430", "93079", "Villetaneuse", 2.345, 48.957)
+    ]
     build_index([write_ban_csv(tmp_path / "ban-synthetique.csv", replacement)], ["93079"], index)
 
     assert geocoder.search("1 rue imaginaire du test")[0].street == "Rue Imaginaire du Test"

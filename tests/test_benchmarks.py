@@ -19,7 +19,8 @@ def test_the_readme_names_every_benchmark():
 
 @pytest.mark.parametrize("name", BENCHMARKS)
 def test_benchmark_help_works(name):
-    result = subprocess.run([sys.executable, f"benchmarks/{name}", "--help"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, f"benchmarks/{name}", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("usage:")

@@ -22,8 +22,7 @@ def tile_requests_only(urls):
     return [u for u in urls if "tile" not in u and not u.endswith(".png")]
 
 
-def test_volunteer_types_an_address_picks_a_suggestion_and_opens_a_popup(
-        page, live, synthetic_addresses):
+def test_volunteer_types_an_address_picks_a_suggestion_and_opens_a_popup(page, live, synthetic_addresses):
     address = pick(synthetic_addresses, lambda a: a.code_insee == "93048", skip=5)
     page.goto(live + "/")
     typed = f"{address.numero} {address.nom_voie[:14]}"
@@ -106,9 +105,17 @@ MARKER_TITLES = """() => {
 }"""
 
 
-@pytest.mark.parametrize("path", ["/", "/?lat=48.86&lon=2.44", "/carte",
-                                  "/acteurs/insertion-fictive-montreuil",
-                                  "/embed/carte?liste=1", "/embed"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/?lat=48.86&lon=2.44",
+        "/carte",
+        "/acteurs/insertion-fictive-montreuil",
+        "/embed/carte?liste=1",
+        "/embed",
+    ],
+)
 def test_no_request_leaves_the_service_but_tiles(page, live, path):
     page.goto(live + path)
     page.wait_for_load_state("networkidle")
@@ -130,20 +137,33 @@ def xss_app(tmp_path, **fields):
     from webmap import create_app
 
     feature = fictional_feature(
-        id="acteur-fictif-xss", nom=XSS, description=XSS, adresse=XSS, complement_adresse=XSS,
-        commune="Montreuil", geometry={"type": "Point", "coordinates": [2.4401, 48.8601]}, **fields)
+        id="acteur-fictif-xss",
+        nom=XSS,
+        description=XSS,
+        adresse=XSS,
+        complement_adresse=XSS,
+        commune="Montreuil",
+        geometry={"type": "Point", "coordinates": [2.4401, 48.8601]},
+        **fields,
+    )
     path = write_json(tmp_path / "xss-fictif.geojson", fictional_collection(feature))
     migrate_instance(tmp_path / "instance")
-    return create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"),
-                       "ACTORS_FILE": str(path), "GEOCODERS": ("local",), "SECURE_COOKIES": False})
+    return create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "ACTORS_FILE": str(path),
+            "GEOCODERS": ("local",),
+            "SECURE_COOKIES": False,
+        }
+    )
 
 
 def watched_page(browser):
     """A page kept on 127.0.0.1, recording every dialog a script would open."""
     context = browser.new_context()
     page = context.new_page()
-    page.route("**/*", lambda route: route.continue_() if "127.0.0.1" in route.request.url
-               else route.abort())
+    page.route("**/*", lambda route: route.continue_() if "127.0.0.1" in route.request.url else route.abort())
     page.dialogs = []
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
     return context, page
@@ -154,8 +174,13 @@ def test_xss_payload_in_every_field_runs_no_script_anywhere(browser, tmp_path):
     base = f"http://127.0.0.1:{server.server_port}"
     context, page = watched_page(browser)
     try:
-        for url in ("/?lat=48.86&lon=2.44", "/carte", "/acteurs/acteur-fictif-xss",
-                    "/embed/carte?liste=1", "/embed/carte?lat=48.86&lon=2.44&liste=1"):
+        for url in (
+            "/?lat=48.86&lon=2.44",
+            "/carte",
+            "/acteurs/acteur-fictif-xss",
+            "/embed/carte?liste=1",
+            "/embed/carte?lat=48.86&lon=2.44&liste=1",
+        ):
             page.goto(base + url)
             page.wait_for_load_state("networkidle")
             markers = page.locator(".leaflet-marker-icon")
@@ -169,8 +194,7 @@ def test_xss_payload_in_every_field_runs_no_script_anywhere(browser, tmp_path):
         server.shutdown()
 
 
-def test_static_export_shows_the_actors_with_nothing_but_tiles_from_outside(page, make_app,
-                                                                          tmp_path):
+def test_static_export_shows_the_actors_with_nothing_but_tiles_from_outside(page, make_app, tmp_path):
     out = tmp_path / "carte-export.html"
     result = make_app().test_cli_runner().invoke(args=["export-html", "--commune", "93048", str(out)])
     assert result.exit_code == 0, result.output
@@ -188,8 +212,9 @@ def test_back_office_pages_keep_an_xss_payload_inert(browser, tmp_path):
 
     app = xss_app(tmp_path, source=XSS, horaires_accueil="")
     with app.app_context():
-        current_store().add_user("gestionnaire-fictif@example.org",
-                                 hash_password("mot-de-passe-fictif"), "manager")
+        current_store().add_user(
+            "gestionnaire-fictif@example.org", hash_password("mot-de-passe-fictif"), "manager"
+        )
     server = serve(app)
     base = f"http://127.0.0.1:{server.server_port}"
     context, page = watched_page(browser)
@@ -199,8 +224,12 @@ def test_back_office_pages_keep_an_xss_payload_inert(browser, tmp_path):
         page.get_by_label("Mot de passe").fill("mot-de-passe-fictif")
         page.get_by_role("button", name="Se connecter").click()
         page.wait_for_url("**/gestion/")
-        for url in ("/gestion/", "/gestion/a-verifier", "/gestion/acteurs/acteur-fictif-xss",
-                    "/gestion/acteurs/acteur-fictif-xss/historique"):
+        for url in (
+            "/gestion/",
+            "/gestion/a-verifier",
+            "/gestion/acteurs/acteur-fictif-xss",
+            "/gestion/acteurs/acteur-fictif-xss/historique",
+        ):
             page.goto(base + url)
             page.wait_for_load_state("networkidle")
             assert page.evaluate("window.pwned") is None, url
@@ -224,8 +253,9 @@ def test_results_lead_to_a_fiche_whose_qr_code_reads_back_its_address(browser, l
     from PIL import Image
     from pyzbar.pyzbar import decode
 
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="fr-FR",
-                                  device_scale_factor=2)
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, locale="fr-FR", device_scale_factor=2
+    )
     page = context.new_page()
     try:
         page.goto(live + "/?lat=48.8600&lon=2.4400&besoin=emploi&age=30")
@@ -274,14 +304,19 @@ def test_an_actor_page_fits_a_phone_and_leads_back_to_the_same_results(browser, 
 
 def test_long_source_references_wrap_inside_a_folded_section(browser, tmp_path):
     long_reference = "github:exemple-fictif/depot@" + "0123456789abcdef" * 5 + ":chemin/vers/un/fichier.csv"
-    feature = fictional_feature(id="acteur-fictif-long", source=long_reference, location_source="source",
-                                location_reference=long_reference)
+    feature = fictional_feature(
+        id="acteur-fictif-long",
+        source=long_reference,
+        location_source="source",
+        location_reference=long_reference,
+    )
     path = write_json(tmp_path / "long-fictif.geojson", fictional_collection(feature))
     from webmap import create_app
 
     migrate_instance(tmp_path / "instance")
-    server = serve(create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"),
-                               "ACTORS_FILE": str(path)}))
+    server = serve(
+        create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"), "ACTORS_FILE": str(path)})
+    )
     context = browser.new_context(viewport={"width": 360, "height": 800}, locale="fr-FR")
     page = context.new_page()
     try:

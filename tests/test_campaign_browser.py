@@ -22,8 +22,15 @@ def field_app(tmp_path):
     from webmap import create_app
 
     migrate_instance(tmp_path / "instance")
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"), "SECURE_COOKIES": False,
-                      "ACTORS_FILE": str(FICTIONAL_DATASET), "GEOCODERS": ("local",)})
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "SECURE_COOKIES": False,
+            "ACTORS_FILE": str(FICTIONAL_DATASET),
+            "GEOCODERS": ("local",),
+        }
+    )
     with app.app_context():
         store = current_store()
         store.add_user("benevole-fictif@example.org", hash_password(PASSWORD), "volunteer")
@@ -45,8 +52,9 @@ def volunteer_page(browser, base: str, width: int):
 @contextmanager
 def signed_in(browser, base: str, width: int, email: str, lands_on: str):
     """``email`` logged in on a touch screen of that width, once on the page it lands on."""
-    context = browser.new_context(viewport={"width": width, "height": 800 if width < 500 else 1024},
-                                  has_touch=True, locale="fr-FR")
+    context = browser.new_context(
+        viewport={"width": width, "height": 800 if width < 500 else 1024}, has_touch=True, locale="fr-FR"
+    )
     page = context.new_page()
     try:
         page.goto(base + "/connexion")
@@ -81,8 +89,14 @@ def test_after_a_fiche_the_volunteer_logs_the_encounter_in_six_taps_or_fewer(bro
         page.get_by_text("Rencontre enregistrée").wait_for()
 
         [logged] = logged_encounters(app, campaign_id)
-        assert (logged.commune, logged.en_recherche, logged.accompagne, logged.mise_en_lien,
-                logged.acteurs, logged.demo_mes_offres) == ("93048", "oui", "non", True, (fiche_actor,), True)
+        assert (
+            logged.commune,
+            logged.en_recherche,
+            logged.accompagne,
+            logged.mise_en_lien,
+            logged.acteurs,
+            logged.demo_mes_offres,
+        ) == ("93048", "oui", "non", True, (fiche_actor,), True)
 
 
 def test_an_encounter_logged_offline_is_sent_once_the_network_returns(browser, field_app):
@@ -133,8 +147,10 @@ def test_a_volunteer_logs_out_from_their_pages_and_the_worker_forgets_their_page
         page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
         page.reload()  # now through the worker, which keeps the encounter page
         page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-        kept = ("() => caches.open('carto-donnees').then(cache => cache.keys())"
-                ".then(keys => keys.map(request => new URL(request.url).pathname))")
+        kept = (
+            "() => caches.open('carto-donnees').then(cache => cache.keys())"
+            ".then(keys => keys.map(request => new URL(request.url).pathname))"
+        )
         wait_until(page, f"({kept})().then(paths => paths.includes('/rencontre'))")
         page.goto(base + "/")
         with page.expect_navigation():
@@ -151,8 +167,9 @@ def test_a_volunteer_logs_out_from_their_pages_and_the_worker_forgets_their_page
 
 
 @pytest.mark.parametrize("width", [360, 768])
-def test_the_dashboard_fits_a_phone_and_a_single_week_keeps_its_chart_in_proportion(browser, field_app,
-                                                                                  width, tmp_path):
+def test_the_dashboard_fits_a_phone_and_a_single_week_keeps_its_chart_in_proportion(
+    browser, field_app, width, tmp_path
+):
     import uuid
 
     from geo.campaigns.encounters import read_encounter
@@ -162,10 +179,24 @@ def test_the_dashboard_fits_a_phone_and_a_single_week_keeps_its_chart_in_proport
         store = current_store()
         store.add_user("gestionnaire-fictif@example.org", hash_password(PASSWORD), "manager")
         campaign = store.campaign(campaign_id)
-        encounters = [read_encounter({"id": str(uuid.uuid4()), "campagne": campaign_id, "date": "2026-11-16",
-                                      "commune": "93048", "en_recherche": "oui", "accompagne": "non"}, 0,
-                                     campaigns=lambda _: campaign, known_actor=lambda _: True,
-                                     today=dt.date(2026, 11, 30), team=lambda _: None)[0] for _ in range(12)]
+        encounters = [
+            read_encounter(
+                {
+                    "id": str(uuid.uuid4()),
+                    "campagne": campaign_id,
+                    "date": "2026-11-16",
+                    "commune": "93048",
+                    "en_recherche": "oui",
+                    "accompagne": "non",
+                },
+                0,
+                campaigns=lambda _: campaign,
+                known_actor=lambda _: True,
+                today=dt.date(2026, 11, 30),
+                team=lambda _: None,
+            )[0]
+            for _ in range(12)
+        ]
         store.add_encounters(encounters)
     with signed_in(browser, base, width, "gestionnaire-fictif@example.org", "**/gestion/") as (_, page):
         page.goto(f"{base}/gestion/campagnes/{campaign_id}")

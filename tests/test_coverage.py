@@ -22,9 +22,13 @@ def test_distance_to_nearest_actor_of_each_thematique():
     for point, (lon, lat) in enumerate(zip(lons, lats, strict=True)):
         x, y = to_lambert93(lon, lat)
         for thematique in (THEMES[1], THEMES[2]):
-            expected = min(math.hypot(x - ax, y - ay) for ax, ay, actor in
-                           ((*to_lambert93(a.location.lon, a.location.lat), a) for a in index.located)
-                           if thematique in actor.thematiques)
+            expected = min(
+                math.hypot(x - ax, y - ay)
+                for ax, ay, actor in (
+                    (*to_lambert93(a.location.lon, a.location.lat), a) for a in index.located
+                )
+                if thematique in actor.thematiques
+            )
             assert distances[thematique][point] == pytest.approx(expected, abs=0.01)
     assert np.isinf(distances["creer-une-entreprise"]).all()
     assert NORTH_100M.thematiques[0] == THEMES[1] and EAST_300M.thematiques[0] == THEMES[2]

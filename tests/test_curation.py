@@ -67,7 +67,9 @@ def test_every_curation_route_refuses_anonymous_people_and_volunteers(app):
             assert response.status_code == 401, (method, path)
         else:
             assert response.status_code == 302 and "/connexion" in response.headers["Location"], (
-                method, path)
+                method,
+                path,
+            )
         assert volunteer.open(path, method=method).status_code == 403, (method, path)
 
 
@@ -78,10 +80,19 @@ def test_every_state_changing_form_refuses_a_request_without_csrf_token(make_app
     client = app.test_client()
     page = client.get("/connexion").get_data(as_text=True)
     token = csrf_token(page)
-    assert client.post("/connexion", data={"email": "gestionnaire-fictif@example.org",
-                                           "password": PASSWORD}).status_code != 302
-    assert client.post("/connexion", data={"email": "gestionnaire-fictif@example.org",
-                                           "password": PASSWORD, "csrf_token": token}).status_code == 302
+    assert (
+        client.post(
+            "/connexion", data={"email": "gestionnaire-fictif@example.org", "password": PASSWORD}
+        ).status_code
+        != 302
+    )
+    assert (
+        client.post(
+            "/connexion",
+            data={"email": "gestionnaire-fictif@example.org", "password": PASSWORD, "csrf_token": token},
+        ).status_code
+        == 302
+    )
     for method, path in curation_routes(app):
         if method == "POST":
             response = client.post(path, data={"version": "1", "nom": "Nom fictif"})
@@ -108,8 +119,7 @@ def test_edit_is_a_revision_with_author_and_field_diff(manager, app):
     form = manager.get(PAGE).get_data(as_text=True)
     assert 'name="version" type="hidden" value="1"' in form
 
-    response = manager.post(PAGE, data=_form_of(app, ACTOR,
-                                                                      telephone="+33199000109"))
+    response = manager.post(PAGE, data=_form_of(app, ACTOR, telephone="+33199000109"))
 
     assert response.status_code == 302
     history = manager.get(f"{PAGE}/historique").get_data(as_text=True)
@@ -141,8 +151,9 @@ def test_stale_edit_shows_both_changes_and_loses_nothing(manager, app):
 
 
 def test_create_warns_about_probable_duplicates(manager, app):
-    data = _form_of(app, ACTOR, nom="Insertion fictive de Montreuil", telephone="+33199000101",
-                    statut="a_verifier")
+    data = _form_of(
+        app, ACTOR, nom="Insertion fictive de Montreuil", telephone="+33199000101", statut="a_verifier"
+    )
     data["version"] = ""
     warned = manager.post("/gestion/acteurs/nouveau", data=data)
     assert warned.status_code == 409 and "Doublon probable" in warned.get_data(as_text=True)
@@ -150,7 +161,8 @@ def test_create_warns_about_probable_duplicates(manager, app):
     data["confirmer_doublon"] = "1"
     created = manager.post("/gestion/acteurs/nouveau", data=data)
     assert created.status_code == 302 and created.headers["Location"].endswith(
-        "/gestion/acteurs/insertion-fictive-antenne")
+        "/gestion/acteurs/insertion-fictive-antenne"
+    )
 
 
 def test_retire_verify_restore_and_queue(manager, app):
@@ -164,7 +176,10 @@ def test_retire_verify_restore_and_queue(manager, app):
     with app.app_context():
         stored = current_store().get(ACTOR)
     assert (stored.version, stored.actor.statut, stored.actor.date_verification) == (
-        4, "actif", dt.date(2025, 3, 10))  # version 1, as the made-up dataset has it
+        4,
+        "actif",
+        dt.date(2025, 3, 10),
+    )  # version 1, as the made-up dataset has it
     stale = manager.post(f"{PAGE}/retirer", data={"version": "1"})
     assert stale.status_code == 409
 
@@ -192,24 +207,27 @@ def test_api_changes_need_if_match_and_refuse_stale_versions(app):
     stale = client.patch(API, json=body, headers={**bearer, "If-Match": etag})
     assert stale.status_code == 412
     assert stale.get_json()["actuel"]["properties"]["telephone"] == "+33199000109"
-    bad = client.patch(API, json={"properties": {"code_postal": "1"}},
-                       headers={**bearer, "If-Match": '"v2"'})
+    bad = client.patch(API, json={"properties": {"code_postal": "1"}}, headers={**bearer, "If-Match": '"v2"'})
     assert bad.status_code == 400 and "code_postal" in bad.get_json()["parametres"]
     gone = client.delete(API, headers={**bearer, "If-Match": '"v2"'})
     assert gone.status_code == 200 and gone.get_json()["properties"]["statut"] == "ferme"
-    assert client.patch(API, json=body,
-                        headers={"Authorization": "Bearer faux", "If-Match": '"v3"'}).status_code == 401
+    assert (
+        client.patch(API, json=body, headers={"Authorization": "Bearer faux", "If-Match": '"v3"'}).status_code
+        == 401
+    )
 
 
 def test_api_creates_with_a_feature(app):
     client = app.test_client()
     from tests.conftest import fictional_feature
 
-    created = client.post("/api/v1/actors", json=fictional_feature(),
-                          headers={"Authorization": "Bearer jeton-fictif"})
+    created = client.post(
+        "/api/v1/actors", json=fictional_feature(), headers={"Authorization": "Bearer jeton-fictif"}
+    )
     assert created.status_code == 201 and created.headers["ETag"] == '"v1"'
-    again = client.post("/api/v1/actors", json=fictional_feature(),
-                        headers={"Authorization": "Bearer jeton-fictif"})
+    again = client.post(
+        "/api/v1/actors", json=fictional_feature(), headers={"Authorization": "Bearer jeton-fictif"}
+    )
     assert again.status_code == 409
 
 
@@ -238,17 +256,18 @@ def test_import_through_the_back_office_previews_then_applies(manager, app):
     from tests.conftest import fictional_feature
 
     upload = json.dumps({"type": "FeatureCollection", "features": [fictional_feature()]}).encode()
-    preview = manager.post("/gestion/import", data={"format": "geojson",
-                                                    "fichier": (io.BytesIO(upload), "fictif.geojson")},
-                           content_type="multipart/form-data")
+    preview = manager.post(
+        "/gestion/import",
+        data={"format": "geojson", "fichier": (io.BytesIO(upload), "fictif.geojson")},
+        content_type="multipart/form-data",
+    )
     page = preview.get_data(as_text=True)
     assert preview.status_code == 200 and "1 création(s)" in page
     with app.app_context():
         assert "acteur-fictif-de-test" not in {s.actor.id for s in current_store().all()}
     token = re.search(r'name="jeton" value="([0-9a-f]+)"', page).group(1)
 
-    applied = manager.post("/gestion/import", data={"jeton": token, "format": "geojson",
-                                                    "appliquer": "1"})
+    applied = manager.post("/gestion/import", data={"jeton": token, "format": "geojson", "appliquer": "1"})
 
     assert applied.status_code == 302
     with app.app_context():
@@ -256,8 +275,11 @@ def test_import_through_the_back_office_previews_then_applies(manager, app):
 
 
 def test_export_downloads_each_format(manager):
-    for kind, marker in (("csv", "id,nom,kind"), ("geojson", '"FeatureCollection"'),
-                         ("data-inclusion", '"structures"')):
+    for kind, marker in (
+        ("csv", "id,nom,kind"),
+        ("geojson", '"FeatureCollection"'),
+        ("data-inclusion", '"structures"'),
+    ):
         response = manager.get(f"/gestion/export?format={kind}")
         assert response.status_code == 200 and marker in response.get_data(as_text=True)
         assert "attachment" in response.headers["Content-Disposition"]
@@ -271,12 +293,14 @@ def test_an_actors_own_frequency_decides_when_it_needs_checking():
     from geo.actors.verification import verification_queue
     from tests.conftest import fictional_feature
 
-    checked = dataclasses.replace(actor_from_feature(fictional_feature()),
-                                  date_verification=dt.date(2026, 8, 1))
+    checked = dataclasses.replace(
+        actor_from_feature(fictional_feature()), date_verification=dt.date(2026, 8, 1)
+    )
     monthly = dataclasses.replace(checked, id="acteur-fictif-mensuel", frequence_verification=1)
     queue = verification_queue([checked, monthly], dt.date(2026, 11, 27), months=6)
     assert [(item.actor.id, item.reasons) for item in queue] == [
-        ("acteur-fictif-mensuel", ("vérifié le 01/08/2026, il y a plus de 1 mois",))]
+        ("acteur-fictif-mensuel", ("vérifié le 01/08/2026, il y a plus de 1 mois",))
+    ]
 
 
 def _give_stated_location(app):
@@ -288,8 +312,7 @@ def _give_stated_location(app):
     with app.app_context():
         stored = current_store().get(ACTOR)
         stated = Location(2.4380, 48.8570, "geocoded", None, 0.93, "local")
-        current_store().update(dataclasses.replace(stored.actor, location=stated), stored.version,
-                               "fixture")
+        current_store().update(dataclasses.replace(stored.actor, location=stated), stored.version, "fixture")
 
 
 def test_coordinates_typed_by_hand_become_the_managers(manager, app):
@@ -320,9 +343,12 @@ def test_the_queue_puts_the_weakest_records_first_by_the_national_quality_score(
     from tests.conftest import fictional_feature
 
     bare = actor_from_feature(fictional_feature(id="acteur-fictif-nu", frais=None, telephone=""))
-    complete = dataclasses.replace(actor_from_feature(fictional_feature(id="acteur-fictif-complet")),
-                                   frais="gratuit", telephone="+33199000111",
-                                   description="Accompagnement fictif vers l’emploi. " * 8)
+    complete = dataclasses.replace(
+        actor_from_feature(fictional_feature(id="acteur-fictif-complet")),
+        frais="gratuit",
+        telephone="+33199000111",
+        description="Accompagnement fictif vers l’emploi. " * 8,
+    )
     assert quality(bare).score < quality(complete).score
     assert "frais" in quality(bare).weakest and "frais" not in quality(complete).weakest
     queue = verification_queue([complete, bare], dt.date(2026, 11, 27))
@@ -348,10 +374,12 @@ def test_an_entry_to_locate_is_found_once_a_located_actor_carries_its_name(app):
     from geo.actors.to_locate import to_locate
     from tests.conftest import fictional_feature
 
-    duo = actor_from_feature(fictional_feature(id="duo-for-a-job-fictif",
-                                               nom="Duo for a Job (antenne fictive)"))
-    unlocated = actor_from_feature(fictional_feature(id="sfmad-fictif", nom="SFMAD fictif", geometry=None,
-                                                     location_source=None))
+    duo = actor_from_feature(
+        fictional_feature(id="duo-for-a-job-fictif", nom="Duo for a Job (antenne fictive)")
+    )
+    unlocated = actor_from_feature(
+        fictional_feature(id="sfmad-fictif", nom="SFMAD fictif", geometry=None, location_source=None)
+    )
     _, entries = to_locate(Path(app.config["TO_LOCATE_FILE"]), [duo, unlocated])
     by_name = {entry.nom: entry for entry in entries}
     assert by_name["Duo for a Job"].found == duo

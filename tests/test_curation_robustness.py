@@ -34,9 +34,11 @@ def _editor(base: str, worker: int, rounds: int, results) -> None:
             actor_id = ACTORS[(worker + round_) % len(ACTORS)]
             read = client.get(f"/api/v1/actors/{actor_id}")
             value = f"Édition fictive {worker}-{round_}"
-            answer = client.patch(f"/api/v1/actors/{actor_id}",
-                                  json={"properties": {"description": value}},
-                                  headers={"If-Match": read.headers["ETag"]})
+            answer = client.patch(
+                f"/api/v1/actors/{actor_id}",
+                json={"properties": {"description": value}},
+                headers={"If-Match": read.headers["ETag"]},
+            )
             results.append((actor_id, answer.status_code, answer.headers.get("ETag"), value))
 
 
@@ -50,9 +52,20 @@ def served_instance(tmp_path):
     store.set_token("gestionnaire-fictif@example.org", hash_token(TOKEN))
     port = free_port()
     env = {**os.environ, "CARTO_INSTANCE_PATH": str(instance), "CARTO_GEOCODERS": "local"}
-    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--workers", "2",
-                               "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-                               "webmap:create_app()"], cwd=ROOT, env=env)
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "webmap:create_app()",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -69,9 +82,10 @@ def test_concurrent_editors_lose_no_accepted_edit(served_instance):
     base, store = served_instance
     with multiprocessing.get_context("spawn").Manager() as manager:
         results = manager.list()
-        editors = [multiprocessing.get_context("spawn").Process(target=_editor,
-                                                                args=(base, worker, 12, results))
-                   for worker in range(4)]
+        editors = [
+            multiprocessing.get_context("spawn").Process(target=_editor, args=(base, worker, 12, results))
+            for worker in range(4)
+        ]
         for editor in editors:
             editor.start()
         for editor in editors:
@@ -110,8 +124,12 @@ while True:
 
 def test_a_writer_killed_mid_batch_leaves_a_readable_store_with_whole_batches(tmp_path):
     path = tmp_path / "carto.sqlite"
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(FICTIONAL_DATASET)], cwd=ROOT,
-                              stdout=subprocess.PIPE, text=True)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(path), str(FICTIONAL_DATASET)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert writer.stdout.readline().strip() == "ready"
     deadline = time.monotonic() + 60
     while _committed_batches(path) < 3:  # killed once some batches are in, most likely in the middle of one
@@ -123,8 +141,12 @@ def test_a_writer_killed_mid_batch_leaves_a_readable_store_with_whole_batches(tm
 
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        batches = [row[0] for row in db.execute(
-            "SELECT author, COUNT(*) FROM revisions WHERE author LIKE 'écrivain %' GROUP BY author")]
+        batches = [
+            row[0]
+            for row in db.execute(
+                "SELECT author, COUNT(*) FROM revisions WHERE author LIKE 'écrivain %' GROUP BY author"
+            )
+        ]
     store = SQLiteStore(path)
     actors = store.all()
     assert len(actors) == len(load_actors(FICTIONAL_DATASET))
@@ -138,5 +160,6 @@ def test_a_writer_killed_mid_batch_leaves_a_readable_store_with_whole_batches(tm
 
 def _committed_batches(path) -> int:
     with sqlite3.connect(path, timeout=30) as db:
-        return db.execute("SELECT COUNT(DISTINCT author) FROM revisions WHERE author LIKE 'écrivain %'"
-                          ).fetchone()[0]
+        return db.execute(
+            "SELECT COUNT(DISTINCT author) FROM revisions WHERE author LIKE 'écrivain %'"
+        ).fetchone()[0]

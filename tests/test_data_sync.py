@@ -40,7 +40,8 @@ def ban_server(serve_folder, tmp_path, synthetic_ban_csv):
 
 
 def test_sync_writes_the_five_communes_outlines_and_the_address_index(
-        make_app, boundaries_server, ban_server, instance_path):
+    make_app, boundaries_server, ban_server, instance_path
+):
     url = boundaries_server + "/communes-{departement}-seine-saint-denis.geojson"
     runner = make_app(CONTOURS_URL=url, BAN_URL=ban_server).test_cli_runner()
 
@@ -76,8 +77,7 @@ def test_sync_offline_says_so_and_keeps_previous_outlines(make_app, closed_port,
     assert previous.read_text(encoding="utf-8") == "previous"
 
 
-def test_sync_refuses_a_response_missing_a_commune(make_app, serve_folder, tmp_path,
-                                                   instance_path):
+def test_sync_refuses_a_response_missing_a_commune(make_app, serve_folder, tmp_path, instance_path):
     full = json.loads(OUTLINES.read_text("utf-8"))
     full["features"] = [f for f in full["features"] if f["properties"]["code"] != "93079"]
     (tmp_path / "served").mkdir()

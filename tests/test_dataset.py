@@ -35,6 +35,7 @@ def actors():
 @pytest.fixture(scope="module")
 def outlines():
     features = json.loads(OUTLINES.read_text("utf-8"))["features"]
+
     def project(coords):
         return np.column_stack(to_lambert93(coords[:, 0], coords[:, 1]))
 
@@ -92,12 +93,21 @@ def test_dataset_follows_rfc_7946(collection):
 
 # --- The transcription script, on the copied public sources (not on today's curated file) -----------
 
+
 @pytest.fixture(scope="module")
 def transcribed(tmp_path_factory):
     target = tmp_path_factory.mktemp("transcription") / "actors.geojson"
-    result = subprocess.run([sys.executable, "scripts/transcribe_sources.py",
-                             str(PUBLIC_DATA / "actors_sources.csv"), str(target)],
-                            cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "scripts/transcribe_sources.py",
+            str(PUBLIC_DATA / "actors_sources.csv"),
+            str(target),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(target.read_text("utf-8"))
 
@@ -118,7 +128,8 @@ def test_transcription_copies_source_date_and_stated_coordinates_only(transcribe
     for feature in transcribed["features"]:
         properties = feature["properties"]
         row = source_rows.get(properties["nom"]) or next(
-            r for r in source_rows.values() if r["name"].startswith(properties["nom"]))
+            r for r in source_rows.values() if r["name"].startswith(properties["nom"])
+        )
         assert properties["source"] == row["source"]
         assert properties["date_source"][:4] in row["source"] + row["notes"] + row["date_source"]
         if row["lat"]:
@@ -135,13 +146,15 @@ def test_transcription_leaves_out_rows_without_a_date(transcribed, source_rows):
 
 # --- Facts the transcription must not go beyond (issue 11), on the transcribed copy of the sources --
 
+
 def _transcribed(transcribed, actor_id):
     return next(f for f in transcribed["features"] if f["id"] == actor_id)["properties"]
 
 
 def test_transcription_keeps_the_name_the_source_gives(transcribed):
     assert _transcribed(transcribed, "mission-locale-epinay-sur-seine-miij-antenne")["nom"] == (
-        "Mission locale (Épinay-sur-Seine)")  # « MIIJ antenne » was read from a website
+        "Mission locale (Épinay-sur-Seine)"
+    )  # « MIIJ antenne » was read from a website
 
 
 def test_transcription_drops_a_website_of_another_commune(transcribed):
@@ -184,7 +197,8 @@ def test_transcription_copies_the_siret_its_source_states(transcribed, source_ro
         siret = feature["properties"]["siret"]
         if siret:
             row = source_rows.get(feature["properties"]["nom"]) or next(
-                r for r in source_rows.values() if r["name"].startswith(feature["properties"]["nom"]))
+                r for r in source_rows.values() if r["name"].startswith(feature["properties"]["nom"])
+            )
             assert siret in row["notes"], feature["id"]
     assert sum(1 for f in transcribed["features"] if f["properties"]["siret"]) >= 10
 

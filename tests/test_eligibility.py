@@ -10,49 +10,74 @@ from tests.conftest import fictional_feature
 
 
 def actor(**fields) -> Actor:
-    return Actor(id="acteur-fictif", nom="Acteur fictif", kind="organisme_formation",
-                 source="fixture inventée", date_source="2026", **fields)
+    return Actor(
+        id="acteur-fictif",
+        nom="Acteur fictif",
+        kind="organisme_formation",
+        source="fixture inventée",
+        date_source="2026",
+        **fields,
+    )
 
 
-@pytest.mark.parametrize("fields, resident, reasons", [
-    (dict(age_min=16, age_max=25), Resident(age=30), ("réservé aux 16–25 ans",)),
-    (dict(age_min=26), Resident(age=20), ("réservé aux 26 ans et plus",)),
-    (dict(age_max=25), Resident(age=26), ("réservé aux moins de 26 ans",)),
-    (dict(zone_eligibilite=("93048", "93006")), Resident(commune="93079"),
-     ("réservé aux habitants de Montreuil et Bagnolet",)),
-    (dict(zone_eligibilite=("93",)), Resident(commune="75056"),
-     ("réservé aux habitants de la Seine-Saint-Denis",)),
-    (dict(zone_eligibilite=("200057867",)), Resident(commune="93048"),
-     ("réservé aux habitants de Plaine Commune",)),
-])
+@pytest.mark.parametrize(
+    "fields, resident, reasons",
+    [
+        (dict(age_min=16, age_max=25), Resident(age=30), ("réservé aux 16–25 ans",)),
+        (dict(age_min=26), Resident(age=20), ("réservé aux 26 ans et plus",)),
+        (dict(age_max=25), Resident(age=26), ("réservé aux moins de 26 ans",)),
+        (
+            dict(zone_eligibilite=("93048", "93006")),
+            Resident(commune="93079"),
+            ("réservé aux habitants de Montreuil et Bagnolet",),
+        ),
+        (
+            dict(zone_eligibilite=("93",)),
+            Resident(commune="75056"),
+            ("réservé aux habitants de la Seine-Saint-Denis",),
+        ),
+        (
+            dict(zone_eligibilite=("200057867",)),
+            Resident(commune="93048"),
+            ("réservé aux habitants de Plaine Commune",),
+        ),
+    ],
+)
 def test_each_rule_gives_its_reason(fields, resident, reasons):
     verdict = check_eligibility(actor(**fields), resident)
     assert (verdict.eligible, verdict.reasons) == (False, reasons)
 
 
-@pytest.mark.parametrize("fields, resident", [
-    (dict(age_min=16, age_max=25), Resident(age=16)),
-    (dict(age_min=16, age_max=25), Resident(age=25)),
-    (dict(zone_eligibilite=("93",)), Resident(commune="93014")),
-    (dict(zone_eligibilite=("200057875",)), Resident(commune="93006")),  # Est Ensemble
-    (dict(zone_eligibilite=("200054781",)), Resident(commune="93031")),  # Métropole du Grand Paris
-    (dict(zone_eligibilite=("france",)), Resident(commune="75056")),
-    (dict(publics=("demandeurs-emploi",)), Resident()),
-    (dict(publics=("jeunes",)), Resident(age=19)),
-    (dict(publics=("femmes",)), Resident(publics=frozenset({"femmes"}))),
-])
+@pytest.mark.parametrize(
+    "fields, resident",
+    [
+        (dict(age_min=16, age_max=25), Resident(age=16)),
+        (dict(age_min=16, age_max=25), Resident(age=25)),
+        (dict(zone_eligibilite=("93",)), Resident(commune="93014")),
+        (dict(zone_eligibilite=("200057875",)), Resident(commune="93006")),  # Est Ensemble
+        (dict(zone_eligibilite=("200054781",)), Resident(commune="93031")),  # Métropole du Grand Paris
+        (dict(zone_eligibilite=("france",)), Resident(commune="75056")),
+        (dict(publics=("demandeurs-emploi",)), Resident()),
+        (dict(publics=("jeunes",)), Resident(age=19)),
+        (dict(publics=("femmes",)), Resident(publics=frozenset({"femmes"}))),
+    ],
+)
 def test_eligible_residents(fields, resident):
     verdict = check_eligibility(actor(**fields), resident)
     assert verdict.eligible and verdict.reasons == () and verdict.to_check == ()
 
 
 def test_what_the_volunteer_did_not_say_is_to_check_not_a_refusal():
-    restricted = actor(age_min=16, age_max=25, zone_eligibilite=("93048",),
-                       publics=("personnes-en-situation-de-handicap",))
+    restricted = actor(
+        age_min=16, age_max=25, zone_eligibilite=("93048",), publics=("personnes-en-situation-de-handicap",)
+    )
     verdict = check_eligibility(restricted, Resident())
     assert verdict.eligible
-    assert verdict.to_check == ("réservé aux 16–25 ans", "réservé aux habitants de Montreuil",
-                                "réservé aux personnes en situation de handicap")
+    assert verdict.to_check == (
+        "réservé aux 16–25 ans",
+        "réservé aux habitants de Montreuil",
+        "réservé aux personnes en situation de handicap",
+    )
 
 
 def test_age_range_speaks_for_the_youth_public():
@@ -61,8 +86,9 @@ def test_age_range_speaks_for_the_youth_public():
 
 
 def test_several_failed_rules_give_several_reasons():
-    verdict = check_eligibility(actor(age_max=25, zone_eligibilite=("93048",)),
-                                Resident(age=50, commune="93014"))
+    verdict = check_eligibility(
+        actor(age_max=25, zone_eligibilite=("93048",)), Resident(age=50, commune="93014")
+    )
     assert verdict.reasons == ("réservé aux moins de 26 ans", "réservé aux habitants de Montreuil")
 
 
@@ -91,14 +117,16 @@ def test_an_siae_always_asks_for_the_iae_eligibility_check():
 
 
 def test_cap_emploi_asks_for_the_rqth_with_its_reference():
-    cap = actor_from_feature(fictional_feature(kind="cap_emploi",
-                                               publics=["personnes-en-situation-de-handicap"]))
+    cap = actor_from_feature(
+        fictional_feature(kind="cap_emploi", publics=["personnes-en-situation-de-handicap"])
+    )
     verdict = check_eligibility(cap, Resident(age=35))
     assert verdict.eligible and any("RQTH" in item and "L5214-3-1" in item for item in verdict.to_check)
 
 
 @pytest.mark.parametrize("publics, eligible", [((), False), (("personnes-en-situation-de-handicap",), True)])
 def test_a_mission_locale_accepts_up_to_29_with_a_recognised_disability(publics, eligible):
-    mission = actor_from_feature(fictional_feature(kind="mission_locale", age_min=16, age_max=25,
-                                                   publics=["jeunes"]))
+    mission = actor_from_feature(
+        fictional_feature(kind="mission_locale", age_min=16, age_max=25, publics=["jeunes"])
+    )
     assert check_eligibility(mission, Resident(age=28, publics=frozenset(publics))).eligible is eligible

@@ -19,19 +19,24 @@ def test_embed_without_filters_shows_every_located_actor_without_site_chrome(cli
 
 def test_embed_filters_show_only_matching_markers(client):
     page = client.get("/embed/carte?commune=93048&besoin=formation").get_data(as_text=True)
-    assert {m["id"] for m in markers(page)} == {"agence-emploi-fictive-montreuil",
-                                                "mission-locale-fictive-montreuil"}
+    assert {m["id"] for m in markers(page)} == {
+        "agence-emploi-fictive-montreuil",
+        "mission-locale-fictive-montreuil",
+    }
 
 
 def test_embed_around_a_point_with_list_and_search(client):
     page = client.get("/embed/carte?lat=48.86&lon=2.44&liste=1&recherche=1").get_data(as_text=True)
     assert "<aside>" in page and 'role="search"' in page
-    assert [m["id"] for m in markers(page)][:2] == ["agence-emploi-fictive-montreuil",  # direct
-                                                    "mission-locale-fictive-montreuil"]  # age to check
+    assert [m["id"] for m in markers(page)][:2] == [
+        "agence-emploi-fictive-montreuil",  # direct
+        "mission-locale-fictive-montreuil",
+    ]  # age to check
 
 
-@pytest.mark.parametrize("query, message", [("zoom=40", "zoom"), ("public=x", "Public inconnu"),
-                                             ("lat=1000&lon=2", "lat")])
+@pytest.mark.parametrize(
+    "query, message", [("zoom=40", "zoom"), ("public=x", "Public inconnu"), ("lat=1000&lon=2", "lat")]
+)
 def test_embed_explains_bad_parameters(client, query, message):
     response = client.get(f"/embed/carte?{query}")
     assert response.status_code == 400 and message in response.get_data(as_text=True)
@@ -46,8 +51,11 @@ def test_builder_gives_the_snippet_for_the_chosen_filters(client):
 
 def test_export_html_is_self_contained(make_app, tmp_path):
     out = tmp_path / "volunteer/carte.html"
-    result = make_app().test_cli_runner().invoke(
-        args=["export-html", "--besoin", "numerique", "--titre", "Numérique <93>", str(out)])
+    result = (
+        make_app()
+        .test_cli_runner()
+        .invoke(args=["export-html", "--besoin", "numerique", "--titre", "Numérique <93>", str(out)])
+    )
 
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
@@ -57,8 +65,11 @@ def test_export_html_is_self_contained(make_app, tmp_path):
 
 
 def test_export_html_refuses_unknown_filters(make_app, tmp_path):
-    result = make_app().test_cli_runner().invoke(
-        args=["export-html", "--besoin", "cuisine", str(tmp_path / "x.html")])
+    result = (
+        make_app()
+        .test_cli_runner()
+        .invoke(args=["export-html", "--besoin", "cuisine", str(tmp_path / "x.html")])
+    )
     assert result.exit_code == 2 and "--besoin" in result.output
 
 
@@ -74,16 +85,21 @@ def test_embed_cache_follows_the_store(make_app, tmp_path):
     app = make_app(ACTORS_FILE=str(path))
     client = app.test_client()
     assert [m["nom"] for m in markers(client.get("/embed/carte").get_data(as_text=True))] == [
-        "Acteur fictif de test"]
+        "Acteur fictif de test"
+    ]
 
     with app.app_context():
         store = current_store()
         stored = store.get("acteur-fictif-de-test")
-        store.update(dataclasses.replace(stored.actor, nom="Acteur fictif renommé"), stored.version,
-                     "gestionnaire-fictif@example.org")
+        store.update(
+            dataclasses.replace(stored.actor, nom="Acteur fictif renommé"),
+            stored.version,
+            "gestionnaire-fictif@example.org",
+        )
 
     assert [m["nom"] for m in markers(client.get("/embed/carte").get_data(as_text=True))] == [
-        "Acteur fictif renommé"]
+        "Acteur fictif renommé"
+    ]
 
 
 @pytest.mark.parametrize("command", [["export-html"], ["actors", "export"]])

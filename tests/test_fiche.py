@@ -22,8 +22,11 @@ def test_the_fiche_gives_each_actor_with_directions_phone_hours_and_how_to_get_i
     assert 'href="geo:48.859000,2.442000?q=48.859000,2.442000"' in page
     assert "openstreetmap.org/directions" in page
     assert 'href="tel:+33199000102"' in page and "01 99 00 01 02" in page
-    assert re.search(r"<th scope=\"row\">(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d+ \w+</th>"
-                     r"<td>(9 h – 17 h|fermé)</td>", page)
+    assert re.search(
+        r"<th scope=\"row\">(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d+ \w+</th>"
+        r"<td>(9 h – 17 h|fermé)</td>",
+        page,
+    )
     assert "Aide pour : trouver un emploi" in page
     assert "Comment y aller : se présenter — le résident lui-même" in page  # France services
     assert "jamais vérifiées : appeler avant d’y aller" in page
@@ -48,12 +51,16 @@ def test_the_fiche_says_nothing_about_the_resident(client):
     page = text(client.get(FICHE + "&adresse=12+rue+fictive&age=22&lat=48.86&lon=2.44"))
     assert "12 rue fictive" not in page and "48.86&" not in page and "age=" not in page
     own = re.search(r'<span class="url" dir="ltr">([^<]+)</span>', page).group(1)
-    assert own == "http://localhost/fiche?acteurs=mission-locale-fictive-montreuil&amp;acteurs=" \
-                  "france-services-fictive-villetaneuse"
+    assert (
+        own == "http://localhost/fiche?acteurs=mission-locale-fictive-montreuil&amp;acteurs="
+        "france-services-fictive-villetaneuse"
+    )
 
 
-@pytest.mark.parametrize("query, status", [("", 400), ("?acteurs=a&acteurs=b&acteurs=c&acteurs=d", 400),
-                                            ("?acteurs=inconnu-fictif", 404)])
+@pytest.mark.parametrize(
+    "query, status",
+    [("", 400), ("?acteurs=a&acteurs=b&acteurs=c&acteurs=d", 400), ("?acteurs=inconnu-fictif", 404)],
+)
 def test_a_fiche_needs_one_to_three_known_actors(client, query, status):
     assert client.get("/fiche" + query).status_code == status
 
@@ -74,14 +81,37 @@ def test_the_print_layout_hides_navigation_forms_and_buttons(client):
     assert "@page { size: A4" in rules and "form, button, .no-print" in rules
 
 
-@pytest.mark.parametrize("language, direction, words", [
-    ("en", "ltr", ["Who can help you", "Opening hours for the next 7 days", "How to get in: walk in",
-                   "Send by text message", "Monday", "never checked: call before going"]),
-    ("ar", "rtl", ["من يمكنه مساعدتك", "مواعيد الاستقبال في الأيام السبعة القادمة", "كيفية التواصل",
-                   "إرسال برسالة نصية", "الاثنين"]),
-])
-def test_the_fiche_speaks_english_and_arabic_and_keeps_what_managers_typed(client, language, direction,
-                                                                           words):
+@pytest.mark.parametrize(
+    "language, direction, words",
+    [
+        (
+            "en",
+            "ltr",
+            [
+                "Who can help you",
+                "Opening hours for the next 7 days",
+                "How to get in: walk in",
+                "Send by text message",
+                "Monday",
+                "never checked: call before going",
+            ],
+        ),
+        (
+            "ar",
+            "rtl",
+            [
+                "من يمكنه مساعدتك",
+                "مواعيد الاستقبال في الأيام السبعة القادمة",
+                "كيفية التواصل",
+                "إرسال برسالة نصية",
+                "الاثنين",
+            ],
+        ),
+    ],
+)
+def test_the_fiche_speaks_english_and_arabic_and_keeps_what_managers_typed(
+    client, language, direction, words
+):
     page = text(client.get(FICHE + f"&langue={language}"))
     assert f'<html lang="{language}" dir="{direction}">' in page
     for word in words:

@@ -14,11 +14,23 @@ from tests.conftest import pick
 WIDTHS = [360, 768]
 RESULTS = "/?lat=48.8600&lon=2.4400&besoin=emploi&age=30"
 FICHE = "/fiche?acteurs=mission-locale-fictive-montreuil&acteurs=france-services-fictive-villetaneuse"
-PUBLIC_PAGES = ["/", RESULTS, "/?adresse=", "/acteurs/insertion-fictive-montreuil", "/carte", "/embed",
-                "/embed/carte?liste=1&recherche=1&lat=48.86&lon=2.44", FICHE, FICHE + "&langue=en",
-                FICHE + "&langue=ar", FICHE + "&format=carte", "/connexion", "/acteurs/inconnu-fictif",
-                "/hors-ligne?lat=48.8600&lon=2.4400&besoin=emploi&age=30",
-                "/hors-ligne/fiche?acteurs=mission-locale-fictive-montreuil"]
+PUBLIC_PAGES = [
+    "/",
+    RESULTS,
+    "/?adresse=",
+    "/acteurs/insertion-fictive-montreuil",
+    "/carte",
+    "/embed",
+    "/embed/carte?liste=1&recherche=1&lat=48.86&lon=2.44",
+    FICHE,
+    FICHE + "&langue=en",
+    FICHE + "&langue=ar",
+    FICHE + "&format=carte",
+    "/connexion",
+    "/acteurs/inconnu-fictif",
+    "/hors-ligne?lat=48.8600&lon=2.4400&besoin=emploi&age=30",
+    "/hors-ligne/fiche?acteurs=mission-locale-fictive-montreuil",
+]
 MIN_TARGET = 44
 
 SMALL_CONTROLS = """() => {
@@ -41,8 +53,12 @@ SIDEWAYS = "document.documentElement.scrollWidth > window.innerWidth"
 @contextmanager
 def on_device(browser, width: int):
     """A page on a touch phone (under 500 px) or tablet, in a context of its own."""
-    context = browser.new_context(viewport={"width": width, "height": 800 if width < 500 else 1024},
-                                  locale="fr-FR", has_touch=True, is_mobile=width < 500)
+    context = browser.new_context(
+        viewport={"width": width, "height": 800 if width < 500 else 1024},
+        locale="fr-FR",
+        has_touch=True,
+        is_mobile=width < 500,
+    )
     try:
         yield context.new_page()
     finally:
@@ -62,7 +78,8 @@ def test_the_whole_flow_by_touch(browser, live, synthetic_addresses, width):
         page.goto(live + "/")
         assert_fits(page, "the search page")
         page.get_by_role("combobox", name="Adresse").press_sequentially(
-            f"{address.numero} {address.nom_voie[:14]}", delay=20)
+            f"{address.numero} {address.nom_voie[:14]}", delay=20
+        )
         suggestion = page.get_by_role("option").filter(has_text=address.nom_voie).first
         suggestion.wait_for()
         suggestion.dispatch_event("mousedown")  # what a tap on a suggestion fires first
@@ -145,8 +162,11 @@ def test_public_pages_fit_and_axe_finds_nothing_critical_or_serious(browser, liv
             small = page.evaluate(SMALL_CONTROLS)
             assert small == [], f"{path}: controls under {MIN_TARGET} px: {small}"
         violations = Axe().run(page).response["violations"]
-        grave = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations
-                 if v["impact"] in ("critical", "serious")]
+        grave = [
+            (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+            for v in violations
+            if v["impact"] in ("critical", "serious")
+        ]
         assert grave == [], f"{path} at {width} px: {grave}"
 
 
@@ -213,12 +233,15 @@ def test_see_on_the_map_shows_the_whole_popup(browser, live):
         button.tap()
         page.locator(".leaflet-popup").wait_for()
         # Leaflet moves to the actor, then pans until the popup is inside the map, on the screen
-        page.wait_for_function("""() => {
+        page.wait_for_function(
+            """() => {
           const box = document.getElementById("carte-resultats").getBoundingClientRect();
           const card = document.querySelector(".leaflet-popup").getBoundingClientRect();
           return box.top <= card.top && card.bottom <= box.bottom && box.left <= card.left
             && card.right <= box.right && card.top >= 0 && card.bottom <= window.innerHeight;
-        }""", timeout=3000)
+        }""",
+            timeout=3000,
+        )
         assert page.locator(".leaflet-popup .carto-popup-name").inner_text() == wanted
 
 
@@ -247,14 +270,20 @@ def test_the_screenshot_script_makes_the_docs_pictures(browser, tmp_path):
 
     from tests.conftest import ROOT
 
-    subprocess.run([sys.executable, "scripts/screenshots.py", "--out", str(tmp_path)], cwd=ROOT, check=True,
-                   capture_output=True, timeout=240)
+    subprocess.run(
+        [sys.executable, "scripts/screenshots.py", "--out", str(tmp_path)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
     made = {}
     for path in tmp_path.glob("*.png"):
         with Image.open(path) as picture:
             made[path.name] = picture.size[0]
-    assert made == {f"{name}-{width}.png": width for name in ("resultats", "fiche", "fiche-ar")
-                    for width in (360, 768)}
+    assert made == {
+        f"{name}-{width}.png": width for name in ("resultats", "fiche", "fiche-ar") for width in (360, 768)
+    }
     assert set(made) <= {path.name for path in (ROOT / "docs" / "screenshots").glob("*.png")}
 
 

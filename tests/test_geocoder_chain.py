@@ -9,8 +9,15 @@ from geo.geocoding.chain import GeocoderChain
 
 
 def result(backend: str, score: float) -> GeocodeResult:
-    return GeocodeResult(label=f"résultat fictif de {backend}", lon=2.44, lat=48.86, score=score,
-                         type="street", backend=backend, citycode="93048")
+    return GeocodeResult(
+        label=f"résultat fictif de {backend}",
+        lon=2.44,
+        lat=48.86,
+        score=score,
+        type="street",
+        backend=backend,
+        citycode="93048",
+    )
 
 
 class FakeGeocoder:
@@ -54,12 +61,14 @@ def test_geocoder_not_covering_the_commune_is_not_asked():
 
 
 def test_weak_answer_asks_the_next_and_keeps_the_best():
-    chain = GeocoderChain([FakeGeocoder("local", score=0.3), FakeGeocoder("remote", score=0.5)],
-                          min_score=0.6)
+    chain = GeocoderChain(
+        [FakeGeocoder("local", score=0.3), FakeGeocoder("remote", score=0.5)], min_score=0.6
+    )
     assert chain.search("12 rue x")[0].backend == "remote"
 
-    chain = GeocoderChain([FakeGeocoder("local", score=0.5), FakeGeocoder("remote", score=None)],
-                          min_score=0.6)
+    chain = GeocoderChain(
+        [FakeGeocoder("local", score=0.5), FakeGeocoder("remote", score=None)], min_score=0.6
+    )
     assert chain.search("12 rue x")[0].backend == "local"
 
 

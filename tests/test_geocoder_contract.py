@@ -77,8 +77,7 @@ def test_autocomplete_completes_a_street_name(any_geocoder, synthetic_addresses)
     words = address.nom_voie.split()
     prefix = " ".join(words[:2] + [words[2][:3]])
 
-    results = any_geocoder.search(f"{prefix}", autocomplete=True, limit=10,
-                                  citycode=address.code_insee)
+    results = any_geocoder.search(f"{prefix}", autocomplete=True, limit=10, citycode=address.code_insee)
 
     assert address.nom_voie in {r.street for r in results}
 
@@ -98,12 +97,15 @@ def test_reverse_finds_the_address_at_a_point(any_geocoder, synthetic_addresses)
     assert metres_between(best, address) < 25
 
 
-@pytest.mark.parametrize("call", [
-    lambda g: g.reverse(200.0, 48.8),
-    lambda g: g.reverse(2.4, -95.0),
-    lambda g: g.search("rue de paris", limit=0),
-    lambda g: g.search("rue de paris", near=(2.4, 123.0)),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda g: g.reverse(200.0, 48.8),
+        lambda g: g.reverse(2.4, -95.0),
+        lambda g: g.search("rue de paris", limit=0),
+        lambda g: g.search("rue de paris", near=(2.4, 123.0)),
+    ],
+)
 def test_impossible_arguments_are_refused_before_any_work(any_geocoder, call):
     with pytest.raises(InvalidQuery):
         call(any_geocoder)

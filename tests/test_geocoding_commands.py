@@ -29,8 +29,9 @@ def gz_ban(tmp_path, synthetic_ban_csv):
 
 
 @pytest.mark.parametrize("which", ["csv", "gz"])
-def test_ban_import_builds_the_index_in_the_instance_folder(offline_app, instance_path, which,
-                                                          synthetic_ban_csv, gz_ban):
+def test_ban_import_builds_the_index_in_the_instance_folder(
+    offline_app, instance_path, which, synthetic_ban_csv, gz_ban
+):
     path = synthetic_ban_csv if which == "csv" else gz_ban
     runner = offline_app.test_cli_runner()
 
@@ -111,17 +112,21 @@ def test_geocode_reverse(indexed_app, synthetic_addresses):
     address = pick(synthetic_addresses, skip=21)
 
     result = indexed_app.test_cli_runner().invoke(
-        args=["geocode", "--json", "--reverse", str(address.lon), str(address.lat)])
+        args=["geocode", "--json", "--reverse", str(address.lon), str(address.lat)]
+    )
 
     assert json.loads(result.output)["features"][0]["properties"]["street"] == address.nom_voie
 
 
-@pytest.mark.parametrize("args, message", [
-    (["geocode"], "donnez une adresse"),
-    (["geocode", "x", "--reverse", "2.4", "48.8"], "donnez une adresse"),
-    (["geocode", "--reverse", "200", "48.8"], "coordonnées invalides"),
-    (["geocode", "12 rue x", "--limit", "0"], "--limit"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["geocode"], "donnez une adresse"),
+        (["geocode", "x", "--reverse", "2.4", "48.8"], "donnez une adresse"),
+        (["geocode", "--reverse", "200", "48.8"], "coordonnées invalides"),
+        (["geocode", "12 rue x", "--limit", "0"], "--limit"),
+    ],
+)
 def test_geocode_usage_errors_are_explained(indexed_app, args, message):
     result = indexed_app.test_cli_runner().invoke(args=args)
     assert result.exit_code == 2 and message in result.output
@@ -140,9 +145,13 @@ def test_import_then_geocode_from_the_shell(tmp_path, synthetic_ban_csv, synthet
     env = {**os.environ, "CARTO_INSTANCE_PATH": str(tmp_path / "x"), "CARTO_GEOCODERS": "local"}
     address = pick(synthetic_addresses, skip=33)
 
-    subprocess.run([carto, "ban", "import", str(synthetic_ban_csv)], env=env, check=True,
-                   capture_output=True)
-    result = subprocess.run([carto, "geocode", "--json", f"{address.numero} {address.nom_voie}"],
-                            env=env, check=True, capture_output=True, text=True)
+    subprocess.run([carto, "ban", "import", str(synthetic_ban_csv)], env=env, check=True, capture_output=True)
+    result = subprocess.run(
+        [carto, "geocode", "--json", f"{address.numero} {address.nom_voie}"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
 
     assert json.loads(result.stdout)["features"][0]["properties"]["street"] == address.nom_voie

@@ -17,14 +17,17 @@ def at(day: dt.datetime, hour: int, minute: int = 0) -> dt.datetime:
     return day.replace(hour=hour, minute=minute)
 
 
-@pytest.mark.parametrize("hours, moment, label, is_open", [
-    (WEEKDAYS_WITH_LUNCH, at(FRIDAY, 10), "Ouvert jusqu’à 12:00", True),
-    (WEEKDAYS_WITH_LUNCH, at(FRIDAY, 12, 30), "Fermé — ouvre à 14:00", False),
-    (WEEKDAYS_WITH_LUNCH, at(FRIDAY, 18), "Fermé — ouvre lundi à 09:00", False),
-    ("Mo-Sa 09:00-12:00", at(FRIDAY, 18), "Fermé — ouvre demain à 09:00", False),
-    ("24/7", at(FRIDAY, 3), "Ouvert", True),
-    ("off", at(FRIDAY, 10), "Fermé", False),
-])
+@pytest.mark.parametrize(
+    "hours, moment, label, is_open",
+    [
+        (WEEKDAYS_WITH_LUNCH, at(FRIDAY, 10), "Ouvert jusqu’à 12:00", True),
+        (WEEKDAYS_WITH_LUNCH, at(FRIDAY, 12, 30), "Fermé — ouvre à 14:00", False),
+        (WEEKDAYS_WITH_LUNCH, at(FRIDAY, 18), "Fermé — ouvre lundi à 09:00", False),
+        ("Mo-Sa 09:00-12:00", at(FRIDAY, 18), "Fermé — ouvre demain à 09:00", False),
+        ("24/7", at(FRIDAY, 3), "Ouvert", True),
+        ("off", at(FRIDAY, 10), "Fermé", False),
+    ],
+)
 def test_open_now_and_next_change(hours, moment, label, is_open):
     status = opening_status(hours, moment)
     assert (status.label, status.open) == (label, is_open)
@@ -50,9 +53,15 @@ def test_times_in_other_zones_are_read_in_paris_time():
     assert opening_status("Mo-Fr 10:00-11:00", summer).open is True
 
 
-@pytest.mark.parametrize("weekday, part, expected", [
-    (0, "matin", False), (0, "apres-midi", True), (5, "journee", False), (4, "journee", True),
-])
+@pytest.mark.parametrize(
+    "weekday, part, expected",
+    [
+        (0, "matin", False),
+        (0, "apres-midi", True),
+        (5, "journee", False),
+        (4, "journee", True),
+    ],
+)
 def test_open_on_a_day_and_part_of_day(weekday, part, expected):
     assert is_open_during("Mo-Fr 14:00-18:00", weekday, part, at(FRIDAY, 10)) is expected
 

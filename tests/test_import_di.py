@@ -22,24 +22,57 @@ def made_up_records():
 
     updated = dt.date(2026, 10, 1)
     held = v1.Structure(
-        source="source-fictive", id="source-fictive--insertion", nom="Insertion fictive de Montreuil",
-        date_maj=updated, adresse="31 rue des Tests Fictifs", code_postal="93100", code_insee="93048",
-        commune="Montreuil", longitude=2.4381, latitude=48.8571, telephone="+33199000199",
-        reseaux_porteurs=["aci", "ei"])
+        source="source-fictive",
+        id="source-fictive--insertion",
+        nom="Insertion fictive de Montreuil",
+        date_maj=updated,
+        adresse="31 rue des Tests Fictifs",
+        code_postal="93100",
+        code_insee="93048",
+        commune="Montreuil",
+        longitude=2.4381,
+        latitude=48.8571,
+        telephone="+33199000199",
+        reseaux_porteurs=["aci", "ei"],
+    )
     unverified = v1.Structure(
-        source="source-fictive", id="source-fictive--chantier", nom="Chantier fictif de Montreuil",
-        date_maj=updated, code_insee="93048", commune="Montreuil", code_postal="93100",
-        longitude=2.4461, latitude=48.8611, telephone="+33199000150", reseaux_porteurs=["ai"])
+        source="source-fictive",
+        id="source-fictive--chantier",
+        nom="Chantier fictif de Montreuil",
+        date_maj=updated,
+        code_insee="93048",
+        commune="Montreuil",
+        code_postal="93100",
+        longitude=2.4461,
+        latitude=48.8611,
+        telephone="+33199000150",
+        reseaux_porteurs=["ai"],
+    )
     new = v1.Structure(
-        source="source-fictive", id="source-fictive--atelier", nom="Atelier fictif de Bagnolet",
-        date_maj=updated, adresse="2 rue Imaginaire", code_postal="93170", code_insee="93006",
-        commune="Bagnolet", longitude=2.4260, latitude=48.8705, reseaux_porteurs=["aci"])
+        source="source-fictive",
+        id="source-fictive--atelier",
+        nom="Atelier fictif de Bagnolet",
+        date_maj=updated,
+        adresse="2 rue Imaginaire",
+        code_postal="93170",
+        code_insee="93006",
+        commune="Bagnolet",
+        longitude=2.4260,
+        latitude=48.8705,
+        reseaux_porteurs=["aci"],
+    )
     service = v1.Service(
-        source="source-fictive", id="source-fictive--atelier-accompagnement",
-        structure_id="source-fictive--atelier", nom="Accompagnement fictif",
-        description="Accompagnement fictif vers l’emploi.", date_maj=updated,
-        thematiques=["trouver-un-emploi--repondre-a-des-offres-demploi"], publics=["tous-publics"],
-        modes_mobilisation=["se-presenter"], mobilisable_par=["usagers"])
+        source="source-fictive",
+        id="source-fictive--atelier-accompagnement",
+        structure_id="source-fictive--atelier",
+        nom="Accompagnement fictif",
+        description="Accompagnement fictif vers l’emploi.",
+        date_maj=updated,
+        thematiques=["trouver-un-emploi--repondre-a-des-offres-demploi"],
+        publics=["tous-publics"],
+        modes_mobilisation=["se-presenter"],
+        mobilisable_par=["usagers"],
+    )
     dump = [model.model_dump(mode="json", exclude_none=True) for model in (held, unverified, new)]
     return {"structures": dump, "services": [service.model_dump(mode="json", exclude_none=True)]}
 
@@ -54,17 +87,27 @@ def data_inclusion(httpserver):
     def pages_of(kind):
         def handler(request):
             if request.headers.get("Authorization") != f"Bearer {TOKEN}":
-                return Response(json.dumps({"detail": "Not authenticated"}), 401,
-                                content_type="application/json")
+                return Response(
+                    json.dumps({"detail": "Not authenticated"}), 401, content_type="application/json"
+                )
             asked.append((kind, request.args.get("code_commune")))
-            items = [r for r in records[kind]
-                     if kind == "services" or r.get("code_insee") == request.args.get("code_commune")]
+            items = [
+                r
+                for r in records[kind]
+                if kind == "services" or r.get("code_insee") == request.args.get("code_commune")
+            ]
             if kind == "services" and request.args.get("code_commune") != "93006":
                 items = []
             page = int(request.args.get("page", 1))
-            body = {"items": items[page - 1:page], "total": len(items), "page": page, "size": 1,
-                    "pages": max(len(items), 1)}
+            body = {
+                "items": items[page - 1 : page],
+                "total": len(items),
+                "page": page,
+                "size": 1,
+                "pages": max(len(items), 1),
+            }
             return Response(json.dumps(body), 200, content_type="application/json")
+
         return handler
 
     for kind in ("structures", "services"):
@@ -138,9 +181,16 @@ def test_a_record_is_recognised_by_its_siret_before_its_name():
     from geo.io.dataset import load_actors
     from tests.conftest import FICTIONAL_DATASET
 
-    renamed = v1.Structure(source="source-fictive", id="source-fictive--renomme", nom="Nouveau nom fictif",
-                           date_maj=dt.date(2026, 10, 1), siret="00000000000093", code_insee="93048",
-                           longitude=2.47, latitude=48.87)
+    renamed = v1.Structure(
+        source="source-fictive",
+        id="source-fictive--renomme",
+        nom="Nouveau nom fictif",
+        date_maj=dt.date(2026, 10, 1),
+        siret="00000000000093",
+        code_insee="93048",
+        longitude=2.47,
+        latitude=48.87,
+    )
     document = {"structures": [renamed.model_dump(mode="json", exclude_none=True)], "services": []}
     result = plan_data_inclusion(document, load_actors(FICTIONAL_DATASET))
     assert result.matched == [("source-fictive-renomme", UNVERIFIED)]
@@ -154,11 +204,13 @@ def test_the_back_office_previews_then_applies_the_same_import(make_app, data_in
 
     app = make_app(DI_API_URL=data_inclusion[0], DI_API_TOKEN=TOKEN, WTF_CSRF_ENABLED=False)
     with app.app_context():
-        current_store().add_user("gestionnaire-fictif@example.org", hash_password("mot-de-passe-fictif"),
-                                 "manager")
+        current_store().add_user(
+            "gestionnaire-fictif@example.org", hash_password("mot-de-passe-fictif"), "manager"
+        )
     manager = app.test_client()
-    manager.post("/connexion", data={"email": "gestionnaire-fictif@example.org",
-                                     "password": "mot-de-passe-fictif"})
+    manager.post(
+        "/connexion", data={"email": "gestionnaire-fictif@example.org", "password": "mot-de-passe-fictif"}
+    )
 
     preview = manager.post("/gestion/import/data-inclusion")
     page = preview.get_data(as_text=True)

@@ -38,8 +38,18 @@ def test_data_inclusion_export_uses_official_names_and_slugs():
     document = json.loads(export(ACTORS, "data-inclusion"))
     structure = next(s for s in document["structures"] if s["id"] == "mission-locale-fictive-montreuil")
     service = next(s for s in document["services"] if s["structure_id"] == "mission-locale-fictive-montreuil")
-    assert {"nom", "adresse", "code_postal", "code_insee", "commune", "longitude", "latitude",
-            "telephone", "reseaux_porteurs", "date_maj"} <= set(structure)
+    assert {
+        "nom",
+        "adresse",
+        "code_postal",
+        "code_insee",
+        "commune",
+        "longitude",
+        "latitude",
+        "telephone",
+        "reseaux_porteurs",
+        "date_maj",
+    } <= set(structure)
     assert structure["reseaux_porteurs"] == ["mission-locale"]
     assert "se-former--trouver-sa-formation" in service["thematiques"] and service["publics"] == ["jeunes"]
 
@@ -47,8 +57,9 @@ def test_data_inclusion_export_uses_official_names_and_slugs():
 def test_data_inclusion_import_merges_services_into_structures():
     document = json.loads(export(ACTORS, "data-inclusion"))
     rows = read_rows(json.dumps(document).encode(), "data-inclusion")
-    first = next(r.feature for r in rows
-                 if r.feature and r.feature["id"] == "mission-locale-fictive-montreuil")
+    first = next(
+        r.feature for r in rows if r.feature and r.feature["id"] == "mission-locale-fictive-montreuil"
+    )
     assert first["properties"]["publics"] == ["jeunes"]
     assert first["geometry"]["coordinates"] == [2.442, 48.859]
 
@@ -60,8 +71,11 @@ def _csv_with(*features):
 def test_one_bad_row_imports_nothing_and_is_named(make_app, tmp_path):
     ok = fictional_feature(id="acteur-fictif-un", nom="Acteur fictif un")
     bad = fictional_feature(id="acteur-fictif-deux", nom="Acteur fictif deux")
-    content = _csv_with(ok, bad).decode().replace(
-        "Acteur fictif deux,association_accompagnement_emploi", "Acteur fictif deux,type-inconnu")
+    content = (
+        _csv_with(ok, bad)
+        .decode()
+        .replace("Acteur fictif deux,association_accompagnement_emploi", "Acteur fictif deux,type-inconnu")
+    )
     path = tmp_path / "import-fictif.csv"
     path.write_text(content, encoding="utf-8")
     app = make_app()
@@ -78,8 +92,9 @@ def test_one_bad_row_imports_nothing_and_is_named(make_app, tmp_path):
 
 
 def test_dry_run_then_apply_with_duplicates_flagged(make_app, tmp_path):
-    twin = fictional_feature(id="insertion-bis-fictive", nom="Insertion fictive (double)",
-                             telephone="+33199000101")
+    twin = fictional_feature(
+        id="insertion-bis-fictive", nom="Insertion fictive (double)", telephone="+33199000101"
+    )
     path = tmp_path / "import-fictif.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": [twin]}), encoding="utf-8")
     app = make_app()
@@ -136,29 +151,46 @@ def test_data_inclusion_export_derives_what_the_schema_needs_and_says_so():
     assert back["publics"] == [] and back["description"] == ""
 
 
-FORMULAS = ('=HYPERLINK("http://evil.example","clic")', "+SOMME(1;2)", "-2+3+cmd|' /C calc'!A0", "@SUM(A1)",
-            "\tTabulation", "\rRetour chariot")
+FORMULAS = (
+    '=HYPERLINK("http://evil.example","clic")',
+    "+SOMME(1;2)",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(A1)",
+    "\tTabulation",
+    "\rRetour chariot",
+)
 
 
 @pytest.mark.parametrize("formula", FORMULAS)
 def test_a_csv_cell_a_spreadsheet_would_run_is_written_as_text_and_read_back(make_app, formula):
     """Through the back office's export, as a manager's spreadsheet receives it; the phone keeps E.164."""
-    feature = fictional_feature(id="acteur-fictif-formule", nom=f"Fictif {formula}", description=formula,
-                                telephone="+33148700000")
+    feature = fictional_feature(
+        id="acteur-fictif-formule", nom=f"Fictif {formula}", description=formula, telephone="+33148700000"
+    )
     app = make_app(WTF_CSRF_ENABLED=False)
     with app.app_context():
         current_store().create(actor_from_feature(feature), "test")
-        current_store().add_user("gestionnaire-fictif@example.org", hash_password("mot-de-passe-fictif-123"),
-                                 "manager")
+        current_store().add_user(
+            "gestionnaire-fictif@example.org", hash_password("mot-de-passe-fictif-123"), "manager"
+        )
     client = app.test_client()
-    client.post("/connexion", data={"email": "gestionnaire-fictif@example.org",
-                                    "password": "mot-de-passe-fictif-123"})
+    client.post(
+        "/connexion", data={"email": "gestionnaire-fictif@example.org", "password": "mot-de-passe-fictif-123"}
+    )
     text = client.get("/gestion/export?format=csv").get_data(as_text=True)
     row = next(r for r in csv.DictReader(io.StringIO(text, newline="")) if r["id"] == "acteur-fictif-formule")
     assert row["description"] == "'" + formula and row["telephone"] == "+33148700000"
     cells = [cell for r in csv.reader(io.StringIO(text, newline="")) for cell in r]
-    assert not [c for c in cells if c.startswith(("=", "@", "\t", "\r"))
-                or c.startswith(("+", "-")) and not re.fullmatch(r"[+-][0-9][0-9 .,]*", c)]
-    [back] = [r.feature for r in read_rows(text.encode(), "csv")
-              if r.feature and r.feature["id"] == "acteur-fictif-formule"]
+    assert not [
+        c
+        for c in cells
+        if c.startswith(("=", "@", "\t", "\r"))
+        or c.startswith(("+", "-"))
+        and not re.fullmatch(r"[+-][0-9][0-9 .,]*", c)
+    ]
+    [back] = [
+        r.feature
+        for r in read_rows(text.encode(), "csv")
+        if r.feature and r.feature["id"] == "acteur-fictif-formule"
+    ]
     assert back["properties"]["description"] == formula  # an export imported again changes nothing

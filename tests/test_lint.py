@@ -14,11 +14,18 @@ CHECKED = ["geo", "webmap", "tests", "benchmarks", "devtools", "scripts", "gunic
 def test_code_has_no_lint_errors():
     result = subprocess.run(
         [sys.executable, "-m", "ruff", "check", "--output-format", "concise", *CHECKED],
-        cwd=ROOT, capture_output=True, text=True)
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_code_is_in_ruff_s_format():
-    result = subprocess.run([sys.executable, "-m", "ruff", "format", "--check", *CHECKED],
-                            cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--check", *CHECKED],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -17,15 +17,26 @@ from geo.search.eligibility import Resident, check_eligibility
 from geo.search.nearest import SERVES_COMMUNE, ActorIndex, Origin, nearest
 
 FRIDAY_10H = dt.datetime(2026, 11, 27, 10, 0)
-THEMES = ("trouver-un-emploi--repondre-a-des-offres-demploi", "se-former--trouver-sa-formation",
-          "numerique--maitriser-les-fondamentaux-du-numerique")
+THEMES = (
+    "trouver-un-emploi--repondre-a-des-offres-demploi",
+    "se-former--trouver-sa-formation",
+    "numerique--maitriser-les-fondamentaux-du-numerique",
+)
 
 
 def fictional_actor(n: int, lon: float | None, lat: float | None, **fields) -> Actor:
     location = Location(lon, lat, "manager") if lon is not None else None
-    values = dict(id=f"acteur-fictif-{n:03d}", nom=f"Acteur fictif {n}", kind="organisme_formation",
-                  source="fixture inventée", date_source="2026", statut="actif", location=location,
-                  thematiques=(THEMES[n % 3],), horaires_accueil="Mo-Fr 09:00-17:00")
+    values = dict(
+        id=f"acteur-fictif-{n:03d}",
+        nom=f"Acteur fictif {n}",
+        kind="organisme_formation",
+        source="fixture inventée",
+        date_source="2026",
+        statut="actif",
+        location=location,
+        thematiques=(THEMES[n % 3],),
+        horaires_accueil="Mo-Fr 09:00-17:00",
+    )
     values.update(fields)
     return Actor(**values)
 
@@ -39,8 +50,15 @@ YOUTH_ONLY = fictional_actor(4, 2.4405, 48.8600, age_min=16, age_max=25, publics
 NO_PLACE_SERVING_MONTREUIL = fictional_actor(5, None, None, zone_eligibilite=("93048",))
 NO_PLACE_ELSEWHERE = fictional_actor(6, None, None, zone_eligibilite=("93079",))
 CLOSED_FOR_GOOD = fictional_actor(7, 2.4401, 48.8600, statut="ferme")
-WORLD = [NORTH_100M, EAST_300M, FAR_5KM, YOUTH_ONLY, NO_PLACE_SERVING_MONTREUIL, NO_PLACE_ELSEWHERE,
-         CLOSED_FOR_GOOD]
+WORLD = [
+    NORTH_100M,
+    EAST_300M,
+    FAR_5KM,
+    YOUTH_ONLY,
+    NO_PLACE_SERVING_MONTREUIL,
+    NO_PLACE_ELSEWHERE,
+    CLOSED_FOR_GOOD,
+]
 
 
 def names(results):
@@ -138,8 +156,13 @@ def test_actors_to_go_to_directly_come_before_those_to_check_each_by_walking_tim
     """Age unknown: the youth actor next door has a point to check, so the direct ones come first."""
     results = nearest(ORIGIN, WORLD, k=4)
 
-    assert names(results) == [NORTH_100M.id, EAST_300M.id, FAR_5KM.id, NO_PLACE_SERVING_MONTREUIL.id,
-                              YOUTH_ONLY.id]
+    assert names(results) == [
+        NORTH_100M.id,
+        EAST_300M.id,
+        FAR_5KM.id,
+        NO_PLACE_SERVING_MONTREUIL.id,
+        YOUTH_ONLY.id,
+    ]
     assert results[-1].eligibility.to_check and not results[0].eligibility.to_check
 
 
@@ -152,8 +175,10 @@ class StreetsWhereTheFarOneIsQuicker:
         from geo.search.travel import TravelTime
 
         east = to_lambert93(EAST_300M.location.lon, EAST_300M.location.lat)
-        return [TravelTime(1.0 if math.dist(point, east) < 1 else 10.0, 0.0, self.method)
-                for point in destinations]
+        return [
+            TravelTime(1.0 if math.dist(point, east) < 1 else 10.0, 0.0, self.method)
+            for point in destinations
+        ]
 
 
 def test_walking_time_orders_the_results_not_the_straight_line():
@@ -175,17 +200,21 @@ def test_open_on_filter_keeps_actors_open_then_or_with_unknown_hours():
 
     assert names(monday_morning) == [unknown.id]
     assert names(nearest(ORIGIN, world, open_on=(0, "apres-midi"), at=FRIDAY_10H)) == names(
-        nearest(ORIGIN, world))
+        nearest(ORIGIN, world)
+    )
 
 
-@pytest.mark.parametrize("call", [
-    lambda: nearest((200, 48.86), WORLD),
-    lambda: nearest(ORIGIN, WORLD, k=0),
-    lambda: nearest(ORIGIN, WORLD, radius_m=-5),
-    lambda: nearest(ORIGIN, WORLD, thematiques=["cuisine"]),
-    lambda: nearest(ORIGIN, WORLD, publics=["tout-le-monde"]),
-    lambda: nearest(ORIGIN, WORLD, open_on=(7, "matin")),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: nearest((200, 48.86), WORLD),
+        lambda: nearest(ORIGIN, WORLD, k=0),
+        lambda: nearest(ORIGIN, WORLD, radius_m=-5),
+        lambda: nearest(ORIGIN, WORLD, thematiques=["cuisine"]),
+        lambda: nearest(ORIGIN, WORLD, publics=["tout-le-monde"]),
+        lambda: nearest(ORIGIN, WORLD, open_on=(7, "matin")),
+    ],
+)
 def test_bad_requests_are_refused_clearly(call):
     with pytest.raises(InvalidQuery):
         call()
@@ -195,9 +224,14 @@ def test_bad_requests_are_refused_clearly(call):
 
 coordinate = st.tuples(st.floats(2.30, 2.57), st.floats(48.84, 48.97))
 actors_strategy = st.lists(
-    st.tuples(coordinate, st.integers(0, 2), st.sampled_from([None, (16, 25), (26, None)]),
-              st.sampled_from([(), ("jeunes",), ("personnes-en-situation-de-handicap",)])),
-    max_size=60)
+    st.tuples(
+        coordinate,
+        st.integers(0, 2),
+        st.sampled_from([None, (16, 25), (26, None)]),
+        st.sampled_from([(), ("jeunes",), ("personnes-en-situation-de-handicap",)]),
+    ),
+    max_size=60,
+)
 
 
 def brute_force(origin, actors, thematiques, publics, resident, k, radius_m):
@@ -222,24 +256,43 @@ def brute_force(origin, actors, thematiques, publics, resident, k, radius_m):
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(world=actors_strategy, origin=coordinate, k=st.integers(1, 8),
-       thematiques=st.sets(st.sampled_from(THEMES), max_size=2),
-       publics=st.sets(st.sampled_from(["jeunes", "personnes-en-situation-de-handicap"]), max_size=1),
-       age=st.sampled_from([None, 20, 40]), radius=st.sampled_from([None, 800.0, 3000.0]),
-       duplicate=st.booleans())
-def test_results_equal_a_brute_force_scan(world, origin, k, thematiques, publics, age, radius,
-                                          duplicate):
-    actors = [fictional_actor(n, lon, lat, thematiques=(THEMES[theme],),
-                              age_min=ages[0] if ages else None, age_max=ages[1] if ages else None,
-                              publics=who)
-              for n, ((lon, lat), theme, ages, who) in enumerate(world)]
+@given(
+    world=actors_strategy,
+    origin=coordinate,
+    k=st.integers(1, 8),
+    thematiques=st.sets(st.sampled_from(THEMES), max_size=2),
+    publics=st.sets(st.sampled_from(["jeunes", "personnes-en-situation-de-handicap"]), max_size=1),
+    age=st.sampled_from([None, 20, 40]),
+    radius=st.sampled_from([None, 800.0, 3000.0]),
+    duplicate=st.booleans(),
+)
+def test_results_equal_a_brute_force_scan(world, origin, k, thematiques, publics, age, radius, duplicate):
+    actors = [
+        fictional_actor(
+            n,
+            lon,
+            lat,
+            thematiques=(THEMES[theme],),
+            age_min=ages[0] if ages else None,
+            age_max=ages[1] if ages else None,
+            publics=who,
+        )
+        for n, ((lon, lat), theme, ages, who) in enumerate(world)
+    ]
     if duplicate and actors:  # an exact tie on distance
         actors.append(dataclasses.replace(actors[0], id="zz-acteur-fictif-jumeau"))
     point = Origin(*origin, citycode="93048")
     resident = Resident(age=age)
 
-    results = nearest(point, ActorIndex(actors), thematiques=sorted(thematiques),
-                      publics=sorted(publics), resident=resident, k=k, radius_m=radius)
+    results = nearest(
+        point,
+        ActorIndex(actors),
+        thematiques=sorted(thematiques),
+        publics=sorted(publics),
+        resident=resident,
+        k=k,
+        radius_m=radius,
+    )
     expected = brute_force(point, actors, thematiques, publics, resident, k, radius)
 
     located = [r for r in results if r.distance_m is not None]
@@ -253,8 +306,10 @@ def test_large_index_agrees_with_brute_force_through_the_tree():
     import random
 
     rng = random.Random(4)
-    actors = [fictional_actor(n, rng.uniform(2.30, 2.57), rng.uniform(48.84, 48.97),
-                              thematiques=(THEMES[n % 3],)) for n in range(6000)]
+    actors = [
+        fictional_actor(n, rng.uniform(2.30, 2.57), rng.uniform(48.84, 48.97), thematiques=(THEMES[n % 3],))
+        for n in range(6000)
+    ]
     actors += [dataclasses.replace(actors[n], id=f"zz-jumeau-{n}") for n in range(0, 6000, 7)]
     index = ActorIndex(actors)
     for _ in range(20):

@@ -21,41 +21,67 @@ def test_nearest_from_a_point_prints_distance_walk_eligibility_and_hours(runner)
 
 
 def test_nearest_json_has_every_field(runner):
-    result = runner.invoke(args=["nearest", "--lat", "48.86", "--lon", "2.44", "--age", "30",
-                                 "--thematique", "se-former", "--tous", "--json"])
+    result = runner.invoke(
+        args=[
+            "nearest",
+            "--lat",
+            "48.86",
+            "--lon",
+            "2.44",
+            "--age",
+            "30",
+            "--thematique",
+            "se-former",
+            "--tous",
+            "--json",
+        ]
+    )
 
     payload = json.loads(result.output)
     assert payload["origin"]["lat"] == 48.86
     first, last = payload["results"][0], payload["results"][-1]
-    assert set(first) >= {"id", "nom", "distance_m", "trajet", "eligible", "raisons", "a_verifier",
-                          "ouvert", "horaires_label", "placement"}
+    assert set(first) >= {
+        "id",
+        "nom",
+        "distance_m",
+        "trajet",
+        "eligible",
+        "raisons",
+        "a_verifier",
+        "ouvert",
+        "horaires_label",
+        "placement",
+    }
     assert first["eligible"] and first["trajet"]["methode"] == "estimation"
     assert not last["eligible"] and last["raisons"]
 
 
-def test_nearest_from_an_address_geocodes_it(make_app, instance_path, synthetic_index,
-                                             synthetic_addresses):
+def test_nearest_from_an_address_geocodes_it(make_app, instance_path, synthetic_index, synthetic_addresses):
     (instance_path / "ban").mkdir(parents=True)
     shutil.copy(synthetic_index, instance_path / "ban" / "index.sqlite")
     runner = make_app().test_cli_runner()
     address = pick(synthetic_addresses, lambda a: a.code_insee == "93048")
 
-    result = runner.invoke(args=["nearest", "--address",
-                                 f"{address.numero} {address.nom_voie} Montreuil", "--json"])
+    result = runner.invoke(
+        args=["nearest", "--address", f"{address.numero} {address.nom_voie} Montreuil", "--json"]
+    )
 
     origin = json.loads(result.output)["origin"]
     assert (origin["lon"], origin["lat"], origin["citycode"]) == (address.lon, address.lat, "93048")
     assert origin["score"] > 0.9
 
 
-@pytest.mark.parametrize("args, message", [
-    (["nearest"], "donnez --address, ou --lat et --lon"),
-    (["nearest", "--lat", "48.8"], "donnez --address, ou --lat et --lon"),
-    (["nearest", "--lat", "95", "--lon", "2.4"], "coordonnées invalides"),
-    (["nearest", "--lat", "48.86", "--lon", "2.44", "--thematique", "cuisine"], "thématique inconnue"),
-    (["nearest", "--lat", "48.86", "--lon", "2.44", "--public", "tous"], "public inconnu"),
-    (["nearest", "--lat", "48.86", "--lon", "2.44", "--k", "0"], "--k"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["nearest"], "donnez --address, ou --lat et --lon"),
+        (["nearest", "--lat", "48.8"], "donnez --address, ou --lat et --lon"),
+        (["nearest", "--lat", "95", "--lon", "2.4"], "coordonnées invalides"),
+        (["nearest", "--lat", "48.86", "--lon", "2.44", "--thematique", "cuisine"], "thématique inconnue"),
+        (["nearest", "--lat", "48.86", "--lon", "2.44", "--public", "tous"], "public inconnu"),
+        (["nearest", "--lat", "48.86", "--lon", "2.44", "--k", "0"], "--k"),
+    ],
+)
 def test_nearest_usage_errors(runner, args, message):
     result = runner.invoke(args=args)
     assert result.exit_code == 2 and message in result.output

@@ -9,24 +9,36 @@ from hypothesis import strategies as st
 from geo.geocoding.normalize import MAX_QUERY_LENGTH, normalize, parse
 
 
-@pytest.mark.parametrize("typed, number, suffix, postcode, words", [
-    ("12 rue de Paris 93100 Montreuil", 12, None, "93100", "rue de paris montreuil"),
-    ("12bis, BD de la République", 12, "bis", None, "boulevard de la republique"),
-    ("12 B rue de Paris", 12, "bis", None, "rue de paris"),
-    ("4 ter av. Pasteur - bât C, 3e étage", 4, "ter", None, "avenue pasteur"),
-    ("appartement 12 5 r Voltaire", 5, None, None, "rue voltaire"),
-    ("Épinay-sur-Seine 93800 32 av Salvador Allende", 32, None, "93800",
-     "epinay sur seine avenue salvador allende"),
-    ("rue du 8 mai 1945", None, None, None, "rue du 8 mai 1945"),
-    ("12 rue du 8 Mai 1945", 12, None, None, "rue du 8 mai 1945"),
-    ("7 st antoine", 7, None, None, "saint antoine"),
-    ("3 pl. de l'Église", 3, None, None, "place de l eglise"),
-    ("15 imp des lilas CEDEX 12", 15, None, None, "impasse des lilas"),
-])
+@pytest.mark.parametrize(
+    "typed, number, suffix, postcode, words",
+    [
+        ("12 rue de Paris 93100 Montreuil", 12, None, "93100", "rue de paris montreuil"),
+        ("12bis, BD de la République", 12, "bis", None, "boulevard de la republique"),
+        ("12 B rue de Paris", 12, "bis", None, "rue de paris"),
+        ("4 ter av. Pasteur - bât C, 3e étage", 4, "ter", None, "avenue pasteur"),
+        ("appartement 12 5 r Voltaire", 5, None, None, "rue voltaire"),
+        (
+            "Épinay-sur-Seine 93800 32 av Salvador Allende",
+            32,
+            None,
+            "93800",
+            "epinay sur seine avenue salvador allende",
+        ),
+        ("rue du 8 mai 1945", None, None, None, "rue du 8 mai 1945"),
+        ("12 rue du 8 Mai 1945", 12, None, None, "rue du 8 mai 1945"),
+        ("7 st antoine", 7, None, None, "saint antoine"),
+        ("3 pl. de l'Église", 3, None, None, "place de l eglise"),
+        ("15 imp des lilas CEDEX 12", 15, None, None, "impasse des lilas"),
+    ],
+)
 def test_parse_reads_what_people_type(typed, number, suffix, postcode, words):
     parsed = parse(typed)
     assert (parsed.housenumber, parsed.suffix, parsed.postcode, parsed.text) == (
-        number, suffix, postcode, words)
+        number,
+        suffix,
+        postcode,
+        words,
+    )
 
 
 @pytest.mark.parametrize("typed", ["", "   ", "\x00\x07\x1b", "😀🏠", ".*+?[](){}|^$\\"])

@@ -26,8 +26,9 @@ def execute(name: str, probe: str | None = None) -> tuple[nbformat.NotebookNode,
     notebook = nbformat.read(str(NOTEBOOKS / name), as_version=4)
     if probe:
         notebook.cells.append(nbformat.v4.new_code_cell(f"import json as _json\nprint(_json.dumps({probe}))"))
-    NotebookClient(notebook, timeout=300, kernel_name="python3",
-                   resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    NotebookClient(
+        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
+    ).execute()
     found = None
     if probe:
         found = json.loads("".join(o.get("text", "") for o in notebook.cells[-1].outputs))
@@ -36,8 +37,12 @@ def execute(name: str, probe: str | None = None) -> tuple[nbformat.NotebookNode,
 
 def shown(notebook) -> str:
     """Everything the notebook displayed as text."""
-    return "\n".join(str(output.get("data", {}).get("text/plain", output.get("text", "")))
-                     for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs)
+    return "\n".join(
+        str(output.get("data", {}).get("text/plain", output.get("text", "")))
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+    )
 
 
 @pytest.fixture
@@ -46,23 +51,35 @@ def made_up_actors(monkeypatch):
 
 
 def test_overview_finds_the_nearest_agency_in_metres_and_searches_like_the_page(made_up_actors):
-    _, found = execute("actors_overview.ipynb", probe=(
-        "{'distance': float(nearest.set_index('nom_actor').loc['Mission locale fictive de Montreuil', "
-        "'distance_m']), 'agence': nearest.set_index('nom_actor').loc['Mission locale fictive de Montreuil', "
-        "'nom_agence'], 'first': [r.actor.id for r in outcome.results][:2]}"))
+    _, found = execute(
+        "actors_overview.ipynb",
+        probe=(
+            "{'distance': float(nearest.set_index('nom_actor').loc['Mission locale fictive de Montreuil', "
+            "'distance_m']), "
+            "'agence': nearest.set_index('nom_actor').loc['Mission locale fictive de Montreuil', "
+            "'nom_agence'], "
+            "'first': [r.actor.id for r in outcome.results][:2]}"
+        ),
+    )
     assert 560 < found["distance"] < 600  # (2.4420, 48.8590) to (2.4400, 48.8640): about 577 m
     assert found["agence"] == "Agence emploi fictive de Montreuil"
     assert found["first"] == ["agence-emploi-fictive-montreuil", "insertion-fictive-montreuil"]
 
 
 def test_coverage_maps_every_iris_and_lists_the_service_deserts(made_up_actors):
-    notebook, found = execute("couverture.ipynb", probe=(
-        "{'iris': access.iris.nunique(), 'needs': access.need.nunique(), "
-        "'deserts': len(deserts)}"))
+    notebook, found = execute(
+        "couverture.ipynb",
+        probe=("{'iris': access.iris.nunique(), 'needs': access.need.nunique(), 'deserts': len(deserts)}"),
+    )
     assert found["iris"] == 94 and found["needs"] == 8
     assert found["deserts"] > 0  # a made-up world of 15 actors leaves gaps
-    images = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs
-              if "image/png" in o.get("data", {})]
+    images = [
+        o
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for o in cell.outputs
+        if "image/png" in o.get("data", {})
+    ]
     assert images, "the map is drawn"
     assert "IRIS sans acteur à moins de 20 min" in shown(notebook)
 
@@ -75,20 +92,36 @@ def made_up_campaign_log(tmp_path, monkeypatch):
     store = new_store(instance / "carto.sqlite")
     campaign = store.add_campaign("Campagne fictive du carnet", ["93048", "93006"])
     rng = random.Random(8)
-    store.add_encounters([
-        Encounter(str(uuid.UUID(int=rng.getrandbits(128))), campaign.id,
-                  dt.date(2026, 10, 5) + dt.timedelta(days=n % 21), ("93048", "93006")[n % 2], None,
-                  "oui" if n < 60 else "non", "non" if n < 30 else None, None, n < 20,
-                  ("mission-locale-fictive-montreuil",) if n < 20 else (), n < 9)
-        for n in range(200)])
+    store.add_encounters(
+        [
+            Encounter(
+                str(uuid.UUID(int=rng.getrandbits(128))),
+                campaign.id,
+                dt.date(2026, 10, 5) + dt.timedelta(days=n % 21),
+                ("93048", "93006")[n % 2],
+                None,
+                "oui" if n < 60 else "non",
+                "non" if n < 30 else None,
+                None,
+                n < 20,
+                ("mission-locale-fictive-montreuil",) if n < 20 else (),
+                n < 9,
+            )
+            for n in range(200)
+        ]
+    )
     monkeypatch.setenv("CARTO_INSTANCE_PATH", str(instance))
     return campaign
 
 
 def test_campaigns_notebook_gives_the_funnel_by_commune_and_week(made_up_campaign_log):
-    notebook, found = execute("campagnes.ipynb", probe=(
-        "{'funnel': funnel['Campagne fictive du carnet'].tolist(), 'weeks': len(weeks), "
-        "'communes': breakdown('commune')['commune'].tolist()}"))
+    notebook, found = execute(
+        "campagnes.ipynb",
+        probe=(
+            "{'funnel': funnel['Campagne fictive du carnet'].tolist(), 'weeks': len(weeks), "
+            "'communes': breakdown('commune')['commune'].tolist()}"
+        ),
+    )
     assert found["funnel"] == [200, 60, 30, 20, 9]
     assert found["weeks"] == 3 and sorted(found["communes"]) == ["Bagnolet", "Montreuil"]
     assert "Campagne fictive du carnet" in shown(notebook)
@@ -96,4 +129,7 @@ def test_campaigns_notebook_gives_the_funnel_by_commune_and_week(made_up_campaig
 
 def test_every_notebook_is_executed_here():
     assert {path.name for path in NOTEBOOKS.glob("*.ipynb")} == {
-        "actors_overview.ipynb", "campagnes.ipynb", "couverture.ipynb"}
+        "actors_overview.ipynb",
+        "campagnes.ipynb",
+        "couverture.ipynb",
+    }

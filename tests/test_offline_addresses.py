@@ -13,8 +13,10 @@ from geo.geocoding.ban_index import LocalBanGeocoder, build_index
 from geo.offline.addresses import address_pack
 from tests.conftest import ROOT
 
-SCRIPTS = [ROOT / "webmap" / "static" / "lib" / "fuzzball.js",
-           ROOT / "webmap" / "volunteer" / "static" / "adresses-hors-ligne.js"]
+SCRIPTS = [
+    ROOT / "webmap" / "static" / "lib" / "fuzzball.js",
+    ROOT / "webmap" / "volunteer" / "static" / "adresses-hors-ligne.js",
+]
 COMMUNE = "93048"
 QUERIES = 300
 AGREEMENT = 0.95
@@ -30,9 +32,11 @@ def benchmark_world(tmp_path_factory):
     truth = [a for a in read_ban(ban, communes_filter([COMMUNE]))]
     synonyms = addok_fr_abbreviations()
     queries = {
-        name: make_queries([a for a in truth if keep(a.nom_voie in held_out)], QUERIES, random.Random(seed),
-                           synonyms)
-        for name, seed, keep in (("development", 93, lambda held: not held), ("held out", 94, bool))}
+        name: make_queries(
+            [a for a in truth if keep(a.nom_voie in held_out)], QUERIES, random.Random(seed), synonyms
+        )
+        for name, seed, keep in (("development", 93, lambda held: not held), ("held out", 94, bool))
+    }
     return index, queries
 
 
@@ -51,9 +55,12 @@ def test_offline_address_search_agrees_with_the_local_index(browser, benchmark_w
         page.set_content("<!doctype html><html><body></body></html>")
         for script in SCRIPTS:
             page.add_script_tag(path=str(script))
-        offline = page.evaluate("""([pack, texts]) => texts.map(text => {
+        offline = page.evaluate(
+            """([pack, texts]) => texts.map(text => {
             const found = cartoAddresses.search(pack, text, 1);
-            return found.length ? found[0].label : null; })""", [pack, texts])
+            return found.length ? found[0].label : null; })""",
+            [pack, texts],
+        )
     finally:
         page.close()
     agree = sum(a == b for a, b in zip(expected, offline, strict=True)) / len(texts)

@@ -29,8 +29,15 @@ def offline_live(tmp_path, synthetic_index):
     (tmp_path / "instance" / "ban").mkdir(parents=True)
     shutil.copy(synthetic_index, tmp_path / "instance" / "ban" / "index.sqlite")
     migrate_instance(tmp_path / "instance")
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"), "TILES": "none",
-                      "ACTORS_FILE": str(FICTIONAL_DATASET), "GEOCODERS": ("local",)})
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "TILES": "none",
+            "ACTORS_FILE": str(FICTIONAL_DATASET),
+            "GEOCODERS": ("local",),
+        }
+    )
     server = serve(app)
     yield app, f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
@@ -56,8 +63,10 @@ def test_offline_searches_at_new_points_give_the_server_s_actors_in_its_order(br
     try:
         for _ in range(4):
             need, age = rng.choice(["emploi", "formation", "numerique"]), rng.choice([19, 35, 58])
-            query = (f"/?lat={rng.uniform(lat_min, lat_max):.5f}&lon={rng.uniform(lon_min, lon_max):.5f}"
-                     f"&besoin={need}&age={age}")
+            query = (
+                f"/?lat={rng.uniform(lat_min, lat_max):.5f}&lon={rng.uniform(lon_min, lon_max):.5f}"
+                f"&besoin={need}&age={age}"
+            )
             expected = ITEM.findall(httpx.get(base + query).text)  # the server's answer; the page never asked
             context.set_offline(True)
             page.goto(base + query)
@@ -80,8 +89,9 @@ def test_a_new_data_version_online_replaces_the_pack(browser, offline_live):
             stored = store.get("insertion-fictive-montreuil")
             store.update(dataclasses.replace(stored.actor, telephone="+33199000188"), stored.version, "test")
         page.goto(base + "/carte")  # any visit online refreshes the pack
-        wait_until(page, "caches.match('/api/v1/pack').then(r => r.json())"
-                         f".then(p => p.version !== {before!r})")
+        wait_until(
+            page, f"caches.match('/api/v1/pack').then(r => r.json()).then(p => p.version !== {before!r})"
+        )
         context.set_offline(True)
         page.goto(base + "/?lat=48.8600&lon=2.4400&besoin=emploi&age=30")
         page.wait_for_selector("#liste-resultats li")
@@ -143,8 +153,10 @@ def test_a_fiche_opens_offline_with_its_qr_code_and_sms_text(browser, offline_li
         text = page.locator("#fiche-hors-ligne").inner_text()
         assert "Comment y aller : se présenter — le résident lui-même" in text
         assert "Téléphone : 01 99 00 01 02" in text
-        hours = [[cell.inner_text() for cell in row.locator("th, td").all()]
-                 for row in page.locator(".horaires tr").all()]
+        hours = [
+            [cell.inner_text() for cell in row.locator("th, td").all()]
+            for row in page.locator(".horaires tr").all()
+        ]
         server_rows = re.findall(r'<th scope="row">([^<]+)</th><td>([^<]+)</td>', online)
         assert hours == [list(row) for row in server_rows] and hours  # the server's days and hours
         picture = Image.open(io.BytesIO(page.locator("#qr-fiche svg").screenshot()))
@@ -175,8 +187,9 @@ def test_a_new_version_deletes_the_caches_of_the_old_ones(browser, offline_live)
         context.close()
 
 
-def test_an_address_typed_offline_is_found_in_the_kept_addresses_and_searched(browser, offline_live,
-                                                                              synthetic_addresses):
+def test_an_address_typed_offline_is_found_in_the_kept_addresses_and_searched(
+    browser, offline_live, synthetic_addresses
+):
     from tests.conftest import pick
 
     _, base = offline_live
@@ -187,8 +200,11 @@ def test_an_address_typed_offline_is_found_in_the_kept_addresses_and_searched(br
         page.goto(base + "/?lat=48.8600&lon=2.4400&besoin=emploi")  # a search in Montreuil, online
         kept = "/api/v1/pack/adresses?commune=93048"
         wait_until(page, f"caches.match('{kept}').then(found => !!found)")
-        expected = ITEM.findall(httpx.get(base + "/", params={"adresse": typed, "commune": "93048",
-                                                               "besoin": "emploi", "age": "30"}).text)
+        expected = ITEM.findall(
+            httpx.get(
+                base + "/", params={"adresse": typed, "commune": "93048", "besoin": "emploi", "age": "30"}
+            ).text
+        )
         context.set_offline(True)
         page.goto(base + "/")
         page.locator("#adresse-hors-ligne").press_sequentially(typed, delay=10)

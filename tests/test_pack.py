@@ -33,8 +33,9 @@ def test_the_pack_is_served_with_an_etag_compressed_and_answers_304_when_unchang
     first = client.get("/api/v1/pack", headers={"Accept-Encoding": "br"})
     assert first.status_code == 200 and first.headers["Content-Encoding"] == "br"
     assert "public" in first.headers["Cache-Control"] and first.headers["ETag"]
-    again = client.get("/api/v1/pack", headers={"Accept-Encoding": "br",
-                                                "If-None-Match": first.headers["ETag"]})
+    again = client.get(
+        "/api/v1/pack", headers={"Accept-Encoding": "br", "If-None-Match": first.headers["ETag"]}
+    )
     assert again.status_code == 304
     body = client.get("/api/v1/pack").get_json()
     assert body["format"] == 1 and {a["id"] for a in body["acteurs"]} >= {"insertion-fictive-montreuil"}
@@ -50,8 +51,10 @@ def test_a_new_version_of_the_data_gives_a_new_pack(app, client):
         store.update(dataclasses.replace(stored.actor, telephone="+33199000177"), stored.version, "test")
     after = client.get("/api/v1/pack").get_json()
     assert after["version"] != before
-    assert next(a for a in after["acteurs"] if a["id"] == "insertion-fictive-montreuil")["telephone"] == \
-        "+33199000177"
+    assert (
+        next(a for a in after["acteurs"] if a["id"] == "insertion-fictive-montreuil")["telephone"]
+        == "+33199000177"
+    )
 
 
 def test_closed_actors_stay_out(actors):
@@ -65,14 +68,20 @@ def test_each_actor_s_rules_in_the_pack_are_the_core_s_rules(actors, pack):
     by_id = {a.id: a for a in actors}
     rng = random.Random(12)
     for entry in pack["acteurs"]:
-        data = {name: tuple(value) if isinstance(value, list) else value
-                for name, value in entry["regles"].items()}
+        data = {
+            name: tuple(value) if isinstance(value, list) else value
+            for name, value in entry["regles"].items()
+        }
         from_pack = Rules(**data)
         assert from_pack == rules_of(by_id[entry["id"]])
         for _ in range(20):
-            resident = Resident(rng.choice([None, 17, 24, 28, 40]), rng.choice([None, *COMMUNES, "75056"]),
-                                frozenset(rng.sample(["jeunes", "personnes-en-situation-de-handicap",
-                                                      "femmes"], rng.randint(0, 2))))
+            resident = Resident(
+                rng.choice([None, 17, 24, 28, 40]),
+                rng.choice([None, *COMMUNES, "75056"]),
+                frozenset(
+                    rng.sample(["jeunes", "personnes-en-situation-de-handicap", "femmes"], rng.randint(0, 2))
+                ),
+            )
             assert check_rules(from_pack, resident) == check_rules(rules_of(by_id[entry["id"]]), resident)
 
 

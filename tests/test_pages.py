@@ -28,8 +28,15 @@ def test_home_is_a_french_search_form_that_works_without_javascript(client):
 
     assert '<html lang="fr" dir="ltr">' in page
     assert '<form class="search" method="get"' in page
-    for label in ("Trouver un emploi", "Se former", "Apprendre le français", "Créer son activité",
-                  "Numérique", "Mobilité", "Garde d’enfants"):
+    for label in (
+        "Trouver un emploi",
+        "Se former",
+        "Apprendre le français",
+        "Créer son activité",
+        "Numérique",
+        "Mobilité",
+        "Garde d’enfants",
+    ):
         assert label in page
     assert 'name="adresse"' in page and 'name="age"' in page and 'name="commune"' in page
 
@@ -40,8 +47,11 @@ def test_search_from_a_point_lists_results_and_puts_the_same_on_the_map(client):
 
     assert response.status_code == 200
     items = re.findall(r'<li id="resultat-([a-z0-9-]+)" data-actor-id="[a-z0-9-]+"[^>]*>', page)
-    assert items[:3] == ["agence-emploi-fictive-montreuil", "insertion-fictive-montreuil",
-                         "chantier-fictif-montreuil"]  # direct first, then the SIAE to check, by time
+    assert items[:3] == [
+        "agence-emploi-fictive-montreuil",
+        "insertion-fictive-montreuil",
+        "chantier-fictif-montreuil",
+    ]  # direct first, then the SIAE to check, by time
     assert [m["id"] for m in markers(page)] == items  # popups match the list, in order
     siae = markers(page)[1]
     assert siae["distance_label"] == "364 m · ≈ 6 min à pied"
@@ -59,14 +69,17 @@ def test_ineligible_actors_come_last_with_their_reason_when_asked(client):
     assert items[-1].startswith("mission-locale")
 
 
-@pytest.mark.parametrize("query, parameter, message", [
-    ("?adresse=", "adresse", "indiquez une adresse"),
-    ("?lat=48.86", "lat", "lat et lon vont ensemble"),
-    ("?lat=abc&lon=2.4", "lat", "La latitude (lat) doit être un nombre"),
-    ("?lat=48.86&lon=2.44&age=deux", "age", "L’âge doit être un nombre entier entre 0 et 120"),
-    ("?lat=48.86&lon=2.44&besoin=cuisine", "besoin", "Besoin inconnu : cuisine"),
-    ("?lat=48.86&lon=2.44&commune=75056", "commune", "commune inconnue"),
-])
+@pytest.mark.parametrize(
+    "query, parameter, message",
+    [
+        ("?adresse=", "adresse", "indiquez une adresse"),
+        ("?lat=48.86", "lat", "lat et lon vont ensemble"),
+        ("?lat=abc&lon=2.4", "lat", "La latitude (lat) doit être un nombre"),
+        ("?lat=48.86&lon=2.44&age=deux", "age", "L’âge doit être un nombre entier entre 0 et 120"),
+        ("?lat=48.86&lon=2.44&besoin=cuisine", "besoin", "Besoin inconnu : cuisine"),
+        ("?lat=48.86&lon=2.44&commune=75056", "commune", "commune inconnue"),
+    ],
+)
 def test_bad_input_is_explained_next_to_the_field(client, query, parameter, message):
     response = client.get("/" + query)
 
@@ -103,18 +116,21 @@ def test_map_of_all_actors_has_a_layer_per_family_and_filters(client):
         assert json.dumps(family) in page
     filtered = text(client.get("/carte?commune=93014&besoin=numerique"))
     assert {m["id"] for m in markers(filtered)} == {
-        "bus-france-services-fictif-clichy", "point-jeunes-fictif-clichy"}
+        "bus-france-services-fictif-clichy",
+        "point-jeunes-fictif-clichy",
+    }
 
 
 def test_contours_appear_once_synced(client, instance_path):
     (instance_path / "contours").mkdir(parents=True)
-    (instance_path / "contours" / "communes.geojson").write_text(
-        OUTLINES.read_text("utf-8"), "utf-8")
+    (instance_path / "contours" / "communes.geojson").write_text(OUTLINES.read_text("utf-8"), "utf-8")
     assert "Villetaneuse" in text(client.get("/carte"))
 
 
-@pytest.mark.parametrize("url", ["/", "/?lat=48.86&lon=2.44", "/carte",
-                                 "/acteurs/insertion-fictive-montreuil", "/embed/carte", "/embed"])
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/?lat=48.86&lon=2.44", "/carte", "/acteurs/insertion-fictive-montreuil", "/embed/carte", "/embed"],
+)
 def test_pages_load_nothing_from_outside(client, url):
     page = text(client.get(url))
     assert local_urls_only(page) == []
@@ -133,14 +149,28 @@ def test_pages_refuse_framing_but_embeds_accept_it(make_app):
 @pytest.fixture
 def xss_client(make_app, tmp_path):
     feature = fictional_feature(
-        id="acteur-fictif-xss", nom=XSS, description=XSS, adresse=XSS, complement_adresse=XSS,
-        commune="Montreuil", geometry={"type": "Point", "coordinates": [2.4401, 48.8601]})
+        id="acteur-fictif-xss",
+        nom=XSS,
+        description=XSS,
+        adresse=XSS,
+        complement_adresse=XSS,
+        commune="Montreuil",
+        geometry={"type": "Point", "coordinates": [2.4401, 48.8601]},
+    )
     path = write_json(tmp_path / "xss-fictif.geojson", fictional_collection(feature))
     return make_app(ACTORS_FILE=str(path)).test_client()
 
 
-@pytest.mark.parametrize("url", ["/?lat=48.86&lon=2.44", "/carte", "/acteurs/acteur-fictif-xss",
-                                 "/embed/carte?liste=1", "/embed/carte?lat=48.86&lon=2.44&liste=1"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/?lat=48.86&lon=2.44",
+        "/carte",
+        "/acteurs/acteur-fictif-xss",
+        "/embed/carte?liste=1",
+        "/embed/carte?lat=48.86&lon=2.44&liste=1",
+    ],
+)
 def test_manager_text_is_escaped_everywhere(xss_client, url):
     page = text(xss_client.get(url))
 
@@ -167,7 +197,9 @@ def test_points_to_check_are_told_apart_from_eligibility(client):
     first = next(m for m in markers(page) if m["eligibility_state"] == "to-check")
     assert first["id"] == "mission-locale-fictive-montreuil"  # the nearest, age not given
     assert (first["eligibility_state"], first["eligibility_label"]) == (
-        "to-check", "À vérifier : réservé aux 16–25 ans")
+        "to-check",
+        "À vérifier : réservé aux 16–25 ans",
+    )
 
 
 def test_freshness_is_told_on_results_popups_and_actor_pages(client):
@@ -199,7 +231,8 @@ def test_only_a_verified_actor_may_be_active(dataset):
     feature = next(f for f in dataset["features"] if f["id"] == "chantier-fictif-montreuil")
     feature["properties"]["statut"] = "actif"
     assert [(p.actor_id, p.field) for p in validate_collection(dataset)] == [
-        ("chantier-fictif-montreuil", "statut")]
+        ("chantier-fictif-montreuil", "statut")
+    ]
 
 
 def test_how_to_get_in_is_told_where_a_national_rule_says_it(client):
@@ -212,12 +245,18 @@ def test_how_to_get_in_is_told_where_a_national_rule_says_it(client):
     assert "Comment y aller : non renseigné" in items["agence-emploi-fictive-montreuil"]
     popups = {m["id"]: m for m in markers(page)}
     assert popups["chantier-fictif-montreuil"]["access_label"] == siae
-    result = next(r for r in client.get("/api/v1/nearest?lat=48.86&lon=2.44&besoin=emploi").get_json()
-                  ["results"] if r["id"] == "chantier-fictif-montreuil")
+    result = next(
+        r
+        for r in client.get("/api/v1/nearest?lat=48.86&lon=2.44&besoin=emploi").get_json()["results"]
+        if r["id"] == "chantier-fictif-montreuil"
+    )
     assert (result["modes_mobilisation"], result["mobilisable_par"]) == (
-        ["utiliser-lien-mobilisation"], ["usagers", "professionnels"])
+        ["utiliser-lien-mobilisation"],
+        ["usagers", "professionnels"],
+    )
     assert 'id="comment-y-aller">Comment y aller : se présenter' in text(
-        client.get("/acteurs/france-services-fictive-villetaneuse"))
+        client.get("/acteurs/france-services-fictive-villetaneuse")
+    )
 
 
 def test_a_tapped_point_in_montreuil_is_not_offered_bagnolets_residents_only_desk(client):
@@ -226,14 +265,24 @@ def test_a_tapped_point_in_montreuil_is_not_offered_bagnolets_residents_only_des
     page = text(client.get("/?lat=48.8600&lon=2.4400&k=10"))
     items = re.findall(r'<li id="resultat-([a-z0-9-]+)" data-actor-id="[a-z0-9-]+"[^>]*>', page)
     assert items and "ccas-fictif-bagnolet" not in items
-    with_ineligible = re.findall(r'<li id="resultat-([a-z0-9-]+)" data-actor-id="[a-z0-9-]+"[^>]*>', text(
-        client.get("/?lat=48.8600&lon=2.4400&k=10&tous=1")))
+    with_ineligible = re.findall(
+        r'<li id="resultat-([a-z0-9-]+)" data-actor-id="[a-z0-9-]+"[^>]*>',
+        text(client.get("/?lat=48.8600&lon=2.4400&k=10&tous=1")),
+    )
     assert "ccas-fictif-bagnolet" in with_ineligible
 
 
-@pytest.mark.parametrize("url", ["/", "/?lat=48.86&lon=2.44", "/carte",
-                                 "/acteurs/insertion-fictive-montreuil", "/embed/carte",
-                                 "/fiche?acteurs=insertion-fictive-montreuil"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/?lat=48.86&lon=2.44",
+        "/carte",
+        "/acteurs/insertion-fictive-montreuil",
+        "/embed/carte",
+        "/fiche?acteurs=insertion-fictive-montreuil",
+    ],
+)
 def test_every_page_allows_pinch_zoom(client, url):
     page = text(client.get(url))
     assert "user-scalable=no" not in page and "maximum-scale" not in page

@@ -40,13 +40,24 @@ SECOND = "second-acteur-fictif"
 
 
 def _made_up_actors(count: int, rng: random.Random) -> list:
-    return [actor_from_feature(fictional_feature(
-        id=f"acteur-fictif-{n}", nom=f"Acteur fictif {n}",
-        geometry={"type": "Point", "coordinates": [round(rng.uniform(2.425, 2.455), 5),
-                                                   round(rng.uniform(48.852, 48.868), 5)]},
-        thematiques=[rng.choice([EMPLOI, FORMATION])],
-        statut=rng.choice(["a_verifier", "a_verifier", "ferme"])))
-        for n in range(count)]
+    return [
+        actor_from_feature(
+            fictional_feature(
+                id=f"acteur-fictif-{n}",
+                nom=f"Acteur fictif {n}",
+                geometry={
+                    "type": "Point",
+                    "coordinates": [
+                        round(rng.uniform(2.425, 2.455), 5),
+                        round(rng.uniform(48.852, 48.868), 5),
+                    ],
+                },
+                thematiques=[rng.choice([EMPLOI, FORMATION])],
+                statut=rng.choice(["a_verifier", "a_verifier", "ferme"]),
+            )
+        )
+        for n in range(count)
+    ]
 
 
 @pytest.fixture
@@ -66,8 +77,10 @@ def test_nearest_ids_follow_the_straight_line_in_lambert93(pg_store):
         wanted = rng.choice([None, [EMPLOI], [EMPLOI, FORMATION], ["se-former"]])  # a slug or a category
         x, y = to_lambert93(*point)
         expected = sorted(
-            (math.dist((x, y), to_lambert93(a.location.lon, a.location.lat)), a.id) for a in actors
-            if a.statut != "ferme" and (wanted is None or offers_thematiques(a.thematiques, wanted)))[:7]
+            (math.dist((x, y), to_lambert93(a.location.lon, a.location.lat)), a.id)
+            for a in actors
+            if a.statut != "ferme" and (wanted is None or offers_thematiques(a.thematiques, wanted))
+        )[:7]
         found = store.nearest_ids(point, 7, wanted)
         assert [i for i, _ in found] == [i for _, i in expected]
         assert all(abs(metres - d) < 0.01 for (_, metres), (d, _) in zip(found, expected, strict=True))
@@ -95,11 +108,18 @@ def test_the_nearest_query_walks_the_gist_index_and_never_scans_the_table(pg_sto
     with pg_store.engine.begin() as db:
         db.exec_driver_sql("ANALYZE actors")
         method = db.exec_driver_sql(
-            "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_actors_geom'").scalar()
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_actors_geom'"
+        ).scalar()
         x, y = to_lambert93(2.44, 48.86)
-        plans = ["\n".join(row[0] for row in db.execute(text("EXPLAIN " + _NEAREST.text),
-                                                        {"x": x, "y": y, "k": 5, "wanted": wanted}))
-                 for wanted in (None, [EMPLOI])]
+        plans = [
+            "\n".join(
+                row[0]
+                for row in db.execute(
+                    text("EXPLAIN " + _NEAREST.text), {"x": x, "y": y, "k": 5, "wanted": wanted}
+                )
+            )
+            for wanted in (None, [EMPLOI])
+        ]
     assert "USING gist (geom)" in method
     for plan in plans:
         assert "Order By: (geom <->" in plan and "Seq Scan" not in plan, plan
@@ -115,8 +135,17 @@ def test_a_database_not_upgraded_is_refused_without_showing_its_password(postgre
 def test_carto_db_upgrade_started_three_times_at_once_migrates_once(postgres_server, tmp_path):
     url = postgres_server.create_database("carto_trois_demarrages")
     env = {"PATH": "/usr/bin:/bin", "CARTO_INSTANCE_PATH": str(tmp_path), "CARTO_DATABASE_URL": url}
-    runs = [subprocess.Popen([CARTO, "db", "upgrade"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    runs = [
+        subprocess.Popen(
+            [CARTO, "db", "upgrade"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
     outputs = [run.communicate(timeout=120) for run in runs]
 
     assert [run.returncode for run in runs] == [0, 0, 0], outputs
@@ -131,9 +160,11 @@ def test_a_change_made_by_another_process_is_seen_at_the_next_read(pg_store, pos
     actor = actor_from_feature(fictional_feature())
     reader.create(actor, "a")
     before = reader.revision_count()
-    code = ("import sys, dataclasses; from geo.store.postgres import PostgresStore\n"
-            "store = PostgresStore(sys.argv[1]); actor = store.get('acteur-fictif-de-test').actor\n"
-            "store.update(dataclasses.replace(actor, description='ailleurs'), 1, 'x')")
+    code = (
+        "import sys, dataclasses; from geo.store.postgres import PostgresStore\n"
+        "store = PostgresStore(sys.argv[1]); actor = store.get('acteur-fictif-de-test').actor\n"
+        "store.update(dataclasses.replace(actor, description='ailleurs'), 1, 'x')"
+    )
     subprocess.run([sys.executable, "-c", code, postgres_url], cwd=ROOT, check=True)
     assert reader.revision_count() == before + 1
     assert reader.get(actor.id).actor.description == "ailleurs"
@@ -162,6 +193,7 @@ def test_the_app_runs_on_postgres(make_app, postgres_url):
 
 # --- two app servers, one database ----------------------------------------------------------------
 
+
 @pytest.fixture
 def two_servers(tmp_path, postgres_url):
     """Two gunicorn instances (two workers each) on different ports, with their own instance folders,
@@ -172,9 +204,14 @@ def two_servers(tmp_path, postgres_url):
         (tmp_path / "serveur-b" / "instance").mkdir(parents=True)
         shutil.copy(tmp_path / "serveur-a" / ACTORS_FILE, tmp_path / "serveur-b" / ACTORS_FILE)
         instances.append(tmp_path / "serveur-b" / "instance")
-        yield [stack.enter_context(gunicorn(instance, workers=2, DATABASE_URL=postgres_url, SECRET_KEY=SECRET,
-                                            SECURE_COOKIES="false"))  # plain HTTP on loopback
-               for instance in instances]
+        yield [
+            stack.enter_context(
+                gunicorn(
+                    instance, workers=2, DATABASE_URL=postgres_url, SECRET_KEY=SECRET, SECURE_COOKIES="false"
+                )
+            )  # plain HTTP on loopback
+            for instance in instances
+        ]
 
 
 def test_edits_through_two_servers_lose_no_accepted_edit(two_servers, pg_store):
@@ -189,8 +226,11 @@ def test_edits_through_two_servers_lose_no_accepted_edit(two_servers, pg_store):
         with httpx.Client(timeout=30, headers=bearer) as client:
             etag = client.get(f"{read_from.url}/api/v1/actors/{actor}").headers["ETag"]
             text = f"Modification fictive numéro {number}"
-            answer = client.patch(f"{write_to.url}/api/v1/actors/{actor}", headers={"If-Match": etag},
-                                  json={"properties": {"description": text}})
+            answer = client.patch(
+                f"{write_to.url}/api/v1/actors/{actor}",
+                headers={"If-Match": etag},
+                json={"properties": {"description": text}},
+            )
         return actor, answer.status_code, text
 
     with ThreadPoolExecutor(6) as pool:
@@ -211,13 +251,20 @@ def test_each_server_finds_the_other_servers_edits_at_its_next_request(two_serve
     position = {"lat": "48.8620", "lon": "2.4420"}
 
     def nearest_ids(server) -> set[str]:
-        return {r["id"] for r in httpx.get(f"{server.url}/api/v1/nearest", params={**position, "k": "5"},
-                                           timeout=30).json()["results"]}
+        return {
+            r["id"]
+            for r in httpx.get(
+                f"{server.url}/api/v1/nearest", params={**position, "k": "5"}, timeout=30
+            ).json()["results"]
+        }
 
     assert all(SECOND in nearest_ids(second) for _ in range(4))  # both of its workers
     etag = httpx.get(f"{first.url}/api/v1/actors/{SECOND}").headers["ETag"]
-    retired = httpx.delete(f"{first.url}/api/v1/actors/{SECOND}", timeout=30,
-                           headers={"Authorization": f"Bearer {TOKEN}", "If-Match": etag})
+    retired = httpx.delete(
+        f"{first.url}/api/v1/actors/{SECOND}",
+        timeout=30,
+        headers={"Authorization": f"Bearer {TOKEN}", "If-Match": etag},
+    )
     assert retired.status_code == 200
     assert all(SECOND not in nearest_ids(second) for _ in range(4))
 
@@ -227,20 +274,27 @@ def test_a_login_limit_holds_across_two_servers(two_servers):
     statuses = []
     for number in range(30):
         with httpx.Client(base_url=two_servers[number % 2].url, timeout=30) as client:
-            wrong = {"email": MANAGER, "password": "faux-mot-de-passe",
-                     "csrf_token": _csrf(client, "/connexion")}
+            wrong = {
+                "email": MANAGER,
+                "password": "faux-mot-de-passe",
+                "csrf_token": _csrf(client, "/connexion"),
+            }
             statuses.append(client.post("/connexion", data=wrong).status_code)
     with httpx.Client(base_url=two_servers[0].url, timeout=30) as client:
-        right = client.post("/connexion", data={"email": MANAGER, "password": PASSWORD,
-                                                "csrf_token": _csrf(client, "/connexion")})
+        right = client.post(
+            "/connexion",
+            data={"email": MANAGER, "password": PASSWORD, "csrf_token": _csrf(client, "/connexion")},
+        )
     assert statuses.count(401) == 10 and statuses.count(429) == 20 and right.status_code == 429
 
 
 def test_a_logout_through_one_server_ends_the_session_on_the_other(two_servers):
     first, second = two_servers
     with httpx.Client(base_url=first.url, timeout=30) as client:
-        logged = client.post("/connexion", data={"email": MANAGER, "password": PASSWORD,
-                                                 "csrf_token": _csrf(client, "/connexion")})
+        logged = client.post(
+            "/connexion",
+            data={"email": MANAGER, "password": PASSWORD, "csrf_token": _csrf(client, "/connexion")},
+        )
         assert logged.status_code == 302
         cookie = client.cookies["session"]
         with httpx.Client(base_url=second.url, timeout=30, cookies={"session": cookie}) as other:
@@ -256,8 +310,10 @@ def _csrf(client: httpx.Client, page: str) -> str:
 
 # --- backup -----------------------------------------------------------------------------------------
 
-def test_a_pg_dump_backup_restores_into_a_fresh_cluster_and_is_served(postgres_server, postgres_url,
-                                                                       tmp_path):
+
+def test_a_pg_dump_backup_restores_into_a_fresh_cluster_and_is_served(
+    postgres_server, postgres_url, tmp_path
+):
     """docs/deploy.md's commands: ``pg_dump --format=custom``, then ``pg_restore`` into a new cluster's
     empty database; the app serves the restored actors; their history and the accounts are back."""
     store = PostgresStore(postgres_url)
@@ -268,13 +324,37 @@ def test_a_pg_dump_backup_restores_into_a_fresh_cluster_and_is_served(postgres_s
     store.close()
     database = postgres_url.rsplit("/", 1)[1]
     backup = Path(postgres_server.folder) / "sauvegarde.dump"
-    postgres_server.run("pg_dump", "--host", "127.0.0.1", "--port", str(postgres_server.port), "--username",
-                        "carto", "--format", "custom", "--file", str(backup), database)
+    postgres_server.run(
+        "pg_dump",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(postgres_server.port),
+        "--username",
+        "carto",
+        "--format",
+        "custom",
+        "--file",
+        str(backup),
+        database,
+    )
 
     with PostgresServer() as fresh:
         url = fresh.create_database("carto_restauree")
-        fresh.run("pg_restore", "--host", "127.0.0.1", "--port", str(fresh.port), "--username", "carto",
-                  "--dbname", "carto_restauree", "--no-owner", "--exit-on-error", str(backup))
+        fresh.run(
+            "pg_restore",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(fresh.port),
+            "--username",
+            "carto",
+            "--dbname",
+            "carto_restauree",
+            "--no-owner",
+            "--exit-on-error",
+            str(backup),
+        )
         folder = tmp_path / "restauree"
         folder.mkdir()
         instance = folder / "instance"
@@ -282,8 +362,9 @@ def test_a_pg_dump_backup_restores_into_a_fresh_cluster_and_is_served(postgres_s
         (folder / "acteurs-fictifs.geojson").write_text('{"type": "FeatureCollection", "features": []}')
         with gunicorn(instance, workers=2, DATABASE_URL=url) as served:
             answer = httpx.get(f"{served.url}/api/v1/actors/{actor.id}", timeout=30)
-            near = httpx.get(f"{served.url}/api/v1/nearest", params={"lat": "48.86", "lon": "2.44"},
-                             timeout=30)
+            near = httpx.get(
+                f"{served.url}/api/v1/nearest", params={"lat": "48.86", "lon": "2.44"}, timeout=30
+            )
         restored = PostgresStore(url)
         assert restored.nearest_ids((2.44, 48.86), 1)[0][0] == actor.id  # the GiST index came back too
         assert len(restored.history(actor.id)) == 2 and restored.user(MANAGER)["role"] == "manager"
@@ -294,6 +375,7 @@ def test_a_pg_dump_backup_restores_into_a_fresh_cluster_and_is_served(postgres_s
 
 
 # --- the search on PostGIS's index ------------------------------------------------------------------
+
 
 def test_the_search_through_postgis_gives_the_in_memory_answers(pg_store, dataset):
     """400 random searches (needs, publics, age, commune, k, radius, ineligible too, a moment) over the
@@ -306,9 +388,14 @@ def test_the_search_through_postgis_gives_the_in_memory_answers(pg_store, datase
     from geo.search.nearest_in_store import StoreNearest
 
     rng = random.Random(1515)
-    many_ineligible_nearby = [dataclasses.replace(  # so that the first candidates are often not enough
-        actor, publics=tuple(rng.choice([(), ("jeunes",), ("seniors",), ("femmes", "jeunes")])),
-        age_max=rng.choice([None, 25, 25, 30])) for actor in _made_up_actors(400, rng)]
+    many_ineligible_nearby = [
+        dataclasses.replace(  # so that the first candidates are often not enough
+            actor,
+            publics=tuple(rng.choice([(), ("jeunes",), ("seniors",), ("femmes", "jeunes")])),
+            age_max=rng.choice([None, 25, 25, 30]),
+        )
+        for actor in _made_up_actors(400, rng)
+    ]
     actors = [actor_from_feature(f) for f in dataset["features"]] + many_ineligible_nearby
     pg_store.replace_all(actors, "import fictif")
     in_memory, in_store = ActorIndex(actors), StoreNearest(pg_store, pg_store.unlocated_actors())
@@ -318,19 +405,27 @@ def test_the_search_through_postgis_gives_the_in_memory_answers(pg_store, datase
             "thematiques": rng.choice([None, [EMPLOI], [FORMATION], ["se-former", "trouver-un-emploi"]]),
             "publics": rng.choice([None, [], ["seniors"], [rng.choice(sorted(PUBLICS))]]),
             "resident": Resident(rng.choice([None, 19, 30, 58]), rng.choice([None, "93048", "93006"])),
-            "k": rng.choice([1, 3, 5, 10, 40]), "radius_m": rng.choice([None, None, 300.0, 1500.0]),
-            "include_ineligible": rng.random() < 0.3, "at": dt.datetime(2026, 11, 30, rng.randint(7, 19))}
+            "k": rng.choice([1, 3, 5, 10, 40]),
+            "radius_m": rng.choice([None, None, 300.0, 1500.0]),
+            "include_ineligible": rng.random() < 0.3,
+            "at": dt.datetime(2026, 11, 30, rng.randint(7, 19)),
+        }
         expected, found = nearest(origin, in_memory, **options), in_store.nearest(origin, **options)
-        assert [(r.actor.id, r.eligibility, r.placement) for r in found] == \
-            [(r.actor.id, r.eligibility, r.placement) for r in expected], options
+        assert [(r.actor.id, r.eligibility, r.placement) for r in found] == [
+            (r.actor.id, r.eligibility, r.placement) for r in expected
+        ], options
         assert all(a.distance_m == pytest.approx(b.distance_m) for a, b in zip(found, expected, strict=True))
 
 
 def test_the_service_searches_through_postgis_when_told(make_app, postgres_url):
     position = {"lat": "48.8600", "lon": "2.4400", "k": "8", "age": "22"}
-    answers = [make_app(DATABASE_URL=postgres_url, NEAREST_INDEX=mode).test_client()
-               .get("/api/v1/nearest", query_string=position).get_json()["results"]
-               for mode in ("memory", "postgis")]
+    answers = [
+        make_app(DATABASE_URL=postgres_url, NEAREST_INDEX=mode)
+        .test_client()
+        .get("/api/v1/nearest", query_string=position)
+        .get_json()["results"]
+        for mode in ("memory", "postgis")
+    ]
     assert answers[0] and answers[0] == answers[1]
 
 
@@ -347,9 +442,12 @@ def test_searching_through_postgis_never_loads_every_actor(make_app, postgres_ur
     client = app.test_client()
     position = {"lat": "48.8600", "lon": "2.4400"}
     found = client.get("/api/v1/nearest", query_string=position).get_json()["results"]
-    pages = [client.get("/", query_string=position), client.get(f"/acteurs/{found[0]['id']}"),
-             client.get("/fiche", query_string={"acteurs": [found[0]["id"], found[1]["id"]]}),
-             client.get("/acteurs/acteur-absent")]
+    pages = [
+        client.get("/", query_string=position),
+        client.get(f"/acteurs/{found[0]['id']}"),
+        client.get("/fiche", query_string={"acteurs": [found[0]["id"], found[1]["id"]]}),
+        client.get("/acteurs/acteur-absent"),
+    ]
     assert [page.status_code for page in pages] == [200, 200, 200, 404]
     assert found[0]["nom"] in pages[1].get_data(as_text=True)
     assert found[1]["nom"] in pages[2].get_data(as_text=True)
@@ -388,8 +486,13 @@ def test_the_service_answers_503_while_the_database_is_down_and_comes_back_with_
         own.start()
         assert client.get("/api/v1/actors").status_code == 200  # no restart of the app needed
         assert client.get("/carte").status_code == 200
-    said = [(record.levelname, record.getMessage().split(" : ")[0]) for record in caplog.records
-            if record.name == "webmap"]
-    assert said == [("ERROR", "base de données injoignable"),
-                    ("WARNING", "base de données de nouveau joignable")]
+    said = [
+        (record.levelname, record.getMessage().split(" : ")[0])
+        for record in caplog.records
+        if record.name == "webmap"
+    ]
+    assert said == [
+        ("ERROR", "base de données injoignable"),
+        ("WARNING", "base de données de nouveau joignable"),
+    ]
     assert not [record for record in caplog.records if record.exc_info]

@@ -8,9 +8,15 @@ from webmap.privacy import DropQueryStrings
 
 
 def test_request_lines_lose_their_query_string():
-    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, '%s - - [x] "%s" %s %s',
-                               ("127.0.0.1", "GET /?adresse=12+rue+de+Paris&age=34 HTTP/1.1", "200", "-"),
-                               None)
+    record = logging.LogRecord(
+        "werkzeug",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - - [x] "%s" %s %s',
+        ("127.0.0.1", "GET /?adresse=12+rue+de+Paris&age=34 HTTP/1.1", "200", "-"),
+        None,
+    )
     DropQueryStrings().filter(record)
     assert record.getMessage() == '127.0.0.1 - - [x] "GET /?… HTTP/1.1" 200 -'
 

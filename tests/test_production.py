@@ -51,9 +51,13 @@ def visit_as_a_volunteer(url: str) -> dict[str, httpx.Response]:
     return answers
 
 
-VISIT_LINES = ('"GET /?… HTTP/1.1" 200', '"GET /api/v1/nearest?… HTTP/1.1" 200',
-               '"GET /api/v1/geocode?… HTTP/1.1" 200', '"GET /embed/carte?… HTTP/1.1" 200',
-               '"GET /acteurs/acteur-fictif-de-test HTTP/1.1" 200')
+VISIT_LINES = (
+    '"GET /?… HTTP/1.1" 200',
+    '"GET /api/v1/nearest?… HTTP/1.1" 200',
+    '"GET /api/v1/geocode?… HTTP/1.1" 200',
+    '"GET /embed/carte?… HTTP/1.1" 200',
+    '"GET /acteurs/acteur-fictif-de-test HTTP/1.1" 200',
+)
 """The access log's lines of one ``visit_as_a_volunteer``: the requests, without what the resident said."""
 
 
@@ -106,15 +110,20 @@ def test_an_encounter_posted_with_a_position_keeps_commune_and_iris_only_in_prod
 
     store = SQLiteStore(production.instance / "carto.sqlite")
     campaign = store.add_campaign("Campagne fictive de production", ["93048"])
-    encounter = {"id": str(uuid.uuid4()), "campagne": campaign.id, "date": "2026-11-20",
-                 "lat": float(POSITION["lat"]), "lon": float(POSITION["lon"]), "en_recherche": "oui"}
+    encounter = {
+        "id": str(uuid.uuid4()),
+        "campagne": campaign.id,
+        "date": "2026-11-20",
+        "lat": float(POSITION["lat"]),
+        "lon": float(POSITION["lon"]),
+        "en_recherche": "oui",
+    }
     before = production.access_log.read_text()
     with httpx.Client(timeout=30, headers={"Authorization": f"Bearer {TOKEN}"}) as client:
         first = client.post(f"{production.url}/api/v1/rencontres", json=encounter)
         again = client.post(f"{production.url}/api/v1/rencontres", json=encounter)  # another worker
     assert first.json()["nouvelles"] == 1 and again.json()["nouvelles"] == 0
-    log = wait_for_log(production.access_log, '"POST /api/v1/rencontres HTTP/1.1" 200', since=before,
-                       times=2)
+    log = wait_for_log(production.access_log, '"POST /api/v1/rencontres HTTP/1.1" 200', since=before, times=2)
     assert_no_resident_in(log + production.error_log.read_text())
     with sqlite3.connect(production.instance / "carto.sqlite") as db:
         [row] = db.execute("SELECT * FROM encounters WHERE campagne = ?", (campaign.id,)).fetchall()
@@ -125,18 +134,27 @@ def test_login_limit_holds_across_four_workers(production):
     """30 wrong passwords in a row, spread by gunicorn over its workers: 10 are checked."""
     with httpx.Client(base_url=production.url, timeout=30) as client:
         token = csrf_token(client.get("/connexion").text)
-        statuses = [client.post("/connexion", data={"email": MANAGER, "password": "faux-mot-de-passe",
-                                                    "csrf_token": token}).status_code
-                    for _ in range(30)]
-        right = client.post("/connexion", data={"email": MANAGER, "password": PASSWORD,
-                                                "csrf_token": token})
+        statuses = [
+            client.post(
+                "/connexion", data={"email": MANAGER, "password": "faux-mot-de-passe", "csrf_token": token}
+            ).status_code
+            for _ in range(30)
+        ]
+        right = client.post("/connexion", data={"email": MANAGER, "password": PASSWORD, "csrf_token": token})
     assert statuses.count(401) == 10 and statuses.count(429) == 20
     assert right.status_code == 429 and "Trop de tentatives" in right.text
 
 
 BY_DESIGN = {
-    "ST202": {"GET /nearest", "POST /rencontres", "POST /actors", "PUT /actors/{actor_id}",
-              "PATCH /actors/{actor_id}", "DELETE /actors/{actor_id}", "Stateful tests"},
+    "ST202": {
+        "GET /nearest",
+        "POST /rencontres",
+        "POST /actors",
+        "PUT /actors/{actor_id}",
+        "PATCH /actors/{actor_id}",
+        "DELETE /actors/{actor_id}",
+        "Stateful tests",
+    },
     "ST203": {"PUT /actors/{actor_id}", "PATCH /actors/{actor_id}", "DELETE /actors/{actor_id}"},
     "ST301": {"Stateful tests"},
 }
@@ -149,10 +167,25 @@ retired actor stays readable, with its history (ST301)."""
 def test_api_fuzzing_with_every_check_finds_only_what_docs_web_md_explains(production, tmp_path):
     """Schemathesis, all its checks, from the served OpenAPI document: reads and writes (with a manager's
     token), a bounded number of examples per operation, every answer in under a second."""
-    command = [str(Path(sys.executable).parent / "st"), "run", f"{production.url}/api/v1/openapi.json",
-               "--header", f"Authorization: Bearer {TOKEN}", "--checks", "all",
-               "--max-response-time", "1", "--max-examples", "40", "--seed", "20261128",
-               "--phases", "examples,coverage,fuzzing,stateful", "--workers", "1"]
+    command = [
+        str(Path(sys.executable).parent / "st"),
+        "run",
+        f"{production.url}/api/v1/openapi.json",
+        "--header",
+        f"Authorization: Bearer {TOKEN}",
+        "--checks",
+        "all",
+        "--max-response-time",
+        "1",
+        "--max-examples",
+        "40",
+        "--seed",
+        "20261128",
+        "--phases",
+        "examples,coverage,fuzzing,stateful",
+        "--workers",
+        "1",
+    ]
     run = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert " passed" in run.stdout or "FAILURES" in run.stdout, run.stdout[-3000:] + run.stderr[-2000:]
     found = _findings(run.stdout)
@@ -176,15 +209,22 @@ def _findings(output: str) -> set[tuple[str, str]]:
 
 def test_a_chunked_body_over_the_limit_is_a_413_in_production(production):
     """A client that sends no Content-Length (chunked) is held to the same 1 MiB as one that does."""
+
     def chunks():
         for _ in range(17):
             yield b'{"properties": {"description": "' + b"x" * 65_536 + b'"}}'
 
     with httpx.Client(timeout=30, headers={"Authorization": f"Bearer {TOKEN}"}) as client:
         version = client.get(f"{production.url}/api/v1/actors/acteur-fictif-de-test").headers["ETag"]
-        answer = client.patch(f"{production.url}/api/v1/actors/acteur-fictif-de-test", content=chunks(),
-                              headers={"Content-Type": "application/json", "If-Match": version})
-        small = client.post(f"{production.url}/api/v1/rencontres", content=iter([b"[", b"]"]),
-                            headers={"Content-Type": "application/json"})
+        answer = client.patch(
+            f"{production.url}/api/v1/actors/acteur-fictif-de-test",
+            content=chunks(),
+            headers={"Content-Type": "application/json", "If-Match": version},
+        )
+        small = client.post(
+            f"{production.url}/api/v1/rencontres",
+            content=iter([b"[", b"]"]),
+            headers={"Content-Type": "application/json"},
+        )
     assert answer.status_code == 413, answer.text
     assert small.status_code == 400  # a chunked body under the limit is read as usual

@@ -27,8 +27,7 @@ def client():
 
 @pytest.fixture
 def service(httpserver, client, sleeps):
-    return geoplateforme(client, httpserver.url_for("/geocodage"), per_second=1000,
-                         sleep=sleeps.append)
+    return geoplateforme(client, httpserver.url_for("/geocodage"), per_second=1000, sleep=sleeps.append)
 
 
 def test_results_are_read_from_the_documented_format(service, httpserver):
@@ -37,7 +36,9 @@ def test_results_are_read_from_the_documented_format(service, httpserver):
     results = service.search("12 rue fictive de test montreuil", limit=3)
 
     assert [(r.type, r.housenumber, r.citycode) for r in results] == [
-        ("housenumber", "12", "93048"), ("street", None, "93048")]
+        ("housenumber", "12", "93048"),
+        ("street", None, "93048"),
+    ]
     assert results[0].label == "12 Rue Fictive de Test 93100 Montreuil"
     assert (results[0].lon, results[0].lat, results[0].score) == (2.441232, 48.861124, 0.9675)
     assert results[1].street == "Rue Fictive de Test"
@@ -45,26 +46,43 @@ def test_results_are_read_from_the_documented_format(service, httpserver):
 
 
 def test_search_sends_the_documented_parameters(service, httpserver):
-    httpserver.expect_request("/geocodage/search", query_string={
-        "index": "address", "q": "12 rue de paris", "limit": "4", "autocomplete": "1",
-        "citycode": "93048", "lon": "2.44", "lat": "48.86",
-    }).respond_with_json({"type": "FeatureCollection", "features": []})
+    httpserver.expect_request(
+        "/geocodage/search",
+        query_string={
+            "index": "address",
+            "q": "12 rue de paris",
+            "limit": "4",
+            "autocomplete": "1",
+            "citycode": "93048",
+            "lon": "2.44",
+            "lat": "48.86",
+        },
+    ).respond_with_json({"type": "FeatureCollection", "features": []})
 
-    assert service.search("12  rue de paris ", limit=4, autocomplete=True, citycode="93048",
-                          near=(2.44, 48.86)) == []
+    assert (
+        service.search("12  rue de paris ", limit=4, autocomplete=True, citycode="93048", near=(2.44, 48.86))
+        == []
+    )
 
 
 def test_reverse_sends_lon_lat(service, httpserver):
-    httpserver.expect_request("/geocodage/reverse", query_string={
-        "index": "address", "lon": "2.44", "lat": "48.86", "limit": "1",
-    }).respond_with_json(RECORDED)
+    httpserver.expect_request(
+        "/geocodage/reverse",
+        query_string={
+            "index": "address",
+            "lon": "2.44",
+            "lat": "48.86",
+            "limit": "1",
+        },
+    ).respond_with_json(RECORDED)
 
     assert service.reverse(2.44, 48.86)[0].housenumber == "12"
 
 
 def test_429_waits_as_told_then_retries(service, httpserver, sleeps):
     httpserver.expect_ordered_request("/geocodage/search").respond_with_json(
-        {"code": 429, "message": "Too Many Requests"}, status=429, headers={"Retry-After": "2"})
+        {"code": 429, "message": "Too Many Requests"}, status=429, headers={"Retry-After": "2"}
+    )
     httpserver.expect_ordered_request("/geocodage/search").respond_with_json(RECORDED)
 
     results = service.search("12 rue fictive")
@@ -75,7 +93,8 @@ def test_429_waits_as_told_then_retries(service, httpserver, sleeps):
 
 def test_429_that_persists_makes_the_service_unavailable(service, httpserver, sleeps):
     httpserver.expect_request("/geocodage/search").respond_with_json(
-        {"code": 429}, status=429, headers={"Retry-After": "600"})
+        {"code": 429}, status=429, headers={"Retry-After": "600"}
+    )
 
     with pytest.raises(GeocoderUnavailable, match="trop de requêtes"):
         service.search("12 rue fictive")
@@ -84,7 +103,8 @@ def test_429_that_persists_makes_the_service_unavailable(service, httpserver, sl
 
 def test_429_retries_a_bounded_number_of_times(service, httpserver, sleeps):
     httpserver.expect_request("/geocodage/search").respond_with_json(
-        {"code": 429}, status=429, headers={"Retry-After": "1"})
+        {"code": 429}, status=429, headers={"Retry-After": "1"}
+    )
 
     with pytest.raises(GeocoderUnavailable, match="trop de requêtes"):
         service.search("12 rue fictive")

@@ -52,11 +52,17 @@ def test_the_service_answers_503_and_the_commands_say_what_to_do(make_app, insta
     app = make_app(DATABASE_URL=f"sqlite:///{instance_path / 'vide.sqlite'}")
     page = app.test_client().get("/carte")
     assert page.status_code == 503 and "momentanément indisponible" in page.get_data(as_text=True)
-    result = subprocess.run([str(Path(sys.executable).with_name("carto")), "actors", "list"], cwd=ROOT,
-                            capture_output=True, text=True,
-                            env={"CARTO_INSTANCE_PATH": str(instance_path),
-                                 "CARTO_DATABASE_URL": f"sqlite:///{instance_path / 'vide.sqlite'}",
-                                 "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("carto")), "actors", "list"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={
+            "CARTO_INSTANCE_PATH": str(instance_path),
+            "CARTO_DATABASE_URL": f"sqlite:///{instance_path / 'vide.sqlite'}",
+            "PATH": "/usr/bin:/bin",
+        },
+    )
     assert result.returncode == 1 and "lancez « carto db upgrade »" in result.stderr
     assert "Traceback" not in result.stderr
 
@@ -87,9 +93,11 @@ def test_a_change_by_another_connection_is_seen_at_once(tmp_path):
     assert reader.revision_count() == 0
     SQLiteStore(tmp_path / "carto.sqlite").create(FICTIONAL, "ailleurs")
     assert reader.revision_count() == 1
-    code = ("import sys; from geo.store.sqlite import SQLiteStore; from geo.actors.model import Actor\n"
-            "store = SQLiteStore(sys.argv[1]); actor = store.get('acteur-fictif-de-test').actor\n"
-            "import dataclasses; store.update(dataclasses.replace(actor, description='autre'), 1, 'x')")
+    code = (
+        "import sys; from geo.store.sqlite import SQLiteStore; from geo.actors.model import Actor\n"
+        "store = SQLiteStore(sys.argv[1]); actor = store.get('acteur-fictif-de-test').actor\n"
+        "import dataclasses; store.update(dataclasses.replace(actor, description='autre'), 1, 'x')"
+    )
     subprocess.run([sys.executable, "-c", code, str(tmp_path / "carto.sqlite")], cwd=ROOT, check=True)
     assert reader.revision_count() == 2
 
@@ -130,9 +138,12 @@ def test_a_database_out_of_reach_answers_503_and_the_commands_say_so(make_app, i
     page, api = app.test_client().get("/carte"), app.test_client().get("/api/v1/actors")
     assert page.status_code == 503 and "momentanément indisponible" in page.get_data(as_text=True)
     assert api.status_code == 503 and api.get_json()["status"] == 503
-    result = subprocess.run([str(Path(sys.executable).with_name("carto")), "actors", "list"], cwd=ROOT,
-                            capture_output=True, text=True,
-                            env={"CARTO_INSTANCE_PATH": str(instance_path), "CARTO_DATABASE_URL": url,
-                                 "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("carto")), "actors", "list"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"CARTO_INSTANCE_PATH": str(instance_path), "CARTO_DATABASE_URL": url, "PATH": "/usr/bin:/bin"},
+    )
     assert result.returncode == 1 and "base de données injoignable" in result.stderr
     assert "Traceback" not in result.stderr and "mot-de-passe-fictif" not in result.stderr

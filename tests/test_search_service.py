@@ -27,13 +27,23 @@ def geocoder(twin_index):
 
 @pytest.fixture
 def actors():
-    return ActorIndex([
-        actor_from_feature(fictional_feature(id="acteur-fictif-montreuil", nom="Acteur fictif Montreuil")),
-        actor_from_feature(fictional_feature(
-            id="acteur-fictif-bagnolet", nom="Acteur fictif Bagnolet", code_insee="93006",
-            commune="Bagnolet", code_postal="93170",
-            geometry={"type": "Point", "coordinates": [2.4252, 48.8702]})),
-    ])
+    return ActorIndex(
+        [
+            actor_from_feature(
+                fictional_feature(id="acteur-fictif-montreuil", nom="Acteur fictif Montreuil")
+            ),
+            actor_from_feature(
+                fictional_feature(
+                    id="acteur-fictif-bagnolet",
+                    nom="Acteur fictif Bagnolet",
+                    code_insee="93006",
+                    commune="Bagnolet",
+                    code_postal="93170",
+                    geometry={"type": "Point", "coordinates": [2.4252, 48.8702]},
+                )
+            ),
+        ]
+    )
 
 
 class CountingGeocoder:
@@ -54,27 +64,40 @@ class CountingGeocoder:
         return self.inner.covers(**where)
 
 
-@pytest.mark.parametrize("commune, expected", [("93048", "acteur-fictif-montreuil"),
-                                                ("93006", "acteur-fictif-bagnolet")])
+@pytest.mark.parametrize(
+    "commune, expected", [("93048", "acteur-fictif-montreuil"), ("93006", "acteur-fictif-bagnolet")]
+)
 def test_an_address_typed_without_its_commune_resolves_in_the_residents_commune(
-        geocoder, actors, commune, expected):
-    outcome = search(SearchRequest(address="12 rue fictive des jumelles", commune=commune, k=1),
-                     geocoder=geocoder, actors=actors)
+    geocoder, actors, commune, expected
+):
+    outcome = search(
+        SearchRequest(address="12 rue fictive des jumelles", commune=commune, k=1),
+        geocoder=geocoder,
+        actors=actors,
+    )
     assert outcome.origin.citycode == commune
     assert outcome.results[0].actor.id == expected
     assert outcome.results[0].distance_m < 100
 
 
 def test_an_address_outside_the_chosen_commune_is_still_found(geocoder, actors):
-    outcome = search(SearchRequest(address="12 rue fictive des jumelles bagnolet", commune="93014"),
-                     geocoder=geocoder, actors=actors)
+    outcome = search(
+        SearchRequest(address="12 rue fictive des jumelles bagnolet", commune="93014"),
+        geocoder=geocoder,
+        actors=actors,
+    )
     assert outcome.origin.citycode == "93006"
 
 
 def test_a_picked_suggestion_is_not_looked_up_again(geocoder, actors):
     counting = CountingGeocoder(geocoder)
-    outcome = search(SearchRequest(lat=48.8600, lon=2.4400, place_label="12 Rue Fictive des Jumelles",
-                                   place_citycode="93048"), geocoder=counting, actors=actors)
+    outcome = search(
+        SearchRequest(
+            lat=48.8600, lon=2.4400, place_label="12 Rue Fictive des Jumelles", place_citycode="93048"
+        ),
+        geocoder=counting,
+        actors=actors,
+    )
     assert counting.calls == []
     assert (outcome.origin.label, outcome.origin.citycode) == ("12 Rue Fictive des Jumelles", "93048")
 
@@ -86,9 +109,14 @@ def test_a_tap_on_the_map_is_asked_its_commune_once(geocoder, actors):
     assert outcome.origin.citycode == "93006"
 
 
-@pytest.mark.parametrize("lon, lat, iris", [(2.4412, 48.8583, ("930480302", "Solidarité Carnot 2")),
-                                             (2.4251, 48.8701, ("930060112", "Iris 12")),
-                                             (2.3500, 48.8500, None)])  # Paris: no IRIS shipped
+@pytest.mark.parametrize(
+    "lon, lat, iris",
+    [
+        (2.4412, 48.8583, ("930480302", "Solidarité Carnot 2")),
+        (2.4251, 48.8701, ("930060112", "Iris 12")),
+        (2.3500, 48.8500, None),
+    ],
+)  # Paris: no IRIS shipped
 def test_a_point_knows_its_iris_without_any_address_index(lon, lat, iris):
     class NoAddresses:
         def search(self, *args, **kwargs):
@@ -164,6 +192,7 @@ def test_geo_builds_the_whole_search_without_flask(twin_index):
 
 # --- The same service behind the page, the API, the embed and the commands -------------------------
 
+
 def test_the_api_geocodes_within_the_commune_asked(twin_app):
     client = twin_app.test_client()
     for code in ("93048", "93006"):
@@ -178,8 +207,9 @@ def test_the_api_nearest_uses_the_residents_commune_for_the_address(twin_app):
 
 
 def test_the_page_takes_a_picked_suggestion_as_named(twin_app):
-    page = twin_app.test_client().get("/?adresse=12+Rue+Fictive+des+Jumelles&lat=48.86&lon=2.44"
-                                      "&citycode=93048")
+    page = twin_app.test_client().get(
+        "/?adresse=12+Rue+Fictive+des+Jumelles&lat=48.86&lon=2.44&citycode=93048"
+    )
     assert page.status_code == 200
     assert "près de 12 Rue Fictive des Jumelles" in page.get_data(as_text=True)
 
@@ -199,14 +229,16 @@ def test_the_api_answers_404_for_an_unknown_address_and_names_the_parameter(twin
 @pytest.mark.parametrize("code", ["93048", "93006"])
 def test_carto_geocode_searches_the_commune_given(twin_app, code):
     result = twin_app.test_cli_runner().invoke(
-        args=["geocode", "12 rue fictive des jumelles", "--commune", code, "--json"])
+        args=["geocode", "12 rue fictive des jumelles", "--commune", code, "--json"]
+    )
     assert result.exit_code == 0, result.output
     assert {f["properties"]["citycode"] for f in json.loads(result.output)["features"]} == {code}
 
 
 def test_carto_nearest_searches_the_residents_commune(twin_app):
     result = twin_app.test_cli_runner().invoke(
-        args=["nearest", "--address", "12 rue fictive des jumelles", "--commune", "93006", "--json"])
+        args=["nearest", "--address", "12 rue fictive des jumelles", "--commune", "93006", "--json"]
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["origin"]["citycode"] == "93006"
 
@@ -216,8 +248,15 @@ def test_the_api_says_when_no_geocoder_covers_the_commune_asked(twin_app):
     assert answer.status_code == 400 and "93014" in answer.get_json()["parametres"]["citycode"]
 
 
-@pytest.mark.parametrize("lon, lat, commune", [(2.4400, 48.8600, "93048"), (2.4250, 48.8700, "93006"),
-                                               (2.5500, 48.9080, "93014"), (2.3500, 48.8500, None)])
+@pytest.mark.parametrize(
+    "lon, lat, commune",
+    [
+        (2.4400, 48.8600, "93048"),
+        (2.4250, 48.8700, "93006"),
+        (2.5500, 48.9080, "93014"),
+        (2.3500, 48.8500, None),
+    ],
+)
 def test_a_point_knows_its_commune_without_any_address_index(lon, lat, commune, actors):
     offline = build_geocoder(GeocoderSettings(("geoplateforme",), geoplateforme_url=OFFLINE, timeout=0.5))
     outcome = search(SearchRequest(lat=lat, lon=lon), geocoder=offline, actors=actors)

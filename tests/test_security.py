@@ -42,16 +42,26 @@ def app(make_app, tmp_path):
 
 
 def login(client, email=MANAGER, password=PASSWORD, address="192.0.2.10", suivant=None):
-    return client.post("/connexion", query_string={"suivant": suivant} if suivant else None,
-                       data={"email": email, "password": password},
-                       environ_base={"REMOTE_ADDR": address})
+    return client.post(
+        "/connexion",
+        query_string={"suivant": suivant} if suivant else None,
+        data={"email": email, "password": password},
+        environ_base={"REMOTE_ADDR": address},
+    )
 
 
 # --- 1. Nothing about the resident in logs or caches ----------------------------------------------
 
-@pytest.mark.parametrize("url", [RESULTS, "/api/v1/nearest?lat=48.86137&lon=2.44191&age=41",
-                                 "/api/v1/geocode?q=13+rue+Imaginaire",
-                                 "/embed/carte?lat=48.86137&lon=2.44191&liste=1"])
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        RESULTS,
+        "/api/v1/nearest?lat=48.86137&lon=2.44191&age=41",
+        "/api/v1/geocode?q=13+rue+Imaginaire",
+        "/embed/carte?lat=48.86137&lon=2.44191&liste=1",
+    ],
+)
 def test_answers_that_carry_a_resident_position_are_never_cached_nor_referred(client, url):
     response = client.get(url)
     assert response.status_code in (200, 503)
@@ -60,16 +70,22 @@ def test_answers_that_carry_a_resident_position_are_never_cached_nor_referred(cl
     assert response.headers["Referrer-Policy"] == "no-referrer"
 
 
-@pytest.mark.parametrize("url", ["/hors-ligne?lat=48.86137&lon=2.44191&age=37&besoin=emploi",
-                                 "/hors-ligne", "/hors-ligne/fiche?acteurs=acteur-fictif-de-test",
-                                 "/fiche?acteurs=acteur-fictif-de-test&langue=en",
-                                 "/rencontre?besoin=emploi&tranche_age=moins-de-26",
-                                 "/embed/carte?adresse=13+rue+Imaginaire&liste=1", "/carte?besoin=emploi"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/hors-ligne?lat=48.86137&lon=2.44191&age=37&besoin=emploi",
+        "/hors-ligne",
+        "/hors-ligne/fiche?acteurs=acteur-fictif-de-test",
+        "/fiche?acteurs=acteur-fictif-de-test&langue=en",
+        "/rencontre?besoin=emploi&tranche_age=moins-de-26",
+        "/embed/carte?adresse=13+rue+Imaginaire&liste=1",
+        "/carte?besoin=emploi",
+    ],
+)
 def test_every_page_that_can_carry_a_resident_s_place_or_age_sends_no_referrer(client, url):
     """The offline pages are shown at the URL of a search or a fiche (the worker serves them there)."""
     response = client.get(url)
     assert response.headers["Referrer-Policy"] == "no-referrer"
-
 
 
 def test_public_reads_stay_cacheable(client):
@@ -80,12 +96,27 @@ def test_public_reads_stay_cacheable(client):
 def test_gunicorn_access_record_loses_query_string_and_referer():
     from gunicorn.glogging import SafeAtoms
 
-    atoms = SafeAtoms({"h": "127.0.0.1", "r": f"GET {RESULTS} HTTP/1.1", "s": "200", "q": RESULTS[2:],
-                       "f": "http://carto.example" + RESULTS, "{referer}i": "http://carto.example" + RESULTS,
-                       "{raw_uri}e": RESULTS, "a": "Mozilla/5.0"})
-    record = logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1,
-                               '%(h)s "%(r)s" %(s)s %(q)s "%(f)s" %({referer}i)s %({raw_uri}e)s "%(a)s"',
-                               (atoms,), None)
+    atoms = SafeAtoms(
+        {
+            "h": "127.0.0.1",
+            "r": f"GET {RESULTS} HTTP/1.1",
+            "s": "200",
+            "q": RESULTS[2:],
+            "f": "http://carto.example" + RESULTS,
+            "{referer}i": "http://carto.example" + RESULTS,
+            "{raw_uri}e": RESULTS,
+            "a": "Mozilla/5.0",
+        }
+    )
+    record = logging.LogRecord(
+        "gunicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%(h)s "%(r)s" %(s)s %(q)s "%(f)s" %({referer}i)s %({raw_uri}e)s "%(a)s"',
+        (atoms,),
+        None,
+    )
     DropQueryStrings().filter(record)
     line = record.getMessage()
     assert line == '127.0.0.1 "GET /?… HTTP/1.1" 200 - "-" - /?… "Mozilla/5.0"'
@@ -94,23 +125,42 @@ def test_gunicorn_access_record_loses_query_string_and_referer():
 def test_outgoing_request_urls_lose_their_query_string():
     import httpx
 
-    record = logging.LogRecord("httpx", logging.INFO, __file__, 1, 'HTTP Request: %s %s "%d"',
-                               ("GET", httpx.URL("https://geo.example/search?q=13+rue+Imaginaire"), 200),
-                               None)
+    record = logging.LogRecord(
+        "httpx",
+        logging.INFO,
+        __file__,
+        1,
+        'HTTP Request: %s %s "%d"',
+        ("GET", httpx.URL("https://geo.example/search?q=13+rue+Imaginaire"), 200),
+        None,
+    )
     DropQueryStrings().filter(record)
     assert record.getMessage() == 'HTTP Request: GET https://geo.example/search?… "200"'
 
 
 # --- 2. A typed write cannot break a public page -----------------------------------------------
 
-@pytest.mark.parametrize("properties", [{"telephone": 143628424}, {"location_score": [1]},
-                                        {"nom": ["Acteur fictif"]}, {"publics": "jeunes"},
-                                        {"age_min": "16"}, {"age_max": True},
-                                        {"description": "x" * 1_000_000}, {"champ_invente": "x"}])
+
+@pytest.mark.parametrize(
+    "properties",
+    [
+        {"telephone": 143628424},
+        {"location_score": [1]},
+        {"nom": ["Acteur fictif"]},
+        {"publics": "jeunes"},
+        {"age_min": "16"},
+        {"age_max": True},
+        {"description": "x" * 1_000_000},
+        {"champ_invente": "x"},
+    ],
+)
 def test_api_refuses_a_wrong_type_and_writes_nothing(app, client, properties):
     before = client.get("/api/v1/actors/acteur-fictif-de-test")
-    answer = client.patch("/api/v1/actors/acteur-fictif-de-test", json={"properties": properties},
-                          headers={**TOKEN, "If-Match": before.headers["ETag"]})
+    answer = client.patch(
+        "/api/v1/actors/acteur-fictif-de-test",
+        json={"properties": properties},
+        headers={**TOKEN, "If-Match": before.headers["ETag"]},
+    )
     assert answer.status_code == 400
     assert set(answer.get_json()["parametres"]) == set(properties)
     assert client.get("/api/v1/actors/acteur-fictif-de-test").headers["ETag"] == before.headers["ETag"]
@@ -127,9 +177,21 @@ def test_overlong_identifiers_are_refused(client):
 
 # --- 3. No open redirect after login -----------------------------------------------------------
 
-@pytest.mark.parametrize("target", ["/\t/evil.example", "/\\evil.example", "//evil.example",
-                                    "https://evil.example/", "/\r\nSet-Cookie:x=y", " //evil.example",
-                                    "/\n/evil.example", "javascript:alert(1)", "gestion"])
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/\t/evil.example",
+        "/\\evil.example",
+        "//evil.example",
+        "https://evil.example/",
+        "/\r\nSet-Cookie:x=y",
+        " //evil.example",
+        "/\n/evil.example",
+        "javascript:alert(1)",
+        "gestion",
+    ],
+)
 def test_login_never_leaves_the_site(client, target):
     response = login(client, suivant=target)
     assert response.status_code == 302
@@ -147,6 +209,7 @@ def test_targets_a_browser_would_rewrite_are_refused(target):
 
 
 # --- 4. Login attempts are limited per address and per account ---------------------------------
+
 
 def test_an_address_gets_ten_attempts_a_minute(client):
     statuses = [login(client, password="faux-mot-de-passe").status_code for _ in range(12)]
@@ -177,16 +240,26 @@ def test_client_address_comes_from_the_proxy_only_when_configured(make_app, tmp_
         current_store().add_user(MANAGER, hash_password(PASSWORD), "manager")
     client = app.test_client()
     for attempt in range(10):
-        client.post("/connexion", data={"email": f"inconnu-{attempt}@example.org", "password": "x"},
-                    headers={"X-Forwarded-For": "198.51.100.7"})
-    blocked = client.post("/connexion", data={"email": MANAGER, "password": PASSWORD},
-                          headers={"X-Forwarded-For": "198.51.100.7"})
-    other = client.post("/connexion", data={"email": MANAGER, "password": PASSWORD},
-                        headers={"X-Forwarded-For": "198.51.100.8"})
+        client.post(
+            "/connexion",
+            data={"email": f"inconnu-{attempt}@example.org", "password": "x"},
+            headers={"X-Forwarded-For": "198.51.100.7"},
+        )
+    blocked = client.post(
+        "/connexion",
+        data={"email": MANAGER, "password": PASSWORD},
+        headers={"X-Forwarded-For": "198.51.100.7"},
+    )
+    other = client.post(
+        "/connexion",
+        data={"email": MANAGER, "password": PASSWORD},
+        headers={"X-Forwarded-For": "198.51.100.8"},
+    )
     assert blocked.status_code == 429 and other.status_code == 302
 
 
 # --- 5. Timing tells nobody which e-mails have accounts -----------------------------------------
+
 
 def test_unknown_and_known_accounts_take_as_long_to_refuse(client):
     def timed(email, address):
@@ -196,12 +269,12 @@ def test_unknown_and_known_accounts_take_as_long_to_refuse(client):
 
     login(client, "inconnu@example.org", "x", address="198.51.100.99")  # the decoy hash, made once
     known = statistics.median(timed(MANAGER, f"198.51.100.{n}") for n in range(5))
-    unknown = statistics.median(timed(f"inconnu-{n}@example.org", f"198.51.100.{10 + n}")
-                                for n in range(5))
+    unknown = statistics.median(timed(f"inconnu-{n}@example.org", f"198.51.100.{10 + n}") for n in range(5))
     assert unknown > 0.5 * known, (unknown, known)
 
 
 # --- 6. Sessions end when the account changes --------------------------------------------------
+
 
 def _logged_in(app, email=MANAGER):
     client = app.test_client()
@@ -229,8 +302,7 @@ def test_a_password_change_ends_the_other_sessions_but_not_this_one(app):
     client = _logged_in(app)
     saved = _copy_of_session(app, client)
     new = "nouveau-mot-de-passe-fictif"
-    changed = client.post("/compte/mot-de-passe",
-                          data={"current": PASSWORD, "new": new, "confirmation": new})
+    changed = client.post("/compte/mot-de-passe", data={"current": PASSWORD, "new": new, "confirmation": new})
     assert changed.status_code == 302
     assert client.get("/gestion/").status_code == 200
     assert saved.get("/gestion/").status_code == 302
@@ -245,8 +317,9 @@ def test_a_wrong_current_password_changes_nothing(app):
     assert login(app.test_client(), password=PASSWORD).status_code == 302
 
 
-@pytest.mark.parametrize("command", [["role", MANAGER, "volunteer"], ["disable", MANAGER],
-                                     ["end-sessions", MANAGER]])
+@pytest.mark.parametrize(
+    "command", [["role", MANAGER, "volunteer"], ["disable", MANAGER], ["end-sessions", MANAGER]]
+)
 def test_account_commands_end_open_sessions(app, command):
     client = _logged_in(app)
     result = app.test_cli_runner().invoke(args=["users", *command])
@@ -257,8 +330,14 @@ def test_account_commands_end_open_sessions(app, command):
 def test_a_disabled_account_cannot_log_in_nor_use_its_token(app, client):
     assert app.test_cli_runner().invoke(args=["users", "disable", MANAGER]).exit_code == 0
     assert login(client).status_code == 401
-    assert client.patch("/api/v1/actors/acteur-fictif-de-test", json={"properties": {}},
-                        headers={**TOKEN, "If-Match": '"v1"'}).status_code == 401
+    assert (
+        client.patch(
+            "/api/v1/actors/acteur-fictif-de-test",
+            json={"properties": {}},
+            headers={**TOKEN, "If-Match": '"v1"'},
+        ).status_code
+        == 401
+    )
 
 
 def test_users_list_shows_accounts_without_their_secrets(app):
@@ -278,27 +357,54 @@ def test_a_session_from_before_the_upgrade_is_refused(app):
 
 # --- 7. Odd input is a clear 400, never a 500 --------------------------------------------------
 
-@pytest.mark.parametrize("url", ["/?lat=48.86&lon=2.44&k=²", "/?lat=48.86&lon=2.44&age=①",
-                                 "/api/v1/nearest?lat=48.86&lon=2.44&k=²",
-                                 "/api/v1/nearest?lat=48.86&lon=2.44&age=①",
-                                 "/api/v1/nearest?lat=١٢&lon=2.44", "/api/v1/nearest?lat=nan&lon=2.44",
-                                 "/api/v1/geocode?q=rue&limit=²", "/embed/carte?zoom=²",
-                                 "/api/v1/nearest?lat=48.86&lon=2.44&rayon=" + "9" * 5000])
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/?lat=48.86&lon=2.44&k=²",
+        "/?lat=48.86&lon=2.44&age=①",
+        "/api/v1/nearest?lat=48.86&lon=2.44&k=²",
+        "/api/v1/nearest?lat=48.86&lon=2.44&age=①",
+        "/api/v1/nearest?lat=١٢&lon=2.44",
+        "/api/v1/nearest?lat=nan&lon=2.44",
+        "/api/v1/geocode?q=rue&limit=²",
+        "/embed/carte?zoom=²",
+        "/api/v1/nearest?lat=48.86&lon=2.44&rayon=" + "9" * 5000,
+    ],
+)
 def test_odd_numbers_are_a_clear_400(client, url):
     response = client.get(url)
     assert response.status_code == 400
 
 
-EDGE_POSITIONS = [("-90", "2.44"), ("90", "2.44"), ("-89.9", "2.44"), ("48.86", "180"), ("48.86", "-180"),
-                  ("0", "0"), ("-0", "-0"), ("-0.0", "2.44"), ("48.86", "-0"),
-                  ("0.000000000000001", "0.000000000000001"), ("5e-324", "2.44"), ("1e308", "2.44"),
-                  ("48.86", "1e308"), ("43.2965", "5.3698")]
+EDGE_POSITIONS = [
+    ("-90", "2.44"),
+    ("90", "2.44"),
+    ("-89.9", "2.44"),
+    ("48.86", "180"),
+    ("48.86", "-180"),
+    ("0", "0"),
+    ("-0", "-0"),
+    ("-0.0", "2.44"),
+    ("48.86", "-0"),
+    ("0.000000000000001", "0.000000000000001"),
+    ("5e-324", "2.44"),
+    ("1e308", "2.44"),
+    ("48.86", "1e308"),
+    ("43.2965", "5.3698"),
+]
 """The poles, the antimeridian, ±0, subnormals, 1e308 and Marseille: far from the communes served."""
 
 
 @pytest.mark.parametrize("lat, lon", EDGE_POSITIONS)
-@pytest.mark.parametrize("path", ["/api/v1/nearest?lat={lat}&lon={lon}", "/?lat={lat}&lon={lon}",
-                                  "/embed/carte?lat={lat}&lon={lon}&liste=1"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/nearest?lat={lat}&lon={lon}",
+        "/?lat={lat}&lon={lon}",
+        "/embed/carte?lat={lat}&lon={lon}&liste=1",
+    ],
+)
 def test_a_position_far_from_the_communes_served_is_a_clear_french_400(client, path, lat, lon):
     response = client.get(path.format(lat=lat, lon=lon))
     assert response.status_code == 400
@@ -318,18 +424,32 @@ def test_a_position_across_a_border_of_the_communes_served_is_answered(client):
 def test_deeply_nested_json_is_a_clear_400(client):
     body = "[" * 5_000 + "]" * 5_000
     before = client.get("/api/v1/actors/acteur-fictif-de-test").headers["ETag"]
-    answer = client.patch("/api/v1/actors/acteur-fictif-de-test", data=body,
-                          headers={**TOKEN, "If-Match": before, "Content-Type": "application/json"})
+    answer = client.patch(
+        "/api/v1/actors/acteur-fictif-de-test",
+        data=body,
+        headers={**TOKEN, "If-Match": before, "Content-Type": "application/json"},
+    )
     assert answer.status_code == 400
 
 
-@pytest.mark.parametrize("header, status", [('"v' + "9" * 5_000 + '"', 400), ("{}", 400), ("v3", 400),
-                                            ('"v0"', 412), ('"v999999999"', 412), ('W/"v999:br"', 412)])
-def test_an_if_match_that_is_no_etag_is_a_400_and_a_version_that_is_not_the_actor_s_a_412(client, header,
-                                                                                       status):
+@pytest.mark.parametrize(
+    "header, status",
+    [
+        ('"v' + "9" * 5_000 + '"', 400),
+        ("{}", 400),
+        ("v3", 400),
+        ('"v0"', 412),
+        ('"v999999999"', 412),
+        ('W/"v999:br"', 412),
+    ],
+)
+def test_an_if_match_that_is_no_etag_is_a_400_and_a_version_that_is_not_the_actor_s_a_412(
+    client, header, status
+):
     """Found by schemathesis: « {} » was a 412, as if it named a version."""
-    answer = client.patch("/api/v1/actors/acteur-fictif-de-test", json={"properties": {}},
-                          headers={**TOKEN, "If-Match": header})
+    answer = client.patch(
+        "/api/v1/actors/acteur-fictif-de-test", json={"properties": {}}, headers={**TOKEN, "If-Match": header}
+    )
     assert answer.status_code == status and "If-Match" in answer.get_json()["parametres"]
 
 
@@ -342,24 +462,32 @@ def test_a_form_version_that_is_not_a_number_is_a_clear_400(app):
     client = _logged_in(app)
     edit = client.post("/gestion/acteurs/acteur-fictif-de-test", data={"version": "²", "nom": "Nom fictif"})
     assert edit.status_code == 400
-    assert client.post("/gestion/acteurs/acteur-fictif-de-test/verifie",
-                       data={"version": "①"}).status_code == 400
+    assert (
+        client.post("/gestion/acteurs/acteur-fictif-de-test/verifie", data={"version": "①"}).status_code
+        == 400
+    )
 
 
 # --- 8. Size limits ---------------------------------------------------------------------------
 
+
 def test_a_ten_megabyte_body_is_refused_unread(client):
     body = json.dumps({"properties": {"description": "x" * 10_000_000}})
-    answer = client.patch("/api/v1/actors/acteur-fictif-de-test", data=body,
-                          headers={**TOKEN, "If-Match": '"v1"', "Content-Type": "application/json"})
+    answer = client.patch(
+        "/api/v1/actors/acteur-fictif-de-test",
+        data=body,
+        headers={**TOKEN, "If-Match": '"v1"', "Content-Type": "application/json"},
+    )
     assert answer.status_code == 413
     assert answer.get_json()["message"] == "Ce que vous envoyez est trop volumineux."
 
 
 def test_a_long_description_is_refused_with_its_limit(client):
-    answer = client.patch("/api/v1/actors/acteur-fictif-de-test",
-                          json={"properties": {"description": "x" * 2_001}},
-                          headers={**TOKEN, "If-Match": '"v1"'})
+    answer = client.patch(
+        "/api/v1/actors/acteur-fictif-de-test",
+        json={"properties": {"description": "x" * 2_001}},
+        headers={**TOKEN, "If-Match": '"v1"'},
+    )
     assert answer.status_code == 400
     assert "2000 au plus" in answer.get_json()["parametres"]["description"]
 
@@ -370,6 +498,7 @@ def test_text_search_is_limited_as_documented(client):
 
 
 # --- 9. The embed cache cannot be bypassed with made-up parameters -----------------------------
+
 
 def test_unknown_parameters_share_the_cached_embed_page(client, monkeypatch):
     import webmap.embed.views
@@ -396,8 +525,10 @@ def test_an_embed_searched_from_a_position_is_not_kept(client, monkeypatch):
 
 # --- 10. Headers, files and the rest ----------------------------------------------------------
 
-@pytest.mark.parametrize("url", ["/", "/carte", "/embed/carte", "/acteurs/acteur-fictif-de-test",
-                                 "/connexion"])
+
+@pytest.mark.parametrize(
+    "url", ["/", "/carte", "/embed/carte", "/acteurs/acteur-fictif-de-test", "/connexion"]
+)
 def test_content_security_policy_allows_only_this_page_and_the_tiles(client, url):
     response = client.get(url)
     policy = csp(response)
@@ -432,9 +563,22 @@ def test_instance_folder_and_store_are_the_owners_only(app, instance_path):
 
 def test_an_old_import_preview_expires(app, instance_path):
     client = _logged_in(app)
-    upload = client.post("/gestion/import", data={"format": "geojson", "fichier": (
-        __import__("io").BytesIO(json.dumps(fictional_collection(fictional_feature(
-            id="autre-acteur-fictif", nom="Autre acteur fictif"))).encode()), "fictif.geojson")})
+    upload = client.post(
+        "/gestion/import",
+        data={
+            "format": "geojson",
+            "fichier": (
+                __import__("io").BytesIO(
+                    json.dumps(
+                        fictional_collection(
+                            fictional_feature(id="autre-acteur-fictif", nom="Autre acteur fictif")
+                        )
+                    ).encode()
+                ),
+                "fictif.geojson",
+            ),
+        },
+    )
     token = re.search(r'name="jeton" value="([0-9a-f]+)"', upload.get_data(as_text=True)).group(1)
     preview = instance_path / "imports" / token
     two_hours_ago = time.time() - 7200

@@ -19,8 +19,7 @@ def test_every_setting_is_documented_and_every_documented_one_exists():
 
 
 def test_code_reads_no_undeclared_setting():
-    sources = [*ROOT.glob("geo/**/*.py"), *ROOT.glob("webmap/**/*.py"), ROOT / "dev",
-               ROOT / ".ci" / "run"]
+    sources = [*ROOT.glob("geo/**/*.py"), *ROOT.glob("webmap/**/*.py"), ROOT / "dev", ROOT / ".ci" / "run"]
     used = {name for path in sources for name in _SETTING_NAME.findall(path.read_text("utf-8"))}
     assert used <= {setting.env for setting in SETTINGS}
 

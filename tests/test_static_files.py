@@ -22,7 +22,12 @@ def test_pages_name_each_static_file_by_its_fingerprint_and_those_urls_are_kept_
     urls = static_urls(page)
 
     assert {url.rpartition("/")[2].partition("?")[0] for url in urls} >= {
-        "carto.css", "leaflet.js", "leaflet.css", "carto-map.js", "search.js"}
+        "carto.css",
+        "leaflet.js",
+        "leaflet.css",
+        "carto-map.js",
+        "search.js",
+    }
     for url in urls:
         assert re.search(r"\?v=[0-9a-f]{12}$", url), url
         response = client.get(url)
@@ -30,8 +35,10 @@ def test_pages_name_each_static_file_by_its_fingerprint_and_those_urls_are_kept_
         assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable", url
 
 
-@pytest.mark.parametrize("url", ["/static/carto.css", "/static/carto.css?v=000000000000",
-                                 "/static/vendor/leaflet/leaflet.js?v=old"])
+@pytest.mark.parametrize(
+    "url",
+    ["/static/carto.css", "/static/carto.css?v=000000000000", "/static/vendor/leaflet/leaflet.js?v=old"],
+)
 def test_a_url_without_the_current_fingerprint_is_revalidated(client, url):
     response = client.get(url)
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-cache"

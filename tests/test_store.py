@@ -158,9 +158,12 @@ def test_an_account_is_stored_by_its_hash_and_listed_by_email(store):
 def test_every_change_of_an_account_ends_its_sessions(store):
     store.add_user(MANAGER, "empreinte-fictive", "manager")
     epochs = [store.user(MANAGER)["session_epoch"]]
-    for change in (lambda: store.set_password(MANAGER, "nouvelle"),
-                   lambda: store.set_role(MANAGER, "volunteer"),
-                   lambda: store.end_sessions(MANAGER), lambda: store.add_user(MANAGER, "x", "manager")):
+    for change in (
+        lambda: store.set_password(MANAGER, "nouvelle"),
+        lambda: store.set_role(MANAGER, "volunteer"),
+        lambda: store.end_sessions(MANAGER),
+        lambda: store.add_user(MANAGER, "x", "manager"),
+    ):
         change()
         epochs.append(store.user(MANAGER)["session_epoch"])
     assert epochs == sorted(set(epochs)) and len(epochs) == 5
@@ -194,12 +197,16 @@ def test_login_attempts_are_counted_per_key_within_their_window(store):
 def test_simultaneous_login_attempts_never_pass_the_limit(store):
     """Thirty attempts at once against a limit of ten: ten pass, whichever the worker."""
     with ThreadPoolExecutor(10) as pool:
-        passed = list(pool.map(lambda _: store.reserve_login_attempt({"adresse-fictive": (10, 60.0)}, 5000.0),
-                               range(30)))
+        passed = list(
+            pool.map(
+                lambda _: store.reserve_login_attempt({"adresse-fictive": (10, 60.0)}, 5000.0), range(30)
+            )
+        )
     assert passed.count(True) == 10
 
 
 # --- campaigns -----------------------------------------------------------------------------------
+
 
 def _encounter(number: int, campaign: int, day: dt.date = dt.date(2026, 10, 1), **answers) -> Encounter:
     return Encounter(f"00000000-0000-4000-8000-{number:012d}", campaign, day, "93048", None, "oui", **answers)
@@ -207,12 +214,16 @@ def _encounter(number: int, campaign: int, day: dt.date = dt.date(2026, 10, 1), 
 
 def test_campaigns_are_listed_newest_first_and_can_be_closed(store):
     first = store.add_campaign("Campagne fictive A", ["93048"], debut=dt.date(2026, 9, 1))
-    second = store.add_campaign("Campagne fictive B", ["93006", "93048"], ["930480101"],
-                                fin=dt.date(2026, 12, 1))
+    second = store.add_campaign(
+        "Campagne fictive B", ["93006", "93048"], ["930480101"], fin=dt.date(2026, 12, 1)
+    )
 
     assert [c.id for c in store.campaigns()] == [second.id, first.id]
-    assert (second.communes, second.secteurs, second.fin) == (("93006", "93048"), ("930480101",),
-                                                              dt.date(2026, 12, 1))
+    assert (second.communes, second.secteurs, second.fin) == (
+        ("93006", "93048"),
+        ("930480101",),
+        dt.date(2026, 12, 1),
+    )
     store.close_campaign(first.id)
     assert store.campaign(first.id).close is True and store.campaign(999) is None
 
@@ -222,16 +233,19 @@ def test_a_volunteer_has_one_team_per_campaign(store):
     store.set_volunteer_team(campaign.id, "benevole-fictif@example.org", "Équipe fictive A")
     store.set_volunteer_team(campaign.id, "benevole-fictif@example.org", "Équipe fictive B")
     store.set_volunteer_team(campaign.id, "autre-benevole-fictif@example.org", None)
-    assert store.volunteers(campaign.id) == {"autre-benevole-fictif@example.org": None,
-                                             "benevole-fictif@example.org": "Équipe fictive B"}
+    assert store.volunteers(campaign.id) == {
+        "autre-benevole-fictif@example.org": None,
+        "benevole-fictif@example.org": "Équipe fictive B",
+    }
     store.remove_volunteer(campaign.id, "autre-benevole-fictif@example.org")
     assert list(store.volunteers(campaign.id)) == ["benevole-fictif@example.org"]
 
 
 def test_an_encounter_sent_twice_counts_once(store):
     campaign = store.add_campaign("Campagne fictive", ["93048"])
-    batch = [_encounter(n, campaign.id, acteurs=("acteur-fictif-de-test",), mise_en_lien=True)
-             for n in range(3)]
+    batch = [
+        _encounter(n, campaign.id, acteurs=("acteur-fictif-de-test",), mise_en_lien=True) for n in range(3)
+    ]
     assert store.add_encounters(batch) == 3
     assert store.add_encounters([*batch, _encounter(3, campaign.id)]) == 1
     tallies = store.tallies(campaign.id)
@@ -248,8 +262,10 @@ def test_overlapping_batches_sent_at_once_count_each_encounter_once(store):
 
 def test_archiving_folds_old_encounters_without_changing_the_figures(store):
     campaign = store.add_campaign("Campagne fictive", ["93048"])
-    store.add_encounters([_encounter(n, campaign.id, dt.date(2026, 9, 1 + n % 3), tranche_age="26-44")
-                          for n in range(9)] + [_encounter(99, campaign.id, dt.date(2026, 11, 2))])
+    store.add_encounters(
+        [_encounter(n, campaign.id, dt.date(2026, 9, 1 + n % 3), tranche_age="26-44") for n in range(9)]
+        + [_encounter(99, campaign.id, dt.date(2026, 11, 2))]
+    )
 
     other = store.add_campaign("Autre campagne fictive", ["93006"])
     store.add_encounters([_encounter(100, other.id)])
@@ -262,7 +278,8 @@ def test_archiving_folds_old_encounters_without_changing_the_figures(store):
 
 def test_history_totals_keep_what_the_source_does_not_say(store):
     campaign = store.add_campaign("Campagne fictive", ["93048"])
-    store.add_history(HistoryTotals(campaign.id, "2022-2025", "bilan fictif", 3000, 500, None, 162, 77,
-                                    "note fictive"))
+    store.add_history(
+        HistoryTotals(campaign.id, "2022-2025", "bilan fictif", 3000, 500, None, 162, 77, "note fictive")
+    )
     [totals] = store.history_totals(campaign.id)
     assert (totals.rencontres, totals.non_accompagnes, totals.mises_en_lien) == (3000, None, 162)

@@ -35,15 +35,19 @@ def second_territory(serve_folder, tmp_path):
             feature["properties"]["codesPostaux"] = POSTCODES[feature["properties"]["code"]]
     (folder / "communes-93.geojson").write_text(json.dumps(collection), "utf-8")
     rng, addresses = random.Random(15), []
-    for code, name, bbox in (("93055", "Pantin", (2.3950, 48.8900, 2.4150, 48.9000)),
-                             ("93008", "Bobigny", (2.4300, 48.9000, 2.4500, 48.9100))):
+    for code, name, bbox in (
+        ("93055", "Pantin", (2.3950, 48.8900, 2.4150, 48.9000)),
+        ("93008", "Bobigny", (2.4300, 48.9000, 2.4500, 48.9100)),
+    ):
         commune = Commune(code, name, tuple(POSTCODES[code]), bbox)
         for street in ("Rue Fictive des Tests", "Avenue Synthétique"):
             addresses.extend(street_addresses(rng, commune, street, 20))
     write_ban_csv(folder / "adresses-93.csv", addresses)
     url = serve_folder(folder)
-    return {"CONTOURS_URL": url + "/communes-{departement}.geojson",
-            "BAN_URL": url + "/adresses-{departement}.csv"}
+    return {
+        "CONTOURS_URL": url + "/communes-{departement}.geojson",
+        "BAN_URL": url + "/adresses-{departement}.csv",
+    }
 
 
 @pytest.fixture
@@ -59,7 +63,9 @@ def territory_app(make_app, second_territory, instance_path):
 def test_the_api_lists_the_territory_with_its_postcodes_and_extent(territory_app):
     communes = territory_app.test_client().get("/api/v1/communes").get_json()
     assert [(c["code_insee"], c["nom"], c["codes_postaux"]) for c in communes] == [
-        ("93055", "Pantin", ["93500"]), ("93008", "Bobigny", ["93000"])]
+        ("93055", "Pantin", ["93500"]),
+        ("93008", "Bobigny", ["93000"]),
+    ]
     west, south, east, north = communes[0]["bbox"]
     assert west < float(IN_PANTIN["lon"]) < east and south < float(IN_PANTIN["lat"]) < north
 
@@ -69,11 +75,17 @@ def test_search_page_embed_builder_and_back_office_offer_the_territory(territory
     from webmap.services import current_store
 
     with territory_app.app_context():
-        current_store().add_user("gestionnaire-fictif@example.org", hash_password("mot-de-passe-fictif-123"),
-                                 "manager")
+        current_store().add_user(
+            "gestionnaire-fictif@example.org", hash_password("mot-de-passe-fictif-123"), "manager"
+        )
     manager = territory_app.test_client()
-    assert manager.post("/connexion", data={"email": "gestionnaire-fictif@example.org",
-                                            "password": "mot-de-passe-fictif-123"}).status_code == 302
+    assert (
+        manager.post(
+            "/connexion",
+            data={"email": "gestionnaire-fictif@example.org", "password": "mot-de-passe-fictif-123"},
+        ).status_code
+        == 302
+    )
     for page in ("/", "/embed", "/carte", "/gestion/", "/gestion/campagnes/"):
         text = manager.get(page).get_data(as_text=True)
         offered = re.search(r'value="93055"[^>]*>\s*Pantin', text)  # a list's option or a box's label
@@ -95,9 +107,16 @@ def test_an_actor_of_the_territory_is_checked_against_its_commune(territory_app)
     from webmap.services import current_store
 
     def actor(lon: float, lat: float):
-        return actor_from_feature(fictional_feature(
-            id="acteur-fictif-de-pantin", nom="Acteur fictif de Pantin", code_postal="93500",
-            code_insee="93055", commune="Pantin", geometry={"type": "Point", "coordinates": [lon, lat]}))
+        return actor_from_feature(
+            fictional_feature(
+                id="acteur-fictif-de-pantin",
+                nom="Acteur fictif de Pantin",
+                code_postal="93500",
+                code_insee="93055",
+                commune="Pantin",
+                geometry={"type": "Point", "coordinates": [lon, lat]},
+            )
+        )
 
     with territory_app.app_context():
         with pytest.raises(InvalidActor, match="Pantin"):
@@ -109,8 +128,9 @@ def test_an_actor_of_the_territory_is_checked_against_its_commune(territory_app)
 
 def test_campaigns_and_the_field_pack_follow_the_territory(territory_app):
     runner = territory_app.test_cli_runner()
-    added = runner.invoke(args=["campagnes", "add", "Campagne fictive de Pantin", "--commune", "93055",
-                                "--json"])
+    added = runner.invoke(
+        args=["campagnes", "add", "Campagne fictive de Pantin", "--commune", "93055", "--json"]
+    )
     refused = runner.invoke(args=["campagnes", "add", "Campagne fictive", "--commune", "93999"])
     assert added.exit_code == 0 and json.loads(added.output)["id"]
     assert refused.exit_code != 0

@@ -22,8 +22,11 @@ def marked_phrases() -> set[str]:
     with open(ROOT / "babel.cfg", encoding="utf-8") as config:
         method_map, options_map = parse_mapping_cfg(config)
     keywords = {"_": None, "gettext": None, "translatable": None}
-    return {message for _, _, message, _, _ in extract_from_dir(
-        str(ROOT), method_map, options_map, keywords=keywords) if message}
+    return {
+        message
+        for _, _, message, _, _ in extract_from_dir(str(ROOT), method_map, options_map, keywords=keywords)
+        if message
+    }
 
 
 def catalog(language: str):
@@ -49,7 +52,8 @@ def test_the_served_catalog_is_compiled_from_the_po(language):
     for message in catalog(language):
         if message.id:
             assert served.gettext(message.id) == message.string, (
-                f"{compiled} is older than its .po: run ./dev, or pybabel compile -d webmap/translations")
+                f"{compiled} is older than its .po: run ./dev, or pybabel compile -d webmap/translations"
+            )
 
 
 def _placeholders(text: str) -> list[str]:

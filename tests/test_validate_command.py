@@ -132,11 +132,26 @@ def bad_eligibility_zone(data):
 
 
 BREAKERS: list[Callable[[dict[str, Any]], tuple[str, str, str]]] = [
-    unknown_thematique, unknown_public, unknown_kind, bad_postcode, bad_insee_code,
-    postcode_of_another_commune, commune_name_not_matching_code, coordinates_far_outside_commune,
-    latitude_and_longitude_swapped, invalid_opening_hours, duplicate_id, missing_source,
-    missing_source_date, personal_email, invalid_phone, invalid_website, unknown_statut,
-    geocoded_without_score, stated_coordinates_without_reference, inverted_age_range,
+    unknown_thematique,
+    unknown_public,
+    unknown_kind,
+    bad_postcode,
+    bad_insee_code,
+    postcode_of_another_commune,
+    commune_name_not_matching_code,
+    coordinates_far_outside_commune,
+    latitude_and_longitude_swapped,
+    invalid_opening_hours,
+    duplicate_id,
+    missing_source,
+    missing_source_date,
+    personal_email,
+    invalid_phone,
+    invalid_website,
+    unknown_statut,
+    geocoded_without_score,
+    stated_coordinates_without_reference,
+    inverted_age_range,
     bad_eligibility_zone,
 ]
 
@@ -178,11 +193,14 @@ def test_validate_reports_every_problem_not_just_the_first(runner, dataset, tmp_
     assert "insertion-fictive-montreuil: code_postal:" in result.output
 
 
-@pytest.mark.parametrize("content, fragment", [
-    ("{not json", "JSON illisible"),
-    ('{"type": "Feature"}', "FeatureCollection"),
-    ('[]', "FeatureCollection"),
-])
+@pytest.mark.parametrize(
+    "content, fragment",
+    [
+        ("{not json", "JSON illisible"),
+        ('{"type": "Feature"}', "FeatureCollection"),
+        ("[]", "FeatureCollection"),
+    ],
+)
 def test_validate_explains_unreadable_files(runner, tmp_path, content, fragment):
     path = tmp_path / "bad.geojson"
     path.write_text(content, encoding="utf-8")

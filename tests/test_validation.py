@@ -18,8 +18,14 @@ def test_fictional_actor_is_valid():
     assert validate_feature(fictional_feature()) == []
 
 
-@pytest.mark.parametrize("email", ["contact@exemple-fictif.fr", "accueil.montreuil@exemple-fictif.fr",
-                                   "franceservices93@exemple-fictif.fr"])
+@pytest.mark.parametrize(
+    "email",
+    [
+        "contact@exemple-fictif.fr",
+        "accueil.montreuil@exemple-fictif.fr",
+        "franceservices93@exemple-fictif.fr",
+    ],
+)
 def test_generic_mailboxes_are_accepted(email):
     assert validate_feature(fictional_feature(courriel=email)) == []
 
@@ -40,8 +46,9 @@ def test_location_source_without_coordinates_is_refused():
 
 
 def test_geocoded_location_keeps_score_and_geocoder():
-    feature = fictional_feature(location_source="geocoded", location_score=0.93,
-                                location_geocoder="ban-local")
+    feature = fictional_feature(
+        location_source="geocoded", location_score=0.93, location_geocoder="ban-local"
+    )
     assert validate_feature(feature) == []
     missing = fictional_feature(location_source="geocoded")
     assert fields_of(validate_feature(missing)) == {"location_score", "location_geocoder"}
@@ -58,8 +65,12 @@ def test_impossible_source_dates_are_refused(date):
 
 
 def test_actor_outside_reference_communes_gets_format_checks_only():
-    feature = fictional_feature(code_postal="75011", code_insee="75111", commune="Paris",
-                                geometry={"type": "Point", "coordinates": [2.38, 48.86]})
+    feature = fictional_feature(
+        code_postal="75011",
+        code_insee="75111",
+        commune="Paris",
+        geometry={"type": "Point", "coordinates": [2.38, 48.86]},
+    )
     assert validate_feature(feature) == []
 
 
@@ -92,8 +103,9 @@ json_values = st.recursive(
 
 
 @settings(max_examples=300, deadline=None)
-@given(name=st.sampled_from(sorted(fictional_feature()["properties"]) + ["geometry", "id"]),
-       value=json_values)
+@given(
+    name=st.sampled_from(sorted(fictional_feature()["properties"]) + ["geometry", "id"]), value=json_values
+)
 def test_validator_never_raises_on_any_field_value(name, value):
     feature = fictional_feature()
     if name in ("geometry", "id"):
@@ -110,18 +122,31 @@ def test_collection_validator_never_raises(data):
     validate_collection(data)
 
 
-@pytest.mark.parametrize("field, value", [
-    ("telephone", 143628424), ("location_score", [1]), ("nom", ["Acteur fictif"]),
-    ("description", None), ("age_min", 16.0), ("age_max", True), ("publics", "jeunes"),
-    ("thematiques", [["imbriqué"]]), ("frequence_verification", "6"), ("location_score", float("nan")),
-    ("code_postal", "93100\n"), ("courriel", {"contact": "x"}),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("telephone", 143628424),
+        ("location_score", [1]),
+        ("nom", ["Acteur fictif"]),
+        ("description", None),
+        ("age_min", 16.0),
+        ("age_max", True),
+        ("publics", "jeunes"),
+        ("thematiques", [["imbriqué"]]),
+        ("frequence_verification", "6"),
+        ("location_score", float("nan")),
+        ("code_postal", "93100\n"),
+        ("courriel", {"contact": "x"}),
+    ],
+)
 def test_wrong_types_are_refused_on_their_field(field, value):
     assert fields_of(validate_feature(fictional_feature(**{field: value}))) == {field}
 
 
-@pytest.mark.parametrize("field, longest", [("nom", 150), ("description", 2000), ("adresse", 200),
-                                            ("source", 500), ("horaires_accueil", 500)])
+@pytest.mark.parametrize(
+    "field, longest",
+    [("nom", 150), ("description", 2000), ("adresse", 200), ("source", 500), ("horaires_accueil", 500)],
+)
 def test_text_fields_have_a_documented_maximum(field, longest):
     from geo.actors.validation import TEXT_LIMITS
 
@@ -137,7 +162,8 @@ def test_lists_are_bounded():
 
 def test_unknown_fields_are_refused_by_name():
     assert fields_of(validate_feature(fictional_feature(telephone_portable="06 00 00 00 00"))) == {
-        "telephone_portable"}
+        "telephone_portable"
+    }
 
 
 @pytest.mark.parametrize("actor_id", ["a" * 81, "acteur-fictif\n", "Acteur-Fictif", "acteur--fictif"])
@@ -152,10 +178,14 @@ def test_a_web_address_that_cannot_be_parsed_is_a_problem_not_a_crash():
 def test_the_command_line_validator_sees_a_numeric_phone(tmp_path):
     from webmap import create_app
 
-    path = write_json(tmp_path / "fictif.geojson",
-                      fictional_collection(fictional_feature(telephone=143628424)))
-    result = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i")}).test_cli_runner().invoke(
-        args=["actors", "validate", str(path)])
+    path = write_json(
+        tmp_path / "fictif.geojson", fictional_collection(fictional_feature(telephone=143628424))
+    )
+    result = (
+        create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i")})
+        .test_cli_runner()
+        .invoke(args=["actors", "validate", str(path)])
+    )
     assert result.exit_code == 1 and "telephone" in result.output
 
 
@@ -169,18 +199,30 @@ def test_the_official_vocabulary_is_the_schema_packages():
     assert [p.field for p in validate_feature(dropped)] == ["reseaux_porteurs"]
 
 
-@pytest.mark.parametrize("email", ["accueil\"@evil.fr", "accueil<x>@evil.fr", "contact\"x@evil.fr",
-                                   "contact@exemple-fictif.test", "Accueil <contact@exemple-fictif.fr>",
-                                   " contact@exemple-fictif.fr", "contact@[192.0.2.1]"])
+@pytest.mark.parametrize(
+    "email",
+    [
+        'accueil"@evil.fr',
+        "accueil<x>@evil.fr",
+        'contact"x@evil.fr',
+        "contact@exemple-fictif.test",
+        "Accueil <contact@exemple-fictif.fr>",
+        " contact@exemple-fictif.fr",
+        "contact@[192.0.2.1]",
+    ],
+)
 def test_an_e_mail_data_inclusion_would_refuse_is_refused(email):
     """One rule (geo.mailbox): what the validator accepts, the national schema's EmailStr accepts."""
     assert fields_of(validate_feature(fictional_feature(courriel=email))) == {"courriel"}
 
 
 def test_an_account_s_e_mail_follows_the_same_rule(runner):
-    refused = runner.invoke(args=["users", "add", "x@asso.test", "--password-stdin"],
-                            input="mot-de-passe-fictif-123\n")
+    refused = runner.invoke(
+        args=["users", "add", "x@asso.test", "--password-stdin"], input="mot-de-passe-fictif-123\n"
+    )
     assert refused.exit_code == 2 and "adresse e-mail invalide" in refused.output
-    added = runner.invoke(args=["users", "add", "benevole-fictif@example.org", "--password-stdin"],
-                          input="mot-de-passe-fictif-123\n")
+    added = runner.invoke(
+        args=["users", "add", "benevole-fictif@example.org", "--password-stdin"],
+        input="mot-de-passe-fictif-123\n",
+    )
     assert added.exit_code == 0, added.output

@@ -7,7 +7,8 @@ import re
 
 _PAYLOAD = re.compile(r"cartoAddActors\((\w+), (\[.*?\])\);", re.S)
 _CSRF_FIELD = re.compile(
-    r'(?:name="csrf_token" type="hidden" value|type="hidden" name="csrf_token" value)="([^"]+)"')
+    r'(?:name="csrf_token" type="hidden" value|type="hidden" name="csrf_token" value)="([^"]+)"'
+)
 
 
 def csrf_token(page: str) -> str:
@@ -27,8 +28,11 @@ def markers(page: str) -> list[dict]:
 def local_urls_only(page: str) -> list[str]:
     """src/href values that leave the service (tiles are loaded by script, not listed here)."""
     urls = re.findall(r'(?:src|href)="([^"]+)"', page)
-    return [u for u in urls if u.startswith(("http://", "https://", "//"))
-            and not u.startswith("http://localhost")]
+    return [
+        u
+        for u in urls
+        if u.startswith(("http://", "https://", "//")) and not u.startswith("http://localhost")
+    ]
 
 
 def csp(response) -> dict[str, str]:

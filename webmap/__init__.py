@@ -29,7 +29,8 @@ class CartoApp(Flask):
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then ``instance/config.py``, then ``CARTO_*``, then ``test_config``."""
     instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(
-        settings.BY_NAME["INSTANCE_PATH"].env, settings.BY_NAME["INSTANCE_PATH"].default)
+        settings.BY_NAME["INSTANCE_PATH"].env, settings.BY_NAME["INSTANCE_PATH"].default
+    )
     app = CartoApp(__name__, instance_path=str(Path(instance_path).resolve()), instance_relative_config=True)
     configure_settings(app, test_config)
     configure_private_logs()
@@ -66,15 +67,17 @@ def _check_communes(config) -> None:
     malformed = [code for code in config["COMMUNES"] if not is_insee_code(code)]
     if malformed or not config["COMMUNES"]:
         raise settings.ConfigurationError(
-            f"CARTO_COMMUNES : code INSEE attendu, pas : {', '.join(malformed) or '(aucune commune)'}")
+            f"CARTO_COMMUNES : code INSEE attendu, pas : {', '.join(malformed) or '(aucune commune)'}"
+        )
     synced = Path(config["INSTANCE_PATH"]) / "contours" / CONTOURS_FILENAME
     try:
         register_synced(synced)
     except FileNotFoundError:
         pass
     except (OSError, ValueError, KeyError, TypeError) as error:  # the service still runs on what it ships
-        logging.getLogger(__name__).warning("contours des communes illisibles (%s) : relancez « carto data "
-                                            "sync »", error)
+        logging.getLogger(__name__).warning(
+            "contours des communes illisibles (%s) : relancez « carto data sync »", error
+        )
     config["COMMUNES"] = tuple(config["COMMUNES"])
     if not config["BAN_COMMUNES"]:
         config["BAN_COMMUNES"] = config["COMMUNES"]
@@ -85,8 +88,10 @@ def _check_nearest_index(config) -> None:
     from geo.store import is_postgres_url
 
     if config["NEAREST_INDEX"] == "postgis" and not is_postgres_url(config["DATABASE_URL"]):
-        raise settings.ConfigurationError("CARTO_NEAREST_INDEX=postgis demande une base PostgreSQL/PostGIS "
-                                          "(CARTO_DATABASE_URL=postgresql+psycopg://…)")
+        raise settings.ConfigurationError(
+            "CARTO_NEAREST_INDEX=postgis demande une base PostgreSQL/PostGIS "
+            "(CARTO_DATABASE_URL=postgresql+psycopg://…)"
+        )
 
 
 def configure_proxy(app: Flask) -> None:
@@ -116,8 +121,11 @@ def configure_limits(app: Flask) -> None:
         """A body sent without Content-Length (chunked) is cut at the limit by the server's stream,
         silently: read it here, and a body that reaches the limit is a 413, as a declared one is."""
         limit = request.max_content_length
-        if request.content_length is None and limit is not None and "chunked" in (
-                request.headers.get("Transfer-Encoding", "").lower()):
+        if (
+            request.content_length is None
+            and limit is not None
+            and "chunked" in (request.headers.get("Transfer-Encoding", "").lower())
+        ):
             if len(request.get_data(cache=True)) >= limit:
                 abort(413)
 
@@ -151,14 +159,28 @@ def configure_blueprints(app: Flask) -> None:
     from webmap.volunteer.offline import blueprint as offline
     from webmap.volunteer.views import blueprint as volunteer
 
-    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
-                      SESSION_COOKIE_SECURE=app.config["SECURE_COOKIES"],
-                      PERMANENT_SESSION_LIFETIME=12 * 3600)
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=app.config["SECURE_COOKIES"],
+        PERMANENT_SESSION_LIFETIME=12 * 3600,
+    )
     csrf = CSRFProtect(app)
     csrf.exempt(api_write)  # checked there: CSRF header for sessions, none for personal tokens
     csrf.exempt(api_campaigns)  # likewise
-    for blueprint in (volunteer, api_write, api_campaigns, api, embed, vendor, auth, curation, campaigns,
-                      encounter, offline):
+    for blueprint in (
+        volunteer,
+        api_write,
+        api_campaigns,
+        api,
+        embed,
+        vendor,
+        auth,
+        curation,
+        campaigns,
+        encounter,
+        offline,
+    ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     register_security_headers(app)

@@ -11,8 +11,11 @@ from webmap import create_app
 from webmap.errors import database_problem
 from webmap.settings import ConfigurationError
 
-cli = FlaskGroup(create_app=create_app, load_dotenv=False,
-                 help="carto-insertion : acteurs de l’emploi et de la formation près de chez soi.")
+cli = FlaskGroup(
+    create_app=create_app,
+    load_dotenv=False,
+    help="carto-insertion : acteurs de l’emploi et de la formation près de chez soi.",
+)
 
 
 def main() -> None:

@@ -36,8 +36,10 @@ SEARCH_ERRORS = (AddressNotFound, GeocoderUnavailable, InvalidQuery)
 
 _SEARCH_ANSWERS = {
     AddressNotFound: (404, "adresse introuvable : vérifiez-la, ou touchez la carte"),
-    GeocoderUnavailable: (503, "recherche d’adresse indisponible : utilisez « Ma position » "
-                               "ou touchez la carte"),
+    GeocoderUnavailable: (
+        503,
+        "recherche d’adresse indisponible : utilisez « Ma position » ou touchez la carte",
+    ),
 }
 
 
@@ -153,8 +155,9 @@ class Outage:
         with self.lock:
             if not self.down:
                 self.down = True
-                self.app.logger.error("base de données injoignable : %s (une ligne par panne, "
-                                      "jusqu’au retour)", problem)
+                self.app.logger.error(
+                    "base de données injoignable : %s (une ligne par panne, jusqu’au retour)", problem
+                )
 
     def ended(self) -> None:
         with self.lock:

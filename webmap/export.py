@@ -60,10 +60,12 @@ def _icon_fix(url: str) -> str:
     if not url.endswith("leaflet/leaflet.js"):
         return ""
     images = Path(leaflet.BASE_DIR) / "images"
-    return ("<script>L.Icon.Default.mergeOptions({"
-            f"iconUrl: '{_data_uri(images / 'marker-icon.png')}', "
-            f"iconRetinaUrl: '{_data_uri(images / 'marker-icon-2x.png')}', "
-            f"shadowUrl: '{_data_uri(images / 'marker-shadow.png')}'}});</script>")
+    return (
+        "<script>L.Icon.Default.mergeOptions({"
+        f"iconUrl: '{_data_uri(images / 'marker-icon.png')}', "
+        f"iconRetinaUrl: '{_data_uri(images / 'marker-icon-2x.png')}', "
+        f"shadowUrl: '{_data_uri(images / 'marker-shadow.png')}'}});</script>"
+    )
 
 
 def _data_uri(path: Path) -> str:

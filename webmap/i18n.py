@@ -22,8 +22,9 @@ def register_translations(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Paris")
     Babel(app, locale_selector=page_language)
-    app.context_processor(lambda: {"page_language": page_language(),
-                                   "page_direction": direction(page_language())})
+    app.context_processor(
+        lambda: {"page_language": page_language(), "page_direction": direction(page_language())}
+    )
 
 
 def page_language() -> str:

@@ -79,8 +79,13 @@ def new_map(center: tuple[float, float] | None = None, zoom: int = 13) -> folium
     ]
     tiles = tile_provider()
     if tiles is not None:
-        folium.TileLayer(tiles=tiles.build_url(), attr=tiles.html_attribution, name=tiles.name,
-                         max_zoom=tiles.get("max_zoom", 19), control=False).add_to(carto_map)
+        folium.TileLayer(
+            tiles=tiles.build_url(),
+            attr=tiles.html_attribution,
+            name=tiles.name,
+            max_zoom=tiles.get("max_zoom", 19),
+            control=False,
+        ).add_to(carto_map)
     return carto_map
 
 
@@ -89,14 +94,17 @@ def clustered(parent: folium.Map, name: str | None = None) -> MarkerCluster:
 
     cluster = MarkerCluster(name=name, control=name is not None)
     cluster.default_js = [
-        ("markercluster", url_for("vendor.asset", package="markercluster",
-                                  filename="leaflet.markercluster.js")),
+        (
+            "markercluster",
+            url_for("vendor.asset", package="markercluster", filename="leaflet.markercluster.js"),
+        ),
     ]
     cluster.default_css = [
-        ("markercluster_css", url_for("vendor.asset", package="markercluster",
-                                      filename="MarkerCluster.css")),
-        ("markercluster_default_css", url_for("vendor.asset", package="markercluster",
-                                              filename="MarkerCluster.Default.css")),
+        ("markercluster_css", url_for("vendor.asset", package="markercluster", filename="MarkerCluster.css")),
+        (
+            "markercluster_default_css",
+            url_for("vendor.asset", package="markercluster", filename="MarkerCluster.Default.css"),
+        ),
     ]
     cluster.add_to(parent)
     return cluster
@@ -111,8 +119,11 @@ def add_family_layers(carto_map: folium.Map, actors: Iterable[Actor]) -> None:
     from webmap.presenters import actor_marker
 
     for family, label in FAMILIES.items():
-        members = [actor_marker(a) for a in actors
-                   if a.location and a.kind in KINDS and KINDS[a.kind].family == family]
+        members = [
+            actor_marker(a)
+            for a in actors
+            if a.location and a.kind in KINDS and KINDS[a.kind].family == family
+        ]
         if members:
             add_actors(clustered(carto_map, label), members)
 
@@ -128,8 +139,9 @@ def add_layer_control(carto_map: folium.Map) -> None:
 def add_origin(carto_map: folium.Map, lat: float, lon: float) -> None:
     import folium
 
-    folium.CircleMarker([lat, lon], radius=9, color="#a11d1d", fill=True, fill_opacity=0.9,
-                        tooltip="Le résident").add_to(carto_map)
+    folium.CircleMarker(
+        [lat, lon], radius=9, color="#a11d1d", fill=True, fill_opacity=0.9, tooltip="Le résident"
+    ).add_to(carto_map)
 
 
 def add_contours(carto_map: folium.Map, codes: Iterable[str] | None = None) -> bool:
@@ -143,8 +155,12 @@ def add_contours(carto_map: folium.Map, codes: Iterable[str] | None = None) -> b
     if codes is not None:
         wanted = set(codes)
         data["features"] = [f for f in data["features"] if f["properties"]["code"] in wanted]
-    folium.GeoJson(data, name="Communes", control=False, style_function=lambda _: {
-        "color": "#00528c", "weight": 2, "fill": False, "dashArray": "4 4"}).add_to(carto_map)
+    folium.GeoJson(
+        data,
+        name="Communes",
+        control=False,
+        style_function=lambda _: {"color": "#00528c", "weight": 2, "fill": False, "dashArray": "4 4"},
+    ).add_to(carto_map)
     return True
 
 
@@ -179,9 +195,11 @@ def rendered(carto_map: folium.Map) -> RenderedMap:
     root.render()
     header = _FOLIUM_VIEWPORT.sub("", root.header.render())
     scripts = "\n".join(_SCRIPT_TAG.findall(header))
-    return RenderedMap(Markup(_SCRIPT_TAG.sub("", header)), Markup(root.html.render()),
-                       Markup(scripts) + Markup("\n<script>\n") + Markup(root.script.render())
-                       + Markup("\n</script>"))
+    return RenderedMap(
+        Markup(_SCRIPT_TAG.sub("", header)),
+        Markup(root.html.render()),
+        Markup(scripts) + Markup("\n<script>\n") + Markup(root.script.render()) + Markup("\n</script>"),
+    )
 
 
 def standalone_html(carto_map: folium.Map) -> str:

@@ -41,11 +41,16 @@ def distance_label(metres: float | None) -> str:
     return f"{metres:.0f} m" if metres < 1000 else f"{metres / 1000:.1f} km".replace(".", ",")
 
 
-WHO_LABELS = {"usagers": translatable("le résident lui-même"),
-              "professionnels": translatable("un professionnel")}
-ACCESS_WAYS = {"se-presenter": translatable("se présenter"), "telephoner": translatable("téléphoner"),
-               "envoyer-un-courriel": translatable("envoyer un courriel"),
-               "utiliser-lien-mobilisation": translatable("utiliser le lien de mobilisation")}
+WHO_LABELS = {
+    "usagers": translatable("le résident lui-même"),
+    "professionnels": translatable("un professionnel"),
+}
+ACCESS_WAYS = {
+    "se-presenter": translatable("se présenter"),
+    "telephoner": translatable("téléphoner"),
+    "envoyer-un-courriel": translatable("envoyer un courriel"),
+    "utiliser-lien-mobilisation": translatable("utiliser le lien de mobilisation"),
+}
 """data·inclusion's ``modes_mobilisation`` in our words, to translate on the fiche."""
 
 
@@ -56,8 +61,10 @@ def access_label(actor: Actor) -> str:
 
     if not actor.modes_mobilisation and not actor.mobilisable_par:
         return gettext("Comment y aller : non renseigné")
-    how = ", ".join(gettext(ACCESS_WAYS[m]) if m in ACCESS_WAYS else MODES_MOBILISATION.get(m, m).lower()
-                    for m in actor.modes_mobilisation)
+    how = ", ".join(
+        gettext(ACCESS_WAYS[m]) if m in ACCESS_WAYS else MODES_MOBILISATION.get(m, m).lower()
+        for m in actor.modes_mobilisation
+    )
     who = gettext(" ou ").join(gettext(WHO_LABELS.get(p, p)) for p in actor.mobilisable_par)
     return gettext("Comment y aller : %(how)s", how=" — ".join(part for part in (how, who) if part))
 
@@ -72,13 +79,18 @@ def actor_marker(actor: Actor) -> dict[str, Any]:
     kind = KINDS.get(actor.kind)
     fresh = freshness_of(actor)
     return {
-        "id": actor.id, "nom": actor.nom, "lon": actor.location.lon, "lat": actor.location.lat,
+        "id": actor.id,
+        "nom": actor.nom,
+        "lon": actor.location.lon,
+        "lat": actor.location.lat,
         "url": url_for("volunteer.actor", actor_id=actor.id),
         "kind_label": kind.label if kind else actor.kind,
         "family": kind.family if kind else "",
         "address": address_line(actor),
-        "telephone": actor.telephone, "telephone_label": phone_label(actor.telephone),
-        "freshness_label": fresh.label, "call_first": fresh.call_first,
+        "telephone": actor.telephone,
+        "telephone_label": phone_label(actor.telephone),
+        "freshness_label": fresh.label,
+        "call_first": fresh.call_first,
         "access_label": access_label(actor),
     }
 
@@ -89,14 +101,16 @@ def result_marker(result: NearestResult, number: int | None = None) -> dict[str,
     if number is not None:
         marker["number"] = number
     travel = f" · {result.travel.label}" if result.travel else ""
-    marker.update({
-        "distance_label": distance_label(result.distance_m) + travel,
-        "eligible": result.eligibility.eligible,
-        "eligibility_state": eligibility_state(result),
-        "eligibility_label": eligibility_label(result),
-        "fits_label": fits_label(result),
-        "opening_label": result.opening.label,
-    })
+    marker.update(
+        {
+            "distance_label": distance_label(result.distance_m) + travel,
+            "eligible": result.eligibility.eligible,
+            "eligibility_state": eligibility_state(result),
+            "eligibility_label": eligibility_label(result),
+            "fits_label": fits_label(result),
+            "opening_label": result.opening.label,
+        }
+    )
     return marker
 
 
@@ -128,8 +142,14 @@ def family_label(actor: Actor) -> str:
 def origin_json(origin: Origin) -> dict[str, Any]:
     """Where a search started, as the API and ``carto nearest --json`` give it."""
     iris = {"code": origin.iris.code, "nom": origin.iris.nom} if origin.iris else None
-    return {"label": origin.label, "lon": origin.lon, "lat": origin.lat, "citycode": origin.citycode,
-            "iris": iris, "score": origin.score}
+    return {
+        "label": origin.label,
+        "lon": origin.lon,
+        "lat": origin.lat,
+        "citycode": origin.citycode,
+        "iris": iris,
+        "score": origin.score,
+    }
 
 
 def result_json(result: NearestResult) -> dict[str, Any]:
@@ -137,25 +157,39 @@ def result_json(result: NearestResult) -> dict[str, Any]:
     actor = result.actor
     fresh = freshness_of(actor)
     return {
-        "id": actor.id, "nom": actor.nom, "kind": actor.kind,
-        "adresse": actor.adresse, "code_postal": actor.code_postal, "commune": actor.commune,
+        "id": actor.id,
+        "nom": actor.nom,
+        "kind": actor.kind,
+        "adresse": actor.adresse,
+        "code_postal": actor.code_postal,
+        "commune": actor.commune,
         "telephone": actor.telephone,
         "lon": actor.location.lon if actor.location else None,
         "lat": actor.location.lat if actor.location else None,
         "distance_m": None if result.distance_m is None else round(result.distance_m, 1),
-        "placement": result.placement, "placement_label": result.placement_label or None,
-        "trajet": None if result.travel is None else {
-            "minutes": round(result.travel.minutes, 1), "metres": round(result.travel.metres),
-            "methode": result.travel.method, "label": result.travel.label},
-        "eligible": result.eligibility.eligible, "raisons": list(result.eligibility.reasons),
-        "a_verifier": list(result.eligibility.to_check), "pourquoi": list(result.eligibility.fits),
-        "ouvert": result.opening.open, "horaires": actor.horaires_accueil,
+        "placement": result.placement,
+        "placement_label": result.placement_label or None,
+        "trajet": None
+        if result.travel is None
+        else {
+            "minutes": round(result.travel.minutes, 1),
+            "metres": round(result.travel.metres),
+            "methode": result.travel.method,
+            "label": result.travel.label,
+        },
+        "eligible": result.eligibility.eligible,
+        "raisons": list(result.eligibility.reasons),
+        "a_verifier": list(result.eligibility.to_check),
+        "pourquoi": list(result.eligibility.fits),
+        "ouvert": result.opening.open,
+        "horaires": actor.horaires_accueil,
         "horaires_label": result.opening.label,
-        "prochain_changement": result.opening.next_change.isoformat()
-        if result.opening.next_change else None,
+        "prochain_changement": result.opening.next_change.isoformat() if result.opening.next_change else None,
         "date_source": actor.date_source,
         "date_verification": actor.date_verification.isoformat() if actor.date_verification else None,
-        "fraicheur": fresh.label, "appeler_avant": fresh.call_first,
-        "modes_mobilisation": list(actor.modes_mobilisation), "mobilisable_par": list(actor.mobilisable_par),
+        "fraicheur": fresh.label,
+        "appeler_avant": fresh.call_first,
+        "modes_mobilisation": list(actor.modes_mobilisation),
+        "mobilisable_par": list(actor.mobilisable_par),
         "comment_y_aller": access_label(actor),
     }

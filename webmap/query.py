@@ -24,9 +24,16 @@ Problems = dict[str, str]
 """Parameter → what is wrong with it, in French."""
 
 IN_WORDS = {
-    "age": "l’âge", "lat": "la latitude (lat)", "lon": "la longitude (lon)", "k": "le nombre d’acteurs (k)",
-    "rayon": "le rayon", "zoom": "le zoom", "limit": "le nombre de suggestions (limit)",
-    "besoin": "besoin", "thematique": "thématique", "public": "public",
+    "age": "l’âge",
+    "lat": "la latitude (lat)",
+    "lon": "la longitude (lon)",
+    "k": "le nombre d’acteurs (k)",
+    "rayon": "le rayon",
+    "zoom": "le zoom",
+    "limit": "le nombre de suggestions (limit)",
+    "besoin": "besoin",
+    "thematique": "thématique",
+    "public": "public",
 }
 """How a message names a parameter, in the French a volunteer reads."""
 
@@ -54,6 +61,7 @@ def parse_int(raw: str | None, low: int, high: int) -> int | None:
 
 # --- fields: what people type in a URL, read strictly, refused in French --------------------------
 
+
 class Whole(fields.Integer):
     """An integer in ``[low, high]``, in ASCII digits."""
 
@@ -65,8 +73,9 @@ class Whole(fields.Integer):
         value = value.strip() if isinstance(value, str) else value
         if isinstance(value, str) and value and parse_int(value, self.low, self.high) is not None:
             return int(value)
-        raise ValidationError(f"{_named(self.data_key or attr)} doit être un nombre entier entre {self.low} "
-                              f"et {self.high}")
+        raise ValidationError(
+            f"{_named(self.data_key or attr)} doit être un nombre entier entre {self.low} et {self.high}"
+        )
 
 
 class Decimal(fields.Float):
@@ -82,9 +91,11 @@ class Decimal(fields.Float):
             raise ValidationError(f"{_named(name)} doit être un nombre")
         number = float(value.strip().replace(",", "."))
         if not self.low <= number <= self.high:
-            raise ValidationError(f"{_named(name)} doit être comprise entre {self.low:g} et {self.high:g}"
-                                  if IN_WORDS.get(name, "").startswith("la ") else
-                                  f"{_named(name)} doit être compris entre {self.low:g} et {self.high:g}")
+            raise ValidationError(
+                f"{_named(name)} doit être comprise entre {self.low:g} et {self.high:g}"
+                if IN_WORDS.get(name, "").startswith("la ")
+                else f"{_named(name)} doit être compris entre {self.low:g} et {self.high:g}"
+            )
         return number
 
 
@@ -125,8 +136,9 @@ class Choices(fields.List):
                 if not item:
                     continue
                 if item not in self.allowed:
-                    raise ValidationError(f"{_named(name)} inconnu{'e' if name == 'thematique' else ''} : "
-                                          f"{item[:60]}")
+                    raise ValidationError(
+                        f"{_named(name)} inconnu{'e' if name == 'thematique' else ''} : {item[:60]}"
+                    )
                 if item not in chosen:
                     chosen.append(item)
         return tuple(chosen)
@@ -140,8 +152,9 @@ class Flag(fields.Field):
 
 
 def _text(longest: int, too_long: str, **kwargs: Any) -> fields.String:
-    return fields.String(validate=validate.Length(max=longest, error=f"{too_long} ({longest} caractères "
-                                                                       "au plus)"), **kwargs)
+    return fields.String(
+        validate=validate.Length(max=longest, error=f"{too_long} ({longest} caractères au plus)"), **kwargs
+    )
 
 
 def _commune(description: str) -> fields.String:
@@ -156,6 +169,7 @@ def _known_commune(code: str) -> None:
 
 # --- the schemas -----------------------------------------------------------------------------------
 
+
 class Filters(Schema):
     """What a list or a map of actors is narrowed to."""
 
@@ -164,14 +178,19 @@ class Filters(Schema):
 
     commune = _commune("Commune (code INSEE) : celle des acteurs, ou du résident pour une recherche.")
     besoin = Choices(lambda: NEEDS, metadata={"description": "Besoin en mots simples (répétable)."})
-    thematique = Choices(lambda: [*THEMATIQUES, *CATEGORIES], metadata={
-        "description": "Thématique data·inclusion ou sa catégorie (répétable)."})
+    thematique = Choices(
+        lambda: [*THEMATIQUES, *CATEGORIES],
+        metadata={"description": "Thématique data·inclusion ou sa catégorie (répétable)."},
+    )
     public = Choices(lambda: PUBLICS, metadata={"description": "Public data·inclusion (répétable)."})
 
 
 class ActorsQuery(Filters):
-    q = _text(MAX_TEXT_QUERY, "q trop long", metadata={
-        "description": "Texte cherché dans le nom, la description et l’adresse."})
+    q = _text(
+        MAX_TEXT_QUERY,
+        "q trop long",
+        metadata={"description": "Texte cherché dans le nom, la description et l’adresse."},
+    )
 
 
 class SearchQuery(Filters):
@@ -182,13 +201,20 @@ class SearchQuery(Filters):
     lon = Decimal(-180, 180, metadata={"description": "Longitude WGS84 (avec lat)."})
     citycode = fields.String(
         validate=validate.Regexp(_CITYCODE, error="citycode doit être un code INSEE (5 caractères)"),
-        metadata={"description": "Commune (INSEE) du point, quand une suggestion choisie l’a nommée : "
-                                 "le point n’est pas géocodé de nouveau."})
+        metadata={
+            "description": "Commune (INSEE) du point, quand une suggestion choisie l’a nommée : "
+            "le point n’est pas géocodé de nouveau."
+        },
+    )
     age = Whole(0, 120, metadata={"description": "Âge du résident."})
     k = Whole(1, 50, metadata={"description": "Nombre d’acteurs (5 par défaut)."})
     rayon = Decimal(1, 100_000, metadata={"description": "Rayon en mètres."})
-    tous = Flag(metadata={"description": "1 : montrer aussi les acteurs auxquels le résident n’a pas "
-                                         "droit.", "enum": ["0", "1"]})
+    tous = Flag(
+        metadata={
+            "description": "1 : montrer aussi les acteurs auxquels le résident n’a pas droit.",
+            "enum": ["0", "1"],
+        }
+    )
 
     @validates_schema
     def _point_whole(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -215,8 +241,13 @@ class GeocodeQuery(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    q = _text(MAX_ADDRESS, "q trop long", required=True, error_messages={"required": "q est requis"},
-              metadata={"description": "Début d’adresse.", "minLength": 1, "pattern": r"\S"})
+    q = _text(
+        MAX_ADDRESS,
+        "q trop long",
+        required=True,
+        error_messages={"required": "q est requis"},
+        metadata={"description": "Début d’adresse.", "minLength": 1, "pattern": r"\S"},
+    )
     limit = Whole(1, 20, metadata={"description": "Nombre de suggestions (5 par défaut)."})
     citycode = _commune("Chercher dans cette commune (INSEE), celle du résident.")
 
@@ -225,11 +256,14 @@ class CreateQuery(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    doublon = fields.String(validate=validate.OneOf(["confirme"]), metadata={
-        "description": "« confirme » : créer malgré un doublon probable."})
+    doublon = fields.String(
+        validate=validate.OneOf(["confirme"]),
+        metadata={"description": "« confirme » : créer malgré un doublon probable."},
+    )
 
 
 # --- reading ---------------------------------------------------------------------------------------
+
 
 def parse(schema: type[Schema], args) -> tuple[dict[str, Any], Problems]:
     """The values of ``args`` (a query string's MultiDict) that ``schema`` declares, and the problems
@@ -248,11 +282,20 @@ def search_request(values: Mapping[str, Any]) -> SearchRequest:
     point = "lat" in values and "lon" in values
     named = point and address and values.get("citycode")
     return SearchRequest(
-        address=address, lat=values["lat"] if point else None, lon=values["lon"] if point else None,
-        place_label=address if named else None, place_citycode=values["citycode"] if named else None,
-        needs=values.get("besoin", ()), thematiques=values.get("thematique", ()),
-        publics=values.get("public", ()), age=values.get("age"), commune=values.get("commune"),
-        k=values.get("k", 5), radius=values.get("rayon"), include_ineligible=values.get("tous", False))
+        address=address,
+        lat=values["lat"] if point else None,
+        lon=values["lon"] if point else None,
+        place_label=address if named else None,
+        place_citycode=values["citycode"] if named else None,
+        needs=values.get("besoin", ()),
+        thematiques=values.get("thematique", ()),
+        publics=values.get("public", ()),
+        age=values.get("age"),
+        commune=values.get("commune"),
+        k=values.get("k", 5),
+        radius=values.get("rayon"),
+        include_ineligible=values.get("tous", False),
+    )
 
 
 def _first_messages(messages: Mapping[str, Any]) -> Problems:

@@ -42,8 +42,9 @@ def _headers(response: Response) -> Response:
         framing = f"frame-ancestors {current_app.config['EMBED_ALLOWED_ORIGINS'].strip() or '*'}"
     else:
         response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Content-Security-Policy"] = "; ".join([
-        *_policy(current_app.config["TILES"]), _scripts(response), framing])
+    response.headers["Content-Security-Policy"] = "; ".join(
+        [*_policy(current_app.config["TILES"]), _scripts(response), framing]
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     # A URL with a query string may hold what a resident said (a place, an age): never sent on
     response.headers.setdefault("Referrer-Policy", "no-referrer" if request.query_string else "same-origin")
@@ -57,9 +58,14 @@ def _headers(response: Response) -> Response:
 
 @functools.cache
 def _policy(tiles: str) -> tuple[str, ...]:
-    return ("default-src 'self'", f"img-src 'self' data: {_tile_source(tiles)}".rstrip(),
-            "style-src 'self' 'unsafe-inline'", "object-src 'none'", "base-uri 'self'",
-            "form-action 'self'")
+    return (
+        "default-src 'self'",
+        f"img-src 'self' data: {_tile_source(tiles)}".rstrip(),
+        "style-src 'self' 'unsafe-inline'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+    )
 
 
 def _tile_source(tiles: str) -> str:

@@ -43,8 +43,13 @@ def run_search(request: SearchRequest) -> SearchOutcome:
     """The core's search with this app's collaborators."""
     from geo.search.service import search
 
-    return search(request, geocoder=current_geocoder(), actors=current_index(), travel=current_travel(),
-                  served=served_communes())
+    return search(
+        request,
+        geocoder=current_geocoder(),
+        actors=current_index(),
+        travel=current_travel(),
+        served=served_communes(),
+    )
 
 
 def warm_up(app: Flask) -> None:
@@ -58,8 +63,9 @@ def warm_up(app: Flask) -> None:
         served = served_communes()
         if served:
             commune = COMMUNES[served[0]]
-            within_reach((commune.bbox[0] + commune.bbox[2]) / 2, (commune.bbox[1] + commune.bbox[3]) / 2,
-                         served)
+            within_reach(
+                (commune.bbox[0] + commune.bbox[2]) / 2, (commune.bbox[1] + commune.bbox[3]) / 2, served
+            )
         try:
             current_index()
         except Exception as error:  # logged, and the service starts all the same
@@ -202,10 +208,15 @@ def current_geocoder() -> GeocoderChain:
     if _GEOCODER_KEY not in app.extensions:
         config = app.config
         settings = GeocoderSettings(
-            names=tuple(config["GEOCODERS"]), ban_index=ban_index_path(app),
-            geoplateforme_url=config["GEOPLATEFORME_URL"], geoplateforme_rate=config["GEOPLATEFORME_RATE"],
-            addok_url=config["ADDOK_URL"], timeout=config["GEOCODER_TIMEOUT"],
-            min_score=config["GEOCODER_MIN_SCORE"], cache_size=config["GEOCODER_CACHE_SIZE"])
+            names=tuple(config["GEOCODERS"]),
+            ban_index=ban_index_path(app),
+            geoplateforme_url=config["GEOPLATEFORME_URL"],
+            geoplateforme_rate=config["GEOPLATEFORME_RATE"],
+            addok_url=config["ADDOK_URL"],
+            timeout=config["GEOCODER_TIMEOUT"],
+            min_score=config["GEOCODER_MIN_SCORE"],
+            cache_size=config["GEOCODER_CACHE_SIZE"],
+        )
         try:
             app.extensions[_GEOCODER_KEY] = build_geocoder(settings)
         except UnknownGeocoder as error:
@@ -242,8 +253,11 @@ def http_client(follow_redirects: bool = False):
 
     from geo.geocoding.configured import USER_AGENT
 
-    return httpx.Client(timeout=_app().config["HTTP_TIMEOUT"], follow_redirects=follow_redirects,
-                        headers={"User-Agent": USER_AGENT})
+    return httpx.Client(
+        timeout=_app().config["HTTP_TIMEOUT"],
+        follow_redirects=follow_redirects,
+        headers={"User-Agent": USER_AGENT},
+    )
 
 
 def read_data_inclusion(communes: tuple[str, ...] = ()) -> dict[str, list[dict]]:
@@ -253,8 +267,9 @@ def read_data_inclusion(communes: tuple[str, ...] = ()) -> dict[str, list[dict]]
 
     config = _app().config
     with http_client() as client:
-        return fetch_records(client, config["DI_API_URL"], config["DI_API_TOKEN"],
-                             communes or config["COMMUNES"])
+        return fetch_records(
+            client, config["DI_API_URL"], config["DI_API_TOKEN"], communes or config["COMMUNES"]
+        )
 
 
 def _app() -> Flask:

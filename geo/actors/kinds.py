@@ -38,14 +38,16 @@ class Kind:
     """How a resident gets in, and who makes the first move, where a national rule says so."""
 
 
-FAMILIES: Mapping[str, str] = MappingProxyType({
-    "emploi": "Service public de l’emploi",
-    "insertion": "Insertion par l’activité économique et emploi adapté",
-    "formation": "Formation",
-    "acces_aux_droits": "Accès aux droits et démarches",
-    "proximite": "Lieux de proximité",
-    "accompagnement": "Associations d’accompagnement",
-})
+FAMILIES: Mapping[str, str] = MappingProxyType(
+    {
+        "emploi": "Service public de l’emploi",
+        "insertion": "Insertion par l’activité économique et emploi adapté",
+        "formation": "Formation",
+        "acces_aux_droits": "Accès aux droits et démarches",
+        "proximite": "Lieux de proximité",
+        "accompagnement": "Associations d’accompagnement",
+    }
+)
 
 _JOB_SEARCH = (
     "trouver-un-emploi--repondre-a-des-offres-demploi",
@@ -67,159 +69,252 @@ _PAPERWORK = (
     "difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-aux-droits",
 )
 _SIAE_PUBLICS = ("demandeurs-emploi", "beneficiaires-des-minimas-sociaux")
-IAE_ELIGIBILITY = ("embauche après vérification de l’éligibilité à l’insertion par l’activité économique, "
-                   "par un prescripteur habilité ou la structure (Plateforme de l’inclusion)")
-_IAE_ACCESS = {"modes_mobilisation": ("utiliser-lien-mobilisation",),
-               "mobilisable_par": ("usagers", "professionnels")}
+IAE_ELIGIBILITY = (
+    "embauche après vérification de l’éligibilité à l’insertion par l’activité économique, "
+    "par un prescripteur habilité ou la structure (Plateforme de l’inclusion)"
+)
+_IAE_ACCESS = {
+    "modes_mobilisation": ("utiliser-lien-mobilisation",),
+    "mobilisable_par": ("usagers", "professionnels"),
+}
 """IAE: a candidate applies on Les emplois de l’inclusion, alone or through a professional."""
 _WALK_IN = {"modes_mobilisation": ("se-presenter",), "mobilisable_par": ("usagers",)}
 """France services: a counter open to the public, by the national label's charter."""
 RQTH = "reconnaissance du handicap (RQTH) obtenue ou demandée (Code du travail, art. L5214-3-1)"
 
 _EI = Kind(
-    "siae_ei", "Entreprise d’insertion (SIAE)", "insertion",
+    "siae_ei",
+    "Entreprise d’insertion (SIAE)",
+    "insertion",
     thematiques=(
         "trouver-un-emploi--repondre-a-des-offres-demploi",
         "choisir-un-metier--decouvrir-un-metier-ou-un-secteur-dactivite",
         "preparer-sa-candidature--valoriser-ses-competences",
     ),
-    publics=_SIAE_PUBLICS, reseaux_porteurs=("ei",),
-    conditions=(IAE_ELIGIBILITY,), **_IAE_ACCESS,
+    publics=_SIAE_PUBLICS,
+    reseaux_porteurs=("ei",),
+    conditions=(IAE_ELIGIBILITY,),
+    **_IAE_ACCESS,
 )
 _AI = Kind(
-    "siae_ai", "Association intermédiaire (SIAE)", "insertion",
+    "siae_ai",
+    "Association intermédiaire (SIAE)",
+    "insertion",
     thematiques=(
         "trouver-un-emploi--repondre-a-des-offres-demploi",
         "preparer-sa-candidature--organiser-ses-demarches-de-recherche-demploi",
     ),
-    publics=_SIAE_PUBLICS, reseaux_porteurs=("ai",),
-    conditions=(IAE_ELIGIBILITY,), **_IAE_ACCESS,
+    publics=_SIAE_PUBLICS,
+    reseaux_porteurs=("ai",),
+    conditions=(IAE_ELIGIBILITY,),
+    **_IAE_ACCESS,
 )
 _ACI = Kind(
-    "siae_aci", "Atelier et chantier d’insertion (SIAE)", "insertion",
+    "siae_aci",
+    "Atelier et chantier d’insertion (SIAE)",
+    "insertion",
     thematiques=(
         "trouver-un-emploi--repondre-a-des-offres-demploi",
         "choisir-un-metier--decouvrir-un-metier-ou-un-secteur-dactivite",
         "preparer-sa-candidature--valoriser-ses-competences",
         "remobilisation--bien-etre-confiance-en-soi",
     ),
-    publics=_SIAE_PUBLICS, reseaux_porteurs=("aci",),
-    conditions=(IAE_ELIGIBILITY,), **_IAE_ACCESS,
+    publics=_SIAE_PUBLICS,
+    reseaux_porteurs=("aci",),
+    conditions=(IAE_ELIGIBILITY,),
+    **_IAE_ACCESS,
 )
 _ETTI = Kind(
-    "siae_etti", "Entreprise de travail temporaire d’insertion (SIAE)", "insertion",
+    "siae_etti",
+    "Entreprise de travail temporaire d’insertion (SIAE)",
+    "insertion",
     thematiques=("trouver-un-emploi--repondre-a-des-offres-demploi",),
-    publics=_SIAE_PUBLICS, reseaux_porteurs=("etti",),
-    conditions=(IAE_ELIGIBILITY,), **_IAE_ACCESS,
+    publics=_SIAE_PUBLICS,
+    reseaux_porteurs=("etti",),
+    conditions=(IAE_ELIGIBILITY,),
+    **_IAE_ACCESS,
 )
 
 
 def _combined(slug: str, label: str, *parts: Kind) -> Kind:
     """A structure that runs several SIAE measures (« mesures ») gets the union of their attributes."""
+
     def union(attribute: str) -> tuple[str, ...]:
         return tuple(dict.fromkeys(value for part in parts for value in getattr(part, attribute)))
 
-    return Kind(slug, label, parts[0].family, union("thematiques"), union("publics"),
-                union("reseaux_porteurs"), conditions=union("conditions"),
-                modes_mobilisation=union("modes_mobilisation"), mobilisable_par=union("mobilisable_par"))
+    return Kind(
+        slug,
+        label,
+        parts[0].family,
+        union("thematiques"),
+        union("publics"),
+        union("reseaux_porteurs"),
+        conditions=union("conditions"),
+        modes_mobilisation=union("modes_mobilisation"),
+        mobilisable_par=union("mobilisable_par"),
+    )
 
 
 _ALL_KINDS = (
     Kind(
-        "france_travail_agence", "Agence France Travail", "emploi",
-        thematiques=_JOB_SEARCH + _TRAINING + _CAREER + (
-            "creer-une-entreprise--definir-son-projet-de-creation-dentreprise",
-        ),
-        reseaux_porteurs=("france-travail",), frais="gratuit",
+        "france_travail_agence",
+        "Agence France Travail",
+        "emploi",
+        thematiques=_JOB_SEARCH
+        + _TRAINING
+        + _CAREER
+        + ("creer-une-entreprise--definir-son-projet-de-creation-dentreprise",),
+        reseaux_porteurs=("france-travail",),
+        frais="gratuit",
     ),
     Kind(
-        "mission_locale", "Mission locale", "emploi",
+        "mission_locale",
+        "Mission locale",
+        "emploi",
         thematiques=_JOB_SEARCH + _TRAINING + _CAREER + ("mobilite--financer-ma-mobilite",),
-        publics=("jeunes",), reseaux_porteurs=("mission-locale",), age_min=16, age_max=25,
-        frais="gratuit", age_max_with_disability=29,
+        publics=("jeunes",),
+        reseaux_porteurs=("mission-locale",),
+        age_min=16,
+        age_max=25,
+        frais="gratuit",
+        age_max_with_disability=29,
     ),
     Kind(
-        "cap_emploi", "Cap emploi", "emploi",
+        "cap_emploi",
+        "Cap emploi",
+        "emploi",
         thematiques=_JOB_SEARCH + _TRAINING + ("trouver-un-emploi--maintien-dans-lemploi",),
-        publics=("personnes-en-situation-de-handicap",), reseaux_porteurs=("cap-emploi-reseau-cheops",),
-        frais="gratuit", zone="departement", conditions=(RQTH,),
+        publics=("personnes-en-situation-de-handicap",),
+        reseaux_porteurs=("cap-emploi-reseau-cheops",),
+        frais="gratuit",
+        zone="departement",
+        conditions=(RQTH,),
     ),
-    _EI, _AI, _ACI, _ETTI,
+    _EI,
+    _AI,
+    _ACI,
+    _ETTI,
     _combined("siae_ai_aci", "Association intermédiaire et chantier d’insertion (SIAE)", _AI, _ACI),
     _combined("siae_aci_ei", "Chantier et entreprise d’insertion (SIAE)", _ACI, _EI),
     Kind(
-        "entreprise_adaptee", "Entreprise adaptée", "insertion",
-        thematiques=("trouver-un-emploi--repondre-a-des-offres-demploi",
-                     "trouver-un-emploi--maintien-dans-lemploi"),
+        "entreprise_adaptee",
+        "Entreprise adaptée",
+        "insertion",
+        thematiques=(
+            "trouver-un-emploi--repondre-a-des-offres-demploi",
+            "trouver-un-emploi--maintien-dans-lemploi",
+        ),
         publics=("personnes-en-situation-de-handicap",),
     ),
     Kind(
-        "france_services", "France services", "acces_aux_droits",
+        "france_services",
+        "France services",
+        "acces_aux_droits",
         thematiques=_PAPERWORK + ("numerique--acceder-a-des-services-en-ligne",),
-        reseaux_porteurs=("france-service",), frais="gratuit", **_WALK_IN,
+        reseaux_porteurs=("france-service",),
+        frais="gratuit",
+        **_WALK_IN,
     ),
     Kind(
-        "france_services_bus", "Bus France services (itinérant)", "acces_aux_droits",
+        "france_services_bus",
+        "Bus France services (itinérant)",
+        "acces_aux_droits",
         thematiques=_PAPERWORK + ("numerique--acceder-a-des-services-en-ligne",),
-        reseaux_porteurs=("france-service",), frais="gratuit", **_WALK_IN,
+        reseaux_porteurs=("france-service",),
+        frais="gratuit",
+        **_WALK_IN,
     ),
     Kind(
-        "ccas", "Centre communal d’action sociale (CCAS)", "acces_aux_droits",
+        "ccas",
+        "Centre communal d’action sociale (CCAS)",
+        "acces_aux_droits",
         thematiques=_PAPERWORK + _DIGITAL_BASICS,
-        reseaux_porteurs=("ccas-cias",), frais="gratuit", zone="commune",
+        reseaux_porteurs=("ccas-cias",),
+        frais="gratuit",
+        zone="commune",
     ),
     Kind(
-        "centre_social_maison_de_quartier", "Centre social, maison de quartier", "proximite",
-        thematiques=_DIGITAL_BASICS + (
+        "centre_social_maison_de_quartier",
+        "Centre social, maison de quartier",
+        "proximite",
+        thematiques=_DIGITAL_BASICS
+        + (
             "remobilisation--lien-social",
             "difficultes-administratives-ou-juridiques--accompagnement-aux-demarches-administratives",
         ),
     ),
     Kind(
-        "point_information_jeunesse", "Espace jeunesse, information jeunesse", "proximite",
-        thematiques=_DIGITAL_BASICS + ("se-former--trouver-sa-formation",
-                                       "choisir-un-metier--connaitre-les-opportunites-demploi"),
+        "point_information_jeunesse",
+        "Espace jeunesse, information jeunesse",
+        "proximite",
+        thematiques=_DIGITAL_BASICS
+        + ("se-former--trouver-sa-formation", "choisir-un-metier--connaitre-les-opportunites-demploi"),
         publics=("jeunes",),
     ),
     Kind(
-        "formation_insertion_numerique", "École de formation aux métiers du numérique", "formation",
-        thematiques=("se-former--trouver-sa-formation",
-                     "choisir-un-metier--decouvrir-un-metier-ou-un-secteur-dactivite",
-                     "numerique--maitriser-les-fondamentaux-du-numerique"),
+        "formation_insertion_numerique",
+        "École de formation aux métiers du numérique",
+        "formation",
+        thematiques=(
+            "se-former--trouver-sa-formation",
+            "choisir-un-metier--decouvrir-un-metier-ou-un-secteur-dactivite",
+            "numerique--maitriser-les-fondamentaux-du-numerique",
+        ),
         publics=("demandeurs-emploi",),
     ),
     Kind(
-        "organisme_formation", "Organisme de formation", "formation",
+        "organisme_formation",
+        "Organisme de formation",
+        "formation",
         thematiques=_TRAINING,
     ),
     Kind(
-        "apprentissage_francais", "Cours de français (FLE, alphabétisation)", "formation",
+        "apprentissage_francais",
+        "Cours de français (FLE, alphabétisation)",
+        "formation",
         thematiques=("lecture-ecriture-calcul--maitriser-le-francais",),
     ),
     Kind(
-        "association_accompagnement_emploi", "Association d’accompagnement vers l’emploi",
+        "association_accompagnement_emploi",
+        "Association d’accompagnement vers l’emploi",
         "accompagnement",
-        thematiques=_JOB_SEARCH + ("preparer-sa-candidature--developper-son-reseau",
-                                   "trouver-un-emploi--convaincre-un-recruteur-en-entretien"),
+        thematiques=_JOB_SEARCH
+        + (
+            "preparer-sa-candidature--developper-son-reseau",
+            "trouver-un-emploi--convaincre-un-recruteur-en-entretien",
+        ),
     ),
     Kind(
-        "mediation_acces_droits_emploi", "Médiation sociale de proximité", "accompagnement",
+        "mediation_acces_droits_emploi",
+        "Médiation sociale de proximité",
+        "accompagnement",
         thematiques=_PAPERWORK,
     ),
     Kind(
-        "creation_activite", "Accompagnement à la création d’activité", "accompagnement",
-        thematiques=("creer-une-entreprise--definir-son-projet-de-creation-dentreprise",
-                     "creer-une-entreprise--structurer-son-projet-de-creation-dentreprise",
-                     "creer-une-entreprise--developper-son-entreprise"),
+        "creation_activite",
+        "Accompagnement à la création d’activité",
+        "accompagnement",
+        thematiques=(
+            "creer-une-entreprise--definir-son-projet-de-creation-dentreprise",
+            "creer-une-entreprise--structurer-son-projet-de-creation-dentreprise",
+            "creer-une-entreprise--developper-son-entreprise",
+        ),
     ),
     Kind(
-        "mobilite_insertion", "Plateforme de mobilité", "accompagnement",
-        thematiques=("mobilite--etre-accompagne-dans-son-parcours-mobilite",
-                     "mobilite--preparer-un-permis", "mobilite--acceder-a-un-vehicule",
-                     "mobilite--financer-ma-mobilite"),
+        "mobilite_insertion",
+        "Plateforme de mobilité",
+        "accompagnement",
+        thematiques=(
+            "mobilite--etre-accompagne-dans-son-parcours-mobilite",
+            "mobilite--preparer-un-permis",
+            "mobilite--acceder-a-un-vehicule",
+            "mobilite--financer-ma-mobilite",
+        ),
     ),
     Kind(
-        "creche_insertion", "Crèche à vocation d’insertion professionnelle", "accompagnement",
+        "creche_insertion",
+        "Crèche à vocation d’insertion professionnelle",
+        "accompagnement",
         thematiques=("famille--garde-denfants",),
         publics=("demandeurs-emploi", "familles"),
     ),

@@ -73,14 +73,24 @@ class Actor:
         return self.location is not None
 
 
-PROPERTY_ORDER: tuple[str, ...] = tuple(
-    f.name for f in fields(Actor) if f.name not in ("id", "location")
-) + ("location_source", "location_reference", "location_score", "location_geocoder")
+PROPERTY_ORDER: tuple[str, ...] = tuple(f.name for f in fields(Actor) if f.name not in ("id", "location")) + (
+    "location_source",
+    "location_reference",
+    "location_score",
+    "location_geocoder",
+)
 """Order of the properties in a written Feature, so that a git diff of the dataset stays readable."""
 
 LIST_FIELDS = frozenset(
-    {"reseaux_porteurs", "thematiques", "publics", "zone_eligibilite", "modes_accueil",
-     "modes_mobilisation", "mobilisable_par"}
+    {
+        "reseaux_porteurs",
+        "thematiques",
+        "publics",
+        "zone_eligibilite",
+        "modes_accueil",
+        "modes_mobilisation",
+        "mobilisable_par",
+    }
 )
 
 
@@ -112,7 +122,8 @@ def actor_from_feature(feature: Mapping[str, Any]) -> Actor:
     if geometry:
         lon, lat = geometry["coordinates"][:2]
         location = Location(
-            lon=float(lon), lat=float(lat),
+            lon=float(lon),
+            lat=float(lat),
             source=props.get("location_source") or "source",
             reference=props.get("location_reference"),
             score=props.get("location_score"),

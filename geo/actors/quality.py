@@ -12,11 +12,16 @@ from dataclasses import dataclass
 from geo.actors.model import Actor
 
 CRITERIA_LABELS: Mapping[str, str] = {
-    "adresse_bien_definie": "adresse", "modes_mobilisation_bien_definis": "comment y aller",
-    "au_moins_un_public": "publics", "au_moins_une_thematique": "thématiques",
-    "au_moins_un_moyen_de_contact": "moyen de contact", "courriel_bien_defini": "courriel",
-    "date_maj_recente": "fraîcheur", "frais_bien_definis": "frais",
-    "description_bien_definie": "description", "telephone_bien_defini": "téléphone",
+    "adresse_bien_definie": "adresse",
+    "modes_mobilisation_bien_definis": "comment y aller",
+    "au_moins_un_public": "publics",
+    "au_moins_une_thematique": "thématiques",
+    "au_moins_un_moyen_de_contact": "moyen de contact",
+    "courriel_bien_defini": "courriel",
+    "date_maj_recente": "fraîcheur",
+    "frais_bien_definis": "frais",
+    "description_bien_definie": "description",
+    "telephone_bien_defini": "téléphone",
 }
 """Each criterion of the national score, in the managers' words."""
 
@@ -30,8 +35,11 @@ class Quality:
     @property
     def weakest(self) -> list[str]:
         """The criteria scored below 1, in the managers' words."""
-        return [CRITERIA_LABELS.get(name, name) for name, value in self.criteria.items()
-                if value is not None and value < 1]
+        return [
+            CRITERIA_LABELS.get(name, name)
+            for name, value in self.criteria.items()
+            if value is not None and value < 1
+        ]
 
 
 def quality(actor: Actor) -> Quality:

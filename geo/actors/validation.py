@@ -42,11 +42,27 @@ MAX_ID_LENGTH = 80
 """Identifiers appear in URLs: short, lower-case slugs."""
 
 TEXT_LIMITS: Mapping[str, int] = {
-    "nom": 150, "kind": 64, "statut": 20, "description": 2_000, "adresse": 200,
-    "complement_adresse": 200, "code_postal": 5, "code_insee": 5, "commune": 100,
-    "horaires_accueil": 500, "siret": 14, "telephone": 30, "courriel": 200, "site_web": 500, "source": 500,
-    "date_source": 10, "date_verification": 10, "frais": 20, "location_source": 20,
-    "location_reference": 500, "location_geocoder": 100,
+    "nom": 150,
+    "kind": 64,
+    "statut": 20,
+    "description": 2_000,
+    "adresse": 200,
+    "complement_adresse": 200,
+    "code_postal": 5,
+    "code_insee": 5,
+    "commune": 100,
+    "horaires_accueil": 500,
+    "siret": 14,
+    "telephone": 30,
+    "courriel": 200,
+    "site_web": 500,
+    "source": 500,
+    "date_source": 10,
+    "date_verification": 10,
+    "frais": 20,
+    "location_source": 20,
+    "location_reference": 500,
+    "location_geocoder": 100,
 }
 """Longest text each field may hold, in characters (docs/data-model.md lists them)."""
 
@@ -59,8 +75,9 @@ MIN_DESCRIPTION = 5
 LIST_LIMIT, LIST_ITEM_LIMIT = 50, 100
 """Most values a list field may hold, and longest value."""
 
-_NULLABLE_TEXT = frozenset({"frais", "date_verification", "location_source", "location_reference",
-                            "location_geocoder"})
+_NULLABLE_TEXT = frozenset(
+    {"frais", "date_verification", "location_source", "location_reference", "location_geocoder"}
+)
 _INTEGERS = frozenset({"age_min", "age_max", "frequence_verification"})
 _NUMBERS = frozenset({"location_score"})
 KNOWN_PROPERTIES = frozenset(TEXT_LIMITS) | _INTEGERS | _NUMBERS | LIST_FIELDS
@@ -73,13 +90,48 @@ _PARTIAL_DATE = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?")
 ZONE_CODE_PATTERN = r"france|99100|[0-9]{2}|2[AB]|97[0-9]|[0-9]{5}|2[AB][0-9]{3}|[0-9]{9}"
 """A code of ``zone_eligibilite``: France, a département, a commune or an EPCI (COG codes)."""
 _ZONE_CODE = re.compile(ZONE_CODE_PATTERN)
-_GENERIC_MAILBOX_WORDS = frozenset({
-    "accueil", "admin", "administration", "agence", "asso", "association", "bonjour", "ccas",
-    "centre", "communication", "contact", "contacts", "direction", "emploi", "entreprise",
-    "equipe", "formation", "franceservices", "hello", "info", "infos", "information", "insertion",
-    "jeunesse", "mairie", "mediation", "ml", "mission", "missionlocale", "numerique", "permanence",
-    "recrutement", "rh", "secretariat", "service", "services", "social", "standard",
-})
+_GENERIC_MAILBOX_WORDS = frozenset(
+    {
+        "accueil",
+        "admin",
+        "administration",
+        "agence",
+        "asso",
+        "association",
+        "bonjour",
+        "ccas",
+        "centre",
+        "communication",
+        "contact",
+        "contacts",
+        "direction",
+        "emploi",
+        "entreprise",
+        "equipe",
+        "formation",
+        "franceservices",
+        "hello",
+        "info",
+        "infos",
+        "information",
+        "insertion",
+        "jeunesse",
+        "mairie",
+        "mediation",
+        "ml",
+        "mission",
+        "missionlocale",
+        "numerique",
+        "permanence",
+        "recrutement",
+        "rh",
+        "secretariat",
+        "service",
+        "services",
+        "social",
+        "standard",
+    }
+)
 LIST_VOCABULARIES = {
     "thematiques": THEMATIQUES,
     "publics": PUBLICS,
@@ -127,15 +179,19 @@ def validate_feature(feature: Any, position: int = 0) -> list[Problem]:
         return [Problem(f"#{position}", "type", "chaque élément doit être une Feature GeoJSON")]
     props = feature.get("properties")
     if not isinstance(props, Mapping):
-        return [Problem(_feature_id(feature)[:MAX_ID_LENGTH] or f"#{position}", "properties",
-                        "propriétés absentes")]
+        return [
+            Problem(
+                _feature_id(feature)[:MAX_ID_LENGTH] or f"#{position}", "properties", "propriétés absentes"
+            )
+        ]
     actor_id = _feature_id(feature)
     label = actor_id[:MAX_ID_LENGTH] + ("…" if len(actor_id) > MAX_ID_LENGTH else "") or f"#{position}"
     return [Problem(label, name, message) for name, message in _field_problems(feature, props)]
 
 
-def validate_properties(actor_id: str, props: Mapping[str, Any],
-                        geometry: Mapping[str, Any] | None = None) -> list[Problem]:
+def validate_properties(
+    actor_id: str, props: Mapping[str, Any], geometry: Mapping[str, Any] | None = None
+) -> list[Problem]:
     """Problems of a record given as properties (the form and API shape)."""
     feature = {"type": "Feature", "id": actor_id, "geometry": geometry, "properties": props}
     return validate_feature(feature)
@@ -158,10 +214,15 @@ def _field_problems(feature: Mapping[str, Any], props: Mapping[str, Any]) -> Ite
     malformed = {name for name, _ in shape}
     props = {name: value for name, value in props.items() if name not in malformed}
     rules = itertools.chain(
-        _identity_problems(feature, props), _address_problems(props),
-        _location_problems(feature.get("geometry"), props), _vocabulary_problems(props),
-        _eligibility_problems(props), _siret_problems(props), _contact_problems(props),
-        _provenance_problems(props))
+        _identity_problems(feature, props),
+        _address_problems(props),
+        _location_problems(feature.get("geometry"), props),
+        _vocabulary_problems(props),
+        _eligibility_problems(props),
+        _siret_problems(props),
+        _contact_problems(props),
+        _provenance_problems(props),
+    )
     yield from ((name, message) for name, message in rules if name not in malformed)
 
 
@@ -206,8 +267,13 @@ def _shown(value: Any) -> str:
 def _identity_problems(feature: Mapping[str, Any], props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     actor_id = feature.get("id")
     if not isinstance(actor_id, str) or not _SLUG.fullmatch(actor_id):
-        yield "id", ("identifiant manquant ou invalide (minuscules, chiffres et tirets : "
-                     "« mission-locale-montreuil »)")
+        yield (
+            "id",
+            (
+                "identifiant manquant ou invalide (minuscules, chiffres et tirets : "
+                "« mission-locale-montreuil »)"
+            ),
+        )
     elif len(actor_id) > MAX_ID_LENGTH:
         yield "id", f"identifiant trop long ({MAX_ID_LENGTH} caractères au plus)"
     nom = props.get("nom")
@@ -218,14 +284,24 @@ def _identity_problems(feature: Mapping[str, Any], props: Mapping[str, Any]) -> 
     if not _is_one_of(props.get("statut"), STATUTS):
         yield "statut", f"statut inconnu : {props.get('statut')!r} (attendu : {', '.join(STATUTS)})"
     elif props.get("statut") == "actif" and not props.get("date_verification"):
-        yield "statut", ("« actif » une fois l’acteur vérifié par un gestionnaire (date_verification) ; "
-                         "avant, « a_verifier »")
+        yield (
+            "statut",
+            (
+                "« actif » une fois l’acteur vérifié par un gestionnaire (date_verification) ; "
+                "avant, « a_verifier »"
+            ),
+        )
     description = props.get("description", "")
     if not isinstance(description, str):
         yield "description", "la description doit être un texte"
     elif description and len(description) < MIN_DESCRIPTION:
-        yield "description", (f"description trop courte : {MIN_DESCRIPTION} caractères au moins "
-                              "(le minimum de data·inclusion), ou vide")
+        yield (
+            "description",
+            (
+                f"description trop courte : {MIN_DESCRIPTION} caractères au moins "
+                "(le minimum de data·inclusion), ou vide"
+            ),
+        )
 
 
 def _address_problems(props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
@@ -260,19 +336,27 @@ def _location_problems(geometry: Any, props: Mapping[str, Any]) -> Iterable[tupl
             yield "location_source", "pas de coordonnées : location_source doit être vide"
         return
     coords = geometry.get("coordinates") if isinstance(geometry, Mapping) else None
-    if (not isinstance(geometry, Mapping) or geometry.get("type") != "Point"
-            or not isinstance(coords, list) or len(coords) != 2
-            or not all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in coords)):
+    if (
+        not isinstance(geometry, Mapping)
+        or geometry.get("type") != "Point"
+        or not isinstance(coords, list)
+        or len(coords) != 2
+        or not all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in coords)
+    ):
         yield "geometry", "la géométrie doit être un Point [longitude, latitude]"
         return
     lon, lat = coords
     if not (-5.5 <= lon <= 10.0 and 41.0 <= lat <= 51.5):
-        yield "geometry", (f"coordonnées hors de France métropolitaine ({lon}, {lat}) : "
-                           "longitude et latitude inversées ?")
+        yield (
+            "geometry",
+            (f"coordonnées hors de France métropolitaine ({lon}, {lat}) : longitude et latitude inversées ?"),
+        )
         return
     if not _is_one_of(method, LOCATION_SOURCES):
-        yield "location_source", (f"origine des coordonnées inconnue : {method!r} "
-                                  "(source, geocoded ou manager)")
+        yield (
+            "location_source",
+            (f"origine des coordonnées inconnue : {method!r} (source, geocoded ou manager)"),
+        )
     elif method == "source" and not props.get("location_reference"):
         yield "location_reference", "coordonnées « source » : indiquer la source qui les donne"
     elif method == "geocoded":
@@ -295,8 +379,10 @@ def _distance_outside_m(lon: float, lat: float, bbox: tuple[float, float, float,
     from geo.projection import to_lambert93
 
     lon_min, lat_min, lon_max, lat_max = bbox
-    corners = [to_lambert93(x, y) for x, y in ((lon_min, lat_min), (lon_max, lat_max),
-                                               (lon_min, lat_max), (lon_max, lat_min))]
+    corners = [
+        to_lambert93(x, y)
+        for x, y in ((lon_min, lat_min), (lon_max, lat_max), (lon_min, lat_max), (lon_max, lat_min))
+    ]
     xs, ys = [c[0] for c in corners], [c[1] for c in corners]
     area = box(min(xs), min(ys), max(xs), max(ys))
     return area.distance(Point(to_lambert93(lon, lat)))
@@ -336,13 +422,16 @@ def _eligibility_problems(props: Mapping[str, Any]) -> Iterable[tuple[str, str]]
     else:
         for code in zone:
             if not _ZONE_CODE.fullmatch(code):
-                yield "zone_eligibilite", (f"code invalide : {code!r} (commune, département, "
-                                           "EPCI ou « france »)")
+                yield (
+                    "zone_eligibilite",
+                    (f"code invalide : {code!r} (commune, département, EPCI ou « france »)"),
+                )
     ages = {}
     for name in ("age_min", "age_max"):
         value = props.get(name)
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool)
-                                  or not 0 <= value <= 120):
+        if value is not None and (
+            not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 120
+        ):
             yield name, f"âge invalide : {value!r} (entier de 0 à 120)"
         else:
             ages[name] = value
@@ -371,8 +460,13 @@ def _contact_problems(props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
         if not isinstance(email, str) or not is_email(email):
             yield "courriel", f"adresse e-mail invalide : {email!r}"
         elif not _is_generic_mailbox(email):
-            yield "courriel", (f"adresse nominative probable : {email!r} ; n’enregistrer qu’une adresse "
-                               "générique (contact@, accueil@…)")
+            yield (
+                "courriel",
+                (
+                    f"adresse nominative probable : {email!r} ; n’enregistrer qu’une adresse "
+                    "générique (contact@, accueil@…)"
+                ),
+            )
     website = props.get("site_web") or ""
     if website:
         try:
@@ -387,7 +481,8 @@ def _is_generic_mailbox(email: str) -> bool:
     local = email.split("@", 1)[0].lower()
     words = [w for w in re.split(r"[.\-_+\d]+", local) if w]
     return any(word in _GENERIC_MAILBOX_WORDS for word in words) or any(
-        local.startswith(word) for word in _GENERIC_MAILBOX_WORDS if len(word) >= 5)
+        local.startswith(word) for word in _GENERIC_MAILBOX_WORDS if len(word) >= 5
+    )
 
 
 def _provenance_problems(props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
@@ -402,8 +497,9 @@ def _provenance_problems(props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     elif date_source < OLDEST_DATE:
         yield "date_source", f"date antérieure à {OLDEST_DATE} : data·inclusion ne prend que le 21e siècle"
     frequency = props.get("frequence_verification")
-    if frequency is not None and (not isinstance(frequency, int) or isinstance(frequency, bool)
-                                  or not 1 <= frequency <= 60):
+    if frequency is not None and (
+        not isinstance(frequency, int) or isinstance(frequency, bool) or not 1 <= frequency <= 60
+    ):
         yield "frequence_verification", f"fréquence invalide : {frequency!r} (1 à 60 mois)"
     verified = props.get("date_verification")
     if verified is not None:

@@ -12,8 +12,20 @@ from geo.actors.quality import Quality, quality
 from geo.dates import months_before
 
 DEFAULT_MONTHS = 6
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-          "octobre", "novembre", "décembre")
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 
 
 @dataclass(frozen=True)
@@ -32,10 +44,14 @@ def freshness(actor: Actor, today: dt.date, months: int = DEFAULT_MONTHS) -> Fre
         every = actor.frequence_verification or months
         if actor.date_verification >= _due_before(today, every):
             return Freshness(f"Vérifié le {actor.date_verification:%d/%m/%Y}", False)
-        return Freshness(f"Vérifié en {_month(actor.date_verification)}, il y a plus de {every} mois : "
-                         "appeler avant d’y aller", True)
-    return Freshness(f"Infos {_of_source(actor.date_source)}, jamais vérifiées : appeler avant d’y aller",
-                     True)
+        return Freshness(
+            f"Vérifié en {_month(actor.date_verification)}, il y a plus de {every} mois : "
+            "appeler avant d’y aller",
+            True,
+        )
+    return Freshness(
+        f"Infos {_of_source(actor.date_source)}, jamais vérifiées : appeler avant d’y aller", True
+    )
 
 
 def _due_before(today: dt.date, months: int) -> dt.date:
@@ -62,8 +78,9 @@ class ToVerify:
     quality: Quality
 
 
-def verification_queue(actors: Iterable[Actor], today: dt.date,
-                       months: int = DEFAULT_MONTHS) -> list[ToVerify]:
+def verification_queue(
+    actors: Iterable[Actor], today: dt.date, months: int = DEFAULT_MONTHS
+) -> list[ToVerify]:
     """Open actors needing a check, the weakest first by data·inclusion's quality score, then the
     never verified, then the longest unverified.
 
@@ -84,5 +101,7 @@ def verification_queue(actors: Iterable[Actor], today: dt.date,
             reasons.append("pas placé sur la carte")
         if reasons:
             queue.append(ToVerify(actor, tuple(reasons), quality(actor)))
-    return sorted(queue, key=lambda item: (item.quality.score, item.actor.date_verification or dt.date.min,
-                                           item.actor.id))
+    return sorted(
+        queue,
+        key=lambda item: (item.quality.score, item.actor.date_verification or dt.date.min, item.actor.id),
+    )

@@ -58,14 +58,18 @@ FRAIS = OfficialVocabulary("Frais")
 MODES_MOBILISATION = OfficialVocabulary("ModeMobilisation")
 PERSONNES_MOBILISATRICES = OfficialVocabulary("PersonneMobilisatrice")
 
-STATUTS: Mapping[str, str] = _frozen({
-    "actif": "Actif",
-    "a_verifier": "À vérifier",
-    "ferme": "Fermé",
-})
+STATUTS: Mapping[str, str] = _frozen(
+    {
+        "actif": "Actif",
+        "a_verifier": "À vérifier",
+        "ferme": "Fermé",
+    }
+)
 
-LOCATION_SOURCES: Mapping[str, str] = _frozen({
-    "source": "Coordonnées données par la source",
-    "geocoded": "Adresse géocodée",
-    "manager": "Placé sur la carte par un gestionnaire",
-})
+LOCATION_SOURCES: Mapping[str, str] = _frozen(
+    {
+        "source": "Coordonnées données par la source",
+        "geocoded": "Adresse géocodée",
+        "manager": "Placé sur la carte par un gestionnaire",
+    }
+)

@@ -17,8 +17,14 @@ from dataclasses import dataclass, field
 from geo.campaigns.disclosure import Hierarchy, protect
 from geo.campaigns.model import FUNNEL, HistoryTotals, Tally
 
-BREAKDOWNS = {"commune": "Commune", "iris": "IRIS", "semaine": "Semaine", "equipe": "Équipe",
-              "accompagne_par": "Déjà accompagné par", "tranche_age": "Âge"}
+BREAKDOWNS = {
+    "commune": "Commune",
+    "iris": "IRIS",
+    "semaine": "Semaine",
+    "equipe": "Équipe",
+    "accompagne_par": "Déjà accompagné par",
+    "tranche_age": "Âge",
+}
 
 
 @dataclass(frozen=True)
@@ -69,18 +75,27 @@ def bilan(campaign_id: int, tallies: Iterable[Tally], history: Iterable[HistoryT
         if tally.mise_en_lien:
             for actor_id in tally.acteurs:
                 actors[actor_id] += tally.nombre
-    return Bilan(campaign_id, Figures(**counts), tuple(history),
-                 {dimension: {key: Figures(**values) for key, values in sorted(groups.items())}
-                  for dimension, groups in by.items()},
-                 dict(actors.most_common()))
+    return Bilan(
+        campaign_id,
+        Figures(**counts),
+        tuple(history),
+        {
+            dimension: {key: Figures(**values) for key, values in sorted(groups.items())}
+            for dimension, groups in by.items()
+        },
+        dict(actors.most_common()),
+    )
 
 
 def _answers(tally: Tally) -> dict[str, int]:
     seeking = tally.en_recherche == "oui"
-    return {"rencontres": tally.nombre, "en_recherche": tally.nombre if seeking else 0,
-            "non_accompagnes": tally.nombre if seeking and tally.accompagne == "non" else 0,
-            "mises_en_lien": tally.nombre if tally.mise_en_lien else 0,
-            "demos_mes_offres": tally.nombre if tally.demo_mes_offres else 0}
+    return {
+        "rencontres": tally.nombre,
+        "en_recherche": tally.nombre if seeking else 0,
+        "non_accompagnes": tally.nombre if seeking and tally.accompagne == "non" else 0,
+        "mises_en_lien": tally.nombre if tally.mise_en_lien else 0,
+        "demos_mes_offres": tally.nombre if tally.demo_mes_offres else 0,
+    }
 
 
 ACTORS = "acteurs"
@@ -98,8 +113,10 @@ class Shown:
 
 def shown_breakdowns(result: Bilan) -> Shown:
     """The breakdowns of ``result`` protected together (a commune is the sum of its IRIS)."""
-    tables = {dimension: {key: figures.as_dict() for key, figures in groups.items()}
-              for dimension, groups in result.repartitions.items()}
+    tables = {
+        dimension: {key: figures.as_dict() for key, figures in groups.items()}
+        for dimension, groups in result.repartitions.items()
+    }
     tables[ACTORS] = {actor: {"mises_en_lien": count} for actor, count in result.acteurs.items()}
     shown = protect(tables, (COMMUNES_AND_IRIS,))
     actors = {actor: values["mises_en_lien"] for actor, values in shown.pop(ACTORS, {}).items()}

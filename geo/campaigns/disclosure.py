@@ -34,8 +34,12 @@ Shown = int | str
 Table = Mapping[str, Mapping[str, int]]
 """A breakdown: group → measure → count."""
 
-NESTED = (("non_accompagnes", "en_recherche"), ("en_recherche", "rencontres"),
-          ("mises_en_lien", "rencontres"), ("demos_mes_offres", "rencontres"))
+NESTED = (
+    ("non_accompagnes", "en_recherche"),
+    ("en_recherche", "rencontres"),
+    ("mises_en_lien", "rencontres"),
+    ("demos_mes_offres", "rencontres"),
+)
 """(part, whole) pairs of measures within one row: a part never exceeds its whole."""
 
 
@@ -66,8 +70,9 @@ def protect(tables: Mapping[str, Table], hierarchies: tuple[Hierarchy, ...] = ()
     return result
 
 
-def _protect_component(tables: Mapping[str, Table], masks: dict[Cell, str],
-                       hierarchies: tuple[Hierarchy, ...]) -> None:
+def _protect_component(
+    tables: Mapping[str, Table], masks: dict[Cell, str], hierarchies: tuple[Hierarchy, ...]
+) -> None:
     """Mask more of these tied tables until no masked cell can be recomputed. Masking more only ever
     hides more, so a cell found hidden is not checked again."""
     unsure = {cell for cell in masks if cell[0] in tables and _groups_in_column(tables, cell) > 1}
@@ -103,9 +108,11 @@ def _components(tables: Mapping[str, Table], hierarchies: tuple[Hierarchy, ...])
 
 # --- the reader's model: integer unknowns, linear constraints ------------------------------------
 
+
 def _cells(tables: Mapping[str, Table]) -> dict[Cell, int]:
-    return {(t, r, m): v for t, rows in tables.items() for r, values in rows.items()
-            for m, v in values.items()}
+    return {
+        (t, r, m): v for t, rows in tables.items() for r, values in rows.items() for m, v in values.items()
+    }
 
 
 def _groups_in_column(tables: Mapping[str, Table], cell: Cell) -> int:
@@ -130,8 +137,11 @@ class _Model:
         if any(not self.low[i] <= values[i] <= self.high[i] for i in changed):
             return False
         touched = {r for i in changed for r in self.rows_of[i]}
-        return all(lo <= sum(c * values[i] for i, c in self.rows[r][0].items()) <= hi
-                   for r in touched for lo, hi in [self.rows[r][1:]])
+        return all(
+            lo <= sum(c * values[i] for i, c in self.rows[r][0].items()) <= hi
+            for r in touched
+            for lo, hi in [self.rows[r][1:]]
+        )
 
     @property
     def rows_of(self) -> list[list[int]]:
@@ -143,8 +153,9 @@ class _Model:
         return self._rows_of
 
 
-def _model(tables: Mapping[str, Table], masks: Mapping[Cell, str],
-           hierarchies: tuple[Hierarchy, ...]) -> _Model:
+def _model(
+    tables: Mapping[str, Table], masks: Mapping[Cell, str], hierarchies: tuple[Hierarchy, ...]
+) -> _Model:
     values = _cells(tables)
     totals: dict[tuple[str, str], int] = {}
     for (table, _, measure), value in values.items():
@@ -188,8 +199,9 @@ def _model(tables: Mapping[str, Table], masks: Mapping[Cell, str],
         for row, vals in rows.items():
             for part, whole in NESTED:
                 if part in vals and whole in vals:
-                    constrain([(1, term((table, row, part))), (-1, term((table, row, whole)))],
-                              -float("inf"), 0)
+                    constrain(
+                        [(1, term((table, row, part))), (-1, term((table, row, whole)))], -float("inf"), 0
+                    )
     for h in hierarchies:
         _hierarchy(h, tables, totals, term, constrain, unknown)
     return model
@@ -210,8 +222,9 @@ def _hierarchy(h: Hierarchy, tables, totals, term, constrain, unknown) -> None:
             parts = [(1, term((h.child, row, measure))) for row in mine]
             if h.unplaced in children:
                 truth = vals.get(measure, 0) - sum(children[row].get(measure, 0) for row in mine)
-                shares[measure] = unknown(("part", h.child, parent, measure), 0, totals[h.parent, measure],
-                                          truth)
+                shares[measure] = unknown(
+                    ("part", h.child, parent, measure), 0, totals[h.parent, measure], truth
+                )
                 shares_of[measure].append(shares[measure])
                 parts.append((1, ({shares[measure]: 1}, 0)))
             constrain([*parts, (-1, term((h.parent, parent, measure)))], 0, 0)
@@ -220,8 +233,9 @@ def _hierarchy(h: Hierarchy, tables, totals, term, constrain, unknown) -> None:
                 constrain([(1, ({shares[part]: 1}, 0)), (-1, ({shares[whole]: 1}, 0))], -float("inf"), 0)
     if h.unplaced in children:
         for measure, shares_list in shares_of.items():
-            constrain([*((1, ({s: 1}, 0)) for s in shares_list), (-1, term((h.child, h.unplaced, measure)))],
-                      0, 0)
+            constrain(
+                [*((1, ({s: 1}, 0)) for s in shares_list), (-1, term((h.child, h.unplaced, measure)))], 0, 0
+            )
 
 
 def _exposed(tables, masks, hierarchies, checked) -> list[Cell]:
@@ -265,16 +279,20 @@ def _other_value_possible(model: _Model, target: int) -> bool:
     for r, (terms, _, _) in enumerate(model.rows):
         for i, c in terms.items():
             matrix[r, i] = c
-    constraints = [LinearConstraint(matrix, [lo for _, lo, _ in model.rows],
-                                    [hi for _, _, hi in model.rows])] if model.rows else []
+    constraints = (
+        [LinearConstraint(matrix, [lo for _, lo, _ in model.rows], [hi for _, _, hi in model.rows])]
+        if model.rows
+        else []
+    )
     truth = model.truth[target]
     for low, high in ((model.low[target], truth - 1), (truth + 1, model.high[target])):
         if low > high:
             continue
         lows, highs = list(model.low), list(model.high)
         lows[target], highs[target] = low, high
-        found = milp(np.zeros(size), constraints=constraints, integrality=np.ones(size),
-                     bounds=Bounds(lows, highs))
+        found = milp(
+            np.zeros(size), constraints=constraints, integrality=np.ones(size), bounds=Bounds(lows, highs)
+        )
         if found.status == 0:
             return True
     return False
@@ -294,12 +312,23 @@ def _places(cell: Cell, tables, hierarchies) -> list[list[Cell]]:
     """Where to hide more for ``cell``, in order: its column, the same column of the tables tied to
     it (a commune and its IRIS), the measures of its row that bound it."""
     table, row, measure = cell
-    linked = [table, *(h.parent if h.child == table else h.child for h in hierarchies
-                       if table in (h.child, h.parent))]
-    places = [[(name, other, measure) for other, vals in tables.get(name, {}).items() if measure in vals]
-              for name in linked]
-    places.append([(table, row, m) for pair in NESTED if measure in pair for m in pair
-                   if m != measure and m in tables[table][row]])
+    linked = [
+        table,
+        *(h.parent if h.child == table else h.child for h in hierarchies if table in (h.child, h.parent)),
+    ]
+    places = [
+        [(name, other, measure) for other, vals in tables.get(name, {}).items() if measure in vals]
+        for name in linked
+    ]
+    places.append(
+        [
+            (table, row, m)
+            for pair in NESTED
+            if measure in pair
+            for m in pair
+            if m != measure and m in tables[table][row]
+        ]
+    )
     return [[c for c in candidates if _column_total(tables, c)] for candidates in places]
 
 

@@ -19,15 +19,54 @@ from geo.communes import commune_at, iris_at
 from geo.search.needs import NEEDS
 
 MAX_BATCH = 500
-IDENTIFYING = frozenset({
-    "nom", "prenom", "nom_complet", "name", "adresse", "address", "rue", "numero", "telephone", "tel",
-    "phone", "portable", "courriel", "email", "mail", "date_naissance", "naissance", "age_exact",
-    "commentaire", "note", "remarque", "texte", "notes", "position_exacte", "precision",
-})
+IDENTIFYING = frozenset(
+    {
+        "nom",
+        "prenom",
+        "nom_complet",
+        "name",
+        "adresse",
+        "address",
+        "rue",
+        "numero",
+        "telephone",
+        "tel",
+        "phone",
+        "portable",
+        "courriel",
+        "email",
+        "mail",
+        "date_naissance",
+        "naissance",
+        "age_exact",
+        "commentaire",
+        "note",
+        "remarque",
+        "texte",
+        "notes",
+        "position_exacte",
+        "precision",
+    }
+)
 """Fields a client might send that could point to a person: refused, never stored."""
-FIELDS = frozenset({"id", "campagne", "date", "commune", "lat", "lon", "en_recherche", "accompagne",
-                    "accompagne_par", "mise_en_lien", "acteurs", "demo_mes_offres", "tranche_age",
-                    "besoins"})
+FIELDS = frozenset(
+    {
+        "id",
+        "campagne",
+        "date",
+        "commune",
+        "lat",
+        "lon",
+        "en_recherche",
+        "accompagne",
+        "accompagne_par",
+        "mise_en_lien",
+        "acteurs",
+        "demo_mes_offres",
+        "tranche_age",
+        "besoins",
+    }
+)
 _ACTOR_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 
 
@@ -38,9 +77,15 @@ class EncounterProblem:
     message: str
 
 
-def read_encounter(payload: Any, index: int, *, campaigns: Callable[[int], Campaign | None],
-                   known_actor: Callable[[str], bool], today: dt.date,
-                   team: Callable[[Campaign], str | None]) -> tuple[Encounter | None, list[EncounterProblem]]:
+def read_encounter(
+    payload: Any,
+    index: int,
+    *,
+    campaigns: Callable[[int], Campaign | None],
+    known_actor: Callable[[str], bool],
+    today: dt.date,
+    team: Callable[[Campaign], str | None],
+) -> tuple[Encounter | None, list[EncounterProblem]]:
     """The encounter ``payload`` describes, or the problems that keep it out (nothing half-read)."""
     problems: list[EncounterProblem] = []
 
@@ -54,8 +99,11 @@ def read_encounter(payload: Any, index: int, *, campaigns: Callable[[int], Campa
         if not isinstance(name, str) or name not in FIELDS:
             shown = str(name)[:40]
             if isinstance(name, str) and _identifying(name):
-                problem(shown, "refusé : rien qui identifie le résident (nom, adresse, téléphone, "
-                               "courriel, texte libre) n’est enregistré")
+                problem(
+                    shown,
+                    "refusé : rien qui identifie le résident (nom, adresse, téléphone, "
+                    "courriel, texte libre) n’est enregistré",
+                )
             else:
                 problem(shown, "champ inconnu")
     encounter_id = _uuid(payload.get("id"))
@@ -71,8 +119,13 @@ def read_encounter(payload: Any, index: int, *, campaigns: Callable[[int], Campa
     demo = _flag(payload.get("demo_mes_offres"), "demo_mes_offres", problem)
     band = _choice(payload.get("tranche_age"), AGE_BANDS, "tranche_age", problem)
     needs = _listed(payload.get("besoins"), "besoins", lambda v: v in NEEDS, problem, limit=len(NEEDS))
-    actors = _listed(payload.get("acteurs"), "acteurs",
-                     lambda v: bool(_ACTOR_ID.match(v)) and known_actor(v), problem, limit=10)
+    actors = _listed(
+        payload.get("acteurs"),
+        "acteurs",
+        lambda v: bool(_ACTOR_ID.match(v)) and known_actor(v),
+        problem,
+        limit=10,
+    )
     if campaign is not None and day is not None and not campaign.covers_day(day):
         problem("date", f"hors des dates de la campagne « {campaign.nom} »")
     if actors and not linked:
@@ -81,8 +134,22 @@ def read_encounter(payload: Any, index: int, *, campaigns: Callable[[int], Campa
         problem("accompagne_par", "seulement quand accompagne = oui")
     if problems:
         return None, problems
-    return Encounter(encounter_id, campaign.id, day, commune, iris, seeking, accompanied, by_whom, linked,
-                     tuple(actors), demo, band, tuple(needs), team(campaign)), []
+    return Encounter(
+        encounter_id,
+        campaign.id,
+        day,
+        commune,
+        iris,
+        seeking,
+        accompanied,
+        by_whom,
+        linked,
+        tuple(actors),
+        demo,
+        band,
+        tuple(needs),
+        team(campaign),
+    ), []
 
 
 def _identifying(name: str) -> bool:
@@ -157,8 +224,11 @@ def _check_sector(commune: str, iris: str | None, located: bool, campaign: Campa
     """A campaign limited to some IRIS takes encounters in them only: a position must fall in one; a
     commune given without a position must hold one (its IRIS cannot be known)."""
     if located and iris not in campaign.secteurs:
-        problem("lat", f"position hors des secteurs de la campagne « {campaign.nom} » "
-                       f"(IRIS {', '.join(campaign.secteurs)})")
+        problem(
+            "lat",
+            f"position hors des secteurs de la campagne « {campaign.nom} » "
+            f"(IRIS {', '.join(campaign.secteurs)})",
+        )
     elif not located and not any(sector.startswith(commune) for sector in campaign.secteurs):
         problem("commune", f"la campagne « {campaign.nom} » ne couvre aucun secteur de la commune {commune}")
 

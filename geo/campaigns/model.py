@@ -14,13 +14,22 @@ ANSWERS = {"oui": "Oui", "non": "Non", "ne-sait-pas": "Ne sait pas"}
 """Is the resident looking for a job or a training?"""
 YES_NO = {"oui": "Oui", "non": "Non"}
 ACCOMPANIERS = {
-    "france-travail": "France Travail", "mission-locale": "Mission locale", "cap-emploi": "Cap emploi",
-    "plie": "PLIE", "siae": "Structure d’insertion (SIAE)", "association": "Association",
-    "services-sociaux": "Services sociaux (CCAS, département)", "autre": "Autre",
+    "france-travail": "France Travail",
+    "mission-locale": "Mission locale",
+    "cap-emploi": "Cap emploi",
+    "plie": "PLIE",
+    "siae": "Structure d’insertion (SIAE)",
+    "association": "Association",
+    "services-sociaux": "Services sociaux (CCAS, département)",
+    "autre": "Autre",
 }
 """Who already accompanies the resident, as the volunteer can tell at the door."""
-AGE_BANDS = {"moins-de-26": "Moins de 26 ans", "26-44": "26–44 ans", "45-54": "45–54 ans",
-             "55-et-plus": "55 ans et plus"}
+AGE_BANDS = {
+    "moins-de-26": "Moins de 26 ans",
+    "26-44": "26–44 ans",
+    "45-54": "45–54 ans",
+    "55-et-plus": "55 ans et plus",
+}
 SMALL_CELL = 5
 """A figure finer than the campaign below this is shown « < 5 »: few encounters could point to someone."""
 
@@ -109,10 +118,21 @@ def week_of(day: dt.date) -> str:
 
 
 def tally_of(encounter: Encounter) -> Tally:
-    return Tally(encounter.campagne, week_of(encounter.jour), encounter.commune, encounter.iris,
-                 encounter.en_recherche, encounter.accompagne, encounter.accompagne_par,
-                 encounter.mise_en_lien, tuple(sorted(encounter.acteurs)), encounter.demo_mes_offres,
-                 encounter.tranche_age, tuple(sorted(encounter.besoins)), encounter.equipe)
+    return Tally(
+        encounter.campagne,
+        week_of(encounter.jour),
+        encounter.commune,
+        encounter.iris,
+        encounter.en_recherche,
+        encounter.accompagne,
+        encounter.accompagne_par,
+        encounter.mise_en_lien,
+        tuple(sorted(encounter.acteurs)),
+        encounter.demo_mes_offres,
+        encounter.tranche_age,
+        tuple(sorted(encounter.besoins)),
+        encounter.equipe,
+    )
 
 
 FUNNEL = {

@@ -11,5 +11,12 @@ from geo.geocoding.base import (
     to_geocodejson,
 )
 
-__all__ = ["AddressNotFound", "GeocodeResult", "Geocoder", "GeocoderUnavailable", "InvalidQuery",
-           "RESULT_TYPES", "to_geocodejson"]
+__all__ = [
+    "AddressNotFound",
+    "GeocodeResult",
+    "Geocoder",
+    "GeocoderUnavailable",
+    "InvalidQuery",
+    "RESULT_TYPES",
+    "to_geocodejson",
+]

@@ -18,12 +18,22 @@ def addok_documents(addresses: Iterable[BanAddress]) -> Iterator[dict[str, Any]]
         housenumbers = {}
         for address in street.addresses:
             key = f"{address.numero} {address.rep}".strip()
-            housenumbers[key] = {"lon": address.lon, "lat": address.lat, "id": address.id,
-                                 "postcode": address.code_postal}
+            housenumbers[key] = {
+                "lon": address.lon,
+                "lat": address.lat,
+                "id": address.id,
+                "postcode": address.code_postal,
+            }
         yield {
-            "id": street.ban_id, "type": "street", "name": street.name,
-            "postcode": street.postcode, "citycode": street.citycode, "city": street.city,
-            "lon": point.lon, "lat": point.lat, "importance": 0.5,
+            "id": street.ban_id,
+            "type": "street",
+            "name": street.name,
+            "postcode": street.postcode,
+            "citycode": street.citycode,
+            "city": street.city,
+            "lon": point.lon,
+            "lat": point.lat,
+            "importance": 0.5,
             "housenumbers": housenumbers,
         }
 

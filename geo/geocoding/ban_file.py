@@ -9,8 +9,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-REQUIRED_COLUMNS = ("id", "numero", "rep", "nom_voie", "code_postal", "code_insee", "nom_commune",
-                    "lon", "lat")
+REQUIRED_COLUMNS = (
+    "id",
+    "numero",
+    "rep",
+    "nom_voie",
+    "code_postal",
+    "code_insee",
+    "nom_commune",
+    "lon",
+    "lat",
+)
 
 
 class BanFileError(ValueError):
@@ -30,8 +39,9 @@ class BanAddress:
     lat: float
 
 
-def read_ban(path: Path, keep: Callable[[str], bool],
-             progress: Callable[[int], None] | None = None) -> Iterator[BanAddress]:
+def read_ban(
+    path: Path, keep: Callable[[str], bool], progress: Callable[[int], None] | None = None
+) -> Iterator[BanAddress]:
     """The addresses of ``path`` whose INSEE code ``keep`` accepts.
 
     ``progress`` receives the number of (compressed) bytes read since its last call.
@@ -72,8 +82,17 @@ def _address(row: dict[str, str]) -> BanAddress | None:
         return None
     if not row["nom_voie"] or numero <= 0 or numero >= 99999:
         return None  # 99999 marks a place without number (lieu-dit) in BAN exports.
-    return BanAddress(row["id"], numero, (row.get("rep") or "").strip().lower(), row["nom_voie"].strip(),
-                      row["code_postal"], row["code_insee"], row["nom_commune"], lon, lat)
+    return BanAddress(
+        row["id"],
+        numero,
+        (row.get("rep") or "").strip().lower(),
+        row["nom_voie"].strip(),
+        row["code_postal"],
+        row["code_insee"],
+        row["nom_commune"],
+        lon,
+        lat,
+    )
 
 
 def _is_gzip(stream) -> bool:

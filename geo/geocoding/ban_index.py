@@ -51,20 +51,33 @@ class IndexSummary:
     path: Path
 
 
-def build_index(paths: Sequence[Path], communes: Iterable[str], target: Path,
-                progress: Callable[[int], None] | None = None) -> IndexSummary:
+def build_index(
+    paths: Sequence[Path],
+    communes: Iterable[str],
+    target: Path,
+    progress: Callable[[int], None] | None = None,
+) -> IndexSummary:
     """Index the addresses of the BAN ``paths`` located in ``communes`` (INSEE or département codes).
 
     Raises BanFileError on a file that is not a BAN export; the previous index stays in place.
     """
     keep = communes_filter(communes)
-    streets = group_by_street(
-        address for path in paths for address in read_ban(Path(path), keep, progress))
+    streets = group_by_street(address for path in paths for address in read_ban(Path(path), keep, progress))
     street_rows, number_rows = [], []
     for street_id, street in enumerate(streets):
         point = street.representative
-        street_rows.append((street_id, street.ban_id, street.name, street.postcode, street.citycode,
-                            street.city, point.lon, point.lat))
+        street_rows.append(
+            (
+                street_id,
+                street.ban_id,
+                street.name,
+                street.postcode,
+                street.citycode,
+                street.city,
+                point.lon,
+                point.lat,
+            )
+        )
         number_rows.extend((street_id, a.numero, a.rep, a.lon, a.lat, a.id) for a in street.addresses)
     communes_found = sorted({street.citycode for street in streets})
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -77,10 +90,14 @@ def build_index(paths: Sequence[Path], communes: Iterable[str], target: Path,
             db.executemany("INSERT INTO streets VALUES (?, ?, ?, ?, ?, ?, ?, ?)", street_rows)
             db.executemany("INSERT INTO numbers VALUES (?, ?, ?, ?, ?, ?)", number_rows)
             db.execute("CREATE INDEX numbers_by_street ON numbers (street_id, number)")
-            db.executemany("INSERT INTO meta VALUES (?, ?)", [
-                ("addresses", str(len(number_rows))), ("streets", str(len(street_rows))),
-                ("communes", ",".join(communes_found)),
-            ])
+            db.executemany(
+                "INSERT INTO meta VALUES (?, ?)",
+                [
+                    ("addresses", str(len(number_rows))),
+                    ("streets", str(len(street_rows))),
+                    ("communes", ",".join(communes_found)),
+                ],
+            )
         db.close()
         os.replace(temporary, target)
     except BaseException:
@@ -105,8 +122,9 @@ class _Loaded:
     """The in-memory part of one version of the index file."""
 
     def __init__(self, db: sqlite3.Connection):
-        rows = db.execute("SELECT id, ban_id, name, postcode, citycode, city, lon, lat FROM streets "
-                          "ORDER BY id").fetchall()
+        rows = db.execute(
+            "SELECT id, ban_id, name, postcode, citycode, city, lon, lat FROM streets ORDER BY id"
+        ).fetchall()
         self.streets = [_Street(*row) for row in rows]
         normalized = [normalize(street.name).split() for street in self.streets]
         self.names = [" ".join(words) for words in normalized]
@@ -137,8 +155,12 @@ class _Choices:
     @classmethod
     def of(cls, loaded: _Loaded, positions: Iterable[int]) -> _Choices:
         positions = list(positions)
-        return cls(positions, [loaded.sorted_names[p] for p in positions],
-                   [loaded.cores[p] for p in positions], [loaded.names[p] for p in positions])
+        return cls(
+            positions,
+            [loaded.sorted_names[p] for p in positions],
+            [loaded.cores[p] for p in positions],
+            [loaded.names[p] for p in positions],
+        )
 
 
 def _city_aliases(streets: list[_Street]) -> dict[str, str]:
@@ -176,9 +198,16 @@ class LocalBanGeocoder:
             return postcode in loaded.postcodes
         return bool(loaded.streets)
 
-    def search(self, q: str, *, limit: int = 5, autocomplete: bool = False,
-               citycode: str | None = None, postcode: str | None = None,
-               near: tuple[float, float] | None = None) -> list[GeocodeResult]:
+    def search(
+        self,
+        q: str,
+        *,
+        limit: int = 5,
+        autocomplete: bool = False,
+        citycode: str | None = None,
+        postcode: str | None = None,
+        near: tuple[float, float] | None = None,
+    ) -> list[GeocodeResult]:
         check_search_arguments(limit, near)
         loaded, db = self._state()
         parsed = parse(q)
@@ -206,10 +235,13 @@ class LocalBanGeocoder:
         # Resolve more streets than asked when the name alone ties: a house number that exists on
         # only one of them decides. House-number factors are ≥ 0.8, so weaker names cannot win.
         best = ranked[0][1] if ranked else 0.0
-        contenders = [item for i, item in enumerate(ranked[:max(limit, RESOLVED)])
-                      if i < limit or item[1] > best * 0.8]
-        results = [_resolve(db, loaded.streets[position], score, parsed.housenumber, parsed.suffix)
-                   for position, score in contenders]
+        contenders = [
+            item for i, item in enumerate(ranked[: max(limit, RESOLVED)]) if i < limit or item[1] > best * 0.8
+        ]
+        results = [
+            _resolve(db, loaded.streets[position], score, parsed.housenumber, parsed.suffix)
+            for position, score in contenders
+        ]
         return sorted(results, key=lambda r: -r.score)[:limit]
 
     def reverse(self, lon: float, lat: float, *, limit: int = 1) -> list[GeocodeResult]:
@@ -239,7 +271,8 @@ class LocalBanGeocoder:
             stat = self.path.stat()
         except FileNotFoundError:
             raise GeocoderUnavailable(
-                f"index BAN local absent ({self.path}) : lancez « carto ban import »") from None
+                f"index BAN local absent ({self.path}) : lancez « carto ban import »"
+            ) from None
         version = (stat.st_mtime_ns, stat.st_ino)
         with self._lock:
             if version != self._version:
@@ -277,8 +310,9 @@ def _pool(loaded: _Loaded, citycode: str | None, postcode: str | None) -> _Choic
     return _Choices.of(loaded, [p for p in choices.positions if loaded.streets[p].postcode == postcode])
 
 
-def _readings(words: tuple[str, ...], aliases: dict[str, str],
-              city_fixed: bool) -> list[tuple[tuple[str, ...], str | None]]:
+def _readings(
+    words: tuple[str, ...], aliases: dict[str, str], city_fixed: bool
+) -> list[tuple[tuple[str, ...], str | None]]:
     """Ways to read the words: a commune named somewhere plus a street, or all of it a street.
 
     Readings naming a commune come first: they search a few hundred streets, not all of them.
@@ -287,21 +321,21 @@ def _readings(words: tuple[str, ...], aliases: dict[str, str],
     if not city_fixed:
         for size in (4, 3, 2, 1):
             for start in range(len(words) - size + 1):
-                phrase = " ".join(words[start:start + size])
+                phrase = " ".join(words[start : start + size])
                 code = aliases.get(phrase)
                 if code is None and size == 1 and len(phrase) >= 5 and not phrase.isdigit():
-                    match = process.extractOne(phrase, aliases.keys(), scorer=fuzz.ratio,
-                                               score_cutoff=85)
+                    match = process.extractOne(phrase, aliases.keys(), scorer=fuzz.ratio, score_cutoff=85)
                     code = aliases[match[0]] if match else None
-                rest = words[:start] + words[start + size:]
+                rest = words[:start] + words[start + size :]
                 if code and rest and (rest, code) not in readings:
                     readings.append((rest, code))
     readings.append((words, None))
     return readings
 
 
-def _match_streets(loaded: _Loaded, choices: _Choices, words: tuple[str, ...],
-                   autocomplete: bool) -> list[tuple[int, float]]:
+def _match_streets(
+    loaded: _Loaded, choices: _Choices, words: tuple[str, ...], autocomplete: bool
+) -> list[tuple[int, float]]:
     """Candidate streets among ``choices`` with a text similarity in 0–1."""
     query_sorted = " ".join(sorted(words))
     query_core = " ".join(sorted(core_words(words)))
@@ -314,17 +348,24 @@ def _match_streets(loaded: _Loaded, choices: _Choices, words: tuple[str, ...],
         searches.append((query_text, choices.names, fuzz.partial_ratio))
     found: dict[int, float] = {}
     for query, strings, scorer in searches:
-        for _, _, index in process.extract(query, strings, scorer=scorer, limit=CANDIDATES,
-                                           score_cutoff=50):
+        for _, _, index in process.extract(query, strings, scorer=scorer, limit=CANDIDATES, score_cutoff=50):
             position = choices.positions[index]
             if position not in found:
-                found[position] = _similarity(loaded, position, query_sorted, query_core,
-                                              query_type, query_text, autocomplete)
+                found[position] = _similarity(
+                    loaded, position, query_sorted, query_core, query_type, query_text, autocomplete
+                )
     return list(found.items())
 
 
-def _similarity(loaded: _Loaded, position: int, query_sorted: str, query_core: str,
-                query_type: str, query_text: str, autocomplete: bool) -> float:
+def _similarity(
+    loaded: _Loaded,
+    position: int,
+    query_sorted: str,
+    query_core: str,
+    query_type: str,
+    query_text: str,
+    autocomplete: bool,
+) -> float:
     whole = fuzz.ratio(query_sorted, loaded.sorted_names[position])
     core = 0.0
     if query_core:
@@ -334,7 +375,7 @@ def _similarity(loaded: _Loaded, position: int, query_sorted: str, query_core: s
     prefix = 0.0
     if autocomplete and len(query_text) >= 3:
         name = loaded.names[position]
-        prefix = fuzz.ratio(query_text, name[:len(query_text)]) * (0.9 + 0.1 * len(query_text) / len(name))
+        prefix = fuzz.ratio(query_text, name[: len(query_text)]) * (0.9 + 0.1 * len(query_text) / len(name))
     return max(whole, core, prefix) / 100
 
 
@@ -353,13 +394,16 @@ def _favour_near(loaded: _Loaded, ranked, near: tuple[float, float]):
 _EQUIVALENT_REPS = {"bis": ("bis", "b"), "ter": ("ter", "t"), "quater": ("quater", "q")}
 
 
-def _resolve(db: sqlite3.Connection, street: _Street, score: float, wanted: int | None,
-             suffix: str | None) -> GeocodeResult:
+def _resolve(
+    db: sqlite3.Connection, street: _Street, score: float, wanted: int | None, suffix: str | None
+) -> GeocodeResult:
     """The result for ``street``: the house number asked for, else the nearest known, else the street."""
     if wanted is None:
         return _street_result(street, score)
-    same_number = db.execute("SELECT number, rep, lon, lat, ban_id FROM numbers "
-                             "WHERE street_id = ? AND number = ?", (street.id, wanted)).fetchall()
+    same_number = db.execute(
+        "SELECT number, rep, lon, lat, ban_id FROM numbers WHERE street_id = ? AND number = ?",
+        (street.id, wanted),
+    ).fetchall()
     reps = _EQUIVALENT_REPS.get(suffix or "", (suffix or "",))
     exact = [row for row in same_number if row[1] in reps]
     if exact:
@@ -367,8 +411,12 @@ def _resolve(db: sqlite3.Connection, street: _Street, score: float, wanted: int 
     plain = [row for row in same_number if row[1] == ""]
     if plain:
         return _housenumber_result(street, *plain[0], score * 0.95, approximate=bool(suffix))
-    rows = same_number or db.execute("SELECT number, rep, lon, lat, ban_id FROM numbers "
-                                     "WHERE street_id = ?", (street.id,)).fetchall()
+    rows = (
+        same_number
+        or db.execute(
+            "SELECT number, rep, lon, lat, ban_id FROM numbers WHERE street_id = ?", (street.id,)
+        ).fetchall()
+    )
     if not rows:
         return _street_result(street, score * 0.8, approximate=True)
     nearest = min(rows, key=lambda row: (abs(row[0] - wanted), (row[0] - wanted) % 2, row[1]))
@@ -377,19 +425,44 @@ def _resolve(db: sqlite3.Connection, street: _Street, score: float, wanted: int 
 
 def _street_result(street: _Street, score: float, approximate: bool = False) -> GeocodeResult:
     return GeocodeResult(
-        label=f"{street.name} {street.postcode} {street.city}", lon=street.lon, lat=street.lat,
-        score=round(min(score, 1.0), 4), type="street", backend=BACKEND, street=street.name,
-        postcode=street.postcode, citycode=street.citycode, city=street.city, id=street.ban_id,
+        label=f"{street.name} {street.postcode} {street.city}",
+        lon=street.lon,
+        lat=street.lat,
+        score=round(min(score, 1.0), 4),
+        type="street",
+        backend=BACKEND,
+        street=street.name,
+        postcode=street.postcode,
+        citycode=street.citycode,
+        city=street.city,
+        id=street.ban_id,
         approximate=approximate,
     )
 
 
-def _housenumber_result(street: _Street, number: int, rep: str, lon: float, lat: float, ban_id: str,
-                        score: float, approximate: bool = False) -> GeocodeResult:
+def _housenumber_result(
+    street: _Street,
+    number: int,
+    rep: str,
+    lon: float,
+    lat: float,
+    ban_id: str,
+    score: float,
+    approximate: bool = False,
+) -> GeocodeResult:
     housenumber = f"{number} {rep}".strip() if rep else str(number)
     return GeocodeResult(
-        label=f"{housenumber} {street.name} {street.postcode} {street.city}", lon=lon, lat=lat,
-        score=round(min(score, 1.0), 4), type="housenumber", backend=BACKEND,
-        housenumber=housenumber, street=street.name, postcode=street.postcode,
-        citycode=street.citycode, city=street.city, id=ban_id, approximate=approximate,
+        label=f"{housenumber} {street.name} {street.postcode} {street.city}",
+        lon=lon,
+        lat=lat,
+        score=round(min(score, 1.0), 4),
+        type="housenumber",
+        backend=BACKEND,
+        housenumber=housenumber,
+        street=street.name,
+        postcode=street.postcode,
+        citycode=street.citycode,
+        city=street.city,
+        id=ban_id,
+        approximate=approximate,
     )

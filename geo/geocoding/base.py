@@ -51,9 +51,16 @@ class Geocoder(Protocol):
 
     name: str
 
-    def search(self, q: str, *, limit: int = 5, autocomplete: bool = False,
-               citycode: str | None = None, postcode: str | None = None,
-               near: tuple[float, float] | None = None) -> list[GeocodeResult]: ...
+    def search(
+        self,
+        q: str,
+        *,
+        limit: int = 5,
+        autocomplete: bool = False,
+        citycode: str | None = None,
+        postcode: str | None = None,
+        near: tuple[float, float] | None = None,
+    ) -> list[GeocodeResult]: ...
 
     def reverse(self, lon: float, lat: float, *, limit: int = 1) -> list[GeocodeResult]: ...
 
@@ -69,8 +76,12 @@ def check_search_arguments(limit: int, near: tuple[float, float] | None = None) 
 
 
 def check_coordinates(lon: float, lat: float) -> None:
-    if not (isinstance(lon, (int, float)) and isinstance(lat, (int, float))
-            and -180 <= lon <= 180 and -90 <= lat <= 90):
+    if not (
+        isinstance(lon, (int, float))
+        and isinstance(lat, (int, float))
+        and -180 <= lon <= 180
+        and -90 <= lat <= 90
+    ):
         raise InvalidQuery(f"coordonnées invalides : lon={lon!r}, lat={lat!r}", "lat")
 
 
@@ -79,19 +90,27 @@ def to_geocodejson(results: Sequence[GeocodeResult], query: str | None = None) -
     features = []
     for result in results:
         properties = {
-            "label": result.label, "score": round(result.score, 4), "type": result.type,
-            "housenumber": result.housenumber, "street": result.street,
-            "name": _name(result), "postcode": result.postcode, "citycode": result.citycode,
-            "city": result.city, "id": result.id, "backend": result.backend,
+            "label": result.label,
+            "score": round(result.score, 4),
+            "type": result.type,
+            "housenumber": result.housenumber,
+            "street": result.street,
+            "name": _name(result),
+            "postcode": result.postcode,
+            "citycode": result.citycode,
+            "city": result.city,
+            "id": result.id,
+            "backend": result.backend,
             "approximate": result.approximate,
         }
-        features.append({
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [result.lon, result.lat]},
-            "properties": {key: value for key, value in properties.items() if value is not None},
-        })
-    collection: dict[str, Any] = {"type": "FeatureCollection", "version": "draft",
-                                  "features": features}
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [result.lon, result.lat]},
+                "properties": {key: value for key, value in properties.items() if value is not None},
+            }
+        )
+    collection: dict[str, Any] = {"type": "FeatureCollection", "version": "draft", "features": features}
     if query is not None:
         collection["query"] = query
     return collection

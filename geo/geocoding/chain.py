@@ -21,8 +21,14 @@ class GeocoderChain:
 
     name = "chain"
 
-    def __init__(self, geocoders: Sequence[Geocoder], *, min_score: float = 0.6,
-                 cache_size: int = 512, cache_seconds: float = 600.0):
+    def __init__(
+        self,
+        geocoders: Sequence[Geocoder],
+        *,
+        min_score: float = 0.6,
+        cache_size: int = 512,
+        cache_seconds: float = 600.0,
+    ):
         self.geocoders = list(geocoders)
         self.min_score = min_score
         self._cache: TTLCache = TTLCache(maxsize=max(cache_size, 1), ttl=cache_seconds)
@@ -31,14 +37,26 @@ class GeocoderChain:
     def covers(self, *, citycode: str | None = None, postcode: str | None = None) -> bool:
         return any(g.covers(citycode=citycode, postcode=postcode) for g in self.geocoders)
 
-    def search(self, q: str, *, limit: int = 5, autocomplete: bool = False,
-               citycode: str | None = None, postcode: str | None = None,
-               near: tuple[float, float] | None = None) -> list[GeocodeResult]:
+    def search(
+        self,
+        q: str,
+        *,
+        limit: int = 5,
+        autocomplete: bool = False,
+        citycode: str | None = None,
+        postcode: str | None = None,
+        near: tuple[float, float] | None = None,
+    ) -> list[GeocodeResult]:
         check_search_arguments(limit, near)
         key = ("search", q, limit, autocomplete, citycode, postcode, near)
-        return self._cached(key, lambda g: g.search(
-            q, limit=limit, autocomplete=autocomplete, citycode=citycode, postcode=postcode, near=near),
-            citycode=citycode, postcode=postcode)
+        return self._cached(
+            key,
+            lambda g: g.search(
+                q, limit=limit, autocomplete=autocomplete, citycode=citycode, postcode=postcode, near=near
+            ),
+            citycode=citycode,
+            postcode=postcode,
+        )
 
     def reverse(self, lon: float, lat: float, *, limit: int = 1) -> list[GeocodeResult]:
         key = ("reverse", lon, lat, limit)

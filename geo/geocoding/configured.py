@@ -1,7 +1,7 @@
 """The configured geocoder: back-ends named in order, built into one chain — from a notebook as from the app.
 
-    chain = build_geocoder(GeocoderSettings(("local",), ban_index=Path("instance/ban/index.sqlite")))
-    chain.search("12 rue de Paris", citycode="93048")
+chain = build_geocoder(GeocoderSettings(("local",), ban_index=Path("instance/ban/index.sqlite")))
+chain.search("12 rue de Paris", citycode="93048")
 """
 
 from __future__ import annotations
@@ -38,15 +38,17 @@ def build_geocoder(settings: GeocoderSettings) -> GeocoderChain:
     """The chain of the back-ends ``settings.names``, in that order; UnknownGeocoder for a bad name."""
     unknown = [name for name in settings.names if name not in BACKENDS]
     if unknown:
-        raise UnknownGeocoder(f"géocodeur inconnu : {', '.join(unknown)} "
-                              f"(connus : {', '.join(BACKENDS)})")
+        raise UnknownGeocoder(f"géocodeur inconnu : {', '.join(unknown)} (connus : {', '.join(BACKENDS)})")
     client = None
     if any(name != "local" for name in settings.names):
         import httpx
 
         client = httpx.Client(timeout=settings.timeout, headers={"User-Agent": USER_AGENT})
-    return GeocoderChain([BACKENDS[name](settings, client) for name in settings.names],
-                         min_score=settings.min_score, cache_size=settings.cache_size)
+    return GeocoderChain(
+        [BACKENDS[name](settings, client) for name in settings.names],
+        min_score=settings.min_score,
+        cache_size=settings.cache_size,
+    )
 
 
 def _local(settings: GeocoderSettings, client) -> Geocoder:
@@ -68,6 +70,8 @@ def _addok(settings: GeocoderSettings, client) -> Geocoder:
 
 
 BACKENDS: dict[str, Callable[[GeocoderSettings, object], Geocoder]] = {
-    "local": _local, "geoplateforme": _geoplateforme, "addok": _addok,
+    "local": _local,
+    "geoplateforme": _geoplateforme,
+    "addok": _addok,
 }
 """Every back-end, by the name ``CARTO_GEOCODERS`` uses."""

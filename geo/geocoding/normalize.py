@@ -16,34 +16,118 @@ MAX_QUERY_LENGTH = 200
 """Longer input is cut: no real address is that long, and it bounds the work per query."""
 
 ABBREVIATIONS: dict[str, str] = {
-    "all": "allee", "av": "avenue", "ave": "avenue", "avn": "avenue",
-    "bd": "boulevard", "bld": "boulevard", "blvd": "boulevard", "bvd": "boulevard",
-    "boul": "boulevard", "bl": "boulevard",
-    "ch": "chemin", "chem": "chemin", "cit": "cite", "crs": "cours",
-    "fg": "faubourg", "fbg": "faubourg", "gal": "general", "imp": "impasse",
-    "lot": "lotissement", "mal": "marechal", "pass": "passage", "pdt": "president",
-    "pl": "place", "prom": "promenade", "pte": "porte", "qu": "quai", "qua": "quai",
-    "r": "rue", "res": "residence", "rpt": "rond point", "rte": "route",
-    "sq": "square", "st": "saint", "ste": "sainte", "sen": "sentier", "sent": "sentier",
-    "vla": "villa", "prof": "professeur", "dr": "docteur", "cdt": "commandant",
+    "all": "allee",
+    "av": "avenue",
+    "ave": "avenue",
+    "avn": "avenue",
+    "bd": "boulevard",
+    "bld": "boulevard",
+    "blvd": "boulevard",
+    "bvd": "boulevard",
+    "boul": "boulevard",
+    "bl": "boulevard",
+    "ch": "chemin",
+    "chem": "chemin",
+    "cit": "cite",
+    "crs": "cours",
+    "fg": "faubourg",
+    "fbg": "faubourg",
+    "gal": "general",
+    "imp": "impasse",
+    "lot": "lotissement",
+    "mal": "marechal",
+    "pass": "passage",
+    "pdt": "president",
+    "pl": "place",
+    "prom": "promenade",
+    "pte": "porte",
+    "qu": "quai",
+    "qua": "quai",
+    "r": "rue",
+    "res": "residence",
+    "rpt": "rond point",
+    "rte": "route",
+    "sq": "square",
+    "st": "saint",
+    "ste": "sainte",
+    "sen": "sentier",
+    "sent": "sentier",
+    "vla": "villa",
+    "prof": "professeur",
+    "dr": "docteur",
+    "cdt": "commandant",
 }
 """Abbreviations people and La Poste use (norme AFNOR NF Z 10-011 and common practice)."""
 
-STREET_TYPES = frozenset({
-    "allee", "avenue", "boulevard", "chemin", "cite", "cours", "faubourg", "impasse",
-    "lotissement", "passage", "place", "promenade", "quai", "residence", "route", "rue",
-    "sentier", "square", "villa", "voie", "hameau", "parvis", "esplanade", "mail", "rond",
-    "point", "sente", "ruelle", "clos", "carrefour", "galerie", "jardin", "parc", "pont",
-})
-MONTHS = frozenset({
-    "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre",
-    "octobre", "novembre", "decembre",
-})
+STREET_TYPES = frozenset(
+    {
+        "allee",
+        "avenue",
+        "boulevard",
+        "chemin",
+        "cite",
+        "cours",
+        "faubourg",
+        "impasse",
+        "lotissement",
+        "passage",
+        "place",
+        "promenade",
+        "quai",
+        "residence",
+        "route",
+        "rue",
+        "sentier",
+        "square",
+        "villa",
+        "voie",
+        "hameau",
+        "parvis",
+        "esplanade",
+        "mail",
+        "rond",
+        "point",
+        "sente",
+        "ruelle",
+        "clos",
+        "carrefour",
+        "galerie",
+        "jardin",
+        "parc",
+        "pont",
+    }
+)
+MONTHS = frozenset(
+    {
+        "janvier",
+        "fevrier",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "aout",
+        "septembre",
+        "octobre",
+        "novembre",
+        "decembre",
+    }
+)
 STOP_WORDS = frozenset({"de", "du", "des", "la", "le", "les", "l", "d", "a", "au", "aux", "et"})
 
 SUFFIXES: dict[str, str] = {
-    "bis": "bis", "b": "bis", "ter": "ter", "t": "ter", "quater": "quater", "q": "quater",
-    "quinquies": "quinquies", "c": "c", "d": "d", "e": "e", "f": "f", "a": "a",
+    "bis": "bis",
+    "b": "bis",
+    "ter": "ter",
+    "t": "ter",
+    "quater": "quater",
+    "q": "quater",
+    "quinquies": "quinquies",
+    "c": "c",
+    "d": "d",
+    "e": "e",
+    "f": "f",
+    "a": "a",
 }
 """Repetition index after a house number, as written → as BAN writes it (``rep``)."""
 
@@ -77,7 +161,7 @@ def normalize(text: str) -> str:
     """Accent-free lower case, punctuation as spaces, abbreviations expanded, noise removed."""
     if not isinstance(text, str):
         return ""
-    text = text[:MAX_QUERY_LENGTH * 2]
+    text = text[: MAX_QUERY_LENGTH * 2]
     decomposed = unicodedata.normalize("NFKD", text)
     folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
     folded = "".join(ch if ch.isascii() and ch.isprintable() else " " for ch in folded)
@@ -97,8 +181,11 @@ def parse(text: str) -> ParsedAddress:
         word = words[index]
         if postcode is None and _POSTCODE.match(word):
             postcode = word
-        elif (housenumber is None and (match := NUMBER_WITH_SUFFIX.match(word))
-              and not rest_is_street_name(rest)):
+        elif (
+            housenumber is None
+            and (match := NUMBER_WITH_SUFFIX.match(word))
+            and not rest_is_street_name(rest)
+        ):
             housenumber = int(match.group(1))
             suffix = SUFFIXES.get(match.group(2) or "")
             nxt = words[index + 1] if index + 1 < len(words) else ""
@@ -113,8 +200,7 @@ def parse(text: str) -> ParsedAddress:
 
 def rest_is_street_name(rest: list[str]) -> bool:
     """A number right after a street type or a month belongs to the name (« rue du 8 mai 1945 »)."""
-    return bool(rest) and (rest[-1] in STREET_TYPES or rest[-1] in STOP_WORDS
-                           or rest[-1] in MONTHS)
+    return bool(rest) and (rest[-1] in STREET_TYPES or rest[-1] in STOP_WORDS or rest[-1] in MONTHS)
 
 
 def _suffix_follows(words: list[str], position: int) -> bool:

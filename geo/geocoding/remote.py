@@ -28,8 +28,12 @@ from geo.geocoding.normalize import MAX_QUERY_LENGTH
 class RateLimiter:
     """At most ``per_second`` calls per second across threads, by spacing them evenly."""
 
-    def __init__(self, per_second: float, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        per_second: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self.interval = 1.0 / per_second
         self._clock, self._sleep = clock, sleep
         self._next = 0.0
@@ -47,11 +51,20 @@ class RateLimiter:
 class GeocodeJSONGeocoder:
     """A GeocodeJSON search/reverse API (Géoplateforme, Addok, BAN-compatible servers)."""
 
-    def __init__(self, name: str, base_url: str, client: httpx.Client, *,
-                 search_path: str = "/search", reverse_path: str = "/reverse",
-                 extra_params: dict[str, str] | None = None, per_second: float = 40.0,
-                 max_retries: int = 2, max_retry_wait: float = 5.0,
-                 sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        name: str,
+        base_url: str,
+        client: httpx.Client,
+        *,
+        search_path: str = "/search",
+        reverse_path: str = "/reverse",
+        extra_params: dict[str, str] | None = None,
+        per_second: float = 40.0,
+        max_retries: int = 2,
+        max_retry_wait: float = 5.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self.name = name
         self.base_url = base_url.rstrip("/")
         self._client = client
@@ -63,15 +76,26 @@ class GeocodeJSONGeocoder:
     def covers(self, *, citycode: str | None = None, postcode: str | None = None) -> bool:
         return True
 
-    def search(self, q: str, *, limit: int = 5, autocomplete: bool = False,
-               citycode: str | None = None, postcode: str | None = None,
-               near: tuple[float, float] | None = None) -> list[GeocodeResult]:
+    def search(
+        self,
+        q: str,
+        *,
+        limit: int = 5,
+        autocomplete: bool = False,
+        citycode: str | None = None,
+        postcode: str | None = None,
+        near: tuple[float, float] | None = None,
+    ) -> list[GeocodeResult]:
         check_search_arguments(limit, near)
         query = " ".join(str(q).split())[:MAX_QUERY_LENGTH] if isinstance(q, str) else ""
         if len(query) < 3 or not any(ch.isalnum() for ch in query):
             return []  # Both APIs refuse queries under 3 characters with a 400.
-        params: dict[str, Any] = {**self._extra, "q": query, "limit": limit,
-                                  "autocomplete": int(autocomplete)}
+        params: dict[str, Any] = {
+            **self._extra,
+            "q": query,
+            "limit": limit,
+            "autocomplete": int(autocomplete),
+        }
         if citycode:
             params["citycode"] = citycode
         if postcode:
@@ -134,10 +158,17 @@ class GeocodeJSONGeocoder:
             return None
         street = props.get("street") or (props.get("name") if kind == "street" else None)
         return GeocodeResult(
-            label=str(props.get("label", "")), lon=lon, lat=lat, score=min(max(score, 0.0), 1.0),
-            type=kind, backend=self.name, housenumber=_text(props.get("housenumber")),
-            street=_text(street), postcode=_text(props.get("postcode")),
-            citycode=_text(props.get("citycode")), city=_text(props.get("city")),
+            label=str(props.get("label", "")),
+            lon=lon,
+            lat=lat,
+            score=min(max(score, 0.0), 1.0),
+            type=kind,
+            backend=self.name,
+            housenumber=_text(props.get("housenumber")),
+            street=_text(street),
+            postcode=_text(props.get("postcode")),
+            citycode=_text(props.get("citycode")),
+            city=_text(props.get("city")),
             id=_text(props.get("id")),
         )
 
@@ -146,15 +177,28 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def geoplateforme(client: httpx.Client, base_url: str = "https://data.geopf.fr/geocodage",
-                  per_second: float = 40.0, **options: Any) -> GeocodeJSONGeocoder:
+def geoplateforme(
+    client: httpx.Client,
+    base_url: str = "https://data.geopf.fr/geocodage",
+    per_second: float = 40.0,
+    **options: Any,
+) -> GeocodeJSONGeocoder:
     """The IGN Géoplateforme geocoding service, address index."""
-    return GeocodeJSONGeocoder("geoplateforme", base_url, client, extra_params={"index": "address"},
-                               per_second=per_second, **options)
+    return GeocodeJSONGeocoder(
+        "geoplateforme", base_url, client, extra_params={"index": "address"}, per_second=per_second, **options
+    )
 
 
-def addok(client: httpx.Client, base_url: str, per_second: float = 1000.0,
-          **options: Any) -> GeocodeJSONGeocoder:
+def addok(
+    client: httpx.Client, base_url: str, per_second: float = 1000.0, **options: Any
+) -> GeocodeJSONGeocoder:
     """An Addok server's HTTP API (``addok serve`` or its WSGI app)."""
-    return GeocodeJSONGeocoder("addok", base_url, client, search_path="/search/",
-                               reverse_path="/reverse/", per_second=per_second, **options)
+    return GeocodeJSONGeocoder(
+        "addok",
+        base_url,
+        client,
+        search_path="/search/",
+        reverse_path="/reverse/",
+        per_second=per_second,
+        **options,
+    )

@@ -44,7 +44,6 @@ def group_by_street(addresses: Iterable[BanAddress]) -> list[StreetGroup]:
         key = (address.code_insee, fold(address.nom_voie))
         street = streets.get(key)
         if street is None:
-            street = streets[key] = StreetGroup(address.nom_voie, address.code_insee,
-                                                address.nom_commune)
+            street = streets[key] = StreetGroup(address.nom_voie, address.code_insee, address.nom_commune)
         street.addresses.append(address)
     return list(streets.values())

@@ -20,10 +20,27 @@ from geo.text import fold
 
 MATCH_WITHIN_M = 150.0
 NAME_SIMILARITY = 85
-REFRESHED_FIELDS = ("adresse", "complement_adresse", "code_postal", "code_insee", "commune", "location",
-                    "telephone", "courriel", "site_web", "horaires_accueil", "thematiques", "publics",
-                    "modes_accueil", "modes_mobilisation", "mobilisable_par", "frais", "description",
-                    "source", "date_source")
+REFRESHED_FIELDS = (
+    "adresse",
+    "complement_adresse",
+    "code_postal",
+    "code_insee",
+    "commune",
+    "location",
+    "telephone",
+    "courriel",
+    "site_web",
+    "horaires_accueil",
+    "thematiques",
+    "publics",
+    "modes_accueil",
+    "modes_mobilisation",
+    "mobilisable_par",
+    "frais",
+    "description",
+    "source",
+    "date_source",
+)
 """What a data·inclusion record may refresh on an actor we hold; its kind, status and verification
 are ours. An empty value never erases one we have."""
 
@@ -32,8 +49,9 @@ class DataInclusionUnavailable(Exception):
     """The API could not be read; the message says why in a manager's words."""
 
 
-def fetch_records(client, base_url: str, token: str, communes: Iterable[str],
-                  page_size: int = 500) -> dict[str, list[dict[str, Any]]]:
+def fetch_records(
+    client, base_url: str, token: str, communes: Iterable[str], page_size: int = 500
+) -> dict[str, list[dict[str, Any]]]:
     """Every structure and service of ``communes``, once each, as the API gives them."""
     found: dict[str, dict[str, dict[str, Any]]] = {"structures": {}, "services": {}}
     headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -41,8 +59,12 @@ def fetch_records(client, base_url: str, token: str, communes: Iterable[str],
         for kind, records in found.items():
             page, pages = 1, 1
             while page <= pages:
-                data = _page(client, f"{base_url.rstrip('/')}/{kind}", headers,
-                             {"code_commune": code, "page": page, "size": page_size})
+                data = _page(
+                    client,
+                    f"{base_url.rstrip('/')}/{kind}",
+                    headers,
+                    {"code_commune": code, "page": page, "size": page_size},
+                )
                 for record in data.get("items") or []:
                     records[f"{record.get('source')}/{record.get('id')}"] = record
                 pages, page = int(data.get("pages") or 1), page + 1
@@ -80,8 +102,9 @@ class DataInclusionPlan:
     """(actor id, field, our verified value, the record's value)."""
 
 
-def plan_data_inclusion(document: dict[str, list[dict]], existing: Sequence[Actor], *,
-                        overwrite_verified: bool = False) -> DataInclusionPlan:
+def plan_data_inclusion(
+    document: dict[str, list[dict]], existing: Sequence[Actor], *, overwrite_verified: bool = False
+) -> DataInclusionPlan:
     """What importing the records would do. A record that names an actor we hold (same SIRET, else
     the same name within 150 m) refreshes it; on an actor a manager verified, changed fields are
     listed and kept unless ``overwrite_verified``."""
@@ -116,8 +139,12 @@ def _held(record: Actor, existing: Sequence[Actor]) -> Actor | None:
             if fold(actor.nom) == fold(record.nom) and actor.code_insee == record.code_insee:
                 return actor
             continue
-        if metres_between((actor.location.lon, actor.location.lat),
-                          (record.location.lon, record.location.lat)) <= MATCH_WITHIN_M:
+        if (
+            metres_between(
+                (actor.location.lon, actor.location.lat), (record.location.lon, record.location.lat)
+            )
+            <= MATCH_WITHIN_M
+        ):
             return actor
     return None
 

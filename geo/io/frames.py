@@ -15,8 +15,14 @@ def actors_frame(actors: Iterable[Actor]) -> gpd.GeoDataFrame:
     """One row per actor (located or not), WGS84 points; project with ``.to_crs(2154)`` for metres."""
     rows = [
         {
-            "id": a.id, "nom": a.nom, "kind": a.kind, "commune": a.commune, "code_insee": a.code_insee,
-            "statut": a.statut, "thematiques": list(a.thematiques), "publics": list(a.publics),
+            "id": a.id,
+            "nom": a.nom,
+            "kind": a.kind,
+            "commune": a.commune,
+            "code_insee": a.code_insee,
+            "statut": a.statut,
+            "thematiques": list(a.thematiques),
+            "publics": list(a.publics),
             "location_source": a.location.source if a.location else None,
             "geometry": Point(a.location.lon, a.location.lat) if a.location else None,
         }

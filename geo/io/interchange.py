@@ -25,12 +25,40 @@ from geo.store.base import diff
 FORMATS = ("csv", "geojson", "data-inclusion")
 LIST_SEPARATOR = "|"
 CSV_COLUMNS = (
-    "id", "nom", "kind", "statut", "description", "siret", "adresse", "complement_adresse", "code_postal",
-    "code_insee", "commune", "longitude", "latitude", "location_source", "location_reference",
-    "location_score", "location_geocoder", "thematiques", "publics", "reseaux_porteurs",
-    "zone_eligibilite", "age_min", "age_max", "modes_accueil", "modes_mobilisation", "mobilisable_par",
-    "frais", "horaires_accueil",
-    "telephone", "courriel", "site_web", "source", "date_source", "date_verification",
+    "id",
+    "nom",
+    "kind",
+    "statut",
+    "description",
+    "siret",
+    "adresse",
+    "complement_adresse",
+    "code_postal",
+    "code_insee",
+    "commune",
+    "longitude",
+    "latitude",
+    "location_source",
+    "location_reference",
+    "location_score",
+    "location_geocoder",
+    "thematiques",
+    "publics",
+    "reseaux_porteurs",
+    "zone_eligibilite",
+    "age_min",
+    "age_max",
+    "modes_accueil",
+    "modes_mobilisation",
+    "mobilisable_par",
+    "frais",
+    "horaires_accueil",
+    "telephone",
+    "courriel",
+    "site_web",
+    "source",
+    "date_source",
+    "date_verification",
 )
 _INTEGERS = {"age_min", "age_max"}
 
@@ -64,6 +92,7 @@ class ImportPlan:
 
 
 # --- reading ---------------------------------------------------------------------------------------
+
 
 def read_rows(data: bytes, kind: str) -> list[Row]:
     """The rows of an import file; raises UnreadableFile when it is not that format at all."""
@@ -120,8 +149,13 @@ def _feature_from_record(record: dict[str, str]) -> dict[str, Any]:
                     raise ValueError(f"{column} : nombre attendu, pas {value!r}") from None
             else:
                 props[column] = None
-        elif column in ("frais", "date_verification", "location_source", "location_reference",
-                        "location_geocoder"):
+        elif column in (
+            "frais",
+            "date_verification",
+            "location_source",
+            "location_reference",
+            "location_geocoder",
+        ):
             props[column] = value or None
         else:
             props[column] = value
@@ -153,8 +187,9 @@ def data_inclusion_rows(document: Any) -> list[Row]:
         if not isinstance(structure, dict):
             rows.append(Row(number, None, ("structure illisible",)))
             continue
-        rows.append(_checked(number, _feature_from_structure(structure,
-                                                             services.get(str(structure.get("id")), []))))
+        rows.append(
+            _checked(number, _feature_from_structure(structure, services.get(str(structure.get("id")), [])))
+        )
     return rows
 
 
@@ -167,19 +202,25 @@ def _feature_from_structure(structure: dict, services: list[dict]) -> dict[str, 
     props = {
         "nom": structure.get("nom") or "",
         "kind": structure.get("kind") or _kind_of_networks(structure.get("reseaux_porteurs") or []),
-        "statut": "a_verifier", "description": structure.get("description") or "",
+        "statut": "a_verifier",
+        "description": structure.get("description") or "",
         "siret": structure.get("siret") or "",
         "reseaux_porteurs": structure.get("reseaux_porteurs") or [],
         "adresse": structure.get("adresse") or "",
         "complement_adresse": structure.get("complement_adresse") or "",
-        "code_postal": structure.get("code_postal") or "", "code_insee": structure.get("code_insee") or "",
-        "commune": structure.get("commune") or "", "thematiques": union("thematiques"),
+        "code_postal": structure.get("code_postal") or "",
+        "code_insee": structure.get("code_insee") or "",
+        "commune": structure.get("commune") or "",
+        "thematiques": union("thematiques"),
         "publics": [] if TOUS_PUBLICS in publics else publics,
         "zone_eligibilite": union("zone_eligibilite"),
-        "modes_accueil": union("modes_accueil"), "modes_mobilisation": union("modes_mobilisation"),
-        "mobilisable_par": union("mobilisable_par"), "frais": first.get("frais"),
+        "modes_accueil": union("modes_accueil"),
+        "modes_mobilisation": union("modes_mobilisation"),
+        "mobilisable_par": union("mobilisable_par"),
+        "frais": first.get("frais"),
         "horaires_accueil": structure.get("horaires_accueil") or "",
-        "telephone": structure.get("telephone") or "", "courriel": structure.get("courriel") or "",
+        "telephone": structure.get("telephone") or "",
+        "courriel": structure.get("courriel") or "",
         "site_web": structure.get("site_web") or "",
         "source": f"data·inclusion ({structure.get('source') or 'source inconnue'})",
         "date_source": str(structure.get("date_maj") or "")[:10],
@@ -196,8 +237,9 @@ def _kind_of_networks(networks: list[str]) -> str:
     """The kind whose networks are exactly the record's (an ACI, a mission locale…); else the
     general « association d’accompagnement vers l’emploi », for a manager to refine."""
     wanted = tuple(sorted(networks))
-    matching = (kind.slug for kind in KINDS.values()
-                if wanted and tuple(sorted(kind.reseaux_porteurs)) == wanted)
+    matching = (
+        kind.slug for kind in KINDS.values() if wanted and tuple(sorted(kind.reseaux_porteurs)) == wanted
+    )
     return next(matching, "association_accompagnement_emploi")
 
 
@@ -215,6 +257,7 @@ def _checked(number: int, feature: Any) -> Row:
 
 
 # --- planning --------------------------------------------------------------------------------------
+
 
 def plan_import(rows: Sequence[Row], existing: Sequence[Actor]) -> ImportPlan:
     """What importing ``rows`` would do to ``existing`` actors, row by row; writes nothing."""
@@ -245,6 +288,7 @@ def plan_import(rows: Sequence[Row], existing: Sequence[Actor]) -> ImportPlan:
 
 
 # --- writing ---------------------------------------------------------------------------------------
+
 
 def export(actors: Sequence[Actor], kind: str) -> str:
     """The actors in the given format, deterministic (sorted by id)."""
@@ -293,18 +337,28 @@ def _data_inclusion(actors: Sequence[Actor]) -> dict[str, list[dict]]:
     """
     structures, services = [], []
     for a in actors:
-        structures.append({
-            "source": "carto-insertion", "id": a.id, "nom": a.nom, "description": a.description or None,
-            "siret": a.siret or None,
-            "adresse": a.adresse or None, "complement_adresse": a.complement_adresse or None,
-            "code_postal": a.code_postal or None, "code_insee": a.code_insee or None,
-            "commune": a.commune or None,
-            "longitude": a.location.lon if a.location else None,
-            "latitude": a.location.lat if a.location else None,
-            "telephone": a.telephone or None, "courriel": a.courriel or None,
-            "site_web": a.site_web or None, "horaires_accueil": a.horaires_accueil or None,
-            "reseaux_porteurs": list(a.reseaux_porteurs), "date_maj": date_maj(a),
-        })
+        structures.append(
+            {
+                "source": "carto-insertion",
+                "id": a.id,
+                "nom": a.nom,
+                "description": a.description or None,
+                "siret": a.siret or None,
+                "adresse": a.adresse or None,
+                "complement_adresse": a.complement_adresse or None,
+                "code_postal": a.code_postal or None,
+                "code_insee": a.code_insee or None,
+                "commune": a.commune or None,
+                "longitude": a.location.lon if a.location else None,
+                "latitude": a.location.lat if a.location else None,
+                "telephone": a.telephone or None,
+                "courriel": a.courriel or None,
+                "site_web": a.site_web or None,
+                "horaires_accueil": a.horaires_accueil or None,
+                "reseaux_porteurs": list(a.reseaux_porteurs),
+                "date_maj": date_maj(a),
+            }
+        )
         services.append(service_record(a))
     return {"structures": structures, "services": services}
 
@@ -312,16 +366,22 @@ def _data_inclusion(actors: Sequence[Actor]) -> dict[str, list[dict]]:
 def service_record(a: Actor) -> dict[str, Any]:
     """The actor's one data·inclusion service."""
     return {
-        "source": "carto-insertion", "id": f"{a.id}--accompagnement", "structure_id": a.id,
+        "source": "carto-insertion",
+        "id": f"{a.id}--accompagnement",
+        "structure_id": a.id,
         "nom": f"Accompagnement — {a.nom}"[:150],
         "description": a.description or generated_description(a),
-        "thematiques": list(a.thematiques), "publics": list(a.publics) or ["tous-publics"],
+        "thematiques": list(a.thematiques),
+        "publics": list(a.publics) or ["tous-publics"],
         "zone_eligibilite": list(a.zone_eligibilite) or None,
-        "modes_accueil": list(a.modes_accueil), "frais": a.frais,
+        "modes_accueil": list(a.modes_accueil),
+        "frais": a.frais,
         "modes_mobilisation": list(a.modes_mobilisation) or None,
         "mobilisable_par": list(a.mobilisable_par) or None,
         "horaires_accueil": a.horaires_accueil or None,
-        "telephone": a.telephone or None, "courriel": a.courriel or None, "date_maj": date_maj(a),
+        "telephone": a.telephone or None,
+        "courriel": a.courriel or None,
+        "date_maj": date_maj(a),
     }
 
 
@@ -338,5 +398,7 @@ def generated_description(actor: Actor) -> str:
     """A description for a record that has none, from its kind only, saying so."""
     kind = KINDS.get(actor.kind)
     what = kind.label if kind else "Acteur"
-    return (f"{what}. Description générée d’après le type d’acteur par carto-insertion : "
-            "la source n’en donne pas.")
+    return (
+        f"{what}. Description générée d’après le type d’acteur par carto-insertion : "
+        "la source n’en donne pas."
+    )

@@ -24,8 +24,7 @@ class SyncError(Exception):
     """A download failed; the message says why in words a manager understands."""
 
 
-def sync_contours(url_template: str, codes: Iterable[str], folder: Path,
-                  client: httpx.Client) -> Path:
+def sync_contours(url_template: str, codes: Iterable[str], folder: Path, client: httpx.Client) -> Path:
     """Download the outlines of the communes ``codes`` and write them to ``folder``.
 
     ``url_template`` names one GeoJSON FeatureCollection of communes per département, with
@@ -86,8 +85,9 @@ def _contour_feature(feature: dict[str, Any], code: str) -> dict[str, Any]:
     return {"type": "Feature", "geometry": geometry, "properties": kept}
 
 
-def download_file(client: httpx.Client, url: str, target: Path,
-                  progress: Callable[[int, int | None], None] | None = None) -> Path:
+def download_file(
+    client: httpx.Client, url: str, target: Path, progress: Callable[[int, int | None], None] | None = None
+) -> Path:
     """Stream ``url`` to ``target``, atomically: a failed download leaves the old file in place.
 
     ``progress`` receives (bytes just received, total size if announced).

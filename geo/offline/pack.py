@@ -40,8 +40,9 @@ HOURS_DAYS = 366
 in Paris on the pack's day)."""
 
 
-def field_pack(actors: Iterable[Actor], communes: Sequence[str], today: dt.date,
-               data_version: str) -> dict[str, Any]:
+def field_pack(
+    actors: Iterable[Actor], communes: Sequence[str], today: dt.date, data_version: str
+) -> dict[str, Any]:
     """The pack for the communes served, as JSON-ready data."""
     start = dt.datetime.combine(today, dt.time(0, 0), PARIS)
     served = [a for a in actors if a.statut != "ferme"]
@@ -52,28 +53,45 @@ def field_pack(actors: Iterable[Actor], communes: Sequence[str], today: dt.date,
         "jour": today.isoformat(),
         "debut": start.isoformat(),
         "acteurs": [_actor(actor, start) for actor in sorted(served, key=lambda a: a.id)],
-        "besoins": {slug: {"label": need.label, "thematiques": list(need.thematiques)}
-                    for slug, need in NEEDS.items()},
+        "besoins": {
+            slug: {"label": need.label, "thematiques": list(need.thematiques)} for slug, need in NEEDS.items()
+        },
         "regles": {
-            "textes": TEXTS, "publics_toujours_vrais": sorted(ALWAYS_TRUE_PUBLICS),
-            "age_jeunes": YOUTH_AGE_LIMIT, "public_handicap": DISABILITY,
+            "textes": TEXTS,
+            "publics_toujours_vrais": sorted(ALWAYS_TRUE_PUBLICS),
+            "age_jeunes": YOUTH_AGE_LIMIT,
+            "public_handicap": DISABILITY,
             "zones_du_resident": {code: sorted(resident_areas(code)) for code in communes},
             "noms_des_communes": {code: COMMUNES[code].nom for code in communes if code in COMMUNES},
         },
         "classement": {
-            "k": SearchRequest().k, "marche": {"detour": walk.detour_factor, "vitesse_kmh": walk.speed_kmh},
+            "k": SearchRequest().k,
+            "marche": {"detour": walk.detour_factor, "vitesse_kmh": walk.speed_kmh},
             "groupes": ["direct", "a_verifier", "non_eligible"],
             "projection": LAMBERT93_PROJ4,
         },
-        "horaires": {"prochaine_ouverture_jours": LOOKAHEAD_DAYS, "sans_changement_jours": NO_CHANGE_DAYS,
-                     "jours": list(WEEKDAYS), "fuseau": "Europe/Paris"},
+        "horaires": {
+            "prochaine_ouverture_jours": LOOKAHEAD_DAYS,
+            "sans_changement_jours": NO_CHANGE_DAYS,
+            "jours": list(WEEKDAYS),
+            "fuseau": "Europe/Paris",
+        },
         "contours": {
-            "communes": [{"code": code, "nom": COMMUNES[code].nom,
-                          "geometrie": _rounded(outline.__geo_interface__)}
-                         for code, outline in commune_outlines().items() if code in communes],
-            "iris": [{"code": sector.code, "nom": sector.nom, "commune": sector.commune,
-                      "geometrie": _rounded(outline.__geo_interface__)}
-                     for sector, outline in iris_sectors() if sector.commune in communes],
+            "communes": [
+                {"code": code, "nom": COMMUNES[code].nom, "geometrie": _rounded(outline.__geo_interface__)}
+                for code, outline in commune_outlines().items()
+                if code in communes
+            ],
+            "iris": [
+                {
+                    "code": sector.code,
+                    "nom": sector.nom,
+                    "commune": sector.commune,
+                    "geometrie": _rounded(outline.__geo_interface__),
+                }
+                for sector, outline in iris_sectors()
+                if sector.commune in communes
+            ],
         },
     }
 
@@ -87,11 +105,16 @@ def _actor(actor: Actor, start: dt.datetime) -> dict[str, Any]:
     kind = KINDS.get(actor.kind)
     rules = dataclasses.asdict(rules_of(actor))
     return {
-        "id": actor.id, "nom": actor.nom, "type": kind.label if kind else actor.kind,
+        "id": actor.id,
+        "nom": actor.nom,
+        "type": kind.label if kind else actor.kind,
         "lon": round(actor.location.lon, 6) if actor.location else None,
         "lat": round(actor.location.lat, 6) if actor.location else None,
-        "adresse": actor.adresse, "code_postal": actor.code_postal, "commune": actor.commune,
-        "telephone": actor.telephone, "horaires": actor.horaires_accueil,
+        "adresse": actor.adresse,
+        "code_postal": actor.code_postal,
+        "commune": actor.commune,
+        "telephone": actor.telephone,
+        "horaires": actor.horaires_accueil,
         "zone_eligibilite": list(actor.zone_eligibilite),
         "cles_thematiques": sorted(thematique_keys(actor.thematiques)),
         "cles_publics": list(public_keys(actor.publics)),
@@ -100,7 +123,8 @@ def _actor(actor: Actor, start: dt.datetime) -> dict[str, Any]:
         "inconnu": open_spans(actor.horaires_accueil, start, HOURS_DAYS, opening_hours.State.UNKNOWN),
         "date_source": actor.date_source,
         "date_verification": actor.date_verification.isoformat() if actor.date_verification else None,
-        "modes_mobilisation": list(actor.modes_mobilisation), "mobilisable_par": list(actor.mobilisable_par),
+        "modes_mobilisation": list(actor.modes_mobilisation),
+        "mobilisable_par": list(actor.mobilisable_par),
     }
 
 

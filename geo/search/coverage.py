@@ -31,8 +31,9 @@ class SectorAccess:
     actor_id: str | None
 
 
-def access_by_iris(index: ActorIndex, needs: Iterable[str] = tuple(NEEDS),
-                   travel: TravelTimes | None = None) -> list[SectorAccess]:
+def access_by_iris(
+    index: ActorIndex, needs: Iterable[str] = tuple(NEEDS), travel: TravelTimes | None = None
+) -> list[SectorAccess]:
     """For each shipped IRIS and each need, the walk to the nearest located actor offering it that
     a resident of that IRIS may go to (eligibility zones included), from the IRIS's representative
     point (inside it; not weighted by population, which we do not have)."""
@@ -42,13 +43,29 @@ def access_by_iris(index: ActorIndex, needs: Iterable[str] = tuple(NEEDS),
         point = outline.representative_point()
         origin = Origin(point.x, point.y, sector.commune)
         for need in needs:
-            found = [r for r in nearest(origin, index, thematiques=list(NEEDS[need].thematiques), k=1,
-                                        resident=Resident(commune=sector.commune), travel=travel)
-                     if r.travel is not None]
+            found = [
+                r
+                for r in nearest(
+                    origin,
+                    index,
+                    thematiques=list(NEEDS[need].thematiques),
+                    k=1,
+                    resident=Resident(commune=sector.commune),
+                    travel=travel,
+                )
+                if r.travel is not None
+            ]
             best = min(found, key=lambda r: r.travel.minutes, default=None)
-            rows.append(SectorAccess(sector.code, sector.nom, sector.commune, need,
-                                     best.travel.minutes if best else None,
-                                     best.actor.id if best else None))
+            rows.append(
+                SectorAccess(
+                    sector.code,
+                    sector.nom,
+                    sector.commune,
+                    need,
+                    best.travel.minutes if best else None,
+                    best.actor.id if best else None,
+                )
+            )
     return rows
 
 
@@ -58,8 +75,9 @@ def service_deserts(rows: Iterable[SectorAccess], minutes: float = DESERT_MINUTE
     return sorted(far, key=lambda row: (-(row.minutes if row.minutes is not None else np.inf), row.iris))
 
 
-def distance_to_nearest(lons: np.ndarray, lats: np.ndarray, index: ActorIndex,
-                        thematiques: Sequence[str]) -> dict[str, np.ndarray]:
+def distance_to_nearest(
+    lons: np.ndarray, lats: np.ndarray, index: ActorIndex, thematiques: Sequence[str]
+) -> dict[str, np.ndarray]:
     """For each thématique (or category), the distance from each point to its nearest actor.
 
     ``inf`` where no located actor offers it. One k-d tree per thématique, all points at once.

@@ -73,10 +73,16 @@ def rules_of(actor: Actor) -> Rules:
     publics = [p for p in actor.publics if TOUS_PUBLICS not in actor.publics]
     if actor.age_min is not None or actor.age_max is not None:
         publics = [p for p in publics if p not in AGE_PUBLICS]  # the age range says it more precisely
-    return Rules(actor.age_min, actor.age_max, kind.age_max_with_disability if kind else None,
-                 zone, _places(zone) if zone else "", tuple(publics),
-                 _join([PUBLICS.get(p, p).lower() for p in publics]) if publics else "",
-                 kind.conditions if kind else ())
+    return Rules(
+        actor.age_min,
+        actor.age_max,
+        kind.age_max_with_disability if kind else None,
+        zone,
+        _places(zone) if zone else "",
+        tuple(publics),
+        _join([PUBLICS.get(p, p).lower() for p in publics]) if publics else "",
+        kind.conditions if kind else (),
+    )
 
 
 @dataclass(frozen=True)
@@ -100,7 +106,9 @@ class Rules:
 
 TEXTS = {
     "reserved": "réservé aux {what}",
-    "age_range": "{low}–{high} ans", "age_from": "{low} ans et plus", "age_below": "moins de {limit} ans",
+    "age_range": "{low}–{high} ans",
+    "age_from": "{low} ans et plus",
+    "age_below": "moins de {limit} ans",
     "zone": "habitants {places}",
     "fits_age": "{what} : le résident a {age} ans",
     "fits_zone": "reçoit les habitants de {commune}",
@@ -115,8 +123,11 @@ def check_rules(actor: Rules, resident: Resident) -> Eligibility:
     reasons: list[str] = []
     to_check: list[str] = []
     fits: list[str] = []
-    for what, satisfied, fit in (_age_rule(actor, resident), _zone_rule(actor, resident),
-                                 _public_rule(actor, resident)):
+    for what, satisfied, fit in (
+        _age_rule(actor, resident),
+        _zone_rule(actor, resident),
+        _public_rule(actor, resident),
+    ):
         if what is None:
             continue
         condition = TEXTS["reserved"].format(what=what)
@@ -185,8 +196,13 @@ def _places(zone: tuple[str, ...]) -> str:
             names.append(f"de la {DEPARTEMENTS[code]}")
         elif code in GROUPINGS:
             grouping = GROUPINGS[code]
-            names.append(f"de {grouping}" if grouping.startswith("la ") else f"d’{grouping}"
-                         if grouping[0] in "AEIOUÉ" else f"de {grouping}")
+            names.append(
+                f"de {grouping}"
+                if grouping.startswith("la ")
+                else f"d’{grouping}"
+                if grouping[0] in "AEIOUÉ"
+                else f"de {grouping}"
+            )
         else:
             names.append(f"de la zone {code}")
     text = _join(names)

@@ -49,12 +49,20 @@ def offers_thematiques(thematiques: Iterable[str], wanted: Iterable[str]) -> boo
     return not wanted or bool(wanted & thematique_keys(thematiques))
 
 
-def filter_actors(actors: Iterable[Actor], *, commune: str | None = None,
-                  thematiques: Sequence[str] = (), publics: Sequence[str] = ()) -> list[Actor]:
+def filter_actors(
+    actors: Iterable[Actor],
+    *,
+    commune: str | None = None,
+    thematiques: Sequence[str] = (),
+    publics: Sequence[str] = (),
+) -> list[Actor]:
     """Actors located in ``commune`` (INSEE code) offering one of ``thematiques`` (slugs or
     categories: ``trouver-un-emploi`` matches every ``trouver-un-emploi--…``) and serving one of
     ``publics``."""
-    return [actor for actor in actors
-            if (not commune or actor.code_insee == commune)
-            and offers_thematiques(actor.thematiques, thematiques)
-            and serves_publics(actor.publics, publics)]
+    return [
+        actor
+        for actor in actors
+        if (not commune or actor.code_insee == commune)
+        and offers_thematiques(actor.thematiques, thematiques)
+        and serves_publics(actor.publics, publics)
+    ]

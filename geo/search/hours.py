@@ -71,8 +71,10 @@ def status_at_minute(hours: str, moment: dt.datetime) -> OpeningStatus:
     return OpeningStatus(None, opens, "Horaires inconnus")
 
 
-def week_ahead(hours: str, at: dt.datetime | None = None,
-               ) -> list[tuple[dt.date, list[tuple[dt.datetime, dt.datetime]]]]:
+def week_ahead(
+    hours: str,
+    at: dt.datetime | None = None,
+) -> list[tuple[dt.date, list[tuple[dt.datetime, dt.datetime]]]]:
     """The next seven days from ``at`` with their opening spans in Paris time (none on a closed day,
     holidays included), for pages to phrase in their own language (the actor page and the fiche share
     ``webmap.volunteer.fiche.week``); empty when the hours are unknown."""
@@ -84,15 +86,18 @@ def week_ahead(hours: str, at: dt.datetime | None = None,
     for offset in range(7):
         day = today + dt.timedelta(days=offset)
         start = dt.datetime.combine(day, dt.time(0, 0), PARIS)
-        spans = [(max(begin, start), end)
-                 for begin, end, state, _ in parsed.intervals(start, start + dt.timedelta(days=1))
-                 if state == opening_hours.State.OPEN]
+        spans = [
+            (max(begin, start), end)
+            for begin, end, state, _ in parsed.intervals(start, start + dt.timedelta(days=1))
+            if state == opening_hours.State.OPEN
+        ]
         week.append((day, spans))
     return week
 
 
-def open_spans(hours: str, start: dt.datetime, days: int,
-               state: opening_hours.State = opening_hours.State.OPEN) -> list[list[int]] | None:
+def open_spans(
+    hours: str, start: dt.datetime, days: int, state: opening_hours.State = opening_hours.State.OPEN
+) -> list[list[int]] | None:
     """When the actor is open (or, with ``state``, in that state) over ``days`` days from ``start``,
     holidays included, as [[from, to], …] in minutes elapsed since ``start``: the field pack's form of
     the hours, one span per interval of the library (a change of comment starts a new one, as
@@ -101,8 +106,11 @@ def open_spans(hours: str, start: dt.datetime, days: int,
     if parsed is None:
         return None
     end = later(start, dt.timedelta(days=days))
-    return [[_minutes_after(begin, start), _minutes_after(min(finish, end), start)]
-            for begin, finish, found, _ in parsed.intervals(start, end) if found == state]
+    return [
+        [_minutes_after(begin, start), _minutes_after(min(finish, end), start)]
+        for begin, finish, found, _ in parsed.intervals(start, end)
+        if found == state
+    ]
 
 
 def _minutes_after(moment: dt.datetime, start: dt.datetime) -> int:
@@ -113,8 +121,9 @@ def _minutes_after(moment: dt.datetime, start: dt.datetime) -> int:
     return round((moment.astimezone(utc) - start.astimezone(utc)).total_seconds() / 60)
 
 
-def is_open_during(hours: str, weekday: int, part: str = "journee",
-                   after: dt.datetime | None = None) -> bool | None:
+def is_open_during(
+    hours: str, weekday: int, part: str = "journee", after: dt.datetime | None = None
+) -> bool | None:
     """Open at some point on the next ``weekday`` (0 = Monday) during ``part`` of the day?
 
     None when the hours are unknown, so that a filter can keep the actor with a warning.

@@ -115,11 +115,20 @@ class ActorIndex:
         return selected
 
 
-def nearest(origin: Origin | tuple[float, float], actors: ActorIndex | Iterable[Actor], *,
-            thematiques: Sequence[str] | None = None, publics: Sequence[str] | None = None,
-            resident: Resident | None = None, k: int = 5, radius_m: float | None = None,
-            at: dt.datetime | None = None, open_on: tuple[int, str] | None = None,
-            include_ineligible: bool = False, travel: TravelTimes | None = None) -> list[NearestResult]:
+def nearest(
+    origin: Origin | tuple[float, float],
+    actors: ActorIndex | Iterable[Actor],
+    *,
+    thematiques: Sequence[str] | None = None,
+    publics: Sequence[str] | None = None,
+    resident: Resident | None = None,
+    k: int = 5,
+    radius_m: float | None = None,
+    at: dt.datetime | None = None,
+    open_on: tuple[int, str] | None = None,
+    include_ineligible: bool = False,
+    travel: TravelTimes | None = None,
+) -> list[NearestResult]:
     """The ``k`` closest actors fitting the filters that the resident may go to, in ``resident_order``.
 
     With them, every actor without a place whose eligibility zone covers the resident's commune
@@ -153,11 +162,19 @@ def nearest(origin: Origin | tuple[float, float], actors: ActorIndex | Iterable[
     located = [*eligible, *(ineligible if include_ineligible else [])]
     times = travel.walk((x, y), [index.points[position] for position, _, _ in located])
     moment = paris_minute(at)
-    results = [NearestResult(index.located[position], distance, time, verdict,
-                             status_at_minute(index.located[position].horaires_accueil, moment))
-               for (position, distance, verdict), time in zip(located, times, strict=True)]
-    serving = _serving_commune(index, commune, thematiques, publics, eligibility_resident,
-                               include_ineligible, acceptable, at)
+    results = [
+        NearestResult(
+            index.located[position],
+            distance,
+            time,
+            verdict,
+            status_at_minute(index.located[position].horaires_accueil, moment),
+        )
+        for (position, distance, verdict), time in zip(located, times, strict=True)
+    ]
+    serving = _serving_commune(
+        index, commune, thematiques, publics, eligibility_resident, include_ineligible, acceptable, at
+    )
     return sorted([*results, *serving], key=resident_order)
 
 
@@ -202,8 +219,9 @@ def _checked(origin, thematiques, publics, k, radius_m, open_on) -> Origin:
     return origin
 
 
-def _by_distance(index: ActorIndex, point: tuple[float, float], mask: np.ndarray | None,
-                 radius_m: float | None) -> Iterator[tuple[int, float]]:
+def _by_distance(
+    index: ActorIndex, point: tuple[float, float], mask: np.ndarray | None, radius_m: float | None
+) -> Iterator[tuple[int, float]]:
     """(position, metres) of located actors passing ``mask``, nearest first, ties by actor id.
 
     Few candidates (a small index, or a selective filter) are measured directly. Otherwise the k-d
@@ -236,8 +254,9 @@ def _by_distance(index: ActorIndex, point: tuple[float, float], mask: np.ndarray
         wanted *= 4
 
 
-def _ordered(index: ActorIndex, positions: np.ndarray, point: tuple[float, float],
-             limit: float) -> Iterator[tuple[int, float]]:
+def _ordered(
+    index: ActorIndex, positions: np.ndarray, point: tuple[float, float], limit: float
+) -> Iterator[tuple[int, float]]:
     if not len(positions):
         return
     delta = index.xy[positions] - point
@@ -248,8 +267,9 @@ def _ordered(index: ActorIndex, positions: np.ndarray, point: tuple[float, float
         yield int(positions[i]), float(distances[i])
 
 
-def _serving_commune(index, commune, thematiques, publics, resident, include_ineligible,
-                     acceptable, at) -> list[NearestResult]:
+def _serving_commune(
+    index, commune, thematiques, publics, resident, include_ineligible, acceptable, at
+) -> list[NearestResult]:
     """Actors without a place whose zone covers the resident's commune, by id."""
     if not commune:
         return []
@@ -259,12 +279,16 @@ def _serving_commune(index, commune, thematiques, publics, resident, include_ine
         if not areas & set(actor.zone_eligibilite) or not acceptable(actor):
             continue
         if not offers_thematiques(actor.thematiques, thematiques or ()) or not serves_publics(
-                actor.publics, publics or ()):
+            actor.publics, publics or ()
+        ):
             continue
         verdict = check_eligibility(actor, resident)
         if verdict.eligible or include_ineligible:
-            results.append(NearestResult(actor, None, None, verdict,
-                                         opening_status(actor.horaires_accueil, at), SERVES_COMMUNE))
+            results.append(
+                NearestResult(
+                    actor, None, None, verdict, opening_status(actor.horaires_accueil, at), SERVES_COMMUNE
+                )
+            )
     return results
 
 

@@ -22,8 +22,9 @@ _MARGIN_M = 0.01
 
 
 class NearestFirst(Protocol):
-    def nearest_actors(self, point: tuple[float, float], k: int,
-                       thematiques: Sequence[str] | None = None) -> list[tuple[Actor, float]]:
+    def nearest_actors(
+        self, point: tuple[float, float], k: int, thematiques: Sequence[str] | None = None
+    ) -> list[tuple[Actor, float]]:
         """The ``k`` located actors still open nearest to ``point``, nearest first, ties by id."""
         ...
 
@@ -57,4 +58,3 @@ def _settled(results: list[NearestResult], k: int, boundary: float, radius: floa
         return True
     eligible = [r.distance_m for r in results if r.distance_m is not None and r.eligibility.eligible]
     return len(eligible) >= k and max(eligible) < boundary - _MARGIN_M
-

@@ -18,19 +18,33 @@ class Need:
     """Thématiques or categories (a category matches all its sub-thématiques)."""
 
 
-NEEDS: Mapping[str, Need] = MappingProxyType({need.slug: need for need in (
-    Need("emploi", translatable("Trouver un emploi"),
-         ("trouver-un-emploi", "preparer-sa-candidature", "choisir-un-metier")),
-    Need("formation", translatable("Se former"), ("se-former",)),
-    Need("francais", translatable("Apprendre le français"),
-         ("lecture-ecriture-calcul--maitriser-le-francais",)),
-    Need("creation", translatable("Créer son activité"), ("creer-une-entreprise",)),
-    Need("numerique", translatable("Numérique"), ("numerique",)),
-    Need("mobilite", translatable("Mobilité"), ("mobilite",)),
-    Need("garde", translatable("Garde d’enfants"), ("famille--garde-denfants",)),
-    Need("demarches", translatable("Démarches administratives"),
-         ("difficultes-administratives-ou-juridiques",)),
-)})
+NEEDS: Mapping[str, Need] = MappingProxyType(
+    {
+        need.slug: need
+        for need in (
+            Need(
+                "emploi",
+                translatable("Trouver un emploi"),
+                ("trouver-un-emploi", "preparer-sa-candidature", "choisir-un-metier"),
+            ),
+            Need("formation", translatable("Se former"), ("se-former",)),
+            Need(
+                "francais",
+                translatable("Apprendre le français"),
+                ("lecture-ecriture-calcul--maitriser-le-francais",),
+            ),
+            Need("creation", translatable("Créer son activité"), ("creer-une-entreprise",)),
+            Need("numerique", translatable("Numérique"), ("numerique",)),
+            Need("mobilite", translatable("Mobilité"), ("mobilite",)),
+            Need("garde", translatable("Garde d’enfants"), ("famille--garde-denfants",)),
+            Need(
+                "demarches",
+                translatable("Démarches administratives"),
+                ("difficultes-administratives-ou-juridiques",),
+            ),
+        )
+    }
+)
 
 
 def thematiques_for(needs: Iterable[str]) -> list[str]:

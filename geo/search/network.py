@@ -36,8 +36,7 @@ class StreetNetwork:
     def __post_init__(self) -> None:
         self.graph = nx.Graph()
         self.graph.add_nodes_from(range(len(self.nodes)))
-        self.graph.add_weighted_edges_from(
-            (int(u), int(v), float(w)) for u, v, w in self.edges)
+        self.graph.add_weighted_edges_from((int(u), int(v), float(w)) for u, v, w in self.edges)
         self.tree = cKDTree(self.nodes) if len(self.nodes) else None
 
     def save(self, path: Path) -> None:
@@ -77,8 +76,9 @@ def _graph_from_xml(path: Path):
     try:
         import osmnx
     except ImportError:
-        raise NetworkImportError("l’import d’un extrait OSM demande osmnx : "
-                                 "pip install 'carto-insertion[network]'") from None
+        raise NetworkImportError(
+            "l’import d’un extrait OSM demande osmnx : pip install 'carto-insertion[network]'"
+        ) from None
     if not _has_streets(path):
         raise NetworkImportError(f"{Path(path).name} : aucune voie dans cet extrait")
     try:
@@ -110,7 +110,8 @@ def _graph_from_pbf(path: Path):
         import pyrosm
     except ImportError:
         raise NetworkImportError(
-            "les extraits .pbf demandent pyrosm (pip install pyrosm) ; un .osm se lit tel quel") from None
+            "les extraits .pbf demandent pyrosm (pip install pyrosm) ; un .osm se lit tel quel"
+        ) from None
     nodes, edges = pyrosm.OSM(str(path)).get_network(network_type="walking", nodes=True)
     return pyrosm.OSM(str(path)).to_graph(nodes, edges, graph_type="networkx")
 
@@ -120,14 +121,16 @@ class NetworkWalk:
 
     method = NETWORK
 
-    def __init__(self, network: StreetNetwork, speed_kmh: float = 4.5,
-                 fallback: WalkingEstimate | None = None):
+    def __init__(
+        self, network: StreetNetwork, speed_kmh: float = 4.5, fallback: WalkingEstimate | None = None
+    ):
         self.network = network
         self.speed = speed_kmh * 1000 / 60
         self.fallback = fallback or WalkingEstimate(speed_kmh=speed_kmh)
 
-    def walk(self, origin: tuple[float, float],
-             destinations: Sequence[tuple[float, float]]) -> list[TravelTime]:
+    def walk(
+        self, origin: tuple[float, float], destinations: Sequence[tuple[float, float]]
+    ) -> list[TravelTime]:
         if not len(destinations):
             return []
         estimates = self.fallback.walk(origin, destinations)

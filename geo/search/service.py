@@ -34,9 +34,15 @@ class SearchOutcome:
     results: Sequence[NearestResult]
 
 
-def search(request: SearchRequest, *, geocoder: Geocoder, actors: ActorIndex | StoreNearest,
-           travel: TravelTimes | None = None, clock: Callable[[], dt.datetime] | None = None,
-           served: Collection[str] = ()) -> SearchOutcome:
+def search(
+    request: SearchRequest,
+    *,
+    geocoder: Geocoder,
+    actors: ActorIndex | StoreNearest,
+    travel: TravelTimes | None = None,
+    clock: Callable[[], dt.datetime] | None = None,
+    served: Collection[str] = (),
+) -> SearchOutcome:
     """Where the resident is, then the nearest relevant actors, at the clock's time (now by default).
     ``actors``: an index held in memory, or a store's nearest-first index (the same answers).
     ``served``: the communes the service is for; a place beyond their reach (``within_reach``) is
@@ -44,13 +50,20 @@ def search(request: SearchRequest, *, geocoder: Geocoder, actors: ActorIndex | S
     origin = locate(request, geocoder)
     if served and not within_reach(origin.lon, origin.lat, served):
         located = request.lat is not None and not request.place_citycode
-        raise InvalidQuery(OUTSIDE_SERVED.format(place="ce point" if located else "cette adresse",
-                                                 communes=_names(served)),
-                           "lat" if located else "adresse")
-    options = {"thematiques": request.all_thematiques, "publics": list(request.publics),
-               "resident": request.resident, "k": request.k, "radius_m": request.radius,
-               "include_ineligible": request.include_ineligible, "travel": travel or WalkingEstimate(),
-               "at": clock() if clock else None}
+        raise InvalidQuery(
+            OUTSIDE_SERVED.format(place="ce point" if located else "cette adresse", communes=_names(served)),
+            "lat" if located else "adresse",
+        )
+    options = {
+        "thematiques": request.all_thematiques,
+        "publics": list(request.publics),
+        "resident": request.resident,
+        "k": request.k,
+        "radius_m": request.radius,
+        "include_ineligible": request.include_ineligible,
+        "travel": travel or WalkingEstimate(),
+        "at": clock() if clock else None,
+    }
     if isinstance(actors, ActorIndex):
         return SearchOutcome(origin, nearest(origin, actors, **options))
     return SearchOutcome(origin, actors.nearest(origin, **options))

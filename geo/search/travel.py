@@ -34,8 +34,9 @@ class TravelTimes(Protocol):
 
     method: str
 
-    def walk(self, origin: tuple[float, float],
-             destinations: Sequence[tuple[float, float]]) -> list[TravelTime]: ...
+    def walk(
+        self, origin: tuple[float, float], destinations: Sequence[tuple[float, float]]
+    ) -> list[TravelTime]: ...
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,9 @@ class WalkingEstimate:
     speed_kmh: float = 4.5
     method: str = ESTIMATE
 
-    def walk(self, origin: tuple[float, float],
-             destinations: Sequence[tuple[float, float]]) -> list[TravelTime]:
+    def walk(
+        self, origin: tuple[float, float], destinations: Sequence[tuple[float, float]]
+    ) -> list[TravelTime]:
         x0, y0 = origin
         return [self.from_straight_line(math.hypot(x - x0, y - y0)) for x, y in destinations]
 

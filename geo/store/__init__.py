@@ -14,9 +14,20 @@ from geo.store.base import (
     diff,
 )
 
-__all__ = ["ActorNotFound", "ActorStore", "DuplicateActor", "InvalidActor", "Revision",
-           "SchemaNotReady", "StaleVersion", "StoredActor", "diff", "is_postgres_url", "open_store",
-           "upgrade_store"]
+__all__ = [
+    "ActorNotFound",
+    "ActorStore",
+    "DuplicateActor",
+    "InvalidActor",
+    "Revision",
+    "SchemaNotReady",
+    "StaleVersion",
+    "StoredActor",
+    "diff",
+    "is_postgres_url",
+    "open_store",
+    "upgrade_store",
+]
 
 
 def open_store(url: str, instance: Path) -> ActorStore:

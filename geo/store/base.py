@@ -124,8 +124,11 @@ class ActorStore(Protocol):
 def diff(before: Actor, after: Actor) -> dict[str, tuple[Any, Any]]:
     """Field-by-field changes between two versions of an actor, in GeoJSON form."""
     old, new = actor_to_feature(before), actor_to_feature(after)
-    changes = {name: (old["properties"].get(name), value)
-               for name, value in new["properties"].items() if old["properties"].get(name) != value}
+    changes = {
+        name: (old["properties"].get(name), value)
+        for name, value in new["properties"].items()
+        if old["properties"].get(name) != value
+    }
     if old["geometry"] != new["geometry"]:
         changes["geometry"] = (old["geometry"], new["geometry"])
     return changes

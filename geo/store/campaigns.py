@@ -26,37 +26,63 @@ _ANSWERS = ("commune", "iris", "en_recherche", "accompagne", "accompagne_par", "
 
 
 def _answer_columns() -> list[Column]:
-    return [*(Column(name, String) for name in _ANSWERS), Column("mise_en_lien", Integer),
-            Column("demo_mes_offres", Integer), Column("acteurs", Text), Column("besoins", Text)]
+    return [
+        *(Column(name, String) for name in _ANSWERS),
+        Column("mise_en_lien", Integer),
+        Column("demo_mes_offres", Integer),
+        Column("acteurs", Text),
+        Column("besoins", Text),
+    ]
 
 
 campaigns_table = Table(
-    "campaigns", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True), Column("nom", String),
-    Column("communes", Text), Column("secteurs", Text), Column("debut", String), Column("fin", String),
+    "campaigns",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("nom", String),
+    Column("communes", Text),
+    Column("secteurs", Text),
+    Column("debut", String),
+    Column("fin", String),
     Column("close", Integer),
 )
 volunteers_table = Table(
-    "campaign_volunteers", metadata,
-    Column("campagne", Integer, primary_key=True), Column("email", String, primary_key=True),
+    "campaign_volunteers",
+    metadata,
+    Column("campagne", Integer, primary_key=True),
+    Column("email", String, primary_key=True),
     Column("equipe", String),
 )
 encounters_table = Table(
-    "encounters", metadata,
-    Column("id", String, primary_key=True), Column("campagne", Integer), Column("jour", String),
+    "encounters",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("campagne", Integer),
+    Column("jour", String),
     *_answer_columns(),
 )
 tallies_table = Table(
-    "encounter_tallies", metadata,
-    Column("number", Integer, primary_key=True, autoincrement=True), Column("campagne", Integer),
-    Column("semaine", String), *_answer_columns(), Column("nombre", Integer),
+    "encounter_tallies",
+    metadata,
+    Column("number", Integer, primary_key=True, autoincrement=True),
+    Column("campagne", Integer),
+    Column("semaine", String),
+    *_answer_columns(),
+    Column("nombre", Integer),
 )
 history_table = Table(
-    "campaign_history", metadata,
-    Column("number", Integer, primary_key=True, autoincrement=True), Column("campagne", Integer),
-    Column("periode", String), Column("source", String), Column("rencontres", Integer),
-    Column("en_recherche", Integer), Column("non_accompagnes", Integer), Column("mises_en_lien", Integer),
-    Column("demos_mes_offres", Integer), Column("note", String),
+    "campaign_history",
+    metadata,
+    Column("number", Integer, primary_key=True, autoincrement=True),
+    Column("campagne", Integer),
+    Column("periode", String),
+    Column("source", String),
+    Column("rencontres", Integer),
+    Column("en_recherche", Integer),
+    Column("non_accompagnes", Integer),
+    Column("mises_en_lien", Integer),
+    Column("demos_mes_offres", Integer),
+    Column("note", String),
 )
 
 
@@ -69,13 +95,25 @@ class CampaignStore:
 
     # --- campaigns ---------------------------------------------------------------------------
 
-    def add_campaign(self, nom: str, communes: Sequence[str], secteurs: Sequence[str] = (),
-                     debut: dt.date | None = None, fin: dt.date | None = None) -> Campaign:
+    def add_campaign(
+        self,
+        nom: str,
+        communes: Sequence[str],
+        secteurs: Sequence[str] = (),
+        debut: dt.date | None = None,
+        fin: dt.date | None = None,
+    ) -> Campaign:
         with self._writing("campaigns") as db:
-            number = db.execute(insert(campaigns_table).values(
-                nom=nom, communes=json.dumps(list(communes)), secteurs=json.dumps(list(secteurs)),
-                debut=debut.isoformat() if debut else None, fin=fin.isoformat() if fin else None,
-                close=0)).inserted_primary_key[0]
+            number = db.execute(
+                insert(campaigns_table).values(
+                    nom=nom,
+                    communes=json.dumps(list(communes)),
+                    secteurs=json.dumps(list(secteurs)),
+                    debut=debut.isoformat() if debut else None,
+                    fin=fin.isoformat() if fin else None,
+                    close=0,
+                )
+            ).inserted_primary_key[0]
         return self.campaign(number)
 
     def campaigns(self) -> list[Campaign]:
@@ -95,21 +133,27 @@ class CampaignStore:
     def set_volunteer_team(self, campaign_id: int, email: str, equipe: str | None) -> None:
         """Put a volunteer in a campaign, in a team (None: the campaign's single team)."""
         with self._writing("campaigns") as db:
-            statement = _insert(db, volunteers_table).values(campagne=campaign_id, email=email,
-                                                               equipe=equipe)
-            db.execute(statement.on_conflict_do_update(index_elements=["campagne", "email"],
-                                                       set_={"equipe": equipe}))
+            statement = _insert(db, volunteers_table).values(campagne=campaign_id, email=email, equipe=equipe)
+            db.execute(
+                statement.on_conflict_do_update(index_elements=["campagne", "email"], set_={"equipe": equipe})
+            )
 
     def remove_volunteer(self, campaign_id: int, email: str) -> None:
         with self._writing("campaigns") as db:
-            db.execute(volunteers_table.delete().where((volunteers_table.c.campagne == campaign_id)
-                                                       & (volunteers_table.c.email == email)))
+            db.execute(
+                volunteers_table.delete().where(
+                    (volunteers_table.c.campagne == campaign_id) & (volunteers_table.c.email == email)
+                )
+            )
 
     def volunteers(self, campaign_id: int) -> dict[str, str | None]:
         """The campaign's volunteers (e-mail → team)."""
         with self.engine.connect() as db:
-            rows = db.execute(select(volunteers_table).where(volunteers_table.c.campagne == campaign_id)
-                              .order_by(volunteers_table.c.email)).all()
+            rows = db.execute(
+                select(volunteers_table)
+                .where(volunteers_table.c.campagne == campaign_id)
+                .order_by(volunteers_table.c.email)
+            ).all()
         return {row.email: row.equipe for row in rows}
 
     # --- the log -----------------------------------------------------------------------------
@@ -123,8 +167,12 @@ class CampaignStore:
         if any(count > 1 for count in twice.values()):
             raise EncounterConflict(sorted(i for i, count in twice.items() if count > 1))
         with self._writing("campaigns") as db:
-            inserted = db.execute(_insert(db, encounters_table).on_conflict_do_nothing(index_elements=["id"])
-                                  .returning(encounters_table.c.id), [_encounter_row(e) for e in encounters])
+            inserted = db.execute(
+                _insert(db, encounters_table)
+                .on_conflict_do_nothing(index_elements=["id"])
+                .returning(encounters_table.c.id),
+                [_encounter_row(e) for e in encounters],
+            )
             new = {row.id for row in inserted}
             resent = {e.id: e for e in encounters if e.id not in new}
             if resent:
@@ -134,8 +182,9 @@ class CampaignStore:
     def tallies(self, campaign_id: int) -> list[Tally]:
         """The campaign's log: each encounter (1) and each folded tally (n)."""
         with self.engine.connect() as db:
-            rows = db.execute(select(encounters_table)
-                              .where(encounters_table.c.campagne == campaign_id)).all()
+            rows = db.execute(
+                select(encounters_table).where(encounters_table.c.campagne == campaign_id)
+            ).all()
             folded = db.execute(select(tallies_table).where(tallies_table.c.campagne == campaign_id)).all()
         return [*(tally_of(_encounter(row)) for row in rows), *(_tally(row) for row in folded)]
 
@@ -143,8 +192,9 @@ class CampaignStore:
         """How many encounters each campaign logged (those folded into tallies included), by id."""
         counts: Counter[int] = Counter()
         with self.engine.connect() as db:
-            for campaign, number in db.execute(select(encounters_table.c.campagne, func.count())
-                                               .group_by(encounters_table.c.campagne)):
+            for campaign, number in db.execute(
+                select(encounters_table.c.campagne, func.count()).group_by(encounters_table.c.campagne)
+            ):
                 counts[campaign] += number
             folded = select(tallies_table.c.campagne, func.sum(tallies_table.c.nombre))
             for campaign, number in db.execute(folded.group_by(tallies_table.c.campagne)):
@@ -155,8 +205,9 @@ class CampaignStore:
         """Fold the encounters of days before ``before`` into tallies (one transaction): the figures stay,
         the rows go. Returns how many were folded."""
         with self._writing("campaigns") as db:
-            rows = db.execute(select(encounters_table)
-                              .where(encounters_table.c.jour < before.isoformat())).all()
+            rows = db.execute(
+                select(encounters_table).where(encounters_table.c.jour < before.isoformat())
+            ).all()
             counted = Counter(tally_of(_encounter(row)) for row in rows)
             if counted:
                 db.execute(insert(tallies_table), [_tally_row(tally, n) for tally, n in counted.items()])
@@ -167,19 +218,42 @@ class CampaignStore:
 
     def add_history(self, record: HistoryTotals) -> None:
         with self._writing("campaigns") as db:
-            db.execute(insert(history_table).values(
-                campagne=record.campagne, periode=record.periode, source=record.source,
-                rencontres=record.rencontres, en_recherche=record.en_recherche,
-                non_accompagnes=record.non_accompagnes, mises_en_lien=record.mises_en_lien,
-                demos_mes_offres=record.demos_mes_offres, note=record.note))
+            db.execute(
+                insert(history_table).values(
+                    campagne=record.campagne,
+                    periode=record.periode,
+                    source=record.source,
+                    rencontres=record.rencontres,
+                    en_recherche=record.en_recherche,
+                    non_accompagnes=record.non_accompagnes,
+                    mises_en_lien=record.mises_en_lien,
+                    demos_mes_offres=record.demos_mes_offres,
+                    note=record.note,
+                )
+            )
 
     def history_totals(self, campaign_id: int) -> list[HistoryTotals]:
         with self.engine.connect() as db:
-            rows = db.execute(select(history_table).where(history_table.c.campagne == campaign_id)
-                              .order_by(history_table.c.number)).all()
-        return [HistoryTotals(row.campagne, row.periode, row.source, row.rencontres, row.en_recherche,
-                              row.non_accompagnes, row.mises_en_lien, row.demos_mes_offres, row.note,
-                              row.number) for row in rows]
+            rows = db.execute(
+                select(history_table)
+                .where(history_table.c.campagne == campaign_id)
+                .order_by(history_table.c.number)
+            ).all()
+        return [
+            HistoryTotals(
+                row.campagne,
+                row.periode,
+                row.source,
+                row.rencontres,
+                row.en_recherche,
+                row.non_accompagnes,
+                row.mises_en_lien,
+                row.demos_mes_offres,
+                row.note,
+                row.number,
+            )
+            for row in rows
+        ]
 
 
 class EncounterConflict(ValueError):
@@ -195,9 +269,12 @@ def _check_same(db: Connection, resent: dict[str, Encounter]) -> None:
     """Raise ``EncounterConflict`` for the resent encounters that differ from the recorded ones (the
     team is the sender's, not an answer)."""
     rows = db.execute(select(encounters_table).where(encounters_table.c.id.in_(list(resent)))).all()
-    differing = sorted(row.id for row in rows
-                       if dataclasses.replace(_encounter(row), equipe=None)
-                       != dataclasses.replace(resent[row.id], equipe=None))
+    differing = sorted(
+        row.id
+        for row in rows
+        if dataclasses.replace(_encounter(row), equipe=None)
+        != dataclasses.replace(resent[row.id], equipe=None)
+    )
     if differing:
         raise EncounterConflict(differing)
 
@@ -209,35 +286,65 @@ def _insert(db: Connection, table: Table):
 
 
 def _campaign(row: Any) -> Campaign:
-    return Campaign(row.id, row.nom, tuple(json.loads(row.communes)), tuple(json.loads(row.secteurs)),
-                    dt.date.fromisoformat(row.debut) if row.debut else None,
-                    dt.date.fromisoformat(row.fin) if row.fin else None, bool(row.close))
+    return Campaign(
+        row.id,
+        row.nom,
+        tuple(json.loads(row.communes)),
+        tuple(json.loads(row.secteurs)),
+        dt.date.fromisoformat(row.debut) if row.debut else None,
+        dt.date.fromisoformat(row.fin) if row.fin else None,
+        bool(row.close),
+    )
 
 
 def _answer_values(item: Encounter | Tally) -> dict[str, Any]:
-    return {"commune": item.commune, "iris": item.iris, "en_recherche": item.en_recherche,
-            "accompagne": item.accompagne, "accompagne_par": item.accompagne_par,
-            "tranche_age": item.tranche_age, "equipe": item.equipe, "mise_en_lien": int(item.mise_en_lien),
-            "demo_mes_offres": int(item.demo_mes_offres), "acteurs": json.dumps(list(item.acteurs)),
-            "besoins": json.dumps(list(item.besoins))}
+    return {
+        "commune": item.commune,
+        "iris": item.iris,
+        "en_recherche": item.en_recherche,
+        "accompagne": item.accompagne,
+        "accompagne_par": item.accompagne_par,
+        "tranche_age": item.tranche_age,
+        "equipe": item.equipe,
+        "mise_en_lien": int(item.mise_en_lien),
+        "demo_mes_offres": int(item.demo_mes_offres),
+        "acteurs": json.dumps(list(item.acteurs)),
+        "besoins": json.dumps(list(item.besoins)),
+    }
 
 
 def _encounter_row(encounter: Encounter) -> dict[str, Any]:
-    return {"id": encounter.id, "campagne": encounter.campagne, "jour": encounter.jour.isoformat(),
-            **_answer_values(encounter)}
+    return {
+        "id": encounter.id,
+        "campagne": encounter.campagne,
+        "jour": encounter.jour.isoformat(),
+        **_answer_values(encounter),
+    }
 
 
 def _tally_row(tally: Tally, nombre: int) -> dict[str, Any]:
-    return {"campagne": tally.campagne, "semaine": tally.semaine, **_answer_values(tally),
-            "nombre": tally.nombre * nombre}
+    return {
+        "campagne": tally.campagne,
+        "semaine": tally.semaine,
+        **_answer_values(tally),
+        "nombre": tally.nombre * nombre,
+    }
 
 
 def _answers_of(row: Any) -> dict[str, Any]:
-    return {"commune": row.commune, "iris": row.iris, "en_recherche": row.en_recherche,
-            "accompagne": row.accompagne, "accompagne_par": row.accompagne_par,
-            "mise_en_lien": bool(row.mise_en_lien), "acteurs": tuple(json.loads(row.acteurs)),
-            "demo_mes_offres": bool(row.demo_mes_offres), "tranche_age": row.tranche_age,
-            "besoins": tuple(json.loads(row.besoins)), "equipe": row.equipe}
+    return {
+        "commune": row.commune,
+        "iris": row.iris,
+        "en_recherche": row.en_recherche,
+        "accompagne": row.accompagne,
+        "accompagne_par": row.accompagne_par,
+        "mise_en_lien": bool(row.mise_en_lien),
+        "acteurs": tuple(json.loads(row.acteurs)),
+        "demo_mes_offres": bool(row.demo_mes_offres),
+        "tranche_age": row.tranche_age,
+        "besoins": tuple(json.loads(row.besoins)),
+        "equipe": row.equipe,
+    }
 
 
 def _encounter(row: Any) -> Encounter:

@@ -22,8 +22,12 @@ from geo.projection import to_lambert93
 from geo.store.schema import UPGRADE_LOCK, check_revision, upgrade
 from geo.store.sql import SQLStore, revisions_table
 
-LOCKS = {"actors": UPGRADE_LOCK + 1, "people": UPGRADE_LOCK + 2, "logins": UPGRADE_LOCK + 3,
-         "campaigns": UPGRADE_LOCK + 4}
+LOCKS = {
+    "actors": UPGRADE_LOCK + 1,
+    "people": UPGRADE_LOCK + 2,
+    "logins": UPGRADE_LOCK + 3,
+    "campaigns": UPGRADE_LOCK + 4,
+}
 """The advisory lock each kind of writer holds until its transaction ends."""
 
 _WANTED = """geom IS NOT NULL AND statut IS DISTINCT FROM 'ferme'
@@ -74,31 +78,40 @@ class PostgresStore(SQLStore):
         with self.engine.connect() as db:
             return db.execute(select(func.coalesce(func.max(revisions_table.c.number), 0))).scalar_one()
 
-    def nearest_ids(self, point: tuple[float, float], k: int,
-                    thematiques: Sequence[str] | None = None) -> list[tuple[str, float]]:
+    def nearest_ids(
+        self, point: tuple[float, float], k: int, thematiques: Sequence[str] | None = None
+    ) -> list[tuple[str, float]]:
         """The ``k`` located actors still open nearest to ``point`` (lon, lat) offering one of
         ``thematiques`` (slugs or categories; None: any), nearest first, ties by id, with their
         straight-line distance in metres (Lambert-93): the GiST index's nearest-first walk."""
         return [(row.id, row.metres) for row in self._nearest(point, k, thematiques)]
 
-    def nearest_actors(self, point: tuple[float, float], k: int,
-                       thematiques: Sequence[str] | None = None) -> list[tuple[Actor, float]]:
+    def nearest_actors(
+        self, point: tuple[float, float], k: int, thematiques: Sequence[str] | None = None
+    ) -> list[tuple[Actor, float]]:
         """As ``nearest_ids``, with the actors themselves (``geo.search.nearest_in_store``)."""
-        return [(actor_from_feature(json.loads(row.feature)), row.metres)
-                for row in self._nearest(point, k, thematiques)]
+        return [
+            (actor_from_feature(json.loads(row.feature)), row.metres)
+            for row in self._nearest(point, k, thematiques)
+        ]
 
     def unlocated_actors(self) -> list[Actor]:
         """The actors still open that have no place (they serve a zone: few)."""
         with self.engine.connect() as db:
-            rows = db.execute(text("SELECT feature FROM actors WHERE geom IS NULL "
-                                   "AND statut IS DISTINCT FROM 'ferme' ORDER BY id"))
+            rows = db.execute(
+                text(
+                    "SELECT feature FROM actors WHERE geom IS NULL "
+                    "AND statut IS DISTINCT FROM 'ferme' ORDER BY id"
+                )
+            )
             return [actor_from_feature(json.loads(row.feature)) for row in rows]
 
     def _nearest(self, point: tuple[float, float], k: int, thematiques: Sequence[str] | None) -> list:
         x, y = to_lambert93(*point)
         with self.engine.connect() as db:
-            return db.execute(_NEAREST, {"x": x, "y": y, "k": k,
-                                         "wanted": list(thematiques) if thematiques else None}).all()
+            return db.execute(
+                _NEAREST, {"x": x, "y": y, "k": k, "wanted": list(thematiques) if thematiques else None}
+            ).all()
 
     @contextmanager
     def _writing(self, kind: str = "actors") -> Iterator[Connection]:

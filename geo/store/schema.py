@@ -19,8 +19,10 @@ from geo.store.migrations import HEAD
 MIGRATIONS = Path(__file__).with_name("migrations")
 UPGRADE_LOCK = 93_000_000
 """PostgreSQL advisory lock held while the schema changes (``geo.store.postgres`` numbers the others)."""
-_COLUMNS_ADDED_BEFORE_MIGRATIONS = {"session_epoch": "INTEGER NOT NULL DEFAULT 0",
-                                    "disabled": "INTEGER NOT NULL DEFAULT 0"}
+_COLUMNS_ADDED_BEFORE_MIGRATIONS = {
+    "session_epoch": "INTEGER NOT NULL DEFAULT 0",
+    "disabled": "INTEGER NOT NULL DEFAULT 0",
+}
 
 
 def revision(db: Connection) -> str | None:
@@ -34,8 +36,9 @@ def check_revision(db: Connection, where: str) -> None:
     found = revision(db)
     if found != HEAD:
         state = "vide" if found is None else f"à la révision {found}"
-        raise SchemaNotReady(f"base de données {where} {state}, révision {HEAD} attendue : "
-                             "lancez « carto db upgrade »")
+        raise SchemaNotReady(
+            f"base de données {where} {state}, révision {HEAD} attendue : lancez « carto db upgrade »"
+        )
 
 
 def upgrade(db: Connection) -> tuple[str | None, str]:
@@ -70,6 +73,8 @@ def _adopt(db: Connection) -> None:
         if name not in present:
             db.exec_driver_sql(f"ALTER TABLE users ADD COLUMN {name} {declaration}")
     if not _has_table(db, "login_attempts"):
-        db.exec_driver_sql("CREATE TABLE login_attempts (number INTEGER PRIMARY KEY AUTOINCREMENT, "
-                           "key VARCHAR NOT NULL, at FLOAT NOT NULL)")
+        db.exec_driver_sql(
+            "CREATE TABLE login_attempts (number INTEGER PRIMARY KEY AUTOINCREMENT, "
+            "key VARCHAR NOT NULL, at FLOAT NOT NULL)"
+        )
         db.exec_driver_sql("CREATE INDEX ix_login_attempts_key ON login_attempts (key)")

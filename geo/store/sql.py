@@ -46,13 +46,15 @@ from geo.store.campaigns import CampaignStore
 
 metadata = MetaData()
 actors_table = Table(
-    "actors", metadata,
+    "actors",
+    metadata,
     Column("id", String, primary_key=True),
     Column("version", Integer, nullable=False),
     Column("feature", Text, nullable=False),
 )
 revisions_table = Table(
-    "revisions", metadata,
+    "revisions",
+    metadata,
     Column("number", Integer, primary_key=True, autoincrement=True),
     Column("actor_id", String, nullable=False, index=True),
     Column("version", Integer, nullable=False),
@@ -63,7 +65,8 @@ revisions_table = Table(
     Column("feature", Text, nullable=False),
 )
 users_table = Table(
-    "users", metadata,
+    "users",
+    metadata,
     Column("email", String, primary_key=True),
     Column("password_hash", String, nullable=False),
     Column("role", String, nullable=False),
@@ -72,7 +75,8 @@ users_table = Table(
     Column("disabled", Integer, nullable=False, server_default="0"),
 )
 login_attempts_table = Table(
-    "login_attempts", metadata,
+    "login_attempts",
+    metadata,
     Column("number", Integer, primary_key=True, autoincrement=True),
     Column("key", String, nullable=False, index=True),
     Column("at", Float, nullable=False),
@@ -110,13 +114,25 @@ class SQLStore(CampaignStore, ABC):
 
     def history(self, actor_id: str) -> list[Revision]:
         with self.engine.connect() as db:
-            rows = db.execute(select(revisions_table).where(revisions_table.c.actor_id == actor_id)
-                              .order_by(revisions_table.c.number.desc())).all()
+            rows = db.execute(
+                select(revisions_table)
+                .where(revisions_table.c.actor_id == actor_id)
+                .order_by(revisions_table.c.number.desc())
+            ).all()
         if not rows:
             raise ActorNotFound(actor_id)
-        return [Revision(row.actor_id, row.version, row.author, dt.datetime.fromisoformat(row.at),
-                         row.action, {k: tuple(v) for k, v in json.loads(row.changes).items()},
-                         actor_from_feature(json.loads(row.feature))) for row in rows]
+        return [
+            Revision(
+                row.actor_id,
+                row.version,
+                row.author,
+                dt.datetime.fromisoformat(row.at),
+                row.action,
+                {k: tuple(v) for k, v in json.loads(row.changes).items()},
+                actor_from_feature(json.loads(row.feature)),
+            )
+            for row in rows
+        ]
 
     def last_change(self) -> dt.datetime | None:
         """When an actor last changed (the newest revision), None in an empty store."""
@@ -142,8 +158,11 @@ class SQLStore(CampaignStore, ABC):
 
     def restore(self, actor_id: str, version: int, expected_version: int, author: str) -> StoredActor:
         with self._writing() as db:
-            row = db.execute(select(revisions_table.c.feature).where(
-                revisions_table.c.actor_id == actor_id, revisions_table.c.version == version)).first()
+            row = db.execute(
+                select(revisions_table.c.feature).where(
+                    revisions_table.c.actor_id == actor_id, revisions_table.c.version == version
+                )
+            ).first()
             if row is None:
                 raise ActorNotFound(f"{actor_id} v{version}")
             old = actor_from_feature(json.loads(row.feature))
@@ -161,8 +180,9 @@ class SQLStore(CampaignStore, ABC):
     def replace_all(self, actors: Sequence[Actor], author: str) -> None:
         with self._writing() as db:
             for actor in actors:
-                existing = db.execute(select(actors_table.c.version).where(
-                    actors_table.c.id == actor.id)).scalar()
+                existing = db.execute(
+                    select(actors_table.c.version).where(actors_table.c.id == actor.id)
+                ).scalar()
                 if existing is None:
                     self._create(db, actor, author)
                 else:
@@ -175,9 +195,16 @@ class SQLStore(CampaignStore, ABC):
 
         Replacing an account (new password, new role) ends its open sessions and re-enables it."""
         with self._writing("people") as db:
-            result = db.execute(update(users_table).where(users_table.c.email == email).values(
-                password_hash=password_hash, role=role, disabled=0,
-                session_epoch=users_table.c.session_epoch + 1))
+            result = db.execute(
+                update(users_table)
+                .where(users_table.c.email == email)
+                .values(
+                    password_hash=password_hash,
+                    role=role,
+                    disabled=0,
+                    session_epoch=users_table.c.session_epoch + 1,
+                )
+            )
             if result.rowcount == 0:
                 db.execute(insert(users_table).values(email=email, password_hash=password_hash, role=role))
 
@@ -198,8 +225,7 @@ class SQLStore(CampaignStore, ABC):
 
     def set_token(self, email: str, token_hash: str) -> None:
         with self._writing("people") as db:
-            db.execute(update(users_table).where(users_table.c.email == email)
-                       .values(token_hash=token_hash))
+            db.execute(update(users_table).where(users_table.c.email == email).values(token_hash=token_hash))
 
     def set_password(self, email: str, password_hash: str) -> None:
         self._change_user(email, password_hash=password_hash)
@@ -217,8 +243,11 @@ class SQLStore(CampaignStore, ABC):
     def _change_user(self, email: str, **values: Any) -> None:
         """Every change of an account ends its open sessions (their epoch no longer matches)."""
         with self._writing("people") as db:
-            result = db.execute(update(users_table).where(users_table.c.email == email).values(
-                session_epoch=users_table.c.session_epoch + 1, **values))
+            result = db.execute(
+                update(users_table)
+                .where(users_table.c.email == email)
+                .values(session_epoch=users_table.c.session_epoch + 1, **values)
+            )
             if result.rowcount == 0:
                 raise LookupError(email)
 
@@ -228,12 +257,15 @@ class SQLStore(CampaignStore, ABC):
         ``limits`` maps a key (a client address, an account) to (attempts, window in seconds). The
         check and the count share one write transaction, so every worker sees the same numbers."""
         with self._writing("logins") as db:
-            db.execute(login_attempts_table.delete().where(
-                login_attempts_table.c.at < now - _ATTEMPTS_KEPT_SECONDS))
+            db.execute(
+                login_attempts_table.delete().where(login_attempts_table.c.at < now - _ATTEMPTS_KEPT_SECONDS)
+            )
             for key, (most, window) in limits.items():
-                recent = db.execute(select(func.count()).select_from(login_attempts_table).where(
-                    login_attempts_table.c.key == key,
-                    login_attempts_table.c.at >= now - window)).scalar_one()
+                recent = db.execute(
+                    select(func.count())
+                    .select_from(login_attempts_table)
+                    .where(login_attempts_table.c.key == key, login_attempts_table.c.at >= now - window)
+                ).scalar_one()
                 if recent >= most:
                     return False
             db.execute(insert(login_attempts_table), [{"key": key, "at": now} for key in limits])
@@ -257,13 +289,17 @@ class SQLStore(CampaignStore, ABC):
         if exists:
             raise DuplicateActor(actor.id)
         db.execute(insert(actors_table).values(id=actor.id, version=1, feature=_dumps(feature)))
-        changes = {name: (None, value) for name, value in feature["properties"].items()
-                   if value not in (None, "", [])}
+        changes = {
+            name: (None, value)
+            for name, value in feature["properties"].items()
+            if value not in (None, "", [])
+        }
         self._revise(db, actor.id, 1, author, "création", changes, feature)
         return StoredActor(actor, 1)
 
-    def _update(self, db: Connection, actor: Actor, expected_version: int, author: str,
-                action: str) -> StoredActor:
+    def _update(
+        self, db: Connection, actor: Actor, expected_version: int, author: str, action: str
+    ) -> StoredActor:
         feature = _valid_feature(actor)
         current = self._get(db, actor.id)
         if current.version != expected_version:
@@ -271,20 +307,37 @@ class SQLStore(CampaignStore, ABC):
         changes = diff(current.actor, actor)
         if not changes:
             return current
-        result = db.execute(update(actors_table).where(
-            actors_table.c.id == actor.id, actors_table.c.version == expected_version).values(
-            version=expected_version + 1, feature=_dumps(feature)))
+        result = db.execute(
+            update(actors_table)
+            .where(actors_table.c.id == actor.id, actors_table.c.version == expected_version)
+            .values(version=expected_version + 1, feature=_dumps(feature))
+        )
         if result.rowcount != 1:  # pragma: no cover - writers of actors take turns
             raise StaleVersion(self._get(db, actor.id))
         self._revise(db, actor.id, expected_version + 1, author, action, changes, feature)
         return StoredActor(actor, expected_version + 1)
 
-    def _revise(self, db: Connection, actor_id: str, version: int, author: str, action: str,
-                changes: dict[str, tuple[Any, Any]], feature: dict) -> None:
-        db.execute(insert(revisions_table).values(
-            actor_id=actor_id, version=version, author=author, action=action,
-            at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            changes=_dumps(changes), feature=_dumps(feature)))
+    def _revise(
+        self,
+        db: Connection,
+        actor_id: str,
+        version: int,
+        author: str,
+        action: str,
+        changes: dict[str, tuple[Any, Any]],
+        feature: dict,
+    ) -> None:
+        db.execute(
+            insert(revisions_table).values(
+                actor_id=actor_id,
+                version=version,
+                author=author,
+                action=action,
+                at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                changes=_dumps(changes),
+                feature=_dumps(feature),
+            )
+        )
 
 
 def _valid_feature(actor: Actor) -> dict:

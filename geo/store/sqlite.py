@@ -57,8 +57,7 @@ class SQLiteStore(SQLStore):
             cached = self._count_cache
             if cached is not None and cached[0] == changed:
                 return cached[1]
-            count = self._watcher.execute(
-                "SELECT coalesce(max(number), 0) FROM revisions").fetchone()[0]
+            count = self._watcher.execute("SELECT coalesce(max(number), 0) FROM revisions").fetchone()[0]
             self._count_cache = (changed, count)
             return count
 

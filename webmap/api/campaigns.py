@@ -21,8 +21,10 @@ from webmap.errors import ApiError
 from webmap.services import actors_named, current_store
 
 blueprint = Blueprint("api_campaigns", __name__, url_prefix="/api/v1")
-RESENT_OTHERWISE = ("rencontre déjà reçue avec d’autres réponses ou pour une autre campagne : rien n’a été "
-                    "enregistré de ce lot")
+RESENT_OTHERWISE = (
+    "rencontre déjà reçue avec d’autres réponses ou pour une autre campagne : rien n’a été "
+    "enregistré de ce lot"
+)
 MAX_CAMPAIGN_ID = 2**31
 """Campaign numbers beyond this are no campaign (and more than the store's integers hold)."""
 
@@ -50,8 +52,13 @@ def read_batch(batch: list) -> tuple[list, dict[str, str]]:
     """The batch's encounters, each checked; the problems by « [index].field »."""
     store, user = current_store(), current_user()
     curator = user["role"] in CURATORS
-    named = [a for item in batch if isinstance(item, dict) and isinstance(item.get("acteurs"), list)
-             for a in item["acteurs"] if isinstance(a, str)]
+    named = [
+        a
+        for item in batch
+        if isinstance(item, dict) and isinstance(item.get("acteurs"), list)
+        for a in item["acteurs"]
+        if isinstance(a, str)
+    ]
     known = actors_named(named)
     campaigns, teams = {}, {}
 
@@ -66,8 +73,14 @@ def read_batch(batch: list) -> tuple[list, dict[str, str]]:
 
     encounters, problems = [], {}
     for index, payload in enumerate(batch):
-        encounter, found = read_encounter(payload, index, campaigns=campaign, known_actor=known.__contains__,
-                                          today=dt.date.today(), team=team)
+        encounter, found = read_encounter(
+            payload,
+            index,
+            campaigns=campaign,
+            known_actor=known.__contains__,
+            today=dt.date.today(),
+            team=team,
+        )
         problems.update({f"[{p.index}].{p.field}": p.message for p in found})
         if encounter is not None:
             if not curator and user["email"] not in teams[encounter.campagne]:
@@ -110,10 +123,19 @@ def bilan_json(result: Bilan) -> dict:
     return {
         "campagne": result.campagne,
         **result.journal.as_dict(),
-        "historique": [{"periode": h.periode, "source": h.source, "rencontres": h.rencontres,
-                        "en_recherche": h.en_recherche, "non_accompagnes": h.non_accompagnes,
-                        "mises_en_lien": h.mises_en_lien, "demos_mes_offres": h.demos_mes_offres,
-                        "note": h.note} for h in result.historique],
+        "historique": [
+            {
+                "periode": h.periode,
+                "source": h.source,
+                "rencontres": h.rencontres,
+                "en_recherche": h.en_recherche,
+                "non_accompagnes": h.non_accompagnes,
+                "mises_en_lien": h.mises_en_lien,
+                "demos_mes_offres": h.demos_mes_offres,
+                "note": h.note,
+            }
+            for h in result.historique
+        ],
         "total_avec_historique": result.total(),
         "repartitions": shown.repartitions,
         "acteurs": shown.acteurs,

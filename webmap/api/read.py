@@ -60,10 +60,14 @@ def actor(actor_id: str) -> Response:
 def nearest() -> Response:
     values = _query(NearestQuery)
     outcome = run_search(search_request(values))
-    return private_response(jsonify({
-        "origin": origin_json(outcome.origin),
-        "results": [result_json(r) for r in outcome.results],
-    }))
+    return private_response(
+        jsonify(
+            {
+                "origin": origin_json(outcome.origin),
+                "results": [result_json(r) for r in outcome.results],
+            }
+        )
+    )
 
 
 @blueprint.get("/geocode")
@@ -72,17 +76,26 @@ def geocode() -> Response:
     citycode = values.get("citycode")
     if citycode and not current_geocoder().covers(citycode=citycode):
         raise ApiError(400, {"citycode": f"aucun géocodeur configuré ne couvre la commune {citycode}"})
-    results = current_geocoder().search(values["q"], limit=values.get("limit", 5), autocomplete=True,
-                                        citycode=values.get("citycode"))
+    results = current_geocoder().search(
+        values["q"], limit=values.get("limit", 5), autocomplete=True, citycode=values.get("citycode")
+    )
     return private_response(jsonify(to_geocodejson(results, values["q"])))
 
 
 @blueprint.get("/communes")
 def communes() -> Response:
-    return jsonify([{
-        "code_insee": code, "nom": COMMUNES[code].nom, "codes_postaux": list(COMMUNES[code].codes_postaux),
-        "ept": COMMUNES[code].ept, "bbox": list(COMMUNES[code].bbox),
-    } for code in served_communes()])
+    return jsonify(
+        [
+            {
+                "code_insee": code,
+                "nom": COMMUNES[code].nom,
+                "codes_postaux": list(COMMUNES[code].codes_postaux),
+                "ept": COMMUNES[code].ept,
+                "bbox": list(COMMUNES[code].bbox),
+            }
+            for code in served_communes()
+        ]
+    )
 
 
 @blueprint.get("/pack")
@@ -113,8 +126,9 @@ def address_pack() -> Response:
 
 @blueprint.get("/openapi.json")
 def openapi() -> Response:
-    return jsonify(openapi_document(url_for("api.actors", _external=True).rsplit("/actors", 1)[0],
-                                    served_communes()))
+    return jsonify(
+        openapi_document(url_for("api.actors", _external=True).rsplit("/actors", 1)[0], served_communes())
+    )
 
 
 def _query(schema) -> dict[str, Any]:

@@ -51,8 +51,14 @@ def create() -> Response:
     duplicates = probable_duplicates(actor, current_actors())
     confirmed = parse(CreateQuery, request.args)[0].get("doublon") == "confirme"
     if duplicates and not confirmed:
-        raise ApiError(409, {"id": "doublon probable : " + "; ".join(
-            f"{other.id} ({reason})" for other, reason in duplicates) + " — ?doublon=confirme pour créer"})
+        raise ApiError(
+            409,
+            {
+                "id": "doublon probable : "
+                + "; ".join(f"{other.id} ({reason})" for other, reason in duplicates)
+                + " — ?doublon=confirme pour créer"
+            },
+        )
     try:
         stored = current_store().create(actor, _author())
     except DuplicateActor:
@@ -81,6 +87,7 @@ def patch(actor_id: str) -> Response:
         if "geometry" in body:
             feature["geometry"] = body["geometry"]
         return _valid(feature)
+
     return _update(actor_id, merged)
 
 
@@ -107,9 +114,14 @@ def _update(actor_id: str, change) -> Response:
 
 
 def _stale(current) -> Response:
-    response = jsonify({"status": 412, "message": "l’acteur a changé depuis votre lecture",
-                        "parametres": {"If-Match": f"version actuelle : v{current.version}"},
-                        "actuel": actor_to_feature(current.actor)})
+    response = jsonify(
+        {
+            "status": 412,
+            "message": "l’acteur a changé depuis votre lecture",
+            "parametres": {"If-Match": f"version actuelle : v{current.version}"},
+            "actuel": actor_to_feature(current.actor),
+        }
+    )
     response.status_code = 412
     response.set_etag(f"v{current.version}")
     return response
@@ -127,7 +139,7 @@ def _if_match() -> int:
         raise ApiError(428, {"If-Match": "indiquez la version lue (ETag de GET /api/v1/actors/<id>)"})
     found = _IF_MATCH.match(header.strip())
     if found is None:
-        raise ApiError(400, {"If-Match": f"ETag attendu (« \"v3\" »), pas : {header[:40]}"})
+        raise ApiError(400, {"If-Match": f'ETag attendu (« "v3" »), pas : {header[:40]}'})
     version = parse_int(found.group(2), 1, 10**9 - 1)
     if version is None:
         raise ApiError(412, {"If-Match": f"version inconnue : {header[:40]}"})

@@ -42,11 +42,17 @@ class LoginForm(FlaskForm):
 
 class PasswordChangeForm(FlaskForm):
     current = PasswordField("Mot de passe actuel", validators=[DataRequired(), Length(max=200)])
-    new = PasswordField(f"Nouveau mot de passe ({MIN_PASSWORD_LENGTH} caractères au moins)",
-                        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200,
-                                                           message="entre 12 et 200 caractères")])
-    confirmation = PasswordField("Nouveau mot de passe, encore une fois", validators=[
-        DataRequired(), EqualTo("new", message="les deux mots de passe diffèrent")])
+    new = PasswordField(
+        f"Nouveau mot de passe ({MIN_PASSWORD_LENGTH} caractères au moins)",
+        validators=[
+            DataRequired(),
+            Length(min=MIN_PASSWORD_LENGTH, max=200, message="entre 12 et 200 caractères"),
+        ],
+    )
+    confirmation = PasswordField(
+        "Nouveau mot de passe, encore une fois",
+        validators=[DataRequired(), EqualTo("new", message="les deux mots de passe diffèrent")],
+    )
 
 
 def hash_password(password: str) -> str:
@@ -86,6 +92,7 @@ def require_login(view: Callable) -> Callable:
     def guarded(*args, **kwargs):
         check_role(ROLES)
         return view(*args, **kwargs)
+
     return guarded
 
 
@@ -111,8 +118,14 @@ def safe_next(target: str | None) -> str | None:
     normalised = target.strip("".join(map(chr, range(0x21)))).replace("\\", "/")
     normalised = "".join(c for c in normalised if c not in "\t\n\r")
     parts = urlsplit(normalised)
-    if (normalised != target or parts.scheme or parts.netloc or not normalised.startswith("/")
-            or normalised.startswith("//") or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target)):
+    if (
+        normalised != target
+        or parts.scheme
+        or parts.netloc
+        or not normalised.startswith("/")
+        or normalised.startswith("//")
+        or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target)
+    ):
         return None
     return target
 

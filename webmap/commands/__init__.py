@@ -16,6 +16,16 @@ def register_commands(app: Flask) -> None:
     from webmap.commands.nearest import nearest_command, network_command
     from webmap.commands.users import users
 
-    for command in (actors, ban, campagnes, data, db, export_html, geocode, nearest_command, network_command,
-                    users):
+    for command in (
+        actors,
+        ban,
+        campagnes,
+        data,
+        db,
+        export_html,
+        geocode,
+        nearest_command,
+        network_command,
+        users,
+    ):
         app.cli.add_command(command)

@@ -43,8 +43,9 @@ def validate_command(path: Path | None) -> None:
 
 @actors.command("list")
 @click.option("--commune", metavar="CODE", help="Code INSEE de la commune où se trouve l’acteur.")
-@click.option("--thematique", metavar="SLUG",
-              help="Thématique data·inclusion, ou sa catégorie (ex. trouver-un-emploi).")
+@click.option(
+    "--thematique", metavar="SLUG", help="Thématique data·inclusion, ou sa catégorie (ex. trouver-un-emploi)."
+)
 def list_command(commune: str | None, thematique: str | None) -> None:
     """Liste les acteurs, éventuellement filtrés."""
     if commune and commune not in COMMUNES:
@@ -52,13 +53,13 @@ def list_command(commune: str | None, thematique: str | None) -> None:
     if thematique and thematique not in THEMATIQUES and thematique not in thematique_categories():
         raise click.BadParameter(f"thématique inconnue : {thematique}", param_hint="--thematique")
     try:
-        selected = filter_actors(current_actors(), commune=commune,
-                                 thematiques=[thematique] if thematique else ())
+        selected = filter_actors(
+            current_actors(), commune=commune, thematiques=[thematique] if thematique else ()
+        )
     except InvalidDataset as error:
         raise click.ClickException(f"{error} — lancez « carto actors validate »") from None
     rows = [
-        (a.id, a.nom, KINDS[a.kind].label, a.commune, "oui" if a.is_located else "non",
-         STATUTS[a.statut])
+        (a.id, a.nom, KINDS[a.kind].label, a.commune, "oui" if a.is_located else "non", STATUTS[a.statut])
         for a in sorted(selected, key=lambda a: (a.commune, a.nom))
     ]
     headers = ("id", "nom", "type", "commune", "localisé", "statut")
@@ -82,10 +83,14 @@ def export_command(path: Path | None, kind: str) -> None:
 
 @actors.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "kind", type=click.Choice(FORMATS), default=None,
-              help="Par défaut, d’après l’extension du fichier.")
-@click.option("--appliquer", "apply", is_flag=True,
-              help="Écrire (sinon : aperçu seulement). Tout ou rien.")
+@click.option(
+    "--format",
+    "kind",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="Par défaut, d’après l’extension du fichier.",
+)
+@click.option("--appliquer", "apply", is_flag=True, help="Écrire (sinon : aperçu seulement). Tout ou rien.")
 @click.option("--auteur", default="import (ligne de commande)", show_default=True)
 def import_command(path: Path, kind: str | None, apply: bool, auteur: str) -> None:
     """Importe des acteurs : aperçu des créations, mises à jour, doublons et erreurs par ligne."""
@@ -99,13 +104,20 @@ def import_command(path: Path, kind: str | None, apply: bool, auteur: str) -> No
 
 
 @actors.command("import-di")
-@click.option("--commune", "communes", multiple=True, metavar="INSEE",
-              help="Commune (répétable) ; par défaut, les communes servies (CARTO_COMMUNES).")
-@click.option("--appliquer", "apply", is_flag=True,
-              help="Écrire (sinon : aperçu seulement). Tout ou rien.")
-@click.option("--ecraser-verifies", "overwrite_verified", is_flag=True,
-              help="Remplacer aussi les champs d’acteurs vérifiés par un gestionnaire "
-                   "(différences montrées).")
+@click.option(
+    "--commune",
+    "communes",
+    multiple=True,
+    metavar="INSEE",
+    help="Commune (répétable) ; par défaut, les communes servies (CARTO_COMMUNES).",
+)
+@click.option("--appliquer", "apply", is_flag=True, help="Écrire (sinon : aperçu seulement). Tout ou rien.")
+@click.option(
+    "--ecraser-verifies",
+    "overwrite_verified",
+    is_flag=True,
+    help="Remplacer aussi les champs d’acteurs vérifiés par un gestionnaire (différences montrées).",
+)
 @click.option("--auteur", default="import data·inclusion (ligne de commande)", show_default=True)
 def import_di_command(communes: tuple[str, ...], apply: bool, overwrite_verified: bool, auteur: str) -> None:
     """Importe les structures et services de data·inclusion pour les communes servies : aperçu d’abord."""
@@ -120,8 +132,10 @@ def import_di_command(communes: tuple[str, ...], apply: bool, overwrite_verified
         raise click.ClickException(str(error)) from None
     existing = [s.actor for s in current_store().all()]
     result = plan_data_inclusion(document, existing, overwrite_verified=overwrite_verified)
-    click.echo(f"{len(document['structures'])} structure(s) et {len(document['services'])} service(s) lus ; "
-               f"{len(result.matched)} reconnu(s) parmi nos acteurs.")
+    click.echo(
+        f"{len(document['structures'])} structure(s) et {len(document['services'])} service(s) lus ; "
+        f"{len(result.matched)} reconnu(s) parmi nos acteurs."
+    )
     for actor_id, name, ours, theirs in result.verified_conflicts:
         kept = "remplacé" if overwrite_verified else "gardé"
         click.echo(f"  vérifié {actor_id} : {name} {ours!r} → {theirs!r} ({kept})")
@@ -129,9 +143,11 @@ def import_di_command(communes: tuple[str, ...], apply: bool, overwrite_verified
 
 
 def _report_and_apply(plan, apply: bool, author: str) -> None:
-    click.echo(f"{len(plan.creations)} création(s), {len(plan.updates)} mise(s) à jour, "
-               f"{len(plan.unchanged)} inchangé(s), {len(plan.duplicates)} doublon(s) probable(s), "
-               f"{len(plan.errors)} erreur(s).")
+    click.echo(
+        f"{len(plan.creations)} création(s), {len(plan.updates)} mise(s) à jour, "
+        f"{len(plan.unchanged)} inchangé(s), {len(plan.duplicates)} doublon(s) probable(s), "
+        f"{len(plan.errors)} erreur(s)."
+    )
     for actor, changes in plan.updates:
         click.echo(f"  mise à jour {actor.id} : {', '.join(changes)}")
     for number, actor, other, reason in plan.duplicates:

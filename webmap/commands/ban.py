@@ -20,21 +20,29 @@ ban = AppGroup("ban", help="Index local des adresses (Base Adresse Nationale).")
 
 
 @ban.command("import")
-@click.argument("files", nargs=-1, required=True,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 def import_command(files: tuple[Path, ...]) -> None:
     """Indexe des fichiers BAN (adresses-XX.csv ou .csv.gz) pour les communes configurées.
 
     Le nouvel index remplace l’ancien d’un coup : les recherches en cours n’en voient jamais la moitié.
     """
     summary = import_files(list(files))
-    click.echo(f"{summary.addresses} adresses sur {summary.streets} voies de {summary.communes} "
-               f"commune(s) indexées dans {summary.path}")
+    click.echo(
+        f"{summary.addresses} adresses sur {summary.streets} voies de {summary.communes} "
+        f"commune(s) indexées dans {summary.path}"
+    )
 
 
 @ban.command("download")
-@click.option("--departement", "departements", multiple=True, metavar="CODE",
-              help="Département à télécharger (répétable). Par défaut, ceux des communes configurées.")
+@click.option(
+    "--departement",
+    "departements",
+    multiple=True,
+    metavar="CODE",
+    help="Département à télécharger (répétable). Par défaut, ceux des communes configurées.",
+)
 def download_command(departements: tuple[str, ...]) -> None:
     """Télécharge le fichier BAN officiel des départements, puis l’indexe."""
     files = download_departements(departements or ban_departements())
@@ -58,10 +66,12 @@ def download_departements(departements: tuple[str, ...] | list[str]) -> list[Pat
             url = config["BAN_URL"].format(departement=departement)
             target = folder / f"adresses-{departement}.csv.gz"
             with click.progressbar(length=0, label=f"BAN {departement}", show_pos=True) as bar:
+
                 def advance(received: int, total: int | None) -> None:
                     if total and not bar.length:
                         bar.length = total
                     bar.update(received)
+
                 try:
                     files.append(download_file(client, url, target, advance))
                 except SyncError as error:
@@ -77,7 +87,8 @@ def import_files(files: list[Path]) -> IndexSummary:
     total = sum(path.stat().st_size for path in files)
     with click.progressbar(length=total, label="Indexation des adresses") as bar:
         try:
-            return build_index(files, current_app.config["BAN_COMMUNES"],
-                               ban_index_path(current_app), progress=bar.update)
+            return build_index(
+                files, current_app.config["BAN_COMMUNES"], ban_index_path(current_app), progress=bar.update
+            )
         except (BanFileError, UnicodeDecodeError, EOFError, OSError) as error:
             raise click.ClickException(f"import BAN impossible : {error}") from None

@@ -27,21 +27,32 @@ def _commune(_ctx, _param, values: tuple[str, ...]) -> tuple[str, ...]:
 
 @campagnes.command("add")
 @click.argument("nom")
-@click.option("--commune", "communes", multiple=True, required=True, callback=_commune,
-              help="Code INSEE d’une commune couverte (plusieurs fois pour plusieurs communes).")
-@click.option("--iris", "secteurs", multiple=True,
-              help="Code d’un IRIS couvert, si la campagne n’en couvre que certains.")
+@click.option(
+    "--commune",
+    "communes",
+    multiple=True,
+    required=True,
+    callback=_commune,
+    help="Code INSEE d’une commune couverte (plusieurs fois pour plusieurs communes).",
+)
+@click.option(
+    "--iris",
+    "secteurs",
+    multiple=True,
+    help="Code d’un IRIS couvert, si la campagne n’en couvre que certains.",
+)
 @click.option("--debut", type=click.DateTime(["%Y-%m-%d"]), help="Premier jour (AAAA-MM-JJ).")
 @click.option("--fin", type=click.DateTime(["%Y-%m-%d"]), help="Dernier jour (AAAA-MM-JJ).")
-@click.option("--json", "as_json", is_flag=True, help="Afficher {\"id\": …} en JSON.")
+@click.option("--json", "as_json", is_flag=True, help='Afficher {"id": …} en JSON.')
 def add(nom: str, communes, secteurs, debut, fin, as_json: bool) -> None:
     """Crée la campagne NOM."""
     if not nom.strip() or len(nom) > 200:
         raise click.BadParameter("1 à 200 caractères", param_hint="NOM")
     if debut and fin and fin < debut:
         raise click.BadParameter("la fin précède le début", param_hint="--fin")
-    campaign = current_store().add_campaign(nom.strip(), communes, secteurs, debut.date() if debut else None,
-                                            fin.date() if fin else None)
+    campaign = current_store().add_campaign(
+        nom.strip(), communes, secteurs, debut.date() if debut else None, fin.date() if fin else None
+    )
     click.echo(json.dumps({"id": campaign.id}) if as_json else f"Campagne {campaign.id} : {campaign.nom}")
 
 
@@ -50,11 +61,23 @@ def list_campaigns() -> None:
     """Les campagnes, leurs communes, leurs dates et leurs rencontres."""
     store = current_store()
     counts = store.encounter_counts()
-    rows = [(c.id, c.nom, ", ".join(COMMUNES[code].nom for code in c.communes if code in COMMUNES),
-             c.debut or "", c.fin or "", "close" if c.close else "ouverte", counts.get(c.id, 0))
-            for c in store.campaigns()]
-    click.echo(tabulate(rows, headers=("n°", "nom", "communes", "début", "fin", "état", "rencontres"))
-               if rows else "Aucune campagne.")
+    rows = [
+        (
+            c.id,
+            c.nom,
+            ", ".join(COMMUNES[code].nom for code in c.communes if code in COMMUNES),
+            c.debut or "",
+            c.fin or "",
+            "close" if c.close else "ouverte",
+            counts.get(c.id, 0),
+        )
+        for c in store.campaigns()
+    ]
+    click.echo(
+        tabulate(rows, headers=("n°", "nom", "communes", "début", "fin", "état", "rencontres"))
+        if rows
+        else "Aucune campagne."
+    )
 
 
 @campagnes.command("historique")
@@ -67,14 +90,34 @@ def list_campaigns() -> None:
 @click.option("--mises-en-lien", type=click.IntRange(0))
 @click.option("--demos-mes-offres", type=click.IntRange(0))
 @click.option("--note", default="", help="Par exemple « chiffres arrondis par l’association ».")
-def history(campagne: int, periode: str, source: str, rencontres: int, en_recherche, non_accompagnes,
-            mises_en_lien, demos_mes_offres, note: str) -> None:
+def history(
+    campagne: int,
+    periode: str,
+    source: str,
+    rencontres: int,
+    en_recherche,
+    non_accompagnes,
+    mises_en_lien,
+    demos_mes_offres,
+    note: str,
+) -> None:
     """Enregistre les totaux agrégés d’une campagne sans détail des rencontres (son historique)."""
     store = current_store()
     if store.campaign(campagne) is None:
         raise click.BadParameter(f"campagne inconnue : {campagne}", param_hint="CAMPAGNE")
-    store.add_history(HistoryTotals(campagne, periode, source, rencontres, en_recherche, non_accompagnes,
-                                    mises_en_lien, demos_mes_offres, note))
+    store.add_history(
+        HistoryTotals(
+            campagne,
+            periode,
+            source,
+            rencontres,
+            en_recherche,
+            non_accompagnes,
+            mises_en_lien,
+            demos_mes_offres,
+            note,
+        )
+    )
     click.echo(f"Historique {periode} enregistré pour la campagne {campagne}.")
 
 

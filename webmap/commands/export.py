@@ -24,8 +24,11 @@ from webmap.selection import matching_actors
 @with_appcontext
 def export_html(commune, thematiques, needs, titre, out: Path) -> None:
     """Écrit une carte autonome (données et scripts inclus) dans OUT.html."""
-    args = MultiDict([("thematique", t) for t in thematiques] + [("besoin", n) for n in needs]
-                     + ([("commune", commune)] if commune else []))
+    args = MultiDict(
+        [("thematique", t) for t in thematiques]
+        + [("besoin", n) for n in needs]
+        + ([("commune", commune)] if commune else [])
+    )
     values, problems = parse(Filters, args)
     if problems:
         name, message = next(iter(problems.items()))
@@ -34,5 +37,7 @@ def export_html(commune, thematiques, needs, titre, out: Path) -> None:
         actors = matching_actors(search_request(values), commune)
         html = export_map([a for a in actors if a.location], titre)
     write_text_atomically(out, html)
-    click.echo(f"{sum(1 for a in actors if a.location)} acteurs sur la carte : {out} "
-               f"({len(html.encode()) // 1024} Ko)")
+    click.echo(
+        f"{sum(1 for a in actors if a.location)} acteurs sur la carte : {out} "
+        f"({len(html.encode()) // 1024} Ko)"
+    )

@@ -14,16 +14,27 @@ from webmap.services import current_geocoder
 
 @click.command("geocode")
 @click.argument("query", required=False)
-@click.option("--reverse", "point", nargs=2, type=float, metavar="LON LAT",
-              help="Adresse la plus proche de ce point plutôt qu’une recherche.")
-@click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 50),
-              help="Nombre de résultats.")
-@click.option("--commune", metavar="INSEE",
-              help="Commune où chercher d’abord (code INSEE), comme la commune choisie par le bénévole.")
+@click.option(
+    "--reverse",
+    "point",
+    nargs=2,
+    type=float,
+    metavar="LON LAT",
+    help="Adresse la plus proche de ce point plutôt qu’une recherche.",
+)
+@click.option(
+    "--limit", default=5, show_default=True, type=click.IntRange(1, 50), help="Nombre de résultats."
+)
+@click.option(
+    "--commune",
+    metavar="INSEE",
+    help="Commune où chercher d’abord (code INSEE), comme la commune choisie par le bénévole.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Sortie GeocodeJSON (FeatureCollection).")
 @with_appcontext
-def geocode(query: str | None, point: tuple[float, float] | None, limit: int, commune: str | None,
-            as_json: bool) -> None:
+def geocode(
+    query: str | None, point: tuple[float, float] | None, limit: int, commune: str | None, as_json: bool
+) -> None:
     """Géocode une adresse : carto geocode "12 rue de Paris" --commune 93048."""
     if (query is None) == (point is None):
         raise click.UsageError("donnez une adresse, ou --reverse LON LAT")
@@ -43,6 +54,15 @@ def geocode(query: str | None, point: tuple[float, float] | None, limit: int, co
     if not results:
         click.echo("Aucune adresse trouvée.")
         return
-    rows = [(r.label, f"{r.score:.2f}", r.type + (" ≈" if r.approximate else ""),
-             f"{r.lon:.6f}", f"{r.lat:.6f}", r.backend) for r in results]
+    rows = [
+        (
+            r.label,
+            f"{r.score:.2f}",
+            r.type + (" ≈" if r.approximate else ""),
+            f"{r.lon:.6f}",
+            f"{r.lat:.6f}",
+            r.backend,
+        )
+        for r in results
+    ]
     click.echo(tabulate(rows, headers=("adresse", "score", "type", "lon", "lat", "source")))

@@ -26,27 +26,46 @@ if TYPE_CHECKING:
 @click.option("--address", help="Adresse du résident (géocodée avec le géocodeur configuré).")
 @click.option("--lat", type=float, help="Latitude (avec --lon) au lieu d’une adresse.")
 @click.option("--lon", type=float, help="Longitude (avec --lat).")
-@click.option("--thematique", "thematiques", multiple=True, metavar="SLUG",
-              help="Besoin (thématique data·inclusion ou catégorie), répétable.")
+@click.option(
+    "--thematique",
+    "thematiques",
+    multiple=True,
+    metavar="SLUG",
+    help="Besoin (thématique data·inclusion ou catégorie), répétable.",
+)
 @click.option("--public", "publics", multiple=True, metavar="SLUG", help="Public du résident, répétable.")
 @click.option("--age", type=click.IntRange(0, 120), help="Âge du résident.")
 @click.option("--commune", metavar="INSEE", help="Commune de résidence (par défaut celle de l’adresse).")
 @click.option("--k", default=5, show_default=True, type=click.IntRange(1, 100), help="Nombre d’acteurs.")
 @click.option("--radius", type=click.FloatRange(min=1), metavar="M", help="Rayon maximal en mètres.")
-@click.option("--tous", "include_ineligible", is_flag=True,
-              help="Montrer aussi les acteurs auxquels le résident n’a pas droit.")
+@click.option(
+    "--tous",
+    "include_ineligible",
+    is_flag=True,
+    help="Montrer aussi les acteurs auxquels le résident n’a pas droit.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
 @with_appcontext
-def nearest_command(address, lat, lon, thematiques, publics, age, commune, k, radius,
-                    include_ineligible, as_json) -> None:
+def nearest_command(
+    address, lat, lon, thematiques, publics, age, commune, k, radius, include_ineligible, as_json
+) -> None:
     """Les acteurs pertinents les plus proches d’une adresse ou d’un point."""
     if (address is None) == (lat is None or lon is None) or (lat is None) != (lon is None):
         raise click.UsageError("donnez --address, ou --lat et --lon")
     if commune and commune not in COMMUNES and not (len(commune) == 5 and commune[:2].isdigit()):
         raise click.BadParameter(f"code INSEE invalide : {commune}", param_hint="--commune")
-    request = SearchRequest(address=address or "", lat=lat, lon=lon, thematiques=tuple(thematiques),
-                            publics=tuple(publics), age=age, commune=commune, k=k, radius=radius,
-                            include_ineligible=include_ineligible)
+    request = SearchRequest(
+        address=address or "",
+        lat=lat,
+        lon=lon,
+        thematiques=tuple(thematiques),
+        publics=tuple(publics),
+        age=age,
+        commune=commune,
+        k=k,
+        radius=radius,
+        include_ineligible=include_ineligible,
+    )
     try:
         outcome = run_search(request)
     except InvalidQuery as error:
@@ -67,9 +86,16 @@ def nearest_command(address, lat, lon, thematiques, publics, age, commune, k, ra
     if not results:
         click.echo("Aucun acteur ne correspond.")
         return
-    rows = [(r.actor.nom, _distance(r), r.travel.label if r.travel else "",
-             "oui" if r.eligibility.eligible else "non : " + "; ".join(r.eligibility.reasons),
-             r.opening.label) for r in results]
+    rows = [
+        (
+            r.actor.nom,
+            _distance(r),
+            r.travel.label if r.travel else "",
+            "oui" if r.eligibility.eligible else "non : " + "; ".join(r.eligibility.reasons),
+            r.opening.label,
+        )
+        for r in results
+    ]
     click.echo(tabulate(rows, headers=("acteur", "distance", "trajet", "éligible", "horaires")))
 
 
@@ -86,8 +112,10 @@ def network_command(action: str, path: Path) -> None:
     except NetworkImportError as error:
         raise click.ClickException(str(error)) from None
     network.save(network_path(current_app))
-    click.echo(f"Réseau piéton : {len(network.nodes)} nœuds, {len(network.edges)} tronçons "
-               f"enregistrés dans {network_path(current_app)}")
+    click.echo(
+        f"Réseau piéton : {len(network.nodes)} nœuds, {len(network.edges)} tronçons "
+        f"enregistrés dans {network_path(current_app)}"
+    )
 
 
 def _distance(result: NearestResult) -> str:

@@ -41,10 +41,16 @@ def add_user(email: str, role: str, password_stdin: bool) -> None:
 @users.command("list")
 def list_users() -> None:
     """Les comptes, leur rôle, leur état et s’ils ont un jeton d’API."""
-    rows = [(u["email"], u["role"], "désactivé" if u["disabled"] else "actif",
-             "oui" if u["token_hash"] else "non") for u in current_store().users()]
-    click.echo(tabulate(rows, headers=("compte", "rôle", "état", "jeton d’API")) if rows
-               else "Aucun compte.")
+    rows = [
+        (
+            u["email"],
+            u["role"],
+            "désactivé" if u["disabled"] else "actif",
+            "oui" if u["token_hash"] else "non",
+        )
+        for u in current_store().users()
+    ]
+    click.echo(tabulate(rows, headers=("compte", "rôle", "état", "jeton d’API")) if rows else "Aucun compte.")
 
 
 @users.command("role")

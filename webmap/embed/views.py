@@ -75,8 +75,13 @@ def _data_version() -> tuple:
 
 def _parse(args: MultiDict) -> tuple[EmbedView, Problems]:
     values, problems = parse(EmbedQuery, args)
-    view = EmbedView(search_request(values), values.get("zoom"), values.get("liste", False),
-                     values.get("recherche", False), values.get("commune", ""))
+    view = EmbedView(
+        search_request(values),
+        values.get("zoom"),
+        values.get("liste", False),
+        values.get("recherche", False),
+        values.get("commune", ""),
+    )
     return view, problems
 
 
@@ -94,9 +99,14 @@ def _render(view: EmbedView, problems: Problems) -> str:
         center = (outcome.origin.lat, outcome.origin.lon)
     carto_map = maps.new_map(center, zoom=view.zoom or (15 if outcome else 13))
     if outcome and outcome.origin:
-        maps.add_actors(carto_map, [result_marker(r, number)
-                                    for number, r in enumerate(outcome.results, 1)
-                                    if r.distance_m is not None])
+        maps.add_actors(
+            carto_map,
+            [
+                result_marker(r, number)
+                for number, r in enumerate(outcome.results, 1)
+                if r.distance_m is not None
+            ],
+        )
         maps.add_origin(carto_map, outcome.origin.lat, outcome.origin.lon)
         listed = [(r.actor, r) for r in outcome.results]
     else:
@@ -104,18 +114,31 @@ def _render(view: EmbedView, problems: Problems) -> str:
         maps.add_actors(maps.clustered(carto_map), [actor_marker(a) for a in actors])
         listed = [(a, None) for a in sorted(actors, key=lambda a: a.nom)]
     maps.add_contours(carto_map, [view.commune] if view.commune else None)
-    return render_template("embed/map.html", map=maps.rendered(carto_map), listed=listed,
-                           with_list=view.with_list, with_search=view.with_search, search=search,
-                           problems=problems, args=request.args)
+    return render_template(
+        "embed/map.html",
+        map=maps.rendered(carto_map),
+        listed=listed,
+        with_list=view.with_list,
+        with_search=view.with_search,
+        search=search,
+        problems=problems,
+        args=request.args,
+    )
 
 
 @blueprint.get("")
 def builder() -> str:
     """Pick the filters, see the preview, copy the iframe snippet."""
     source = url_for("embed.embedded_map", _external=True, **_multi(request.args))
-    return render_template("embed/builder.html", source=source, needs=NEEDS,
-                           publics=PUBLICS, communes=COMMUNES, target_communes=served_communes(),
-                           args=request.args)
+    return render_template(
+        "embed/builder.html",
+        source=source,
+        needs=NEEDS,
+        publics=PUBLICS,
+        communes=COMMUNES,
+        target_communes=served_communes(),
+        args=request.args,
+    )
 
 
 def _multi(args):

@@ -25,9 +25,12 @@ blueprint = Blueprint("campaigns", __name__, url_prefix="/gestion/campagnes")
 
 class CampaignForm(FlaskForm):
     nom = StringField("Nom de la campagne", validators=[DataRequired(), Length(max=200)])
-    communes = SelectMultipleField("Communes", validators=[DataRequired(message="au moins une commune")],
-                                   widget=widgets.ListWidget(prefix_label=False),
-                                   option_widget=widgets.CheckboxInput())
+    communes = SelectMultipleField(
+        "Communes",
+        validators=[DataRequired(message="au moins une commune")],
+        widget=widgets.ListWidget(prefix_label=False),
+        option_widget=widgets.CheckboxInput(),
+    )
     debut = DateField("Début", validators=[Optional()])
     fin = DateField("Fin", validators=[Optional()])
 
@@ -42,11 +45,13 @@ class HistoryForm(FlaskForm):
     source = StringField("Source des chiffres", validators=[DataRequired(), Length(max=300)])
     rencontres = IntegerField("Rencontres", validators=[DataRequired(), NumberRange(min=0, max=10**7)])
     en_recherche = IntegerField("En recherche", validators=[Optional(), NumberRange(min=0, max=10**7)])
-    non_accompagnes = IntegerField("dont accompagnés par personne",
-                                   validators=[Optional(), NumberRange(min=0, max=10**7)])
+    non_accompagnes = IntegerField(
+        "dont accompagnés par personne", validators=[Optional(), NumberRange(min=0, max=10**7)]
+    )
     mises_en_lien = IntegerField("Mis en lien", validators=[Optional(), NumberRange(min=0, max=10**7)])
-    demos_mes_offres = IntegerField("« Mes offres » montré",
-                                    validators=[Optional(), NumberRange(min=0, max=10**7)])
+    demos_mes_offres = IntegerField(
+        "« Mes offres » montré", validators=[Optional(), NumberRange(min=0, max=10**7)]
+    )
     note = StringField("Note", validators=[Optional(), Length(max=300)])
 
 
@@ -64,8 +69,9 @@ def index() -> str | Response:
         if form.debut.data and form.fin.data and form.fin.data < form.debut.data:
             form.fin.errors.append("la fin précède le début")
         else:
-            campaign = store.add_campaign(form.nom.data.strip(), form.communes.data, (), form.debut.data,
-                                          form.fin.data)
+            campaign = store.add_campaign(
+                form.nom.data.strip(), form.communes.data, (), form.debut.data, form.fin.data
+            )
             flash(f"Campagne « {campaign.nom} » créée.")
             return redirect(url_for("campaigns.dashboard", campaign_id=campaign.id))
     counts = store.encounter_counts()
@@ -77,17 +83,30 @@ def index() -> str | Response:
 def dashboard(campaign_id: int) -> str:
     campaign, result = _campaign_and_bilan(campaign_id)
     store = current_store()
-    return render_template("gestion/campagnes/dashboard.html", campaign=campaign, bilan=result,
-                           shown=shown_breakdowns(result), **_labels(),
-                           volunteers=store.volunteers(campaign_id),
-                           volunteer_form=VolunteerForm(), history_form=HistoryForm(), printable=False)
+    return render_template(
+        "gestion/campagnes/dashboard.html",
+        campaign=campaign,
+        bilan=result,
+        shown=shown_breakdowns(result),
+        **_labels(),
+        volunteers=store.volunteers(campaign_id),
+        volunteer_form=VolunteerForm(),
+        history_form=HistoryForm(),
+        printable=False,
+    )
 
 
 @blueprint.get("/<int:campaign_id>/bilan")
 def printable(campaign_id: int) -> str:
     campaign, result = _campaign_and_bilan(campaign_id)
-    return render_template("gestion/campagnes/bilan.html", campaign=campaign, bilan=result,
-                           shown=shown_breakdowns(result), **_labels(), printable=True)
+    return render_template(
+        "gestion/campagnes/bilan.html",
+        campaign=campaign,
+        bilan=result,
+        shown=shown_breakdowns(result),
+        **_labels(),
+        printable=True,
+    )
 
 
 @blueprint.get("/<int:campaign_id>/bilan.csv")
@@ -95,14 +114,23 @@ def bilan_csv(campaign_id: int) -> Response:
     """The bilan as a table: the campaign's figures, its history, then each breakdown (« < 5 »)."""
     campaign, result = _campaign_and_bilan(campaign_id)
     shown = shown_breakdowns(result)
-    rows = [["repartition", "valeur", *FUNNEL],
-            ["campagne", campaign.nom, *result.journal.as_dict().values()]]
-    rows += [["historique", f"{h.periode} ({h.source})", *(_blank(getattr(h, name)) for name in FUNNEL)]
-             for h in result.historique]
-    rows += [[dimension, key, *(figures[name] for name in FUNNEL)]
-             for dimension, groups in shown.repartitions.items() for key, figures in groups.items()]
-    rows += [["acteur", actor_id, *(count if name == "mises_en_lien" else "" for name in FUNNEL)]
-             for actor_id, count in shown.acteurs.items()]
+    rows = [
+        ["repartition", "valeur", *FUNNEL],
+        ["campagne", campaign.nom, *result.journal.as_dict().values()],
+    ]
+    rows += [
+        ["historique", f"{h.periode} ({h.source})", *(_blank(getattr(h, name)) for name in FUNNEL)]
+        for h in result.historique
+    ]
+    rows += [
+        [dimension, key, *(figures[name] for name in FUNNEL)]
+        for dimension, groups in shown.repartitions.items()
+        for key, figures in groups.items()
+    ]
+    rows += [
+        ["acteur", actor_id, *(count if name == "mises_en_lien" else "" for name in FUNNEL)]
+        for actor_id, count in shown.acteurs.items()
+    ]
     out = io.StringIO()
     csv.writer(out).writerows([[inert(cell) for cell in row] for row in rows])
     response = Response(out.getvalue(), mimetype="text/csv")
@@ -153,14 +181,27 @@ def add_history(campaign_id: int) -> Response:
     _campaign(campaign_id)
     form = HistoryForm()
     if form.validate_on_submit():
-        current_store().add_history(HistoryTotals(
-            campaign_id, form.periode.data.strip(), form.source.data.strip(), form.rencontres.data,
-            form.en_recherche.data, form.non_accompagnes.data, form.mises_en_lien.data,
-            form.demos_mes_offres.data, (form.note.data or "").strip()))
+        current_store().add_history(
+            HistoryTotals(
+                campaign_id,
+                form.periode.data.strip(),
+                form.source.data.strip(),
+                form.rencontres.data,
+                form.en_recherche.data,
+                form.non_accompagnes.data,
+                form.mises_en_lien.data,
+                form.demos_mes_offres.data,
+                (form.note.data or "").strip(),
+            )
+        )
         flash(f"Historique {form.periode.data} enregistré.")
     else:
-        flash("Historique non enregistré : " + "; ".join(
-            f"{form[name].label.text} : {e}" for name, errors in form.errors.items() for e in errors))
+        flash(
+            "Historique non enregistré : "
+            + "; ".join(
+                f"{form[name].label.text} : {e}" for name, errors in form.errors.items() for e in errors
+            )
+        )
     return redirect(url_for("campaigns.dashboard", campaign_id=campaign_id) + "#historique")
 
 
@@ -178,5 +219,12 @@ def _campaign_and_bilan(campaign_id: int) -> tuple[Campaign, Bilan]:
 
 def _labels() -> dict:
     actors = {a.id: a.nom for a in current_actors()}
-    return {"funnel": FUNNEL, "breakdowns": BREAKDOWNS, "communes": COMMUNES, "iris": iris_names(),
-            "accompaniers": ACCOMPANIERS, "age_bands": AGE_BANDS, "actor_names": actors}
+    return {
+        "funnel": FUNNEL,
+        "breakdowns": BREAKDOWNS,
+        "communes": COMMUNES,
+        "iris": iris_names(),
+        "accompaniers": ACCOMPANIERS,
+        "age_bands": AGE_BANDS,
+        "actor_names": actors,
+    }

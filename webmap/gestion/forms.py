@@ -47,11 +47,32 @@ class MultiCheckbox(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-TEXT_FIELDS = ("nom", "kind", "statut", "description", "siret", "adresse", "complement_adresse",
-               "code_postal", "code_insee", "commune", "horaires_accueil", "telephone", "courriel",
-               "site_web", "source", "date_source")
-LIST_FIELDS = ("thematiques", "publics", "reseaux_porteurs", "modes_accueil", "modes_mobilisation",
-               "mobilisable_par")
+TEXT_FIELDS = (
+    "nom",
+    "kind",
+    "statut",
+    "description",
+    "siret",
+    "adresse",
+    "complement_adresse",
+    "code_postal",
+    "code_insee",
+    "commune",
+    "horaires_accueil",
+    "telephone",
+    "courriel",
+    "site_web",
+    "source",
+    "date_source",
+)
+LIST_FIELDS = (
+    "thematiques",
+    "publics",
+    "reseaux_porteurs",
+    "modes_accueil",
+    "modes_mobilisation",
+    "mobilisable_par",
+)
 
 
 class ActorForm(FlaskForm):
@@ -77,14 +98,17 @@ class ActorForm(FlaskForm):
     publics = MultiCheckbox("Publics (aucun : tous publics)", choices=lambda: _choices(PUBLICS.items()))
     reseaux_porteurs = MultiCheckbox("Réseaux porteurs", choices=lambda: _choices(RESEAUX_PORTEURS.items()))
     zone_eligibilite = StringField(
-        "Zone d’éligibilité (codes INSEE, département, EPCI ; séparés par des virgules)")
+        "Zone d’éligibilité (codes INSEE, département, EPCI ; séparés par des virgules)"
+    )
     age_min = IntegerField("Âge minimal", validators=[Optional()])
     age_max = IntegerField("Âge maximal", validators=[Optional()])
     modes_accueil = MultiCheckbox("Accueil", choices=lambda: _choices(MODES_ACCUEIL.items()))
-    modes_mobilisation = MultiCheckbox("Comment y aller",
-                                       choices=lambda: _choices(MODES_MOBILISATION.items()))
-    mobilisable_par = MultiCheckbox("Qui fait la démarche",
-                                    choices=lambda: _choices(PERSONNES_MOBILISATRICES.items()))
+    modes_mobilisation = MultiCheckbox(
+        "Comment y aller", choices=lambda: _choices(MODES_MOBILISATION.items())
+    )
+    mobilisable_par = MultiCheckbox(
+        "Qui fait la démarche", choices=lambda: _choices(PERSONNES_MOBILISATRICES.items())
+    )
     frais = SelectField("Frais", choices=lambda: _choices([("", "Non renseigné"), *FRAIS.items()]))
     horaires_accueil = StringField("Horaires (format OpenStreetMap, ex. Mo-Fr 09:00-12:00; PH off)")
     telephone = StringField("Téléphone")
@@ -119,7 +143,8 @@ class ActorForm(FlaskForm):
         for name in LIST_FIELDS:
             values[name] = tuple(getattr(self, name).data or ())
         values["zone_eligibilite"] = tuple(
-            code.strip() for code in (self.zone_eligibilite.data or "").split(",") if code.strip())
+            code.strip() for code in (self.zone_eligibilite.data or "").split(",") if code.strip()
+        )
         values["age_min"], values["age_max"] = self.age_min.data, self.age_max.data
         values["frequence_verification"] = self.frequence_verification.data
         values["frais"] = self.frais.data or None
@@ -142,9 +167,14 @@ class ActorForm(FlaskForm):
             score_value = float(score) if score else None
         except ValueError:
             score_value = None
-        return Location(lon, lat, self.location_source.data or "manager",
-                        self.location_reference.data or None, score_value,
-                        self.location_geocoder.data or None)
+        return Location(
+            lon,
+            lat,
+            self.location_source.data or "manager",
+            self.location_reference.data or None,
+            score_value,
+            self.location_geocoder.data or None,
+        )
 
     def _same_point(self, lon: float, lat: float) -> bool:
         try:
@@ -155,9 +185,14 @@ class ActorForm(FlaskForm):
 
     def show_problems(self, problems: list[Problem]) -> None:
         for problem in problems:
-            name = {"geometry": "lon", "location_source": "lon", "location_score": "lon",
-                    "location_geocoder": "lon", "location_reference": "lon", "id": "nom"}.get(
-                problem.field, problem.field)
+            name = {
+                "geometry": "lon",
+                "location_source": "lon",
+                "location_score": "lon",
+                "location_geocoder": "lon",
+                "location_reference": "lon",
+                "id": "nom",
+            }.get(problem.field, problem.field)
             field = getattr(self, name, None)
             target = field if field is not None else self.nom
             target.errors = [*list(target.errors or []), problem.message]

@@ -26,8 +26,9 @@ from webmap.maps import tile_provider
 from webmap.query import parse_int
 from webmap.services import current_actors, current_store, read_data_inclusion, served_communes
 
-blueprint = Blueprint("curation", __name__, url_prefix="/gestion", template_folder="templates",
-                      static_folder="static")
+blueprint = Blueprint(
+    "curation", __name__, url_prefix="/gestion", template_folder="templates", static_folder="static"
+)
 
 
 @blueprint.before_request
@@ -55,24 +56,37 @@ def home() -> str:
     args = request.args
     commune, kind, statut = args.get("commune", ""), args.get("type", ""), args.get("statut", "")
     text = fold(args.get("q", ""))[:100]
-    selected = [a for a in actors
-                if (not commune or a.code_insee == commune) and (not kind or a.kind == kind)
-                and (not statut or a.statut == statut)
-                and (not args.get("sans_localisation") or a.location is None)
-                and (not text or text in fold(f"{a.nom} {a.adresse} {a.commune}"))]
+    selected = [
+        a
+        for a in actors
+        if (not commune or a.code_insee == commune)
+        and (not kind or a.kind == kind)
+        and (not statut or a.statut == statut)
+        and (not args.get("sans_localisation") or a.location is None)
+        and (not text or text in fold(f"{a.nom} {a.adresse} {a.commune}"))
+    ]
     queue = _queue()
     if args.get("a_verifier"):
         waiting = {item.actor.id for item in queue}
         selected = [a for a in selected if a.id in waiting]
-    return render_template("gestion/home.html", actors=sorted(selected, key=lambda a: fold(a.nom)),
-                           queue_count=len(queue), total=len(actors), communes=COMMUNES,
-                           target_communes=served_communes(), kinds=KINDS, statuts=STATUTS, args=args)
+    return render_template(
+        "gestion/home.html",
+        actors=sorted(selected, key=lambda a: fold(a.nom)),
+        queue_count=len(queue),
+        total=len(actors),
+        communes=COMMUNES,
+        target_communes=served_communes(),
+        kinds=KINDS,
+        statuts=STATUTS,
+        args=args,
+    )
 
 
 @blueprint.get("/a-verifier")
 def to_verify() -> str:
-    return render_template("gestion/queue.html", queue=_queue(),
-                           months=current_app.config["VERIFY_EVERY_MONTHS"])
+    return render_template(
+        "gestion/queue.html", queue=_queue(), months=current_app.config["VERIFY_EVERY_MONTHS"]
+    )
 
 
 @blueprint.get("/a-localiser")
@@ -96,8 +110,7 @@ def create():
             actor = dataclasses.replace(actor, id=_free_id(actor.id))
             duplicates = probable_duplicates(actor, current_actors())
             if duplicates and not request.form.get("confirmer_doublon"):
-                return render_template("gestion/edit.html", form=form, actor=None,
-                                       duplicates=duplicates), 409
+                return render_template("gestion/edit.html", form=form, actor=None, duplicates=duplicates), 409
             try:
                 current_store().create(actor, _author())
             except InvalidActor as refused:
@@ -132,8 +145,11 @@ def edit(actor_id: str):
     try:
         current_store().update(actor, expected, _author())
     except StaleVersion as stale:
-        return _conflict(stored.actor if stored.version == expected else _revision(actor_id, expected),
-                         actor, stale.current)
+        return _conflict(
+            stored.actor if stored.version == expected else _revision(actor_id, expected),
+            actor,
+            stale.current,
+        )
     except InvalidActor as refused:
         form.show_problems(refused.problems)
         return render_template("gestion/edit.html", form=form, actor=stored.actor, duplicates=[]), 400
@@ -147,8 +163,14 @@ def _conflict(started_from, mine, current):
     ours = diff(started_from, mine)
     form = ActorForm()
     form.fill(mine, current.version)
-    return render_template("gestion/conflict.html", form=form, actor=current.actor, theirs=theirs,
-                           ours=ours, both=sorted(set(theirs) | set(ours))), 409
+    return render_template(
+        "gestion/conflict.html",
+        form=form,
+        actor=current.actor,
+        theirs=theirs,
+        ours=ours,
+        both=sorted(set(theirs) | set(ours)),
+    ), 409
 
 
 def _revision(actor_id: str, version: int):
@@ -160,17 +182,23 @@ def _revision(actor_id: str, version: int):
 
 @blueprint.post("/acteurs/<actor_id>/retirer")
 def retire(actor_id: str):
-    return _simple_change(actor_id, lambda store, stored: store.retire(actor_id, stored.version, _author()),
-                          "Acteur retiré de la carte (statut « fermé »).")
+    return _simple_change(
+        actor_id,
+        lambda store, stored: store.retire(actor_id, stored.version, _author()),
+        "Acteur retiré de la carte (statut « fermé »).",
+    )
 
 
 @blueprint.post("/acteurs/<actor_id>/verifie")
 def verified_today(actor_id: str):
     def verify(store, stored):
-        actor = dataclasses.replace(stored.actor, date_verification=dt.date.today(),
-                                    statut="actif" if stored.actor.statut == "a_verifier"
-                                    else stored.actor.statut)
+        actor = dataclasses.replace(
+            stored.actor,
+            date_verification=dt.date.today(),
+            statut="actif" if stored.actor.statut == "a_verifier" else stored.actor.statut,
+        )
         return store.update(actor, stored.version, _author())
+
     return _simple_change(actor_id, verify, "Marqué vérifié aujourd’hui.")
 
 
@@ -180,15 +208,21 @@ def history(actor_id: str):
         revisions = current_store().history(actor_id)
     except ActorNotFound:
         abort(404)
-    return render_template("gestion/history.html", actor=revisions[0].actor, revisions=revisions,
-                           current_version=revisions[0].version)
+    return render_template(
+        "gestion/history.html",
+        actor=revisions[0].actor,
+        revisions=revisions,
+        current_version=revisions[0].version,
+    )
 
 
 @blueprint.post("/acteurs/<actor_id>/restaurer/<int:version>")
 def restore(actor_id: str, version: int):
     return _simple_change(
-        actor_id, lambda store, stored: store.restore(actor_id, version, stored.version, _author()),
-        f"Version {version} restaurée (nouvelle version).")
+        actor_id,
+        lambda store, stored: store.restore(actor_id, version, stored.version, _author()),
+        f"Version {version} restaurée (nouvelle version).",
+    )
 
 
 def _simple_change(actor_id, change, message):
@@ -235,8 +269,12 @@ def export_file():
         abort(400)
     content = export([s.actor for s in current_store().all()], kind)
     suffix = {"csv": "csv", "geojson": "geojson", "data-inclusion": "json"}[kind]
-    response = current_app.response_class(content, mimetype={
-        "csv": "text/csv", "geojson": "application/geo+json", "data-inclusion": "application/json"}[kind])
+    response = current_app.response_class(
+        content,
+        mimetype={"csv": "text/csv", "geojson": "application/geo+json", "data-inclusion": "application/json"}[
+            kind
+        ],
+    )
     response.headers["Content-Disposition"] = f"attachment; filename=acteurs-{dt.date.today()}.{suffix}"
     return response
 
@@ -270,8 +308,9 @@ def import_file():
     if token and request.form.get("appliquer") and plan.applicable:
         return _apply_import(plan, "import", folder / token, f"{len(plan.actors)} acteur(s) importé(s).")
     token = token or _keep_preview(folder, data)
-    return render_template("gestion/import.html", plan=plan, formats=FORMATS, token=token,
-                           kind=kind), 200 if plan.applicable else 400
+    return render_template(
+        "gestion/import.html", plan=plan, formats=FORMATS, token=token, kind=kind
+    ), 200 if plan.applicable else 400
 
 
 @blueprint.post("/import/data-inclusion")
@@ -295,14 +334,25 @@ def import_data_inclusion():
             document = read_data_inclusion()
         except DataInclusionUnavailable as error:
             return _import_refused(f"Import impossible : {error}", 503)
-    result = plan_data_inclusion(document, [s.actor for s in current_store().all()],
-                                 overwrite_verified=overwrite)
+    result = plan_data_inclusion(
+        document, [s.actor for s in current_store().all()], overwrite_verified=overwrite
+    )
     if token and request.form.get("appliquer") and result.plan.applicable:
-        return _apply_import(result.plan, "import data·inclusion", folder / token,
-                             f"{len(result.plan.actors)} acteur(s) importé(s) depuis data·inclusion.")
+        return _apply_import(
+            result.plan,
+            "import data·inclusion",
+            folder / token,
+            f"{len(result.plan.actors)} acteur(s) importé(s) depuis data·inclusion.",
+        )
     token = token or _keep_preview(folder, json.dumps(document, ensure_ascii=False).encode())
-    return render_template("gestion/import.html", plan=result.plan, formats=FORMATS, token=token,
-                           data_inclusion=result, overwrite=overwrite), 200 if result.plan.applicable else 400
+    return render_template(
+        "gestion/import.html",
+        plan=result.plan,
+        formats=FORMATS,
+        token=token,
+        data_inclusion=result,
+        overwrite=overwrite,
+    ), 200 if result.plan.applicable else 400
 
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024

@@ -47,24 +47,39 @@ def page() -> Response:
             flash("Rencontre enregistrée. Merci !")
             return redirect(url_for("rencontre.page"))
         status = 400
-    page = render_template("volunteer/rencontre.html", campaigns=campaigns, communes=COMMUNES,
-                           answers=ANSWERS, accompaniers=ACCOMPANIERS, age_bands=AGE_BANDS, needs=NEEDS,
-                           chosen=[actors[a] for a in chosen], problems=problems, form=request.form,
-                           today=dt.date.today(),
-                           offline_communes=sorted({code for c in campaigns for code in c.communes}))
+    page = render_template(
+        "volunteer/rencontre.html",
+        campaigns=campaigns,
+        communes=COMMUNES,
+        answers=ANSWERS,
+        accompaniers=ACCOMPANIERS,
+        age_bands=AGE_BANDS,
+        needs=NEEDS,
+        chosen=[actors[a] for a in chosen],
+        problems=problems,
+        form=request.form,
+        today=dt.date.today(),
+        offline_communes=sorted({code for c in campaigns for code in c.communes}),
+    )
     return private_response(make_response(page, status))
 
 
 def _record_form(campaigns: list[Campaign]) -> dict[str, str]:
     """The form, read as the API reads the tablet's JSON: the same checks, one encounter."""
     form = request.form
-    payload = {"id": str(uuid.uuid4()), "date": dt.date.today().isoformat(),
-               "commune": form.get("commune") or None, "en_recherche": form.get("en_recherche"),
-               "accompagne": form.get("accompagne") or None,
-               "accompagne_par": form.get("accompagne_par") or None,
-               "mise_en_lien": form.get("mise_en_lien") == "oui", "acteurs": form.getlist("acteurs"),
-               "demo_mes_offres": form.get("demo_mes_offres") == "oui",
-               "tranche_age": form.get("tranche_age") or None, "besoins": form.getlist("besoin")}
+    payload = {
+        "id": str(uuid.uuid4()),
+        "date": dt.date.today().isoformat(),
+        "commune": form.get("commune") or None,
+        "en_recherche": form.get("en_recherche"),
+        "accompagne": form.get("accompagne") or None,
+        "accompagne_par": form.get("accompagne_par") or None,
+        "mise_en_lien": form.get("mise_en_lien") == "oui",
+        "acteurs": form.getlist("acteurs"),
+        "demo_mes_offres": form.get("demo_mes_offres") == "oui",
+        "tranche_age": form.get("tranche_age") or None,
+        "besoins": form.getlist("besoin"),
+    }
     campaign_id = form.get("campagne", "")
     payload["campagne"] = int(campaign_id) if campaign_id.isdigit() and len(campaign_id) < 10 else None
     if payload["campagne"] not in {c.id for c in campaigns}:

@@ -32,6 +32,7 @@ def qr_svg(url: str) -> Markup:
 def sms_text(actors: Sequence[Actor]) -> str:
     """A short text to send from the tablet: each actor's name, address and phone, under 300 characters.
     Addresses give way first when the text would be too long."""
+
     def lines(with_address: bool) -> str:
         parts = []
         for actor in actors:
@@ -46,7 +47,7 @@ def sms_text(actors: Sequence[Actor]) -> str:
     text = lines(with_address=True)
     if len(text) >= SMS_LIMIT:
         text = lines(with_address=False)
-    return text if len(text) < SMS_LIMIT else text[:SMS_LIMIT - 2] + "…"
+    return text if len(text) < SMS_LIMIT else text[: SMS_LIMIT - 2] + "…"
 
 
 def directions(actor: Actor) -> dict[str, str] | None:
@@ -54,9 +55,11 @@ def directions(actor: Actor) -> dict[str, str] | None:
     if actor.location is None:
         return None
     lat, lon = actor.location.lat, actor.location.lon
-    return {"geo": f"geo:{lat:.6f},{lon:.6f}?q={lat:.6f},{lon:.6f}",
-            "osm": f"https://www.openstreetmap.org/directions?engine=fossgis_osrm_foot&route=%3B{lat:.6f}"
-                   f"%2C{lon:.6f}"}
+    return {
+        "geo": f"geo:{lat:.6f},{lon:.6f}?q={lat:.6f},{lon:.6f}",
+        "osm": f"https://www.openstreetmap.org/directions?engine=fossgis_osrm_foot&route=%3B{lat:.6f}"
+        f"%2C{lon:.6f}",
+    }
 
 
 def helps_with(actor: Actor) -> list[str]:
@@ -83,10 +86,15 @@ def information_date(actor: Actor) -> str:
 
     fresh = freshness_of(actor)
     if actor.date_verification is not None and not fresh.call_first:
-        return gettext("Vérifié par l’association le %(date)s",
-                       date=format_date(actor.date_verification, "d MMMM y"))
+        return gettext(
+            "Vérifié par l’association le %(date)s", date=format_date(actor.date_verification, "d MMMM y")
+        )
     if actor.date_verification is not None:
-        return gettext("Vérifié le %(date)s, à reconfirmer : appeler avant d’y aller",
-                       date=format_date(actor.date_verification, "d MMMM y"))
-    return gettext("Informations de la source (%(date)s), jamais vérifiées : appeler avant d’y aller",
-                   date=actor.date_source)
+        return gettext(
+            "Vérifié le %(date)s, à reconfirmer : appeler avant d’y aller",
+            date=format_date(actor.date_verification, "d MMMM y"),
+        )
+    return gettext(
+        "Informations de la source (%(date)s), jamais vérifiées : appeler avant d’y aller",
+        date=actor.date_source,
+    )

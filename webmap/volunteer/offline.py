@@ -12,11 +12,29 @@ from flask import Blueprint, Response, render_template, url_for
 blueprint = Blueprint("offline", __name__, template_folder="templates")
 
 STATIC_FILES = {
-    "static": ["carto.css", "carto-map.js", "lib/proj4.js", "lib/point-in-polygon.js", "lib/qrcode.js",
-               "lib/fuzzball.js", "icone.svg", "icone-192.png", "icone-512.png"],
-    "volunteer.static": ["search.js", "search-offline.js", "hors-ligne.js", "adresses-hors-ligne.js",
-                         "fiche.js", "fiche-hors-ligne.js", "retour.js", "rencontre.js", "file-rencontres.js",
-                         "sw-register.js"],
+    "static": [
+        "carto.css",
+        "carto-map.js",
+        "lib/proj4.js",
+        "lib/point-in-polygon.js",
+        "lib/qrcode.js",
+        "lib/fuzzball.js",
+        "icone.svg",
+        "icone-192.png",
+        "icone-512.png",
+    ],
+    "volunteer.static": [
+        "search.js",
+        "search-offline.js",
+        "hors-ligne.js",
+        "adresses-hors-ligne.js",
+        "fiche.js",
+        "fiche-hors-ligne.js",
+        "retour.js",
+        "rencontre.js",
+        "file-rencontres.js",
+        "sw-register.js",
+    ],
 }
 """What the service worker keeps from the first visit: every file the offline page and the volunteer's
 pages use (Leaflet's added below)."""
@@ -24,8 +42,9 @@ pages use (Leaflet's added below)."""
 
 def precached_urls() -> list[str]:
     urls = [url_for(endpoint, filename=name) for endpoint, names in STATIC_FILES.items() for name in names]
-    urls += [url_for("vendor.asset", package="leaflet", filename=name)
-             for name in ("leaflet.js", "leaflet.css")]
+    urls += [
+        url_for("vendor.asset", package="leaflet", filename=name) for name in ("leaflet.js", "leaflet.css")
+    ]
     return [*urls, url_for("offline.shell"), url_for("offline.fiche_shell"), url_for("offline.manifest")]
 
 
@@ -33,10 +52,17 @@ def precached_urls() -> list[str]:
 def service_worker() -> Response:
     urls = precached_urls()
     version = hashlib.sha256("\n".join(urls).encode()).hexdigest()[:12]  # fingerprints included
-    script = render_template("volunteer/sw.js", version=version, urls=urls, shell=url_for("offline.shell"),
-                             fiche=url_for("offline.fiche_shell"), pack=url_for("api.pack"),
-                             encounter=url_for("rencontre.page"), logout=url_for("auth.logout"),
-                             queue_script=url_for("volunteer.static", filename="file-rencontres.js"))
+    script = render_template(
+        "volunteer/sw.js",
+        version=version,
+        urls=urls,
+        shell=url_for("offline.shell"),
+        fiche=url_for("offline.fiche_shell"),
+        pack=url_for("api.pack"),
+        encounter=url_for("rencontre.page"),
+        logout=url_for("auth.logout"),
+        queue_script=url_for("volunteer.static", filename="file-rencontres.js"),
+    )
     response = Response(script, mimetype="text/javascript")
     response.cache_control.no_cache = True
     return response
@@ -45,12 +71,25 @@ def service_worker() -> Response:
 @blueprint.get("/manifest.webmanifest")
 def manifest() -> Response:
     document = {
-        "name": "carto-insertion — accompagner les habitants vers l’emploi", "short_name": "carto-insertion",
-        "lang": "fr", "start_url": url_for("volunteer.index"), "scope": "/", "display": "standalone",
-        "background_color": "#ffffff", "theme_color": "#00528c",
-        "icons": [*({"src": url_for("static", filename=f"icone-{size}.png"), "sizes": f"{size}x{size}",
-                     "type": "image/png"} for size in (192, 512)),
-                  {"src": url_for("static", filename="icone.svg"), "sizes": "any", "type": "image/svg+xml"}],
+        "name": "carto-insertion — accompagner les habitants vers l’emploi",
+        "short_name": "carto-insertion",
+        "lang": "fr",
+        "start_url": url_for("volunteer.index"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#00528c",
+        "icons": [
+            *(
+                {
+                    "src": url_for("static", filename=f"icone-{size}.png"),
+                    "sizes": f"{size}x{size}",
+                    "type": "image/png",
+                }
+                for size in (192, 512)
+            ),
+            {"src": url_for("static", filename="icone.svg"), "sizes": "any", "type": "image/svg+xml"},
+        ],
     }
     return Response(json.dumps(document, ensure_ascii=False), mimetype="application/manifest+json")
 
@@ -65,10 +104,16 @@ def presented(pack: dict, actors) -> dict:
     for entry in pack["acteurs"]:
         actor = by_id[entry["id"]]
         fresh = freshness_of(actor)
-        entry.update(telephone_affiche=phone_label(actor.telephone), adresse_ligne=address_line(actor),
-                     acces=access_label(actor), fraicheur=fresh.label, appeler_avant=fresh.call_first,
-                     aide_pour=helps_with(actor), information=information_date(actor),
-                     itineraire=directions(actor))
+        entry.update(
+            telephone_affiche=phone_label(actor.telephone),
+            adresse_ligne=address_line(actor),
+            acces=access_label(actor),
+            fraicheur=fresh.label,
+            appeler_avant=fresh.call_first,
+            aide_pour=helps_with(actor),
+            information=information_date(actor),
+            itineraire=directions(actor),
+        )
     return pack
 
 

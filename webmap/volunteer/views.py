@@ -36,21 +36,42 @@ from webmap.security import private_response
 from webmap.selection import matching_actors
 from webmap.services import actors_named, data_date, run_search, served_communes
 
-blueprint = Blueprint("volunteer", __name__, template_folder="templates", static_folder="static",
-                      static_url_path="/static/volunteer")
+blueprint = Blueprint(
+    "volunteer",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static/volunteer",
+)
 
 
-FIELD_IDS = {"adresse": "adresse", "lat": "adresse", "lon": "adresse", "age": "age", "commune": "commune",
-             "besoin": "besoins", "public": "publics"}
+FIELD_IDS = {
+    "adresse": "adresse",
+    "lat": "adresse",
+    "lon": "adresse",
+    "age": "age",
+    "commune": "commune",
+    "besoin": "besoins",
+    "public": "publics",
+}
 """Where each search parameter is asked on the page: an error's link leads there."""
 
 
 @blueprint.app_context_processor
 def helpers() -> dict:
-    return {"kinds": KINDS, "distance_label": distance_label, "eligibility_label": eligibility_label,
-            "eligibility_state": eligibility_state, "phone_label": phone_label,
-            "address_line": address_line, "freshness_of": freshness_of, "access_label": access_label,
-            "fits_label": fits_label, "week_of": _week_of, "data_date": data_date}
+    return {
+        "kinds": KINDS,
+        "distance_label": distance_label,
+        "eligibility_label": eligibility_label,
+        "eligibility_state": eligibility_state,
+        "phone_label": phone_label,
+        "address_line": address_line,
+        "freshness_of": freshness_of,
+        "access_label": access_label,
+        "fits_label": fits_label,
+        "week_of": _week_of,
+        "data_date": data_date,
+    }
 
 
 def _week_of(actor):
@@ -80,18 +101,34 @@ def index() -> Response:
         origin = outcome.origin
         carto_map = maps.new_map((origin.lat, origin.lon), zoom=15)
         located = [r for r in outcome.results if r.distance_m is not None]
-        maps.add_actors(carto_map, [result_marker(r, number)
-                                    for number, r in enumerate(outcome.results, 1)
-                                    if r.distance_m is not None])
+        maps.add_actors(
+            carto_map,
+            [
+                result_marker(r, number)
+                for number, r in enumerate(outcome.results, 1)
+                if r.distance_m is not None
+            ],
+        )
         maps.add_origin(carto_map, origin.lat, origin.lon)
-        maps.fit(carto_map, [(origin.lat, origin.lon)] + [(r.actor.location.lat, r.actor.location.lon)
-                                                           for r in located])
+        maps.fit(
+            carto_map,
+            [(origin.lat, origin.lon)] + [(r.actor.location.lat, r.actor.location.lon) for r in located],
+        )
     maps.add_contours(carto_map)
     rendered = maps.rendered(carto_map)
-    page = render_template("volunteer/index.html", search=search, problems=problems, outcome=outcome,
-                           map=rendered, map_name=carto_map.get_name(), needs=NEEDS,
-                           publics=PUBLICS, communes=COMMUNES, target_communes=served_communes(),
-                           field_ids=FIELD_IDS)
+    page = render_template(
+        "volunteer/index.html",
+        search=search,
+        problems=problems,
+        outcome=outcome,
+        map=rendered,
+        map_name=carto_map.get_name(),
+        needs=NEEDS,
+        publics=PUBLICS,
+        communes=COMMUNES,
+        target_communes=served_communes(),
+        field_ids=FIELD_IDS,
+    )
     response = make_response(page, status)
     return private_response(response) if request.args else response
 
@@ -106,10 +143,19 @@ def actor(actor_id: str) -> str:
         carto_map = maps.new_map((found.location.lat, found.location.lon), zoom=16)
         maps.add_actors(carto_map, [actor_marker(found)])
         rendered = maps.rendered(carto_map)
-    return render_template("volunteer/actor.html", actor=found, map=rendered, thematiques=THEMATIQUES,
-                           publics=PUBLICS, reseaux=RESEAUX_PORTEURS, statuts=STATUTS,
-                           modes=MODES_ACCUEIL, frais=FRAIS, location_sources=LOCATION_SOURCES,
-                           communes=COMMUNES)
+    return render_template(
+        "volunteer/actor.html",
+        actor=found,
+        map=rendered,
+        thematiques=THEMATIQUES,
+        publics=PUBLICS,
+        reseaux=RESEAUX_PORTEURS,
+        statuts=STATUTS,
+        modes=MODES_ACCUEIL,
+        frais=FRAIS,
+        location_sources=LOCATION_SOURCES,
+        communes=COMMUNES,
+    )
 
 
 @blueprint.get("/carte")
@@ -121,10 +167,18 @@ def all_actors_map() -> tuple[str, int] | str:
     maps.add_family_layers(carto_map, actors)
     maps.add_contours(carto_map)
     maps.add_layer_control(carto_map)
-    page = render_template("volunteer/carte.html", map=maps.rendered(carto_map), search=search,
-                           problems=problems, count=len(actors), needs=NEEDS, publics=PUBLICS,
-                           communes=COMMUNES, target_communes=served_communes(),
-                           commune=request.args.get("commune", ""))
+    page = render_template(
+        "volunteer/carte.html",
+        map=maps.rendered(carto_map),
+        search=search,
+        problems=problems,
+        count=len(actors),
+        needs=NEEDS,
+        publics=PUBLICS,
+        communes=COMMUNES,
+        target_communes=served_communes(),
+        commune=request.args.get("commune", ""),
+    )
     return page, 400 if problems else 200
 
 
@@ -144,13 +198,30 @@ def fiche() -> Response:
     chosen = [by_id[actor_id] for actor_id in wanted]
     language = page_language()
     card = request.args.get("format") == "carte"
-    own_url = url_for("volunteer.fiche", acteurs=wanted, langue=None if language == "fr" else language,
-                      _external=True)
-    versions = {code: url_for("volunteer.fiche", acteurs=wanted, langue=None if code == "fr" else code,
-                              format="carte" if card else None)
-                for code in FICHE_LANGUAGES}
-    page = render_template("volunteer/fiche.html", actors=chosen, qr=kit.qr_svg(own_url), own_url=own_url,
-                           sms=kit.sms_text(chosen), directions=kit.directions, helps_with=kit.helps_with,
-                           week=kit.week, information_date=kit.information_date, card=card,
-                           languages=FICHE_LANGUAGES, versions=versions)
+    own_url = url_for(
+        "volunteer.fiche", acteurs=wanted, langue=None if language == "fr" else language, _external=True
+    )
+    versions = {
+        code: url_for(
+            "volunteer.fiche",
+            acteurs=wanted,
+            langue=None if code == "fr" else code,
+            format="carte" if card else None,
+        )
+        for code in FICHE_LANGUAGES
+    }
+    page = render_template(
+        "volunteer/fiche.html",
+        actors=chosen,
+        qr=kit.qr_svg(own_url),
+        own_url=own_url,
+        sms=kit.sms_text(chosen),
+        directions=kit.directions,
+        helps_with=kit.helps_with,
+        week=kit.week,
+        information_date=kit.information_date,
+        card=card,
+        languages=FICHE_LANGUAGES,
+        versions=versions,
+    )
     return make_response(page)

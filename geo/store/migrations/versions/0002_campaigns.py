@@ -18,12 +18,16 @@ ANSWER_COLUMNS = ("commune", "iris", "en_recherche", "accompagne", "accompagne_p
 
 
 def _answers() -> list[sa.Column]:
-    return [*(sa.Column(name, sa.String, nullable=name not in ("commune", "en_recherche"))
-              for name in ANSWER_COLUMNS),
-            sa.Column("mise_en_lien", sa.Integer, nullable=False),
-            sa.Column("demo_mes_offres", sa.Integer, nullable=False),
-            sa.Column("acteurs", sa.Text, nullable=False),
-            sa.Column("besoins", sa.Text, nullable=False)]
+    return [
+        *(
+            sa.Column(name, sa.String, nullable=name not in ("commune", "en_recherche"))
+            for name in ANSWER_COLUMNS
+        ),
+        sa.Column("mise_en_lien", sa.Integer, nullable=False),
+        sa.Column("demo_mes_offres", sa.Integer, nullable=False),
+        sa.Column("acteurs", sa.Text, nullable=False),
+        sa.Column("besoins", sa.Text, nullable=False),
+    ]
 
 
 def upgrade() -> None:

@@ -24,12 +24,17 @@ def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute("CREATE EXTENSION IF NOT EXISTS postgis")
-    op.execute(f"ALTER TABLE actors ADD COLUMN geom geometry(Point, 2154) "
-               f"GENERATED ALWAYS AS ({POINT}) STORED")
-    op.execute("ALTER TABLE actors ADD COLUMN statut text "
-               "GENERATED ALWAYS AS (feature::jsonb -> 'properties' ->> 'statut') STORED")
-    op.execute("ALTER TABLE actors ADD COLUMN thematiques jsonb "
-               "GENERATED ALWAYS AS (feature::jsonb -> 'properties' -> 'thematiques') STORED")
+    op.execute(
+        f"ALTER TABLE actors ADD COLUMN geom geometry(Point, 2154) GENERATED ALWAYS AS ({POINT}) STORED"
+    )
+    op.execute(
+        "ALTER TABLE actors ADD COLUMN statut text "
+        "GENERATED ALWAYS AS (feature::jsonb -> 'properties' ->> 'statut') STORED"
+    )
+    op.execute(
+        "ALTER TABLE actors ADD COLUMN thematiques jsonb "
+        "GENERATED ALWAYS AS (feature::jsonb -> 'properties' -> 'thematiques') STORED"
+    )
     op.execute("CREATE INDEX ix_actors_geom ON actors USING gist (geom)")
 
 
