@@ -11,6 +11,7 @@ import random
 import re
 import sqlite3
 import uuid
+from typing import Any
 
 import pytest
 
@@ -94,6 +95,20 @@ def synthetic_encounters(campaign: int, seed: int = 3) -> list[dict]:
     return encounters
 
 
+def encounter(campaign: int, **answers: Any) -> dict[str, Any]:
+    """A made-up encounter at a door of Bagnolet on 20 November, not seeking, with a fresh UUID;
+    ``answers`` change or add fields, None leaves one out (``commune=None`` with a position)."""
+    fields = {
+        "id": str(uuid.uuid4()),
+        "campagne": campaign,
+        "date": "2026-11-20",
+        "commune": "93006",
+        "en_recherche": "non",
+        **answers,
+    }
+    return {name: value for name, value in fields.items() if value is not None}
+
+
 def post(client, body, headers=VOLUNTEER):
     return client.post("/api/v1/rencontres", json=body, headers=headers)
 
@@ -126,15 +141,9 @@ def test_three_thousand_encounters_give_exactly_the_association_s_figures(app):
 
 def test_an_encounter_sent_with_a_position_keeps_its_commune_and_iris_only(app):
     client = app.test_client()
-    sent = {
-        "id": str(uuid.uuid4()),
-        "campagne": app.campaign_id,
-        "date": "2026-11-20",
-        "lat": 48.858312,
-        "lon": 2.441187,
-        "en_recherche": "oui",
-        "accompagne": "non",
-    }
+    sent = encounter(
+        app.campaign_id, commune=None, lat=48.858312, lon=2.441187, en_recherche="oui", accompagne="non"
+    )
     assert post(client, sent).status_code == 200
     with app.app_context():
         path = current_store().path
@@ -157,13 +166,7 @@ def test_an_encounter_sent_with_a_position_keeps_its_commune_and_iris_only(app):
 )
 def test_a_field_that_could_identify_the_resident_refuses_the_batch(app, extra):
     client = app.test_client()
-    fine = {
-        "id": str(uuid.uuid4()),
-        "campagne": app.campaign_id,
-        "date": "2026-11-20",
-        "commune": "93048",
-        "en_recherche": "non",
-    }
+    fine = encounter(app.campaign_id, commune="93048")
     faulty = {**fine, "id": str(uuid.uuid4()), **extra}
     answer = post(client, [fine, faulty])
     assert answer.status_code == 400
@@ -201,29 +204,16 @@ def test_no_table_of_the_store_holds_a_position_an_address_or_a_name(app):
 )
 def test_roles_anonymous_nothing_volunteers_post_managers_read(app, who, post_status, read_status):
     client = app.test_client()
-    encounter = {
-        "id": str(uuid.uuid4()),
-        "campagne": app.campaign_id,
-        "date": "2026-11-20",
-        "commune": "93006",
-        "en_recherche": "oui",
-        "accompagne": "oui",
-    }
-    assert post(client, encounter, headers=who or {}).status_code == post_status
+    sent = encounter(app.campaign_id, en_recherche="oui", accompagne="oui")
+    assert post(client, sent, headers=who or {}).status_code == post_status
     assert (
         client.get(f"/api/v1/campagnes/{app.campaign_id}/bilan", headers=who or {}).status_code == read_status
     )
 
 
 def test_a_volunteer_posts_only_to_the_campaigns_they_are_in(app):
-    encounter = {
-        "id": str(uuid.uuid4()),
-        "campagne": app.campaign_id,
-        "date": "2026-11-20",
-        "commune": "93006",
-        "en_recherche": "non",
-    }
-    answer = post(app.test_client(), encounter, headers={"Authorization": "Bearer jeton-autre-fictif"})
+    sent = encounter(app.campaign_id)
+    answer = post(app.test_client(), sent, headers={"Authorization": "Bearer jeton-autre-fictif"})
     assert answer.status_code == 400
     assert answer.get_json()["parametres"] == {"[0].campagne": "vous n’êtes pas bénévole de cette campagne"}
 
@@ -243,18 +233,12 @@ def test_a_session_must_send_its_csrf_token(app):
         ).status_code
         == 302
     )
-    encounter = {
-        "id": str(uuid.uuid4()),
-        "campagne": app.campaign_id,
-        "date": "2026-11-20",
-        "commune": "93006",
-        "en_recherche": "non",
-    }
-    answer = client.post("/api/v1/rencontres", json=encounter)
+    sent = encounter(app.campaign_id)
+    answer = client.post("/api/v1/rencontres", json=sent)
     assert answer.status_code == 400 and "X-CSRFToken" in answer.get_json()["parametres"]
     page = client.get("/compte/mot-de-passe").get_data(as_text=True)  # the session's own token
     token = csrf_token(page)
-    answer = client.post("/api/v1/rencontres", json=encounter, headers={"X-CSRFToken": token})
+    answer = client.post("/api/v1/rencontres", json=sent, headers={"X-CSRFToken": token})
     assert answer.status_code == 200
 
 
@@ -274,43 +258,20 @@ def test_a_session_must_send_its_csrf_token(app):
     ],
 )
 def test_bad_encounters_are_refused_with_their_field_named(app, change, field):
-    encounter = {
-        "id": str(uuid.uuid4()),
-        "campagne": app.campaign_id,
-        "date": "2026-11-20",
-        "commune": "93006",
-        "en_recherche": "non",
-        **change,
-    }
-    answer = post(app.test_client(), encounter)
+    sent = encounter(app.campaign_id, **change)
+    answer = post(app.test_client(), sent)
     assert answer.status_code == 400 and f"[0].{field}" in answer.get_json()["parametres"]
 
 
 def test_batches_are_bounded(app):
-    one = {
-        "id": str(uuid.uuid4()),
-        "campagne": app.campaign_id,
-        "date": "2026-11-20",
-        "commune": "93006",
-        "en_recherche": "non",
-    }
+    one = encounter(app.campaign_id)
     assert post(app.test_client(), [one] * 501).status_code == 400
     assert post(app.test_client(), []).status_code == 400
 
 
 def test_small_cells_of_a_breakdown_are_masked_but_not_the_campaign_figures(app):
     client = app.test_client()
-    few = [
-        {
-            "id": str(uuid.uuid4()),
-            "campagne": app.campaign_id,
-            "date": "2026-11-20",
-            "commune": "93006",
-            "en_recherche": "oui",
-            "accompagne": "non",
-        }
-        for _ in range(3)
-    ]
+    few = [encounter(app.campaign_id, en_recherche="oui", accompagne="non") for _ in range(3)]
     post(client, few)
     figures = client.get(f"/api/v1/campagnes/{app.campaign_id}/bilan", headers=MANAGER).get_json()
     assert figures["rencontres"] == 3 and figures["non_accompagnes"] == 3
@@ -343,18 +304,7 @@ def test_history_is_added_to_the_all_time_totals_and_told_apart(app):
             )
         )
     client = app.test_client()
-    post(
-        client,
-        {
-            "id": str(uuid.uuid4()),
-            "campagne": app.campaign_id,
-            "date": "2026-11-20",
-            "commune": "93006",
-            "en_recherche": "oui",
-            "accompagne": "non",
-            "demo_mes_offres": True,
-        },
-    )
+    post(client, encounter(app.campaign_id, en_recherche="oui", accompagne="non", demo_mes_offres=True))
     figures = client.get(f"/api/v1/campagnes/{app.campaign_id}/bilan", headers=MANAGER).get_json()
     assert figures["rencontres"] == 1  # the log alone
     assert figures["total_avec_historique"] == {
@@ -454,17 +404,11 @@ def test_a_campaign_created_closed_and_staffed_in_the_back_office(backoffice):
     )
     with app.app_context():
         assert current_store().volunteers(number) == {"autre-benevole-fictif@example.org": "Équipe fictive B"}
-    encounter = {
-        "id": str(uuid.uuid4()),
-        "campagne": number,
-        "date": "2026-11-27",
-        "commune": "93014",
-        "en_recherche": "non",
-    }
-    assert post(client, encounter, headers={"Authorization": "Bearer jeton-autre-fictif"}).status_code == 200
+    sent = encounter(number, date="2026-11-27", commune="93014")
+    assert post(client, sent, headers={"Authorization": "Bearer jeton-autre-fictif"}).status_code == 200
     client.post(f"/gestion/campagnes/{number}/cloture")
     late = post(
-        client, {**encounter, "id": str(uuid.uuid4())}, headers={"Authorization": "Bearer jeton-autre-fictif"}
+        client, {**sent, "id": str(uuid.uuid4())}, headers={"Authorization": "Bearer jeton-autre-fictif"}
     )
     assert late.status_code == 400 and "close" in late.get_json()["parametres"]["[0].campagne"]
 
@@ -537,10 +481,9 @@ def test_an_encounter_outside_the_campaign_s_sectors_is_refused_naming_the_field
     with app.app_context():
         sectors = current_store().add_campaign("Campagne fictive d’un secteur", ["93048"], ["930480604"])
     client = app.test_client()
-    base = {"campagne": sectors.id, "date": "2026-11-20", "en_recherche": "non"}
-    inside = {**base, "id": str(uuid.uuid4()), "lat": 48.8606, "lon": 2.4403}  # IRIS 930480604
-    outside = {**base, "id": str(uuid.uuid4()), "lat": 48.86663, "lon": 2.46014}  # IRIS 930480704
-    elsewhere = {**base, "id": str(uuid.uuid4()), "commune": "93006"}
+    inside = encounter(sectors.id, commune=None, lat=48.8606, lon=2.4403)  # IRIS 930480604
+    outside = encounter(sectors.id, commune=None, lat=48.86663, lon=2.46014)  # IRIS 930480704
+    elsewhere = encounter(sectors.id)
     with app.app_context():
         from geo.communes import iris_at
 
@@ -558,13 +501,7 @@ def test_an_encounter_outside_the_campaign_s_sectors_is_refused_naming_the_field
 @pytest.mark.parametrize("change", [{"en_recherche": "oui"}, {"commune": "93006"}, "other campaign"])
 def test_an_encounter_resent_with_other_answers_is_a_conflict_and_nothing_is_recorded(app, change):
     client = app.test_client()
-    first = {
-        "id": str(uuid.uuid4()),
-        "campagne": app.campaign_id,
-        "date": "2026-11-20",
-        "commune": "93048",
-        "en_recherche": "non",
-    }
+    first = encounter(app.campaign_id, commune="93048")
     assert post(client, first).status_code == 200
     if change == "other campaign":
         with app.app_context():
@@ -615,14 +552,13 @@ def test_the_page_the_chart_the_api_the_csv_and_the_printed_bilan_mask_the_same_
     all in one week but two encounters the week after."""
     client, app = backoffice
     encounters = [
-        {
-            "id": str(uuid.uuid4()),
-            "campagne": app.campaign_id,
-            "date": "2026-11-16" if n < 41 else "2026-11-23",
-            "commune": "93048" if n < 40 else "93006",
-            "en_recherche": "oui",
-            "accompagne": "non",
-        }
+        encounter(
+            app.campaign_id,
+            date="2026-11-16" if n < 41 else "2026-11-23",
+            commune="93048" if n < 40 else "93006",
+            en_recherche="oui",
+            accompagne="non",
+        )
         for n in range(43)
     ]
     assert post(client, encounters, headers=MANAGER).status_code == 200
