@@ -170,7 +170,6 @@
         });
         addresses(pack);
       }
-      document.body.setAttribute("data-pack-version", pack.version);
       run(pack, map, !first);
     });
   }

@@ -65,11 +65,7 @@ function fromNetworkThenKeep(request, cacheName) {
 // public actors, the kept addresses and the encounters waiting to be sent (answers only) stay.
 function forgetVolunteer() {
   return caches.open(DATA_CACHE).then(function (cache) {
-    return cache.keys().then(function (requests) {
-      return Promise.all(requests.filter(function (kept) {
-        return new URL(kept.url).pathname === ENCOUNTER;
-      }).map(function (kept) { return cache.delete(kept); }));
-    });
+    return cache.delete(ENCOUNTER, {ignoreSearch: true, ignoreVary: true});  // every copy, whatever its query
   });
 }
 
