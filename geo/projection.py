@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast, overload
 
 if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
     from pyproj import Transformer
 
 WGS84 = "EPSG:4326"
@@ -42,9 +44,17 @@ def metres_between(a: tuple[float, float], b: tuple[float, float]) -> float:
     return math.hypot(x1 - x2, y1 - y2)
 
 
-def to_lambert93(lon: float, lat: float) -> tuple[float, float]:
-    """WGS84 lon/lat → Lambert-93 metres (x, y)."""
-    return _to_lambert93().transform(lon, lat)
+@overload
+def to_lambert93(lon: float, lat: float) -> tuple[float, float]: ...
+@overload
+def to_lambert93(
+    lon: NDArray[np.float64], lat: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]: ...
+def to_lambert93(
+    lon: float | NDArray[np.float64], lat: float | NDArray[np.float64]
+) -> tuple[float, float] | tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """WGS84 lon/lat → Lambert-93 metres (x, y), for one point or arrays of them."""
+    return cast("tuple[Any, Any]", _to_lambert93().transform(lon, lat))
 
 
 @lru_cache(maxsize=1)

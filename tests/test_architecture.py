@@ -1,4 +1,4 @@
-"""geo/ is the pure core: it never imports Flask or Folium."""
+"""geo/ is the pure core: it never imports Flask or Folium; the search's index is chosen in one place."""
 
 from __future__ import annotations
 
@@ -48,3 +48,28 @@ def test_importing_all_of_geo_loads_neither_flask_nor_folium():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+INDEX_CLASSES = {"ActorIndex", "StoreNearest", "NearestFirst", "PostgresStore", "SQLiteStore"}
+INDEX_FACTORY = ROOT / "geo" / "search" / "indexes.py"
+
+
+def test_the_index_is_chosen_by_its_factory_only():
+    """No ``isinstance`` on an index or a store, no reading of which index is configured, outside
+    ``geo.search.indexes`` (and ``nearest``'s own convenience of taking a list of actors)."""
+    allowed = {INDEX_FACTORY, ROOT / "geo" / "search" / "nearest.py"}
+    offenders = []
+    for path in [*(ROOT / "geo").rglob("*.py"), *(ROOT / "webmap").rglob("*.py")]:
+        if path in allowed:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            checked = (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "isinstance"
+                and INDEX_CLASSES & {n.id for n in ast.walk(node.args[1]) if isinstance(n, ast.Name)}
+            )
+            named = isinstance(node, ast.Constant) and node.value == "postgis"
+            if checked or named:
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []

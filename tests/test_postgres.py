@@ -384,8 +384,7 @@ def test_the_search_through_postgis_gives_the_in_memory_answers(pg_store, datase
 
     from geo.actors.vocabularies import PUBLICS
     from geo.search.eligibility import Resident
-    from geo.search.nearest import ActorIndex, nearest
-    from geo.search.nearest_in_store import StoreNearest
+    from geo.search.indexes import build_index
 
     rng = random.Random(1515)
     many_ineligible_nearby = [
@@ -398,7 +397,7 @@ def test_the_search_through_postgis_gives_the_in_memory_answers(pg_store, datase
     ]
     actors = [actor_from_feature(f) for f in dataset["features"]] + many_ineligible_nearby
     pg_store.replace_all(actors, "import fictif")
-    in_memory, in_store = ActorIndex(actors), StoreNearest(pg_store, pg_store.unlocated_actors())
+    in_memory, in_store = build_index("memory", pg_store), build_index("postgis", pg_store)
     for _ in range(400):
         origin = (rng.uniform(2.40, 2.48), rng.uniform(48.84, 48.88))
         options = {
@@ -410,7 +409,7 @@ def test_the_search_through_postgis_gives_the_in_memory_answers(pg_store, datase
             "include_ineligible": rng.random() < 0.3,
             "at": dt.datetime(2026, 11, 30, rng.randint(7, 19)),
         }
-        expected, found = nearest(origin, in_memory, **options), in_store.nearest(origin, **options)
+        expected, found = in_memory.nearest(origin, **options), in_store.nearest(origin, **options)
         assert [(r.actor.id, r.eligibility, r.placement) for r in found] == [
             (r.actor.id, r.eligibility, r.placement) for r in expected
         ], options

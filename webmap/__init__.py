@@ -6,6 +6,7 @@ import logging
 import os
 import secrets
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -83,15 +84,14 @@ def _check_communes(config) -> None:
         config["BAN_COMMUNES"] = config["COMMUNES"]
 
 
-def _check_nearest_index(config) -> None:
-    """PostGIS's nearest-first index needs the PostgreSQL store."""
-    from geo.store import is_postgres_url
+def _check_nearest_index(config: Mapping[str, Any]) -> None:
+    """The index named can serve the store configured (PostGIS's needs PostgreSQL), said at start."""
+    from geo.search.indexes import UnknownIndex, check_index_url
 
-    if config["NEAREST_INDEX"] == "postgis" and not is_postgres_url(config["DATABASE_URL"]):
-        raise settings.ConfigurationError(
-            "CARTO_NEAREST_INDEX=postgis demande une base PostgreSQL/PostGIS "
-            "(CARTO_DATABASE_URL=postgresql+psycopg://…)"
-        )
+    try:
+        check_index_url(config["NEAREST_INDEX"], config["DATABASE_URL"])
+    except UnknownIndex as error:
+        raise settings.ConfigurationError(f"CARTO_NEAREST_INDEX et CARTO_DATABASE_URL : {error}") from None
 
 
 def configure_proxy(app: Flask) -> None:

@@ -24,8 +24,7 @@ from webmap.errors import STORE_USED
 from webmap.settings import ConfigurationError
 
 if TYPE_CHECKING:  # numpy and scipy load with the first search, not with every command
-    from geo.search.nearest import ActorIndex
-    from geo.search.nearest_in_store import StoreNearest
+    from geo.search.indexes import NearestIndex
     from geo.search.request import SearchRequest
     from geo.search.service import SearchOutcome
 
@@ -109,34 +108,18 @@ def current_actors() -> list[Actor]:
 
 
 def actors_named(ids: Iterable[str]) -> dict[str, Actor]:
-    """Those of ``ids`` that name an actor (retired ones included), by id: from the actors held in
-    memory, or from the store when the search uses PostGIS (no worker need hold every actor then)."""
-    wanted = set(ids)
-    if _app().config["NEAREST_INDEX"] != "postgis":
-        return {actor.id: actor for actor in current_actors() if actor.id in wanted}
-    from geo.store import ActorNotFound
-
-    found = {}
-    for actor_id in wanted:
-        try:
-            found[actor_id] = current_store().get(actor_id).actor
-        except ActorNotFound:
-            pass
-    return found
+    """Those of ``ids`` that name an actor (retired ones included), by id, as the index finds them:
+    a worker that holds no actor (``postgis``) reads them from the store."""
+    return current_index().named(ids)
 
 
-def current_index() -> ActorIndex | StoreNearest:
-    """Where the search finds the nearest actors (``NEAREST_INDEX``): an index of the current actors
-    held in memory, or the store's nearest-first index beside the few actors without a place; either
-    made once per version of the store."""
-    if _app().config["NEAREST_INDEX"] == "postgis":
-        from geo.search.nearest_in_store import StoreNearest
+def current_index() -> NearestIndex:
+    """Where the search finds the nearest actors: the index named by ``NEAREST_INDEX``
+    (``geo.search.indexes``), made once per version of the store."""
+    from geo.search.indexes import build_index
 
-        store = current_store()
-        return _per_version(_INDEX_KEY, lambda: StoreNearest(store, store.unlocated_actors()))
-    from geo.search.nearest import ActorIndex
-
-    return _per_version(_INDEX_KEY, lambda: ActorIndex(current_actors()))
+    store = current_store()
+    return _per_version(_INDEX_KEY, lambda: build_index(_app().config["NEAREST_INDEX"], store))
 
 
 def pack_version(version: int, today: dt.date) -> str:

@@ -43,7 +43,9 @@ def _flag(value: str) -> bool:
 
 
 def _nearest_index(value: str) -> str:
-    if value not in ("memory", "postgis"):
+    from geo.search.indexes import INDEXES
+
+    if value not in INDEXES:
         raise ValueError(value)
     return value
 

@@ -8,11 +8,13 @@ with travel time and opening status. Distances are straight lines in metres (EPS
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import cached_property
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 import numpy as np
+from numpy.typing import NDArray
 
 from geo.actors.model import Actor
 from geo.actors.vocabularies import CATEGORIES, PUBLICS, THEMATIQUES
@@ -39,6 +41,8 @@ from geo.search.travel import TravelTime, TravelTimes, WalkingEstimate
 
 if TYPE_CHECKING:
     from scipy.spatial import cKDTree
+
+Mask = NDArray[np.bool_]
 
 ON_SITE = "sur-place"
 SERVES_COMMUNE = "intervient-sur-la-commune"
@@ -75,27 +79,35 @@ class NearestResult:
         return PLACEMENT_LABELS[self.placement]
 
 
+class NearestOptions(TypedDict, total=False):
+    """``nearest``'s options, as every index takes them (``geo.search.indexes.NearestIndex``)."""
+
+    thematiques: Sequence[str] | None
+    publics: Sequence[str] | None
+    resident: Resident | None
+    k: int
+    radius_m: float | None
+    at: dt.datetime | None
+    open_on: tuple[int, str] | None
+    include_ineligible: bool
+    travel: TravelTimes | None
+
+
 class ActorIndex:
-    """Actors prepared once for many queries: projected, in a k-d tree, with filter masks."""
+    """Actors prepared once for many queries, in memory: projected, with filter masks, and a k-d tree
+    built when a query first has too many candidates to measure them all."""
 
     def __init__(self, actors: Iterable[Actor]):
-        self.actors = tuple(a for a in actors if a.statut != "ferme")
+        self.everyone = tuple(actors)
+        self.actors = tuple(a for a in self.everyone if a.statut != "ferme")
         located = [a for a in self.actors if a.location is not None]
         self.located = located
         self.unlocated = [a for a in self.actors if a.location is None]
-        if located:
-            from scipy.spatial import cKDTree
-
-            lons = np.array([a.location.lon for a in located])
-            lats = np.array([a.location.lat for a in located])
-            self.xy = np.column_stack(to_lambert93(lons, lats))
-            self.tree: cKDTree | None = cKDTree(self.xy)
-            ranks = {actor_id: rank for rank, actor_id in enumerate(sorted(a.id for a in located))}
-            self.id_rank = np.array([ranks[a.id] for a in located])
-        else:
-            self.xy = np.empty((0, 2))
-            self.tree = None
-            self.id_rank = np.empty(0, dtype=int)
+        lons = np.array([a.location.lon for a in located if a.location], dtype=np.float64)
+        lats = np.array([a.location.lat for a in located if a.location], dtype=np.float64)
+        self.xy: NDArray[np.float64] = np.column_stack(to_lambert93(lons, lats)).reshape(-1, 2)
+        ranks = {actor_id: rank for rank, actor_id in enumerate(sorted(a.id for a in located))}
+        self.id_rank = np.array([ranks[a.id] for a in located], dtype=np.int64)
         self.rules = [rules_of(a) for a in located]
         self.points = [(float(x), float(y)) for x, y in self.xy]
         self._thematique_masks = _masks(located, lambda a: thematique_keys(a.thematiques))
@@ -104,7 +116,26 @@ class ActorIndex:
     def __len__(self) -> int:
         return len(self.actors)
 
-    def mask(self, thematiques: Sequence[str] | None, publics: Sequence[str] | None) -> np.ndarray | None:
+    @cached_property
+    def tree(self) -> cKDTree | None:
+        if not self.located:
+            return None
+        from scipy.spatial import cKDTree
+
+        return cKDTree(self.xy)
+
+    def nearest(
+        self, origin: Origin | tuple[float, float], **options: Unpack[NearestOptions]
+    ) -> list[NearestResult]:
+        """``nearest(origin, self, **options)``: the interface every index offers."""
+        return nearest(origin, self, **options)
+
+    def named(self, ids: Iterable[str]) -> dict[str, Actor]:
+        """Those of ``ids`` that name an actor (retired ones included), by id."""
+        wanted = set(ids)
+        return {actor.id: actor for actor in self.everyone if actor.id in wanted}
+
+    def mask(self, thematiques: Sequence[str] | None, publics: Sequence[str] | None) -> Mask | None:
         """Located actors passing the filters (OR within a facet, AND across); None: no filter."""
         selected = None
         if thematiques:
@@ -148,7 +179,8 @@ def nearest(
         return open_on is None or is_open_during(actor.horaires_accueil, *open_on, after=at) is not False
 
     ranked = _by_distance(index, (x, y), index.mask(thematiques, publics), radius_m)
-    eligible, ineligible = [], []
+    eligible: list[tuple[int, float, Eligibility]] = []
+    ineligible: list[tuple[int, float, Eligibility]] = []
     for position, distance in ranked:
         actor = index.located[position]
         if not acceptable(actor):
@@ -178,7 +210,7 @@ def nearest(
     return sorted([*results, *serving], key=resident_order)
 
 
-def resident_order(result: NearestResult) -> tuple:
+def resident_order(result: NearestResult) -> tuple[int, int, float, float, str]:
     """The order of the results, as the resident would want them: those they can go to directly,
     then those with a point to check (age unknown, a prescriber needed…), then — when asked — those
     they have no right to. Within each, by walking time; actors without a place (« intervient sur
@@ -197,7 +229,14 @@ def check_measurable(lon: float, lat: float) -> None:
         raise InvalidQuery(OUTSIDE_FRANCE, "lat")
 
 
-def _checked(origin, thematiques, publics, k, radius_m, open_on) -> Origin:
+def _checked(
+    origin: Origin | tuple[float, float],
+    thematiques: Sequence[str] | None,
+    publics: Sequence[str] | None,
+    k: object,
+    radius_m: object,
+    open_on: tuple[int, str] | None,
+) -> Origin:
     if not isinstance(origin, Origin):
         lon, lat = origin
         origin = Origin(lon, lat)
@@ -220,7 +259,7 @@ def _checked(origin, thematiques, publics, k, radius_m, open_on) -> Origin:
 
 
 def _by_distance(
-    index: ActorIndex, point: tuple[float, float], mask: np.ndarray | None, radius_m: float | None
+    index: ActorIndex, point: tuple[float, float], mask: Mask | None, radius_m: float | None
 ) -> Iterator[tuple[int, float]]:
     """(position, metres) of located actors passing ``mask``, nearest first, ties by actor id.
 
@@ -228,7 +267,7 @@ def _by_distance(
     tree is asked for ever more neighbours until the caller has enough; an actor at exactly the
     farthest distance of a batch waits for the next one, so that ties keep their order by id.
     """
-    if index.tree is None:
+    if not index.located:
         return
     limit = np.inf if radius_m is None else float(radius_m)
     candidates = len(index.located) if mask is None else int(mask.sum())
@@ -236,11 +275,12 @@ def _by_distance(
         positions = np.flatnonzero(mask) if mask is not None else np.arange(len(index.located))
         yield from _ordered(index, positions, point, limit)
         return
-    total, wanted, done = len(index.located), 32, 0
+    total, wanted, done, tree = len(index.located), 32, 0, index.tree
+    assert tree is not None
     while True:
         wanted = min(wanted, total)
-        distances, positions = index.tree.query(point, k=wanted, distance_upper_bound=limit)
-        found = np.atleast_1d(positions)
+        distances, neighbours = tree.query(point, k=wanted, distance_upper_bound=limit)
+        found: NDArray[np.intp] = np.atleast_1d(neighbours)
         found = found[found < total]  # the tree pads with ``total`` past the radius
         last = len(found) == total or len(found) < wanted
         boundary = np.inf if last else float(np.atleast_1d(distances)[-1])
@@ -255,7 +295,7 @@ def _by_distance(
 
 
 def _ordered(
-    index: ActorIndex, positions: np.ndarray, point: tuple[float, float], limit: float
+    index: ActorIndex, positions: NDArray[np.intp], point: tuple[float, float], limit: float
 ) -> Iterator[tuple[int, float]]:
     if not len(positions):
         return
@@ -268,7 +308,14 @@ def _ordered(
 
 
 def _serving_commune(
-    index, commune, thematiques, publics, resident, include_ineligible, acceptable, at
+    index: ActorIndex,
+    commune: str | None,
+    thematiques: Sequence[str] | None,
+    publics: Sequence[str] | None,
+    resident: Resident,
+    include_ineligible: bool,
+    acceptable: Callable[[Actor], bool],
+    at: dt.datetime | None,
 ) -> list[NearestResult]:
     """Actors without a place whose zone covers the resident's commune, by id."""
     if not commune:
@@ -292,15 +339,15 @@ def _serving_commune(
     return results
 
 
-def _masks(actors: Sequence[Actor], keys_of) -> dict[str, np.ndarray]:
-    masks: dict[str, np.ndarray] = {}
+def _masks(actors: Sequence[Actor], keys_of: Callable[[Actor], Iterable[str]]) -> dict[str, Mask]:
+    masks: dict[str, Mask] = {}
     for position, actor in enumerate(actors):
         for key in keys_of(actor):
             masks.setdefault(key, np.zeros(len(actors), dtype=bool))[position] = True
     return masks
 
 
-def _any(masks: dict[str, np.ndarray], keys: Iterable[str], size: int) -> np.ndarray:
+def _any(masks: dict[str, Mask], keys: Iterable[str], size: int) -> Mask:
     selected = np.zeros(size, dtype=bool)
     for key in keys:
         if key in masks:

@@ -9,24 +9,41 @@ change with actors farther away. So the answers are ``nearest``'s over every act
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol, Unpack, runtime_checkable
 
 from geo.actors.model import Actor
-from geo.search.nearest import ActorIndex, NearestResult, Origin, check_measurable, nearest
+from geo.search.nearest import (
+    ActorIndex,
+    NearestOptions,
+    NearestResult,
+    Origin,
+    check_measurable,
+    nearest,
+)
+from geo.store import ActorNotFound, StoredActor
 
 _FIRST_BATCH = 32
 _MARGIN_M = 0.01
 """The database projects with PostGIS, the core with pyproj: distances may differ by micrometres."""
 
 
+@runtime_checkable
 class NearestFirst(Protocol):
+    """A store with a nearest-first spatial index (``PostgresStore``)."""
+
     def nearest_actors(
         self, point: tuple[float, float], k: int, thematiques: Sequence[str] | None = None
     ) -> list[tuple[Actor, float]]:
         """The ``k`` located actors still open nearest to ``point``, nearest first, ties by id."""
         ...
+
+    def unlocated_actors(self) -> list[Actor]:
+        """The actors still open that have no place."""
+        ...
+
+    def get(self, actor_id: str) -> StoredActor: ...
 
 
 @dataclass(frozen=True)
@@ -36,7 +53,9 @@ class StoreNearest:
     store: NearestFirst
     unlocated: Sequence[Actor]
 
-    def nearest(self, origin: Origin | tuple[float, float], **options: Any) -> list[NearestResult]:
+    def nearest(
+        self, origin: Origin | tuple[float, float], **options: Unpack[NearestOptions]
+    ) -> list[NearestResult]:
         """``nearest(origin, every actor, **options)``, from as few candidates as it takes."""
         point = (origin.lon, origin.lat) if isinstance(origin, Origin) else origin
         check_measurable(*point)  # before the store is asked
@@ -49,6 +68,16 @@ class StoreNearest:
             if len(found) < wanted or _settled(results, k, found[-1][1], radius):
                 return results
             wanted *= 4
+
+    def named(self, ids: Iterable[str]) -> dict[str, Actor]:
+        """Those of ``ids`` that name an actor (retired ones included), read from the store."""
+        found = {}
+        for actor_id in set(ids):
+            try:
+                found[actor_id] = self.store.get(actor_id).actor
+            except ActorNotFound:
+                pass
+        return found
 
 
 def _settled(results: list[NearestResult], k: int, boundary: float, radius: float | None) -> bool:

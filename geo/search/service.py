@@ -22,8 +22,8 @@ from geo.geocoding.base import (
     InvalidQuery,
     check_coordinates,
 )
-from geo.search.nearest import ActorIndex, NearestResult, Origin, nearest
-from geo.search.nearest_in_store import StoreNearest
+from geo.search.indexes import NearestIndex
+from geo.search.nearest import NearestOptions, NearestResult, Origin
 from geo.search.request import SearchRequest
 from geo.search.travel import TravelTimes, WalkingEstimate
 
@@ -38,13 +38,13 @@ def search(
     request: SearchRequest,
     *,
     geocoder: Geocoder,
-    actors: ActorIndex | StoreNearest,
+    actors: NearestIndex,
     travel: TravelTimes | None = None,
     clock: Callable[[], dt.datetime] | None = None,
     served: Collection[str] = (),
 ) -> SearchOutcome:
     """Where the resident is, then the nearest relevant actors, at the clock's time (now by default).
-    ``actors``: an index held in memory, or a store's nearest-first index (the same answers).
+    ``actors``: any index (``geo.search.indexes``: in memory, or a store's nearest-first; the same answers).
     ``served``: the communes the service is for; a place beyond their reach (``within_reach``) is
     refused (``InvalidQuery``) rather than answered with actors that cannot serve it."""
     origin = locate(request, geocoder)
@@ -54,7 +54,7 @@ def search(
             OUTSIDE_SERVED.format(place="ce point" if located else "cette adresse", communes=_names(served)),
             "lat" if located else "adresse",
         )
-    options = {
+    options: NearestOptions = {
         "thematiques": request.all_thematiques,
         "publics": list(request.publics),
         "resident": request.resident,
@@ -64,8 +64,6 @@ def search(
         "travel": travel or WalkingEstimate(),
         "at": clock() if clock else None,
     }
-    if isinstance(actors, ActorIndex):
-        return SearchOutcome(origin, nearest(origin, actors, **options))
     return SearchOutcome(origin, actors.nearest(origin, **options))
 
 

@@ -32,7 +32,8 @@ class TravelTime:
 class TravelTimes(Protocol):
     """Walking times from one origin to several destinations, all in Lambert-93 metres."""
 
-    method: str
+    @property
+    def method(self) -> str: ...
 
     def walk(
         self, origin: tuple[float, float], destinations: Sequence[tuple[float, float]]
