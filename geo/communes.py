@@ -18,7 +18,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from shapely import STRtree
+    from shapely.geometry.base import BaseGeometry
 
 from geo.text import fold
 
@@ -203,7 +207,7 @@ def commune_outlines() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=1)
-def _outlines() -> dict:
+def _outlines() -> dict[str, BaseGeometry]:
     import shapely
     from shapely.geometry import shape
 
@@ -239,7 +243,7 @@ def iris_at(lon: float, lat: float) -> Iris | None:
 
 
 @lru_cache(maxsize=1)
-def _iris_index():
+def _iris_index() -> tuple[STRtree, list[Iris]]:
     from shapely import STRtree
     from shapely.geometry import shape
 

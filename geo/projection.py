@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, cast, overload
+from typing import TYPE_CHECKING, overload
 
 if TYPE_CHECKING:
     import numpy as np
@@ -54,7 +54,7 @@ def to_lambert93(
     lon: float | NDArray[np.float64], lat: float | NDArray[np.float64]
 ) -> tuple[float, float] | tuple[NDArray[np.float64], NDArray[np.float64]]:
     """WGS84 lon/lat → Lambert-93 metres (x, y), for one point or arrays of them."""
-    return cast("tuple[Any, Any]", _to_lambert93().transform(lon, lat))
+    return _to_lambert93().transform(lon, lat)
 
 
 @lru_cache(maxsize=1)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from devtools.services import free_port
 from tests.conftest import ROOT, fictional_collection, fictional_feature, new_store, write_json
-from webmap.auth.views import hash_password, hash_token
+from webmap.auth.services import hash_password, hash_token
 
 MANAGER = "gestionnaire-fictif@example.org"
 PASSWORD = "mot-de-passe-fictif-123"

@@ -19,7 +19,7 @@ from geo.actors.kinds import KINDS
 from geo.actors.validation import KNOWN_PROPERTIES
 from geo.actors.vocabularies import FRAIS, MODES_ACCUEIL, PUBLICS, RESEAUX_PORTEURS, STATUTS, THEMATIQUES
 from tests.conftest import fictional_collection, fictional_feature, migrate_instance, write_json
-from webmap.auth.views import hash_password, hash_token
+from webmap.auth.services import hash_password, hash_token
 from webmap.services import current_store
 
 MANAGER = "gestionnaire-fictif@example.org"

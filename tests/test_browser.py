@@ -207,7 +207,7 @@ def test_static_export_shows_the_actors_with_nothing_but_tiles_from_outside(page
 
 
 def test_back_office_pages_keep_an_xss_payload_inert(browser, tmp_path):
-    from webmap.auth.views import hash_password
+    from webmap.auth.services import hash_password
     from webmap.services import current_store
 
     app = xss_app(tmp_path, source=XSS, horaires_accueil="")

@@ -10,7 +10,7 @@ import pytest
 
 from tests.browser_fixtures import serve, wait_until
 from tests.conftest import FICTIONAL_DATASET, migrate_instance
-from webmap.auth.views import hash_password
+from webmap.auth.services import hash_password
 from webmap.services import current_store
 
 PASSWORD = "mot-de-passe-fictif-123"

@@ -18,7 +18,7 @@ import pytest
 from geo.campaigns.bilan import bilan
 from geo.campaigns.model import FUNNEL, HistoryTotals
 from tests.web_support import csrf_token
-from webmap.auth.views import hash_password, hash_token
+from webmap.auth.services import hash_password, hash_token
 from webmap.services import current_store
 
 VOLUNTEER = {"Authorization": "Bearer jeton-benevole-fictif"}

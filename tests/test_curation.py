@@ -9,7 +9,7 @@ import pytest
 from flask import url_for
 
 from tests.web_support import csrf_token
-from webmap.auth.views import hash_password, hash_token
+from webmap.auth.services import hash_password, hash_token
 from webmap.services import current_store
 
 ACTOR = "insertion-fictive-montreuil"

@@ -20,7 +20,7 @@ from devtools.services import free_port
 from geo.io.dataset import load_actors
 from geo.store.sqlite import SQLiteStore
 from tests.conftest import FICTIONAL_DATASET, ROOT, new_store
-from webmap.auth.views import hash_password, hash_token
+from webmap.auth.services import hash_password, hash_token
 
 ACTORS = ["insertion-fictive-montreuil", "chantier-fictif-montreuil", "recyclerie-fictive-montreuil"]
 TOKEN = "jeton-fictif-concurrence"

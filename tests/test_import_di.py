@@ -200,7 +200,7 @@ def test_a_record_is_recognised_by_its_siret_before_its_name():
 def test_the_back_office_previews_then_applies_the_same_import(make_app, data_inclusion):
     import re
 
-    from webmap.auth.views import hash_password
+    from webmap.auth.services import hash_password
 
     app = make_app(DI_API_URL=data_inclusion[0], DI_API_TOKEN=TOKEN, WTF_CSRF_ENABLED=False)
     with app.app_context():

@@ -13,7 +13,7 @@ from geo.actors.model import actor_from_feature
 from geo.io.dataset import load_actors
 from geo.io.interchange import CSV_COLUMNS, export, plan_import, read_rows
 from tests.conftest import DATASET, FICTIONAL_DATASET, fictional_feature
-from webmap.auth.views import hash_password
+from webmap.auth.services import hash_password
 from webmap.services import current_store
 
 ACTORS = load_actors(FICTIONAL_DATASET)

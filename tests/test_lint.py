@@ -1,5 +1,6 @@
-"""The code passes ruff's checks (pyflakes, pycodestyle, import order, bugbear, pyupgrade) and is in
-ruff's format, as configured in pyproject.toml: the same checks as the pre-commit hook."""
+"""The code passes ruff's checks (pyflakes, pycodestyle, import order, bugbear, pyupgrade), is in
+ruff's format, and type-checks (mypy: strict on geo/, plain on webmap/), as configured in
+pyproject.toml: the same checks as the pre-commit hooks."""
 
 from __future__ import annotations
 
@@ -24,6 +25,16 @@ def test_code_has_no_lint_errors():
 def test_code_is_in_ruff_s_format():
     result = subprocess.run(
         [sys.executable, "-m", "ruff", "format", "--check", *CHECKED],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_code_type_checks():
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy"],  # the files and settings of pyproject.toml's [tool.mypy]
         cwd=ROOT,
         capture_output=True,
         text=True,

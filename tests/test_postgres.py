@@ -178,7 +178,7 @@ def test_the_app_runs_on_postgres(make_app, postgres_url):
     nearest = client.get("/api/v1/nearest", query_string={"lat": "48.8600", "lon": "2.4400"})
     assert actors and nearest.status_code == 200 and nearest.get_json()["results"]
 
-    from webmap.auth.views import hash_token
+    from webmap.auth.services import hash_token
     from webmap.services import current_store
 
     with app.app_context():

@@ -18,7 +18,8 @@ import pytest
 
 from tests.conftest import fictional_collection, fictional_feature, write_json
 from tests.web_support import csp
-from webmap.auth.views import hash_password, hash_token, safe_next
+from webmap.auth.services import hash_password, hash_token
+from webmap.auth.views import safe_next
 from webmap.privacy import DropQueryStrings
 from webmap.services import current_store
 

@@ -71,7 +71,7 @@ def test_the_api_lists_the_territory_with_its_postcodes_and_extent(territory_app
 
 
 def test_search_page_embed_builder_and_back_office_offer_the_territory(territory_app):
-    from webmap.auth.views import hash_password
+    from webmap.auth.services import hash_password
     from webmap.services import current_store
 
     with territory_app.app_context():

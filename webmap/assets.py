@@ -10,8 +10,10 @@ hand-typed URL) is revalidated. Compression (brotli, gzip…) is flask-compress'
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 from flask import Blueprint, Flask, current_app, request, send_from_directory
 from werkzeug.security import safe_join
@@ -74,7 +76,7 @@ def _cache_static_files(response: Response) -> Response:
     if path is None:
         return response
     file = response.response  # read whole (small files) and closed now: the compressor gets one body
-    response.set_data(b"".join(file))
+    response.set_data(b"".join(cast("Iterable[bytes]", file)))
     getattr(file, "close", lambda: None)()
     named = request.args.get(VERSION_PARAMETER)
     if named and named == fingerprint(path, path.stat().st_mtime_ns):

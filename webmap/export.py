@@ -42,7 +42,7 @@ def _path(url: str) -> Path:
         if url.startswith(prefix):
             return folder / url.removeprefix(prefix)
     if url.startswith("/static/"):
-        return Path(current_app.static_folder) / url.removeprefix("/static/")
+        return Path(current_app.static_folder or "static") / url.removeprefix("/static/")
     raise ValueError(f"asset outside the service: {url}")
 
 

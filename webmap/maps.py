@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from flask import current_app, url_for
 from jinja2.utils import htmlsafe_json_dumps
@@ -191,7 +191,9 @@ def rendered(carto_map: folium.Map) -> RenderedMap:
 
     Folium puts Leaflet's ``<script>`` in the head, where it holds back the first paint until the
     largest file of the page has arrived; at the end of the body the results show before it."""
-    root = carto_map.get_root()
+    from branca.element import Figure
+
+    root = cast(Figure, carto_map.get_root())
     root.render()
     header = _FOLIUM_VIEWPORT.sub("", root.header.render())
     scripts = "\n".join(_SCRIPT_TAG.findall(header))

@@ -78,11 +78,13 @@ def actor_marker(actor: Actor) -> dict[str, Any]:
     """What a map popup shows about an actor (all plain text: the map script inserts it as text)."""
     kind = KINDS.get(actor.kind)
     fresh = freshness_of(actor)
+    location = actor.location
+    assert location is not None, "only actors with a place have a marker"
     return {
         "id": actor.id,
         "nom": actor.nom,
-        "lon": actor.location.lon,
-        "lat": actor.location.lat,
+        "lon": location.lon,
+        "lat": location.lat,
         "url": url_for("volunteer.actor", actor_id=actor.id),
         "kind_label": kind.label if kind else actor.kind,
         "family": kind.family if kind else "",

@@ -127,8 +127,11 @@ class Choices(fields.List):
     def allowed(self) -> frozenset[str]:
         return frozenset(self.one_of.choices)
 
-    def _deserialize(self, value, attr, data, **kwargs):
-        name = self.data_key or attr
+    # A tuple where marshmallow's List gives a list: the SearchRequest it fills is frozen.
+    def _deserialize(  # type: ignore[override]
+        self, value: Any, attr: str | None, data: Any, **kwargs: Any
+    ) -> tuple[str, ...]:
+        name = self.data_key or attr or ""
         chosen: list[str] = []
         for raw in value if isinstance(value, list) else [value]:
             for item in str(raw).split(","):

@@ -19,7 +19,7 @@ from geo.geocoding.chain import GeocoderChain
 from geo.geocoding.configured import GeocoderSettings, UnknownGeocoder, build_geocoder
 from geo.io.dataset import load_actors
 from geo.search.travel import TravelTimes, WalkingEstimate
-from geo.store import ActorStore, open_store, upgrade_store
+from geo.store import open_store, upgrade_store
 from webmap.errors import STORE_USED
 from webmap.settings import ConfigurationError
 
@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # numpy and scipy load with the first search, not with every 
     from geo.search.indexes import NearestIndex
     from geo.search.request import SearchRequest
     from geo.search.service import SearchOutcome
+    from geo.store.sql import SQLStore
 
 _STORE_KEY = "carto.store"
 _ACTORS_KEY = "carto.actors"
@@ -71,7 +72,7 @@ def warm_up(app: Flask) -> None:
             app.logger.warning("préchargement incomplet : %s", (str(error).splitlines() or [repr(error)])[0])
 
 
-def current_store() -> ActorStore:
+def current_store() -> SQLStore:
     app = _app()
     store = app.extensions.get(_STORE_KEY)
     if store is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import TypedDict
 
 
 @dataclass(frozen=True)
@@ -73,12 +74,19 @@ IAE_ELIGIBILITY = (
     "embauche après vérification de l’éligibilité à l’insertion par l’activité économique, "
     "par un prescripteur habilité ou la structure (Plateforme de l’inclusion)"
 )
-_IAE_ACCESS = {
+
+
+class _Access(TypedDict):
+    modes_mobilisation: tuple[str, ...]
+    mobilisable_par: tuple[str, ...]
+
+
+_IAE_ACCESS: _Access = {
     "modes_mobilisation": ("utiliser-lien-mobilisation",),
     "mobilisable_par": ("usagers", "professionnels"),
 }
 """IAE: a candidate applies on Les emplois de l’inclusion, alone or through a professional."""
-_WALK_IN = {"modes_mobilisation": ("se-presenter",), "mobilisable_par": ("usagers",)}
+_WALK_IN: _Access = {"modes_mobilisation": ("se-presenter",), "mobilisable_par": ("usagers",)}
 """France services: a counter open to the public, by the national label's charter."""
 RQTH = "reconnaissance du handicap (RQTH) obtenue ou demandée (Code du travail, art. L5214-3-1)"
 

@@ -435,8 +435,9 @@ def _eligibility_problems(props: Mapping[str, Any]) -> Iterable[tuple[str, str]]
             yield name, f"âge invalide : {value!r} (entier de 0 à 120)"
         else:
             ages[name] = value
-    if ages.get("age_min") is not None and ages.get("age_max") is not None:
-        if ages["age_min"] > ages["age_max"]:
+    low, high = ages.get("age_min"), ages.get("age_max")
+    if low is not None and high is not None:
+        if low > high:
             yield "age_max", "l’âge maximal est inférieur à l’âge minimal"
 
 

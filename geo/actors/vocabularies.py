@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from functools import cached_property
 from types import MappingProxyType
+from typing import Any
 
 
 class OfficialVocabulary(Mapping[str, str]):
@@ -25,14 +26,14 @@ class OfficialVocabulary(Mapping[str, str]):
         return MappingProxyType({member.value: member.label for member in self.members})
 
     @cached_property
-    def members(self) -> tuple:
+    def members(self) -> tuple[Any, ...]:
         """The enumeration's members (``.value``, ``.label``, ``.description``)."""
         from data_inclusion.schema import v1
 
         return tuple(getattr(v1, self.enumeration))
 
     def description(self, slug: str) -> str | None:
-        return next(m.description for m in self.members if m.value == slug)
+        return next(str(m.description) for m in self.members if m.value == slug)
 
     def __getitem__(self, slug: str) -> str:
         return self._labels[slug]

@@ -52,17 +52,17 @@ class Bilan:
 
     def total(self) -> dict[str, int | None]:
         """Log and history together; None where a history record has no figure for it."""
-        totals: dict[str, int | None] = self.journal.as_dict()
+        totals: dict[str, int | None] = dict(self.journal.as_dict())
         for record in self.historique:
             for name in FUNNEL:
-                value = getattr(record, name)
-                totals[name] = None if value is None or totals[name] is None else totals[name] + value
+                value, sum_so_far = getattr(record, name), totals[name]
+                totals[name] = None if value is None or sum_so_far is None else sum_so_far + value
         return totals
 
 
 def bilan(campaign_id: int, tallies: Iterable[Tally], history: Iterable[HistoryTotals] = ()) -> Bilan:
     counts: Counter[str] = Counter()
-    by: dict[str, dict[str, Counter]] = {name: defaultdict(Counter) for name in BREAKDOWNS}
+    by: dict[str, dict[str, Counter[str]]] = {name: defaultdict(Counter) for name in BREAKDOWNS}
     actors: Counter[str] = Counter()
     for tally in tallies:
         answers = _answers(tally)

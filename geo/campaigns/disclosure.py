@@ -23,7 +23,7 @@ its total, 0; both are published anyway, so nothing there is masked for them.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from geo.campaigns.model import SMALL_CELL
@@ -56,15 +56,23 @@ class Hierarchy:
 
 Cell = tuple[str, str, str]
 """(table, row, measure)."""
+Unknown = Cell | tuple[str, str, str, str]
+"""A masked cell, or ("part", child table, parent row, measure): a parent's unseen share."""
+Term = tuple[dict[int, int], int]
+"""(unknowns with their coefficients, constant): what a cell's value stands for in the model."""
+Constrain = Callable[[list[tuple[int, Term]], float, float], None]
+NewUnknown = Callable[[Unknown, int, int, int], int]
 
 
-def protect(tables: Mapping[str, Table], hierarchies: tuple[Hierarchy, ...] = ()) -> dict[str, dict]:
+def protect(
+    tables: Mapping[str, Table], hierarchies: tuple[Hierarchy, ...] = ()
+) -> dict[str, dict[str, dict[str, Shown]]]:
     """Each table as it may be shown: counts, « < 5 » and « masqué »."""
     values = _cells(tables)
     masks = {cell: PRIMARY for cell, value in values.items() if 0 < value < SMALL_CELL}
     for component in _components(tables, hierarchies):
         _protect_component(component, masks, hierarchies)
-    result: dict[str, dict] = {}
+    result: dict[str, dict[str, dict[str, Shown]]] = {}
     for (table, row, measure), value in values.items():
         result.setdefault(table, {}).setdefault(row, {})[measure] = masks.get((table, row, measure), value)
     return result
@@ -125,7 +133,7 @@ class _Model:
     """Unknowns (the masked cells and each parent's unseen share), their bounds, the true solution,
     and constraints Σ coefficient × unknown within [low, high]."""
 
-    names: list
+    names: list[Unknown]
     low: list[float]
     high: list[float]
     truth: list[int]
@@ -161,9 +169,9 @@ def _model(
     for (table, _, measure), value in values.items():
         totals[table, measure] = totals.get((table, measure), 0) + value
     model = _Model([], [], [], [], [])
-    index: dict = {}
+    index: dict[Unknown, int] = {}
 
-    def unknown(name, low, high, truth) -> int:
+    def unknown(name: Unknown, low: int, high: int, truth: int) -> int:
         index[name] = len(model.names)
         model.names.append(name)
         model.low.append(low)
@@ -177,11 +185,11 @@ def _model(
         else:
             unknown(cell, 0, totals[cell[0], cell[2]], values[cell])
 
-    def term(cell: Cell) -> tuple[dict[int, int], int]:
+    def term(cell: Cell) -> Term:
         """(unknowns, constant) standing for ``cell``'s value."""
         return ({index[cell]: 1}, 0) if cell in index else ({}, values.get(cell, 0))
 
-    def constrain(parts: list[tuple[int, tuple[dict[int, int], int]]], low: float, high: float) -> None:
+    def constrain(parts: list[tuple[int, Term]], low: float, high: float) -> None:
         terms: dict[int, int] = {}
         constant = 0
         for sign, (unknowns, value) in parts:
@@ -207,7 +215,14 @@ def _model(
     return model
 
 
-def _hierarchy(h: Hierarchy, tables, totals, term, constrain, unknown) -> None:
+def _hierarchy(
+    h: Hierarchy,
+    tables: Mapping[str, Table],
+    totals: Mapping[tuple[str, str], int],
+    term: Callable[[Cell], Term],
+    constrain: Constrain,
+    unknown: NewUnknown,
+) -> None:
     """A parent's figure = its children's + its share of the unplaced children; the shares add up to
     the unplaced row, and nest like any row."""
     if h.child not in tables or h.parent not in tables:
@@ -238,7 +253,12 @@ def _hierarchy(h: Hierarchy, tables, totals, term, constrain, unknown) -> None:
             )
 
 
-def _exposed(tables, masks, hierarchies, checked) -> list[Cell]:
+def _exposed(
+    tables: Mapping[str, Table],
+    masks: Mapping[Cell, str],
+    hierarchies: tuple[Hierarchy, ...],
+    checked: Iterable[Cell],
+) -> list[Cell]:
     """Those of the masked cells ``checked`` that every reading consistent with all that is shown
     gives the same value."""
     if not checked:
@@ -291,14 +311,19 @@ def _other_value_possible(model: _Model, target: int) -> bool:
         lows, highs = list(model.low), list(model.high)
         lows[target], highs[target] = low, high
         found = milp(
-            np.zeros(size), constraints=constraints, integrality=np.ones(size), bounds=Bounds(lows, highs)
+            np.zeros(size),
+            constraints=constraints,
+            integrality=np.ones(size, dtype=np.int_),
+            bounds=Bounds(lows, highs),
         )
         if found.status == 0:
             return True
     return False
 
 
-def _narrowest(cell: Cell, tables, masks, hierarchies) -> Cell | None:
+def _narrowest(
+    cell: Cell, tables: Mapping[str, Table], masks: Mapping[Cell, str], hierarchies: tuple[Hierarchy, ...]
+) -> Cell | None:
     """A « < 5 » cell of ``cell``'s column (itself first), of the tied tables or of its row, to show as
     « masqué » instead: the reader then knows less than « 1 to 4 »."""
     for candidates in _places(cell, tables, hierarchies):
@@ -308,7 +333,7 @@ def _narrowest(cell: Cell, tables, masks, hierarchies) -> Cell | None:
     return None
 
 
-def _places(cell: Cell, tables, hierarchies) -> list[list[Cell]]:
+def _places(cell: Cell, tables: Mapping[str, Table], hierarchies: tuple[Hierarchy, ...]) -> list[list[Cell]]:
     """Where to hide more for ``cell``, in order: its column, the same column of the tables tied to
     it (a commune and its IRIS), the measures of its row that bound it."""
     table, row, measure = cell
@@ -332,13 +357,15 @@ def _places(cell: Cell, tables, hierarchies) -> list[list[Cell]]:
     return [[c for c in candidates if _column_total(tables, c)] for candidates in places]
 
 
-def _column_total(tables, cell: Cell) -> int:
+def _column_total(tables: Mapping[str, Table], cell: Cell) -> int:
     """A column of zeros says nothing its published total (0) does not: nothing to mask there."""
     table, _, measure = cell
     return sum(values.get(measure, 0) for values in tables[table].values())
 
 
-def _companion(cell: Cell, tables, masks, hierarchies) -> Cell | None:
+def _companion(
+    cell: Cell, tables: Mapping[str, Table], masks: Mapping[Cell, str], hierarchies: tuple[Hierarchy, ...]
+) -> Cell | None:
     """The visible cell to mask with ``cell``: the smallest non-zero one of its column, else a zero;
     else one in the same column of a table tied to it (a commune and its IRIS); else one of its row
     that bounds it (« en recherche » above « dont accompagnés par personne »)."""

@@ -12,7 +12,7 @@ import re
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from geo.campaigns.model import ACCOMPANIERS, AGE_BANDS, ANSWERS, YES_NO, Campaign, Encounter
 from geo.communes import commune_at, iris_at
@@ -68,6 +68,8 @@ FIELDS = frozenset(
     }
 )
 _ACTOR_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+Say = Callable[[str, str], None]
+"""How a reader says a problem: (field, message)."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,7 @@ def read_encounter(
         problem("accompagne_par", "seulement quand accompagne = oui")
     if problems:
         return None, problems
+    assert encounter_id and campaign and day and commune and seeking  # else a problem was said
     return Encounter(
         encounter_id,
         campaign.id,
@@ -166,7 +169,7 @@ def _uuid(value: Any) -> str | None:
         return None
 
 
-def _campaign(value, campaigns, problem) -> Campaign | None:
+def _campaign(value: Any, campaigns: Callable[[int], Campaign | None], problem: Say) -> Campaign | None:
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value < 10**9:
         problem("campagne", "le numéro de la campagne est attendu")
         return None
@@ -178,7 +181,7 @@ def _campaign(value, campaigns, problem) -> Campaign | None:
     return campaign
 
 
-def _day(value, today: dt.date, problem) -> dt.date | None:
+def _day(value: Any, today: dt.date, problem: Say) -> dt.date | None:
     if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         problem("date", "date attendue au format AAAA-MM-JJ")
         return None
@@ -192,23 +195,26 @@ def _day(value, today: dt.date, problem) -> dt.date | None:
     return day
 
 
-def _place(payload, campaign: Campaign | None, problem) -> tuple[str | None, str | None]:
+def _place(
+    payload: Mapping[str, Any], campaign: Campaign | None, problem: Say
+) -> tuple[str | None, str | None]:
     """The commune (and IRIS) of the door: given, or read from a position that is then dropped."""
     lat, lon = payload.get("lat"), payload.get("lon")
     commune = payload.get("commune")
     iris = None
     if lat is not None or lon is not None:
-        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lat, lon)):
+        if not (_is_number(lat) and _is_number(lon)):
             problem("lat", "lat et lon : deux nombres")
             return None, None
-        found = commune_at(float(lon), float(lat))
+        lon, lat = float(lon), float(lat)
+        found = commune_at(lon, lat)
         if found is None:
             problem("lat", "position hors des communes servies")
             return None, None
         if commune is not None and commune != found:
             problem("commune", "la commune ne contient pas la position")
         commune = found
-        sector = iris_at(float(lon), float(lat))
+        sector = iris_at(lon, lat)
         iris = sector.code if sector else None
     if not isinstance(commune, str) or not re.fullmatch(r"\d[0-9AB]\d{3}", commune):
         problem("commune", "code INSEE de la commune (ou lat et lon) attendu")
@@ -220,7 +226,11 @@ def _place(payload, campaign: Campaign | None, problem) -> tuple[str | None, str
     return commune, iris
 
 
-def _check_sector(commune: str, iris: str | None, located: bool, campaign: Campaign, problem) -> None:
+def _is_number(value: Any) -> TypeGuard[float]:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _check_sector(commune: str, iris: str | None, located: bool, campaign: Campaign, problem: Say) -> None:
     """A campaign limited to some IRIS takes encounters in them only: a position must fall in one; a
     commune given without a position must hold one (its IRIS cannot be known)."""
     if located and iris not in campaign.secteurs:
@@ -233,7 +243,9 @@ def _check_sector(commune: str, iris: str | None, located: bool, campaign: Campa
         problem("commune", f"la campagne « {campaign.nom} » ne couvre aucun secteur de la commune {commune}")
 
 
-def _choice(value, allowed: Mapping[str, str], name: str, problem, required: bool = False) -> str | None:
+def _choice(
+    value: Any, allowed: Mapping[str, str], name: str, problem: Say, required: bool = False
+) -> str | None:
     if value is None and not required:
         return None
     if not isinstance(value, str) or value not in allowed:
@@ -242,7 +254,7 @@ def _choice(value, allowed: Mapping[str, str], name: str, problem, required: boo
     return value
 
 
-def _flag(value, name: str, problem) -> bool:
+def _flag(value: Any, name: str, problem: Say) -> bool:
     if value is None:
         return False
     if not isinstance(value, bool):
@@ -251,7 +263,7 @@ def _flag(value, name: str, problem) -> bool:
     return value
 
 
-def _listed(value, name: str, accepted, problem, limit: int) -> list[str]:
+def _listed(value: Any, name: str, accepted: Callable[[str], bool], problem: Say, limit: int) -> list[str]:
     if value is None:
         return []
     if not isinstance(value, list) or len(value) > limit or not all(isinstance(v, str) for v in value):

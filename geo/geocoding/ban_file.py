@@ -8,6 +8,7 @@ import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 REQUIRED_COLUMNS = (
     "id",
@@ -95,7 +96,7 @@ def _address(row: dict[str, str]) -> BanAddress | None:
     )
 
 
-def _is_gzip(stream) -> bool:
+def _is_gzip(stream: BinaryIO) -> bool:
     magic = stream.read(2)
     stream.seek(0)
-    return magic == b"\x1f\x8b"
+    return bool(magic == b"\x1f\x8b")

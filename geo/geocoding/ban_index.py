@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import shapely
@@ -63,7 +64,8 @@ def build_index(
     """
     keep = communes_filter(communes)
     streets = group_by_street(address for path in paths for address in read_ban(Path(path), keep, progress))
-    street_rows, number_rows = [], []
+    street_rows: list[tuple[object, ...]] = []
+    number_rows: list[tuple[object, ...]] = []
     for street_id, street in enumerate(streets):
         point = street.representative
         street_rows.append(
@@ -140,7 +142,7 @@ class _Loaded:
         self.postcodes = frozenset(street.postcode for street in self.streets)
         self.city_aliases = _city_aliases(self.streets)
         self.reverse_tree: shapely.STRtree | None = None
-        self.reverse_rows: list[tuple] = []
+        self.reverse_rows: list[tuple[Any, ...]] = []
 
 
 @dataclass(frozen=True)
@@ -280,16 +282,20 @@ class LocalBanGeocoder:
                     self._loaded = _Loaded(db)
                 self._version = version
             loaded = self._loaded
+        assert loaded is not None
         local = self._local
         if getattr(local, "version", None) != version:
             local.db = self._connect()
             local.version = version
-        return loaded, local.db
+        connection: sqlite3.Connection = local.db
+        return loaded, connection
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
 
-    def _reverse_tree(self, loaded: _Loaded, db: sqlite3.Connection):
+    def _reverse_tree(
+        self, loaded: _Loaded, db: sqlite3.Connection
+    ) -> tuple[shapely.STRtree | None, list[tuple[Any, ...]]]:
         with self._lock:
             if loaded.reverse_tree is None:
                 rows = db.execute("SELECT street_id, number, rep, lon, lat, ban_id FROM numbers").fetchall()
@@ -299,7 +305,7 @@ class LocalBanGeocoder:
                 lats = np.array([row[4] for row in rows])
                 xs, ys = to_lambert93(lons, lats)
                 loaded.reverse_rows = rows
-                loaded.reverse_tree = shapely.STRtree(shapely.points(xs, ys))
+                loaded.reverse_tree = shapely.STRtree(np.asarray(shapely.points(xs, ys)))
             return loaded.reverse_tree, loaded.reverse_rows
 
 
@@ -379,11 +385,13 @@ def _similarity(
     return max(whole, core, prefix) / 100
 
 
-def _favour_near(loaded: _Loaded, ranked, near: tuple[float, float]):
+def _favour_near(
+    loaded: _Loaded, ranked: Sequence[tuple[int, float]], near: tuple[float, float]
+) -> list[tuple[int, float]]:
     """Among equally good matches, the closest to ``near`` first."""
     x0, y0 = to_lambert93(*near)
 
-    def key(item):
+    def key(item: tuple[int, float]) -> tuple[float, float]:
         street = loaded.streets[item[0]]
         x, y = to_lambert93(street.lon, street.lat)
         return (-round(item[1], 2), (x - x0) ** 2 + (y - y0) ** 2)
@@ -400,7 +408,7 @@ def _resolve(
     """The result for ``street``: the house number asked for, else the nearest known, else the street."""
     if wanted is None:
         return _street_result(street, score)
-    same_number = db.execute(
+    same_number: list[_NumberRow] = db.execute(
         "SELECT number, rep, lon, lat, ban_id FROM numbers WHERE street_id = ? AND number = ?",
         (street.id, wanted),
     ).fetchall()
@@ -411,7 +419,7 @@ def _resolve(
     plain = [row for row in same_number if row[1] == ""]
     if plain:
         return _housenumber_result(street, *plain[0], score * 0.95, approximate=bool(suffix))
-    rows = (
+    rows: list[_NumberRow] = (
         same_number
         or db.execute(
             "SELECT number, rep, lon, lat, ban_id FROM numbers WHERE street_id = ?", (street.id,)
@@ -438,6 +446,10 @@ def _street_result(street: _Street, score: float, approximate: bool = False) -> 
         id=street.ban_id,
         approximate=approximate,
     )
+
+
+_NumberRow = tuple[int, str, float, float, str]
+"""number, rep, lon, lat, ban_id: a house number as the index holds it."""
 
 
 def _housenumber_result(

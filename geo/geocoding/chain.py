@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from cachetools import TTLCache
 
@@ -31,7 +31,9 @@ class GeocoderChain:
     ):
         self.geocoders = list(geocoders)
         self.min_score = min_score
-        self._cache: TTLCache = TTLCache(maxsize=max(cache_size, 1), ttl=cache_seconds)
+        self._cache: TTLCache[tuple[object, ...], list[GeocodeResult]] = TTLCache(
+            maxsize=max(cache_size, 1), ttl=cache_seconds
+        )
         self._lock = threading.Lock()
 
     def covers(self, *, citycode: str | None = None, postcode: str | None = None) -> bool:
@@ -62,7 +64,9 @@ class GeocoderChain:
         key = ("reverse", lon, lat, limit)
         return self._cached(key, lambda g: g.reverse(lon, lat, limit=limit))
 
-    def _cached(self, key, ask, **coverage) -> list[GeocodeResult]:
+    def _cached(
+        self, key: tuple[object, ...], ask: Callable[[Geocoder], list[GeocodeResult]], **coverage: str | None
+    ) -> list[GeocodeResult]:
         with self._lock:
             if key in self._cache:
                 return self._cache[key]
@@ -71,7 +75,9 @@ class GeocoderChain:
             self._cache[key] = results
         return results
 
-    def _ask_in_turn(self, ask, **coverage) -> list[GeocodeResult]:
+    def _ask_in_turn(
+        self, ask: Callable[[Geocoder], list[GeocodeResult]], **coverage: str | None
+    ) -> list[GeocodeResult]:
         best: list[GeocodeResult] | None = None
         failures = []
         for geocoder in self.geocoders:

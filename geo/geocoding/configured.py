@@ -9,9 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from geo.geocoding.base import Geocoder
 from geo.geocoding.chain import GeocoderChain
+
+if TYPE_CHECKING:
+    import httpx
 
 USER_AGENT = "carto-insertion/0.1"
 
@@ -51,25 +55,27 @@ def build_geocoder(settings: GeocoderSettings) -> GeocoderChain:
     )
 
 
-def _local(settings: GeocoderSettings, client) -> Geocoder:
+def _local(settings: GeocoderSettings, client: httpx.Client | None) -> Geocoder:
     from geo.geocoding.ban_index import LocalBanGeocoder
 
     return LocalBanGeocoder(settings.ban_index)
 
 
-def _geoplateforme(settings: GeocoderSettings, client) -> Geocoder:
+def _geoplateforme(settings: GeocoderSettings, client: httpx.Client | None) -> Geocoder:
     from geo.geocoding.remote import geoplateforme
 
+    assert client is not None
     return geoplateforme(client, settings.geoplateforme_url, per_second=settings.geoplateforme_rate)
 
 
-def _addok(settings: GeocoderSettings, client) -> Geocoder:
+def _addok(settings: GeocoderSettings, client: httpx.Client | None) -> Geocoder:
     from geo.geocoding.remote import addok
 
+    assert client is not None
     return addok(client, settings.addok_url)
 
 
-BACKENDS: dict[str, Callable[[GeocoderSettings, object], Geocoder]] = {
+BACKENDS: dict[str, Callable[[GeocoderSettings, httpx.Client | None], Geocoder]] = {
     "local": _local,
     "geoplateforme": _geoplateforme,
     "addok": _addok,

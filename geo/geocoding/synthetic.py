@@ -13,7 +13,7 @@ import random
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from geo.communes import COMMUNES, TARGET_COMMUNES
+from geo.communes import COMMUNES, TARGET_COMMUNES, Commune
 from geo.geocoding.ban_file import BanAddress
 
 BAN_COLUMNS = (
@@ -151,7 +151,7 @@ def generate(
     Their ``id`` is left empty: ``write_ban_csv`` numbers them the way BAN does.
     """
     rng = random.Random(seed)
-    addresses = []
+    addresses: list[BanAddress] = []
     for code in communes:
         commune = COMMUNES[code]
         names = [f"{kind} {name}" for kind in STREET_TYPES for name in NAMES]
@@ -161,7 +161,7 @@ def generate(
     return addresses
 
 
-def street_addresses(rng: random.Random, commune, name: str, count: int) -> Iterator[BanAddress]:
+def street_addresses(rng: random.Random, commune: Commune, name: str, count: int) -> Iterator[BanAddress]:
     """About ``count`` numbers (some with bis/ter) along one made-up street of ``commune``."""
     lon_min, lat_min, lon_max, lat_max = commune.bbox
     lon0, lat0 = rng.uniform(lon_min, lon_max), rng.uniform(lat_min, lat_max)

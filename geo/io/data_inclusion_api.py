@@ -11,12 +11,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from geo.actors.model import Actor, actor_from_feature, actor_to_feature
 from geo.io.interchange import ImportPlan, Row, data_inclusion_rows, plan_import
 from geo.projection import metres_between
 from geo.text import fold
+
+if TYPE_CHECKING:
+    import httpx
 
 MATCH_WITHIN_M = 150.0
 NAME_SIMILARITY = 85
@@ -50,7 +53,7 @@ class DataInclusionUnavailable(Exception):
 
 
 def fetch_records(
-    client, base_url: str, token: str, communes: Iterable[str], page_size: int = 500
+    client: httpx.Client, base_url: str, token: str, communes: Iterable[str], page_size: int = 500
 ) -> dict[str, list[dict[str, Any]]]:
     """Every structure and service of ``communes``, once each, as the API gives them."""
     found: dict[str, dict[str, dict[str, Any]]] = {"structures": {}, "services": {}}
@@ -71,7 +74,7 @@ def fetch_records(
     return {kind: list(records.values()) for kind, records in found.items()}
 
 
-def _page(client, url: str, headers: dict[str, str], params: dict[str, Any]) -> dict[str, Any]:
+def _page(client: httpx.Client, url: str, headers: dict[str, str], params: dict[str, Any]) -> dict[str, Any]:
     import httpx
 
     try:
@@ -103,7 +106,7 @@ class DataInclusionPlan:
 
 
 def plan_data_inclusion(
-    document: dict[str, list[dict]], existing: Sequence[Actor], *, overwrite_verified: bool = False
+    document: dict[str, list[dict[str, Any]]], existing: Sequence[Actor], *, overwrite_verified: bool = False
 ) -> DataInclusionPlan:
     """What importing the records would do. A record that names an actor we hold (same SIRET, else
     the same name within 150 m) refreshes it; on an actor a manager verified, changed fields are

@@ -178,7 +178,7 @@ def data_inclusion_rows(document: Any) -> list[Row]:
     """One row per structure, its services merged in (``structure_id``)."""
     if not isinstance(document, dict) or not isinstance(document.get("structures"), list):
         raise UnreadableFile("un objet { structures: [...], services: [...] } est attendu")
-    services: dict[str, list[dict]] = {}
+    services: dict[str, list[dict[str, Any]]] = {}
     for service in document.get("services") or []:
         if isinstance(service, dict):
             services.setdefault(str(service.get("structure_id")), []).append(service)
@@ -193,7 +193,7 @@ def data_inclusion_rows(document: Any) -> list[Row]:
     return rows
 
 
-def _feature_from_structure(structure: dict, services: list[dict]) -> dict[str, Any]:
+def _feature_from_structure(structure: dict[str, Any], services: list[dict[str, Any]]) -> dict[str, Any]:
     def union(name: str) -> list[str]:
         return list(dict.fromkeys(v for s in services for v in (s.get(name) or [])))
 
@@ -243,7 +243,7 @@ def _kind_of_networks(networks: list[str]) -> str:
     return next(matching, "association_accompagnement_emploi")
 
 
-def _slug_id(structure: dict) -> str:
+def _slug_id(structure: dict[str, Any]) -> str:
     from geo.text import slugify
 
     return slugify(str(structure.get("id") or structure.get("nom") or ""))[:80]
@@ -326,7 +326,7 @@ def _csv(actors: Sequence[Actor]) -> str:
     return out.getvalue()
 
 
-def _data_inclusion(actors: Sequence[Actor]) -> dict[str, list[dict]]:
+def _data_inclusion(actors: Sequence[Actor]) -> dict[str, list[dict[str, Any]]]:
     """One structure and one service per actor, valid under the schema's ``Structure`` and ``Service``.
 
     Where the schema needs what a source does not give, the value is derived by a documented rule

@@ -70,7 +70,7 @@ def _features(collection: Any) -> list[dict[str, Any]]:
 
 
 def _contour_feature(feature: dict[str, Any], code: str) -> dict[str, Any]:
-    geometry = feature.get("geometry")
+    geometry = feature.get("geometry") or {}
     try:
         valid = geometry["type"] in ("Polygon", "MultiPolygon") and shape(geometry).is_valid
     except (KeyError, TypeError, ValueError, AttributeError):

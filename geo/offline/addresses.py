@@ -19,7 +19,7 @@ def address_pack(index: Path, commune: str) -> dict[str, Any] | None:
             "SELECT id, name, postcode, city, lon, lat FROM streets WHERE citycode = ? ORDER BY id",
             (commune,),
         ).fetchall()
-        numbers: dict[int, list] = {}
+        numbers: dict[int, list[list[Any]]] = {}
         for street_id, number, rep, lon, lat in db.execute(
             "SELECT n.street_id, n.number, n.rep, n.lon, n.lat FROM numbers n JOIN streets s "
             "ON s.id = n.street_id WHERE s.citycode = ? ORDER BY n.rowid",

@@ -129,7 +129,7 @@ def _actor(actor: Actor, start: dt.datetime) -> dict[str, Any]:
 
 
 def _rounded(geometry: dict[str, Any]) -> dict[str, Any]:
-    def walk(value):
+    def walk(value: Any) -> Any:
         if isinstance(value, (list, tuple)):
             if value and isinstance(value[0], float):
                 return [round(v, 5) for v in value]

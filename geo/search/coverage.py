@@ -7,12 +7,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
 from geo.communes import iris_sectors
 from geo.projection import to_lambert93
 from geo.search.eligibility import Resident
-from geo.search.nearest import ActorIndex, Origin, nearest
+from geo.search.nearest import ActorIndex, NearestResult, Origin, nearest
 from geo.search.needs import NEEDS
 from geo.search.travel import TravelTimes, WalkingEstimate
 
@@ -43,7 +44,7 @@ def access_by_iris(
         point = outline.representative_point()
         origin = Origin(point.x, point.y, sector.commune)
         for need in needs:
-            found = [
+            found: list[NearestResult] = [
                 r
                 for r in nearest(
                     origin,
@@ -55,18 +56,22 @@ def access_by_iris(
                 )
                 if r.travel is not None
             ]
-            best = min(found, key=lambda r: r.travel.minutes, default=None)
+            best = min(found, key=_minutes, default=None)
             rows.append(
                 SectorAccess(
                     sector.code,
                     sector.nom,
                     sector.commune,
                     need,
-                    best.travel.minutes if best else None,
+                    _minutes(best) if best else None,
                     best.actor.id if best else None,
                 )
             )
     return rows
+
+
+def _minutes(result: NearestResult) -> float:
+    return result.travel.minutes if result.travel else np.inf
 
 
 def service_deserts(rows: Iterable[SectorAccess], minutes: float = DESERT_MINUTES) -> list[SectorAccess]:
@@ -83,12 +88,12 @@ def distance_to_nearest(
     ``inf`` where no located actor offers it. One k-d tree per thématique, all points at once.
     """
     points = np.column_stack(to_lambert93(np.asarray(lons, float), np.asarray(lats, float)))
-    distances = {}
+    distances: dict[str, NDArray[np.float64]] = {}
     for thematique in thematiques:
         mask = index.mask([thematique], None)
         if mask is None or not mask.any():
             distances[thematique] = np.full(len(points), np.inf)
             continue
         tree = cKDTree(index.xy[mask])
-        distances[thematique], _ = tree.query(points, k=1, workers=-1)
+        distances[thematique] = np.asarray(tree.query(points, k=1, workers=-1)[0], dtype=np.float64)
     return distances

@@ -151,6 +151,7 @@ def _age_rule(actor: Rules, resident: Resident) -> tuple[str | None, bool | None
     elif low is not None:
         what = TEXTS["age_from"].format(low=low)
     else:
+        assert high is not None  # the caller asked for an age rule
         what = TEXTS["age_below"].format(limit=high + 1)
     if resident.age is None:
         return what, None, ""
@@ -175,7 +176,7 @@ def resident_areas(commune: str) -> frozenset[str]:
     areas = {commune, commune[:2], commune[:3], *NATIONWIDE}
     known = COMMUNES.get(commune)
     if known is not None:
-        areas |= {known.ept_code, known.epci_code} - {None}
+        areas |= {code for code in (known.ept_code, known.epci_code) if code}
     return frozenset(areas)
 
 

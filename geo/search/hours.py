@@ -169,7 +169,7 @@ def _parse(hours: str) -> opening_hours.OpeningHours | None:
         return None
     try:
         return opening_hours.OpeningHours(hours, timezone=PARIS, country="FR")
-    except (opening_hours.ParserError, SyntaxError, ValueError):
+    except (opening_hours.ParserError, SyntaxError, ValueError):  # type: ignore[attr-defined]  # not in its stubs
         return None
 
 

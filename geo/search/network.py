@@ -34,7 +34,7 @@ class StreetNetwork:
     edges: np.ndarray
 
     def __post_init__(self) -> None:
-        self.graph = nx.Graph()
+        self.graph: nx.Graph[int] = nx.Graph()
         self.graph.add_nodes_from(range(len(self.nodes)))
         self.graph.add_weighted_edges_from((int(u), int(v), float(w)) for u, v, w in self.edges)
         self.tree = cKDTree(self.nodes) if len(self.nodes) else None
@@ -72,7 +72,7 @@ def import_osm(path: Path) -> StreetNetwork:
     return StreetNetwork(nodes, edges)
 
 
-def _graph_from_xml(path: Path):
+def _graph_from_xml(path: Path) -> nx.MultiDiGraph[int]:
     try:
         import osmnx
     except ImportError:
@@ -105,7 +105,7 @@ def _has_streets(path: Path) -> bool:
     return False
 
 
-def _graph_from_pbf(path: Path):
+def _graph_from_pbf(path: Path) -> nx.MultiDiGraph[int]:
     try:
         import pyrosm
     except ImportError:
@@ -113,7 +113,8 @@ def _graph_from_pbf(path: Path):
             "les extraits .pbf demandent pyrosm (pip install pyrosm) ; un .osm se lit tel quel"
         ) from None
     nodes, edges = pyrosm.OSM(str(path)).get_network(network_type="walking", nodes=True)
-    return pyrosm.OSM(str(path)).to_graph(nodes, edges, graph_type="networkx")
+    graph: nx.MultiDiGraph[int] = pyrosm.OSM(str(path)).to_graph(nodes, edges, graph_type="networkx")
+    return graph
 
 
 class NetworkWalk:

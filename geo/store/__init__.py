@@ -1,6 +1,9 @@
 """Where actors and managers live: one interface, an embedded SQLite default, PostgreSQL/PostGIS to scale."""
 
+from __future__ import annotations
+
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from geo.store.base import (
     ActorNotFound,
@@ -13,6 +16,9 @@ from geo.store.base import (
     StoredActor,
     diff,
 )
+
+if TYPE_CHECKING:
+    from geo.store.sql import SQLStore
 
 __all__ = [
     "ActorNotFound",
@@ -30,9 +36,9 @@ __all__ = [
 ]
 
 
-def open_store(url: str, instance: Path) -> ActorStore:
-    """The store named by ``url``: empty or ``sqlite:///path`` (default: the instance's carto.sqlite),
-    or ``postgresql+psycopg://user:password@host/database``. Its schema must be up to date
+def open_store(url: str, instance: Path) -> SQLStore:
+    """The store (actors, accounts, campaigns) named by ``url``: empty or ``sqlite:///path``
+    (default: the instance's carto.sqlite), or ``postgresql+psycopg://user:password@host/database``. Its schema must be up to date
     (``upgrade_store``), or SchemaNotReady says so."""
     if is_postgres_url(url):
         from geo.store.postgres import PostgresStore

@@ -25,7 +25,7 @@ metadata = MetaData()
 _ANSWERS = ("commune", "iris", "en_recherche", "accompagne", "accompagne_par", "tranche_age", "equipe")
 
 
-def _answer_columns() -> list[Column]:
+def _answer_columns() -> list[Column[Any]]:
     return [
         *(Column(name, String) for name in _ANSWERS),
         Column("mise_en_lien", Integer),
@@ -91,7 +91,8 @@ class CampaignStore:
 
     engine: Engine
 
-    def _writing(self, kind: str = "actors") -> AbstractContextManager[Connection]: ...
+    def _writing(self, kind: str = "actors") -> AbstractContextManager[Connection]:
+        raise NotImplementedError  # the SQL store's
 
     # --- campaigns ---------------------------------------------------------------------------
 
@@ -113,8 +114,10 @@ class CampaignStore:
                     fin=fin.isoformat() if fin else None,
                     close=0,
                 )
-            ).inserted_primary_key[0]
-        return self.campaign(number)
+            ).inserted_primary_key
+        created = self.campaign(int(number[0]) if number else 0)
+        assert created is not None
+        return created
 
     def campaigns(self) -> list[Campaign]:
         with self.engine.connect() as db:
@@ -191,14 +194,12 @@ class CampaignStore:
     def encounter_counts(self) -> dict[int, int]:
         """How many encounters each campaign logged (those folded into tallies included), by id."""
         counts: Counter[int] = Counter()
+        logged = select(encounters_table.c.campagne, func.count()).group_by(encounters_table.c.campagne)
+        folded = select(tallies_table.c.campagne, func.sum(tallies_table.c.nombre))
         with self.engine.connect() as db:
-            for campaign, number in db.execute(
-                select(encounters_table.c.campagne, func.count()).group_by(encounters_table.c.campagne)
-            ):
-                counts[campaign] += number
-            folded = select(tallies_table.c.campagne, func.sum(tallies_table.c.nombre))
-            for campaign, number in db.execute(folded.group_by(tallies_table.c.campagne)):
-                counts[campaign] += number
+            for query in (logged, folded.group_by(tallies_table.c.campagne)):
+                for row in db.execute(query):
+                    counts[row[0]] += row[1]
         return dict(counts)
 
     def archive_encounters(self, before: dt.date) -> int:
@@ -279,7 +280,7 @@ def _check_same(db: Connection, resent: dict[str, Encounter]) -> None:
         raise EncounterConflict(differing)
 
 
-def _insert(db: Connection, table: Table):
+def _insert(db: Connection, table: Table) -> Any:
     """An INSERT that can say what to do on a conflict, in the connection's dialect."""
     dialect = postgresql if db.dialect.name == "postgresql" else sqlite
     return dialect.insert(table)

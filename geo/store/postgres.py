@@ -13,9 +13,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import Connection, Engine, Row, make_url
 
 from geo.actors.model import Actor, actor_from_feature
 from geo.projection import to_lambert93
@@ -106,7 +107,9 @@ class PostgresStore(SQLStore):
             )
             return [actor_from_feature(json.loads(row.feature)) for row in rows]
 
-    def _nearest(self, point: tuple[float, float], k: int, thematiques: Sequence[str] | None) -> list:
+    def _nearest(
+        self, point: tuple[float, float], k: int, thematiques: Sequence[str] | None
+    ) -> Sequence[Row[Any]]:
         x, y = to_lambert93(*point)
         with self.engine.connect() as db:
             return db.execute(

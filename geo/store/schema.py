@@ -59,6 +59,7 @@ def upgrade(db: Connection) -> tuple[str | None, str]:
             command.stamp(config, "0001")
         command.upgrade(config, "head")
         after = revision(db)
+    assert after is not None  # Alembic just upgraded to head
     return before, after
 
 

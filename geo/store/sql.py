@@ -137,7 +137,7 @@ class SQLStore(CampaignStore, ABC):
     def last_change(self) -> dt.datetime | None:
         """When an actor last changed (the newest revision), None in an empty store."""
         with self.engine.connect() as db:
-            at = db.execute(select(func.max(revisions_table.c.at))).scalar_one()
+            at: str | None = db.execute(select(func.max(revisions_table.c.at))).scalar_one()
         return dt.datetime.fromisoformat(at) if at else None
 
     # --- writing ----------------------------------------------------------------------------
@@ -325,7 +325,7 @@ class SQLStore(CampaignStore, ABC):
         author: str,
         action: str,
         changes: dict[str, tuple[Any, Any]],
-        feature: dict,
+        feature: dict[str, Any],
     ) -> None:
         db.execute(
             insert(revisions_table).values(
@@ -340,7 +340,7 @@ class SQLStore(CampaignStore, ABC):
         )
 
 
-def _valid_feature(actor: Actor) -> dict:
+def _valid_feature(actor: Actor) -> dict[str, Any]:
     feature = actor_to_feature(actor)
     problems = validate_feature(feature)
     if problems:

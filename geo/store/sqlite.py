@@ -59,7 +59,7 @@ class SQLiteStore(SQLStore):
                 return cached[1]
             count = self._watcher.execute("SELECT coalesce(max(number), 0) FROM revisions").fetchone()[0]
             self._count_cache = (changed, count)
-            return count
+            return int(count)
 
     @contextmanager
     def _writing(self, kind: str = "actors") -> Iterator[Connection]:
@@ -81,7 +81,7 @@ def _engine(path: Path) -> Engine:
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 30})
 
     @event.listens_for(engine, "connect")
-    def _pragmas(connection, _record) -> None:
+    def _pragmas(connection: sqlite3.Connection, _record: object) -> None:
         connection.isolation_level = None  # we issue BEGIN ourselves (IMMEDIATE for writers)
         cursor = connection.cursor()
         cursor.execute("PRAGMA busy_timeout=30000")  # first: switching to WAL may have to wait too
@@ -90,7 +90,7 @@ def _engine(path: Path) -> Engine:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _begin(connection) -> None:
+    def _begin(connection: Connection) -> None:
         immediate = connection.get_execution_options().get("immediate")
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 

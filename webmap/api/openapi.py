@@ -157,7 +157,7 @@ def actor_schema() -> dict[str, Any]:
     }
 
 
-_WRITERS = [{"jeton": []}, {"session": []}]
+_WRITERS: list[dict[str, list[str]]] = [{"jeton": []}, {"session": []}]
 _PATTERNS = {
     "code_postal": "^([0-9]{5})?$",
     "code_insee": "^([0-9]{5}|2[AB][0-9]{3})?$",

@@ -19,7 +19,7 @@ from geo.actors.duplicates import probable_duplicates
 from geo.actors.model import actor_from_feature, actor_to_feature
 from geo.actors.validation import validate_feature
 from geo.store import ActorNotFound, DuplicateActor, InvalidActor, StaleVersion
-from webmap.auth.views import CURATORS, check_role, current_user
+from webmap.auth.services import CURATORS, author, check_role
 from webmap.errors import ApiError
 from webmap.query import CreateQuery, parse, parse_int
 from webmap.services import current_actors, current_store
@@ -60,7 +60,7 @@ def create() -> Response:
             },
         )
     try:
-        stored = current_store().create(actor, _author())
+        stored = current_store().create(actor, author())
     except DuplicateActor:
         raise ApiError(409, {"id": f"l’identifiant {actor.id} existe déjà"}) from None
     return _stored_response(stored, 201)
@@ -105,7 +105,7 @@ def _update(actor_id: str, change) -> Response:
     if current.version != expected:
         return _stale(current)
     try:
-        stored = current_store().update(change(current.actor), expected, _author())
+        stored = current_store().update(change(current.actor), expected, author())
     except StaleVersion as stale:
         return _stale(stale.current)
     except InvalidActor as invalid:
@@ -168,10 +168,6 @@ def _valid(feature: dict):
     if problems:
         raise ApiError(400, {p.field: p.message for p in problems})
     return actor_from_feature(feature)
-
-
-def _author() -> str:
-    return current_user()["email"]
 
 
 def _stored_response(stored, status: int) -> Response:

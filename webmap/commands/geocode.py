@@ -39,17 +39,18 @@ def geocode(
     if (query is None) == (point is None):
         raise click.UsageError("donnez une adresse, ou --reverse LON LAT")
     try:
-        if point:
+        if point is not None:
             results = current_geocoder().reverse(point[0], point[1], limit=limit)
+            asked = f"{point[0]},{point[1]}"
         else:
-            results = current_geocoder().search(query, limit=limit, citycode=commune)
+            asked = query or ""
+            results = current_geocoder().search(asked, limit=limit, citycode=commune)
     except InvalidQuery as error:
         raise click.BadParameter(str(error)) from None
     except GeocoderUnavailable as error:
         raise click.ClickException(f"aucun géocodeur disponible : {error}") from None
     if as_json:
-        text = query if query is not None else f"{point[0]},{point[1]}"
-        click.echo(json.dumps(to_geocodejson(results, text), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(to_geocodejson(results, asked), ensure_ascii=False, indent=2))
         return
     if not results:
         click.echo("Aucune adresse trouvée.")

@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from tabulate import tabulate
 
 from geo.mailbox import email_problem
-from webmap.auth.views import MIN_PASSWORD_LENGTH, ROLES, hash_password, hash_token, new_token
+from webmap.auth.services import MIN_PASSWORD_LENGTH, ROLES, hash_password, hash_token, new_token
 from webmap.services import current_store
 
 users = AppGroup("users", help="Comptes des gestionnaires et bénévoles.")

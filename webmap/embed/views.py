@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cachetools import TTLCache
 from flask import Blueprint, Response, current_app, make_response, render_template, request, url_for
@@ -24,6 +25,10 @@ from webmap.query import EmbedQuery, Problems, parse, search_request
 from webmap.security import private_response
 from webmap.selection import matching_actors
 from webmap.services import data_version, run_search, served_communes
+
+if TYPE_CHECKING:
+    from geo.actors.model import Actor
+    from geo.search.nearest import NearestResult
 
 blueprint = Blueprint("embed", __name__, url_prefix="/embed", template_folder="templates")
 _PAGES_LOCK = threading.Lock()
@@ -108,7 +113,7 @@ def _render(view: EmbedView, problems: Problems) -> str:
             ],
         )
         maps.add_origin(carto_map, outcome.origin.lat, outcome.origin.lon)
-        listed = [(r.actor, r) for r in outcome.results]
+        listed: list[tuple[Actor, NearestResult | None]] = [(r.actor, r) for r in outcome.results]
     else:
         actors = [a for a in matching_actors(search, view.commune) if a.location]
         maps.add_actors(maps.clustered(carto_map), [actor_marker(a) for a in actors])

@@ -8,6 +8,7 @@ import csv
 import io
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectMultipleField, StringField, widgets
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
@@ -16,8 +17,8 @@ from geo.campaigns.bilan import BREAKDOWNS, Bilan, shown_breakdowns
 from geo.campaigns.model import ACCOMPANIERS, AGE_BANDS, FUNNEL, Campaign, HistoryTotals
 from geo.communes import COMMUNES, iris_names
 from geo.io.spreadsheet import inert
-from webmap.api.campaigns import figures_of, known_campaign
-from webmap.auth.views import CURATORS, check_role
+from webmap.auth.services import CURATORS, check_role
+from webmap.campaigns import figures_of, known_campaign
 from webmap.services import current_actors, current_store, served_communes
 
 blueprint = Blueprint("campaigns", __name__, url_prefix="/gestion/campagnes")
@@ -61,7 +62,7 @@ def curators_only() -> None:
 
 
 @blueprint.route("/", methods=["GET", "POST"])
-def index() -> str | Response:
+def index() -> ResponseReturnValue:
     store = current_store()
     form = CampaignForm()
     form.communes.choices = [(code, COMMUNES[code].nom) for code in served_communes()]
@@ -114,7 +115,7 @@ def bilan_csv(campaign_id: int) -> Response:
     """The bilan as a table: the campaign's figures, its history, then each breakdown (« < 5 »)."""
     campaign, result = _campaign_and_bilan(campaign_id)
     shown = shown_breakdowns(result)
-    rows = [
+    rows: list[list[object]] = [
         ["repartition", "valeur", *FUNNEL],
         ["campagne", campaign.nom, *result.journal.as_dict().values()],
     ]
@@ -143,7 +144,7 @@ def _blank(value):
 
 
 @blueprint.post("/<int:campaign_id>/cloture")
-def close(campaign_id: int) -> Response:
+def close(campaign_id: int) -> ResponseReturnValue:
     _campaign(campaign_id)
     if FlaskForm().validate_on_submit():
         current_store().close_campaign(campaign_id)
@@ -152,7 +153,7 @@ def close(campaign_id: int) -> Response:
 
 
 @blueprint.post("/<int:campaign_id>/benevoles")
-def add_volunteer(campaign_id: int) -> Response:
+def add_volunteer(campaign_id: int) -> ResponseReturnValue:
     _campaign(campaign_id)
     form = VolunteerForm()
     if form.validate_on_submit():
@@ -169,7 +170,7 @@ def add_volunteer(campaign_id: int) -> Response:
 
 
 @blueprint.post("/<int:campaign_id>/benevoles/retrait")
-def remove_volunteer(campaign_id: int) -> Response:
+def remove_volunteer(campaign_id: int) -> ResponseReturnValue:
     _campaign(campaign_id)
     if FlaskForm().validate_on_submit():
         current_store().remove_volunteer(campaign_id, request.form.get("email", "")[:200])
@@ -177,7 +178,7 @@ def remove_volunteer(campaign_id: int) -> Response:
 
 
 @blueprint.post("/<int:campaign_id>/historique")
-def add_history(campaign_id: int) -> Response:
+def add_history(campaign_id: int) -> ResponseReturnValue:
     _campaign(campaign_id)
     form = HistoryForm()
     if form.validate_on_submit():

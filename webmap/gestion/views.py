@@ -20,7 +20,7 @@ from geo.communes import COMMUNES
 from geo.io.interchange import FORMATS, UnreadableFile, export, plan_import, read_rows
 from geo.store import ActorNotFound, InvalidActor, StaleVersion, diff
 from geo.text import fold
-from webmap.auth.views import CURATORS, check_role, current_user
+from webmap.auth.services import CURATORS, author, check_role
 from webmap.gestion.forms import ActorForm
 from webmap.maps import tile_provider
 from webmap.query import parse_int
@@ -40,10 +40,6 @@ def curators_only() -> None:
 def helpers() -> dict:
     provider = tile_provider()
     return {"tiles_url": provider.build_url() if provider else "", "quality": quality}
-
-
-def _author() -> str:
-    return current_user()["email"]
 
 
 def _queue():
@@ -112,7 +108,7 @@ def create():
             if duplicates and not request.form.get("confirmer_doublon"):
                 return render_template("gestion/edit.html", form=form, actor=None, duplicates=duplicates), 409
             try:
-                current_store().create(actor, _author())
+                current_store().create(actor, author())
             except InvalidActor as refused:
                 problems = refused.problems
             except ValueError:
@@ -143,7 +139,7 @@ def edit(actor_id: str):
     if expected is None:
         abort(400)
     try:
-        current_store().update(actor, expected, _author())
+        current_store().update(actor, expected, author())
     except StaleVersion as stale:
         return _conflict(
             stored.actor if stored.version == expected else _revision(actor_id, expected),
@@ -184,7 +180,7 @@ def _revision(actor_id: str, version: int):
 def retire(actor_id: str):
     return _simple_change(
         actor_id,
-        lambda store, stored: store.retire(actor_id, stored.version, _author()),
+        lambda store, stored: store.retire(actor_id, stored.version, author()),
         "Acteur retiré de la carte (statut « fermé »).",
     )
 
@@ -197,7 +193,7 @@ def verified_today(actor_id: str):
             date_verification=dt.date.today(),
             statut="actif" if stored.actor.statut == "a_verifier" else stored.actor.statut,
         )
-        return store.update(actor, stored.version, _author())
+        return store.update(actor, stored.version, author())
 
     return _simple_change(actor_id, verify, "Marqué vérifié aujourd’hui.")
 
@@ -220,7 +216,7 @@ def history(actor_id: str):
 def restore(actor_id: str, version: int):
     return _simple_change(
         actor_id,
-        lambda store, stored: store.restore(actor_id, version, stored.version, _author()),
+        lambda store, stored: store.restore(actor_id, version, stored.version, author()),
         f"Version {version} restaurée (nouvelle version).",
     )
 
@@ -383,7 +379,7 @@ def _keep_preview(folder: Path, data: bytes) -> str:
 
 def _apply_import(plan, how: str, preview: Path, done: str):
     """Every actor of ``plan`` in one transaction, then the preview is forgotten."""
-    current_store().replace_all(plan.actors, f"{_author()} ({how})")
+    current_store().replace_all(plan.actors, f"{author()} ({how})")
     preview.unlink(missing_ok=True)
     flash(done)
     return redirect(url_for("curation.home"))

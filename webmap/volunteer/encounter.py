@@ -10,39 +10,31 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from flask import Blueprint, Response, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from geo.campaigns.model import ACCOMPANIERS, AGE_BANDS, ANSWERS, Campaign
 from geo.communes import COMMUNES
 from geo.search.needs import NEEDS
-from webmap.api.campaigns import read_batch
-from webmap.auth.views import CURATORS, ROLES, check_role, current_user
+from webmap.auth.services import ROLES, User, check_role
+from webmap.campaigns import postable_campaigns, read_batch, record_encounters
 from webmap.security import private_response
-from webmap.services import actors_named, current_store
+from webmap.services import actors_named
 
 blueprint = Blueprint("rencontre", __name__, template_folder="templates")
 
 
-def postable_campaigns() -> list[Campaign]:
-    """Open campaigns this person may log encounters in: their own, or all for a manager."""
-    store, user = current_store(), current_user()
-    open_ones = [c for c in store.campaigns() if c.is_open()]
-    if user["role"] in CURATORS:
-        return open_ones
-    return [c for c in open_ones if user["email"] in store.volunteers(c.id)]
-
-
 @blueprint.route("/rencontre", methods=["GET", "POST"])
-def page() -> Response:
-    check_role(ROLES)
-    campaigns = postable_campaigns()
+def page() -> ResponseReturnValue:
+    user = check_role(ROLES)
+    campaigns = postable_campaigns(user)
     asked = list(dict.fromkeys(request.values.getlist("acteurs")))[:10]
     actors = actors_named(asked)
     chosen = [a for a in asked if a in actors]
     problems: dict[str, str] = {}
     status = 200
     if request.method == "POST":
-        problems = _record_form(campaigns)
+        problems = _record_form(campaigns, user)
         if not problems:
             flash("Rencontre enregistrée. Merci !")
             return redirect(url_for("rencontre.page"))
@@ -64,10 +56,10 @@ def page() -> Response:
     return private_response(make_response(page, status))
 
 
-def _record_form(campaigns: list[Campaign]) -> dict[str, str]:
+def _record_form(campaigns: list[Campaign], user: User) -> dict[str, str]:
     """The form, read as the API reads the tablet's JSON: the same checks, one encounter."""
     form = request.form
-    payload = {
+    payload: dict[str, object] = {
         "id": str(uuid.uuid4()),
         "date": dt.date.today().isoformat(),
         "commune": form.get("commune") or None,
@@ -86,8 +78,8 @@ def _record_form(campaigns: list[Campaign]) -> dict[str, str]:
         return {"campagne": "choisissez une de vos campagnes ouvertes"}
     if not payload["mise_en_lien"]:
         payload["acteurs"] = []
-    encounters, found = read_batch([payload])
+    encounters, found = read_batch([payload], user)
     if found:
         return {field.removeprefix("[0]."): message for field, message in found.items()}
-    current_store().add_encounters(encounters)
-    return {}
+    _, conflicts = record_encounters(encounters)  # a fresh UUID: never one
+    return {"id": conflicts[0]} if conflicts else {}

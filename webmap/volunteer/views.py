@@ -85,7 +85,7 @@ def _week_of(actor):
 def index() -> Response:
     outcome, status = None, 200
     if not request.args:
-        search, problems = SearchRequest(), {}
+        search, problems = SearchRequest(), dict[str, str]()
     else:
         values, problems = parse(NearestQuery, request.args)
         search = search_request(values)
@@ -100,7 +100,7 @@ def index() -> Response:
     if outcome and outcome.origin:
         origin = outcome.origin
         carto_map = maps.new_map((origin.lat, origin.lon), zoom=15)
-        located = [r for r in outcome.results if r.distance_m is not None]
+        located = [r.actor for r in outcome.results if r.distance_m is not None]
         maps.add_actors(
             carto_map,
             [
@@ -112,7 +112,7 @@ def index() -> Response:
         maps.add_origin(carto_map, origin.lat, origin.lon)
         maps.fit(
             carto_map,
-            [(origin.lat, origin.lon)] + [(r.actor.location.lat, r.actor.location.lon) for r in located],
+            [(origin.lat, origin.lon)] + [(a.location.lat, a.location.lon) for a in located if a.location],
         )
     maps.add_contours(carto_map)
     rendered = maps.rendered(carto_map)

@@ -6,6 +6,8 @@ Revises: 0001
 Create Date: 2026-11-28
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -17,7 +19,7 @@ depends_on = None
 ANSWER_COLUMNS = ("commune", "iris", "en_recherche", "accompagne", "accompagne_par", "tranche_age", "equipe")
 
 
-def _answers() -> list[sa.Column]:
+def _answers() -> list[sa.Column[Any]]:
     return [
         *(
             sa.Column(name, sa.String, nullable=name not in ("commune", "en_recherche"))
