@@ -172,6 +172,40 @@ def fictional_feature(**properties: Any) -> dict[str, Any]:
     return feature
 
 
+EVERY_FIELD = {
+    # made-up values (the SIRET, phone and site are reserved for fiction), one for each field
+    "id": "acteur-fictif-complet",
+    "nom": "Acteur fictif complet",
+    "kind": "siae_ei",
+    "statut": "actif",
+    "description": "Description fictive d’un acteur inventé pour le test.",
+    "siret": "00000000000000",
+    "reseaux_porteurs": ["ei"],
+    "adresse": "1 rue Fictive",
+    "complement_adresse": "Bâtiment fictif",
+    "code_postal": "93100",
+    "code_insee": "93048",
+    "commune": "Montreuil",
+    "geometry": {"type": "Point", "coordinates": [2.4401, 48.8601]},
+    "location_source": "manager",
+    "thematiques": ["trouver-un-emploi--repondre-a-des-offres-demploi"],
+    "publics": ["jeunes", "demandeurs-emploi"],
+    "zone_eligibilite": ["93048", "93006"],
+    "age_min": 18,
+    "age_max": 30,
+    "modes_accueil": ["en-presentiel"],
+    "modes_mobilisation": ["utiliser-lien-mobilisation", "telephoner"],
+    "mobilisable_par": ["usagers", "professionnels"],
+    "frais": "gratuit",
+    "horaires_accueil": "Mo-Fr 09:00-12:00; PH off",
+    "telephone": "+33199000101",
+    "courriel": "contact@example.org",
+    "site_web": "https://example.org/",
+    "date_verification": "2026-11-02",
+    "frequence_verification": 3,
+}
+
+
 def fictional_collection(*features: dict[str, Any]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": [copy.deepcopy(f) for f in features]}
 

@@ -7,6 +7,7 @@ import pytest
 
 from tests.browser_fixtures import serve
 from tests.conftest import (
+    EVERY_FIELD,
     fictional_collection,
     fictional_feature,
     migrate_instance,
@@ -239,6 +240,56 @@ def test_back_office_pages_keep_an_xss_payload_inert(browser, tmp_path):
         page.wait_for_load_state("networkidle")
         assert page.evaluate("window.pwned") is None
         assert page.dialogs == []
+    finally:
+        context.close()
+        server.shutdown()
+
+
+@pytest.mark.parametrize("width", [360, 768])
+def test_saving_an_actor_s_page_untouched_changes_none_of_its_fields(browser, tmp_path, width):
+    """A manager opens an actor in the back office and presses « Enregistrer »: every field the
+    form shows comes back as it was, and no revision is written."""
+    from webmap import create_app
+    from webmap.auth.services import hash_password
+    from webmap.services import current_store
+
+    feature = fictional_feature(**EVERY_FIELD)
+    path = write_json(tmp_path / "complet-fictif.geojson", fictional_collection(feature))
+    migrate_instance(tmp_path / "instance")
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "ACTORS_FILE": str(path),
+            "GEOCODERS": ("local",),
+            "SECURE_COOKIES": False,
+        }
+    )
+    with app.app_context():
+        store = current_store()
+        store.add_user("gestionnaire-fictif@example.org", hash_password("mot-de-passe-fictif"), "manager")
+        before = store.get("acteur-fictif-complet")
+    server = serve(app)
+    base = f"http://127.0.0.1:{server.server_port}"
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="fr-FR")
+    page = context.new_page()
+    try:
+        page.goto(base + "/connexion")
+        page.get_by_label("Adresse e-mail").fill("gestionnaire-fictif@example.org")
+        page.get_by_label("Mot de passe").fill("mot-de-passe-fictif")
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_url("**/gestion/")
+        page.goto(base + "/gestion/acteurs/acteur-fictif-complet")
+        assert page.get_by_label("Comment y aller").count() == 0  # a group of checkboxes, not one box
+        assert (
+            page.get_by_role("group", name="Accueil et contact").get_by_text("Comment y aller").is_visible()
+        )
+        page.get_by_role("button", name="Enregistrer", exact=True).click()
+        page.wait_for_url("**/gestion/acteurs/acteur-fictif-complet")
+        with app.app_context():
+            after = current_store().get("acteur-fictif-complet")
+        assert after.actor == before.actor
+        assert after.version == before.version  # nothing changed: no revision
     finally:
         context.close()
         server.shutdown()

@@ -131,7 +131,7 @@ def test_validation_errors_are_shown_next_to_the_field(manager, app):
     response = manager.post(PAGE, data=_form_of(app, ACTOR, code_postal="931"))
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert re.search(r'id="code_postal-erreur">code postal invalide', page)
+    assert re.search(r'id="code_postal-erreur">valeur invalide : &#39;931&#39; \(5 chiffres\)', page)
 
 
 def test_stale_edit_shows_both_changes_and_loses_nothing(manager, app):

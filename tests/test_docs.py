@@ -1,11 +1,55 @@
-"""The data-model documentation states the kind mapping the code applies."""
+"""The data-model documentation states the fields declared and the kind mapping the code applies."""
 
 from __future__ import annotations
 
+from geo.actors.fields import GROUPS, Field
 from geo.actors.kinds import KINDS
+from geo.actors.model import FIELDS
 from tests.conftest import ROOT
 
 BEGIN, END = "<!-- kinds:begin -->", "<!-- kinds:end -->"
+FIELDS_BEGIN, FIELDS_END = "<!-- fields:begin -->", "<!-- fields:end -->"
+
+
+def fields_table() -> str:
+    """docs/data-model.md's table of the fields, from their declarations (geo.actors.model)."""
+    lines = [
+        "| field | type | limits | data·inclusion | form | meaning |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for declared in FIELDS:
+        form = f"{GROUPS[declared.group]}: « {declared.label} »" if declared.group else ""
+        cells = [
+            f"`{declared.name}`",
+            _type(declared),
+            declared.limits,
+            f"`{declared.data_inclusion}`" if declared.data_inclusion else "ours",
+            form,
+            declared.doc,
+        ]
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    return "\n".join(lines)
+
+
+def _type(declared: Field) -> str:
+    what = {"text": "text", "list": "list", "integer": "integer", "number": "number", "date": "date"}
+    shown = what[declared.kind]
+    if declared.vocabulary is not None:
+        values = list(declared.vocabulary)
+        named = " or ".join(f"`{v}`" for v in values) if len(values) <= 4 else f"{len(values)} slugs"
+        shown += f" of {named}" if declared.kind == "list" else f": {named}"
+    elif declared.pattern or declared.item_pattern:
+        shown += f" `{declared.pattern or declared.item_pattern}`"
+    flags = [word for word, on in (("required", declared.required), ("or null", declared.nullable)) if on]
+    return shown + (f" ({', '.join(flags)})" if flags else "")
+
+
+def test_data_model_doc_shows_every_declared_field():
+    text = (ROOT / "docs" / "data-model.md").read_text(encoding="utf-8")
+    documented = text.split(FIELDS_BEGIN, 1)[1].split(FIELDS_END, 1)[0].strip()
+    assert documented == fields_table(), (
+        "regenerate with: python -c 'from tests.test_docs import fields_table; print(fields_table())'"
+    )
 
 
 def kinds_table() -> str:

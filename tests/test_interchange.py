@@ -12,7 +12,7 @@ import pytest
 from geo.actors.model import actor_from_feature
 from geo.io.dataset import load_actors
 from geo.io.interchange import CSV_COLUMNS, export, plan_import, read_rows
-from tests.conftest import DATASET, FICTIONAL_DATASET, fictional_feature
+from tests.conftest import DATASET, EVERY_FIELD, FICTIONAL_DATASET, fictional_feature
 from webmap.auth.services import hash_password
 from webmap.services import current_store
 
@@ -27,6 +27,21 @@ def test_export_then_import_changes_nothing(kind, dataset):
     plan = plan_import(rows, actors)
     assert plan.errors == [] and plan.creations == [] and plan.updates == []
     assert len(plan.unchanged) == len(actors)
+
+
+@pytest.mark.parametrize("kind", ["csv", "geojson", "data-inclusion"])
+def test_every_declared_field_survives_an_export_and_an_import(kind):
+    from geo.actors.model import FIELDS, actor_to_feature
+
+    actor = actor_from_feature(fictional_feature(**EVERY_FIELD))
+    assert all(actor_to_feature(actor)["properties"][f.name] not in (None, "", []) for f in FIELDS if f.group)
+    (row,) = read_rows(export([actor], kind).encode(), kind)
+    assert row.problems == ()
+    back = actor_from_feature(row.feature)
+    if kind == "data-inclusion":  # what the national schema has no field for
+        assert back.nom == actor.nom and back.modes_mobilisation == actor.modes_mobilisation
+    else:
+        assert back == actor
 
 
 def test_csv_has_the_documented_columns_in_order():
@@ -85,7 +100,7 @@ def test_one_bad_row_imports_nothing_and_is_named(make_app, tmp_path):
 
     assert result.exit_code == 1
     # Rows are sorted by id: « …-deux » is line 2, after the header.
-    assert "ligne 2 : kind : type d’acteur inconnu" in result.output
+    assert "ligne 2 : kind : valeur inconnue : 'type-inconnu'" in result.output
     assert "rien n’a été importé" in result.output
     with app.app_context():
         assert {s.actor.id for s in current_store().all()}.isdisjoint({"acteur-fictif-un"})

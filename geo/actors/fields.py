@@ -89,7 +89,8 @@ def declared(label: str, doc: str, **spec: Any) -> dict[str, dict[str, Any]]:
 
 def declared_fields(cls: type, prefix: str = "") -> tuple[Field, ...]:
     """The declared fields of a dataclass, their kind, nullability and requirement read from its
-    annotations; ``prefix`` names those of a nested record (``location_``)."""
+    annotations; ``prefix`` names those of a nested record (``location_``), which may be absent: its
+    fields are then null, never required."""
     hints = typing.get_type_hints(cls)
     found = []
     for item in dataclasses.fields(cls):
@@ -98,7 +99,9 @@ def declared_fields(cls: type, prefix: str = "") -> tuple[Field, ...]:
             continue
         kind, nullable = _kind(hints[item.name])
         no_default = item.default is dataclasses.MISSING and item.default_factory is dataclasses.MISSING
-        found.append(Field(prefix + item.name, kind, nullable=nullable, required=no_default, **spec))
+        spec = {"required": no_default and not prefix, **spec}
+        nullable = nullable or bool(prefix)
+        found.append(Field(prefix + item.name, kind, nullable=nullable, **spec))
     return tuple(found)
 
 

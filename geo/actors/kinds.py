@@ -329,3 +329,4 @@ _ALL_KINDS = (
 )
 
 KINDS: Mapping[str, Kind] = MappingProxyType({kind.slug: kind for kind in _ALL_KINDS})
+KIND_LABELS: Mapping[str, str] = MappingProxyType({kind.slug: kind.label for kind in _ALL_KINDS})

@@ -1,7 +1,9 @@
 """The actor record: a structure that can accompany a resident, following data·inclusion v1.
 
 An actor is immutable; edits make a new record. Its GeoJSON form (RFC 7946, one Feature) is the
-exchange format of ``data/actors.geojson`` and of the API.
+exchange format of ``data/actors.geojson`` and of the API. Each field is declared here, once, with what
+the validator, the API's schema, the back office's form, the CSV columns and the docs need to know of
+it (``geo.actors.fields``).
 """
 
 from __future__ import annotations
@@ -10,6 +12,27 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
+
+from geo.actors.fields import Field, by_name, declared, declared_fields
+from geo.actors.kinds import KIND_LABELS
+from geo.actors.vocabularies import (
+    FRAIS,
+    LOCATION_SOURCES,
+    MODES_ACCUEIL,
+    MODES_MOBILISATION,
+    PERSONNES_MOBILISATRICES,
+    PUBLICS,
+    RESEAUX_PORTEURS,
+    STATUTS,
+    THEMATIQUES,
+)
+
+POSTCODE_PATTERN = r"[0-9]{5}"
+INSEE_PATTERN = r"[0-9]{5}|2[AB][0-9]{3}"
+PARTIAL_DATE_PATTERN = r"20[0-9]{2}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?)?"
+"""AAAA, AAAA-MM or AAAA-MM-JJ, from 2000 on: data·inclusion takes no earlier update date."""
+ZONE_CODE_PATTERN = r"france|99100|[0-9]{2}|2[AB]|97[0-9]|[0-9]{5}|2[AB][0-9]{3}|[0-9]{9}"
+"""A code of ``zone_eligibilite``: France, a département, a commune or an EPCI (COG codes)."""
 
 
 @dataclass(frozen=True)
@@ -23,10 +46,35 @@ class Location:
 
     lon: float
     lat: float
-    source: str
-    reference: str | None = None
-    score: float | None = None
-    geocoder: str | None = None
+    source: str = field(
+        metadata=declared(
+            "Origine de la position",
+            "who says the point is there; `null` without geometry",
+            max_length=20,
+            vocabulary=LOCATION_SOURCES,
+        )
+    )
+    reference: str | None = field(
+        default=None,
+        metadata=declared(
+            "Source de la position",
+            "for `source`: the file that states the coordinates",
+            max_length=500,
+        ),
+    )
+    score: float | None = field(
+        default=None,
+        metadata=declared(
+            "Score du géocodage",
+            "for `geocoded`: the geocoder's score (also kept when the source states one)",
+            minimum=0,
+            maximum=1,
+        ),
+    )
+    geocoder: str | None = field(
+        default=None,
+        metadata=declared("Géocodeur", "for `geocoded`: which geocoder answered", max_length=100),
+    )
 
 
 @dataclass(frozen=True)
@@ -34,38 +82,293 @@ class Actor:
     """One actor of the cartography. Field names are those of data·inclusion v1 where it has them."""
 
     id: str
-    nom: str
-    kind: str
-    source: str
-    date_source: str
-    statut: str = "a_verifier"
-    description: str = ""
-    siret: str = ""
-    """The establishment's SIRET when a source gives it: how national records are recognised."""
-    reseaux_porteurs: tuple[str, ...] = ()
-    adresse: str = ""
-    complement_adresse: str = ""
-    code_postal: str = ""
-    code_insee: str = ""
-    commune: str = ""
+    nom: str = field(
+        metadata=declared(
+            "Nom",
+            "name as the source gives it",
+            group="identite",
+            max_length=150,
+            min_length=3,
+            data_inclusion="Structure.nom",
+        )
+    )
+    kind: str = field(
+        metadata=declared(
+            "Type d’acteur",
+            "kind of actor (`geo.actors.kinds.KINDS`); drives the defaults below",
+            group="identite",
+            max_length=64,
+            vocabulary=KIND_LABELS,
+        )
+    )
+    source: str = field(
+        metadata=declared(
+            "Source de l’information",
+            "where the record comes from (`github:owner/repo@commit:path`, a URL, a manager's visit)",
+            group="provenance",
+            max_length=500,
+            min_length=1,
+        )
+    )
+    date_source: str = field(
+        metadata=declared(
+            "Date de la source",
+            "date of that source; partial when the source is only that precise; from 2000 on",
+            help="AAAA, AAAA-MM ou AAAA-MM-JJ",
+            group="provenance",
+            max_length=10,
+            pattern=PARTIAL_DATE_PATTERN,
+            pattern_hint="AAAA, AAAA-MM ou AAAA-MM-JJ, depuis 2000",
+            data_inclusion="Structure.date_maj",
+        )
+    )
+    statut: str = field(
+        default="a_verifier",
+        metadata=declared(
+            "Statut",
+            "`actif` only once a manager verified the actor (`date_verification`); before, "
+            "`a_verifier`, still shown to volunteers with its freshness; retired actors are `ferme`, "
+            "never deleted",
+            group="identite",
+            max_length=20,
+            vocabulary=STATUTS,
+            required=True,
+        ),
+    )
+    description: str = field(
+        default="",
+        metadata=declared(
+            "Description",
+            "what a volunteer should know; empty, or 5 characters at least (data·inclusion's minimum)",
+            group="identite",
+            max_length=2_000,
+            min_length=5,
+            multiline=True,
+            data_inclusion="Structure.description",
+        ),
+    )
+    siret: str = field(
+        default="",
+        metadata=declared(
+            "SIRET",
+            "the establishment's SIRET when a source gives it: how `carto actors import-di` "
+            "recognises a national record first",
+            help="14 chiffres, si une source le donne",
+            group="identite",
+            max_length=14,
+            pattern=r"[0-9]{14}",
+            pattern_hint="14 chiffres",
+            data_inclusion="Structure.siret",
+        ),
+    )
+    reseaux_porteurs: tuple[str, ...] = field(
+        default=(),
+        metadata=declared(
+            "Réseaux porteurs",
+            "networks the actor belongs to",
+            group="publics",
+            vocabulary=RESEAUX_PORTEURS,
+            data_inclusion="Structure.reseaux_porteurs",
+        ),
+    )
+    adresse: str = field(
+        default="",
+        metadata=declared(
+            "Adresse", "postal address", group="adresse", max_length=200, data_inclusion="Structure.adresse"
+        ),
+    )
+    complement_adresse: str = field(
+        default="",
+        metadata=declared(
+            "Complément d’adresse",
+            "building, floor, door",
+            group="adresse",
+            max_length=200,
+            data_inclusion="Structure.complement_adresse",
+        ),
+    )
+    code_postal: str = field(
+        default="",
+        metadata=declared(
+            "Code postal",
+            "must be one of the commune's, for the communes of `geo.communes`",
+            group="adresse",
+            max_length=5,
+            pattern=POSTCODE_PATTERN,
+            pattern_hint="5 chiffres",
+            data_inclusion="Structure.code_postal",
+        ),
+    )
+    code_insee: str = field(
+        default="",
+        metadata=declared(
+            "Code INSEE de la commune",
+            "the commune's COG code",
+            group="adresse",
+            max_length=5,
+            pattern=INSEE_PATTERN,
+            pattern_hint="5 caractères, ex. 93048",
+            data_inclusion="Structure.code_insee",
+        ),
+    )
+    commune: str = field(
+        default="",
+        metadata=declared(
+            "Commune",
+            "the commune's name, matching the INSEE code",
+            group="adresse",
+            max_length=100,
+            data_inclusion="Structure.commune",
+        ),
+    )
     location: Location | None = None
-    thematiques: tuple[str, ...] = ()
-    publics: tuple[str, ...] = ()
-    zone_eligibilite: tuple[str, ...] = ()
-    age_min: int | None = None
-    age_max: int | None = None
-    modes_accueil: tuple[str, ...] = ()
-    modes_mobilisation: tuple[str, ...] = ()
-    """How a resident gets in (data·inclusion: se présenter, téléphoner, lien de mobilisation…)."""
-    mobilisable_par: tuple[str, ...] = ()
-    """Who may make that first move: the resident (« usagers »), a professional, or both."""
-    frais: str | None = None
-    horaires_accueil: str = ""
-    telephone: str = ""
-    courriel: str = ""
-    site_web: str = ""
-    date_verification: dt.date | None = field(default=None)
-    frequence_verification: int | None = None
+    thematiques: tuple[str, ...] = field(
+        default=(),
+        metadata=declared(
+            "Thématiques",
+            "what the actor offers",
+            group="publics",
+            vocabulary=THEMATIQUES,
+            data_inclusion="Service.thematiques",
+        ),
+    )
+    publics: tuple[str, ...] = field(
+        default=(),
+        metadata=declared(
+            "Publics",
+            "to whom; empty: everyone (`tous-publics` only alone, as the schema says)",
+            help="aucun : tous publics",
+            group="publics",
+            vocabulary=PUBLICS,
+            data_inclusion="Service.publics",
+        ),
+    )
+    zone_eligibilite: tuple[str, ...] = field(
+        default=(),
+        metadata=declared(
+            "Zone d’éligibilité",
+            "residents it serves: commune, département, EPCI or `france` (COG codes); empty: not "
+            "restricted or unknown",
+            help="codes INSEE, département, EPCI ; séparés par des virgules",
+            group="publics",
+            item_pattern=ZONE_CODE_PATTERN,
+            data_inclusion="Service.zone_eligibilite",
+        ),
+    )
+    age_min: int | None = field(
+        default=None,
+        metadata=declared(
+            "Âge minimal", "age limits, when the actor has any", group="publics", minimum=0, maximum=120
+        ),
+    )
+    age_max: int | None = field(
+        default=None,
+        metadata=declared("Âge maximal", "the upper one", group="publics", minimum=0, maximum=120),
+    )
+    modes_accueil: tuple[str, ...] = field(
+        default=(),
+        metadata=declared(
+            "Accueil",
+            "on site, at a distance",
+            group="accueil",
+            vocabulary=MODES_ACCUEIL,
+            data_inclusion="Service.modes_accueil",
+        ),
+    )
+    modes_mobilisation: tuple[str, ...] = field(
+        default=(),
+        metadata=declared(
+            "Comment y aller",
+            "how a resident gets in, where a source or a national rule says so: « Comment y aller » "
+            "on results, popups, actor pages and in the API",
+            group="accueil",
+            vocabulary=MODES_MOBILISATION,
+            data_inclusion="Service.modes_mobilisation",
+        ),
+    )
+    mobilisable_par: tuple[str, ...] = field(
+        default=(),
+        metadata=declared(
+            "Qui fait la démarche",
+            "who makes that first move: the resident (`usagers`), a professional such as a "
+            "prescriber, or both",
+            group="accueil",
+            vocabulary=PERSONNES_MOBILISATRICES,
+            data_inclusion="Service.mobilisable_par",
+        ),
+    )
+    frais: str | None = field(
+        default=None,
+        metadata=declared(
+            "Frais",
+            "whether it costs the resident anything",
+            group="accueil",
+            max_length=20,
+            vocabulary=FRAIS,
+            data_inclusion="Service.frais",
+        ),
+    )
+    horaires_accueil: str = field(
+        default="",
+        metadata=declared(
+            "Horaires",
+            "OSM `opening_hours`, read by the `opening-hours-py` library",
+            help="format OpenStreetMap, ex. Mo-Fr 09:00-12:00; PH off",
+            group="accueil",
+            max_length=500,
+            data_inclusion="Structure.horaires_accueil",
+        ),
+    )
+    telephone: str = field(
+        default="",
+        metadata=declared(
+            "Téléphone",
+            "a French number (phonenumbers' rule)",
+            group="accueil",
+            max_length=30,
+            data_inclusion="Structure.telephone",
+        ),
+    )
+    courriel: str = field(
+        default="",
+        metadata=declared(
+            "Courriel générique",
+            "generic mailboxes only (`contact@`, `accueil@`…), never a person's; an address by the "
+            "service's one rule (`geo.mailbox`)",
+            group="accueil",
+            max_length=200,
+            data_inclusion="Structure.courriel",
+        ),
+    )
+    site_web: str = field(
+        default="",
+        metadata=declared(
+            "Site web",
+            "http(s) URL",
+            group="accueil",
+            max_length=500,
+            data_inclusion="Structure.site_web",
+        ),
+    )
+    date_verification: dt.date | None = field(
+        default=None,
+        metadata=declared(
+            "Date de vérification",
+            "last time a manager checked the record (not in the future, not before 2000)",
+            max_length=10,
+        ),
+    )
+    frequence_verification: int | None = field(
+        default=None,
+        metadata=declared(
+            "Vérifier tous les … mois",
+            "how often this actor should be checked, in months (empty: `CARTO_VERIFY_EVERY_MONTHS`)",
+            help="vide : 6",
+            group="provenance",
+            minimum=1,
+            maximum=60,
+        ),
+    )
     """Months between two checks of this actor; None: the service's default (6 months)."""
 
     @property
@@ -73,33 +376,22 @@ class Actor:
         return self.location is not None
 
 
-PROPERTY_ORDER: tuple[str, ...] = tuple(f.name for f in fields(Actor) if f.name not in ("id", "location")) + (
-    "location_source",
-    "location_reference",
-    "location_score",
-    "location_geocoder",
-)
-"""Order of the properties in a written Feature, so that a git diff of the dataset stays readable."""
-
-LIST_FIELDS = frozenset(
-    {
-        "reseaux_porteurs",
-        "thematiques",
-        "publics",
-        "zone_eligibilite",
-        "modes_accueil",
-        "modes_mobilisation",
-        "mobilisable_par",
-    }
-)
+LOCATION_PREFIX = "location_"
+FIELDS: tuple[Field, ...] = (*declared_fields(Actor), *declared_fields(Location, LOCATION_PREFIX))
+"""Every property of an actor's Feature, in the order a written Feature gives them (a git diff of the
+dataset stays readable)."""
+FIELDS_BY_NAME: Mapping[str, Field] = by_name(FIELDS)
+PROPERTY_ORDER: tuple[str, ...] = tuple(f.name for f in FIELDS)
+LIST_FIELDS = frozenset(f.name for f in FIELDS if f.kind == "list")
+_ACTOR_FIELDS = frozenset(f.name for f in fields(Actor))
 
 
 def actor_to_feature(actor: Actor) -> dict[str, Any]:
     """The actor as a GeoJSON Feature with a fixed property order."""
     properties: dict[str, Any] = {}
     for name in PROPERTY_ORDER:
-        if name.startswith("location_"):
-            attribute = name.removeprefix("location_")
+        if name.startswith(LOCATION_PREFIX):
+            attribute = name.removeprefix(LOCATION_PREFIX)
             value = getattr(actor.location, attribute) if actor.location else None
         else:
             value = getattr(actor, name)
@@ -130,13 +422,14 @@ def actor_from_feature(feature: Mapping[str, Any]) -> Actor:
             geocoder=props.get("location_geocoder"),
         )
     values: dict[str, Any] = {"id": feature.get("id") or props.get("id"), "location": location}
-    for f in fields(Actor):
-        if f.name in values or f.name not in props or props[f.name] is None:
+    for declared_field in FIELDS:
+        name = declared_field.name
+        if name not in _ACTOR_FIELDS or props.get(name) is None:
             continue
-        value = props[f.name]
-        if f.name in LIST_FIELDS:
+        value = props[name]
+        if declared_field.kind == "list":
             value = tuple(value)
-        elif f.name == "date_verification":
+        elif declared_field.kind == "date":
             value = dt.date.fromisoformat(value)
-        values[f.name] = value
+        values[name] = value
     return Actor(**values)

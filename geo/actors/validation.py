@@ -1,7 +1,9 @@
 """Validation of actor records: returns problems as data, for the CLI, the API and the forms alike.
 
 Each check looks at one field and explains, in French, what a manager must fix. Nothing here raises on
-bad input: a broken record yields problems, never an exception.
+bad input: a broken record yields problems, never an exception. Each field's type, limits, vocabulary
+and form are read from its declaration (``geo.actors.model.FIELDS``); the rules between fields, and
+those a library knows (a phone number, an e-mail, opening hours), are written here.
 """
 
 from __future__ import annotations
@@ -19,19 +21,9 @@ from urllib.parse import urlsplit
 import opening_hours
 import phonenumbers
 
-from geo.actors.kinds import KINDS
-from geo.actors.model import LIST_FIELDS
-from geo.actors.vocabularies import (
-    FRAIS,
-    LOCATION_SOURCES,
-    MODES_ACCUEIL,
-    MODES_MOBILISATION,
-    PERSONNES_MOBILISATRICES,
-    PUBLICS,
-    RESEAUX_PORTEURS,
-    STATUTS,
-    THEMATIQUES,
-)
+from geo.actors.fields import LIST_ITEM_LIMIT, LIST_LIMIT, Field
+from geo.actors.model import FIELDS, FIELDS_BY_NAME, ZONE_CODE_PATTERN
+from geo.actors.vocabularies import LOCATION_SOURCES
 from geo.communes import COMMUNES, find_commune
 from geo.mailbox import is_email
 
@@ -41,55 +33,16 @@ MAX_DISTANCE_OUTSIDE_COMMUNE_M = 1_000
 MAX_ID_LENGTH = 80
 """Identifiers appear in URLs: short, lower-case slugs."""
 
-TEXT_LIMITS: Mapping[str, int] = {
-    "nom": 150,
-    "kind": 64,
-    "statut": 20,
-    "description": 2_000,
-    "adresse": 200,
-    "complement_adresse": 200,
-    "code_postal": 5,
-    "code_insee": 5,
-    "commune": 100,
-    "horaires_accueil": 500,
-    "siret": 14,
-    "telephone": 30,
-    "courriel": 200,
-    "site_web": 500,
-    "source": 500,
-    "date_source": 10,
-    "date_verification": 10,
-    "frais": 20,
-    "location_source": 20,
-    "location_reference": 500,
-    "location_geocoder": 100,
-}
-"""Longest text each field may hold, in characters (docs/data-model.md lists them)."""
+TEXT_LIMITS: Mapping[str, int] = {f.name: f.max_length for f in FIELDS if f.max_length}
+"""Longest text each field may hold, in characters (from the declarations; docs/data-model.md)."""
+KNOWN_PROPERTIES = frozenset(FIELDS_BY_NAME)
 
 OLDEST_DATE = "2000"
 """data·inclusion's schema takes no update date before the 21st century (``date_maj``)."""
 
-MIN_DESCRIPTION = 5
-"""Shortest description data·inclusion's schema takes (``Service`` and ``Structure``)."""
-
-LIST_LIMIT, LIST_ITEM_LIMIT = 50, 100
-"""Most values a list field may hold, and longest value."""
-
-_NULLABLE_TEXT = frozenset(
-    {"frais", "date_verification", "location_source", "location_reference", "location_geocoder"}
-)
-_INTEGERS = frozenset({"age_min", "age_max", "frequence_verification"})
-_NUMBERS = frozenset({"location_score"})
-KNOWN_PROPERTIES = frozenset(TEXT_LIMITS) | _INTEGERS | _NUMBERS | LIST_FIELDS
+__all__ = ["LIST_ITEM_LIMIT", "LIST_LIMIT", "ZONE_CODE_PATTERN"]
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_POSTCODE = re.compile(r"[0-9]{5}")
-_SIRET = re.compile(r"[0-9]{14}")
-_INSEE = re.compile(r"[0-9]{5}|2[AB][0-9]{3}")
-_PARTIAL_DATE = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?")
-ZONE_CODE_PATTERN = r"france|99100|[0-9]{2}|2[AB]|97[0-9]|[0-9]{5}|2[AB][0-9]{3}|[0-9]{9}"
-"""A code of ``zone_eligibilite``: France, a département, a commune or an EPCI (COG codes)."""
-_ZONE_CODE = re.compile(ZONE_CODE_PATTERN)
 _GENERIC_MAILBOX_WORDS = frozenset(
     {
         "accueil",
@@ -132,14 +85,6 @@ _GENERIC_MAILBOX_WORDS = frozenset(
         "standard",
     }
 )
-LIST_VOCABULARIES = {
-    "thematiques": THEMATIQUES,
-    "publics": PUBLICS,
-    "reseaux_porteurs": RESEAUX_PORTEURS,
-    "modes_accueil": MODES_ACCUEIL,
-    "modes_mobilisation": MODES_MOBILISATION,
-    "mobilisable_par": PERSONNES_MOBILISATRICES,
-}
 
 
 @dataclass(frozen=True)
@@ -197,10 +142,6 @@ def validate_properties(
     return validate_feature(feature)
 
 
-def _is_one_of(value: Any, vocabulary: Mapping[str, Any]) -> bool:
-    return isinstance(value, str) and value in vocabulary
-
-
 def _feature_id(feature: Mapping[str, Any]) -> str:
     value = feature.get("id")
     return value if isinstance(value, str) else ""
@@ -214,12 +155,12 @@ def _field_problems(feature: Mapping[str, Any], props: Mapping[str, Any]) -> Ite
     malformed = {name for name, _ in shape}
     props = {name: value for name, value in props.items() if name not in malformed}
     rules = itertools.chain(
+        _declared_problems(props),
         _identity_problems(feature, props),
         _address_problems(props),
         _location_problems(feature.get("geometry"), props),
         _vocabulary_problems(props),
         _eligibility_problems(props),
-        _siret_problems(props),
         _contact_problems(props),
         _provenance_problems(props),
     )
@@ -227,27 +168,73 @@ def _field_problems(feature: Mapping[str, Any], props: Mapping[str, Any]) -> Ite
 
 
 def _shape_problems(props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
+    """Each value of the type its declaration says, within its length."""
     for name, value in props.items():
-        if not isinstance(name, str) or name not in KNOWN_PROPERTIES:
+        declared = FIELDS_BY_NAME.get(name) if isinstance(name, str) else None
+        if declared is None:
             yield str(name)[:40], "champ inconnu du modèle (voir docs/data-model.md)"
         elif value is None:
-            if name in TEXT_LIMITS and name not in _NULLABLE_TEXT:
+            if declared.kind in ("text", "date") and not declared.nullable:
                 yield name, "doit être un texte (vide plutôt que null)"
-        elif name in TEXT_LIMITS:
+        elif declared.kind in ("text", "date"):
             if not isinstance(value, str):
                 yield name, "doit être un texte"
-            elif len(value) > TEXT_LIMITS[name]:
-                yield name, f"trop long : {len(value)} caractères ({TEXT_LIMITS[name]} au plus)"
-        elif name in _INTEGERS:
+            elif declared.max_length is not None and len(value) > declared.max_length:
+                yield name, f"trop long : {len(value)} caractères ({declared.max_length} au plus)"
+        elif declared.kind == "integer":
             if not _is_integer(value):
                 yield name, f"doit être un nombre entier, pas {_shown(value)}"
-        elif name in _NUMBERS:
+        elif declared.kind == "number":
             if not _is_number(value):
                 yield name, f"doit être un nombre, pas {_shown(value)}"
         elif not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             yield name, "doit être une liste de textes"
         elif len(value) > LIST_LIMIT or any(len(item) > LIST_ITEM_LIMIT for item in value):
             yield name, f"liste trop longue ({LIST_LIMIT} valeurs de {LIST_ITEM_LIMIT} caractères au plus)"
+
+
+def _declared_problems(props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
+    """What each well-shaped value must be, by its declaration: given when required, long enough,
+    of its form, among its vocabulary's values, within its bounds."""
+    for declared in FIELDS:
+        value = props.get(declared.name)
+        if declared.kind in ("text", "date"):
+            yield from _text_problems(declared, value)
+        elif declared.kind == "list":
+            yield from _list_problems(declared, value or [])
+        elif value is not None and declared.minimum is not None and declared.maximum is not None:
+            if not declared.minimum <= value <= declared.maximum:
+                yield declared.name, f"hors limites : {value!r} ({declared.minimum:g} à {declared.maximum:g})"
+
+
+def _text_problems(declared: Field, value: str | None) -> Iterable[tuple[str, str]]:
+    name, text = declared.name, (value or "").strip()
+    if not text:
+        if declared.required:
+            yield name, "à renseigner"
+        return
+    if len(text) < declared.min_length:
+        yield (
+            name,
+            f"trop court : {declared.min_length} caractères au moins"
+            + ("" if declared.required else ", ou vide"),
+        )
+    elif declared.pattern and not re.fullmatch(declared.pattern, value or ""):
+        yield name, f"valeur invalide : {_shown(value)} ({declared.pattern_hint})"
+    elif declared.vocabulary is not None and value not in declared.vocabulary:
+        yield (
+            name,
+            f"valeur inconnue : {_shown(value)}"
+            + (f" (attendu : {', '.join(declared.vocabulary)})" if len(declared.vocabulary) <= 6 else ""),
+        )
+
+
+def _list_problems(declared: Field, values: list[str]) -> Iterable[tuple[str, str]]:
+    for value in values:
+        if declared.vocabulary is not None and value not in declared.vocabulary:
+            yield declared.name, f"valeur inconnue du référentiel data·inclusion : {_shown(value)}"
+        elif declared.item_pattern and not re.fullmatch(declared.item_pattern, value):
+            yield declared.name, f"code invalide : {_shown(value)} ({declared.pattern_hint})"
 
 
 def _is_integer(value: Any) -> bool:
@@ -276,14 +263,7 @@ def _identity_problems(feature: Mapping[str, Any], props: Mapping[str, Any]) -> 
         )
     elif len(actor_id) > MAX_ID_LENGTH:
         yield "id", f"identifiant trop long ({MAX_ID_LENGTH} caractères au plus)"
-    nom = props.get("nom")
-    if not isinstance(nom, str) or len(nom.strip()) < 3:
-        yield "nom", "nom manquant (3 caractères au moins)"
-    if not _is_one_of(props.get("kind"), KINDS):
-        yield "kind", f"type d’acteur inconnu : {props.get('kind')!r}"
-    if not _is_one_of(props.get("statut"), STATUTS):
-        yield "statut", f"statut inconnu : {props.get('statut')!r} (attendu : {', '.join(STATUTS)})"
-    elif props.get("statut") == "actif" and not props.get("date_verification"):
+    if props.get("statut") == "actif" and not props.get("date_verification"):
         yield (
             "statut",
             (
@@ -291,30 +271,12 @@ def _identity_problems(feature: Mapping[str, Any], props: Mapping[str, Any]) -> 
                 "avant, « a_verifier »"
             ),
         )
-    description = props.get("description", "")
-    if not isinstance(description, str):
-        yield "description", "la description doit être un texte"
-    elif description and len(description) < MIN_DESCRIPTION:
-        yield (
-            "description",
-            (
-                f"description trop courte : {MIN_DESCRIPTION} caractères au moins "
-                "(le minimum de data·inclusion), ou vide"
-            ),
-        )
 
 
 def _address_problems(props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
-    for name in ("adresse", "complement_adresse", "commune"):
-        if not isinstance(props.get(name, ""), str):
-            yield name, "doit être un texte"
-    postcode, insee = props.get("code_postal") or "", props.get("code_insee") or ""
-    if postcode and not (isinstance(postcode, str) and _POSTCODE.fullmatch(postcode)):
-        yield "code_postal", f"code postal invalide : {postcode!r} (5 chiffres)"
-        postcode = ""
-    if insee and not (isinstance(insee, str) and _INSEE.fullmatch(insee)):
-        yield "code_insee", f"code INSEE invalide : {insee!r} (5 caractères, ex. 93048)"
-        insee = ""
+    """The postcode and the commune's name agree with the INSEE code (a malformed one is said by
+    its declaration, and compared with nothing)."""
+    postcode, insee = _well_formed(props, "code_postal"), _well_formed(props, "code_insee")
     commune = COMMUNES.get(insee)  # None for a commune we hold no reference for: formats only.
     named = props.get("commune") or ""
     if commune is not None:
@@ -327,6 +289,12 @@ def _address_problems(props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
         if postcode not in known.codes_postaux:
             expected = ", ".join(known.codes_postaux)
             yield "code_postal", f"le code postal {postcode} n’est pas celui de {known.nom} ({expected})"
+
+
+def _well_formed(props: Mapping[str, Any], name: str) -> str:
+    """The field's text if it matches its declared form, else ""."""
+    value, pattern = props.get(name) or "", FIELDS_BY_NAME[name].pattern or ""
+    return value if isinstance(value, str) and re.fullmatch(pattern, value) else ""
 
 
 def _location_problems(geometry: Any, props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
@@ -352,11 +320,9 @@ def _location_problems(geometry: Any, props: Mapping[str, Any]) -> Iterable[tupl
             (f"coordonnées hors de France métropolitaine ({lon}, {lat}) : longitude et latitude inversées ?"),
         )
         return
-    if not _is_one_of(method, LOCATION_SOURCES):
-        yield (
-            "location_source",
-            (f"origine des coordonnées inconnue : {method!r} (source, geocoded ou manager)"),
-        )
+    if method not in LOCATION_SOURCES:
+        if method is None:
+            yield "location_source", f"origine des coordonnées à indiquer ({', '.join(LOCATION_SOURCES)})"
     elif method == "source" and not props.get("location_reference"):
         yield "location_reference", "coordonnées « source » : indiquer la source qui les donne"
     elif method == "geocoded":
@@ -389,20 +355,9 @@ def _distance_outside_m(lon: float, lat: float, bbox: tuple[float, float, float,
 
 
 def _vocabulary_problems(props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
-    for name, vocabulary in LIST_VOCABULARIES.items():
-        values = props.get(name, [])
-        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            yield name, "doit être une liste de valeurs"
-            continue
-        for value in values:
-            if value not in vocabulary:
-                yield name, f"valeur inconnue du référentiel data·inclusion : {value!r}"
     publics = props.get("publics", [])
     if isinstance(publics, list) and "tous-publics" in publics and len(publics) > 1:
         yield "publics", "« tous-publics » va seul (règle du schéma data·inclusion)"
-    frais = props.get("frais")
-    if frais is not None and not _is_one_of(frais, FRAIS):
-        yield "frais", f"valeur inconnue : {frais!r} (gratuit ou payant)"
     hours = props.get("horaires_accueil") or ""
     if not isinstance(hours, str) or (hours and not _readable_hours(hours)):
         yield "horaires_accueil", f"horaires illisibles au format OpenStreetMap : {hours!r}"
@@ -416,35 +371,9 @@ def _readable_hours(hours: str) -> bool:
 
 
 def _eligibility_problems(props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
-    zone = props.get("zone_eligibilite", [])
-    if not isinstance(zone, list) or not all(isinstance(code, str) for code in zone):
-        yield "zone_eligibilite", "doit être une liste de codes"
-    else:
-        for code in zone:
-            if not _ZONE_CODE.fullmatch(code):
-                yield (
-                    "zone_eligibilite",
-                    (f"code invalide : {code!r} (commune, département, EPCI ou « france »)"),
-                )
-    ages = {}
-    for name in ("age_min", "age_max"):
-        value = props.get(name)
-        if value is not None and (
-            not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 120
-        ):
-            yield name, f"âge invalide : {value!r} (entier de 0 à 120)"
-        else:
-            ages[name] = value
-    low, high = ages.get("age_min"), ages.get("age_max")
-    if low is not None and high is not None:
-        if low > high:
-            yield "age_max", "l’âge maximal est inférieur à l’âge minimal"
-
-
-def _siret_problems(props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
-    siret = props.get("siret") or ""
-    if siret and not _SIRET.fullmatch(siret):
-        yield "siret", f"SIRET invalide : {siret!r} (14 chiffres)"
+    low, high = props.get("age_min"), props.get("age_max")
+    if low is not None and high is not None and low > high:
+        yield "age_max", "l’âge maximal est inférieur à l’âge minimal"
 
 
 def _contact_problems(props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
@@ -487,21 +416,9 @@ def _is_generic_mailbox(email: str) -> bool:
 
 
 def _provenance_problems(props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
-    source = props.get("source")
-    if not isinstance(source, str) or not source.strip():
-        yield "source", "source manquante : d’où vient cette information ?"
-    date_source = props.get("date_source")
-    if not isinstance(date_source, str) or not _PARTIAL_DATE.fullmatch(date_source):
-        yield "date_source", "date de la source manquante ou invalide (AAAA, AAAA-MM ou AAAA-MM-JJ)"
-    elif not _is_real_partial_date(date_source):
+    date_source = _well_formed(props, "date_source")
+    if date_source and not _is_real_partial_date(date_source):
         yield "date_source", f"date impossible : {date_source!r}"
-    elif date_source < OLDEST_DATE:
-        yield "date_source", f"date antérieure à {OLDEST_DATE} : data·inclusion ne prend que le 21e siècle"
-    frequency = props.get("frequence_verification")
-    if frequency is not None and (
-        not isinstance(frequency, int) or isinstance(frequency, bool) or not 1 <= frequency <= 60
-    ):
-        yield "frequence_verification", f"fréquence invalide : {frequency!r} (1 à 60 mois)"
     verified = props.get("date_verification")
     if verified is not None:
         try:

@@ -16,7 +16,14 @@ from typing import Any
 
 from geo.actors.duplicates import probable_duplicates
 from geo.actors.kinds import KINDS
-from geo.actors.model import LIST_FIELDS, Actor, actor_from_feature, actor_to_feature
+from geo.actors.model import (
+    FIELDS,
+    FIELDS_BY_NAME,
+    LOCATION_PREFIX,
+    Actor,
+    actor_from_feature,
+    actor_to_feature,
+)
 from geo.actors.validation import Problem, validate_feature
 from geo.io.spreadsheet import inert, revived
 from geo.search.filters import TOUS_PUBLICS
@@ -24,43 +31,15 @@ from geo.store.base import diff
 
 FORMATS = ("csv", "geojson", "data-inclusion")
 LIST_SEPARATOR = "|"
+_PLACE = tuple(f.name for f in FIELDS if f.name.startswith(LOCATION_PREFIX))
 CSV_COLUMNS = (
     "id",
-    "nom",
-    "kind",
-    "statut",
-    "description",
-    "siret",
-    "adresse",
-    "complement_adresse",
-    "code_postal",
-    "code_insee",
-    "commune",
+    *(f.name for f in FIELDS if f.name not in _PLACE),
     "longitude",
     "latitude",
-    "location_source",
-    "location_reference",
-    "location_score",
-    "location_geocoder",
-    "thematiques",
-    "publics",
-    "reseaux_porteurs",
-    "zone_eligibilite",
-    "age_min",
-    "age_max",
-    "modes_accueil",
-    "modes_mobilisation",
-    "mobilisable_par",
-    "frais",
-    "horaires_accueil",
-    "telephone",
-    "courriel",
-    "site_web",
-    "source",
-    "date_source",
-    "date_verification",
+    *_PLACE,
 )
-_INTEGERS = {"age_min", "age_max"}
+"""One column per declared field, the point as longitude and latitude beside its provenance."""
 
 
 class UnreadableFile(ValueError):
@@ -136,29 +115,16 @@ def _csv_rows(text: str) -> list[Row]:
 def _feature_from_record(record: dict[str, str]) -> dict[str, Any]:
     props: dict[str, Any] = {}
     for column in CSV_COLUMNS:
-        if column in ("id", "longitude", "latitude"):
+        declared = FIELDS_BY_NAME.get(column)
+        if declared is None:  # the id and the point
             continue
         value = revived((record.get(column) or "").strip())
-        if column in LIST_FIELDS:
+        if declared.kind == "list":
             props[column] = [v.strip() for v in value.split(LIST_SEPARATOR) if v.strip()]
-        elif column in _INTEGERS or column == "location_score":
-            if value:
-                try:
-                    props[column] = int(value) if column in _INTEGERS else float(value)
-                except ValueError:
-                    raise ValueError(f"{column} : nombre attendu, pas {value!r}") from None
-            else:
-                props[column] = None
-        elif column in (
-            "frais",
-            "date_verification",
-            "location_source",
-            "location_reference",
-            "location_geocoder",
-        ):
-            props[column] = value or None
+        elif declared.kind in ("integer", "number"):
+            props[column] = _number(column, value, int if declared.kind == "integer" else float)
         else:
-            props[column] = value
+            props[column] = (value or None) if declared.nullable else value
     geometry = None
     lon, lat = (record.get("longitude") or "").strip(), (record.get("latitude") or "").strip()
     if lon or lat:
@@ -172,6 +138,15 @@ def _feature_from_record(record: dict[str, str]) -> dict[str, Any]:
 
         actor_id = slugify(props.get("nom", ""))[:80]
     return {"type": "Feature", "id": actor_id, "geometry": geometry, "properties": props}
+
+
+def _number(column: str, value: str, kind: type[int] | type[float]) -> int | float | None:
+    if not value:
+        return None
+    try:
+        return kind(value)
+    except ValueError:
+        raise ValueError(f"{column} : nombre attendu, pas {value!r}") from None
 
 
 def data_inclusion_rows(document: Any) -> list[Row]:

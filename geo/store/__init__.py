@@ -38,8 +38,8 @@ __all__ = [
 
 def open_store(url: str, instance: Path) -> SQLStore:
     """The store (actors, accounts, campaigns) named by ``url``: empty or ``sqlite:///path``
-    (default: the instance's carto.sqlite), or ``postgresql+psycopg://user:password@host/database``. Its schema must be up to date
-    (``upgrade_store``), or SchemaNotReady says so."""
+    (default: the instance's carto.sqlite), or ``postgresql+psycopg://user:password@host/database``.
+    Its schema must be up to date (``upgrade_store``), or SchemaNotReady says so."""
     if is_postgres_url(url):
         from geo.store.postgres import PostgresStore
 

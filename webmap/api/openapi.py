@@ -9,20 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from geo.actors.kinds import KINDS
-from geo.actors.validation import (
-    LIST_ITEM_LIMIT,
-    LIST_LIMIT,
-    LIST_VOCABULARIES,
-    MAX_ID_LENGTH,
-    TEXT_LIMITS,
-    ZONE_CODE_PATTERN,
-)
-from geo.actors.vocabularies import (
-    FRAIS,
-    LOCATION_SOURCES,
-    STATUTS,
-)
+from geo.actors.fields import LIST_ITEM_LIMIT, LIST_LIMIT, Field
+from geo.actors.model import FIELDS
+from geo.actors.validation import MAX_ID_LENGTH
 from geo.campaigns.encounters import MAX_BATCH
 from geo.communes import COMMUNES
 from webmap.api.write import IF_MATCH_PATTERN
@@ -94,38 +83,8 @@ def _feature_body() -> dict[str, Any]:
 
 
 def actor_schema() -> dict[str, Any]:
-    """An actor Feature as the API takes and gives it, with the validator's types and limits."""
-    enums = {
-        "kind": sorted(KINDS),
-        "statut": sorted(STATUTS),
-        "frais": sorted(FRAIS),
-        "location_source": sorted(LOCATION_SOURCES),
-    }
-    nullable = {"frais", "date_verification", "location_source", "location_reference", "location_geocoder"}
-    properties: dict[str, Any] = {}
-    for name, longest in TEXT_LIMITS.items():
-        schema: dict[str, Any] = {"type": "string", "maxLength": longest}
-        if name in enums:
-            schema = {"type": "string", "enum": enums[name]}
-        properties[name] = {**schema, "nullable": True} if name in nullable else schema
-    properties["nom"]["minLength"] = 3
-    properties["date_verification"]["format"] = "date"
-    for name, pattern in _PATTERNS.items():
-        properties[name]["pattern"] = pattern
-    for name in (*LIST_VOCABULARIES, "zone_eligibilite"):
-        item = (
-            {"type": "string", "enum": sorted(LIST_VOCABULARIES[name])}
-            if name in LIST_VOCABULARIES
-            else {"type": "string", "maxLength": LIST_ITEM_LIMIT, "pattern": f"^({ZONE_CODE_PATTERN})$"}
-        )
-        properties[name] = {"type": "array", "maxItems": LIST_LIMIT, "items": item}
-    for name, (low, high) in {
-        "age_min": (0, 120),
-        "age_max": (0, 120),
-        "frequence_verification": (1, 60),
-    }.items():
-        properties[name] = {"type": "integer", "minimum": low, "maximum": high, "nullable": True}
-    properties["location_score"] = {"type": "number", "minimum": 0, "maximum": 1, "nullable": True}
+    """An actor Feature as the API takes and gives it: each property from its declaration."""
+    properties = {declared.name: property_schema(declared) for declared in FIELDS}
     return {
         "type": "object",
         "required": ["type", "id", "properties"],
@@ -150,20 +109,39 @@ def actor_schema() -> dict[str, Any]:
             "properties": {
                 "type": "object",
                 "additionalProperties": False,
-                "required": ["nom", "kind", "statut", "source", "date_source"],
+                "required": [declared.name for declared in FIELDS if declared.required],
                 "properties": properties,
             },
         },
     }
 
 
+def property_schema(declared: Field) -> dict[str, Any]:
+    """One property's JSON schema: its type, limits, form and vocabulary, as declared."""
+    schema: dict[str, Any]
+    if declared.kind == "list":
+        item: dict[str, Any] = {"type": "string", "maxLength": LIST_ITEM_LIMIT}
+        if declared.vocabulary is not None:
+            item = {"type": "string", "enum": sorted(declared.vocabulary)}
+        elif declared.item_pattern:
+            item["pattern"] = f"^({declared.item_pattern})$"
+        schema = {"type": "array", "maxItems": LIST_LIMIT, "items": item}
+    elif declared.kind in ("integer", "number"):
+        schema = {"type": declared.kind, "minimum": declared.minimum, "maximum": declared.maximum}
+    elif declared.vocabulary is not None:
+        schema = {"type": "string", "enum": sorted(declared.vocabulary)}
+    else:
+        schema = {"type": "string", "maxLength": declared.max_length}
+        if declared.required:
+            schema["minLength"] = declared.min_length or 1
+        if declared.pattern:
+            schema["pattern"] = f"^({declared.pattern})$" if declared.required else f"^({declared.pattern})?$"
+        if declared.kind == "date":
+            schema.update(format="date", pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+    return {**schema, "nullable": True} if declared.nullable else schema
+
+
 _WRITERS: list[dict[str, list[str]]] = [{"jeton": []}, {"session": []}]
-_PATTERNS = {
-    "code_postal": "^([0-9]{5})?$",
-    "code_insee": "^([0-9]{5}|2[AB][0-9]{3})?$",
-    "date_source": "^20[0-9]{2}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$",
-    "date_verification": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
-}
 EXAMPLE_ACTOR = {
     "type": "Feature",
     "id": "exemple-fictif",

@@ -1,4 +1,6 @@
-"""The actor edit form: fields, their French labels, and the conversion to and from an Actor.
+"""The actor edit form, made from the fields' declarations (``geo.actors.model.FIELDS``): one form
+field per declared field that has a group, with its French label and help, grouped in fieldsets, and the
+conversion to and from an Actor. The point and its provenance are set by the map.
 
 Validation is the core's (``geo.actors.validation``): its problems are put next to their fields.
 """
@@ -6,9 +8,13 @@ Validation is the core's (``geo.actors.validation``): its problems are put next 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import Any
 
 from flask_wtf import FlaskForm
+from wtforms import (
+    Field as FormField,
+)
 from wtforms import (
     FloatField,
     HiddenField,
@@ -22,24 +28,21 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from geo.actors.kinds import KINDS
-from geo.actors.model import Actor, Location, actor_to_feature
+from geo.actors.fields import GROUPS, Field
+from geo.actors.model import FIELDS, Actor, Location, actor_to_feature
 from geo.actors.validation import Problem, validate_feature
-from geo.actors.vocabularies import (
-    FRAIS,
-    MODES_ACCUEIL,
-    MODES_MOBILISATION,
-    PERSONNES_MOBILISATRICES,
-    PUBLICS,
-    RESEAUX_PORTEURS,
-    STATUTS,
-    THEMATIQUES,
-)
 from geo.text import slugify
 
+EDITED = tuple(declared for declared in FIELDS if declared.group)
+"""The declared fields the form shows, in their declared order."""
+WIDE = 200
+"""Texts this long or longer take the form's whole width."""
+CODES_SEPARATOR = ","
 
-def _choices(pairs) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]
+
+def _choices(vocabulary: Mapping[str, Any], blank: bool) -> list[SelectChoice]:
+    pairs = [(slug, label if isinstance(label, str) else slug) for slug, label in vocabulary.items()]
+    return [SelectChoice(value, label) for value, label in ([("", "Non renseigné")] if blank else []) + pairs]
 
 
 class MultiCheckbox(SelectMultipleField):
@@ -47,45 +50,25 @@ class MultiCheckbox(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-TEXT_FIELDS = (
-    "nom",
-    "kind",
-    "statut",
-    "description",
-    "siret",
-    "adresse",
-    "complement_adresse",
-    "code_postal",
-    "code_insee",
-    "commune",
-    "horaires_accueil",
-    "telephone",
-    "courriel",
-    "site_web",
-    "source",
-    "date_source",
-)
-LIST_FIELDS = (
-    "thematiques",
-    "publics",
-    "reseaux_porteurs",
-    "modes_accueil",
-    "modes_mobilisation",
-    "mobilisable_par",
-)
+def _form_field(declared: Field) -> FormField:
+    """The form field of a declared field: a list of choices as checkboxes, a list of codes as
+    comma-separated text, a text with a vocabulary as a menu, a number as a number."""
+    options: dict[str, Any] = {"description": declared.help}
+    vocabulary = declared.vocabulary
+    if declared.kind == "list":
+        if vocabulary is None:
+            return StringField(declared.label, **options)
+        return MultiCheckbox(declared.label, choices=lambda: _choices(vocabulary, False), **options)
+    if declared.kind == "integer":
+        return IntegerField(declared.label, validators=[Optional()], **options)
+    if vocabulary is not None:
+        return SelectField(declared.label, choices=lambda: _choices(vocabulary, declared.nullable), **options)
+    if declared.multiline:
+        return TextAreaField(declared.label, **options)
+    return StringField(declared.label, **options)
 
 
-class ActorForm(FlaskForm):
-    nom = StringField("Nom")
-    kind = SelectField("Type d’acteur", choices=_choices((k.slug, k.label) for k in KINDS.values()))
-    statut = SelectField("Statut", choices=_choices(STATUTS.items()))
-    description = TextAreaField("Description")
-    siret = StringField("SIRET (14 chiffres, si une source le donne)")
-    adresse = StringField("Adresse")
-    complement_adresse = StringField("Complément d’adresse")
-    code_postal = StringField("Code postal")
-    code_insee = StringField("Code INSEE de la commune")
-    commune = StringField("Commune")
+class _ActorForm(FlaskForm):
     lon = FloatField("Longitude", validators=[Optional()])
     lat = FloatField("Latitude", validators=[Optional()])
     location_source = HiddenField()
@@ -94,38 +77,31 @@ class ActorForm(FlaskForm):
     location_geocoder = HiddenField()
     location_point = HiddenField()
     """« lon lat » of the point the provenance above describes: a point typed otherwise is the manager's."""
-    thematiques = MultiCheckbox("Thématiques", choices=lambda: _choices(THEMATIQUES.items()))
-    publics = MultiCheckbox("Publics (aucun : tous publics)", choices=lambda: _choices(PUBLICS.items()))
-    reseaux_porteurs = MultiCheckbox("Réseaux porteurs", choices=lambda: _choices(RESEAUX_PORTEURS.items()))
-    zone_eligibilite = StringField(
-        "Zone d’éligibilité (codes INSEE, département, EPCI ; séparés par des virgules)"
-    )
-    age_min = IntegerField("Âge minimal", validators=[Optional()])
-    age_max = IntegerField("Âge maximal", validators=[Optional()])
-    modes_accueil = MultiCheckbox("Accueil", choices=lambda: _choices(MODES_ACCUEIL.items()))
-    modes_mobilisation = MultiCheckbox(
-        "Comment y aller", choices=lambda: _choices(MODES_MOBILISATION.items())
-    )
-    mobilisable_par = MultiCheckbox(
-        "Qui fait la démarche", choices=lambda: _choices(PERSONNES_MOBILISATRICES.items())
-    )
-    frais = SelectField("Frais", choices=lambda: _choices([("", "Non renseigné"), *FRAIS.items()]))
-    horaires_accueil = StringField("Horaires (format OpenStreetMap, ex. Mo-Fr 09:00-12:00; PH off)")
-    telephone = StringField("Téléphone")
-    courriel = StringField("Courriel générique")
-    site_web = StringField("Site web")
-    frequence_verification = IntegerField("Vérifier tous les … mois (vide : 6)", validators=[Optional()])
-    source = StringField("Source de l’information")
-    date_source = StringField("Date de la source (AAAA, AAAA-MM ou AAAA-MM-JJ)")
     version = HiddenField()
 
+    def grouped(self) -> list[tuple[str, str, list[tuple[FormField, bool]]]]:
+        """(group, legend, [(form field, wide)]) in the order of the fieldsets."""
+        return [
+            (
+                group,
+                legend,
+                [
+                    (self[d.name], d.multiline or (d.max_length or 0) >= WIDE or d.item_pattern is not None)
+                    for d in EDITED
+                    if d.group == group
+                ],
+            )
+            for group, legend in GROUPS.items()
+        ]
+
     def fill(self, actor: Actor, version: int) -> None:
-        for name in (*TEXT_FIELDS, "age_min", "age_max", "frequence_verification"):
-            getattr(self, name).data = getattr(actor, name)
-        for name in LIST_FIELDS:
-            getattr(self, name).data = list(getattr(actor, name))
-        self.zone_eligibilite.data = ", ".join(actor.zone_eligibilite)
-        self.frais.data = actor.frais or ""
+        for declared in EDITED:
+            value = getattr(actor, declared.name)
+            if declared.kind == "list":
+                value = list(value) if declared.vocabulary is not None else f"{CODES_SEPARATOR} ".join(value)
+            elif declared.kind == "text" and value is None:
+                value = ""
+            self[declared.name].data = value
         if actor.location:
             self.lon.data, self.lat.data = actor.location.lon, actor.location.lat
             self.location_source.data = actor.location.source
@@ -137,17 +113,11 @@ class ActorForm(FlaskForm):
 
     def to_actor(self, base: Actor | None) -> tuple[Actor | None, list[Problem]]:
         """The actor the form describes (keeping what the form does not show), and its problems."""
-        values: dict[str, Any] = {}
-        for name in TEXT_FIELDS:
-            values[name] = (getattr(self, name).data or "").strip()
-        for name in LIST_FIELDS:
-            values[name] = tuple(getattr(self, name).data or ())
-        values["zone_eligibilite"] = tuple(
-            code.strip() for code in (self.zone_eligibilite.data or "").split(",") if code.strip()
-        )
-        values["age_min"], values["age_max"] = self.age_min.data, self.age_max.data
-        values["frequence_verification"] = self.frequence_verification.data
-        values["frais"] = self.frais.data or None
+        values: dict[str, Any] = {d.name: _read(d, self[d.name].data) for d in EDITED}
+        for declared in EDITED:  # the same values ticked: the actor's own order, not the menu's
+            kept = getattr(base, declared.name) if base else None
+            if declared.kind == "list" and kept is not None and set(kept) == set(values[declared.name]):
+                values[declared.name] = kept
         values["location"] = self._location()
         actor_id = base.id if base else slugify(values["nom"])[:80]
         actor = dataclasses.replace(base, **values) if base else Actor(id=actor_id, **values)
@@ -194,5 +164,21 @@ class ActorForm(FlaskForm):
                 "id": "nom",
             }.get(problem.field, problem.field)
             field = getattr(self, name, None)
-            target = field if field is not None else self.nom
+            target = field if field is not None else self["nom"]
             target.errors = [*list(target.errors or []), problem.message]
+
+
+def _read(declared: Field, data: Any) -> Any:
+    """A form field's data as the actor holds it."""
+    if declared.kind == "list":
+        if declared.vocabulary is not None:
+            return tuple(data or ())
+        return tuple(code.strip() for code in (data or "").split(CODES_SEPARATOR) if code.strip())
+    if declared.kind == "text":
+        text = (data or "").strip()
+        return (text or None) if declared.nullable else text
+    return data
+
+
+ActorForm = type("ActorForm", (_ActorForm,), {d.name: _form_field(d) for d in EDITED})
+"""The form: ``_ActorForm`` with a field per declared field that has a group."""
