@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from webmap import create_app
+from webmap.services import services
 
 ROOT = Path(__file__).resolve().parent.parent
 DATASET = ROOT / "data" / "actors.geojson"
@@ -120,9 +121,7 @@ def make_app(instance_path: Path, migrated_database: Path):
     made: list = []
     yield make
     for app in made:  # give back the store's connections (a PostgreSQL server counts them)
-        store = app.extensions.get("carto.store")
-        if store is not None:
-            store.close()
+        services(app).close()
 
 
 @pytest.fixture

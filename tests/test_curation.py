@@ -217,6 +217,18 @@ def test_api_changes_need_if_match_and_refuse_stale_versions(app):
     )
 
 
+@pytest.mark.parametrize("actor_id", ["0" * 81, "Majuscules", "double--tiret"])
+def test_no_version_is_asked_of_an_id_no_actor_can_have(app, actor_id):
+    """DELETE and PATCH of an impossible id: 404, whatever the If-Match (not a 412 « stale »)."""
+    client = app.test_client()
+    headers = {"Authorization": "Bearer jeton-fictif", "If-Match": '"v0"'}
+    assert client.delete(f"/api/v1/actors/{actor_id}", headers=headers).status_code == 404
+    assert (
+        client.patch(f"/api/v1/actors/{actor_id}", json={"properties": {}}, headers=headers).status_code
+        == 404
+    )
+
+
 def test_api_creates_with_a_feature(app):
     client = app.test_client()
     from tests.conftest import fictional_feature

@@ -108,7 +108,12 @@ def test_the_pack_carries_the_needs_texts_ranking_and_outlines(pack):
     assert pack["besoins"]["emploi"]["thematiques"][0] == "trouver-un-emploi"
     assert pack["regles"]["textes"]["reserved"] == "réservé aux {what}"
     assert {"93048", "93", "france"} <= set(pack["regles"]["zones_du_resident"]["93048"])
-    assert pack["classement"]["marche"] == {"detour": 1.3, "vitesse_kmh": 4.5}
+    assert pack["classement"]["marche"] == {
+        "detour": 1.3,
+        "vitesse_kmh": 4.5,
+        "libelle": "{minutes} min à pied",
+        "estimation": "≈ {label}",
+    }
     assert len(pack["contours"]["iris"]) == 94
 
 

@@ -34,6 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     app = CartoApp(__name__, instance_path=str(Path(instance_path).resolve()), instance_relative_config=True)
     configure_settings(app, test_config)
+    configure_services(app)
     configure_private_logs()
     configure_proxy(app)
     configure_limits(app)
@@ -42,6 +43,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     configure_blueprints(app)
     configure_cli(app)
     return app
+
+
+def configure_services(app: Flask) -> None:
+    """The core's collaborators, made from the settings once for this app (``webmap.services``)."""
+    from webmap.services import install
+
+    install(app)
 
 
 def configure_settings(app: Flask, test_config: dict[str, Any] | None) -> None:

@@ -116,13 +116,11 @@ def add_actors(layer: Any, markers: Iterable[dict[str, Any]]) -> None:
 
 def add_family_layers(carto_map: folium.Map, actors: Iterable[Actor]) -> None:
     """One clustered layer per family of services, named for the layer control."""
-    from webmap.presenters import actor_marker
+    from webmap.presenters import actor_view
 
     for family, label in FAMILIES.items():
         members = [
-            actor_marker(a)
-            for a in actors
-            if a.location and a.kind in KINDS and KINDS[a.kind].family == family
+            actor_view(a) for a in actors if a.location and a.kind in KINDS and KINDS[a.kind].family == family
         ]
         if members:
             add_actors(clustered(carto_map, label), members)

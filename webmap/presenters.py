@@ -1,4 +1,9 @@
-"""Actors and results as the pages, the maps and the API show them: one shape for all."""
+"""Actors and results as the pages, the maps, the API and the field pack show them: one view of each.
+
+``actor_view`` and ``result_view`` hold every line a person reads about an actor or a result, in the
+words shown; the list item (``_actor_item.html``), the map's popups (``carto-map.js``), the API and
+the offline page (``hors-ligne.js``, from the pack's words and the same rules) only lay them out.
+"""
 
 from __future__ import annotations
 
@@ -74,17 +79,28 @@ def freshness_of(actor: Actor) -> Freshness:
     return freshness(actor, dt.date.today(), current_app.config["VERIFY_EVERY_MONTHS"])
 
 
-def actor_marker(actor: Actor) -> dict[str, Any]:
-    """What a map popup shows about an actor (all plain text: the map script inserts it as text)."""
+WORDS: dict[str, str] = {
+    "eligible": "Éligible",
+    "ineligible": "Non éligible : ",
+    "to_check": "À vérifier : ",
+    "fits": "Pourquoi : ",
+    "between": " ; ",
+    "trip": " · ",
+}
+"""The words a result's lines are made of, the offline page's too (the field pack carries them)."""
+
+
+def actor_view(actor: Actor) -> dict[str, Any]:
+    """Every line shown about an actor, whatever the search (all plain text: scripts insert it as
+    text). Its place is null when it has none."""
     kind = KINDS.get(actor.kind)
     fresh = freshness_of(actor)
     location = actor.location
-    assert location is not None, "only actors with a place have a marker"
     return {
         "id": actor.id,
         "nom": actor.nom,
-        "lon": location.lon,
-        "lat": location.lat,
+        "lon": location.lon if location else None,
+        "lat": location.lat if location else None,
         "url": url_for("volunteer.actor", actor_id=actor.id),
         "kind_label": kind.label if kind else actor.kind,
         "family": kind.family if kind else "",
@@ -97,28 +113,34 @@ def actor_marker(actor: Actor) -> dict[str, Any]:
     }
 
 
-def result_marker(result: NearestResult, number: int | None = None) -> dict[str, Any]:
-    """A result's popup; ``number`` is its place in the numbered list, shown on its pin."""
-    marker = actor_marker(result.actor)
+def result_view(result: NearestResult, number: int | None = None) -> dict[str, Any]:
+    """Every line shown about a result: the actor's, then how far (or « intervient sur votre
+    commune »), whether the resident may go and why, whether it is open. ``number`` is its place in
+    the numbered list, shown on its pin."""
+    view = actor_view(result.actor)
     if number is not None:
-        marker["number"] = number
-    travel = f" · {result.travel.label}" if result.travel else ""
-    marker.update(
+        view["number"] = number
+    verdict = result.eligibility
+    view.update(
         {
-            "distance_label": distance_label(result.distance_m) + travel,
-            "eligible": result.eligibility.eligible,
+            "distance_label": trip_label(result),
+            "placement_label": result.placement_label,
+            "eligible": verdict.eligible,
             "eligibility_state": eligibility_state(result),
             "eligibility_label": eligibility_label(result),
-            "fits_label": fits_label(result),
+            "fits_label": WORDS["fits"] + WORDS["between"].join(verdict.fits) if verdict.fits else "",
             "opening_label": result.opening.label,
         }
     )
-    return marker
+    return view
 
 
-def fits_label(result: NearestResult) -> str:
-    """« Pourquoi : 16–25 ans : le résident a 22 ans ; reçoit les habitants de Montreuil »."""
-    return "Pourquoi : " + " ; ".join(result.eligibility.fits) if result.eligibility.fits else ""
+def trip_label(result: NearestResult) -> str:
+    """« 850 m · ≈ 11 min à pied »; empty for an actor with no place."""
+    if result.distance_m is None:
+        return ""
+    travel = WORDS["trip"] + result.travel.label if result.travel else ""
+    return distance_label(result.distance_m) + travel
 
 
 def eligibility_state(result: NearestResult) -> str:
@@ -129,11 +151,12 @@ def eligibility_state(result: NearestResult) -> str:
 
 
 def eligibility_label(result: NearestResult) -> str:
-    if not result.eligibility.eligible:
-        return "Non éligible : " + " ; ".join(result.eligibility.reasons)
-    if result.eligibility.to_check:
-        return "À vérifier : " + " ; ".join(result.eligibility.to_check)
-    return "Éligible"
+    verdict = result.eligibility
+    if not verdict.eligible:
+        return WORDS["ineligible"] + WORDS["between"].join(verdict.reasons)
+    if verdict.to_check:
+        return WORDS["to_check"] + WORDS["between"].join(verdict.to_check)
+    return WORDS["eligible"]
 
 
 def family_label(actor: Actor) -> str:
@@ -155,9 +178,10 @@ def origin_json(origin: Origin) -> dict[str, Any]:
 
 
 def result_json(result: NearestResult) -> dict[str, Any]:
-    """One nearest result for the API and the CLI, every field a client needs."""
+    """One nearest result for the API and the CLI, every field a client needs; its words are those
+    of ``result_view``."""
     actor = result.actor
-    fresh = freshness_of(actor)
+    view = result_view(result)
     return {
         "id": actor.id,
         "nom": actor.nom,
@@ -185,13 +209,13 @@ def result_json(result: NearestResult) -> dict[str, Any]:
         "pourquoi": list(result.eligibility.fits),
         "ouvert": result.opening.open,
         "horaires": actor.horaires_accueil,
-        "horaires_label": result.opening.label,
+        "horaires_label": view["opening_label"],
         "prochain_changement": result.opening.next_change.isoformat() if result.opening.next_change else None,
         "date_source": actor.date_source,
         "date_verification": actor.date_verification.isoformat() if actor.date_verification else None,
-        "fraicheur": fresh.label,
-        "appeler_avant": fresh.call_first,
+        "fraicheur": view["freshness_label"],
+        "appeler_avant": view["call_first"],
         "modes_mobilisation": list(actor.modes_mobilisation),
         "mobilisable_par": list(actor.mobilisable_par),
-        "comment_y_aller": access_label(actor),
+        "comment_y_aller": view["access_label"],
     }

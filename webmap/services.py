@@ -1,5 +1,7 @@
-"""The app's collaborators for the core: the actor store and its search index, the geocoder chain,
-the way of timing walks — each built once per app from its settings, rebuilt when its data changes.
+"""The app's collaborators for the core — the actor store, its search index, the geocoder chain, the
+way of timing walks — held by one ``Services`` object that the app factory makes from the settings
+(``create_app``), and what is made from the store, rebuilt when it changes. Views and commands reach
+them through the functions below, never through ``current_app.extensions`` themselves.
 
 On first use an empty store is filled from ``ACTORS_FILE`` (``data/actors.geojson``); from then on
 the store is the truth and ``carto actors export`` writes the file back for review in git.
@@ -8,9 +10,10 @@ the store is the truth and ``carto actors export`` writes the file back for revi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
+from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from flask import Flask, current_app, g, has_request_context
 
@@ -24,32 +27,145 @@ from webmap.errors import STORE_USED
 from webmap.settings import ConfigurationError
 
 if TYPE_CHECKING:  # numpy and scipy load with the first search, not with every command
+    import httpx
+
     from geo.search.indexes import NearestIndex
     from geo.search.request import SearchRequest
     from geo.search.service import SearchOutcome
     from geo.store.sql import SQLStore
 
-_STORE_KEY = "carto.store"
-_ACTORS_KEY = "carto.actors"
-_PACK_KEY = "carto.pack"
-_CHANGED_KEY = "carto.changed"
-_ADDRESSES_KEY = "carto.addresses"
-_INDEX_KEY = "carto.index"
-_GEOCODER_KEY = "carto.geocoder"
-_TRAVEL_KEY = "carto.travel"
+EXTENSION = "carto"
+Made = TypeVar("Made")
+
+
+class Services:
+    """One app's collaborators: each built once, on first use, from ``config`` and ``instance``;
+    what is made from the actors is kept until the store's revision count changes."""
+
+    def __init__(self, config: Mapping[str, Any], instance: Path):
+        self.config = config
+        self.instance = instance
+        self._made: dict[str, tuple[object, Any]] = {}
+
+    @cached_property
+    def store(self) -> SQLStore:
+        store = open_store(self.config["DATABASE_URL"], self.instance)
+        if store.revision_count() == 0:
+            source = Path(self.config["ACTORS_FILE"])
+            store.seed_if_empty(load_actors(source), f"import initial ({source.name})")
+        return store
+
+    @cached_property
+    def geocoder(self) -> GeocoderChain:
+        """The chain of back-ends named in ``GEOCODERS``."""
+        config = self.config
+        settings = GeocoderSettings(
+            names=tuple(config["GEOCODERS"]),
+            ban_index=self.ban_index,
+            geoplateforme_url=config["GEOPLATEFORME_URL"],
+            geoplateforme_rate=config["GEOPLATEFORME_RATE"],
+            addok_url=config["ADDOK_URL"],
+            timeout=config["GEOCODER_TIMEOUT"],
+            min_score=config["GEOCODER_MIN_SCORE"],
+            cache_size=config["GEOCODER_CACHE_SIZE"],
+        )
+        try:
+            return build_geocoder(settings)
+        except UnknownGeocoder as error:
+            raise ConfigurationError(f"CARTO_GEOCODERS : {error}") from None
+
+    @property
+    def ban_index(self) -> Path:
+        return self.instance / "ban" / "index.sqlite"
+
+    @property
+    def network(self) -> Path:
+        return self.instance / "network" / "streets.npz"
+
+    @property
+    def served(self) -> tuple[str, ...]:
+        """INSEE codes of the communes this service is set up for (``CARTO_COMMUNES``), in that
+        order, but for those it holds no reference data for yet (``carto data sync`` brings them)."""
+        from geo.communes import COMMUNES
+
+        return tuple(code for code in self.config["COMMUNES"] if code in COMMUNES)
+
+    def version(self) -> int:
+        """Grows with every change of any actor: one lookup, so that a change made through any
+        server is seen by the others at their next request."""
+        return self.store.revision_count()
+
+    def kept(self, name: str, key: object, build: Callable[[], Made]) -> Made:
+        """What ``build`` makes, kept under ``name`` until ``key`` changes."""
+        cached = self._made.get(name)
+        if cached is None or cached[0] != key:
+            cached = (key, build())
+            self._made[name] = cached
+        return cast(Made, cached[1])
+
+    def per_version(self, name: str, build: Callable[[], Made]) -> Made:
+        return self.kept(name, self.version(), build)
+
+    def actors(self) -> list[Actor]:
+        """Every actor of the store, retired ones included (filters decide)."""
+        return self.per_version("actors", lambda: [stored.actor for stored in self.store.all()])
+
+    def index(self) -> NearestIndex:
+        """The index named by ``NEAREST_INDEX`` (``geo.search.indexes``)."""
+        from geo.search.indexes import build_index
+
+        return self.per_version("index", lambda: build_index(self.config["NEAREST_INDEX"], self.store))
+
+    def travel(self) -> TravelTimes:
+        """Along the imported street network if any (reloaded when a new one is imported), else the
+        estimate."""
+        path = self.network
+        version = path.stat().st_mtime_ns if path.exists() else None
+        return self.kept("travel", version, lambda: self._travel(version is not None))
+
+    @property
+    def walking_estimate(self) -> WalkingEstimate:
+        """The straight line × ``WALK_DETOUR_FACTOR`` at ``WALK_SPEED_KMH``: the search's without a
+        street network, and the offline page's always."""
+        return WalkingEstimate(self.config["WALK_DETOUR_FACTOR"], self.config["WALK_SPEED_KMH"])
+
+    def _travel(self, along_streets: bool) -> TravelTimes:
+        estimate = self.walking_estimate
+        if not along_streets:
+            return estimate
+        from geo.search.network import NetworkWalk, StreetNetwork
+
+        return NetworkWalk(StreetNetwork.load(self.network), self.config["WALK_SPEED_KMH"], estimate)
+
+    def search(self, request: SearchRequest) -> SearchOutcome:
+        """The core's search with these collaborators."""
+        from geo.search.service import search
+
+        return search(
+            request, geocoder=self.geocoder, actors=self.index(), travel=self.travel(), served=self.served
+        )
+
+    def close(self) -> None:
+        """Give back the store's connections, if it was opened."""
+        if "store" in self.__dict__:
+            self.store.close()
+
+
+def install(app: Flask) -> Services:
+    """Make the app's ``Services`` (the app factory's step)."""
+    made = Services(app.config, Path(app.instance_path))
+    app.extensions[EXTENSION] = made
+    return made
+
+
+def services(app: Flask | None = None) -> Services:
+    """The current app's collaborators."""
+    return cast(Services, (app or _app()).extensions[EXTENSION])
 
 
 def run_search(request: SearchRequest) -> SearchOutcome:
     """The core's search with this app's collaborators."""
-    from geo.search.service import search
-
-    return search(
-        request,
-        geocoder=current_geocoder(),
-        actors=current_index(),
-        travel=current_travel(),
-        served=served_communes(),
-    )
+    return services().search(request)
 
 
 def warm_up(app: Flask) -> None:
@@ -73,14 +189,7 @@ def warm_up(app: Flask) -> None:
 
 
 def current_store() -> SQLStore:
-    app = _app()
-    store = app.extensions.get(_STORE_KEY)
-    if store is None:
-        store = open_store(app.config["DATABASE_URL"], Path(app.instance_path))
-        if store.revision_count() == 0:
-            source = Path(app.config["ACTORS_FILE"])
-            store.seed_if_empty(load_actors(source), f"import initial ({source.name})")
-        app.extensions[_STORE_KEY] = store
+    store = services().store
     if has_request_context():
         g.setdefault(STORE_USED, True)  # how webmap.errors learns that the database answers again
     return store
@@ -97,15 +206,16 @@ def data_version() -> int:
     return current_store().revision_count()
 
 
-def data_date():
+def data_date() -> dt.date | None:
     """The day the actors last changed: « données mises à jour le … » on the volunteer's pages."""
-    changed = _per_version(_CHANGED_KEY, lambda: current_store().last_change())
+    changed = services().per_version("changed", lambda: current_store().last_change())
     return changed.date() if changed else None
 
 
 def current_actors() -> list[Actor]:
     """Every actor of the store, retired ones included (filters decide); read once per version."""
-    return _per_version(_ACTORS_KEY, lambda: [stored.actor for stored in current_store().all()])
+    current_store()
+    return services().actors()
 
 
 def actors_named(ids: Iterable[str]) -> dict[str, Actor]:
@@ -117,10 +227,8 @@ def actors_named(ids: Iterable[str]) -> dict[str, Actor]:
 def current_index() -> NearestIndex:
     """Where the search finds the nearest actors: the index named by ``NEAREST_INDEX``
     (``geo.search.indexes``), made once per version of the store."""
-    from geo.search.indexes import build_index
-
-    store = current_store()
-    return _per_version(_INDEX_KEY, lambda: build_index(_app().config["NEAREST_INDEX"], store))
+    current_store()
+    return services().index()
 
 
 def pack_version(version: int, today: dt.date) -> str:
@@ -135,15 +243,15 @@ def current_pack() -> tuple[str, bytes]:
 
     today = dt.date.today()
     version = data_version()
-    cached = current_app.extensions.get(_PACK_KEY)
-    if cached is None or cached[0] != (version, today):
+
+    def build() -> tuple[str, bytes]:
         from webmap.volunteer.offline import presented
 
         named = pack_version(version, today)
-        pack = field_pack(current_actors(), served_communes(), today, named)
-        cached = ((version, today), (named, pack_json(presented(pack, current_actors()))))
-        current_app.extensions[_PACK_KEY] = cached
-    return cached[1]
+        pack = field_pack(current_actors(), served_communes(), today, named, services().walking_estimate)
+        return named, pack_json(presented(pack, current_actors()))
+
+    return services().kept("pack", (version, today), build)
 
 
 def current_address_pack(commune: str) -> bytes | None:
@@ -154,84 +262,40 @@ def current_address_pack(commune: str) -> bytes | None:
     path = ban_index_path(current_app)
     if not path.exists():
         return None
-    key = (path.stat().st_mtime_ns, commune)
-    cached = current_app.extensions.setdefault(_ADDRESSES_KEY, {})
-    if key not in cached:
-        if len(cached) >= len(served_communes()):
-            cached.clear()  # an older index's packs
+
+    def build() -> bytes | None:
         pack = address_pack(path, commune)
-        cached[key] = pack_json(pack) if pack else None
-    return cached[key]
+        return pack_json(pack) if pack else None
 
-
-def _per_version(key: str, build):
-    """What ``build`` makes from the store, kept until the store changes."""
-    version = data_version()
-    cached = current_app.extensions.get(key)
-    if cached is None or cached[0] != version:
-        cached = (version, build())
-        current_app.extensions[key] = cached
-    return cached[1]
+    return services().kept(f"addresses:{commune}", path.stat().st_mtime_ns, build)
 
 
 def served_communes() -> tuple[str, ...]:
     """INSEE codes of the communes this service is set up for (``CARTO_COMMUNES``), in that order, but
     for those it holds no reference data for yet (``carto data sync`` brings them)."""
-    from geo.communes import COMMUNES
-
-    return tuple(code for code in _app().config["COMMUNES"] if code in COMMUNES)
+    return services().served
 
 
 def ban_index_path(app: Flask) -> Path:
-    return Path(app.instance_path) / "ban" / "index.sqlite"
+    return services(app).ban_index
 
 
 def current_geocoder() -> GeocoderChain:
     """The chain of back-ends named in ``GEOCODERS``, created on first use."""
-    app = _app()
-    if _GEOCODER_KEY not in app.extensions:
-        config = app.config
-        settings = GeocoderSettings(
-            names=tuple(config["GEOCODERS"]),
-            ban_index=ban_index_path(app),
-            geoplateforme_url=config["GEOPLATEFORME_URL"],
-            geoplateforme_rate=config["GEOPLATEFORME_RATE"],
-            addok_url=config["ADDOK_URL"],
-            timeout=config["GEOCODER_TIMEOUT"],
-            min_score=config["GEOCODER_MIN_SCORE"],
-            cache_size=config["GEOCODER_CACHE_SIZE"],
-        )
-        try:
-            app.extensions[_GEOCODER_KEY] = build_geocoder(settings)
-        except UnknownGeocoder as error:
-            raise ConfigurationError(f"CARTO_GEOCODERS : {error}") from None
-    return app.extensions[_GEOCODER_KEY]
+    return services().geocoder
 
 
 def network_path(app: Flask) -> Path:
-    return Path(app.instance_path) / "network" / "streets.npz"
+    return services(app).network
 
 
 def current_travel() -> TravelTimes:
     """Along the imported street network if any (reloaded when a new one is imported), else the
     estimate."""
-    app = _app()
-    path = network_path(app)
-    version = path.stat().st_mtime_ns if path.exists() else None
-    cached = app.extensions.get(_TRAVEL_KEY)
-    if cached is None or cached[0] != version:
-        estimate = WalkingEstimate(app.config["WALK_DETOUR_FACTOR"], app.config["WALK_SPEED_KMH"])
-        travel: TravelTimes = estimate
-        if version is not None:
-            from geo.search.network import NetworkWalk, StreetNetwork
-
-            travel = NetworkWalk(StreetNetwork.load(path), app.config["WALK_SPEED_KMH"], estimate)
-        cached = (version, travel)
-        app.extensions[_TRAVEL_KEY] = cached
-    return cached[1]
+    return services().travel()
 
 
-def http_client(follow_redirects: bool = False):
+def http_client(follow_redirects: bool = False) -> httpx.Client:
     """An HTTP client for the service's downloads: its timeout and its User-Agent."""
     import httpx
 
@@ -244,7 +308,7 @@ def http_client(follow_redirects: bool = False):
     )
 
 
-def read_data_inclusion(communes: tuple[str, ...] = ()) -> dict[str, list[dict]]:
+def read_data_inclusion(communes: tuple[str, ...] = ()) -> dict[str, list[dict[str, Any]]]:
     """data·inclusion's structures and services for ``communes`` (default: the communes served);
     DataInclusionUnavailable when the API cannot be read."""
     from geo.io.data_inclusion_api import fetch_records

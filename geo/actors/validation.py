@@ -42,7 +42,9 @@ OLDEST_DATE = "2000"
 
 __all__ = ["LIST_ITEM_LIMIT", "LIST_LIMIT", "ZONE_CODE_PATTERN"]
 
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+ID_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+"""An actor's id: lower-case letters, digits and single hyphens (« mission-locale-montreuil »)."""
+_SLUG = re.compile(ID_PATTERN)
 _GENERIC_MAILBOX_WORDS = frozenset(
     {
         "accueil",
@@ -235,6 +237,11 @@ def _list_problems(declared: Field, values: list[str]) -> Iterable[tuple[str, st
             yield declared.name, f"valeur inconnue du référentiel data·inclusion : {_shown(value)}"
         elif declared.item_pattern and not re.fullmatch(declared.item_pattern, value):
             yield declared.name, f"code invalide : {_shown(value)} ({declared.pattern_hint})"
+
+
+def is_actor_id(value: object) -> bool:
+    """Whether ``value`` can be an actor's id (``ID_PATTERN``, ``MAX_ID_LENGTH`` at most)."""
+    return isinstance(value, str) and len(value) <= MAX_ID_LENGTH and bool(_SLUG.fullmatch(value))
 
 
 def _is_integer(value: Any) -> bool:

@@ -32,7 +32,7 @@ from geo.search.filters import public_keys, thematique_keys
 from geo.search.hours import LOOKAHEAD_DAYS, NO_CHANGE_DAYS, PARIS, WEEKDAYS, open_spans
 from geo.search.needs import NEEDS
 from geo.search.request import SearchRequest
-from geo.search.travel import WalkingEstimate
+from geo.search.travel import ESTIMATED, WALK_LABEL, WalkingEstimate
 
 PACK_FORMAT = 1
 HOURS_DAYS = 366
@@ -41,12 +41,17 @@ in Paris on the pack's day)."""
 
 
 def field_pack(
-    actors: Iterable[Actor], communes: Sequence[str], today: dt.date, data_version: str
+    actors: Iterable[Actor],
+    communes: Sequence[str],
+    today: dt.date,
+    data_version: str,
+    walk: WalkingEstimate | None = None,
 ) -> dict[str, Any]:
-    """The pack for the communes served, as JSON-ready data."""
+    """The pack for the communes served, as JSON-ready data; ``walk``: the service's walking
+    estimate (the default one if not said)."""
     start = dt.datetime.combine(today, dt.time(0, 0), PARIS)
     served = [a for a in actors if a.statut != "ferme"]
-    walk = WalkingEstimate()
+    walk = walk or WalkingEstimate()
     return {
         "format": PACK_FORMAT,
         "version": data_version,
@@ -66,7 +71,12 @@ def field_pack(
         },
         "classement": {
             "k": SearchRequest().k,
-            "marche": {"detour": walk.detour_factor, "vitesse_kmh": walk.speed_kmh},
+            "marche": {
+                "detour": walk.detour_factor,
+                "vitesse_kmh": walk.speed_kmh,
+                "libelle": WALK_LABEL,
+                "estimation": ESTIMATED,
+            },
             "groupes": ["direct", "a_verifier", "non_eligible"],
             "projection": LAMBERT93_PROJ4,
         },

@@ -14,6 +14,9 @@ from typing import Protocol
 
 ESTIMATE = "estimation"
 NETWORK = "reseau"
+WALK_LABEL = "{minutes} min à pied"
+ESTIMATED = "≈ {label}"
+"""How a walking time reads (« ≈ 11 min à pied » for an estimate), the offline page's too."""
 
 
 @dataclass(frozen=True)
@@ -24,9 +27,8 @@ class TravelTime:
 
     @property
     def label(self) -> str:
-        minutes = max(1, round(self.minutes))
-        text = f"{minutes} min à pied"
-        return f"≈ {text}" if self.method == ESTIMATE else text
+        text = WALK_LABEL.format(minutes=max(1, round(self.minutes)))
+        return ESTIMATED.format(label=text) if self.method == ESTIMATE else text
 
 
 class TravelTimes(Protocol):

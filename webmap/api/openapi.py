@@ -11,7 +11,7 @@ from typing import Any
 
 from geo.actors.fields import LIST_ITEM_LIMIT, LIST_LIMIT, Field
 from geo.actors.model import FIELDS
-from geo.actors.validation import MAX_ID_LENGTH
+from geo.actors.validation import ID_PATTERN, MAX_ID_LENGTH
 from geo.campaigns.encounters import MAX_BATCH
 from geo.communes import COMMUNES
 from webmap.api.write import IF_MATCH_PATTERN
@@ -27,7 +27,7 @@ def _error(description: str) -> dict[str, Any]:
 
 
 _TOO_LONG = {"description": "URL de plus de 4 094 caractères : refusée par le serveur web (gunicorn)."}
-_ID_PATTERN = "^[a-z0-9]+(?:-[a-z0-9]+)*$"
+_ID_PATTERN = f"^({ID_PATTERN})$"
 _ACTOR_ID = {
     "name": "actor_id",
     "in": "path",

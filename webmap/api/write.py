@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
 from flask_wtf.csrf import CSRFError, validate_csrf
 
 from geo.actors.duplicates import probable_duplicates
-from geo.actors.model import actor_from_feature, actor_to_feature
-from geo.actors.validation import validate_feature
+from geo.actors.model import Actor, actor_from_feature, actor_to_feature
+from geo.actors.validation import is_actor_id, validate_feature
 from geo.store import ActorNotFound, DuplicateActor, InvalidActor, StaleVersion
 from webmap.auth.services import CURATORS, author, check_role
 from webmap.errors import ApiError
@@ -96,7 +97,9 @@ def retire(actor_id: str) -> Response:
     return _update(actor_id, lambda current: dataclasses.replace(current, statut="ferme"))
 
 
-def _update(actor_id: str, change) -> Response:
+def _update(actor_id: str, change: Callable[[Actor], Actor]) -> Response:
+    if not is_actor_id(actor_id):  # no actor has that id, whatever the version named
+        raise ApiError(404, {"id": f"aucun acteur « {actor_id[:80]} »"})
     expected = _if_match()
     try:
         current = current_store().get(actor_id)

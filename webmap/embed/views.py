@@ -20,7 +20,7 @@ from geo.search.needs import NEEDS
 from geo.search.request import SearchRequest
 from webmap import maps
 from webmap.errors import SEARCH_ERRORS, search_problem
-from webmap.presenters import actor_marker, result_marker
+from webmap.presenters import actor_view, result_view
 from webmap.query import EmbedQuery, Problems, parse, search_request
 from webmap.security import private_response
 from webmap.selection import matching_actors
@@ -107,7 +107,7 @@ def _render(view: EmbedView, problems: Problems) -> str:
         maps.add_actors(
             carto_map,
             [
-                result_marker(r, number)
+                result_view(r, number)
                 for number, r in enumerate(outcome.results, 1)
                 if r.distance_m is not None
             ],
@@ -116,7 +116,7 @@ def _render(view: EmbedView, problems: Problems) -> str:
         listed: list[tuple[Actor, NearestResult | None]] = [(r.actor, r) for r in outcome.results]
     else:
         actors = [a for a in matching_actors(search, view.commune) if a.location]
-        maps.add_actors(maps.clustered(carto_map), [actor_marker(a) for a in actors])
+        maps.add_actors(maps.clustered(carto_map), [actor_view(a) for a in actors])
         listed = [(a, None) for a in sorted(actors, key=lambda a: a.nom)]
     maps.add_contours(carto_map, [view.commune] if view.commune else None)
     return render_template(

@@ -6,8 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, render_template, url_for
+
+if TYPE_CHECKING:
+    from geo.actors.model import Actor
 
 blueprint = Blueprint("offline", __name__, template_folder="templates")
 
@@ -94,26 +99,23 @@ def manifest() -> Response:
     return Response(json.dumps(document, ensure_ascii=False), mimetype="application/manifest+json")
 
 
-def presented(pack: dict, actors) -> dict:
-    """The pack with the words the pages write about each actor (as the server's pages do): phone as
-    read aloud, how to get in, how fresh, what it helps with."""
-    from webmap.presenters import access_label, address_line, freshness_of, phone_label
+def presented(pack: dict[str, Any], actors: Iterable[Actor]) -> dict[str, Any]:
+    """The pack with the words the pages write: each actor's view (``presenters.actor_view``) and
+    what its fiche says; the words a result's lines are made of (``presenters.WORDS``)."""
+    from geo.search.nearest import PLACEMENT_LABELS, SERVES_COMMUNE
+    from webmap.presenters import WORDS, actor_view
     from webmap.volunteer.fiche import directions, helps_with, information_date
 
     by_id = {actor.id: actor for actor in actors}
     for entry in pack["acteurs"]:
         actor = by_id[entry["id"]]
-        fresh = freshness_of(actor)
         entry.update(
-            telephone_affiche=phone_label(actor.telephone),
-            adresse_ligne=address_line(actor),
-            acces=access_label(actor),
-            fraicheur=fresh.label,
-            appeler_avant=fresh.call_first,
+            vue=actor_view(actor),
             aide_pour=helps_with(actor),
             information=information_date(actor),
             itineraire=directions(actor),
         )
+    pack["mots"] = {**WORDS, "serves_commune": PLACEMENT_LABELS[SERVES_COMMUNE]}
     return pack
 
 

@@ -21,15 +21,11 @@ from webmap import maps
 from webmap.errors import SEARCH_ERRORS, search_problem
 from webmap.presenters import (
     access_label,
-    actor_marker,
+    actor_view,
     address_line,
-    distance_label,
-    eligibility_label,
-    eligibility_state,
-    fits_label,
     freshness_of,
     phone_label,
-    result_marker,
+    result_view,
 )
 from webmap.query import Filters, NearestQuery, parse, search_request
 from webmap.security import private_response
@@ -61,14 +57,12 @@ FIELD_IDS = {
 def helpers() -> dict:
     return {
         "kinds": KINDS,
-        "distance_label": distance_label,
-        "eligibility_label": eligibility_label,
-        "eligibility_state": eligibility_state,
+        "result_view": result_view,
+        "actor_view": actor_view,
         "phone_label": phone_label,
         "address_line": address_line,
         "freshness_of": freshness_of,
         "access_label": access_label,
-        "fits_label": fits_label,
         "week_of": _week_of,
         "data_date": data_date,
     }
@@ -104,7 +98,7 @@ def index() -> Response:
         maps.add_actors(
             carto_map,
             [
-                result_marker(r, number)
+                result_view(r, number)
                 for number, r in enumerate(outcome.results, 1)
                 if r.distance_m is not None
             ],
@@ -141,7 +135,7 @@ def actor(actor_id: str) -> str:
     rendered = None
     if found.location:
         carto_map = maps.new_map((found.location.lat, found.location.lon), zoom=16)
-        maps.add_actors(carto_map, [actor_marker(found)])
+        maps.add_actors(carto_map, [actor_view(found)])
         rendered = maps.rendered(carto_map)
     return render_template(
         "volunteer/actor.html",

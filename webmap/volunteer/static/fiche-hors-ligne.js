@@ -49,8 +49,8 @@
     function lines(withAddress) {
       return "Qui peut vous accompagner :\n" + actors.map(function (actor) {
         var bits = [actor.nom];
-        if (withAddress && actor.adresse_ligne) { bits.push(actor.adresse_ligne); }
-        if (actor.telephone) { bits.push(actor.telephone_affiche); }
+        if (withAddress && actor.vue.address) { bits.push(actor.vue.address); }
+        if (actor.telephone) { bits.push(actor.vue.telephone_label); }
         return bits.join(" – ");
       }).join("\n");
     }
@@ -68,9 +68,9 @@
     if (actor.aide_pour.length) {
       box.appendChild(element("p", "", "Aide pour : " + actor.aide_pour.map(function (w) { return w.toLowerCase(); }).join(", ")));
     }
-    if (actor.adresse_ligne) {
+    if (actor.vue.address) {
       var where = element("p");
-      where.appendChild(element("bdi", "", actor.adresse_ligne));
+      where.appendChild(element("bdi", "", actor.vue.address));
       if (actor.itineraire) {
         var links = element("span", "no-print", " · "), map = element("a", "", "Ouvrir dans le plan");
         map.href = actor.itineraire.geo;
@@ -85,7 +85,7 @@
       box.appendChild(where);
     }
     if (actor.telephone) {
-      var phone = element("p", "", "Téléphone : "), call = element("a", "", actor.telephone_affiche);
+      var phone = element("p", "", "Téléphone : "), call = element("a", "", actor.vue.telephone_label);
       call.href = "tel:" + actor.telephone;
       phone.appendChild(call);
       box.appendChild(phone);
@@ -104,8 +104,8 @@
     } else {
       box.appendChild(element("p", "", "Horaires : non connus, appeler avant d’y aller."));
     }
-    box.appendChild(element("p", "", actor.acces));
-    box.appendChild(element("p", actor.appeler_avant ? "stale" : "fresh", actor.information));
+    box.appendChild(element("p", "", actor.vue.access_label));
+    box.appendChild(element("p", actor.vue.call_first ? "stale" : "fresh", actor.information));
     return box;
   }
 

@@ -15,16 +15,6 @@
     return node;
   }
 
-  function distanceLabel(metres) {  // webmap.presenters.distance_label
-    return metres < 1000 ? Math.round(metres) + " m" : (metres / 1000).toFixed(1).replace(".", ",") + " km";
-  }
-
-  function eligibilityLabel(verdict) {  // webmap.presenters.eligibility_label and eligibility_state
-    if (!verdict.eligible) { return ["ineligible", "Non éligible : " + verdict.reasons.join(" ; ")]; }
-    if (verdict.to_check.length) { return ["to-check", "À vérifier : " + verdict.to_check.join(" ; ")]; }
-    return ["eligible", "Éligible"];
-  }
-
   function fill() {  // the form says what was asked, as the server's page does
     ["lat", "lon", "age"].forEach(function (name) { if (query.get(name)) { form.elements[name].value = query.get(name); } });
     form.querySelectorAll('input[type="checkbox"]').forEach(function (box) {
@@ -32,33 +22,45 @@
     });
   }
 
-  function item(pack, result, number) {
-    var actor = pack.acteurs.filter(function (a) { return a.id === result.id; })[0];
+  function item(pack, result, number) {  // the lines of volunteer/_actor_item.html, laid out the same
+    var view = window.cartoOffline.view(pack, result);
     var li = element("li");
-    li.id = "resultat-" + actor.id;
-    li.setAttribute("data-actor-id", actor.id);
-    var title = element("h3"), link = element("a", "", actor.nom);
-    link.href = "/fiche?acteurs=" + encodeURIComponent(actor.id);
+    li.id = "resultat-" + view.id;
+    li.setAttribute("data-actor-id", view.id);
+    var title = element("h3"), link = element("a", "", view.nom);
+    link.href = "/fiche?acteurs=" + encodeURIComponent(view.id);
     title.appendChild(link);
     li.appendChild(title);
-    li.appendChild(element("div", "muted", actor.type));
-    li.appendChild(element("div", "", result.distance_m !== null
-      ? distanceLabel(result.distance_m) + " · " + result.travel.label : "Intervient sur votre commune / à distance"));
-    var verdict = eligibilityLabel(result.eligibility);
-    li.appendChild(element("div", verdict[0], verdict[1]));
-    if (result.eligibility.fits.length) {
-      li.appendChild(element("div", "fits", "Pourquoi : " + result.eligibility.fits.join(" ; ")));
-    }
-    li.appendChild(element("div", "", result.opening));
-    if (actor.telephone) {
-      var phone = element("a", "", actor.telephone_affiche || actor.telephone);  // « 01 48 69 36 70 »
-      phone.href = "tel:" + actor.telephone;
+    li.appendChild(element("div", "muted", view.kind_label));
+    var where = element("div");
+    where.appendChild(view.distance_label ? document.createTextNode(view.distance_label)
+                                          : element("span", "badge", view.placement_label));
+    li.appendChild(where);
+    li.appendChild(element("div", view.eligibility_state, view.eligibility_label));
+    if (view.fits_label) { li.appendChild(element("div", "fits", view.fits_label)); }
+    li.appendChild(element("div", "", view.opening_label));
+    li.appendChild(element("div", "", view.access_label));
+    li.appendChild(element("div", view.call_first ? "stale" : "fresh", view.freshness_label));
+    if (view.telephone) {
+      var phone = element("a", "", view.telephone_label || view.telephone);  // « 01 48 69 36 70 »
+      phone.href = "tel:" + view.telephone;
       var line = element("div");
       line.appendChild(phone);
       li.appendChild(line);
     }
-    var address = [actor.adresse, [actor.code_postal, actor.commune].filter(Boolean).join(" ")].filter(Boolean).join(" – ");
-    if (address) { li.appendChild(element("div", "muted", address)); }
+    if (view.address) { li.appendChild(element("div", "muted", view.address)); }
+    var actions = element("div", "actions"), pick = element("label", "pick"), box = element("input");
+    box.type = "checkbox";
+    box.name = "acteurs";
+    box.value = view.id;
+    box.setAttribute("form", "choix-fiche");
+    pick.appendChild(box);
+    pick.appendChild(document.createTextNode(" Sur la fiche"));
+    actions.appendChild(pick);
+    var sheet = element("a", "button secondary", "Fiche de cet acteur");
+    sheet.href = "/fiche?acteurs=" + encodeURIComponent(view.id);
+    actions.appendChild(sheet);
+    li.appendChild(actions);
     li.number = number;
     return li;
   }

@@ -1,7 +1,8 @@
 /* The volunteer's search with no network: the field pack (/api/v1/pack) read as the core reads its own
    rules — eligibility (Rules and TEXTS), the walking estimate, the resident's order, opening hours —
    so that the same question gets the same actors, in the same order, with the same reasons, as on the
-   server (a test in Chromium compares them on hundreds of random searches).
+   server; and `view` writes each result's lines with the pack's words, as webmap.presenters.result_view
+   does (a test in Chromium compares every line with the server's search on hundreds of random searches).
    Needs proj4 (Lambert-93 distances, as the core's pyproj) and pointInPolygon (the commune of a point). */
 (function () {
   "use strict";
@@ -123,11 +124,34 @@
     return "Fermé";
   }
 
-  // geo.search.travel.WalkingEstimate
+  // geo.search.travel.WalkingEstimate and TravelTime.label
   function walk(pack, metres) {
     var estimate = pack.classement.marche, walked = metres * estimate.detour;
     var minutes = walked / (estimate.vitesse_kmh * 1000 / 60);
-    return {minutes: minutes, metres: walked, label: "≈ " + Math.max(1, roundHalfEven(minutes)) + " min à pied"};
+    var label = format(estimate.libelle, {minutes: Math.max(1, roundHalfEven(minutes))});
+    return {minutes: minutes, metres: walked, label: format(estimate.estimation, {label: label})};
+  }
+
+  // webmap.presenters.distance_label
+  function distanceLabel(metres) {
+    return metres < 1000 ? roundHalfEven(metres) + " m" : (metres / 1000).toFixed(1).replace(".", ",") + " km";
+  }
+
+  // webmap.presenters.result_view: the actor's lines from the pack, the result's from the search
+  function view(pack, result) {
+    var words = pack.mots, verdict = result.eligibility, actor = null;
+    pack.acteurs.forEach(function (a) { if (a.id === result.id) { actor = a; } });
+    var lines = Object.assign({}, actor.vue);
+    var state = !verdict.eligible ? "ineligible" : verdict.to_check.length ? "to-check" : "eligible";
+    lines.distance_label = result.distance_m === null ? "" : distanceLabel(result.distance_m) + words.trip + result.travel.label;
+    lines.placement_label = result.distance_m === null ? words.serves_commune : "";
+    lines.eligible = verdict.eligible;
+    lines.eligibility_state = state;
+    lines.eligibility_label = state === "ineligible" ? words.ineligible + verdict.reasons.join(words.between)
+      : state === "to-check" ? words.to_check + verdict.to_check.join(words.between) : words.eligible;
+    lines.fits_label = verdict.fits.length ? words.fits + verdict.fits.join(words.between) : "";
+    lines.opening_label = result.opening;
+    return lines;
   }
 
   function communeAt(pack, lon, lat) {
@@ -213,5 +237,5 @@
     return {origin: {lon: request.lon, lat: request.lat, citycode: citycode}, results: results};
   }
 
-  window.cartoOffline = {search: search, communeAt: communeAt, openingLabel: openingLabel};
+  window.cartoOffline = {search: search, view: view, communeAt: communeAt, openingLabel: openingLabel};
 })();
