@@ -492,7 +492,7 @@ def report(engines):
         for set_name, result in engine["sets"].items():
             build = f"{engine['build_s']:8.1f}" if engine["build_s"] is not None else f"{'':8}"
             print(
-                f"{name:30} {set_name:12} {_accuracy(result['right']):>13.1%} "
+                f"{name:30} {set_name:12} {_shown(_accuracy(result['right'])):>14} "
                 f"{_p(result['latencies'], 50) * 1000:8.2f} {_p(result['latencies'], 95) * 1000:8.2f} "
                 f"{result['errors']:7d} {engine['memory_mb']:10.0f} {build}"
             )
@@ -501,18 +501,23 @@ def report(engines):
         print(f"{'style':38}" + "".join(f"{name[:22]:>24}" for name in engines))
         for style, weight in STYLES.items():
             cells = "".join(
-                f"{_accuracy(e['sets'][set_name]['right'], style):>24.1%}" for e in engines.values()
+                f"{_shown(_accuracy(e['sets'][set_name]['right'], style)):>24}" for e in engines.values()
             )
             print(f"{style + f' ({weight} %)':38}" + cells)
         cells = "".join(
-            f"{_accuracy(e['sets'][set_name]['right'], COMMUNE_CHOSEN):>24.1%}" for e in engines.values()
+            f"{_shown(_accuracy(e['sets'][set_name]['right'], COMMUNE_CHOSEN)):>24}" for e in engines.values()
         )
         print(f"{'  … same, commune chosen (citycode)':38}" + cells)
 
 
-def _accuracy(right, style=None):
+def _accuracy(right, style=None) -> float | None:
     kept = [ok for kind, ok in right if kind == style or (style is None and kind != COMMUNE_CHOSEN)]
-    return sum(kept) / len(kept) if kept else float("nan")
+    return sum(kept) / len(kept) if kept else None
+
+
+def _shown(share: float | None) -> str:
+    """A share as a percentage; « — » when no query had that style."""
+    return "—" if share is None else f"{share:.1%}"
 
 
 def _p(values, q):

@@ -1,6 +1,6 @@
 """Nearest actors: ours against peers prepared as a competent user would, on the same questions.
 
-    .venv/bin/python benchmarks/nearest.py [--queries 1000] [--seed 93]
+    .venv/bin/python benchmarks/nearest.py [--queries 1000] [--actors 100000] [--points 200000] [--seed 93]
 
 Two questions, on the curated dataset and on 100,000 made-up actors over metropolitan France (the
 size of data·inclusion):
@@ -39,6 +39,8 @@ HOURS = ("Mo-Fr 09:00-12:00,14:00-17:00; PH off", "Mo-Th 09:00-17:00", "Tu,Th 13
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--queries", type=int, default=1000, help="queries per method and dataset")
+    parser.add_argument("--actors", type=int, default=100_000, help="made-up actors over France")
+    parser.add_argument("--points", type=int, default=200_000, help="points of the coverage batch")
     parser.add_argument("--seed", type=int, default=93)
     args = parser.parse_args()
     rng = random.Random(args.seed)
@@ -52,11 +54,11 @@ def main() -> None:
     print(f"\n== Curated dataset: {len(real)} actors, {sum(a.location is not None for a in real)} located")
     Bench(real, [_point(rng, rng.choice(boxes)) for _ in range(args.queries)], rng).run()
 
-    synthetic = synthetic_actors(100_000, rng)
+    synthetic = synthetic_actors(args.actors, rng)
     print(f"\n== {len(synthetic):,} made-up actors over metropolitan France")
     bench = Bench(synthetic, [_point(rng, FRANCE) for _ in range(args.queries)], rng)
     bench.run()
-    coverage(bench.index, boxes, rng)
+    coverage(bench.index, boxes, rng, args.points)
 
 
 class Bench:
@@ -228,13 +230,13 @@ def timed(methods, count: int, rounds: int = 3) -> tuple[dict[str, list[float]],
     return best, answers
 
 
-def coverage(index, boxes, rng) -> None:
+def coverage(index, boxes, rng, count: int) -> None:
     import numpy as np
 
     from geo.actors.vocabularies import THEMATIQUES
     from geo.search.coverage import distance_to_nearest
 
-    points = [_point(rng, rng.choice(boxes)) for _ in range(200_000)]
+    points = [_point(rng, rng.choice(boxes)) for _ in range(count)]
     lons, lats = np.array([p[0] for p in points]), np.array([p[1] for p in points])
     thematiques = sorted(THEMATIQUES)[:20]
     runs = []
@@ -244,7 +246,7 @@ def coverage(index, boxes, rng) -> None:
         runs.append(time.perf_counter() - started)
     median = np.median(np.concatenate([d[np.isfinite(d)] for d in distances.values()]))
     print(
-        f"\nCoverage batch: 200,000 points × {len(thematiques)} thématiques against 100,000 actors: "
+        f"\nCoverage batch: {count:,} points × {len(thematiques)} thématiques against {len(index):,} actors: "
         f"{min(runs):.2f} s best, {statistics.median(runs):.2f} s median of 3 (target ≤ 5 s); "
         f"median distance {median:.0f} m"
     )

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import FICTIONAL_DATASET, migrate_instance
+from tests.support import FICTIONAL_DATASET, migrate_instance
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH_ARGS = [

@@ -3,34 +3,57 @@
 from __future__ import annotations
 
 import contextlib
-import copy
-import functools
 import json
-import os
 import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support import (
+    FICTIONAL_DATASET,
+    IN_CI,
+    OFFLINE,
+    TWIN_STREETS_FICTIVES,
+    new_store,
+    serve_files,
+)
 from webmap import create_app
 from webmap.services import services
 
-ROOT = Path(__file__).resolve().parent.parent
-DATASET = ROOT / "data" / "actors.geojson"
-"""The curated dataset: only its invariants are tested (tests/test_dataset.py), never its contents."""
-FICTIONAL_DATASET = ROOT / "tests" / "fixtures" / "acteurs-fictifs.geojson"
-"""Made-up actors (tests/fixtures/make_acteurs_fictifs.py) that every test app starts from."""
-PUBLIC_DATA = ROOT / "data" / "sources"
-"""The small public files the product and its tests need, copied into the repository (data/SOURCES.md)."""
-
-
-IN_CI = os.environ.get("CI") == "true"
-"""In CI every test must run: a skip (importorskip included) is reported as a failure."""
-
 pytest_plugins = ("tests.browser_fixtures", "tests.postgres_fixtures")
+
+BROWSER_FIXTURES = frozenset({"browser", "page", "live", "offline_live"})
+SERVER_FIXTURES = frozenset(
+    {
+        "production",
+        "two_servers",
+        "served_instance",
+        "postgres_server",
+        "postgres_url",
+        "pg_store",
+        "addok_server",
+    }
+)
+SERVER_FILES = frozenset({"test_postgres.py", "test_production.py", "test_curation_robustness.py"})
+"""Where gunicorn, PostgreSQL, Redis or Addok run for real: the ``server`` tier (pyproject.toml)."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tiers, from what a test uses: ``browser`` (Chromium), ``server`` (real servers), the rest unit
+    (``./dev test -m "not browser and not server"``, the quick loop)."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if used & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if (
+            used & SERVER_FIXTURES
+            or item.path.name in SERVER_FILES
+            or item.get_closest_marker("postgres")
+            or params.get("any_geocoder") == "addok"
+        ):
+            item.add_marker(pytest.mark.server)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -57,10 +80,6 @@ def instance_path(tmp_path: Path) -> Path:
     return tmp_path / "instance"
 
 
-OFFLINE = "http://127.0.0.1:9/geocodage"
-"""A Géoplateforme address nothing answers at: no test ever reaches the real service."""
-
-
 @pytest.fixture(scope="session")
 def migrated_database(tmp_path_factory) -> Path:
     """An empty store at the newest schema revision, migrated once and copied for every app."""
@@ -71,19 +90,18 @@ def migrated_database(tmp_path_factory) -> Path:
     return path
 
 
-def migrate_instance(instance: Path) -> None:
-    """Create the schema of the instance's default store, as ``carto db upgrade`` does."""
-    from geo.store.sqlite import SQLiteStore
+@pytest.fixture(scope="session")
+def seeded_database(tmp_path_factory, migrated_database: Path) -> Path:
+    """``migrated_database`` holding the made-up actors, as an app's first start writes them from its
+    ``ACTORS_FILE`` (``webmap.services``): seeded once, copied for every app that starts from them."""
+    from geo.io.dataset import load_actors
 
-    SQLiteStore.upgrade(instance / "carto.sqlite")
-
-
-def new_store(path: Path):
-    """A SQLite store at ``path``, its schema created the way ``carto db upgrade`` does."""
-    from geo.store.sqlite import SQLiteStore
-
-    SQLiteStore.upgrade(path)
-    return SQLiteStore(path)
+    path = tmp_path_factory.mktemp("seeded") / "carto.sqlite"
+    shutil.copy(migrated_database, path)
+    store = new_store(path)
+    store.seed_if_empty(load_actors(FICTIONAL_DATASET), f"import initial ({FICTIONAL_DATASET.name})")
+    store.close()
+    return path
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -100,14 +118,16 @@ def store(request, tmp_path: Path):
 
 
 @pytest.fixture
-def make_app(instance_path: Path, migrated_database: Path):
-    """A fresh app in its own instance folder, its store migrated (as ``carto db upgrade`` would)."""
+def make_app(instance_path: Path, migrated_database: Path, seeded_database: Path):
+    """A fresh app in its own instance folder, its store migrated (as ``carto db upgrade`` would) and,
+    when it starts from the made-up actors, holding them already."""
 
     def make(**config: Any):
         database = instance_path / "carto.sqlite"
         if not database.exists() and not config.get("DATABASE_URL"):
             instance_path.mkdir(parents=True, exist_ok=True)
-            shutil.copy(migrated_database, database)
+            own_actors = config.get("ACTORS_FILE") not in (None, str(FICTIONAL_DATASET))
+            shutil.copy(migrated_database if own_actors else seeded_database, database)
         defaults = {
             "TESTING": True,
             "INSTANCE_PATH": str(instance_path),
@@ -145,75 +165,6 @@ def dataset() -> dict[str, Any]:
     return json.loads(FICTIONAL_DATASET.read_text(encoding="utf-8"))
 
 
-def fictional_feature(**properties: Any) -> dict[str, Any]:
-    """A valid, entirely made-up actor (name and id say so); ``properties`` override its fields."""
-    feature: dict[str, Any] = {
-        "type": "Feature",
-        "id": properties.pop("id", "acteur-fictif-de-test"),
-        "geometry": properties.pop("geometry", {"type": "Point", "coordinates": [2.4400, 48.8600]}),
-        "properties": {
-            "nom": "Acteur fictif de test",
-            "kind": "association_accompagnement_emploi",
-            "source": "fixture de test inventée",
-            "date_source": "2026-01-15",
-            "statut": "a_verifier",
-            "adresse": "1 rue Fictive",
-            "code_postal": "93100",
-            "code_insee": "93048",
-            "commune": "Montreuil",
-            "thematiques": ["trouver-un-emploi--repondre-a-des-offres-demploi"],
-            "publics": [],
-            "horaires_accueil": "Mo-Fr 09:00-12:00",
-            "location_source": "manager",
-        },
-    }
-    feature["properties"].update(properties)
-    return feature
-
-
-EVERY_FIELD = {
-    # made-up values (the SIRET, phone and site are reserved for fiction), one for each field
-    "id": "acteur-fictif-complet",
-    "nom": "Acteur fictif complet",
-    "kind": "siae_ei",
-    "statut": "actif",
-    "description": "Description fictive d’un acteur inventé pour le test.",
-    "siret": "00000000000000",
-    "reseaux_porteurs": ["ei"],
-    "adresse": "1 rue Fictive",
-    "complement_adresse": "Bâtiment fictif",
-    "code_postal": "93100",
-    "code_insee": "93048",
-    "commune": "Montreuil",
-    "geometry": {"type": "Point", "coordinates": [2.4401, 48.8601]},
-    "location_source": "manager",
-    "thematiques": ["trouver-un-emploi--repondre-a-des-offres-demploi"],
-    "publics": ["jeunes", "demandeurs-emploi"],
-    "zone_eligibilite": ["93048", "93006"],
-    "age_min": 18,
-    "age_max": 30,
-    "modes_accueil": ["en-presentiel"],
-    "modes_mobilisation": ["utiliser-lien-mobilisation", "telephoner"],
-    "mobilisable_par": ["usagers", "professionnels"],
-    "frais": "gratuit",
-    "horaires_accueil": "Mo-Fr 09:00-12:00; PH off",
-    "telephone": "+33199000101",
-    "courriel": "contact@example.org",
-    "site_web": "https://example.org/",
-    "date_verification": "2026-11-02",
-    "frequence_verification": 3,
-}
-
-
-def fictional_collection(*features: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "FeatureCollection", "features": [copy.deepcopy(f) for f in features]}
-
-
-def write_json(path: Path, data: Any) -> Path:
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    return path
-
-
 # --- Geocoding: a small synthetic BAN (made up, and named so), indexed once per session ---------
 
 
@@ -239,18 +190,6 @@ def synthetic_index(tmp_path_factory, synthetic_ban_csv):
     target = tmp_path_factory.mktemp("index") / "index.sqlite"
     build_index([synthetic_ban_csv], ["93"], target)
     return target
-
-
-def pick(addresses, predicate=lambda a: True, skip: int = 0):
-    """The first synthetic address (after ``skip`` matches) that satisfies ``predicate``."""
-    return [a for a in addresses if predicate(a)][skip]
-
-
-TWIN_STREETS_FICTIVES = [
-    ("Rue Fictive des Jumelles", 12, "93100", "93048", "Montreuil", 2.4400, 48.8600),
-    ("Rue Fictive des Jumelles", 12, "93170", "93006", "Bagnolet", 2.4250, 48.8700),
-]
-"""One made-up street in two communes, as « rue de Paris » is in many: only the commune tells."""
 
 
 @pytest.fixture(scope="session")
@@ -329,24 +268,6 @@ def any_geocoder(request, synthetic_index, http_client):
         server = request.getfixturevalue("fake_geoplateforme")
         return geoplateforme(http_client, server.url, per_second=1000)
     return addok(http_client, request.getfixturevalue("addok_server").url)
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - signature of the base class
-        pass
-
-
-@contextlib.contextmanager
-def serve_files(folder: Path):
-    """A real HTTP server on loopback serving ``folder``; yields its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from devtools.services import free_port
-from tests.conftest import ROOT, fictional_collection, fictional_feature, new_store, write_json
-from webmap.auth.services import hash_password, hash_token
+from tests.support import ROOT, fictional_collection, fictional_feature, made_up_hash, new_store, write_json
+from webmap.auth.services import hash_token
 
 MANAGER = "gestionnaire-fictif@example.org"
 PASSWORD = "mot-de-passe-fictif-123"
@@ -55,7 +55,7 @@ def made_up_instance(folder: Path, ban_index: Path | None = None, database_url: 
         store = PostgresStore(database_url)
     else:
         store = new_store(instance / "carto.sqlite")
-    store.add_user(MANAGER, hash_password(PASSWORD), "manager")
+    store.add_user(MANAGER, made_up_hash(PASSWORD), "manager")
     store.set_token(MANAGER, hash_token(TOKEN))
     store.close()
     if ban_index is not None:

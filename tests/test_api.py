@@ -8,7 +8,7 @@ import shutil
 import pytest
 from openapi_spec_validator import validate
 
-from tests.conftest import pick
+from tests.support import pick
 
 
 def ids(collection) -> list[str]:

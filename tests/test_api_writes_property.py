@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from geo.actors.kinds import KINDS
 from geo.actors.validation import KNOWN_PROPERTIES
 from geo.actors.vocabularies import FRAIS, MODES_ACCUEIL, PUBLICS, RESEAUX_PORTEURS, STATUTS, THEMATIQUES
-from tests.conftest import fictional_collection, fictional_feature, migrate_instance, write_json
-from webmap.auth.services import hash_password, hash_token
+from tests.support import fictional_collection, fictional_feature, made_up_hash, migrate_instance, write_json
+from webmap.auth.services import hash_token
 from webmap.services import current_store
 
 MANAGER = "gestionnaire-fictif@example.org"
@@ -130,7 +130,7 @@ def service(tmp_path_factory):
         }
     )
     with app.app_context():
-        current_store().add_user(MANAGER, hash_password("mot-de-passe-fictif-123"), "manager")
+        current_store().add_user(MANAGER, made_up_hash("mot-de-passe-fictif-123"), "manager")
         current_store().set_token(MANAGER, hash_token("jeton-fictif"))
     manager = app.test_client()
     manager.post("/connexion", data={"email": MANAGER, "password": "mot-de-passe-fictif-123"})

@@ -12,7 +12,7 @@ from geo.geocoding import GeocoderUnavailable
 from geo.geocoding.ban_file import BanAddress
 from geo.geocoding.ban_index import LocalBanGeocoder, build_index
 from geo.geocoding.synthetic import write_ban_csv
-from tests.conftest import pick
+from tests.support import pick
 
 
 @pytest.fixture(scope="module")

@@ -1,20 +1,42 @@
-"""Every benchmark documents itself: ``--help`` works, as the README says, without running anything."""
+"""Every benchmark documents itself (``--help``, as the README says) and runs: on a tiny input, each
+prints its figures. The figures themselves are read by people (docs quote them with their command),
+never asserted by a timed test."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 BENCHMARKS = sorted(path.name for path in (ROOT / "benchmarks").glob("*.py"))
+TINY = {
+    "field.py": (["--runs", "1"], ["first results (cold)", "next search (warm)"]),
+    "geocoding.py": (["--queries", "20"], ["weighted top-1", "Top-1 accuracy by style, held out set"]),
+    "nearest.py": (
+        ["--queries", "5", "--actors", "2000", "--points", "1000"],
+        ["k = 1, no filter", "k = 5, thématique filter", "Coverage batch: 1,000 points"],
+    ),
+    "scale.py": (
+        ["--actors", "500", "--queries", "5"],
+        ["disagreements between the two indexes", "memory per worker"],
+    ),
+    "startup.py": (["--runs", "1"], ["python -c 'import flask'", "carto --help"]),
+    "web_load.py": (["--seconds", "1", "--connections", "2"], ["req/s", "weight of /embed/carte"]),
+}
+"""Each benchmark's smallest run, and words its report must hold."""
 
 
 def test_the_readme_names_every_benchmark():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert BENCHMARKS and all(name in readme for name in BENCHMARKS)
+
+
+def test_every_benchmark_has_a_tiny_run():
+    assert sorted(TINY) == BENCHMARKS
 
 
 @pytest.mark.parametrize("name", BENCHMARKS)
@@ -24,3 +46,21 @@ def test_benchmark_help_works(name):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("usage:")
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("name", sorted(TINY))
+def test_benchmark_prints_its_figures_on_a_tiny_input(name):
+    if name == "web_load.py" and shutil.which("wrk") is None:
+        pytest.skip("wrk is not installed (./dev test installs it)")
+    arguments, words = TINY[name]
+    result = subprocess.run(
+        [sys.executable, f"benchmarks/{name}", *arguments],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert all(word in result.stdout for word in words), result.stdout[-3000:]
+    assert "nan" not in result.stdout.split(), result.stdout[-3000:]

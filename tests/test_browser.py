@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 
 from tests.browser_fixtures import serve
-from tests.conftest import (
+from tests.support import (
     EVERY_FIELD,
     fictional_collection,
     fictional_feature,
+    made_up_hash,
     migrate_instance,
     pick,
     write_json,
@@ -208,13 +209,12 @@ def test_static_export_shows_the_actors_with_nothing_but_tiles_from_outside(page
 
 
 def test_back_office_pages_keep_an_xss_payload_inert(browser, tmp_path):
-    from webmap.auth.services import hash_password
     from webmap.services import current_store
 
     app = xss_app(tmp_path, source=XSS, horaires_accueil="")
     with app.app_context():
         current_store().add_user(
-            "gestionnaire-fictif@example.org", hash_password("mot-de-passe-fictif"), "manager"
+            "gestionnaire-fictif@example.org", made_up_hash("mot-de-passe-fictif"), "manager"
         )
     server = serve(app)
     base = f"http://127.0.0.1:{server.server_port}"
@@ -250,7 +250,6 @@ def test_saving_an_actor_s_page_untouched_changes_none_of_its_fields(browser, tm
     """A manager opens an actor in the back office and presses « Enregistrer »: every field the
     form shows comes back as it was, and no revision is written."""
     from webmap import create_app
-    from webmap.auth.services import hash_password
     from webmap.services import current_store
 
     feature = fictional_feature(**EVERY_FIELD)
@@ -267,7 +266,7 @@ def test_saving_an_actor_s_page_untouched_changes_none_of_its_fields(browser, tm
     )
     with app.app_context():
         store = current_store()
-        store.add_user("gestionnaire-fictif@example.org", hash_password("mot-de-passe-fictif"), "manager")
+        store.add_user("gestionnaire-fictif@example.org", made_up_hash("mot-de-passe-fictif"), "manager")
         before = store.get("acteur-fictif-complet")
     server = serve(app)
     base = f"http://127.0.0.1:{server.server_port}"

@@ -9,8 +9,7 @@ from contextlib import contextmanager
 import pytest
 
 from tests.browser_fixtures import serve, wait_until
-from tests.conftest import FICTIONAL_DATASET, migrate_instance
-from webmap.auth.services import hash_password
+from tests.support import FICTIONAL_DATASET, made_up_hash, migrate_instance
 from webmap.services import current_store
 
 PASSWORD = "mot-de-passe-fictif-123"
@@ -33,7 +32,7 @@ def field_app(tmp_path):
     )
     with app.app_context():
         store = current_store()
-        store.add_user("benevole-fictif@example.org", hash_password(PASSWORD), "volunteer")
+        store.add_user("benevole-fictif@example.org", made_up_hash(PASSWORD), "volunteer")
         campaign = store.add_campaign("Campagne fictive", ["93048"], debut=dt.date(2026, 9, 1))
         store.set_volunteer_team(campaign.id, "benevole-fictif@example.org", None)
     server = serve(app)
@@ -177,7 +176,7 @@ def test_the_dashboard_fits_a_phone_and_a_single_week_keeps_its_chart_in_proport
     app, campaign_id, base = field_app
     with app.app_context():
         store = current_store()
-        store.add_user("gestionnaire-fictif@example.org", hash_password(PASSWORD), "manager")
+        store.add_user("gestionnaire-fictif@example.org", made_up_hash(PASSWORD), "manager")
         campaign = store.campaign(campaign_id)
         encounters = [
             read_encounter(

@@ -17,8 +17,9 @@ import pytest
 
 from geo.campaigns.bilan import bilan
 from geo.campaigns.model import FUNNEL, HistoryTotals
+from tests.support import made_up_hash
 from tests.web_support import csrf_token
-from webmap.auth.services import hash_password, hash_token
+from webmap.auth.services import hash_token
 from webmap.services import current_store
 
 VOLUNTEER = {"Authorization": "Bearer jeton-benevole-fictif"}
@@ -61,7 +62,7 @@ def with_campaign(app):
             ("autre-benevole-fictif@example.org", "volunteer", "jeton-autre-fictif"),
             ("gestionnaire-fictif@example.org", "manager", "jeton-gestionnaire-fictif"),
         ):
-            store.add_user(email, hash_password("mot-de-passe-fictif-123"), role)
+            store.add_user(email, made_up_hash("mot-de-passe-fictif-123"), role)
             store.set_token(email, hash_token(token))
         campaign = store.add_campaign("Campagne fictive d’automne", COMMUNES, debut=dt.date(2026, 9, 1))
         store.set_volunteer_team(campaign.id, "benevole-fictif@example.org", "Équipe fictive A")

@@ -8,8 +8,9 @@ import re
 import pytest
 from flask import url_for
 
+from tests.support import made_up_hash
 from tests.web_support import csrf_token
-from webmap.auth.services import hash_password, hash_token
+from webmap.auth.services import hash_token
 from webmap.services import current_store
 
 ACTOR = "insertion-fictive-montreuil"
@@ -25,8 +26,8 @@ def app(make_app):
     app = make_app(WTF_CSRF_ENABLED=False)
     with app.app_context():
         store = current_store()
-        store.add_user("gestionnaire-fictif@example.org", hash_password(PASSWORD), "manager")
-        store.add_user("benevole-fictif@example.org", hash_password(PASSWORD), "volunteer")
+        store.add_user("gestionnaire-fictif@example.org", made_up_hash(PASSWORD), "manager")
+        store.add_user("benevole-fictif@example.org", made_up_hash(PASSWORD), "volunteer")
         store.set_token("gestionnaire-fictif@example.org", hash_token("jeton-fictif"))
     return app
 
@@ -76,7 +77,7 @@ def test_every_curation_route_refuses_anonymous_people_and_volunteers(app):
 def test_every_state_changing_form_refuses_a_request_without_csrf_token(make_app):
     app = make_app()
     with app.app_context():
-        current_store().add_user("gestionnaire-fictif@example.org", hash_password(PASSWORD), "manager")
+        current_store().add_user("gestionnaire-fictif@example.org", made_up_hash(PASSWORD), "manager")
     client = app.test_client()
     page = client.get("/connexion").get_data(as_text=True)
     token = csrf_token(page)
@@ -231,7 +232,7 @@ def test_no_version_is_asked_of_an_id_no_actor_can_have(app, actor_id):
 
 def test_api_creates_with_a_feature(app):
     client = app.test_client()
-    from tests.conftest import fictional_feature
+    from tests.support import fictional_feature
 
     created = client.post(
         "/api/v1/actors", json=fictional_feature(), headers={"Authorization": "Bearer jeton-fictif"}
@@ -265,7 +266,7 @@ def test_import_through_the_back_office_previews_then_applies(manager, app):
     import io
     import json
 
-    from tests.conftest import fictional_feature
+    from tests.support import fictional_feature
 
     upload = json.dumps({"type": "FeatureCollection", "features": [fictional_feature()]}).encode()
     preview = manager.post(
@@ -303,7 +304,7 @@ def test_an_actors_own_frequency_decides_when_it_needs_checking():
 
     from geo.actors.model import actor_from_feature
     from geo.actors.verification import verification_queue
-    from tests.conftest import fictional_feature
+    from tests.support import fictional_feature
 
     checked = dataclasses.replace(
         actor_from_feature(fictional_feature()), date_verification=dt.date(2026, 8, 1)
@@ -352,7 +353,7 @@ def test_the_queue_puts_the_weakest_records_first_by_the_national_quality_score(
     from geo.actors.model import actor_from_feature
     from geo.actors.quality import quality
     from geo.actors.verification import verification_queue
-    from tests.conftest import fictional_feature
+    from tests.support import fictional_feature
 
     bare = actor_from_feature(fictional_feature(id="acteur-fictif-nu", frais=None, telephone=""))
     complete = dataclasses.replace(
@@ -384,7 +385,7 @@ def test_an_entry_to_locate_is_found_once_a_located_actor_carries_its_name(app):
 
     from geo.actors.model import actor_from_feature
     from geo.actors.to_locate import to_locate
-    from tests.conftest import fictional_feature
+    from tests.support import fictional_feature
 
     duo = actor_from_feature(
         fictional_feature(id="duo-for-a-job-fictif", nom="Duo for a Job (antenne fictive)")

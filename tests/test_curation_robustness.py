@@ -19,8 +19,8 @@ import pytest
 from devtools.services import free_port
 from geo.io.dataset import load_actors
 from geo.store.sqlite import SQLiteStore
-from tests.conftest import FICTIONAL_DATASET, ROOT, new_store
-from webmap.auth.services import hash_password, hash_token
+from tests.support import FICTIONAL_DATASET, ROOT, made_up_hash, new_store
+from webmap.auth.services import hash_token
 
 ACTORS = ["insertion-fictive-montreuil", "chantier-fictif-montreuil", "recyclerie-fictive-montreuil"]
 TOKEN = "jeton-fictif-concurrence"
@@ -48,7 +48,7 @@ def served_instance(tmp_path):
     instance = tmp_path / "instance"
     store = new_store(instance / "carto.sqlite")
     store.seed_if_empty(load_actors(FICTIONAL_DATASET), "graine")
-    store.add_user("gestionnaire-fictif@example.org", hash_password("mot-de-passe-fictif"), "manager")
+    store.add_user("gestionnaire-fictif@example.org", made_up_hash("mot-de-passe-fictif"), "manager")
     store.set_token("gestionnaire-fictif@example.org", hash_token(TOKEN))
     port = free_port()
     env = {**os.environ, "CARTO_INSTANCE_PATH": str(instance), "CARTO_GEOCODERS": "local"}

@@ -16,7 +16,7 @@ from geo.actors.validation import validate_collection
 from geo.communes import COMMUNES, OUTLINES
 from geo.io.dataset import dumps_actors, load_actors
 from geo.projection import to_lambert93
-from tests.conftest import DATASET, PUBLIC_DATA, ROOT
+from tests.support import DATASET, PUBLIC_DATA, ROOT
 
 OUTLINE_TOLERANCE_M = 150
 """The copied outlines are simplified: tens of metres of error at their edges (data/SOURCES.md)."""

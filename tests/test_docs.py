@@ -5,7 +5,7 @@ from __future__ import annotations
 from geo.actors.fields import GROUPS, Field
 from geo.actors.kinds import KINDS
 from geo.actors.model import FIELDS
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 BEGIN, END = "<!-- kinds:begin -->", "<!-- kinds:end -->"
 FIELDS_BEGIN, FIELDS_END = "<!-- fields:begin -->", "<!-- fields:end -->"
@@ -83,3 +83,18 @@ def test_data_model_doc_shows_the_kind_mapping_in_force():
     assert documented == kinds_table(), (
         "regenerate with: python -c 'from tests.test_docs import kinds_table; print(kinds_table())'"
     )
+
+
+def test_web_doc_lists_every_blueprint_with_its_module(app):
+    text = (ROOT / "docs" / "web.md").read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines() if line.startswith("| ") and line.count("`") >= 4]
+    documented = {
+        cells[2].strip("` "): cells[4].strip("` ")
+        for cells in (row.split("|") for row in rows)
+        if len(cells) == 6 and cells[4].strip().startswith("`webmap/")
+    }
+    expected = {
+        name: blueprint.import_name.replace(".", "/") + ".py" for name, blueprint in app.blueprints.items()
+    }
+    assert documented == expected
+    assert f"through {len(expected)} blueprints" in text

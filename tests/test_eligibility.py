@@ -6,7 +6,7 @@ import pytest
 
 from geo.actors.model import Actor, actor_from_feature
 from geo.search.eligibility import Resident, check_eligibility
-from tests.conftest import fictional_feature
+from tests.support import fictional_feature
 
 
 def actor(**fields) -> Actor:

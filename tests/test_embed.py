@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from tests.conftest import fictional_collection, fictional_feature, write_json
+from tests.support import fictional_collection, fictional_feature, write_json
 from tests.web_support import markers
 from webmap.services import current_store
 

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from tests.conftest import pick
+from tests.support import pick
 
 WIDTHS = [360, 768]
 RESULTS = "/?lat=48.8600&lon=2.4400&besoin=emploi&age=30"
@@ -268,7 +268,7 @@ def test_the_screenshot_script_makes_the_docs_pictures(browser, tmp_path):
 
     from PIL import Image
 
-    from tests.conftest import ROOT
+    from tests.support import ROOT
 
     subprocess.run(
         [sys.executable, "scripts/screenshots.py", "--out", str(tmp_path)],

@@ -8,7 +8,7 @@ import pytest
 
 from geo.geocoding import RESULT_TYPES, InvalidQuery
 from geo.projection import to_lambert93
-from tests.conftest import pick
+from tests.support import pick
 
 
 def metres_between(result, address) -> float:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import pick, serve_files
+from tests.support import pick, serve_files
 
 
 @pytest.fixture

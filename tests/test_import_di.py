@@ -9,6 +9,7 @@ import json
 import pytest
 from werkzeug.wrappers import Response
 
+from tests.support import made_up_hash
 from webmap.services import current_store
 
 TOKEN = "jeton-data-inclusion-fictif"
@@ -179,7 +180,7 @@ def test_a_record_is_recognised_by_its_siret_before_its_name():
 
     from geo.io.data_inclusion_api import plan_data_inclusion
     from geo.io.dataset import load_actors
-    from tests.conftest import FICTIONAL_DATASET
+    from tests.support import FICTIONAL_DATASET
 
     renamed = v1.Structure(
         source="source-fictive",
@@ -200,12 +201,10 @@ def test_a_record_is_recognised_by_its_siret_before_its_name():
 def test_the_back_office_previews_then_applies_the_same_import(make_app, data_inclusion):
     import re
 
-    from webmap.auth.services import hash_password
-
     app = make_app(DI_API_URL=data_inclusion[0], DI_API_TOKEN=TOKEN, WTF_CSRF_ENABLED=False)
     with app.app_context():
         current_store().add_user(
-            "gestionnaire-fictif@example.org", hash_password("mot-de-passe-fictif"), "manager"
+            "gestionnaire-fictif@example.org", made_up_hash("mot-de-passe-fictif"), "manager"
         )
     manager = app.test_client()
     manager.post(

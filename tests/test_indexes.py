@@ -7,7 +7,7 @@ import pytest
 from geo.actors.model import actor_from_feature
 from geo.search.indexes import INDEXES, UnknownIndex, build_index
 from geo.search.nearest import nearest
-from tests.conftest import fictional_feature
+from tests.support import fictional_feature
 
 MONTREUIL = (2.4413, 48.8610)
 
@@ -49,7 +49,7 @@ def test_every_index_finds_actors_by_id_retired_ones_included(store, dataset):
 
 
 def test_an_unknown_index_or_one_the_store_cannot_serve_is_refused_with_the_known_names(tmp_path):
-    from tests.conftest import new_store
+    from tests.support import new_store
 
     store = new_store(tmp_path / "carto.sqlite")
     with pytest.raises(UnknownIndex, match="connus : memory, postgis"):

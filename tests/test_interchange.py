@@ -12,8 +12,7 @@ import pytest
 from geo.actors.model import actor_from_feature
 from geo.io.dataset import load_actors
 from geo.io.interchange import CSV_COLUMNS, export, plan_import, read_rows
-from tests.conftest import DATASET, EVERY_FIELD, FICTIONAL_DATASET, fictional_feature
-from webmap.auth.services import hash_password
+from tests.support import DATASET, EVERY_FIELD, FICTIONAL_DATASET, fictional_feature, made_up_hash
 from webmap.services import current_store
 
 ACTORS = load_actors(FICTIONAL_DATASET)
@@ -186,7 +185,7 @@ def test_a_csv_cell_a_spreadsheet_would_run_is_written_as_text_and_read_back(mak
     with app.app_context():
         current_store().create(actor_from_feature(feature), "test")
         current_store().add_user(
-            "gestionnaire-fictif@example.org", hash_password("mot-de-passe-fictif-123"), "manager"
+            "gestionnaire-fictif@example.org", made_up_hash("mot-de-passe-fictif-123"), "manager"
         )
     client = app.test_client()
     client.post(

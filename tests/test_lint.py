@@ -7,7 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 CHECKED = ["geo", "webmap", "tests", "benchmarks", "devtools", "scripts", "gunicorn.conf.py"]
 

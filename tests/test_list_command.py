@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import fictional_collection, fictional_feature, write_json
+from tests.support import fictional_collection, fictional_feature, write_json
 
 
 def test_list_shows_a_readable_table_of_all_actors(runner):

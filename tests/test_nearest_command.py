@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import ROOT, pick
+from tests.support import ROOT, pick
 
 
 def test_nearest_from_a_point_prints_distance_walk_eligibility_and_hours(runner):

@@ -16,7 +16,7 @@ import pytest
 from nbclient import NotebookClient
 
 from geo.campaigns.model import Encounter
-from tests.conftest import FICTIONAL_DATASET, ROOT, migrate_instance, new_store
+from tests.support import FICTIONAL_DATASET, ROOT, migrate_instance, new_store
 
 NOTEBOOKS = ROOT / "notebooks"
 

@@ -11,7 +11,7 @@ import pytest
 from geo.geocoding.ban_file import communes_filter, read_ban
 from geo.geocoding.ban_index import LocalBanGeocoder, build_index
 from geo.offline.addresses import address_pack
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 SCRIPTS = [
     ROOT / "webmap" / "static" / "lib" / "fuzzball.js",

@@ -21,7 +21,7 @@ from geo.search.hours import PARIS
 from geo.search.needs import NEEDS
 from geo.search.request import SearchRequest
 from geo.search.service import search
-from tests.conftest import FICTIONAL_DATASET, ROOT, write_json
+from tests.support import FICTIONAL_DATASET, ROOT, write_json
 from webmap.presenters import result_view
 from webmap.services import current_pack, services
 

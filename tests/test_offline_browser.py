@@ -23,7 +23,7 @@ def offline_live(tmp_path, synthetic_index):
     import shutil
 
     from tests.browser_fixtures import serve
-    from tests.conftest import FICTIONAL_DATASET, migrate_instance
+    from tests.support import FICTIONAL_DATASET, migrate_instance
     from webmap import create_app
 
     (tmp_path / "instance" / "ban").mkdir(parents=True)
@@ -190,7 +190,7 @@ def test_a_new_version_deletes_the_caches_of_the_old_ones(browser, offline_live)
 def test_an_address_typed_offline_is_found_in_the_kept_addresses_and_searched(
     browser, offline_live, synthetic_addresses
 ):
-    from tests.conftest import pick
+    from tests.support import pick
 
     _, base = offline_live
     address = pick(synthetic_addresses, lambda a: a.code_insee == "93048", skip=4)

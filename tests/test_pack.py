@@ -14,7 +14,7 @@ from geo.io.dataset import load_actors
 from geo.offline.pack import HOURS_DAYS, field_pack
 from geo.search.eligibility import Resident, Rules, check_rules, rules_of
 from geo.search.hours import PARIS, opening_status
-from tests.conftest import FICTIONAL_DATASET
+from tests.support import FICTIONAL_DATASET
 
 COMMUNES = ("93048", "93006", "93014", "93031", "93079")
 

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from geo.communes import OUTLINES
-from tests.conftest import fictional_collection, fictional_feature, write_json
+from tests.support import fictional_collection, fictional_feature, write_json
 from tests.web_support import csp, local_urls_only, markers
 
 XSS = '"><script>window.pwned=1</script><img src=x onerror="window.pwned=2">${window.pwned=3}`'

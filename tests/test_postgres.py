@@ -26,8 +26,8 @@ from geo.search.filters import offers_thematiques
 from geo.store import SchemaNotReady
 from geo.store.migrations import HEAD
 from geo.store.postgres import PostgresStore
-from tests.conftest import ROOT, fictional_feature
 from tests.production import ACTORS_FILE, MANAGER, PASSWORD, TOKEN, gunicorn, made_up_instance
+from tests.support import ROOT, fictional_feature
 from tests.web_support import csrf_token
 
 pytestmark = pytest.mark.postgres

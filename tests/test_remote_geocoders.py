@@ -9,7 +9,7 @@ import pytest
 
 from geo.geocoding import GeocoderUnavailable
 from geo.geocoding.remote import RateLimiter, geoplateforme
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 RECORDED = json.loads((ROOT / "tests" / "fixtures" / "geoplateforme-search-fictif.json").read_text())
 

@@ -15,8 +15,8 @@ from geo.actors.model import actor_from_feature
 from geo.store import SchemaNotReady
 from geo.store.migrations import HEAD
 from geo.store.sqlite import SQLiteStore
-from tests.conftest import ROOT, fictional_feature, new_store
 from tests.production import gunicorn
+from tests.support import ROOT, fictional_feature, new_store
 
 FICTIONAL = actor_from_feature(fictional_feature())
 
@@ -102,6 +102,7 @@ def test_a_change_by_another_connection_is_seen_at_once(tmp_path):
     assert reader.revision_count() == 2
 
 
+@pytest.mark.server
 def test_fresh_starts_under_gunicorn_never_find_the_database_locked(tmp_path):
     """Five fresh instances, four workers each, asked at once from eight threads as they start:
     the master migrates before forking (gunicorn.conf.py), workers only read the revision."""

@@ -17,7 +17,7 @@ from geo.geocoding.configured import GeocoderSettings, UnknownGeocoder, build_ge
 from geo.search.nearest import ActorIndex
 from geo.search.request import SearchRequest
 from geo.search.service import locate, search
-from tests.conftest import OFFLINE, ROOT, fictional_feature
+from tests.support import OFFLINE, ROOT, fictional_feature
 
 
 @pytest.fixture

@@ -16,9 +16,9 @@ import time
 
 import pytest
 
-from tests.conftest import fictional_collection, fictional_feature, write_json
+from tests.support import fictional_collection, fictional_feature, made_up_hash, write_json
 from tests.web_support import csp
-from webmap.auth.services import hash_password, hash_token
+from webmap.auth.services import hash_token
 from webmap.auth.views import safe_next
 from webmap.privacy import DropQueryStrings
 from webmap.services import current_store
@@ -36,8 +36,8 @@ def app(make_app, tmp_path):
     app = make_app(ACTORS_FILE=str(actors), WTF_CSRF_ENABLED=False)
     with app.app_context():
         store = current_store()
-        store.add_user(MANAGER, hash_password(PASSWORD), "manager")
-        store.add_user(VOLUNTEER, hash_password(PASSWORD), "volunteer")
+        store.add_user(MANAGER, made_up_hash(PASSWORD), "manager")
+        store.add_user(VOLUNTEER, made_up_hash(PASSWORD), "volunteer")
         store.set_token(MANAGER, hash_token("jeton-fictif"))
     return app
 
@@ -238,7 +238,7 @@ def test_a_success_clears_the_account_failures(client):
 def test_client_address_comes_from_the_proxy_only_when_configured(make_app, tmp_path):
     app = make_app(PROXY_HOPS=1, WTF_CSRF_ENABLED=False)
     with app.app_context():
-        current_store().add_user(MANAGER, hash_password(PASSWORD), "manager")
+        current_store().add_user(MANAGER, made_up_hash(PASSWORD), "manager")
     client = app.test_client()
     for attempt in range(10):
         client.post(

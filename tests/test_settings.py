@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.support import ROOT
 from webmap import create_app
 from webmap.settings import SETTINGS
 

@@ -11,7 +11,7 @@ import pytest
 from geo.actors.model import actor_from_feature
 from geo.campaigns.model import Encounter, HistoryTotals
 from geo.store import ActorNotFound, DuplicateActor, InvalidActor, StaleVersion
-from tests.conftest import fictional_feature
+from tests.support import fictional_feature
 
 FICTIONAL = actor_from_feature(fictional_feature())
 OTHER = actor_from_feature(fictional_feature(id="autre-acteur-fictif", nom="Autre acteur fictif"))

@@ -13,7 +13,7 @@ import pytest
 
 from geo.communes import Commune
 from geo.geocoding.synthetic import street_addresses, write_ban_csv
-from tests.conftest import ROOT
+from tests.support import ROOT, made_up_hash
 
 DEPARTEMENT_93 = ROOT / "tests" / "fixtures" / "communes-93-seine-saint-denis.geojson"
 TERRITORY = ("93055", "93008")  # Pantin, Bobigny: not among the communes the core ships
@@ -71,12 +71,11 @@ def test_the_api_lists_the_territory_with_its_postcodes_and_extent(territory_app
 
 
 def test_search_page_embed_builder_and_back_office_offer_the_territory(territory_app):
-    from webmap.auth.services import hash_password
     from webmap.services import current_store
 
     with territory_app.app_context():
         current_store().add_user(
-            "gestionnaire-fictif@example.org", hash_password("mot-de-passe-fictif-123"), "manager"
+            "gestionnaire-fictif@example.org", made_up_hash("mot-de-passe-fictif-123"), "manager"
         )
     manager = territory_app.test_client()
     assert (
@@ -103,7 +102,7 @@ def test_an_address_and_a_position_in_the_territory_are_found(territory_app):
 def test_an_actor_of_the_territory_is_checked_against_its_commune(territory_app):
     from geo.actors.model import actor_from_feature
     from geo.store import InvalidActor
-    from tests.conftest import fictional_feature
+    from tests.support import fictional_feature
     from webmap.services import current_store
 
     def actor(lon: float, lat: float):

@@ -7,7 +7,7 @@ import pytest
 from geo.projection import to_lambert93
 from geo.search.network import NetworkImportError, NetworkWalk, StreetNetwork, import_osm
 from geo.search.travel import WalkingEstimate
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 FICTIONAL_NETWORK = ROOT / "tests" / "fixtures" / "reseau-fictif.osm"
 

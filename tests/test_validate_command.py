@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import DATASET, FICTIONAL_DATASET, write_json
+from tests.support import DATASET, FICTIONAL_DATASET, write_json
 
 
 def _props(data: dict[str, Any], actor_id: str) -> dict[str, Any]:
@@ -78,7 +78,7 @@ def duplicate_id(data):
 
 def missing_source(data):
     _props(data, "insertion-fictive-montreuil")["source"] = ""
-    return "insertion-fictive-montreuil", "source", "source manquante"
+    return "insertion-fictive-montreuil", "source", "à renseigner : source de l’information"
 
 
 def missing_source_date(data):

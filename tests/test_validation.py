@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo.actors.validation import validate_collection, validate_feature, validate_properties
-from tests.conftest import fictional_collection, fictional_feature, write_json
+from tests.support import fictional_collection, fictional_feature, write_json
 
 
 def fields_of(problems):

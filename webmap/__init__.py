@@ -11,14 +11,33 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
 
 from webmap import settings
 from webmap.privacy import configure_private_logs
 
 
+class _CompiledTemplates(BytecodeCache):
+    """Templates compiled once per process, whatever the number of apps it makes (a test suite makes
+    hundreds): Jinja checks each template's source against what it compiled."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self._compiled:
+            bucket.bytecode_from_string(self._compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
 class CartoApp(Flask):
     """Flask, but a database out of reach is no traceback per request: ``webmap.errors`` says it once
-    per outage."""
+    per outage; templates are compiled once per process."""
+
+    jinja_options = {**Flask.jinja_options, "bytecode_cache": _CompiledTemplates()}
 
     def log_exception(self, exc_info) -> None:
         from webmap.errors import database_problem

@@ -92,9 +92,7 @@ WORDS: dict[str, str] = {
 
 def actor_view(actor: Actor) -> dict[str, Any]:
     """Every line shown about an actor, whatever the search (all plain text: scripts insert it as
-    text). Its place is null when it has none."""
-    kind = KINDS.get(actor.kind)
-    fresh = freshness_of(actor)
+    text), with its page's address. Its place is null when it has none."""
     location = actor.location
     return {
         "id": actor.id,
@@ -102,6 +100,15 @@ def actor_view(actor: Actor) -> dict[str, Any]:
         "lon": location.lon if location else None,
         "lat": location.lat if location else None,
         "url": url_for("volunteer.actor", actor_id=actor.id),
+        **actor_words(actor),
+    }
+
+
+def actor_words(actor: Actor) -> dict[str, Any]:
+    """The words of ``actor_view``: its kind, address, phone as read aloud, how fresh, how to get in."""
+    kind = KINDS.get(actor.kind)
+    fresh = freshness_of(actor)
+    return {
         "kind_label": kind.label if kind else actor.kind,
         "family": kind.family if kind else "",
         "address": address_line(actor),
@@ -179,9 +186,9 @@ def origin_json(origin: Origin) -> dict[str, Any]:
 
 def result_json(result: NearestResult) -> dict[str, Any]:
     """One nearest result for the API and the CLI, every field a client needs; its words are those
-    of ``result_view``."""
+    of ``result_view`` (``actor_words``)."""
     actor = result.actor
-    view = result_view(result)
+    words = actor_words(actor)
     return {
         "id": actor.id,
         "nom": actor.nom,
@@ -209,13 +216,13 @@ def result_json(result: NearestResult) -> dict[str, Any]:
         "pourquoi": list(result.eligibility.fits),
         "ouvert": result.opening.open,
         "horaires": actor.horaires_accueil,
-        "horaires_label": view["opening_label"],
+        "horaires_label": result.opening.label,
         "prochain_changement": result.opening.next_change.isoformat() if result.opening.next_change else None,
         "date_source": actor.date_source,
         "date_verification": actor.date_verification.isoformat() if actor.date_verification else None,
-        "fraicheur": view["freshness_label"],
-        "appeler_avant": view["call_first"],
+        "fraicheur": words["freshness_label"],
+        "appeler_avant": words["call_first"],
         "modes_mobilisation": list(actor.modes_mobilisation),
         "mobilisable_par": list(actor.mobilisable_par),
-        "comment_y_aller": view["access_label"],
+        "comment_y_aller": words["access_label"],
     }

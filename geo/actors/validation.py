@@ -213,7 +213,7 @@ def _text_problems(declared: Field, value: str | None) -> Iterable[tuple[str, st
     name, text = declared.name, (value or "").strip()
     if not text:
         if declared.required:
-            yield name, "à renseigner"
+            yield name, f"à renseigner : {declared.label[:1].lower()}{declared.label[1:]}"
         return
     if len(text) < declared.min_length:
         yield (

@@ -35,7 +35,7 @@ from geo.text import slugify
 
 EDITED = tuple(declared for declared in FIELDS if declared.group)
 """The declared fields the form shows, in their declared order."""
-WIDE = 200
+WIDE = 100
 """Texts this long or longer take the form's whole width."""
 CODES_SEPARATOR = ","
 

@@ -1,0 +1,149 @@
+"""What the tests share besides fixtures: the repository's paths, made-up actors and the helpers
+that write them, a local file server (tests/conftest.py holds the fixtures)."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import functools
+import json
+import os
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DATASET = ROOT / "data" / "actors.geojson"
+"""The curated dataset: only its invariants are tested (tests/test_dataset.py), never its contents."""
+FICTIONAL_DATASET = ROOT / "tests" / "fixtures" / "acteurs-fictifs.geojson"
+"""Made-up actors (tests/fixtures/make_acteurs_fictifs.py) that every test app starts from."""
+PUBLIC_DATA = ROOT / "data" / "sources"
+"""The small public files the product and its tests need, copied into the repository (data/SOURCES.md)."""
+IN_CI = os.environ.get("CI") == "true"
+"""In CI every test must run: a skip (importorskip included) is reported as a failure."""
+OFFLINE = "http://127.0.0.1:9/geocodage"
+"""A Géoplateforme address nothing answers at: no test ever reaches the real service."""
+
+
+@functools.cache
+def made_up_hash(password: str) -> str:
+    """The hash of a made-up account's password, made once per password: scrypt takes a tenth of a
+    second by design, and every test app adds its accounts."""
+    from webmap.auth.services import hash_password
+
+    return hash_password(password)
+
+
+def migrate_instance(instance: Path) -> None:
+    """Create the schema of the instance's default store, as ``carto db upgrade`` does."""
+    from geo.store.sqlite import SQLiteStore
+
+    SQLiteStore.upgrade(instance / "carto.sqlite")
+
+
+def new_store(path: Path):
+    """A SQLite store at ``path``, its schema created the way ``carto db upgrade`` does."""
+    from geo.store.sqlite import SQLiteStore
+
+    SQLiteStore.upgrade(path)
+    return SQLiteStore(path)
+
+
+def fictional_feature(**properties: Any) -> dict[str, Any]:
+    """A valid, entirely made-up actor (name and id say so); ``properties`` override its fields."""
+    feature: dict[str, Any] = {
+        "type": "Feature",
+        "id": properties.pop("id", "acteur-fictif-de-test"),
+        "geometry": properties.pop("geometry", {"type": "Point", "coordinates": [2.4400, 48.8600]}),
+        "properties": {
+            "nom": "Acteur fictif de test",
+            "kind": "association_accompagnement_emploi",
+            "source": "fixture de test inventée",
+            "date_source": "2026-01-15",
+            "statut": "a_verifier",
+            "adresse": "1 rue Fictive",
+            "code_postal": "93100",
+            "code_insee": "93048",
+            "commune": "Montreuil",
+            "thematiques": ["trouver-un-emploi--repondre-a-des-offres-demploi"],
+            "publics": [],
+            "horaires_accueil": "Mo-Fr 09:00-12:00",
+            "location_source": "manager",
+        },
+    }
+    feature["properties"].update(properties)
+    return feature
+
+
+EVERY_FIELD = {
+    # made-up values (the SIRET, phone and site are reserved for fiction), one for each field
+    "id": "acteur-fictif-complet",
+    "nom": "Acteur fictif complet",
+    "kind": "siae_ei",
+    "statut": "actif",
+    "description": "Description fictive d’un acteur inventé pour le test.",
+    "siret": "00000000000000",
+    "reseaux_porteurs": ["ei"],
+    "adresse": "1 rue Fictive",
+    "complement_adresse": "Bâtiment fictif",
+    "code_postal": "93100",
+    "code_insee": "93048",
+    "commune": "Montreuil",
+    "geometry": {"type": "Point", "coordinates": [2.4401, 48.8601]},
+    "location_source": "manager",
+    "thematiques": ["trouver-un-emploi--repondre-a-des-offres-demploi"],
+    "publics": ["jeunes", "demandeurs-emploi"],
+    "zone_eligibilite": ["93048", "93006"],
+    "age_min": 18,
+    "age_max": 30,
+    "modes_accueil": ["en-presentiel"],
+    "modes_mobilisation": ["utiliser-lien-mobilisation", "telephoner"],
+    "mobilisable_par": ["usagers", "professionnels"],
+    "frais": "gratuit",
+    "horaires_accueil": "Mo-Fr 09:00-12:00; PH off",
+    "telephone": "+33199000101",
+    "courriel": "contact@example.org",
+    "site_web": "https://example.org/",
+    "date_verification": "2026-11-02",
+    "frequence_verification": 3,
+}
+
+
+def fictional_collection(*features: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": [copy.deepcopy(f) for f in features]}
+
+
+def write_json(path: Path, data: Any) -> Path:
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def pick(addresses, predicate=lambda a: True, skip: int = 0):
+    """The first synthetic address (after ``skip`` matches) that satisfies ``predicate``."""
+    return [a for a in addresses if predicate(a)][skip]
+
+
+TWIN_STREETS_FICTIVES = [
+    ("Rue Fictive des Jumelles", 12, "93100", "93048", "Montreuil", 2.4400, 48.8600),
+    ("Rue Fictive des Jumelles", 12, "93170", "93006", "Bagnolet", 2.4250, 48.8700),
+]
+"""One made-up street in two communes, as « rue de Paris » is in many: only the commune tells."""
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - signature of the base class
+        pass
+
+
+@contextlib.contextmanager
+def serve_files(folder: Path):
+    """A real HTTP server on loopback serving ``folder``; yields its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
