@@ -18,7 +18,7 @@ from webargs.multidictproxy import MultiDictProxy
 from geo.actors.vocabularies import CATEGORIES, PUBLICS, THEMATIQUES
 from geo.communes import COMMUNES
 from geo.search.needs import NEEDS
-from geo.search.request import SearchRequest
+from geo.search.request import AGE_RANGE, K_RANGE, RADIUS_RANGE, SearchRequest
 
 Problems = dict[str, str]
 """Parameter → what is wrong with it, in French."""
@@ -209,9 +209,9 @@ class SearchQuery(Filters):
             "le point n’est pas géocodé de nouveau."
         },
     )
-    age = Whole(0, 120, metadata={"description": "Âge du résident."})
-    k = Whole(1, 50, metadata={"description": "Nombre d’acteurs (5 par défaut)."})
-    rayon = Decimal(1, 100_000, metadata={"description": "Rayon en mètres."})
+    age = Whole(*AGE_RANGE, metadata={"description": "Âge du résident."})
+    k = Whole(*K_RANGE, metadata={"description": "Nombre d’acteurs (5 par défaut)."})
+    rayon = Decimal(*RADIUS_RANGE, metadata={"description": "Rayon en mètres."})
     tous = Flag(
         metadata={
             "description": "1 : montrer aussi les acteurs auxquels le résident n’a pas droit.",

@@ -31,6 +31,8 @@ POSTCODE_PATTERN = r"[0-9]{5}"
 INSEE_PATTERN = r"[0-9]{5}|2[AB][0-9]{3}"
 PARTIAL_DATE_PATTERN = r"20[0-9]{2}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?)?"
 """AAAA, AAAA-MM or AAAA-MM-JJ, from 2000 on: data·inclusion takes no earlier update date."""
+AGE_RANGE = (0, 120)
+"""An age in years: an actor's limits, a resident's age (``geo.search.request``)."""
 ZONE_CODE_PATTERN = r"france|99100|[0-9]{2}|2[AB]|97[0-9]|[0-9]{5}|2[AB][0-9]{3}|[0-9]{9}"
 """A code of ``zone_eligibilite``: France, a département, a commune or an EPCI (COG codes)."""
 
@@ -258,12 +260,18 @@ class Actor:
     age_min: int | None = field(
         default=None,
         metadata=declared(
-            "Âge minimal", "age limits, when the actor has any", group="publics", minimum=0, maximum=120
+            "Âge minimal",
+            "age limits, when the actor has any",
+            group="publics",
+            minimum=AGE_RANGE[0],
+            maximum=AGE_RANGE[1],
         ),
     )
     age_max: int | None = field(
         default=None,
-        metadata=declared("Âge maximal", "the upper one", group="publics", minimum=0, maximum=120),
+        metadata=declared(
+            "Âge maximal", "the upper one", group="publics", minimum=AGE_RANGE[0], maximum=AGE_RANGE[1]
+        ),
     )
     modes_accueil: tuple[str, ...] = field(
         default=(),

@@ -316,21 +316,9 @@ def _data_inclusion(actors: Sequence[Actor]) -> dict[str, list[dict[str, Any]]]:
             {
                 "source": "carto-insertion",
                 "id": a.id,
-                "nom": a.nom,
-                "description": a.description or None,
-                "siret": a.siret or None,
-                "adresse": a.adresse or None,
-                "complement_adresse": a.complement_adresse or None,
-                "code_postal": a.code_postal or None,
-                "code_insee": a.code_insee or None,
-                "commune": a.commune or None,
+                **declared_copies(a, "Structure"),
                 "longitude": a.location.lon if a.location else None,
                 "latitude": a.location.lat if a.location else None,
-                "telephone": a.telephone or None,
-                "courriel": a.courriel or None,
-                "site_web": a.site_web or None,
-                "horaires_accueil": a.horaires_accueil or None,
-                "reseaux_porteurs": list(a.reseaux_porteurs),
                 "date_maj": date_maj(a),
             }
         )
@@ -338,21 +326,28 @@ def _data_inclusion(actors: Sequence[Actor]) -> dict[str, list[dict[str, Any]]]:
     return {"structures": structures, "services": services}
 
 
+def declared_copies(actor: Actor, record: str) -> dict[str, Any]:
+    """The actor's fields that data·inclusion's ``record`` (``Structure``, ``Service``) holds as they
+    are, by their declarations; an empty value is null."""
+    copies: dict[str, Any] = {}
+    for declared in FIELDS:
+        if declared.data_inclusion == f"{record}.{declared.name}":
+            value = getattr(actor, declared.name)
+            copies[declared.name] = (list(value) if isinstance(value, tuple) else value) or None
+    return copies
+
+
 def service_record(a: Actor) -> dict[str, Any]:
-    """The actor's one data·inclusion service."""
+    """The actor's one data·inclusion service: its declared copies, the structure's ways of reaching
+    it, and what the schema needs derived by the rules below."""
     return {
         "source": "carto-insertion",
         "id": f"{a.id}--accompagnement",
         "structure_id": a.id,
         "nom": f"Accompagnement — {a.nom}"[:150],
         "description": a.description or generated_description(a),
-        "thematiques": list(a.thematiques),
+        **declared_copies(a, "Service"),
         "publics": list(a.publics) or ["tous-publics"],
-        "zone_eligibilite": list(a.zone_eligibilite) or None,
-        "modes_accueil": list(a.modes_accueil),
-        "frais": a.frais,
-        "modes_mobilisation": list(a.modes_mobilisation) or None,
-        "mobilisable_par": list(a.mobilisable_par) or None,
         "horaires_accueil": a.horaires_accueil or None,
         "telephone": a.telephone or None,
         "courriel": a.courriel or None,

@@ -37,6 +37,7 @@ from geo.search.filters import (
     thematique_keys,
 )
 from geo.search.hours import OpeningStatus, is_open_during, opening_status, paris_minute, status_at_minute
+from geo.search.request import K_RANGE, RADIUS_RANGE
 from geo.search.travel import TravelTime, TravelTimes, WalkingEstimate
 
 if TYPE_CHECKING:
@@ -241,10 +242,11 @@ def _checked(
         lon, lat = origin
         origin = Origin(lon, lat)
     check_measurable(origin.lon, origin.lat)
-    if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= 100:
-        raise InvalidQuery("k doit être un entier entre 1 et 100", "k")
-    if radius_m is not None and not (isinstance(radius_m, (int, float)) and radius_m > 0):
-        raise InvalidQuery("le rayon doit être un nombre de mètres positif", "rayon")
+    if not isinstance(k, int) or isinstance(k, bool) or not K_RANGE[0] <= k <= K_RANGE[1]:
+        raise InvalidQuery(f"k doit être un entier entre {K_RANGE[0]} et {K_RANGE[1]}", "k")
+    low, high = RADIUS_RANGE
+    if radius_m is not None and not (isinstance(radius_m, (int, float)) and low <= radius_m <= high):
+        raise InvalidQuery(f"le rayon doit être un nombre de mètres entre {low:g} et {high:g}", "rayon")
     for value in thematiques or ():
         if value not in THEMATIQUES and value not in CATEGORIES:
             raise InvalidQuery(f"thématique inconnue : {value}", "thematique")

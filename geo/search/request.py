@@ -7,8 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from geo.actors.model import AGE_RANGE
 from geo.search.eligibility import Resident
 from geo.search.needs import thematiques_for
+
+K_RANGE = (1, 50)
+"""How many actors a search may ask for: the page, the API, ``carto nearest`` and the core alike."""
+RADIUS_RANGE = (1.0, 100_000.0)
+"""A search radius, in metres."""
+__all__ = ["AGE_RANGE", "K_RANGE", "RADIUS_RANGE", "SearchRequest"]
 
 
 @dataclass(frozen=True)

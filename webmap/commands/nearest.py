@@ -14,7 +14,7 @@ from tabulate import tabulate
 from geo.communes import COMMUNES
 from geo.geocoding import AddressNotFound, GeocoderUnavailable, InvalidQuery
 from geo.io.dataset import InvalidDataset
-from geo.search.request import SearchRequest
+from geo.search.request import AGE_RANGE, K_RANGE, RADIUS_RANGE, SearchRequest
 from webmap.presenters import origin_json, result_json
 from webmap.services import network_path, run_search
 
@@ -34,10 +34,10 @@ if TYPE_CHECKING:
     help="Besoin (thématique data·inclusion ou catégorie), répétable.",
 )
 @click.option("--public", "publics", multiple=True, metavar="SLUG", help="Public du résident, répétable.")
-@click.option("--age", type=click.IntRange(0, 120), help="Âge du résident.")
+@click.option("--age", type=click.IntRange(*AGE_RANGE), help="Âge du résident.")
 @click.option("--commune", metavar="INSEE", help="Commune de résidence (par défaut celle de l’adresse).")
-@click.option("--k", default=5, show_default=True, type=click.IntRange(1, 100), help="Nombre d’acteurs.")
-@click.option("--radius", type=click.FloatRange(min=1), metavar="M", help="Rayon maximal en mètres.")
+@click.option("--k", default=5, show_default=True, type=click.IntRange(*K_RANGE), help="Nombre d’acteurs.")
+@click.option("--radius", type=click.FloatRange(*RADIUS_RANGE), metavar="M", help="Rayon maximal en mètres.")
 @click.option(
     "--tous",
     "include_ineligible",
