@@ -136,8 +136,6 @@ def test_the_content_security_policy_blocks_a_script_the_page_did_not_ship(page,
 
 def xss_app(tmp_path, **fields):
     """The app over one made-up actor whose text fields all hold the XSS payload."""
-    from webmap import create_app
-
     feature = fictional_feature(
         id="acteur-fictif-xss",
         nom=XSS,
@@ -148,9 +146,17 @@ def xss_app(tmp_path, **fields):
         geometry={"type": "Point", "coordinates": [2.4401, 48.8601]},
         **fields,
     )
-    path = write_json(tmp_path / "xss-fictif.geojson", fictional_collection(feature))
+    return app_over(tmp_path, feature)
+
+
+def app_over(tmp_path, feature):
+    """The app over one made-up actor, with a manager's account."""
+    from webmap import create_app
+    from webmap.services import current_store
+
+    path = write_json(tmp_path / "acteur-fictif.geojson", fictional_collection(feature))
     migrate_instance(tmp_path / "instance")
-    return create_app(
+    app = create_app(
         {
             "TESTING": True,
             "INSTANCE_PATH": str(tmp_path / "instance"),
@@ -159,6 +165,21 @@ def xss_app(tmp_path, **fields):
             "SECURE_COOKIES": False,
         }
     )
+    with app.app_context():
+        current_store().add_user(MANAGER, made_up_hash(MANAGER_PASSWORD), "manager")
+    return app
+
+
+MANAGER, MANAGER_PASSWORD = "gestionnaire-fictif@example.org", "mot-de-passe-fictif"
+
+
+def sign_in(page, base: str) -> None:
+    """Log in as the made-up manager of ``app_over``, as a person does."""
+    page.goto(base + "/connexion")
+    page.get_by_label("Adresse e-mail").fill(MANAGER)
+    page.get_by_label("Mot de passe").fill(MANAGER_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/gestion/")
 
 
 def watched_page(browser):
@@ -209,22 +230,12 @@ def test_static_export_shows_the_actors_with_nothing_but_tiles_from_outside(page
 
 
 def test_back_office_pages_keep_an_xss_payload_inert(browser, tmp_path):
-    from webmap.services import current_store
-
     app = xss_app(tmp_path, source=XSS, horaires_accueil="")
-    with app.app_context():
-        current_store().add_user(
-            "gestionnaire-fictif@example.org", made_up_hash("mot-de-passe-fictif"), "manager"
-        )
     server = serve(app)
     base = f"http://127.0.0.1:{server.server_port}"
     context, page = watched_page(browser)
     try:
-        page.goto(base + "/connexion")
-        page.get_by_label("Adresse e-mail").fill("gestionnaire-fictif@example.org")
-        page.get_by_label("Mot de passe").fill("mot-de-passe-fictif")
-        page.get_by_role("button", name="Se connecter").click()
-        page.wait_for_url("**/gestion/")
+        sign_in(page, base)
         for url in (
             "/gestion/",
             "/gestion/a-verifier",
@@ -249,40 +260,21 @@ def test_back_office_pages_keep_an_xss_payload_inert(browser, tmp_path):
 def test_saving_an_actor_s_page_untouched_changes_none_of_its_fields(browser, tmp_path, width):
     """A manager opens an actor in the back office and presses « Enregistrer »: every field the
     form shows comes back as it was, and no revision is written."""
-    from webmap import create_app
     from webmap.services import current_store
 
-    feature = fictional_feature(**EVERY_FIELD)
-    path = write_json(tmp_path / "complet-fictif.geojson", fictional_collection(feature))
-    migrate_instance(tmp_path / "instance")
-    app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": str(tmp_path / "instance"),
-            "ACTORS_FILE": str(path),
-            "GEOCODERS": ("local",),
-            "SECURE_COOKIES": False,
-        }
-    )
+    app = app_over(tmp_path, fictional_feature(**EVERY_FIELD))
     with app.app_context():
-        store = current_store()
-        store.add_user("gestionnaire-fictif@example.org", made_up_hash("mot-de-passe-fictif"), "manager")
-        before = store.get("acteur-fictif-complet")
+        before = current_store().get("acteur-fictif-complet")
     server = serve(app)
     base = f"http://127.0.0.1:{server.server_port}"
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="fr-FR")
     page = context.new_page()
     try:
-        page.goto(base + "/connexion")
-        page.get_by_label("Adresse e-mail").fill("gestionnaire-fictif@example.org")
-        page.get_by_label("Mot de passe").fill("mot-de-passe-fictif")
-        page.get_by_role("button", name="Se connecter").click()
-        page.wait_for_url("**/gestion/")
+        sign_in(page, base)
         page.goto(base + "/gestion/acteurs/acteur-fictif-complet")
-        assert page.get_by_label("Comment y aller").count() == 0  # a group of checkboxes, not one box
-        assert (
-            page.get_by_role("group", name="Accueil et contact").get_by_text("Comment y aller").is_visible()
-        )
+        access = page.get_by_role("group", name="Accueil et contact")
+        assert access.get_by_text("Comment y aller").is_visible()
+        assert access.get_by_label("Téléphoner").is_checked()
         page.get_by_role("button", name="Enregistrer", exact=True).click()
         page.wait_for_url("**/gestion/acteurs/acteur-fictif-complet")
         with app.app_context():
