@@ -11,10 +11,8 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
+import wtforms
 from flask_wtf import FlaskForm
-from wtforms import (
-    Field as FormField,
-)
 from wtforms import (
     FloatField,
     HiddenField,
@@ -50,7 +48,7 @@ class MultiCheckbox(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-def _form_field(declared: Field) -> FormField:
+def _form_field(declared: Field) -> wtforms.Field:
     """The form field of a declared field: a list of choices as checkboxes, a list of codes as
     comma-separated text, a text with a vocabulary as a menu, a number as a number."""
     options: dict[str, Any] = {"description": declared.help}
@@ -79,7 +77,7 @@ class _ActorForm(FlaskForm):
     """« lon lat » of the point the provenance above describes: a point typed otherwise is the manager's."""
     version = HiddenField()
 
-    def grouped(self) -> list[tuple[str, str, list[tuple[FormField, bool]]]]:
+    def grouped(self) -> list[tuple[str, str, list[tuple[wtforms.Field, bool]]]]:
         """(group, legend, [(form field, wide)]) in the order of the fieldsets."""
         return [
             (
