@@ -299,12 +299,13 @@ def http_client(follow_redirects: bool = False) -> httpx.Client:
     """An HTTP client for the service's downloads: its timeout and its User-Agent."""
     import httpx
 
-    from geo.geocoding.configured import USER_AGENT
+    from geo.geocoding.configured import USER_AGENT, tls_context
 
     return httpx.Client(
         timeout=_app().config["HTTP_TIMEOUT"],
         follow_redirects=follow_redirects,
         headers={"User-Agent": USER_AGENT},
+        verify=tls_context(),
     )
 
 

@@ -6,8 +6,10 @@ chain.search("12 rue de Paris", citycode="93048")
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,12 +49,23 @@ def build_geocoder(settings: GeocoderSettings) -> GeocoderChain:
     if any(name != "local" for name in settings.names):
         import httpx
 
-        client = httpx.Client(timeout=settings.timeout, headers={"User-Agent": USER_AGENT})
+        client = httpx.Client(
+            timeout=settings.timeout, headers={"User-Agent": USER_AGENT}, verify=tls_context()
+        )
     return GeocoderChain(
         [BACKENDS[name](settings, client) for name in settings.names],
         min_score=settings.min_score,
         cache_size=settings.cache_size,
     )
+
+
+@lru_cache(maxsize=1)
+def tls_context() -> ssl.SSLContext:
+    """httpx's own trust (certifi's certificates, or ``SSL_CERT_FILE``), read once per process: every
+    client would read them again (some 25 ms each)."""
+    import httpx
+
+    return httpx.create_ssl_context()
 
 
 def _local(settings: GeocoderSettings, client: httpx.Client | None) -> Geocoder:
