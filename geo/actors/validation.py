@@ -22,7 +22,7 @@ import opening_hours
 import phonenumbers
 
 from geo.actors.fields import LIST_ITEM_LIMIT, LIST_LIMIT, Field
-from geo.actors.model import FIELDS, FIELDS_BY_NAME, ZONE_CODE_PATTERN
+from geo.actors.model import FIELDS, FIELDS_BY_NAME
 from geo.actors.vocabularies import LOCATION_SOURCES
 from geo.communes import COMMUNES, find_commune
 from geo.mailbox import is_email
@@ -39,8 +39,6 @@ KNOWN_PROPERTIES = frozenset(FIELDS_BY_NAME)
 
 OLDEST_DATE = "2000"
 """data·inclusion's schema takes no update date before the 21st century (``date_maj``)."""
-
-__all__ = ["LIST_ITEM_LIMIT", "LIST_LIMIT", "ZONE_CODE_PATTERN"]
 
 ID_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 """An actor's id: lower-case letters, digits and single hyphens (« mission-locale-montreuil »)."""
