@@ -26,13 +26,18 @@ OFFLINE = "http://127.0.0.1:9/geocodage"
 """A Géoplateforme address nothing answers at: no test ever reaches the real service."""
 
 
+MADE_UP_HASH = "scrypt:1024:8:1"
+"""scrypt at a light cost, for made-up accounts only: werkzeug reads the costs back from each hash, so
+logging in to them takes milliseconds, where the service's own hash (``hash_password``, 32 times
+the work) takes a tenth of a second by design — and the suite logs in hundreds of times."""
+
+
 @functools.cache
 def made_up_hash(password: str) -> str:
-    """The hash of a made-up account's password, made once per password: scrypt takes a tenth of a
-    second by design, and every test app adds its accounts."""
-    from webmap.auth.services import hash_password
+    """The hash of a made-up account's password (``MADE_UP_HASH``), made once per password."""
+    from werkzeug.security import generate_password_hash
 
-    return hash_password(password)
+    return generate_password_hash(password, method=MADE_UP_HASH)
 
 
 def migrate_instance(instance: Path) -> None:

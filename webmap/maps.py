@@ -210,8 +210,10 @@ def tile_provider() -> xyzservices.TileProvider | None:
     return tile_provider_named(current_app.config["TILES"])
 
 
+@cache
 def tile_provider_named(name: str) -> xyzservices.TileProvider | None:
-    """The xyzservices provider of that name; None for ``none`` (points and outlines only)."""
+    """The xyzservices provider of that name; None for ``none`` (points and outlines only). Looked up
+    once per name: a lookup walks all of xyzservices' providers, at every map drawn otherwise."""
     if not name or name == "none":
         return None
     import xyzservices
