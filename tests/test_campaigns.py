@@ -519,6 +519,24 @@ def test_an_encounter_resent_with_other_answers_is_a_conflict_and_nothing_is_rec
     assert twice.status_code == 409 and "[1].id" in twice.get_json()["parametres"]
 
 
+@pytest.mark.parametrize("path", ["/hors-ligne", "/hors-ligne/fiche"])
+def test_the_offline_pages_the_worker_keeps_for_any_visitor_hold_no_session(app, path):
+    """The worker keeps these pages for whoever uses the tablet next, offline: fetched during a
+    volunteer's session, they hold neither its CSRF token nor its logout button."""
+    client = app.test_client()
+    client.post(
+        "/connexion",
+        data={
+            "email": "benevole-fictif@example.org",
+            "csrf_token": csrf_token(client.get("/connexion").get_data(as_text=True)),
+            "password": "mot-de-passe-fictif-123",
+        },
+    )
+    assert "Se déconnecter" in client.get("/").get_data(as_text=True)  # signed in
+    page = client.get(path).get_data(as_text=True)
+    assert "csrf_token" not in page and "Se déconnecter" not in page
+
+
 @pytest.mark.parametrize(
     "path", ["/", "/rencontre", "/carte", "/fiche?acteurs=mission-locale-fictive-montreuil"]
 )

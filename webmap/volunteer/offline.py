@@ -122,11 +122,12 @@ def presented(pack: dict[str, Any], actors: Iterable[Actor]) -> dict[str, Any]:
 @blueprint.get("/hors-ligne")
 def shell() -> Response:
     """The page the service worker shows when the network is gone: it searches with the field pack.
-    It holds nothing about a resident (the search runs in the browser)."""
+    It holds nothing about a resident (the search runs in the browser), nor about a session: the
+    worker keeps it for whoever uses the tablet next."""
     from geo.actors.vocabularies import PUBLICS
     from geo.search.needs import NEEDS
 
-    page = render_template("volunteer/hors_ligne.html", needs=NEEDS, publics=PUBLICS)
+    page = render_template("volunteer/hors_ligne.html", needs=NEEDS, publics=PUBLICS, for_anyone=True)
     return _shown_at_residents_urls(page)
 
 
@@ -134,7 +135,7 @@ def shell() -> Response:
 def fiche_shell() -> Response:
     """The fiche the service worker shows with no network: built in the browser from the pack, with
     its QR code and SMS text made there too. Nothing about the resident."""
-    return _shown_at_residents_urls(render_template("volunteer/fiche_hors_ligne.html"))
+    return _shown_at_residents_urls(render_template("volunteer/fiche_hors_ligne.html", for_anyone=True))
 
 
 def _shown_at_residents_urls(page: str) -> Response:
