@@ -9,7 +9,7 @@ import sys
 
 from tests.support import ROOT
 
-CHECKED = ["geo", "webmap", "tests", "benchmarks", "devtools", "scripts", "gunicorn.conf.py"]
+CHECKED = ["geo", "webmap", "tests", "benchmarks", "devtools", "scripts", "notebooks", "gunicorn.conf.py"]
 
 
 def test_code_has_no_lint_errors():
