@@ -15,7 +15,7 @@ from tests.support import (
     pick,
     write_json,
 )
-from tests.test_pages import XSS
+from tests.test_pages import XSS, xss_feature
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -136,17 +136,7 @@ def test_the_content_security_policy_blocks_a_script_the_page_did_not_ship(page,
 
 def xss_app(tmp_path, **fields):
     """The app over one made-up actor whose text fields all hold the XSS payload."""
-    feature = fictional_feature(
-        id="acteur-fictif-xss",
-        nom=XSS,
-        description=XSS,
-        adresse=XSS,
-        complement_adresse=XSS,
-        commune="Montreuil",
-        geometry={"type": "Point", "coordinates": [2.4401, 48.8601]},
-        **fields,
-    )
-    return app_over(tmp_path, feature)
+    return app_over(tmp_path, xss_feature(**fields))
 
 
 def app_over(tmp_path, feature):

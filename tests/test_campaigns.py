@@ -219,21 +219,21 @@ def test_a_volunteer_posts_only_to_the_campaigns_they_are_in(app):
     assert answer.get_json()["parametres"] == {"[0].campagne": "vous n’êtes pas bénévole de cette campagne"}
 
 
+def sign_in_as_volunteer(client):
+    """Log in as the made-up volunteer, through the login form and its CSRF token."""
+    return client.post(
+        "/connexion",
+        data={
+            "email": "benevole-fictif@example.org",
+            "csrf_token": csrf_token(client.get("/connexion").get_data(as_text=True)),
+            "password": "mot-de-passe-fictif-123",
+        },
+    )
+
+
 def test_a_session_must_send_its_csrf_token(app):
     client = app.test_client()
-    page = client.get("/connexion").get_data(as_text=True)
-    token = csrf_token(page)
-    assert (
-        client.post(
-            "/connexion",
-            data={
-                "email": "benevole-fictif@example.org",
-                "csrf_token": token,
-                "password": "mot-de-passe-fictif-123",
-            },
-        ).status_code
-        == 302
-    )
+    assert sign_in_as_volunteer(client).status_code == 302
     sent = encounter(app.campaign_id)
     answer = client.post("/api/v1/rencontres", json=sent)
     assert answer.status_code == 400 and "X-CSRFToken" in answer.get_json()["parametres"]
@@ -524,14 +524,7 @@ def test_the_offline_pages_the_worker_keeps_for_any_visitor_hold_no_session(app,
     """The worker keeps these pages for whoever uses the tablet next, offline: fetched during a
     volunteer's session, they hold neither its CSRF token nor its logout button."""
     client = app.test_client()
-    client.post(
-        "/connexion",
-        data={
-            "email": "benevole-fictif@example.org",
-            "csrf_token": csrf_token(client.get("/connexion").get_data(as_text=True)),
-            "password": "mot-de-passe-fictif-123",
-        },
-    )
+    sign_in_as_volunteer(client)
     assert "Se déconnecter" in client.get("/").get_data(as_text=True)  # signed in
     page = client.get(path).get_data(as_text=True)
     assert "csrf_token" not in page and "Se déconnecter" not in page
@@ -543,14 +536,7 @@ def test_the_offline_pages_the_worker_keeps_for_any_visitor_hold_no_session(app,
 def test_a_volunteer_sees_how_to_log_out_on_the_pages_they_use(app, path):
     client = app.test_client()
     assert "Se déconnecter" not in client.get(path, follow_redirects=True).get_data(as_text=True)
-    client.post(
-        "/connexion",
-        data={
-            "email": "benevole-fictif@example.org",
-            "csrf_token": csrf_token(client.get("/connexion").get_data(as_text=True)),
-            "password": "mot-de-passe-fictif-123",
-        },
-    )
+    sign_in_as_volunteer(client)
     page = client.get(path).get_data(as_text=True)
     assert "Se déconnecter" in page
     token = csrf_token(page)

@@ -13,30 +13,19 @@ CHECKED = ["geo", "webmap", "tests", "benchmarks", "devtools", "scripts", "noteb
 
 
 def test_code_has_no_lint_errors():
-    result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--output-format", "concise", *CHECKED],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    _passes("ruff", "check", "--output-format", "concise", *CHECKED)
 
 
 def test_code_is_in_ruff_s_format():
-    result = subprocess.run(
-        [sys.executable, "-m", "ruff", "format", "--check", *CHECKED],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    _passes("ruff", "format", "--check", *CHECKED)
 
 
 def test_code_type_checks():
+    _passes("mypy")  # the files and settings of pyproject.toml's [tool.mypy]
+
+
+def _passes(tool: str, *arguments: str) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "mypy"],  # the files and settings of pyproject.toml's [tool.mypy]
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
+        [sys.executable, "-m", tool, *arguments], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr

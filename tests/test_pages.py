@@ -146,9 +146,9 @@ def test_pages_refuse_framing_but_embeds_accept_it(make_app):
     assert "X-Frame-Options" not in embed.headers
 
 
-@pytest.fixture
-def xss_client(make_app, tmp_path):
-    feature = fictional_feature(
+def xss_feature(**fields):
+    """One made-up actor whose text fields all hold the XSS payload."""
+    return fictional_feature(
         id="acteur-fictif-xss",
         nom=XSS,
         description=XSS,
@@ -156,8 +156,13 @@ def xss_client(make_app, tmp_path):
         complement_adresse=XSS,
         commune="Montreuil",
         geometry={"type": "Point", "coordinates": [2.4401, 48.8601]},
+        **fields,
     )
-    path = write_json(tmp_path / "xss-fictif.geojson", fictional_collection(feature))
+
+
+@pytest.fixture
+def xss_client(make_app, tmp_path):
+    path = write_json(tmp_path / "xss-fictif.geojson", fictional_collection(xss_feature()))
     return make_app(ACTORS_FILE=str(path)).test_client()
 
 
