@@ -16,7 +16,6 @@ from typing import Any
 
 import opening_hours
 
-from geo.actors.kinds import KINDS
 from geo.actors.model import Actor
 from geo.communes import COMMUNES, commune_outlines, iris_sectors
 from geo.projection import LAMBERT93_PROJ4
@@ -112,17 +111,12 @@ def pack_json(pack: dict[str, Any]) -> bytes:
 
 
 def _actor(actor: Actor, start: dt.datetime) -> dict[str, Any]:
-    kind = KINDS.get(actor.kind)
     rules = dataclasses.asdict(rules_of(actor))
     return {
         "id": actor.id,
         "nom": actor.nom,
-        "type": kind.label if kind else actor.kind,
         "lon": round(actor.location.lon, 6) if actor.location else None,
         "lat": round(actor.location.lat, 6) if actor.location else None,
-        "adresse": actor.adresse,
-        "code_postal": actor.code_postal,
-        "commune": actor.commune,
         "telephone": actor.telephone,
         "horaires": actor.horaires_accueil,
         "zone_eligibilite": list(actor.zone_eligibilite),
