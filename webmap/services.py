@@ -47,8 +47,17 @@ class Services:
         self.instance = instance
         self._made: dict[str, tuple[object, Any]] = {}
 
-    @cached_property
+    @property
     def store(self) -> SQLStore:
+        """The store, opened on first use; a request that reaches it says so (``STORE_USED``: how
+        ``webmap.errors`` learns that the database answers again)."""
+        store = self._opened_store
+        if has_request_context():
+            g.setdefault(STORE_USED, True)
+        return store
+
+    @cached_property
+    def _opened_store(self) -> SQLStore:
         store = open_store(self.config["DATABASE_URL"], self.instance)
         if store.revision_count() == 0:
             source = Path(self.config["ACTORS_FILE"])
@@ -147,8 +156,8 @@ class Services:
 
     def close(self) -> None:
         """Give back the store's connections, if it was opened."""
-        if "store" in self.__dict__:
-            self.store.close()
+        if "_opened_store" in self.__dict__:
+            self._opened_store.close()
 
 
 def install(app: Flask) -> Services:
@@ -189,10 +198,7 @@ def warm_up(app: Flask) -> None:
 
 
 def current_store() -> SQLStore:
-    store = services().store
-    if has_request_context():
-        g.setdefault(STORE_USED, True)  # how webmap.errors learns that the database answers again
-    return store
+    return services().store
 
 
 def upgrade_configured_store(app: Flask | None = None) -> tuple[str | None, str]:
@@ -214,7 +220,6 @@ def data_date() -> dt.date | None:
 
 def current_actors() -> list[Actor]:
     """Every actor of the store, retired ones included (filters decide); read once per version."""
-    current_store()
     return services().actors()
 
 
@@ -227,7 +232,6 @@ def actors_named(ids: Iterable[str]) -> dict[str, Actor]:
 def current_index() -> NearestIndex:
     """Where the search finds the nearest actors: the index named by ``NEAREST_INDEX``
     (``geo.search.indexes``), made once per version of the store."""
-    current_store()
     return services().index()
 
 
