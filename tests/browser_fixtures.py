@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 import time
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from werkzeug.serving import make_server
 
-from tests.support import FICTIONAL_DATASET, migrate_instance
+from tests.support import FICTIONAL_DATASET, migrate_instance, start_serving
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH_ARGS = [
@@ -55,9 +54,7 @@ def wait_until(page, expression: str, seconds: float = 30) -> Any:
 
 
 def serve(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    return start_serving(make_server("127.0.0.1", 0, app, threaded=True))
 
 
 @pytest.fixture(scope="module")

@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from tests.support import (
     FICTIONAL_DATASET,
     IN_CI,
     OFFLINE,
+    QUICK_PROFILE,
     TWIN_STREETS_FICTIVES,
     new_store,
     serve_files,
@@ -35,8 +37,13 @@ SERVER_FIXTURES = frozenset(
         "addok_server",
     }
 )
-SERVER_FILES = frozenset({"test_postgres.py", "test_production.py", "test_curation_robustness.py"})
-"""Where gunicorn, PostgreSQL, Redis or Addok run for real: the ``server`` tier (pyproject.toml)."""
+SERVER_FILES = frozenset(
+    {"test_postgres.py", "test_production.py", "test_curation_robustness.py", "test_notebooks.py"}
+)
+"""Where gunicorn, PostgreSQL, Redis, Addok or a Jupyter kernel run for real: the ``server`` tier
+(pyproject.toml)."""
+
+settings.register_profile(QUICK_PROFILE, max_examples=10)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -8,12 +8,12 @@ our local index. Like the real service, it wants ``index=address`` and refuses `
 from __future__ import annotations
 
 import json
-import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from geo.geocoding.ban_index import LocalBanGeocoder
 from geo.projection import to_lambert93
+from tests.support import start_serving
 
 
 class FakeGeoplateforme:
@@ -66,7 +66,7 @@ class FakeGeoplateforme:
         self.url = f"http://127.0.0.1:{self.server.server_port}/geocodage"
 
     def __enter__(self):
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        start_serving(self.server)
         return self
 
     def __exit__(self, *exc):

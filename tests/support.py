@@ -8,10 +8,11 @@ import copy
 import functools
 import json
 import os
+import socketserver
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 DATASET = ROOT / "data" / "actors.geojson"
@@ -24,6 +25,18 @@ IN_CI = os.environ.get("CI") == "true"
 """In CI every test must run: a skip (importorskip included) is reported as a failure."""
 OFFLINE = "http://127.0.0.1:9/geocodage"
 """A Géoplateforme address nothing answers at: no test ever reaches the real service."""
+
+
+QUICK_PROFILE = "quick"
+"""The Hypothesis profile of the quick loop (``./dev quick``): a tenth of each property test's examples."""
+
+
+def examples(thorough: int) -> int:
+    """How many examples a property test tries: ``thorough`` on Hypothesis' default profile (``./dev
+    test``, CI), fewer on the quick loop's, scaled by the profile's own ``max_examples``."""
+    from hypothesis import settings
+
+    return max(5, thorough * settings.default.max_examples // settings.get_profile("default").max_examples)
 
 
 MADE_UP_HASH = "scrypt:1024:8:1"
@@ -141,12 +154,25 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+Server = TypeVar("Server", bound=socketserver.BaseServer)
+SHUTDOWN_POLL = 0.02
+"""How often a test server's loop looks for a shutdown request, in seconds: socketserver's default
+(0.5 s) made up most of the teardown of every test that serves files."""
+
+
+def start_serving(server: Server) -> Server:
+    """Serve ``server`` on a thread of its own until ``server.shutdown()``; returns it."""
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": SHUTDOWN_POLL}, daemon=True
+    ).start()
+    return server
+
+
 @contextlib.contextmanager
 def serve_files(folder: Path):
     """A real HTTP server on loopback serving ``folder``; yields its base URL."""
     handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = start_serving(ThreadingHTTPServer(("127.0.0.1", 0), handler))
     try:
         yield f"http://127.0.0.1:{server.server_port}"
     finally:

@@ -18,7 +18,14 @@ from hypothesis import strategies as st
 from geo.actors.kinds import KINDS
 from geo.actors.validation import KNOWN_PROPERTIES
 from geo.actors.vocabularies import FRAIS, MODES_ACCUEIL, PUBLICS, RESEAUX_PORTEURS, STATUTS, THEMATIQUES
-from tests.support import fictional_collection, fictional_feature, made_up_hash, migrate_instance, write_json
+from tests.support import (
+    examples,
+    fictional_collection,
+    fictional_feature,
+    made_up_hash,
+    migrate_instance,
+    write_json,
+)
 from webmap.auth.services import hash_token
 from webmap.services import current_store
 
@@ -137,7 +144,7 @@ def service(tmp_path_factory):
     return app, manager, folder
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     properties=changes(),
     moved=st.one_of(st.none(), st.none(), st.just({"type": "Point", "coordinates": [2.4405, 48.8605]}), WILD),

@@ -12,7 +12,7 @@ from geo.geocoding import GeocoderUnavailable
 from geo.geocoding.ban_file import BanAddress
 from geo.geocoding.ban_index import LocalBanGeocoder, build_index
 from geo.geocoding.synthetic import write_ban_csv
-from tests.support import pick
+from tests.support import examples, pick
 
 
 @pytest.fixture(scope="module")
@@ -198,7 +198,9 @@ queries = st.one_of(
 )
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(q=queries, autocomplete=st.booleans())
 def test_search_never_crashes_on_any_input(geocoder, q, autocomplete):
     results = geocoder.search(q, autocomplete=autocomplete, limit=3)

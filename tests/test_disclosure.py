@@ -18,6 +18,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from geo.campaigns.bilan import bilan, shown_breakdowns
 from geo.campaigns.model import FUNNEL, Encounter, tally_of
+from tests.support import examples
 
 PARTS = (
     ("non_accompagnes", "en_recherche"),
@@ -159,7 +160,7 @@ def shown_and_true(answers: list[dict]):
     return tables, truth, result.journal.as_dict()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(ENCOUNTER, min_size=1, max_size=14))
 def test_no_masked_cell_can_be_recomputed_from_the_shown_tables_and_totals(answers):
     tables, truth, totals = shown_and_true(answers)

@@ -15,6 +15,7 @@ from geo.geocoding import InvalidQuery
 from geo.projection import to_lambert93
 from geo.search.eligibility import Resident, check_eligibility
 from geo.search.nearest import SERVES_COMMUNE, ActorIndex, Origin, nearest
+from tests.support import examples
 
 FRIDAY_10H = dt.datetime(2026, 11, 27, 10, 0)
 THEMES = (
@@ -255,7 +256,7 @@ def brute_force(origin, actors, thematiques, publics, resident, k, radius_m):
     return [(distance, actor_id) for distance, actor_id, _ in sorted(kept, key=lambda r: (r[2], r[0], r[1]))]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     world=actors_strategy,
     origin=coordinate,

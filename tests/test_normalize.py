@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo.geocoding.normalize import MAX_QUERY_LENGTH, normalize, parse
+from tests.support import examples
 
 
 @pytest.mark.parametrize(
@@ -52,7 +53,7 @@ def test_sql_in_a_query_is_just_words():
     assert parse("12 rue X'; DROP TABLE streets; --").text == "rue x drop table streets"
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.text(max_size=2000))
 def test_normalize_never_raises_and_is_bounded(text):
     normalized = normalize(text)
@@ -64,7 +65,7 @@ def test_normalize_never_raises_and_is_bounded(text):
 ten_kilobytes = st.text(min_size=1, max_size=40).map(lambda s: (s * 10_000)[:10_240])
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(ten_kilobytes)
 def test_parse_handles_ten_kilobytes_of_anything(text):
     parsed = parse(text)

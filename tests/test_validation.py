@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo.actors.validation import validate_collection, validate_feature, validate_properties
-from tests.support import fictional_collection, fictional_feature, write_json
+from tests.support import examples, fictional_collection, fictional_feature, write_json
 
 
 def fields_of(problems):
@@ -102,7 +102,7 @@ json_values = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     name=st.sampled_from(sorted(fictional_feature()["properties"]) + ["geometry", "id"]), value=json_values
 )
@@ -116,7 +116,7 @@ def test_validator_never_raises_on_any_field_value(name, value):
     assert all(problem.field and problem.message for problem in problems)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(data=json_values)
 def test_collection_validator_never_raises(data):
     validate_collection(data)
