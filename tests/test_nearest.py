@@ -153,24 +153,82 @@ def test_ties_are_broken_by_id():
     assert names(nearest(ORIGIN, [twin_a, twin_b])) == ["a-acteur-fictif", "b-acteur-fictif"]
 
 
-def test_actors_to_go_to_directly_come_before_those_to_check_each_by_walking_time():
-    """Age unknown: the youth actor next door has a point to check, so the direct ones come first."""
+def test_an_actor_with_a_point_to_check_comes_after_a_direct_one_unless_15_minutes_nearer():
+    """Age unknown: the youth actor next door (≈ 1 min) has a point to check, so the direct ones within
+    15 minutes more come first (≈ 2 and 6 min); the one 5 km away (≈ 87 min) comes after it."""
     results = nearest(ORIGIN, WORLD, k=4)
 
     assert names(results) == [
         NORTH_100M.id,
         EAST_300M.id,
+        YOUTH_ONLY.id,
         FAR_5KM.id,
         NO_PLACE_SERVING_MONTREUIL.id,
-        YOUTH_ONLY.id,
     ]
-    assert results[-1].eligibility.to_check and not results[0].eligibility.to_check
+    assert results[2].eligibility.to_check and not results[0].eligibility.to_check
+
+
+GENERIC_100M = fictional_actor(30, 2.4400, 48.8609, thematiques=(THEMES[0],))
+YOUTH_800M = fictional_actor(
+    31, 2.4400, 48.8672, thematiques=(THEMES[0],), age_min=16, age_max=25, publics=("jeunes",)
+)
+YOUTH_2KM = fictional_actor(
+    32, 2.4400, 48.8780, thematiques=(THEMES[0],), age_min=16, age_max=25, publics=("jeunes",)
+)
+
+
+def test_the_actors_made_for_the_resident_are_chosen_before_nearer_generic_ones():
+    """A 24-year-old: the youth actor 800 m away (≈ 14 min) is the one answer when only one is asked,
+    before the generic one 100 m away (≈ 2 min + 15); one 2 km away (≈ 35 min) is beyond the tolerance."""
+    resident = Resident(age=24)
+
+    assert names(nearest(ORIGIN, [GENERIC_100M, YOUTH_800M], k=1, resident=resident)) == [YOUTH_800M.id]
+    assert names(nearest(ORIGIN, [GENERIC_100M, YOUTH_2KM], k=2, resident=resident)) == [
+        GENERIC_100M.id,
+        YOUTH_2KM.id,
+    ]
+    made_for = nearest(ORIGIN, [YOUTH_800M], resident=resident)[0].eligibility
+    assert made_for.made_for and made_for.fits == ("16–25 ans : le résident a 24 ans",)
+    assert not nearest(ORIGIN, [GENERIC_100M], resident=resident)[0].eligibility.made_for
+
+
+DISABILITY = "personnes-en-situation-de-handicap"
+DEPARTMENT_WIDE_14KM = fictional_actor(
+    33,
+    2.5990,
+    48.9300,
+    kind="cap_emploi",
+    thematiques=(THEMES[0],),
+    publics=(DISABILITY,),
+    zone_eligibilite=("93",),
+)
+
+
+def test_an_actor_made_for_the_resident_across_their_departement_is_listed_however_far():
+    """Cap emploi's kind, 14 km away with a zone of the whole département: listed for a resident with a
+    recognised disability, whose word meets its RQTH condition; not for another resident."""
+    nearby = [
+        fictional_actor(40 + n, 2.4400, 48.8605 + n * 0.0002, thematiques=(THEMES[0],)) for n in range(6)
+    ]
+    world = [*nearby, DEPARTMENT_WIDE_14KM]
+
+    with_disability = nearest(ORIGIN, world, k=3, resident=Resident(age=40, publics=frozenset({DISABILITY})))
+    assert names(with_disability) == [a.id for a in nearby[:3]] + [DEPARTMENT_WIDE_14KM.id]
+    far = with_disability[-1]
+    assert 13_500 < far.distance_m < 14_500 and far.travel.minutes > 200
+    assert not far.eligibility.to_check and far.eligibility.made_for
+    assert any("RQTH" in fit and "d’après le résident" in fit for fit in far.eligibility.fits)
+
+    assert DEPARTMENT_WIDE_14KM.id not in names(nearest(ORIGIN, world, k=3, resident=Resident(age=40)))
 
 
 class StreetsWhereTheFarOneIsQuicker:
     """A made-up street network: the actor 300 m east is a 1-minute walk, everything else 10."""
 
     method = "reseau"
+
+    def fastest(self, metres):
+        return 0.0  # made up: any place may be a short walk away
 
     def walk(self, origin, destinations):
         from geo.search.travel import TravelTime
@@ -230,13 +288,19 @@ actors_strategy = st.lists(
         st.integers(0, 2),
         st.sampled_from([None, (16, 25), (26, None)]),
         st.sampled_from([(), ("jeunes",), ("personnes-en-situation-de-handicap",)]),
+        st.sampled_from([(), ("93",), ("93048",), ("93079",)]),
+        st.sampled_from(["organisme_formation", "cap_emploi", "siae_ei"]),
     ),
     max_size=60,
 )
 
 
 def brute_force(origin, actors, thematiques, publics, resident, k, radius_m):
+    """The rule of geo.search.ranking restated: every eligible actor, ranked by walk plus 15 minutes
+    for not being made for the resident and 15 for a point to check; the k best, then those made for
+    the resident whose zone names the resident's area."""
     x0, y0 = to_lambert93(origin.lon, origin.lat)
+    who = Resident(resident.age, origin.citycode, resident.publics)
     rows = []
     for actor in actors:
         if actor.location is None or actor.statut == "ferme":
@@ -249,11 +313,15 @@ def brute_force(origin, actors, thematiques, publics, resident, k, radius_m):
         distance = math.hypot(x - x0, y - y0)
         if radius_m is not None and distance > radius_m:
             continue
-        verdict = check_eligibility(actor, Resident(resident.age, origin.citycode, resident.publics))
+        verdict = check_eligibility(actor, who)
         if verdict.eligible:
-            rows.append((distance, actor.id, bool(verdict.to_check)))
-    kept = sorted(rows)[:k]  # the k nearest eligible, then those to check after the direct ones
-    return [(distance, actor_id) for distance, actor_id, _ in sorted(kept, key=lambda r: (r[2], r[0], r[1]))]
+            minutes = distance * 1.3 / (4.5 * 1000 / 60)
+            rank = minutes + 15 * (not verdict.made_for) + 15 * bool(verdict.to_check)
+            reserved = verdict.made_for and bool(set(actor.zone_eligibilite) & {"93048", "93", "930"})
+            rows.append((rank, distance, actor.id, reserved))
+    rows.sort()
+    kept = rows[:k] + [row for row in rows[k:] if row[3]]
+    return [(distance, actor_id) for _, distance, actor_id, _ in sorted(kept)]
 
 
 @settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -263,11 +331,16 @@ def brute_force(origin, actors, thematiques, publics, resident, k, radius_m):
     k=st.integers(1, 8),
     thematiques=st.sets(st.sampled_from(THEMES), max_size=2),
     publics=st.sets(st.sampled_from(["jeunes", "personnes-en-situation-de-handicap"]), max_size=1),
+    resident_publics=st.sets(
+        st.sampled_from(["jeunes", "personnes-en-situation-de-handicap", "femmes"]), max_size=2
+    ),
     age=st.sampled_from([None, 20, 40]),
     radius=st.sampled_from([None, 800.0, 3000.0]),
     duplicate=st.booleans(),
 )
-def test_results_equal_a_brute_force_scan(world, origin, k, thematiques, publics, age, radius, duplicate):
+def test_results_equal_a_brute_force_scan(
+    world, origin, k, thematiques, publics, resident_publics, age, radius, duplicate
+):
     actors = [
         fictional_actor(
             n,
@@ -277,13 +350,15 @@ def test_results_equal_a_brute_force_scan(world, origin, k, thematiques, publics
             age_min=ages[0] if ages else None,
             age_max=ages[1] if ages else None,
             publics=who,
+            zone_eligibilite=zone,
+            kind=kind,
         )
-        for n, ((lon, lat), theme, ages, who) in enumerate(world)
+        for n, ((lon, lat), theme, ages, who, zone, kind) in enumerate(world)
     ]
     if duplicate and actors:  # an exact tie on distance
         actors.append(dataclasses.replace(actors[0], id="zz-acteur-fictif-jumeau"))
     point = Origin(*origin, citycode="93048")
-    resident = Resident(age=age)
+    resident = Resident(age=age, publics=frozenset(resident_publics))
 
     results = nearest(
         point,

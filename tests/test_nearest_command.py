@@ -11,7 +11,7 @@ from tests.support import ROOT, pick
 
 
 def test_nearest_from_a_point_prints_distance_walk_eligibility_and_hours(runner):
-    result = runner.invoke(args=["nearest", "--lat", "48.8600", "--lon", "2.4400", "--k", "2"])
+    result = runner.invoke(args=["nearest", "--lat", "48.8600", "--lon", "2.4400", "--k", "2", "--age", "22"])
 
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()

@@ -33,7 +33,10 @@ class Kind:
     age_max_with_disability: int | None = None
     """The upper age for a resident with a recognised disability, where a national rule raises it."""
     conditions: tuple[str, ...] = ()
-    """National conditions of access, with their reference: always « à vérifier », never excluding."""
+    """National conditions of access, with their reference: « à vérifier », never excluding."""
+    conditions_met_by: str | None = None
+    """The public whose declaration by the resident meets ``conditions`` (« reconnu handicapé (RQTH) »
+    for Cap emploi's); None: they stay to check whatever the resident says."""
     modes_mobilisation: tuple[str, ...] = ()
     mobilisable_par: tuple[str, ...] = ()
     """How a resident gets in, and who makes the first move, where a national rule says so."""
@@ -197,6 +200,7 @@ _ALL_KINDS = (
         frais="gratuit",
         zone="departement",
         conditions=(RQTH,),
+        conditions_met_by="personnes-en-situation-de-handicap",
     ),
     _EI,
     _AI,

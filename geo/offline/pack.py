@@ -3,7 +3,7 @@ opening hours of the next twelve months (holidays included) and the outlines of 
 — everything the page's script needs to answer a search as the service would, with no network.
 
 The rules are those of the core (``geo.search.eligibility.Rules`` and ``TEXTS``, the walking estimate,
-``resident_order``): the pack carries them, it does not restate them.
+``geo.search.ranking``): the pack carries them, it does not restate them.
 """
 
 from __future__ import annotations
@@ -27,9 +27,10 @@ from geo.search.eligibility import (
     resident_areas,
     rules_of,
 )
-from geo.search.filters import public_keys, thematique_keys
+from geo.search.filters import thematique_keys
 from geo.search.hours import LOOKAHEAD_DAYS, NO_CHANGE_DAYS, PARIS, WEEKDAYS, open_spans
 from geo.search.needs import NEEDS
+from geo.search.ranking import RULE, TOLERANCE_MIN
 from geo.search.request import SearchRequest
 from geo.search.travel import ESTIMATED, WALK_LABEL, WalkingEstimate
 
@@ -76,7 +77,8 @@ def field_pack(
                 "libelle": WALK_LABEL,
                 "estimation": ESTIMATED,
             },
-            "groupes": ["direct", "a_verifier", "non_eligible"],
+            "tolerance_minutes": TOLERANCE_MIN,
+            "regle": RULE,
             "projection": LAMBERT93_PROJ4,
         },
         "horaires": {
@@ -121,7 +123,6 @@ def _actor(actor: Actor, start: dt.datetime) -> dict[str, Any]:
         "horaires": actor.horaires_accueil,
         "zone_eligibilite": list(actor.zone_eligibilite),
         "cles_thematiques": sorted(thematique_keys(actor.thematiques)),
-        "cles_publics": list(public_keys(actor.publics)),
         "regles": {name: list(value) if isinstance(value, tuple) else value for name, value in rules.items()},
         "ouvert": open_spans(actor.horaires_accueil, start, HOURS_DAYS),
         "inconnu": open_spans(actor.horaires_accueil, start, HOURS_DAYS, opening_hours.State.UNKNOWN),

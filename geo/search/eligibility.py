@@ -10,7 +10,12 @@ Never excluding, always « à vérifier » when not known to hold:
   « demandeurs d’emploi » always holds; « jeunes » holds up to 25 (and is left to the age rule when the
   actor states an age range);
 - the national conditions of the actor's kind, with their reference (``Kind.conditions``: IAE
-  eligibility for an SIAE, RQTH for Cap emploi).
+  eligibility for an SIAE, RQTH for Cap emploi), met when the resident says so where the kind names
+  the public that meets them (``Kind.conditions_met_by``: a recognised disability for Cap emploi).
+
+An actor is *made for* the resident when one of its own rules picks them out: its age range holds
+for the resident's age, or it is for one of the publics the resident belongs to beyond those every
+resident we meet belongs to (« demandeurs d’emploi »). The search ranks by it (``geo.search.ranking``).
 
 What the volunteer did not say (age, commune, a public left unticked) never makes a resident
 ineligible: it becomes a point to check, listed apart.
@@ -59,6 +64,8 @@ class Eligibility:
     fits: tuple[str, ...] = ()
     """Why it fits: each condition the resident meets, with what says so (« 16–25 ans : le résident
     a 22 ans », « reçoit les habitants de Montreuil »)."""
+    made_for: bool = False
+    """One of the actor's own rules (an age range, a public) picks this resident out."""
 
 
 def check_eligibility(actor: Actor, resident: Resident | None) -> Eligibility:
@@ -82,6 +89,7 @@ def rules_of(actor: Actor) -> Rules:
         tuple(publics),
         _join([PUBLICS.get(p, p).lower() for p in publics]) if publics else "",
         kind.conditions if kind else (),
+        kind.conditions_met_by if kind else None,
     )
 
 
@@ -101,7 +109,9 @@ class Rules:
     """Whom the actor is for (none: everyone); never excluding."""
     publics_words: str
     conditions: tuple[str, ...] = ()
-    """National conditions of the actor's kind, always to check."""
+    """National conditions of the actor's kind, to check unless ``conditions_met_by``."""
+    conditions_met_by: str | None = None
+    """The public whose declaration meets ``conditions``."""
 
 
 TEXTS = {
@@ -113,6 +123,7 @@ TEXTS = {
     "fits_age": "{what} : le résident a {age} ans",
     "fits_zone": "reçoit les habitants de {commune}",
     "fits_public": "pour les {what}",
+    "fits_condition": "{what} : d’après le résident",
 }
 """Every sentence the rules say, once."""
 
@@ -123,8 +134,10 @@ def check_rules(actor: Rules, resident: Resident) -> Eligibility:
     reasons: list[str] = []
     to_check: list[str] = []
     fits: list[str] = []
+    age = _age_rule(actor, resident)
+    made_for = (age[0] is not None and age[1] is True) or _for_their_publics(actor, resident)
     for what, satisfied, fit in (
-        _age_rule(actor, resident),
+        age,
         _zone_rule(actor, resident),
         _public_rule(actor, resident),
     ):
@@ -137,7 +150,17 @@ def check_rules(actor: Rules, resident: Resident) -> Eligibility:
             reasons.append(condition)
         else:
             fits.append(fit)
-    return Eligibility(not reasons, tuple(reasons), (*to_check, *actor.conditions), tuple(fits))
+    if actor.conditions_met_by is not None and actor.conditions_met_by in resident.publics:
+        fits.extend(TEXTS["fits_condition"].format(what=condition) for condition in actor.conditions)
+    else:
+        to_check.extend(actor.conditions)
+    return Eligibility(not reasons, tuple(reasons), tuple(to_check), tuple(fits), made_for)
+
+
+def _for_their_publics(actor: Rules, resident: Resident) -> bool:
+    """Whether the actor is for one of the resident's publics beyond those every resident we meet
+    belongs to."""
+    return bool((resident.all_publics() - ALWAYS_TRUE_PUBLICS) & set(actor.publics))
 
 
 def _age_rule(actor: Rules, resident: Resident) -> tuple[str | None, bool | None, str]:

@@ -8,6 +8,7 @@ with travel time and opening status. Distances are straight lines in metres (EPS
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -37,6 +38,7 @@ from geo.search.filters import (
     thematique_keys,
 )
 from geo.search.hours import OpeningStatus, is_open_during, opening_status, paris_minute, status_at_minute
+from geo.search.ranking import penalty_minutes, rank_key
 from geo.search.request import K_RANGE, RADIUS_RANGE
 from geo.search.travel import TravelTime, TravelTimes, WalkingEstimate
 
@@ -109,7 +111,10 @@ class ActorIndex:
         self.xy: NDArray[np.float64] = np.column_stack(to_lambert93(lons, lats)).reshape(-1, 2)
         ranks = {actor_id: rank for rank, actor_id in enumerate(sorted(a.id for a in located))}
         self.id_rank = np.array([ranks[a.id] for a in located], dtype=np.int64)
+        self.actor_ids = [a.id for a in located]
         self.rules = [rules_of(a) for a in located]
+        self.zoned = [position for position, rules in enumerate(self.rules) if rules.zone]
+        """Located actors whose eligibility zone is not the whole country: the search's reserved ones."""
         self.points = [(float(x), float(y)) for x, y in self.xy]
         self._thematique_masks = _masks(located, lambda a: thematique_keys(a.thematiques))
         self._public_masks = _masks(located, lambda a: public_keys(a.publics))
@@ -161,49 +166,53 @@ def nearest(
     include_ineligible: bool = False,
     travel: TravelTimes | None = None,
 ) -> list[NearestResult]:
-    """The ``k`` closest actors fitting the filters that the resident may go to, in ``resident_order``.
+    """The ``k`` best actors for the resident among those fitting the filters that they may go to,
+    ranked by fit and walking time (``geo.search.ranking``), in ``resident_order``.
 
-    With them, every actor without a place whose eligibility zone covers the resident's commune
-    (« intervient sur votre commune / à distance »), never given a made-up distance. Ineligible
-    actors met on the way come last, with their reasons, only when ``include_ineligible``.
-    ``open_on`` = (weekday, part of day) keeps actors open then (or whose hours are unknown).
+    With them, however far, every actor made for the resident whose eligibility zone names the
+    resident's commune, département or territory (Cap emploi 93 for a resident with a recognised
+    disability), and every actor without a place whose zone covers the resident's commune
+    (« intervient sur votre commune / à distance »), never given a made-up distance. Ineligible actors
+    nearer than the farthest of the ``k`` come last, with their reasons, only when
+    ``include_ineligible``. ``publics`` filters the actors (an actor listing none serves everyone);
+    the resident's own publics (``resident``) only rank and explain. ``open_on`` = (weekday, part of
+    day) keeps actors open then (or whose hours are unknown).
     """
-    origin = _checked(origin, thematiques, publics, k, radius_m, open_on)
+    resident = resident or Resident()
+    origin = _checked(
+        origin, thematiques, [*(publics or ()), *sorted(resident.publics)], k, radius_m, open_on
+    )
     index = actors if isinstance(actors, ActorIndex) else ActorIndex(actors)
     travel = travel or WalkingEstimate()
-    resident = resident or Resident()
     commune = resident.commune or origin.citycode
     eligibility_resident = Resident(resident.age, commune, resident.publics)
     x, y = to_lambert93(origin.lon, origin.lat)
+    mask = index.mask(thematiques, publics)
 
     def acceptable(actor: Actor) -> bool:
         return open_on is None or is_open_during(actor.horaires_accueil, *open_on, after=at) is not False
 
-    ranked = _by_distance(index, (x, y), index.mask(thematiques, publics), radius_m)
-    eligible: list[tuple[int, float, Eligibility]] = []
-    ineligible: list[tuple[int, float, Eligibility]] = []
-    for position, distance in ranked:
-        actor = index.located[position]
-        if not acceptable(actor):
-            continue
-        verdict = check_rules(index.rules[position], eligibility_resident)
-        bucket = eligible if verdict.eligible else ineligible
-        if len(bucket) < k:
-            bucket.append((position, distance, verdict))
-        if len(eligible) >= k:
-            break  # Ineligible actors are those met on the way: nearer than the k-th eligible one.
-    located = [*eligible, *(ineligible if include_ineligible else [])]
-    times = travel.walk((x, y), [index.points[position] for position, _, _ in located])
+    scan = _Scan(index, (x, y), travel, eligibility_resident, k)
+    for position, distance in _by_distance(index, (x, y), mask, radius_m):
+        if scan.complete(distance):
+            break
+        if acceptable(index.located[position]):
+            scan.add(position, distance)
+    chosen = scan.best()
+    taken = {position for position, _, _ in chosen}
+    reserved = _reserved(index, (x, y), mask, radius_m, eligibility_resident, taken, acceptable)
+    located = [*chosen, *reserved, *(scan.refused(chosen) if include_ineligible else [])]
+    times = scan.timed(located)
     moment = paris_minute(at)
     results = [
         NearestResult(
             index.located[position],
             distance,
-            time,
+            times[position],
             verdict,
             status_at_minute(index.located[position].horaires_accueil, moment),
         )
-        for (position, distance, verdict), time in zip(located, times, strict=True)
+        for position, distance, verdict in located
     ]
     serving = _serving_commune(
         index, commune, thematiques, publics, eligibility_resident, include_ineligible, acceptable, at
@@ -211,16 +220,88 @@ def nearest(
     return sorted([*results, *serving], key=resident_order)
 
 
+class _Scan:
+    """The actors met nearest first, until no farther one can rank among the ``k`` best."""
+
+    def __init__(
+        self, index: ActorIndex, point: tuple[float, float], travel: TravelTimes, resident: Resident, k: int
+    ):
+        self.index, self.point, self.travel, self.resident, self.k = index, point, travel, resident, k
+        self.eligible: list[tuple[int, float, Eligibility]] = []
+        self.ineligible: list[tuple[int, float, Eligibility]] = []
+        self.times: dict[int, TravelTime] = {}
+        self.bound = np.inf
+        """The k-th best ranking minutes once k are known: an actor farther than a walk of that long
+        cannot come before it."""
+
+    def complete(self, distance: float) -> bool:
+        return len(self.eligible) >= self.k and self.travel.fastest(distance) >= self.bound
+
+    def add(self, position: int, distance: float) -> None:
+        verdict = check_rules(self.index.rules[position], self.resident)
+        if not verdict.eligible:
+            if len(self.ineligible) < self.k:
+                self.ineligible.append((position, distance, verdict))
+            return
+        self.eligible.append((position, distance, verdict))
+        if len(self.eligible) == self.k:
+            times = self.timed(self.eligible)
+            self.bound = sorted(times[p].minutes + penalty_minutes(v) for p, _, v in self.eligible)[-1]
+
+    def best(self) -> list[tuple[int, float, Eligibility]]:
+        times, ids = self.timed(self.eligible), self.index.actor_ids
+        return sorted(self.eligible, key=lambda e: rank_key(e[2], times[e[0]].minutes, e[1], ids[e[0]]))[
+            : self.k
+        ]
+
+    def refused(
+        self, chosen: Sequence[tuple[int, float, Eligibility]]
+    ) -> list[tuple[int, float, Eligibility]]:
+        """The ineligible actors nearer than the farthest of the ``k`` chosen (all met, if fewer)."""
+        farthest = max(d for _, d, _ in chosen) if len(chosen) >= self.k else np.inf
+        return [entry for entry in self.ineligible if entry[1] <= farthest]
+
+    def timed(self, entries: Sequence[tuple[int, float, Eligibility]]) -> dict[int, TravelTime]:
+        """Walking times of ``entries`` (each walked once, in one call for those not yet walked)."""
+        untimed = [position for position, _, _ in entries if position not in self.times]
+        walks = self.travel.walk(self.point, [self.index.points[p] for p in untimed])
+        self.times.update(zip(untimed, walks, strict=True))
+        return self.times
+
+
 def resident_order(result: NearestResult) -> tuple[int, int, float, float, str]:
-    """The order of the results, as the resident would want them: those they can go to directly,
-    then those with a point to check (age unknown, a prescriber needed…), then — when asked — those
-    they have no right to. Within each, by walking time; actors without a place (« intervient sur
-    votre commune ») after the located ones; ties by distance, then by id, so the order is stable."""
-    verdict = result.eligibility
-    group = 0 if verdict.eligible and not verdict.to_check else 1 if verdict.eligible else 2
-    if result.travel is None or result.distance_m is None:
-        return group, 1, 0.0, 0.0, result.actor.id
-    return group, 0, result.travel.minutes, result.distance_m, result.actor.id
+    """The order of the results, as the resident would want them (``geo.search.ranking.rank_key``):
+    those they may go to, by walking time plus the ranking's penalty for not being made for them or
+    having a point to check; actors without a place after the located ones; then — when asked — those
+    they have no right to. Ties by distance, then by id, so the order is stable."""
+    minutes = result.travel.minutes if result.travel is not None else None
+    return rank_key(result.eligibility, minutes, result.distance_m, result.actor.id)
+
+
+def _reserved(
+    index: ActorIndex,
+    point: tuple[float, float],
+    mask: Mask | None,
+    radius_m: float | None,
+    resident: Resident,
+    chosen: set[int],
+    acceptable: Callable[[Actor], bool],
+) -> list[tuple[int, float, Eligibility]]:
+    """Located actors made for the resident whose zone names the resident's area, not yet chosen."""
+    if not resident.commune:
+        return []
+    areas = resident_areas(resident.commune)
+    found = []
+    for position in index.zoned:
+        if position in chosen or (mask is not None and not mask[position]):
+            continue
+        if not areas & set(index.rules[position].zone) or not acceptable(index.located[position]):
+            continue
+        verdict = check_rules(index.rules[position], resident)
+        distance = math.dist(point, index.points[position])
+        if verdict.eligible and verdict.made_for and (radius_m is None or distance <= radius_m):
+            found.append((position, distance, verdict))
+    return found
 
 
 def check_measurable(lon: float, lat: float) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Protocol, Unpack, runtime_checkable
 
 from geo.actors.model import Actor
+from geo.search.eligibility import NATIONWIDE, Resident, resident_areas
 from geo.search.nearest import (
     ActorIndex,
     NearestOptions,
@@ -22,6 +23,8 @@ from geo.search.nearest import (
     check_measurable,
     nearest,
 )
+from geo.search.ranking import penalty_minutes
+from geo.search.travel import TravelTimes, WalkingEstimate
 from geo.store import ActorNotFound, StoredActor
 
 _FIRST_BATCH = 32
@@ -43,6 +46,10 @@ class NearestFirst(Protocol):
         """The actors still open that have no place."""
         ...
 
+    def zoned_actors(self, areas: Sequence[str]) -> list[Actor]:
+        """The located actors still open whose eligibility zone names one of ``areas``."""
+        ...
+
     def get(self, actor_id: str) -> StoredActor: ...
 
 
@@ -60,12 +67,15 @@ class StoreNearest:
         point = (origin.lon, origin.lat) if isinstance(origin, Origin) else origin
         check_measurable(*point)  # before the store is asked
         k, radius = options.get("k", 5), options.get("radius_m")
+        travel = options.get("travel") or WalkingEstimate()
+        commune = (options.get("resident") or Resident()).commune or getattr(origin, "citycode", None)
+        zoned = self.store.zoned_actors(sorted(resident_areas(commune) - NATIONWIDE)) if commune else []
         wanted = max(_FIRST_BATCH, 4 * k)
         while True:
             found = self.store.nearest_actors(point, wanted, options.get("thematiques"))
-            candidates = ActorIndex([*(actor for actor, _ in found), *self.unlocated])
-            results = nearest(origin, candidates, **options)
-            if len(found) < wanted or _settled(results, k, found[-1][1], radius):
+            every = {a.id: a for a in (*(actor for actor, _ in found), *zoned, *self.unlocated)}
+            results = nearest(origin, ActorIndex(every.values()), **options)
+            if len(found) < wanted or _settled(results, k, found[-1][1], radius, travel):
                 return results
             wanted *= 4
 
@@ -80,10 +90,16 @@ class StoreNearest:
         return found
 
 
-def _settled(results: list[NearestResult], k: int, boundary: float, radius: float | None) -> bool:
-    """Whether actors at ``boundary`` or farther can no longer change the answer: ``nearest`` stopped
-    at its k-th eligible actor (or at the radius) nearer than them."""
+def _settled(
+    results: list[NearestResult], k: int, boundary: float, radius: float | None, travel: TravelTimes
+) -> bool:
+    """Whether actors at ``boundary`` or farther can no longer change the answer: the radius is nearer,
+    or even the quickest walk that far ranks after the k-th best result (``geo.search.ranking``)."""
     if radius is not None and radius < boundary - _MARGIN_M:
         return True
-    eligible = [r.distance_m for r in results if r.distance_m is not None and r.eligibility.eligible]
-    return len(eligible) >= k and max(eligible) < boundary - _MARGIN_M
+    ranked = sorted(
+        r.travel.minutes + penalty_minutes(r.eligibility)
+        for r in results
+        if r.travel is not None and r.eligibility.eligible
+    )
+    return len(ranked) >= k and travel.fastest(boundary - _MARGIN_M) > ranked[k - 1]

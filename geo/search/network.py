@@ -129,6 +129,10 @@ class NetworkWalk:
         self.speed = speed_kmh * 1000 / 60
         self.fallback = fallback or WalkingEstimate(speed_kmh=speed_kmh)
 
+    def fastest(self, metres: float) -> float:
+        """No street is shorter than the straight line; off the network, the estimate's detour."""
+        return min(metres / self.speed, self.fallback.fastest(metres))
+
     def walk(
         self, origin: tuple[float, float], destinations: Sequence[tuple[float, float]]
     ) -> list[TravelTime]:

@@ -56,8 +56,7 @@ def search(
         )
     options: NearestOptions = {
         "thematiques": request.all_thematiques,
-        "publics": list(request.publics),
-        "resident": request.resident,
+        "resident": request.resident,  # the resident's publics rank and explain; they never filter
         "k": request.k,
         "radius_m": request.radius,
         "include_ineligible": request.include_ineligible,

@@ -41,6 +41,11 @@ class TravelTimes(Protocol):
         self, origin: tuple[float, float], destinations: Sequence[tuple[float, float]]
     ) -> list[TravelTime]: ...
 
+    def fastest(self, metres: float) -> float:
+        """The fewest minutes a walk to a place ``metres`` away in a straight line can take: the
+        search stops looking farther once it cannot find better (``geo.search.ranking``)."""
+        ...
+
 
 @dataclass(frozen=True)
 class WalkingEstimate:
@@ -55,6 +60,9 @@ class WalkingEstimate:
     ) -> list[TravelTime]:
         x0, y0 = origin
         return [self.from_straight_line(math.hypot(x - x0, y - y0)) for x, y in destinations]
+
+    def fastest(self, metres: float) -> float:
+        return self.from_straight_line(metres).minutes
 
     def from_straight_line(self, metres: float) -> TravelTime:
         walked = metres * self.detour_factor

@@ -107,6 +107,21 @@ class PostgresStore(SQLStore):
             )
             return [actor_from_feature(json.loads(row.feature)) for row in rows]
 
+    def zoned_actors(self, areas: Sequence[str]) -> list[Actor]:
+        """The located actors still open whose eligibility zone names one of ``areas`` (codes of
+        ``zone_eligibilite``), by id: those the search lists however far when made for the resident."""
+        with self.engine.connect() as db:
+            rows = db.execute(
+                text(
+                    "SELECT feature FROM actors WHERE geom IS NOT NULL "
+                    "AND statut IS DISTINCT FROM 'ferme' "
+                    "AND CAST(feature AS jsonb) #> '{properties,zone_eligibilite}' ?| CAST(:areas AS text[]) "
+                    "ORDER BY id"
+                ),
+                {"areas": list(areas)},
+            )
+            return [actor_from_feature(json.loads(row.feature)) for row in rows]
+
     def _nearest(
         self, point: tuple[float, float], k: int, thematiques: Sequence[str] | None
     ) -> Sequence[Row[Any]]:

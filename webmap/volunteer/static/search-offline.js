@@ -6,7 +6,6 @@
    Needs proj4 (Lambert-93 distances, as the core's pyproj) and pointInPolygon (the commune of a point). */
 (function () {
   "use strict";
-  var EVERYONE = "*";
 
   function format(template, values) {
     return template.replace(/\{(\w+)\}/g, function (_, name) { return String(values[name]); });
@@ -38,16 +37,27 @@
   // geo.search.eligibility.check_rules, on the pack's data
   function checkRules(pack, rules, resident) {
     var texts = pack.regles.textes, reasons = [], toCheck = [], fits = [];
-    [ageRule, zoneRule, publicRule].forEach(function (rule) {
-      var verdict = rule(pack, texts, rules, resident);
+    var age = ageRule(pack, texts, rules, resident);
+    var madeFor = (age.what !== null && age.satisfied === true) || forTheirPublics(pack, rules, resident);
+    [age, zoneRule(pack, texts, rules, resident), publicRule(pack, texts, rules, resident)].forEach(function (verdict) {
       if (verdict.what === null) { return; }
       var condition = format(texts.reserved, {what: verdict.what});
       if (verdict.satisfied === null) { toCheck.push(condition); }
       else if (!verdict.satisfied) { reasons.push(condition); }
       else { fits.push(verdict.fit); }
     });
-    return {eligible: reasons.length === 0, reasons: reasons, to_check: toCheck.concat(rules.conditions),
-            fits: fits};
+    if (rules.conditions_met_by !== null && resident.publics.indexOf(rules.conditions_met_by) >= 0) {
+      rules.conditions.forEach(function (c) { fits.push(format(texts.fits_condition, {what: c})); });
+    } else {
+      toCheck = toCheck.concat(rules.conditions);
+    }
+    return {eligible: reasons.length === 0, reasons: reasons, to_check: toCheck, fits: fits, made_for: madeFor};
+  }
+
+  function forTheirPublics(pack, rules, resident) {
+    var always = pack.regles.publics_toujours_vrais;
+    var theirs = allPublics(pack, resident).filter(function (p) { return always.indexOf(p) < 0; });
+    return intersects(theirs, rules.publics);
   }
 
   function ageRule(pack, texts, rules, resident) {
@@ -169,17 +179,13 @@
   function offers(actor, thematiques) {
     return !thematiques.length || intersects(thematiques, actor.cles_thematiques);
   }
-  function serves(actor, publics) {
-    return !publics.length || intersects(actor.cles_publics, publics.concat([EVERYONE]));
+
+  // geo.search.ranking.penalty_minutes and rank_key
+  function penalty(pack, verdict) {
+    return pack.classement.tolerance_minutes * ((verdict.made_for ? 0 : 1) + (verdict.to_check.length ? 1 : 0));
   }
 
-  // geo.search.nearest.resident_order
-  function residentOrder(a, b) {
-    function key(r) {
-      var group = r.eligibility.eligible && !r.eligibility.to_check.length ? 0 : r.eligibility.eligible ? 1 : 2;
-      return r.travel ? [group, 0, r.travel.minutes, r.distance_m, r.id] : [group, 1, 0, 0, r.id];
-    }
-    var x = key(a), y = key(b);
+  function compareKeys(x, y) {
     for (var i = 0; i < x.length; i++) {
       if (x[i] < y[i]) { return -1; }
       if (x[i] > y[i]) { return 1; }
@@ -187,6 +193,14 @@
     return 0;
   }
 
+  function rankKey(pack, r) {
+    var group = r.eligibility.eligible ? 0 : 1;
+    return r.travel ? [group, 0, r.travel.minutes + penalty(pack, r.eligibility), r.distance_m, r.id]
+      : [group, 1, penalty(pack, r.eligibility), 0, r.id];
+  }
+
+  // geo.search.nearest.nearest over every actor of the pack: the k best by the ranking, those made for
+  // the resident whose zone names their area, the ineligible ones nearer than the farthest of the k
   function search(pack, request, nowMs) {
     var project = proj4("WGS84", pack.classement.projection);
     var k = request.k || pack.classement.k;
@@ -194,46 +208,40 @@
     (request.needs || []).forEach(function (need) {
       pack.besoins[need].thematiques.forEach(function (t) { if (thematiques.indexOf(t) < 0) { thematiques.push(t); } });
     });
-    var publics = request.publics || [];
     var citycode = request.citycode || communeAt(pack, request.lon, request.lat);
     var resident = {age: request.age === undefined ? null : request.age, commune: request.commune || citycode,
-                    publics: publics};
+                    publics: request.publics || []};
+    var areas = resident.commune ? residentAreas(pack, resident.commune) : [];
     var origin = project.forward([request.lon, request.lat]);
-    var candidates = [];
+    function result(actor, verdict, distance) {
+      var located = distance !== null;
+      return {id: actor.id, placement: located ? "sur-place" : "intervient-sur-la-commune",
+              distance_m: distance, travel: located ? walk(pack, distance) : null, eligibility: verdict,
+              opening: openingLabel(pack, actor.ouvert, nowMs, actor.inconnu),
+              reserved: verdict.made_for && intersects(areas, actor.regles.zone)};
+    }
+    var eligible = [], ineligible = [], results = [];
     pack.acteurs.forEach(function (actor) {
-      if (actor.lon === null || !offers(actor, thematiques) || !serves(actor, publics)) { return; }
-      var xy = project.forward([actor.lon, actor.lat]);
-      candidates.push({actor: actor, distance: Math.hypot(xy[0] - origin[0], xy[1] - origin[1])});
-    });
-    candidates.sort(function (a, b) {
-      return a.distance - b.distance || (a.actor.id < b.actor.id ? -1 : a.actor.id > b.actor.id ? 1 : 0);
-    });
-    var eligible = [], ineligible = [];
-    for (var i = 0; i < candidates.length && eligible.length < k; i++) {
-      var verdict = checkRules(pack, candidates[i].actor.regles, resident);
-      var bucket = verdict.eligible ? eligible : ineligible;
-      if (bucket.length < k) { bucket.push({candidate: candidates[i], verdict: verdict}); }
-    }
-    var located = eligible.concat(request.include_ineligible ? ineligible : []);
-    var results = located.map(function (entry) {
-      var actor = entry.candidate.actor;
-      return {id: actor.id, placement: "sur-place", distance_m: entry.candidate.distance,
-              travel: walk(pack, entry.candidate.distance), eligibility: entry.verdict,
-              opening: openingLabel(pack, actor.ouvert, nowMs, actor.inconnu)};
-    });
-    if (resident.commune) {
-      var areas = residentAreas(pack, resident.commune);
-      pack.acteurs.forEach(function (actor) {
-        if (actor.lon !== null || !intersects(areas, actor.zone_eligibilite)) { return; }
-        if (!offers(actor, thematiques) || !serves(actor, publics)) { return; }
-        var verdict = checkRules(pack, actor.regles, resident);
-        if (verdict.eligible || request.include_ineligible) {
-          results.push({id: actor.id, placement: "intervient-sur-la-commune", distance_m: null, travel: null,
-                        eligibility: verdict, opening: openingLabel(pack, actor.ouvert, nowMs, actor.inconnu)});
+      if (!offers(actor, thematiques)) { return; }
+      var verdict = checkRules(pack, actor.regles, resident);
+      if (actor.lon === null) {
+        if (resident.commune && intersects(areas, actor.zone_eligibilite) && (verdict.eligible || request.include_ineligible)) {
+          results.push(result(actor, verdict, null));
         }
-      });
+        return;
+      }
+      var xy = project.forward([actor.lon, actor.lat]);
+      (verdict.eligible ? eligible : ineligible).push(result(actor, verdict, Math.hypot(xy[0] - origin[0], xy[1] - origin[1])));
+    });
+    eligible.sort(function (a, b) { return compareKeys(rankKey(pack, a), rankKey(pack, b)); });
+    var chosen = eligible.slice(0, k);
+    results = results.concat(chosen, eligible.slice(k).filter(function (r) { return r.reserved; }));
+    if (request.include_ineligible) {
+      var farthest = chosen.length >= k ? Math.max.apply(null, chosen.map(function (r) { return r.distance_m; })) : Infinity;
+      ineligible.sort(function (a, b) { return compareKeys([a.distance_m, a.id], [b.distance_m, b.id]); });
+      results = results.concat(ineligible.slice(0, k).filter(function (r) { return r.distance_m <= farthest; }));
     }
-    results.sort(residentOrder);
+    results.sort(function (a, b) { return compareKeys(rankKey(pack, a), rankKey(pack, b)); });
     return {origin: {lon: request.lon, lat: request.lat, citycode: citycode}, results: results};
   }
 

@@ -1,0 +1,46 @@
+"""The order of the results: the actors that fit this resident first, then the nearest on foot.
+
+One rule, stated in minutes so that a volunteer can say it at the door (``RULE``), and read as data by
+the offline page (the field pack's ``classement``):
+
+- an actor *made for* the resident (``Eligibility.made_for``: its age range or one of its publics picks
+  them out) comes before one that is not, unless that one is more than ``TOLERANCE_MIN`` minutes
+  nearer on foot;
+- likewise an actor the resident can go to with nothing left to check comes before one with a point
+  to check (a prescriber, an age not given…), unless that one is more than ``TOLERANCE_MIN`` minutes
+  nearer.
+
+So each result is ranked by its walking time plus ``TOLERANCE_MIN`` for each of the two it lacks; the
+``k`` results are the ``k`` best so ranked among every eligible actor, not the ``k`` nearest. Actors
+without a place come after the located ones, those the resident has no right to last (only on
+request); ties by distance, then by id.
+"""
+
+from __future__ import annotations
+
+from geo.search.eligibility import Eligibility
+
+TOLERANCE_MIN = 15
+"""How many minutes nearer an actor must be to come before one that fits the resident better."""
+RULE = (
+    "Les acteurs faits pour la situation du résident, et ceux où il peut aller sans rien à vérifier, "
+    f"passent devant les autres, sauf si ceux-ci sont à plus de {TOLERANCE_MIN} minutes de moins à pied."
+)
+"""The rule in the volunteer's words, shown under the results."""
+
+
+def penalty_minutes(verdict: Eligibility) -> int:
+    """The minutes added to a result's walk for ranking: ``TOLERANCE_MIN`` for each of « made for the
+    resident » and « nothing to check » that it lacks."""
+    return TOLERANCE_MIN * ((not verdict.made_for) + bool(verdict.to_check))
+
+
+def rank_key(
+    verdict: Eligibility, minutes: float | None, distance_m: float | None, actor_id: str
+) -> tuple[int, int, float, float, str]:
+    """The sort key of a result: eligible first; located (``minutes`` known) before the actors without
+    a place; by walking time plus ``penalty_minutes``; then by distance and id."""
+    group = 0 if verdict.eligible else 1
+    if minutes is None or distance_m is None:
+        return group, 1, penalty_minutes(verdict), 0.0, actor_id
+    return group, 0, minutes + penalty_minutes(verdict), distance_m, actor_id
