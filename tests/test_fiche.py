@@ -57,12 +57,26 @@ def test_the_fiche_says_nothing_about_the_resident(client):
     )
 
 
-@pytest.mark.parametrize(
-    "query, status",
-    [("", 400), ("?acteurs=a&acteurs=b&acteurs=c&acteurs=d", 400), ("?acteurs=inconnu-fictif", 404)],
-)
-def test_a_fiche_needs_one_to_three_known_actors(client, query, status):
-    assert client.get("/fiche" + query).status_code == status
+def test_a_fiche_with_no_actor_ticked_says_how_to_tick_them(client):
+    page = client.get("/fiche")
+    assert page.status_code == 200 and "Cochez « Sur la fiche » pour 1 à 3 acteurs" in text(page)
+
+
+def test_a_fiche_with_four_actors_ticked_keeps_the_first_three_and_says_so(client):
+    ticked = [
+        "mission-locale-fictive-montreuil",
+        "france-services-fictive-villetaneuse",
+        "insertion-fictive-montreuil",
+        "chantier-fictif-montreuil",
+    ]
+    page = client.get("/fiche?" + "&".join(f"acteurs={a}" for a in ticked))
+    assert page.status_code == 200
+    assert re.findall(r'data-actor-id="([^"]+)"', page.get_data(as_text=True)) == ticked[:3]
+    assert "La fiche reprend les 3 premiers acteurs cochés : 1 autre n’y est pas" in text(page)
+
+
+def test_a_fiche_of_an_unknown_actor_is_a_404(client):
+    assert client.get("/fiche?acteurs=inconnu-fictif").status_code == 404
 
 
 def test_results_and_actor_pages_lead_to_the_fiche(client):

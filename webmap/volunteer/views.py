@@ -16,6 +16,7 @@ from geo.actors.vocabularies import (
 )
 from geo.communes import COMMUNES
 from geo.search.needs import NEEDS
+from geo.search.ranking import RULE as RANKING_RULE
 from geo.search.request import SearchRequest
 from webmap import maps
 from webmap.errors import SEARCH_ERRORS, search_problem
@@ -57,6 +58,7 @@ FIELD_IDS = {
 def helpers() -> dict:
     return {
         "kinds": KINDS,
+        "ranking_rule": RANKING_RULE,
         "result_view": result_view,
         "actor_view": actor_view,
         "phone_label": phone_label,
@@ -179,13 +181,15 @@ def all_actors_map() -> tuple[str, int] | str:
 @blueprint.get("/fiche")
 def fiche() -> Response:
     """What the resident keeps: 1 to 3 actors, directions, hours day by day, a QR code, an SMS text;
-    in French, English or Arabic (``langue``)."""
+    in French, English or Arabic (``langue``). No actor ticked: how to tick them; more than three: the
+    first three, saying so — never an error page on the volunteer's way."""
     from webmap.i18n import FICHE_LANGUAGES, page_language
     from webmap.volunteer import fiche as kit
 
-    wanted = list(dict.fromkeys(request.args.getlist("acteurs")))
-    if not 1 <= len(wanted) <= kit.MAX_ACTORS:
-        abort(400)
+    ticked = list(dict.fromkeys(request.args.getlist("acteurs")))
+    if not ticked:
+        return make_response(render_template("volunteer/fiche_choix.html"))
+    wanted = ticked[: kit.MAX_ACTORS]  # more ticked: the first three, and the page says so
     by_id = {i: a for i, a in actors_named(wanted).items() if a.statut != "ferme"}
     if any(actor_id not in by_id for actor_id in wanted):
         abort(404)
@@ -215,6 +219,7 @@ def fiche() -> Response:
         week=kit.week,
         information_date=kit.information_date,
         card=card,
+        left_out=len(ticked) - len(wanted),
         languages=FICHE_LANGUAGES,
         versions=versions,
     )
