@@ -266,3 +266,23 @@ def test_a_point_knows_its_commune_without_any_address_index(lon, lat, commune, 
 def test_the_api_gives_a_tapped_point_its_commune(client):
     origin = client.get("/api/v1/nearest?lat=48.8600&lon=2.4400").get_json()["origin"]
     assert origin["citycode"] == "93048"
+
+
+def test_a_trait_of_the_resident_never_hides_an_actor_made_for_another_of_their_traits(geocoder):
+    """The profile describes the resident: a 24-year-old on minimum benefits still gets the youth
+    actor (made for their age), and first, though it is for « jeunes » only."""
+    youth = fictional_feature(
+        id="jeunes-fictif-montreuil", nom="Acteur fictif jeunes", publics=["jeunes"], age_min=16, age_max=25
+    )
+    generic = fictional_feature(id="generique-fictif-montreuil", nom="Acteur fictif pour tous")
+    index = ActorIndex([actor_from_feature(youth), actor_from_feature(generic)])
+    request = SearchRequest(
+        lat=48.8600,
+        lon=2.4400,
+        place_citycode="93048",
+        age=24,
+        publics=("beneficiaires-des-minimas-sociaux",),
+    )
+    results = search(request, geocoder=geocoder, actors=index).results
+    assert [r.actor.id for r in results][0] == "jeunes-fictif-montreuil"
+    assert results[0].eligibility.made_for
