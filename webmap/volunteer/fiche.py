@@ -21,12 +21,26 @@ MAX_ACTORS = 3
 SMS_LIMIT = 300
 
 
+QR_QUIET_ZONE = 4
+"""Modules of white around the code: the 4 that ISO/IEC 18004 asks, which phone readers rely on."""
+
+
 def qr_svg(url: str) -> Markup:
-    """The fiche's own URL as an inline SVG QR code (segno), readable from a printed page."""
+    """The fiche's own URL as an inline SVG QR code (segno), readable from a printed page: a ``viewBox``
+    and no fixed size, so that the page's CSS scales the whole code (quiet zone included) rather than
+    cropping it; black on white whatever the page's colours."""
     import segno
 
     code = segno.make(url, error="m")
-    return Markup(code.svg_inline(scale=4, border=2, title=gettext("Adresse de cette fiche"), omitsize=False))
+    svg = code.svg_inline(
+        scale=4,
+        border=QR_QUIET_ZONE,
+        dark="#000",
+        light="#fff",
+        title=gettext("Adresse de cette fiche"),
+        omitsize=True,
+    )
+    return Markup(svg)
 
 
 def sms_text(actors: Sequence[Actor]) -> str:
