@@ -185,7 +185,15 @@ class Filters(Schema):
         lambda: [*THEMATIQUES, *CATEGORIES],
         metadata={"description": "Thématique data·inclusion ou sa catégorie (répétable)."},
     )
-    public = Choices(lambda: PUBLICS, metadata={"description": "Public data·inclusion (répétable)."})
+    public = Choices(
+        lambda: PUBLICS,
+        metadata={
+            "description": (
+                "Public data·inclusion du résident (répétable) : classe et explique les résultats, "
+                "n’en retire aucun."
+            )
+        },
+    )
 
 
 class ActorsQuery(Filters):
