@@ -204,6 +204,21 @@ def test_login_returns_to_the_page_asked_for(client, target):
     assert login(client, suivant=target).headers["Location"] == target
 
 
+@pytest.mark.parametrize(
+    "email, message",
+    [("gestionnaire.example.org", "adresse e-mail invalide"), ("", "indiquez votre adresse e-mail")],
+)
+def test_a_mistyped_e_mail_is_named_on_the_login_form(client, email, message):
+    """The one e-mail rule (geo.mailbox), which ``carto users add`` applies, said under the field."""
+    response = login(client, email=email)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and message in page and 'aria-invalid="true"' in page
+
+
+def test_an_e_mail_typed_with_a_trailing_space_logs_in(client):
+    assert login(client, email=MANAGER + " ").status_code == 302
+
+
 @pytest.mark.parametrize("target", ["/\t/evil.example", "/\\evil.example", "/\r\n", "/ok\x7f", "x" * 3000])
 def test_targets_a_browser_would_rewrite_are_refused(target):
     assert safe_next(target) is None

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from webmap.auth.services import (
     CURATORS,
@@ -21,14 +21,21 @@ from webmap.auth.services import (
     open_session,
     require_login,
 )
+from webmap.auth.validators import service_email, stripped
 from webmap.services import current_store
 
 blueprint = Blueprint("auth", __name__, template_folder="templates")
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Adresse e-mail", validators=[DataRequired(), Email(), Length(max=200)])
-    password = PasswordField("Mot de passe", validators=[DataRequired(), Length(max=200)])
+    email = EmailField(
+        "Adresse e-mail",
+        filters=[stripped],
+        validators=[DataRequired("indiquez votre adresse e-mail"), service_email],
+    )
+    password = PasswordField(
+        "Mot de passe", validators=[DataRequired("indiquez votre mot de passe"), Length(max=200)]
+    )
 
 
 class PasswordChangeForm(FlaskForm):
@@ -81,7 +88,8 @@ def login():
             home = url_for("curation.home") if user["role"] in CURATORS else url_for("rencontre.page")
             return redirect(safe_next(request.args.get("suivant")) or home)
         error = "Adresse ou mot de passe incorrect."
-    return render_template("auth/login.html", form=form, error=error), 200 if not error else 401
+    status = 401 if error else 400 if form.errors else 200
+    return render_template("auth/login.html", form=form, error=error), status
 
 
 @blueprint.post("/deconnexion")

@@ -11,13 +11,14 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectMultipleField, StringField, widgets
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from geo.campaigns.bilan import BREAKDOWNS, Bilan, shown_breakdowns
 from geo.campaigns.model import ACCOMPANIERS, AGE_BANDS, FUNNEL, Campaign, HistoryTotals
 from geo.communes import COMMUNES, iris_names
 from geo.io.spreadsheet import inert
 from webmap.auth.services import CURATORS, check_role
+from webmap.auth.validators import service_email, stripped
 from webmap.campaigns import figures_of, known_campaign
 from webmap.services import current_actors, current_store, served_communes
 
@@ -37,7 +38,7 @@ class CampaignForm(FlaskForm):
 
 
 class VolunteerForm(FlaskForm):
-    email = StringField("E-mail du bénévole", validators=[DataRequired(), Email(), Length(max=200)])
+    email = StringField("E-mail du bénévole", filters=[stripped], validators=[DataRequired(), service_email])
     equipe = StringField("Équipe", validators=[Optional(), Length(max=60)])
 
 
