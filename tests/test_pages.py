@@ -72,7 +72,7 @@ def test_ineligible_actors_come_last_with_their_reason_when_asked(client):
 @pytest.mark.parametrize(
     "query, parameter, message",
     [
-        ("?adresse=", "adresse", "indiquez une adresse"),
+        ("?adresse=", "adresse", "indiquez l’adresse du résident, ou touchez la carte"),
         ("?lat=48.86", "lat", "lat et lon vont ensemble"),
         ("?lat=abc&lon=2.4", "lat", "La latitude (lat) doit être un nombre"),
         ("?lat=48.86&lon=2.44&age=deux", "age", "L’âge doit être un nombre entier entre 0 et 120"),

@@ -18,7 +18,7 @@ from webargs.multidictproxy import MultiDictProxy
 from geo.actors.vocabularies import CATEGORIES, PUBLICS, THEMATIQUES
 from geo.communes import COMMUNES
 from geo.search.needs import NEEDS
-from geo.search.request import AGE_RANGE, K_RANGE, RADIUS_RANGE, SearchRequest
+from geo.search.request import AGE_RANGE, K_RANGE, NO_PLACE, RADIUS_RANGE, SearchRequest
 
 Problems = dict[str, str]
 """Parameter → what is wrong with it, in French."""
@@ -239,7 +239,7 @@ class NearestQuery(SearchQuery):
     @validates_schema
     def _place_given(self, data: dict[str, Any], **kwargs: Any) -> None:
         if not data.get("adresse", "").strip() and "lat" not in data and "lon" not in data:
-            raise ValidationError("indiquez une adresse, ou lat et lon", "adresse")
+            raise ValidationError(NO_PLACE, "adresse")
 
 
 class EmbedQuery(SearchQuery):

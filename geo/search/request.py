@@ -15,7 +15,9 @@ K_RANGE = (1, 50)
 """How many actors a search may ask for: the page, the API, ``carto nearest`` and the core alike."""
 RADIUS_RANGE = (1.0, 100_000.0)
 """A search radius, in metres."""
-__all__ = ["AGE_RANGE", "K_RANGE", "RADIUS_RANGE", "SearchRequest"]
+NO_PLACE = "indiquez l’adresse du résident, ou touchez la carte à son domicile (lat et lon)"
+"""What a search with no place says, in the words of the page (and the API's parameters)."""
+__all__ = ["AGE_RANGE", "K_RANGE", "NO_PLACE", "RADIUS_RANGE", "SearchRequest"]
 
 
 @dataclass(frozen=True)

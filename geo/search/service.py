@@ -24,7 +24,7 @@ from geo.geocoding.base import (
 )
 from geo.search.indexes import NearestIndex
 from geo.search.nearest import NearestOptions, NearestResult, Origin
-from geo.search.request import SearchRequest
+from geo.search.request import NO_PLACE, SearchRequest
 from geo.search.travel import TravelTimes, WalkingEstimate
 
 
@@ -88,7 +88,7 @@ def _place(request: SearchRequest, geocoder: Geocoder) -> Origin:
             return Origin(request.lon, request.lat, request.place_citycode, request.place_label)
         return _named_point(request.lon, request.lat, geocoder)
     if not request.address:
-        raise InvalidQuery("indiquez une adresse, ou lat et lon", "adresse")
+        raise InvalidQuery(NO_PLACE, "adresse")
     found = []
     if request.commune and geocoder.covers(citycode=request.commune):
         found = geocoder.search(request.address, limit=1, citycode=request.commune)
