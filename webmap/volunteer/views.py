@@ -188,7 +188,7 @@ def fiche() -> Response:
 
     ticked = list(dict.fromkeys(request.args.getlist("acteurs")))
     if not ticked:
-        return make_response(render_template("volunteer/fiche_choix.html"))
+        return make_response(render_template("volunteer/fiche_choix.html", max_actors=kit.MAX_ACTORS))
     wanted = ticked[: kit.MAX_ACTORS]  # more ticked: the first three, and the page says so
     by_id = {i: a for i, a in actors_named(wanted).items() if a.statut != "ferme"}
     if any(actor_id not in by_id for actor_id in wanted):
@@ -220,6 +220,7 @@ def fiche() -> Response:
         information_date=kit.information_date,
         card=card,
         left_out=len(ticked) - len(wanted),
+        max_actors=kit.MAX_ACTORS,
         languages=FICHE_LANGUAGES,
         versions=versions,
     )
