@@ -38,7 +38,7 @@ from geo.search.filters import (
     thematique_keys,
 )
 from geo.search.hours import OpeningStatus, is_open_during, opening_status, paris_minute, status_at_minute
-from geo.search.ranking import penalty_minutes, rank_key
+from geo.search.ranking import rank_key, ranked_minutes
 from geo.search.request import K_RANGE, RADIUS_RANGE
 from geo.search.travel import TravelTime, TravelTimes, WalkingEstimate
 
@@ -111,7 +111,6 @@ class ActorIndex:
         self.xy: NDArray[np.float64] = np.column_stack(to_lambert93(lons, lats)).reshape(-1, 2)
         ranks = {actor_id: rank for rank, actor_id in enumerate(sorted(a.id for a in located))}
         self.id_rank = np.array([ranks[a.id] for a in located], dtype=np.int64)
-        self.actor_ids = [a.id for a in located]
         self.rules = [rules_of(a) for a in located]
         self.zoned = [position for position, rules in enumerate(self.rules) if rules.zone]
         """Located actors whose eligibility zone is not the whole country: the search's reserved ones."""
@@ -246,13 +245,16 @@ class _Scan:
         self.eligible.append((position, distance, verdict))
         if len(self.eligible) == self.k:
             times = self.timed(self.eligible)
-            self.bound = sorted(times[p].minutes + penalty_minutes(v) for p, _, v in self.eligible)[-1]
+            self.bound = max(ranked_minutes(v, times[p].minutes) for p, _, v in self.eligible)
 
     def best(self) -> list[tuple[int, float, Eligibility]]:
-        times, ids = self.timed(self.eligible), self.index.actor_ids
-        return sorted(self.eligible, key=lambda e: rank_key(e[2], times[e[0]].minutes, e[1], ids[e[0]]))[
-            : self.k
-        ]
+        times, located = self.timed(self.eligible), self.index.located
+
+        def key(entry: tuple[int, float, Eligibility]) -> tuple[int, int, float, float, str]:
+            position, distance, verdict = entry
+            return rank_key(verdict, times[position].minutes, distance, located[position].id)
+
+        return sorted(self.eligible, key=key)[: self.k]
 
     def refused(
         self, chosen: Sequence[tuple[int, float, Eligibility]]

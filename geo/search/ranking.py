@@ -35,6 +35,11 @@ def penalty_minutes(verdict: Eligibility) -> int:
     return TOLERANCE_MIN * ((not verdict.made_for) + bool(verdict.to_check))
 
 
+def ranked_minutes(verdict: Eligibility, minutes: float) -> float:
+    """What a located result ranks by: its walking minutes plus ``penalty_minutes``."""
+    return minutes + penalty_minutes(verdict)
+
+
 def rank_key(
     verdict: Eligibility, minutes: float | None, distance_m: float | None, actor_id: str
 ) -> tuple[int, int, float, float, str]:
@@ -43,4 +48,4 @@ def rank_key(
     group = 0 if verdict.eligible else 1
     if minutes is None or distance_m is None:
         return group, 1, penalty_minutes(verdict), 0.0, actor_id
-    return group, 0, minutes + penalty_minutes(verdict), distance_m, actor_id
+    return group, 0, ranked_minutes(verdict, minutes), distance_m, actor_id
