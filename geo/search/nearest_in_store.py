@@ -10,7 +10,7 @@ change with actors farther away. So the answers are ``nearest``'s over every act
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol, Unpack, runtime_checkable
 
 from geo.actors.model import Actor
@@ -23,7 +23,7 @@ from geo.search.nearest import (
     check_measurable,
     nearest,
 )
-from geo.search.ranking import penalty_minutes
+from geo.search.ranking import ranked_minutes
 from geo.search.travel import TravelTimes, WalkingEstimate
 from geo.store import ActorNotFound, StoredActor
 
@@ -59,6 +59,7 @@ class StoreNearest:
 
     store: NearestFirst
     unlocated: Sequence[Actor]
+    zoned_by_commune: dict[str, list[Actor]] = field(default_factory=dict, compare=False, repr=False)
 
     def nearest(
         self, origin: Origin | tuple[float, float], **options: Unpack[NearestOptions]
@@ -69,7 +70,7 @@ class StoreNearest:
         k, radius = options.get("k", 5), options.get("radius_m")
         travel = options.get("travel") or WalkingEstimate()
         commune = (options.get("resident") or Resident()).commune or getattr(origin, "citycode", None)
-        zoned = self.store.zoned_actors(sorted(resident_areas(commune) - NATIONWIDE)) if commune else []
+        zoned = self._zoned(commune) if commune else []
         wanted = max(_FIRST_BATCH, 4 * k)
         while True:
             found = self.store.nearest_actors(point, wanted, options.get("thematiques"))
@@ -78,6 +79,14 @@ class StoreNearest:
             if len(found) < wanted or _settled(results, k, found[-1][1], radius, travel):
                 return results
             wanted *= 4
+
+    def _zoned(self, commune: str) -> list[Actor]:
+        """The located actors whose zone names the commune's areas, asked of the store once per commune:
+        like ``unlocated``, held for this version of the actors (``build_index`` makes one per version)."""
+        if commune not in self.zoned_by_commune:
+            areas = sorted(resident_areas(commune) - NATIONWIDE)
+            self.zoned_by_commune[commune] = self.store.zoned_actors(areas)
+        return self.zoned_by_commune[commune]
 
     def named(self, ids: Iterable[str]) -> dict[str, Actor]:
         """Those of ``ids`` that name an actor (retired ones included), read from the store."""
@@ -98,7 +107,7 @@ def _settled(
     if radius is not None and radius < boundary - _MARGIN_M:
         return True
     ranked = sorted(
-        r.travel.minutes + penalty_minutes(r.eligibility)
+        ranked_minutes(r.eligibility, r.travel.minutes)
         for r in results
         if r.travel is not None and r.eligibility.eligible
     )
