@@ -81,7 +81,7 @@ def login():
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
+        email = form.email.data.lower()  # stripped by the field
         user = checked_user(email, form.password.data)
         if user is not None:
             open_session(user)

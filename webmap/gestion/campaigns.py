@@ -158,7 +158,7 @@ def add_volunteer(campaign_id: int) -> ResponseReturnValue:
     _campaign(campaign_id)
     form = VolunteerForm()
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
+        email = form.email.data.lower()  # stripped by the field
         user = current_store().user(email)
         if user is None:
             flash(f"Aucun compte {email} : créez-le d’abord (carto users add {email} --role volunteer).")
