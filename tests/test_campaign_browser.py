@@ -75,11 +75,13 @@ def test_after_a_fiche_the_volunteer_logs_the_encounter_in_six_taps_or_fewer(bro
     app, campaign_id, base = field_app
     with volunteer_page(browser, base, 768) as (_, page):
         page.goto(base + "/?lat=48.8600&lon=2.4400&besoin=emploi&age=30")
-        page.get_by_role("link", name="Fiche de cet acteur").first.tap()
+        page.locator("#liste-resultats li").first.get_by_text("Sur la fiche").tap()
+        page.get_by_role("button", name="Fiche (1)").tap()
         page.wait_for_selector(".fiche-acteur")
         fiche_actor = page.locator(".fiche-acteur").first.get_attribute("data-actor-id")
 
-        # five taps from the fiche; the fiche's actor and « mis en lien : oui » come pre-selected
+        # five taps from the fiche; its actor, « mis en lien : oui », the search's need and age band
+        # come pre-selected
         page.get_by_role("link", name="Noter la rencontre").tap()
         page.locator('input[name="en_recherche"][value="oui"]').tap()
         page.locator('input[name="accompagne"][value="non"]').tap()
@@ -95,7 +97,15 @@ def test_after_a_fiche_the_volunteer_logs_the_encounter_in_six_taps_or_fewer(bro
             logged.mise_en_lien,
             logged.acteurs,
             logged.demo_mes_offres,
-        ) == ("93048", "oui", "non", True, (fiche_actor,), True)
+            logged.besoins,
+            logged.tranche_age,
+        ) == ("93048", "oui", "non", True, (fiche_actor,), True, ("emploi",), "26-44")
+        # ready for the next door: nothing of this resident left, the outcome where the volunteer looks
+        assert page.evaluate("document.activeElement.id") == "envoi-etat"
+        assert page.locator("#rencontre input:checked").count() == 0
+        assert page.locator('#rencontre input[name="acteurs"]').count() == 0
+        assert page.locator('select[name="tranche_age"]').input_value() == ""
+        assert "acteurs=" not in page.url
 
 
 def test_an_encounter_logged_offline_is_sent_once_the_network_returns(browser, field_app):

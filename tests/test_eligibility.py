@@ -113,7 +113,7 @@ def test_an_siae_always_asks_for_the_iae_eligibility_check():
     siae = actor_from_feature(fictional_feature(kind="siae_aci", reseaux_porteurs=["aci"]))
     verdict = check_eligibility(siae, Resident(age=35, commune="93048"))
     assert verdict.eligible and IAE_ELIGIBILITY in verdict.to_check
-    assert "Plateforme de l’inclusion" in IAE_ELIGIBILITY
+    assert "conseiller" in IAE_ELIGIBILITY and "prescripteur" not in IAE_ELIGIBILITY  # no jargon
 
 
 def test_cap_emploi_asks_for_the_rqth_with_its_reference():

@@ -28,7 +28,7 @@ def test_the_fiche_gives_each_actor_with_directions_phone_hours_and_how_to_get_i
         page,
     )
     assert "Aide pour : trouver un emploi" in page
-    assert "Comment y aller : se présenter — le résident lui-même" in page  # France services
+    assert "<p>Y aller sans rendez-vous</p>" in page  # France services
     assert "jamais vérifiées : appeler avant d’y aller" in page
 
 
@@ -104,7 +104,7 @@ def test_the_print_layout_hides_navigation_forms_and_buttons(client):
             [
                 "Who can help you",
                 "Opening hours for the next 7 days",
-                "How to get in: walk in",
+                "Go there, no appointment needed",
                 "Send by text message",
                 "Monday",
                 "never checked: call before going",
@@ -116,7 +116,7 @@ def test_the_print_layout_hides_navigation_forms_and_buttons(client):
             [
                 "من يمكنه مساعدتك",
                 "مواعيد الاستقبال في الأيام السبعة القادمة",
-                "كيفية التواصل",
+                "اذهب مباشرة دون موعد",
                 "إرسال برسالة نصية",
                 "الاثنين",
             ],

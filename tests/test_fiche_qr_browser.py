@@ -1,6 +1,6 @@
 """The fiche's QR code read as a phone reads it: from a screenshot of the page at 360 and 768 px, and
 from the printed page (Chromium's PDF, rendered at 150 dpi by poppler's pdftoppm) — for 1 to 3 actors,
-in every language of the fiche, and as a card."""
+in every language of the fiche, and as cards; each on one printed A4 page."""
 
 from __future__ import annotations
 
@@ -64,6 +64,7 @@ def test_the_printed_qr_code_decodes_at_150_dpi(browser, live, tmp_path):
                 check=True,
             )
             pages = sorted(tmp_path.glob("p*.png"))
+            assert len(pages) == 1, (count, language, card, f"prints on {len(pages)} A4 pages")
             assert [code for printed in pages for code in decoded(printed.read_bytes())] == [own], (
                 count,
                 language,

@@ -19,6 +19,7 @@ from geo.geocoding.ban_index import LocalBanGeocoder
 from geo.io.dataset import load_actors
 from geo.search.hours import PARIS
 from geo.search.needs import NEEDS
+from geo.search.profile import TRAITS
 from geo.search.request import SearchRequest
 from geo.search.service import search
 from tests.support import FICTIONAL_DATASET, ROOT, write_json
@@ -54,6 +55,7 @@ def random_searches(seed: int, today: dt.date) -> list[dict]:
                 "needs": rng.sample(sorted(NEEDS), rng.choice([0, 0, 1, 1, 2])),
                 "age": rng.choice([None, None, 17, 22, 25, 26, 30, 45, 60]),
                 "publics": rng.sample(PUBLICS, rng.choice([0, 0, 0, 1, 2])),
+                "traits": rng.sample(sorted(TRAITS), rng.choice([0, 0, 1, 2])),
                 "commune": rng.choice([None, None, None, *TARGET_COMMUNES]),  # the resident's, when told
                 "k": rng.choice([3, 5, 8]),
                 "include_ineligible": rng.random() < 0.3,
@@ -72,6 +74,7 @@ def server_answer(geocoder, asked: dict) -> dict:
         lon=asked["lon"],
         needs=tuple(asked["needs"]),
         publics=tuple(asked["publics"]),
+        traits=tuple(asked["traits"]),
         age=asked["age"],
         commune=asked["commune"],
         k=asked["k"],
@@ -149,7 +152,7 @@ def test_the_page_s_offline_search_shows_what_the_server_s_search_shows(
         answers = page.evaluate(
             """([pack, searches]) => searches.map(s => {
               const answer = cartoOffline.search(pack, {lon: s.lon, lat: s.lat, needs: s.needs,
-                age: s.age, publics: s.publics, commune: s.commune, k: s.k,
+                age: s.age, publics: s.publics, traits: s.traits, commune: s.commune, k: s.k,
                 include_ineligible: s.include_ineligible}, s.now);
               answer.lines = answer.results.map(r => cartoOffline.view(pack, r));
               return answer;

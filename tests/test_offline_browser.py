@@ -95,6 +95,7 @@ def test_a_new_data_version_online_replaces_the_pack(browser, offline_live):
         context.set_offline(True)
         page.goto(base + "/?lat=48.8600&lon=2.4400&besoin=emploi&age=30")
         page.wait_for_selector("#liste-resultats li")
+        page.locator("#resultat-insertion-fictive-montreuil summary").click()  # « Détails »
         assert "01 99 00 01 88" in page.locator("#resultat-insertion-fictive-montreuil").inner_text()
     finally:
         context.close()
@@ -109,6 +110,7 @@ def test_an_offline_page_open_when_a_newer_pack_is_kept_shows_the_newer_data(bro
         context.set_offline(True)
         page.goto(base + "/?lat=48.8600&lon=2.4400&besoin=emploi&age=30")
         item = page.locator("#resultat-insertion-fictive-montreuil")
+        item.locator("summary").click()  # « Détails »
         assert "01 99 00 01 01" in item.inner_text()
         with app.app_context():
             store = current_store()
@@ -151,7 +153,7 @@ def test_a_fiche_opens_offline_with_its_qr_code_and_sms_text(browser, offline_li
         sections = [s.get_attribute("data-actor-id") for s in page.locator(".fiche-acteur").all()]
         assert sections == ["mission-locale-fictive-montreuil", "france-services-fictive-villetaneuse"]
         text = page.locator("#fiche-hors-ligne").inner_text()
-        assert "Comment y aller : se présenter — le résident lui-même" in text
+        assert "Y aller sans rendez-vous" in text
         assert "Téléphone : 01 99 00 01 02" in text
         hours = [
             [cell.inner_text() for cell in row.locator("th, td").all()]
@@ -218,3 +220,64 @@ def test_an_address_typed_offline_is_found_in_the_kept_addresses_and_searched(
         assert offline == expected and expected
     finally:
         context.close()
+
+
+PARITY_SEARCHES = [
+    "/?lat=48.8600&lon=2.4400&besoin=emploi&age=30",
+    "/?lat=48.8600&lon=2.4400&profil=moins-de-26-ans&profil=rqth",
+    "/?lat=48.8550&lon=2.4300&besoin=emploi&besoin=formation&age=22&k=3",
+]
+PARITY_FICHES = [
+    "/fiche?acteurs=mission-locale-fictive-montreuil",
+    "/fiche?acteurs=mission-locale-fictive-montreuil&acteurs=france-services-fictive-villetaneuse&langue=en",
+    "/fiche?acteurs=mission-locale-fictive-montreuil&acteurs=france-services-fictive-villetaneuse"
+    "&acteurs=agence-emploi-fictive-montreuil&langue=ar&besoin=emploi&tranche_age=moins-de-26",
+    "/fiche?acteurs=france-services-fictive-villetaneuse&format=carte",
+]
+CARDS = """() => [...document.querySelectorAll('#liste-resultats > li')].map(card => {
+  card.querySelectorAll('details').forEach(d => { d.open = true; });
+  return card.innerText;
+})"""
+FICHE_READ = """selector => {
+  const fiche = document.querySelector(selector);
+  fiche.querySelectorAll('#etat-hors-ligne').forEach(status => status.remove());  // the offline page's own
+  return [document.documentElement.lang, document.documentElement.dir, fiche.innerText,
+          [...document.querySelectorAll('.langues a, .fiche-partage a')]
+            .map(a => [a.innerText, a.getAttribute('href')])];
+}"""
+
+
+def test_offline_the_volunteer_reads_the_same_cards_and_fiche_as_online(browser, offline_live):
+    """What a person reads, compared: every card of a search (its « Détails » unfolded) and the whole
+    fiche — languages, card format, the three-actor limit's words, its links (other languages, other
+    format, « Noter la rencontre » pre-filled) — online and then offline from the worker's pages."""
+    _, base = offline_live
+    context, page = first_visit(browser, base)
+    try:
+        online = {}
+        for path in PARITY_SEARCHES:
+            page.goto(base + path)
+            page.wait_for_selector("#liste-resultats li")
+            online[path] = page.evaluate(CARDS)
+        for path in PARITY_FICHES:
+            page.goto(base + path)
+            page.wait_for_selector(".fiche-acteur")
+            online[path] = _read_fiche(page, "article.fiche")
+        context.set_offline(True)
+        for path in PARITY_SEARCHES:
+            page.goto(base + path)
+            page.wait_for_selector("#liste-resultats li")
+            assert page.evaluate(CARDS) == online[path], path
+        for path in PARITY_FICHES:
+            page.goto(base + path)
+            page.wait_for_selector(".fiche-acteur")
+            assert _read_fiche(page, "#fiche-hors-ligne") == online[path], path
+    finally:
+        context.close()
+
+
+def _read_fiche(page, selector: str) -> list:
+    from urllib.parse import unquote
+
+    language, direction, text, links = page.evaluate(FICHE_READ, selector)
+    return [language, direction, text, [(words, unquote(href)) for words, href in links]]

@@ -55,7 +55,7 @@ def test_search_from_a_point_lists_results_and_puts_the_same_on_the_map(client):
     assert [m["id"] for m in markers(page)] == items  # popups match the list, in order
     siae = markers(page)[1]
     assert siae["distance_label"] == "364 m · ≈ 6 min à pied"
-    assert siae["eligibility_label"].startswith("À vérifier : embauche après vérification de l’éligibilité")
+    assert siae["eligibility_label"].startswith("À vérifier : droit à un emploi d’insertion")
     assert siae["opening_label"] == "Horaires inconnus"  # an SIAE: the IAE check is a national rule
     assert "364 m · ≈ 6 min à pied" in page
     assert 'href="tel:+33199000101"' in page and "01 99 00 01 01" in page
@@ -241,13 +241,14 @@ def test_only_a_verified_actor_may_be_active(dataset):
 
 
 def test_how_to_get_in_is_told_where_a_national_rule_says_it(client):
-    """An SIAE: apply on Les emplois de l’inclusion, alone or through a professional; an agency whose
-    way in no source gives: « non renseigné »."""
+    """An SIAE: apply online, alone or through a counsellor, in plain words; an agency whose way in no
+    source gives says nothing (never « non renseigné »)."""
     page = text(client.get("/?lat=48.8600&lon=2.4400&besoin=emploi&age=30"))
     items = dict(re.findall(RESULT_ITEM, page, re.S))
-    siae = "Comment y aller : utiliser le lien de mobilisation — le résident lui-même ou un professionnel"
-    assert siae in items["chantier-fictif-montreuil"]
-    assert "Comment y aller : non renseigné" in items["agence-emploi-fictive-montreuil"]
+    siae = "Candidater en ligne, seul ou avec un conseiller"
+    assert f'<p class="acces">{siae}</p>' in items["chantier-fictif-montreuil"]
+    assert 'class="acces"' not in items["agence-emploi-fictive-montreuil"]
+    assert "non renseigné" not in page
     popups = {m["id"]: m for m in markers(page)}
     assert popups["chantier-fictif-montreuil"]["access_label"] == siae
     result = next(
@@ -259,7 +260,7 @@ def test_how_to_get_in_is_told_where_a_national_rule_says_it(client):
         ["utiliser-lien-mobilisation"],
         ["usagers", "professionnels"],
     )
-    assert 'id="comment-y-aller">Comment y aller : se présenter' in text(
+    assert 'id="comment-y-aller">Y aller sans rendez-vous</p>' in text(
         client.get("/acteurs/france-services-fictive-villetaneuse")
     )
 

@@ -286,3 +286,46 @@ def test_a_trait_of_the_resident_never_hides_an_actor_made_for_another_of_their_
     results = search(request, geocoder=geocoder, actors=index).results
     assert [r.actor.id for r in results][0] == "jeunes-fictif-montreuil"
     assert results[0].eligibility.made_for
+
+
+@pytest.mark.parametrize(
+    "traits, fit, first",
+    [
+        (("moins-de-26-ans",), "16–25 ans : le résident a moins de 26 ans", "fait-pour-lui"),
+        (("rqth",), "reconnaissance du handicap (RQTH)", "fait-pour-lui"),
+        # made for them, but with the IAE check left: level with the generic one, the nearer first
+        (("rsa",), "bénéficiaires des minimas sociaux", "generique-fictif"),
+    ],
+    ids=["moins-de-26-ans", "rqth", "rsa"],
+)
+def test_each_chip_of_the_profile_ranks_and_explains_the_actor_made_for_it(geocoder, traits, fit, first):
+    """A chip in the volunteer's words says data·inclusion's publics (and an age band): the actor made
+    for it comes before a generic one a few minutes nearer unless it has a point to check, and says
+    why; the chip hides no one."""
+    made_for = {
+        "moins-de-26-ans": {"kind": "mission_locale", "publics": ["jeunes"], "age_min": 16, "age_max": 25},
+        "rqth": {"kind": "cap_emploi", "publics": ["personnes-en-situation-de-handicap"]},
+        "rsa": {"kind": "siae_aci", "publics": ["demandeurs-emploi", "beneficiaires-des-minimas-sociaux"]},
+    }[traits[0]]
+    special = fictional_feature(
+        id="fait-pour-lui", nom="Acteur fictif fait pour lui", geometry=_at(2.4470), **made_for
+    )
+    generic = fictional_feature(id="generique-fictif", nom="Acteur fictif pour tous", geometry=_at(2.4410))
+    index = ActorIndex([actor_from_feature(special), actor_from_feature(generic)])
+    request = SearchRequest(lat=48.8600, lon=2.4400, place_citycode="93048", traits=traits)
+    results = search(request, geocoder=geocoder, actors=index).results
+    assert {r.actor.id for r in results} == {"fait-pour-lui", "generique-fictif"}
+    assert results[0].actor.id == first
+    special_verdict = next(r.eligibility for r in results if r.actor.id == "fait-pour-lui")
+    assert special_verdict.made_for and any(fit in line for line in special_verdict.fits), special_verdict
+
+
+def _at(lon: float) -> dict:
+    return {"type": "Point", "coordinates": [lon, 48.8600]}
+
+
+def test_the_age_given_outweighs_the_age_chip(geocoder):
+    youth = fictional_feature(id="jeunes", kind="mission_locale", publics=["jeunes"], age_min=16, age_max=25)
+    index = ActorIndex([actor_from_feature(youth)])
+    request = SearchRequest(lat=48.86, lon=2.44, place_citycode="93048", age=40, traits=("moins-de-26-ans",))
+    assert search(request, geocoder=geocoder, actors=index).results == []  # 40 is past 25: not shown

@@ -34,12 +34,11 @@ STORE_USED = "carto_store_used"
 SEARCH_ERRORS = (AddressNotFound, GeocoderUnavailable, InvalidQuery)
 """What the core's search raises about the request: shown next to the field on a page, JSON in the API."""
 
+ADDRESS_SERVICE_DOWN = "recherche d’adresse indisponible : utilisez « Ma position » ou touchez la carte"
+"""Said once, the same way, whether the suggestions or the search found the address service down."""
 _SEARCH_ANSWERS = {
     AddressNotFound: (404, "adresse introuvable : vérifiez-la, ou touchez la carte"),
-    GeocoderUnavailable: (
-        503,
-        "recherche d’adresse indisponible : utilisez « Ma position » ou touchez la carte",
-    ),
+    GeocoderUnavailable: (503, ADDRESS_SERVICE_DOWN),
 }
 
 

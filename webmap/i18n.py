@@ -12,6 +12,8 @@ import datetime as dt
 from flask import Flask, has_request_context, request
 
 FICHE_LANGUAGES = {"fr": "Français", "en": "English", "ar": "العربية"}
+FICHE_ENDPOINTS = frozenset({"volunteer.fiche", "offline.fiche_shell"})
+"""The pages that speak the fiche's language: the fiche, and its offline shell (one per language)."""
 RIGHT_TO_LEFT = frozenset({"ar", "fa", "he", "ur"})
 DEFAULT = "fr"
 
@@ -29,7 +31,7 @@ def register_translations(app: Flask) -> None:
 
 def page_language() -> str:
     """The fiche's ``langue`` when it is one we have; French everywhere else."""
-    if has_request_context() and request.endpoint == "volunteer.fiche":
+    if has_request_context() and request.endpoint in FICHE_ENDPOINTS:
         wanted = request.args.get("langue", DEFAULT)
         if wanted in FICHE_LANGUAGES:
             return wanted
@@ -54,3 +56,25 @@ def day_name(day: dt.date) -> str:
     from flask_babel import format_date
 
     return format_date(day, "EEEE d MMMM")
+
+
+def calendar_words() -> dict[str, object]:
+    """What a script needs to write days and times as ``day_name`` and ``clock`` do, in the current
+    language: the week's day names (Monday first), the months', and the short time's pattern with its
+    morning and afternoon marks (None in French, written « 9 h 30 »)."""
+    from babel.dates import get_day_names, get_month_names
+    from flask_babel import format_time, get_locale
+
+    locale = get_locale()
+    french = str(locale) == "fr"
+    return {
+        "jours": [get_day_names("wide", locale=locale)[day] for day in range(7)],
+        "mois": [get_month_names("wide", locale=locale)[month] for month in range(1, 13)],
+        "heure": None
+        if french
+        else {
+            "motif": locale.time_formats["short"].pattern,
+            "matin": format_time(dt.time(9, 0), "a"),
+            "apres_midi": format_time(dt.time(15, 0), "a"),
+        },
+    }

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 import phonenumbers
 from flask import current_app, url_for
 
+from geo.actors.access import WITH_A_COUNSELLOR, ways_in
+from geo.actors.address import readable_street
 from geo.actors.kinds import FAMILIES, KINDS
 from geo.actors.model import Actor
 from geo.actors.verification import Freshness, freshness
-from geo.actors.vocabularies import MODES_MOBILISATION
-from geo.text import translatable
 
 if TYPE_CHECKING:
     from geo.search.nearest import NearestResult, Origin
@@ -35,7 +35,9 @@ def phone_label(phone: str) -> str:
 
 
 def address_line(actor: Actor) -> str:
-    street = ", ".join(part for part in (actor.adresse, actor.complement_adresse) if part)
+    """« 31 rue Gaston Lauriau – 93100 Montreuil »: the street as a person writes it, whatever the
+    source's capitals (``geo.actors.address``)."""
+    street = ", ".join(part for part in (readable_street(actor.adresse), actor.complement_adresse) if part)
     town = " ".join(part for part in (actor.code_postal, actor.commune) if part)
     return " – ".join(part for part in (street, town) if part)
 
@@ -46,32 +48,15 @@ def distance_label(metres: float | None) -> str:
     return f"{metres:.0f} m" if metres < 1000 else f"{metres / 1000:.1f} km".replace(".", ",")
 
 
-WHO_LABELS = {
-    "usagers": translatable("le résident lui-même"),
-    "professionnels": translatable("un professionnel"),
-}
-ACCESS_WAYS = {
-    "se-presenter": translatable("se présenter"),
-    "telephoner": translatable("téléphoner"),
-    "envoyer-un-courriel": translatable("envoyer un courriel"),
-    "utiliser-lien-mobilisation": translatable("utiliser le lien de mobilisation"),
-}
-"""data·inclusion's ``modes_mobilisation`` in our words, to translate on the fiche."""
-
-
 def access_label(actor: Actor) -> str:
-    """« Comment y aller : se présenter — le résident lui-même », from data·inclusion's
-    ``modes_mobilisation`` and ``mobilisable_par``; « non renseigné » when no source says."""
+    """How to get in, in plain words and in the page's language (« Candidater en ligne, seul ou avec un
+    conseiller »); empty when no source says (``geo.actors.access``)."""
     from flask_babel import gettext
 
-    if not actor.modes_mobilisation and not actor.mobilisable_par:
-        return gettext("Comment y aller : non renseigné")
-    how = ", ".join(
-        gettext(ACCESS_WAYS[m]) if m in ACCESS_WAYS else MODES_MOBILISATION.get(m, m).lower()
-        for m in actor.modes_mobilisation
-    )
-    who = gettext(" ou ").join(gettext(WHO_LABELS.get(p, p)) for p in actor.mobilisable_par)
-    return gettext("Comment y aller : %(how)s", how=" — ".join(part for part in (how, who) if part))
+    phrases = ways_in(actor)
+    modes = [gettext(phrase) for phrase in phrases if phrase != WITH_A_COUNSELLOR]
+    said = gettext(" ou ").join(modes[:1] + [mode[:1].lower() + mode[1:] for mode in modes[1:]])
+    return f"{said}, {gettext(WITH_A_COUNSELLOR)}" if WITH_A_COUNSELLOR in phrases else said
 
 
 def freshness_of(actor: Actor) -> Freshness:

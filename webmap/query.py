@@ -18,6 +18,7 @@ from webargs.multidictproxy import MultiDictProxy
 from geo.actors.vocabularies import CATEGORIES, PUBLICS, THEMATIQUES
 from geo.communes import COMMUNES
 from geo.search.needs import NEEDS
+from geo.search.profile import TRAITS
 from geo.search.request import AGE_RANGE, K_RANGE, NO_PLACE, RADIUS_RANGE, SearchRequest
 
 Problems = dict[str, str]
@@ -34,6 +35,7 @@ IN_WORDS = {
     "besoin": "besoin",
     "thematique": "thématique",
     "public": "public",
+    "profil": "situation",
 }
 """How a message names a parameter, in the French a volunteer reads."""
 
@@ -218,6 +220,15 @@ class SearchQuery(Filters):
         },
     )
     age = Whole(*AGE_RANGE, metadata={"description": "Âge du résident."})
+    profil = Choices(
+        lambda: TRAITS,
+        metadata={
+            "description": (
+                "Situation du résident en mots simples (répétable : moins-de-26-ans, rsa, rqth, qpv) : "
+                "classe et explique les résultats, n’en retire aucun."
+            )
+        },
+    )
     k = Whole(*K_RANGE, metadata={"description": "Nombre d’acteurs (5 par défaut)."})
     rayon = Decimal(*RADIUS_RANGE, metadata={"description": "Rayon en mètres."})
     tous = Flag(
@@ -301,6 +312,7 @@ def search_request(values: Mapping[str, Any]) -> SearchRequest:
         needs=values.get("besoin", ()),
         thematiques=values.get("thematique", ()),
         publics=values.get("public", ()),
+        traits=values.get("profil", ()),
         age=values.get("age"),
         commune=values.get("commune"),
         k=values.get("k", 5),

@@ -74,9 +74,11 @@ _PAPERWORK = (
 )
 _SIAE_PUBLICS = ("demandeurs-emploi", "beneficiaires-des-minimas-sociaux")
 IAE_ELIGIBILITY = (
-    "embauche après vérification de l’éligibilité à l’insertion par l’activité économique, "
-    "par un prescripteur habilité ou la structure (Plateforme de l’inclusion)"
+    "droit à un emploi d’insertion, que vérifie un conseiller (France Travail, Mission locale…) "
+    "ou la structure"
 )
+"""The IAE eligibility check, said plainly: an authorised prescriber (« prescripteur habilité ») or the
+structure itself checks it before hiring, and records it on Les emplois de l’inclusion."""
 
 
 class _Access(TypedDict):

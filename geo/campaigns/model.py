@@ -30,6 +30,19 @@ AGE_BANDS = {
     "45-54": "45–54 ans",
     "55-et-plus": "55 ans et plus",
 }
+BAND_STARTS = {"moins-de-26": 0, "26-44": 26, "45-54": 45, "55-et-plus": 55}
+"""The youngest age of each band of ``AGE_BANDS``, in the same order."""
+
+
+def band_of(age: int | None, ages: tuple[int, int] | None = None) -> str | None:
+    """The band of an age, or of an age band that lies within one band (« moins de 26 ans »)."""
+    if age is None and ages is not None and band_of(ages[0]) == band_of(ages[1]):
+        age = ages[0]
+    if age is None:
+        return None
+    return [band for band, start in BAND_STARTS.items() if age >= start][-1]
+
+
 SMALL_CELL = 5
 """A figure finer than the campaign below this is shown « < 5 »: few encounters could point to someone."""
 

@@ -17,6 +17,7 @@ from typing import Any
 import opening_hours
 
 from geo.actors.model import Actor
+from geo.campaigns.model import BAND_STARTS
 from geo.communes import COMMUNES, commune_outlines, iris_sectors
 from geo.projection import LAMBERT93_PROJ4
 from geo.search.eligibility import (
@@ -30,8 +31,9 @@ from geo.search.eligibility import (
 from geo.search.filters import thematique_keys
 from geo.search.hours import LOOKAHEAD_DAYS, NO_CHANGE_DAYS, PARIS, WEEKDAYS, open_spans
 from geo.search.needs import NEEDS
+from geo.search.profile import TRAITS
 from geo.search.ranking import RULE, TOLERANCE_MIN
-from geo.search.request import SearchRequest
+from geo.search.request import K_RANGE, MORE, SearchRequest
 from geo.search.travel import ESTIMATED, WALK_LABEL, WalkingEstimate
 
 PACK_FORMAT = 1
@@ -61,6 +63,11 @@ def field_pack(
         "besoins": {
             slug: {"label": need.label, "thematiques": list(need.thematiques)} for slug, need in NEEDS.items()
         },
+        "rencontre": {"tranches_age": BAND_STARTS},
+        "profil": {
+            slug: {"label": trait.label, "publics": list(trait.publics), "ages": trait.ages}
+            for slug, trait in TRAITS.items()
+        },
         "regles": {
             "textes": TEXTS,
             "publics_toujours_vrais": sorted(ALWAYS_TRUE_PUBLICS),
@@ -71,6 +78,8 @@ def field_pack(
         },
         "classement": {
             "k": SearchRequest().k,
+            "k_max": K_RANGE[1],
+            "plus": MORE,
             "marche": {
                 "detour": walk.detour_factor,
                 "vitesse_kmh": walk.speed_kmh,

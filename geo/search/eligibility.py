@@ -46,10 +46,14 @@ class Resident:
     age: int | None = None
     commune: str | None = None
     publics: frozenset[str] = field(default_factory=frozenset)
+    ages: tuple[int, int] | None = None
+    """The age band the volunteer said (« moins de 26 ans »), when they gave no age."""
 
     def all_publics(self) -> frozenset[str]:
         implied = set(ALWAYS_TRUE_PUBLICS)
         if self.age is not None and self.age <= YOUTH_AGE_LIMIT:
+            implied.add("jeunes")
+        if self.age is None and self.ages is not None and self.ages[1] <= YOUTH_AGE_LIMIT:
             implied.add("jeunes")
         return frozenset(self.publics) | implied
 
@@ -121,6 +125,7 @@ TEXTS = {
     "age_below": "moins de {limit} ans",
     "zone": "habitants {places}",
     "fits_age": "{what} : le résident a {age} ans",
+    "fits_age_band": "{what} : le résident a moins de {limit} ans",
     "fits_zone": "reçoit les habitants de {commune}",
     "fits_public": "pour les {what}",
     "fits_condition": "{what} : d’après le résident",
@@ -176,6 +181,12 @@ def _age_rule(actor: Rules, resident: Resident) -> tuple[str | None, bool | None
     else:
         assert high is not None  # the caller asked for an age rule
         what = TEXTS["age_below"].format(limit=high + 1)
+    if resident.age is None and resident.ages is not None:
+        youngest, oldest = resident.ages
+        if (low is not None and oldest < low) or (high is not None and youngest > high):
+            return what, False, ""
+        within = (low is None or youngest >= low) and (high is None or oldest <= high)
+        return what, within or None, TEXTS["fits_age_band"].format(what=what, limit=oldest + 1)
     if resident.age is None:
         return what, None, ""
     fits = (low is None or resident.age >= low) and (high is None or resident.age <= high)

@@ -7,6 +7,7 @@ with travel time and opening status. Distances are straight lines in metres (EPS
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -184,7 +185,7 @@ def nearest(
     index = actors if isinstance(actors, ActorIndex) else ActorIndex(actors)
     travel = travel or WalkingEstimate()
     commune = resident.commune or origin.citycode
-    eligibility_resident = Resident(resident.age, commune, resident.publics)
+    eligibility_resident = dataclasses.replace(resident, commune=commune)
     x, y = to_lambert93(origin.lon, origin.lat)
     mask = index.mask(thematiques, publics)
 

@@ -10,14 +10,17 @@ from dataclasses import dataclass
 from geo.actors.model import AGE_RANGE
 from geo.search.eligibility import Resident
 from geo.search.needs import thematiques_for
+from geo.search.profile import ages_of, publics_of
 
 K_RANGE = (1, 50)
 """How many actors a search may ask for: the page, the API, ``carto nearest`` and the core alike."""
+MORE = 5
+"""How many actors « Voir plus d’acteurs » adds to a search, online and offline."""
 RADIUS_RANGE = (1.0, 100_000.0)
 """A search radius, in metres."""
 NO_PLACE = "indiquez l’adresse du résident, ou touchez la carte à son domicile (lat et lon)"
 """What a search with no place says, in the words of the page (and the API's parameters)."""
-__all__ = ["AGE_RANGE", "K_RANGE", "NO_PLACE", "RADIUS_RANGE", "SearchRequest"]
+__all__ = ["AGE_RANGE", "K_RANGE", "MORE", "NO_PLACE", "RADIUS_RANGE", "SearchRequest"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,8 @@ class SearchRequest:
     needs: tuple[str, ...] = ()
     thematiques: tuple[str, ...] = ()
     publics: tuple[str, ...] = ()
+    traits: tuple[str, ...] = ()
+    """Chips of the profile (``geo.search.profile.TRAITS``), in the volunteer's words."""
     age: int | None = None
     commune: str | None = None
     k: int = 5
@@ -52,4 +57,11 @@ class SearchRequest:
 
     @property
     def resident(self) -> Resident:
-        return Resident(age=self.age, commune=self.commune, publics=frozenset(self.publics))
+        """The resident as the rules see them: the publics ticked and those the chips say; the chips'
+        age band when no age is given."""
+        return Resident(
+            age=self.age,
+            commune=self.commune,
+            publics=frozenset((*self.publics, *publics_of(self.traits))),
+            ages=None if self.age is not None else ages_of(self.traits),
+        )

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from werkzeug.datastructures import MultiDict
 
 from geo.campaigns.model import ACCOMPANIERS, AGE_BANDS, ANSWERS, Campaign
 from geo.communes import COMMUNES
@@ -50,10 +52,26 @@ def page() -> ResponseReturnValue:
         chosen=[actors[a] for a in chosen],
         problems=problems,
         form=request.form,
+        prefill={  # from the fiche just made: its needs and age band (never anything identifying)
+            "besoin": [n for n in request.values.getlist("besoin") if n in NEEDS],
+            "tranche_age": request.values.get("tranche_age")
+            if request.values.get("tranche_age") in AGE_BANDS
+            else "",
+        },
         today=dt.date.today(),
         offline_communes=sorted({code for c in campaigns for code in c.communes}),
     )
     return private_response(make_response(page, status))
+
+
+def prefill_of(values: MultiDict[str, str]) -> dict[str, Any]:
+    """What the encounter form is pre-filled with from the fiche just made: its needs and age band
+    (``besoin``, ``tranche_age``), those it knows only; never anything identifying."""
+    band = values.get("tranche_age", "")
+    return {
+        "besoin": [need for need in dict.fromkeys(values.getlist("besoin")) if need in NEEDS],
+        "tranche_age": band if band in AGE_BANDS else None,
+    }
 
 
 def _record_form(campaigns: list[Campaign], user: User) -> dict[str, str]:

@@ -110,5 +110,21 @@ def information_date(actor: Actor) -> str:
         )
     return gettext(
         "Informations de la source (%(date)s), jamais vérifiées : appeler avant d’y aller",
-        date=actor.date_source,
+        date=_in_words(actor.date_source),
     )
+
+
+def _in_words(date_source: str) -> str:
+    """« 13 novembre 2019 », « novembre 2019 » or « 2019 » for the source's ISO date (as precise as it
+    is), in the fiche's language; the text as it is when it is not a date."""
+    from flask_babel import format_date
+
+    parts = date_source.split("-")
+    try:
+        if len(parts) == 3:
+            return format_date(dt.date.fromisoformat(date_source), "d MMMM y")
+        if len(parts) == 2:
+            return format_date(dt.date(int(parts[0]), int(parts[1]), 1), "MMMM y")
+    except ValueError:
+        return date_source
+    return date_source

@@ -31,6 +31,7 @@ STATIC_FILES = {
     "volunteer.static": [
         "search.js",
         "search-offline.js",
+        "choix-fiche.js",
         "hors-ligne.js",
         "adresses-hors-ligne.js",
         "fiche.js",
@@ -50,11 +51,18 @@ def precached_urls() -> list[str]:
     urls += [
         url_for("vendor.asset", package="leaflet", filename=name) for name in ("leaflet.js", "leaflet.css")
     ]
-    return [*urls, url_for("offline.shell"), url_for("offline.fiche_shell"), url_for("offline.manifest")]
+    from webmap.i18n import DEFAULT, FICHE_LANGUAGES
+
+    fiches = [
+        url_for("offline.fiche_shell", langue=None if code == DEFAULT else code) for code in FICHE_LANGUAGES
+    ]
+    return [*urls, url_for("offline.shell"), *fiches, url_for("offline.manifest")]
 
 
 @blueprint.get("/sw.js")
 def service_worker() -> Response:
+    from webmap.i18n import DEFAULT, FICHE_LANGUAGES
+
     urls = precached_urls()
     version = hashlib.sha256("\n".join(urls).encode()).hexdigest()[:12]  # fingerprints included
     script = render_template(
@@ -62,7 +70,10 @@ def service_worker() -> Response:
         version=version,
         urls=urls,
         shell=url_for("offline.shell"),
-        fiche=url_for("offline.fiche_shell"),
+        fiches={
+            code: url_for("offline.fiche_shell", langue=None if code == DEFAULT else code)
+            for code in FICHE_LANGUAGES
+        },
         pack=url_for("api.pack"),
         encounter=url_for("rencontre.page"),
         logout=url_for("auth.logout"),
@@ -102,19 +113,24 @@ def manifest() -> Response:
 def presented(pack: dict[str, Any], actors: Iterable[Actor]) -> dict[str, Any]:
     """The pack with the words the pages write: each actor's view (``presenters.actor_view``) and
     what its fiche says; the words a result's lines are made of (``presenters.WORDS``)."""
+    from flask_babel import force_locale
+
     from geo.search.nearest import PLACEMENT_LABELS, SERVES_COMMUNE
-    from webmap.presenters import WORDS, actor_view
+    from webmap.i18n import FICHE_LANGUAGES
+    from webmap.presenters import WORDS, access_label, actor_view
     from webmap.volunteer.fiche import directions, helps_with, information_date
 
     by_id = {actor.id: actor for actor in actors}
     for entry in pack["acteurs"]:
         actor = by_id[entry["id"]]
-        entry.update(
-            vue=actor_view(actor),
-            aide_pour=helps_with(actor),
-            information=information_date(actor),
-            itineraire=directions(actor),
-        )
+        entry.update(vue=actor_view(actor), itineraire=directions(actor), fiche={})
+        for code in FICHE_LANGUAGES:  # what the fiche says of it, in each of its languages
+            with force_locale(code):
+                entry["fiche"][code] = {
+                    "aide_pour": helps_with(actor),
+                    "information": information_date(actor),
+                    "comment_y_aller": access_label(actor),
+                }
     pack["mots"] = {**WORDS, "serves_commune": PLACEMENT_LABELS[SERVES_COMMUNE]}
     return pack
 
@@ -126,8 +142,11 @@ def shell() -> Response:
     worker keeps it for whoever uses the tablet next."""
     from geo.actors.vocabularies import PUBLICS
     from geo.search.needs import NEEDS
+    from webmap.volunteer.fiche import MAX_ACTORS
 
-    page = render_template("volunteer/hors_ligne.html", needs=NEEDS, publics=PUBLICS, for_anyone=True)
+    page = render_template(
+        "volunteer/hors_ligne.html", needs=NEEDS, publics=PUBLICS, max_actors=MAX_ACTORS, for_anyone=True
+    )
     return _shown_at_residents_urls(page)
 
 
@@ -135,7 +154,19 @@ def shell() -> Response:
 def fiche_shell() -> Response:
     """The fiche the service worker shows with no network: built in the browser from the pack, with
     its QR code and SMS text made there too. Nothing about the resident."""
-    return _shown_at_residents_urls(render_template("volunteer/fiche_hors_ligne.html", for_anyone=True))
+    from webmap.i18n import FICHE_LANGUAGES, calendar_words
+    from webmap.volunteer.fiche import MAX_ACTORS, QR_QUIET_ZONE
+
+    return _shown_at_residents_urls(
+        render_template(
+            "volunteer/fiche_hors_ligne.html",
+            for_anyone=True,
+            languages=FICHE_LANGUAGES,
+            calendar=calendar_words(),
+            quiet_zone=QR_QUIET_ZONE,
+            max_actors=MAX_ACTORS,
+        )
+    )
 
 
 def _shown_at_residents_urls(page: str) -> Response:

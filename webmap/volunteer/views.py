@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
 from flask import Blueprint, Response, abort, make_response, render_template, request, url_for
 
 from geo.actors.kinds import KINDS
@@ -14,12 +17,14 @@ from geo.actors.vocabularies import (
     STATUTS,
     THEMATIQUES,
 )
+from geo.campaigns.model import band_of
 from geo.communes import COMMUNES
 from geo.search.needs import NEEDS
+from geo.search.profile import TRAITS
 from geo.search.ranking import RULE as RANKING_RULE
-from geo.search.request import SearchRequest
+from geo.search.request import K_RANGE, MORE, SearchRequest
 from webmap import maps
-from webmap.errors import SEARCH_ERRORS, search_problem
+from webmap.errors import ADDRESS_SERVICE_DOWN, SEARCH_ERRORS, search_problem
 from webmap.presenters import (
     access_label,
     actor_view,
@@ -32,6 +37,11 @@ from webmap.query import Filters, NearestQuery, parse, search_request
 from webmap.security import private_response
 from webmap.selection import matching_actors
 from webmap.services import actors_named, data_date, run_search, served_communes
+from webmap.volunteer.encounter import prefill_of
+from webmap.volunteer.fiche import MAX_ACTORS
+
+if TYPE_CHECKING:
+    from geo.search.service import SearchOutcome
 
 blueprint = Blueprint(
     "volunteer",
@@ -58,6 +68,7 @@ FIELD_IDS = {
 def helpers() -> dict:
     return {
         "kinds": KINDS,
+        "traits": TRAITS,
         "ranking_rule": RANKING_RULE,
         "result_view": result_view,
         "actor_view": actor_view,
@@ -112,6 +123,7 @@ def index() -> Response:
         )
     maps.add_contours(carto_map)
     rendered = maps.rendered(carto_map)
+    ticked = request.args.getlist("acteurs")
     page = render_template(
         "volunteer/index.html",
         search=search,
@@ -124,9 +136,26 @@ def index() -> Response:
         communes=COMMUNES,
         target_communes=served_communes(),
         field_ids=FIELD_IDS,
+        more_url=_more_url(search, outcome) if outcome else None,
+        ticked=ticked,
+        max_actors=MAX_ACTORS,
+        age_band=band_of(search.age, search.resident.ages),
+        address_down=ADDRESS_SERVICE_DOWN[:1].upper() + ADDRESS_SERVICE_DOWN[1:] + ".",
     )
     response = make_response(page, status)
     return private_response(response) if request.args else response
+
+
+def _more_url(search: SearchRequest, outcome: SearchOutcome) -> str | None:
+    """The same search with ``MORE`` more actors, scrolled to the first new one; None when the search
+    found fewer than it asked (there are no more) or asks the most it may."""
+    found = sum(1 for r in outcome.results if r.eligibility.eligible and r.distance_m is not None)
+    if found < search.k or search.k >= K_RANGE[1]:
+        return None
+    args = request.args.to_dict(flat=False)
+    args.pop("acteurs", None)  # the page adds the ticked ones when « Voir plus » is touched
+    args["k"] = [str(min(search.k + MORE, K_RANGE[1]))]
+    return f"{url_for('volunteer.index')}?{urlencode(args, doseq=True)}#rang-{search.k + 1}"
 
 
 @blueprint.get("/acteurs/<actor_id>")
@@ -196,13 +225,14 @@ def fiche() -> Response:
     chosen = [by_id[actor_id] for actor_id in wanted]
     language = page_language()
     card = request.args.get("format") == "carte"
-    own_url = url_for(
-        "volunteer.fiche", acteurs=wanted, langue=None if language == "fr" else language, _external=True
-    )
+    # what « Noter la rencontre » is pre-filled with: the fiche's actors, the search's needs and age band
+    encounter: dict[str, Any] = {"acteurs": wanted, **prefill_of(request.args)}
+    own_language = None if language == "fr" else language
+    own_url = url_for("volunteer.fiche", acteurs=wanted, langue=own_language, _external=True)
     versions = {
         code: url_for(
             "volunteer.fiche",
-            acteurs=wanted,
+            **encounter,
             langue=None if code == "fr" else code,
             format="carte" if card else None,
         )
@@ -223,5 +253,9 @@ def fiche() -> Response:
         max_actors=kit.MAX_ACTORS,
         languages=FICHE_LANGUAGES,
         versions=versions,
+        encounter_url=url_for("rencontre.page", **encounter),
+        other_format_url=url_for(
+            "volunteer.fiche", **encounter, langue=own_language, format=None if card else "carte"
+        ),
     )
     return make_response(page)

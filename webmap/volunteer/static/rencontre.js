@@ -81,6 +81,17 @@
     }
   }
 
+  // Ready for the next door: no answer left, not even those pre-filled from the fiche (the page's
+  // address loses them too, so that going back or reloading does not bring them again).
+  function clear() {
+    form.querySelectorAll("input[type=radio], input[type=checkbox]").forEach(function (box) { box.checked = false; });
+    form.querySelectorAll("select").forEach(function (select) {
+      if (select.name !== "campagne" && select.name !== "commune") { select.value = ""; }
+    });
+    form.querySelectorAll('input[name="acteurs"]').forEach(function (box) { box.closest("label").remove(); });
+    document.getElementById("age-besoins").open = false;
+  }
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     if (!checked("en_recherche")) {
@@ -91,12 +102,53 @@
     var values = encounter();
     queue.add({id: values.id, encounter: values, api: form.getAttribute("data-api"),
                csrf: form.elements.csrf_token.value}).then(function () {
-      form.reset();
+      clear();
+      if (window.location.search) { history.replaceState(null, "", window.location.pathname); }  // not again on reload
       placeCommune();
-      send();
+      return send();
+    }).then(function () {  // the volunteer reads the outcome where they are looking
+      state.scrollIntoView({block: "center"});
+      state.focus({preventScroll: true});
     });
   });
+  // Pre-filled from the fiche just made, by the page's own address (what the server wrote, and what an
+  // offline copy of this page must show instead of the copy's own): its actors, needs and age band.
+  function prefill() {
+    var asked = new URLSearchParams(window.location.search), ids = asked.getAll("acteurs").slice(0, 10);
+    var actorBoxes = form.querySelectorAll('input[name="acteurs"]');
+    var shown = Array.prototype.map.call(actorBoxes, function (box) { return box.value; });
+    var same = shown.join(",") === ids.join(",");  // as the server wrote them
+    if (!same) { clear(); }
+    form.querySelectorAll('input[name="besoin"]').forEach(function (box) {
+      box.checked = asked.getAll("besoin").indexOf(box.value) >= 0;
+    });
+    var band = asked.get("tranche_age");
+    if (band && form.elements.tranche_age.querySelector('option[value="' + band + '"]')) {
+      form.elements.tranche_age.value = band;
+    }
+    document.getElementById("age-besoins").open = Boolean(band || asked.getAll("besoin").length);
+    if (same || !ids.length) { return Promise.resolve(); }
+    return fetch(form.getAttribute("data-pack")).then(function (response) { return response.json(); }).then(function (pack) {
+      var names = {};
+      pack.acteurs.forEach(function (actor) { names[actor.id] = actor.nom; });
+      var list = document.getElementById("acteurs-rencontre");
+      ids.filter(function (id) { return names[id]; }).forEach(function (id) {
+        var label = document.createElement("label"), box = document.createElement("input"), words = document.createElement("span");
+        box.type = "checkbox";
+        box.name = "acteurs";
+        box.value = id;
+        box.checked = true;
+        words.textContent = names[id];
+        label.appendChild(box);
+        label.appendChild(words);
+        list.appendChild(label);
+      });
+      if (list.children.length) { form.querySelector('input[name="mise_en_lien"][value="oui"]').checked = true; }
+    });
+  }
+
   window.addEventListener("online", send);
+  prefill().catch(function () {});
   placeCommune();
   queue.all().then(function (waiting) { if (waiting.length) { send(); } });
 })();

@@ -29,6 +29,7 @@
     var publics = resident.publics.slice();
     pack.regles.publics_toujours_vrais.forEach(function (p) { publics.push(p); });
     if (resident.age !== null && resident.age <= pack.regles.age_jeunes) { publics.push("jeunes"); }
+    if (resident.age === null && resident.ages && resident.ages[1] <= pack.regles.age_jeunes) { publics.push("jeunes"); }
     return publics;
   }
 
@@ -69,6 +70,12 @@
     if (low !== null && high !== null) { what = format(texts.age_range, {low: low, high: high}); }
     else if (low !== null) { what = format(texts.age_from, {low: low}); }
     else { what = format(texts.age_below, {limit: high + 1}); }
+    if (resident.age === null && resident.ages) {  // the chips' age band (« moins de 26 ans »)
+      var youngest = resident.ages[0], oldest = resident.ages[1];
+      if ((low !== null && oldest < low) || (high !== null && youngest > high)) { return {what: what, satisfied: false}; }
+      var within = (low === null || youngest >= low) && (high === null || oldest <= high);
+      return {what: what, satisfied: within ? true : null, fit: format(texts.fits_age_band, {what: what, limit: oldest + 1})};
+    }
     if (resident.age === null) { return {what: what, satisfied: null}; }
     var ok = (low === null || resident.age >= low) && (high === null || resident.age <= high);
     return {what: what, satisfied: ok, fit: format(texts.fits_age, {what: what, age: resident.age})};
@@ -199,6 +206,22 @@
       : [group, 1, penalty(pack, r.eligibility), 0, r.id];
   }
 
+  // geo.search.request.SearchRequest.resident: the chips add their publics, and their age band when no age is given
+  function profiled(pack, resident, traits) {
+    var publics = resident.publics.slice(), bands = [];
+    traits.forEach(function (slug) {
+      var trait = pack.profil[slug];
+      if (!trait) { return; }
+      trait.publics.forEach(function (p) { if (publics.indexOf(p) < 0) { publics.push(p); } });
+      if (trait.ages) { bands.push(trait.ages); }
+    });
+    resident.publics = publics;
+    resident.ages = resident.age === null && bands.length
+      ? [Math.max.apply(null, bands.map(function (b) { return b[0]; })), Math.min.apply(null, bands.map(function (b) { return b[1]; }))]
+      : null;
+    return resident;
+  }
+
   // geo.search.nearest.nearest over every actor of the pack: the k best by the ranking, those made for
   // the resident whose zone names their area, the ineligible ones nearer than the farthest of the k
   function search(pack, request, nowMs) {
@@ -209,8 +232,9 @@
       pack.besoins[need].thematiques.forEach(function (t) { if (thematiques.indexOf(t) < 0) { thematiques.push(t); } });
     });
     var citycode = request.citycode || communeAt(pack, request.lon, request.lat);
-    var resident = {age: request.age === undefined ? null : request.age, commune: request.commune || citycode,
-                    publics: request.publics || []};
+    var resident = profiled(pack, {age: request.age === undefined || request.age === null ? null : request.age,
+                                   commune: request.commune || citycode, publics: request.publics || []},
+                            request.traits || []);
     var areas = resident.commune ? residentAreas(pack, resident.commune) : [];
     var origin = project.forward([request.lon, request.lat]);
     function result(actor, verdict, distance) {

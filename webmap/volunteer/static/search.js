@@ -41,8 +41,7 @@
   function suggestionsUnavailable(down) {
     if (!suggestState) { return; }
     suggestState.hidden = !down;
-    suggestState.textContent = down ? "Suggestions d’adresses indisponibles : tapez l’adresse complète puis « Chercher », "
-      + "ou touchez la carte." : "";
+    suggestState.textContent = down ? config.addressDown : "";  // the words the search would say
   }
 
   function highlight(index) {
@@ -120,7 +119,12 @@
       sessionStorage.setItem("carto-commune", heading.getAttribute("data-commune"));
     }
   }
-  if (heading && !problems) {  // after a search, on a phone, the results are what the volunteer wants
+  var firstNew = /^#rang-\d+$/.test(window.location.hash) && document.getElementById(window.location.hash.slice(1));
+  if (firstNew) {  // « Voir plus d’acteurs »: on to the first card added
+    var card = firstNew.closest("li");
+    card.scrollIntoView({block: "start"});
+    card.querySelector("h3 a").focus({preventScroll: true});
+  } else if (heading && !problems) {  // after a search, on a phone, the results are what the volunteer wants
     heading.focus({preventScroll: true});
     heading.scrollIntoView({block: "start"});
   }

@@ -11,7 +11,7 @@ var STATIC_CACHE = "carto-fichiers-" + VERSION;
 var DATA_CACHE = "carto-donnees";
 var PRECACHE = {{ urls|tojson }};
 var SHELL = {{ shell|tojson }};
-var FICHE = {{ fiche|tojson }};
+var FICHES = {{ fiches|tojson }};  // the offline fiche's shell in each of its languages
 var PACK = {{ pack|tojson }};
 var ENCOUNTER = {{ encounter|tojson }};
 var LOGOUT = {{ logout|tojson }};
@@ -35,6 +35,7 @@ self.addEventListener("activate", function (event) {
 // the copies are written one after the other, each compared with the one in place.
 var writing = Promise.resolve();
 var PACK_NEWS = typeof BroadcastChannel !== "undefined" ? new BroadcastChannel("carto-pack") : null;
+var KEPT_NEWS = typeof BroadcastChannel !== "undefined" ? new BroadcastChannel("carto-garde") : null;
 function keepCopy(request, response, cacheName) {
   var copy = response.clone(), version = response.headers.get("X-Pack-Version");
   writing = writing.then(function () {
@@ -44,6 +45,7 @@ function keepCopy(request, response, cacheName) {
         if (version && keptVersion && keptVersion >= version) { return; }
         return cache.put(request, copy).then(function () {
           if (version && PACK_NEWS) { PACK_NEWS.postMessage({version: version}); }  // the open pages update
+          if (KEPT_NEWS) { KEPT_NEWS.postMessage({url: request.url}); }  // « Prêt hors ligne » is said again
         });
       });
     });
@@ -88,15 +90,20 @@ self.addEventListener("fetch", function (event) {
   if (request.mode === "navigate" && url.pathname === ENCOUNTER) {
     // the volunteer's encounter page (their campaigns, no resident): the last one is kept for offline use;
     // none kept (never visited, or logged out since): the offline search
-    event.respondWith(fromNetworkThenKeep(request, DATA_CACHE).then(function (response) {
-      return response.type === "error" ? caches.match(SHELL) : response;
+    // one copy, whatever the query: the page pre-fills itself from its own address (rencontre.js)
+    var bare = new Request(ENCOUNTER);
+    event.respondWith(fetch(request).then(function (response) {
+      if (response.ok) { keepCopy(bare, response, DATA_CACHE); }
+      return response;
+    }).catch(function () {
+      return caches.match(bare, {ignoreSearch: true}).then(function (kept) { return kept || caches.match(SHELL); });
     }));
     return;
   }
   if (request.mode === "navigate") {
     event.respondWith(fetch(request).catch(function () {
       // the offline pages read what was asked (the search, the fiche's actors) from their own address
-      return caches.match(url.pathname === "/fiche" ? FICHE : SHELL);
+      return caches.match(url.pathname === "/fiche" ? FICHES[url.searchParams.get("langue")] || FICHES.fr : SHELL);
     }));
     return;
   }
