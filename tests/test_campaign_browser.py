@@ -213,3 +213,42 @@ def test_the_dashboard_fits_a_phone_and_a_single_week_keeps_its_chart_in_proport
         chart = page.locator('svg[aria-labelledby="semaines-titre"]').bounding_box()
         assert chart["height"] <= chart["width"] * 220 / 640 + 1 and chart["height"] < 300
         page.screenshot(path=str(tmp_path / f"tableau-de-bord-{width}.png"), full_page=True)
+
+
+def test_from_an_empty_search_to_a_logged_encounter_in_twelve_taps(browser, field_app):
+    """The whole doorstep, counted: a tap on the map at the door, the need, a chip of the profile,
+    « Chercher », two actors on the fiche, « Fiche (2) », « Noter la rencontre », three answers,
+    « Enregistrer » — 12 taps and no keystroke (an address typed instead of the tap: one tap more and
+    its characters). The encounter keeps the fiche's actors, the need and the age band."""
+    app, campaign_id, base = field_app
+    with volunteer_page(browser, base, 360) as (_, page):
+        taps = []
+
+        def tap(locator) -> None:
+            locator.tap()
+            taps.append(locator)
+
+        page.goto(base + "/")
+        tap(page.locator(".folium-map"))
+        page.get_by_text("Point choisi sur la carte").wait_for()
+        tap(page.get_by_text("Trouver un emploi"))
+        tap(page.get_by_text("moins de 26 ans"))
+        tap(page.get_by_role("button", name="Chercher"))
+        cards = page.locator("#liste-resultats > li")
+        for n in (0, 1):
+            tap(cards.nth(n).get_by_text("Sur la fiche"))
+        chosen = (cards.nth(0).get_attribute("data-actor-id"), cards.nth(1).get_attribute("data-actor-id"))
+        tap(page.get_by_role("button", name="Fiche (2)"))
+        tap(page.get_by_role("link", name="Noter la rencontre"))
+        tap(page.locator('input[name="en_recherche"][value="oui"]'))
+        tap(page.locator('input[name="accompagne"][value="non"]'))
+        tap(page.locator('input[name="demo_mes_offres"][value="non"]'))
+        tap(page.get_by_role("button", name="Enregistrer la rencontre"))
+        page.get_by_text("Rencontre enregistrée").wait_for()
+        assert len(taps) == 12
+        [logged] = logged_encounters(app, campaign_id)
+        assert (set(logged.acteurs), logged.besoins, logged.tranche_age) == (
+            set(chosen),
+            ("emploi",),
+            "moins-de-26",
+        )

@@ -130,3 +130,28 @@ def test_a_mission_locale_accepts_up_to_29_with_a_recognised_disability(publics,
         fictional_feature(kind="mission_locale", age_min=16, age_max=25, publics=["jeunes"])
     )
     assert check_eligibility(mission, Resident(age=28, publics=frozenset(publics))).eligible is eligible
+
+
+@pytest.mark.parametrize(
+    "ages, verdict",
+    [
+        ((16, 25), "fits"),  # the band lies within the range: met, and made for them
+        ((18, 30), "to_check"),  # partly within: to check
+        ((45, 60), "excluded"),  # wholly outside: excluded, as an age would be
+    ],
+)
+def test_an_age_band_said_by_a_chip_is_met_excluded_or_left_to_check(ages, verdict):
+    mission = actor(age_min=16, age_max=25)
+    found = check_eligibility(mission, Resident(ages=ages))
+    if verdict == "fits":
+        assert (
+            found.eligible and found.made_for and found.fits == ("16–25 ans : le résident a moins de 26 ans",)
+        )
+    elif verdict == "to_check":
+        assert found.eligible and found.to_check == ("réservé aux 16–25 ans",) and not found.made_for
+    else:
+        assert not found.eligible and found.reasons == ("réservé aux 16–25 ans",)
+
+
+def test_an_age_given_outweighs_the_band():
+    assert not check_eligibility(actor(age_min=16, age_max=25), Resident(age=40, ages=(16, 25))).eligible

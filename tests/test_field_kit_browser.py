@@ -37,7 +37,8 @@ SMALL_CONTROLS = """() => {
   const visible = el => { const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
     return r.width > 0 && r.height > 0 && s.visibility !== "hidden"; };
   const controls = [...document.querySelectorAll(
-      "main button, main input:not([type=hidden]), main select, main summary, main .button, header a")]
+      "main button, main input:not([type=hidden]), main select, main summary, main .button, header a, " +
+      "main .fiche a, main nav.langues a")]
     .filter(el => !el.closest(".leaflet-container") && visible(el));
   return controls.map(el => {
     // a checkbox or a radio is tapped through its label
@@ -306,3 +307,46 @@ def test_three_actors_print_on_one_a4_page(page, live, language):
     assert page.locator(".fiche-acteur").count() == 3
     page.emulate_media(media="print")
     assert _printed_pages(page) == 1
+
+
+BOX_BESIDE_WORDS = """() => [...document.querySelectorAll('form.search label')].filter(label =>
+    label.querySelector('input[type=checkbox]') && label.querySelector('span')).map(label => {
+  const box = label.querySelector('input').getBoundingClientRect();
+  const line = label.querySelector('span').getClientRects()[0];
+  return {words: label.innerText, apart: Math.abs((box.top + box.bottom) / 2 - (line.top + line.bottom) / 2)};
+}).filter(found => found.apart > 12)"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_box_of_the_search_sits_beside_its_words(browser, live, width):
+    """At 360 px a long label wraps beside its box, never under it (chips, needs, publics)."""
+    with on_device(browser, width) as page:
+        page.goto(live + "/")
+        page.get_by_text("Plus de critères").tap()
+        assert page.evaluate(BOX_BESIDE_WORDS) == []
+        chips = page.locator("#profil label.chip")
+        assert chips.count() == 4 and chips.first.bounding_box()["height"] >= MIN_TARGET
+
+
+def test_voir_plus_adds_the_next_actors_by_touch_and_keeps_the_ticked_ones(browser, live):
+    with on_device(browser, 360) as page:
+        page.goto(live + "/?lat=48.8600&lon=2.4400&k=3")
+        cards = page.locator("#liste-resultats > li")
+        ticked = cards.first.get_attribute("data-actor-id")
+        cards.first.get_by_text("Sur la fiche").tap()
+        page.get_by_role("link", name="Voir plus d’acteurs").tap()
+        page.wait_for_url("**#rang-4")
+        page.wait_for_function(
+            "() => document.activeElement.closest('li')?.querySelector('.numero').textContent === '4'"
+        )  # the first new card has the focus
+        assert cards.count() > 3
+        assert page.locator(f'#resultat-{ticked} input[name="acteurs"]').is_checked()
+        assert page.get_by_role("button", name="Fiche (1)").is_visible()
+
+
+def test_the_fiche_button_with_nothing_ticked_says_what_to_do_on_the_page(browser, live):
+    with on_device(browser, 360) as page:
+        page.goto(live + "/?lat=48.8600&lon=2.4400")
+        page.get_by_role("button", name="Fiche pour le résident").tap()
+        page.get_by_text("Cochez « Sur la fiche » pour 1 à 3 acteurs").wait_for()
+        assert "/fiche" not in page.url

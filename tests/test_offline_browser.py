@@ -224,6 +224,7 @@ def test_an_address_typed_offline_is_found_in_the_kept_addresses_and_searched(
 
 PARITY_SEARCHES = [
     "/?lat=48.8600&lon=2.4400&besoin=emploi&age=30",
+    "/?lat=48.8600&lon=2.4400&besoin=emploi&age=30&k=40",
     "/?lat=48.8600&lon=2.4400&profil=moins-de-26-ans&profil=rqth",
     "/?lat=48.8550&lon=2.4300&besoin=emploi&besoin=formation&age=22&k=3",
 ]
@@ -234,10 +235,11 @@ PARITY_FICHES = [
     "&acteurs=agence-emploi-fictive-montreuil&langue=ar&besoin=emploi&tranche_age=moins-de-26",
     "/fiche?acteurs=france-services-fictive-villetaneuse&format=carte",
 ]
-CARDS = """() => [...document.querySelectorAll('#liste-resultats > li')].map(card => {
+CARDS = """() => [...[...document.querySelectorAll('#liste-resultats > li')].map(card => {
   card.querySelectorAll('details').forEach(d => { d.open = true; });
   return card.innerText;
-})"""
+}), ...[...document.querySelectorAll('#voir-plus, #pas-plus, #barre-actions')]
+  .filter(shown => shown.checkVisibility()).map(shown => shown.innerText)]"""
 FICHE_READ = """selector => {
   const fiche = document.querySelector(selector);
   fiche.querySelectorAll('#etat-hors-ligne').forEach(status => status.remove());  // the offline page's own
@@ -281,3 +283,62 @@ def _read_fiche(page, selector: str) -> list:
 
     language, direction, text, links = page.evaluate(FICHE_READ, selector)
     return [language, direction, text, [(words, unquote(href)) for words, href in links]]
+
+
+def test_offline_an_address_is_searched_in_every_commune_whose_addresses_are_kept(
+    browser, offline_live, synthetic_addresses
+):
+    """A Bagnolet address typed offline, with the addresses of Montreuil and Bagnolet kept: Bagnolet's
+    street is proposed first, with or without the commune's name typed."""
+    from tests.support import pick
+
+    _, base = offline_live
+    address = pick(synthetic_addresses, lambda a: a.code_insee == "93006", skip=3)
+    context, page = first_visit(browser, base)
+    try:
+        for commune in ("93048", "93006"):  # what the volunteer's campaigns would have kept
+            kept = f"/api/v1/pack/adresses?commune={commune}"
+            page.evaluate(f"fetch('{kept}').then(r => r.text())")
+            wait_until(page, f"caches.match('{kept}').then(found => !!found)")
+        page.reload()
+        status = page.locator("#pret-hors-ligne")
+        status.filter(has_text="adresses de Bagnolet et Montreuil").wait_for()
+        assert re.fullmatch(
+            r"Prêt hors ligne : données du \d\d/\d\d, adresses de Bagnolet et Montreuil\.",
+            status.inner_text(),
+        )
+        context.set_offline(True)
+        for typed in (
+            f"{address.numero} {address.nom_voie}",
+            f"{address.numero} {address.nom_voie} Bagnolet",
+        ):
+            page.goto(base + "/")
+            page.get_by_text("Adresses gardées : Bagnolet, Montreuil").wait_for()
+            page.locator("#adresse-hors-ligne").press_sequentially(typed, delay=5)
+            first = page.locator("#suggestions-hors-ligne button").first
+            first.wait_for()
+            assert first.inner_text().startswith(f"{address.numero} {address.nom_voie}"), typed
+            assert first.inner_text().endswith("Bagnolet"), typed
+    finally:
+        context.close()
+
+
+def test_offline_voir_plus_adds_the_next_actors_and_keeps_the_ticked_ones(browser, offline_live):
+    _, base = offline_live
+    context, page = first_visit(browser, base)
+    try:
+        context.set_offline(True)
+        page.goto(base + "/?lat=48.8600&lon=2.4400&k=3")
+        page.wait_for_selector("#liste-resultats li")
+        first = page.locator("#liste-resultats > li").first
+        first.get_by_text("Sur la fiche").click()
+        assert page.get_by_role("button", name="Fiche (1)").is_visible()
+        page.get_by_role("link", name="Voir plus d’acteurs").click()
+        page.wait_for_function(
+            "() => document.activeElement.closest('li')?.querySelector('.numero').textContent === '4'"
+        )  # the first new card has the focus
+        assert page.locator("#liste-resultats > li").count() == 8
+        assert first.locator('input[name="acteurs"]').is_checked()  # the same card, still ticked
+        assert page.get_by_role("button", name="Fiche (1)").is_visible()
+    finally:
+        context.close()

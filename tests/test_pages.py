@@ -325,3 +325,46 @@ def test_the_volunteer_s_pages_say_when_the_data_last_changed(app, client):
         changed = current_store().last_change()
     assert f"Données mises à jour le {changed:%d/%m/%Y}" in page
     assert changed.date() <= dt.date.today()
+
+
+def test_voir_plus_asks_the_same_search_for_more_and_lands_on_the_first_new_card(client):
+    page = text(client.get("/?lat=48.8600&lon=2.4400&besoin=emploi&age=30&k=3"))
+    link = re.search(
+        r'<a class="button secondary" id="voir-plus" href="([^"]+)">Voir plus d’acteurs</a>', page
+    )
+    more = link.group(1).replace("&amp;", "&")
+    assert more.endswith("#rang-4") and "k=8" in more and "besoin=emploi" in more and "age=30" in more
+    longer = text(client.get(more.split("#")[0] + "&acteurs=chantier-fictif-montreuil"))
+    cards = re.findall(RESULT_ITEM, longer, re.S)
+    assert len(cards) > 3 and 'id="rang-4"' in longer
+    ticked = dict(cards)["chantier-fictif-montreuil"]
+    assert 'value="chantier-fictif-montreuil" form="choix-fiche" checked' in ticked  # still ticked
+
+
+def test_a_search_that_found_every_actor_says_so_instead_of_offering_more(client):
+    page = text(client.get("/?lat=48.8600&lon=2.4400&besoin=emploi&k=40"))
+    assert len(re.findall(RESULT_ITEM, page, re.S)) < 40
+    assert 'id="voir-plus"' not in page and "Ce sont tous les acteurs qui répondent à ce besoin" in page
+
+
+def test_the_profile_comes_first_as_chips_in_the_volunteer_s_words(client):
+    """« au RSA », « reconnu handicapé (RQTH) »… before the folded data·inclusion publics."""
+    page = text(client.get("/"))
+    chips = re.findall(
+        r'<label class="chip"><input type="checkbox" name="profil" value="([a-z0-9-]+)"><span>([^<]+)', page
+    )
+    assert chips == [
+        ("moins-de-26-ans", "moins de 26 ans"),
+        ("rsa", "au RSA"),
+        ("rqth", "reconnu handicapé (RQTH)"),
+        ("qpv", "habite un quartier prioritaire"),
+    ]
+    assert page.index('name="profil"') < page.index("Plus de critères") < page.index('name="public"')
+
+
+def test_a_chip_ranks_and_explains_but_hides_no_actor(client):
+    plain = re.findall(RESULT_ITEM, text(client.get("/?lat=48.8600&lon=2.4400&k=50")), re.S)
+    profiled = text(client.get("/?lat=48.8600&lon=2.4400&k=50&profil=moins-de-26-ans&profil=rsa"))
+    assert {i for i, _ in re.findall(RESULT_ITEM, profiled, re.S)} >= {i for i, _ in plain}
+    assert "le résident a moins de 26 ans" in profiled
+    assert "moins de 26 ans · au RSA" in profiled  # said back in the summary of the search

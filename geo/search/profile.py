@@ -31,7 +31,8 @@ TRAITS: Mapping[str, Trait] = MappingProxyType(
     {
         trait.slug: trait
         for trait in (
-            Trait("moins-de-26-ans", "moins de 26 ans", ("jeunes",), (WORKING_AGE, 25)),
+            # « jeunes » follows from the band (Resident.all_publics), and only when no age is given
+            Trait("moins-de-26-ans", "moins de 26 ans", ages=(WORKING_AGE, 25)),
             Trait("rsa", "au RSA", ("beneficiaires-des-minimas-sociaux",)),
             # the RSA is a minimum social benefit (Code de l’action sociale et des familles, art. L262-1)
             Trait("rqth", "reconnu handicapé (RQTH)", ("personnes-en-situation-de-handicap",)),

@@ -137,6 +137,7 @@ def index() -> Response:
         target_communes=served_communes(),
         field_ids=FIELD_IDS,
         more_url=_more_url(search, outcome) if outcome else None,
+        all_found=_all_found(search, outcome) if outcome else True,
         ticked=ticked,
         max_actors=MAX_ACTORS,
         age_band=band_of(search.age, search.resident.ages),
@@ -146,11 +147,16 @@ def index() -> Response:
     return private_response(response) if request.args else response
 
 
-def _more_url(search: SearchRequest, outcome: SearchOutcome) -> str | None:
-    """The same search with ``MORE`` more actors, scrolled to the first new one; None when the search
-    found fewer than it asked (there are no more) or asks the most it may."""
+def _all_found(search: SearchRequest, outcome: SearchOutcome) -> bool:
+    """Whether the search found fewer actors on its way than it asked: there are no more."""
     found = sum(1 for r in outcome.results if r.eligibility.eligible and r.distance_m is not None)
-    if found < search.k or search.k >= K_RANGE[1]:
+    return found < search.k
+
+
+def _more_url(search: SearchRequest, outcome: SearchOutcome) -> str | None:
+    """The same search with ``MORE`` more actors, scrolled to the first new one; None when there are
+    no more, or when it asks the most it may."""
+    if _all_found(search, outcome) or search.k >= K_RANGE[1]:
         return None
     args = request.args.to_dict(flat=False)
     args.pop("acteurs", None)  # the page adds the ticked ones when « Voir plus » is touched

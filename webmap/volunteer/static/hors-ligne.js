@@ -86,7 +86,10 @@
   function more(pack, answer, k) {
     var link = document.getElementById("voir-plus");
     var found = answer.results.filter(function (r) { return r.eligibility.eligible && r.distance_m !== null; }).length;
+    var none = document.getElementById("pas-plus");
     link.hidden = found < k || k >= pack.classement.k_max;
+    none.hidden = !link.hidden;
+    none.textContent = found < k ? none.getAttribute("data-tous") : none.getAttribute("data-au-plus").replace("{k}", k);
     if (link.hidden) { return; }
     var url = new URL(window.location.href);
     url.searchParams.set("k", String(Math.min(k + pack.classement.plus, pack.classement.k_max)));

@@ -120,10 +120,12 @@
     }
   }
   var firstNew = /^#rang-\d+$/.test(window.location.hash) && document.getElementById(window.location.hash.slice(1));
-  if (firstNew) {  // « Voir plus d’acteurs »: on to the first card added
-    var card = firstNew.closest("li");
-    card.scrollIntoView({block: "start"});
-    card.querySelector("h3 a").focus({preventScroll: true});
+  if (firstNew) {  // « Voir plus d’acteurs »: on to the first card added, once the browser has scrolled
+    window.addEventListener("load", function () {  // to the address's fragment (which takes the focus away)
+      var card = firstNew.closest("li");
+      card.scrollIntoView({block: "start"});
+      card.querySelector("h3 a").focus({preventScroll: true});
+    });
   } else if (heading && !problems) {  // after a search, on a phone, the results are what the volunteer wants
     heading.focus({preventScroll: true});
     heading.scrollIntoView({block: "start"});
