@@ -350,3 +350,33 @@ def test_the_fiche_button_with_nothing_ticked_says_what_to_do_on_the_page(browse
         page.get_by_role("button", name="Fiche pour le résident").tap()
         page.get_by_text("Cochez « Sur la fiche » pour 1 à 3 acteurs").wait_for()
         assert "/fiche" not in page.url
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_on_the_curated_data_the_actors_made_for_the_resident_come_first(browser, make_app, width):
+    """The issue's doorstep, on data/actors.geojson: for a 24-year-old in central Montreuil looking for a
+    job, the Mission locale is among the first three cards; with « reconnu handicapé (RQTH) » ticked,
+    Cap emploi 93 (in Aulnay-sous-Bois) is listed, its distance said."""
+    from tests.browser_fixtures import serve
+    from tests.support import ROOT
+
+    server = serve(make_app(ACTORS_FILE=str(ROOT / "data" / "actors.geojson"), TILES="none"))
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        with on_device(browser, width) as page:
+            page.goto(base + "/?lat=48.8583&lon=2.4412")  # a tap on the map in central Montreuil
+            page.get_by_text("Modifier la recherche").tap()
+            page.get_by_text("Trouver un emploi").tap()
+            page.get_by_label("Âge").fill("24")
+            page.get_by_role("button", name="Chercher").tap()
+            names = page.locator("#liste-resultats > li h3 a")
+            names.first.wait_for()
+            assert any(name.startswith("Mission locale") for name in names.all_inner_texts()[:3])
+            page.get_by_text("Modifier la recherche").tap()
+            page.get_by_text("reconnu handicapé (RQTH)").tap()
+            page.get_by_role("button", name="Chercher").tap()
+            cap = page.locator("#liste-resultats > li").filter(has_text="Cap emploi")
+            cap.first.wait_for()
+            assert " km · ≈ " in cap.first.locator(".trajet").inner_text()
+    finally:
+        server.shutdown()
