@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from geo.search.eligibility import YOUTH_AGE_LIMIT
+
 WORKING_AGE = 16
 """The youngest resident a search is for: work is barred under 16 (Code du travail, art. L4153-1) and
 instruction compulsory until then (Code de l’éducation, art. L131-1)."""
@@ -32,7 +34,7 @@ TRAITS: Mapping[str, Trait] = MappingProxyType(
         trait.slug: trait
         for trait in (
             # « jeunes » follows from the band (Resident.all_publics), and only when no age is given
-            Trait("moins-de-26-ans", "moins de 26 ans", ages=(WORKING_AGE, 25)),
+            Trait("moins-de-26-ans", "moins de 26 ans", ages=(WORKING_AGE, YOUTH_AGE_LIMIT)),
             Trait("rsa", "au RSA", ("beneficiaires-des-minimas-sociaux",)),
             # the RSA is a minimum social benefit (Code de l’action sociale et des familles, art. L262-1)
             Trait("rqth", "reconnu handicapé (RQTH)", ("personnes-en-situation-de-handicap",)),
@@ -52,7 +54,7 @@ def publics_of(traits: Iterable[str]) -> tuple[str, ...]:
 
 def ages_of(traits: Iterable[str]) -> tuple[int, int] | None:
     """The narrowest age band the ticked chips say, if any."""
-    bands = [TRAITS[slug].ages for slug in traits if TRAITS[slug].ages]
+    bands = [band for band in (TRAITS[slug].ages for slug in traits) if band is not None]
     if not bands:
         return None
-    return max(b[0] for b in bands if b), min(b[1] for b in bands if b)
+    return max(band[0] for band in bands), min(band[1] for band in bands)

@@ -52,12 +52,7 @@ def page() -> ResponseReturnValue:
         chosen=[actors[a] for a in chosen],
         problems=problems,
         form=request.form,
-        prefill={  # from the fiche just made: its needs and age band (never anything identifying)
-            "besoin": [n for n in request.values.getlist("besoin") if n in NEEDS],
-            "tranche_age": request.values.get("tranche_age")
-            if request.values.get("tranche_age") in AGE_BANDS
-            else "",
-        },
+        prefill=prefill_of(request.values),
         today=dt.date.today(),
         offline_communes=sorted({code for c in campaigns for code in c.communes}),
     )
