@@ -147,3 +147,26 @@ def test_an_unknown_language_gives_the_french_fiche(client):
 def test_the_fiche_offers_its_other_languages(client):
     page = text(client.get(FICHE))
     assert 'hreflang="en"' in page and 'hreflang="ar"' in page and 'lang="ar">العربية</a>' in page
+
+
+def test_the_fiche_passes_the_search_s_needs_and_age_band_to_the_encounter_but_not_to_its_qr_code(client):
+    page = text(client.get(FICHE + "&besoin=emploi&besoin=inconnu&tranche_age=moins-de-26&age=22"))
+    encounter = (
+        re.search(r'href="(/rencontre\?[^"]+)">Noter la rencontre', page).group(1).replace("&amp;", "&")
+    )
+    assert encounter == (
+        "/rencontre?acteurs=mission-locale-fictive-montreuil&acteurs=france-services-fictive-villetaneuse"
+        "&besoin=emploi&tranche_age=moins-de-26"
+    )  # an unknown need dropped, the age itself never passed on
+    own = re.search(r'<span class="url" dir="ltr">([^<]+)</span>', page).group(1)
+    assert "besoin" not in own and "tranche_age" not in own
+    assert 'href="/fiche?acteurs=' in page and "format=carte" in page  # the cards, one tap away
+
+
+def test_the_encounter_is_pre_filled_only_with_what_it_knows():
+    from werkzeug.datastructures import MultiDict
+
+    from webmap.volunteer.encounter import prefill_of
+
+    asked = MultiDict([("besoin", "emploi"), ("besoin", "emploi"), ("besoin", "x"), ("tranche_age", "12-15")])
+    assert prefill_of(asked) == {"besoin": ["emploi"], "tranche_age": None}
