@@ -252,3 +252,16 @@ def test_from_an_empty_search_to_a_logged_encounter_in_twelve_taps(browser, fiel
             ("emploi",),
             "moins-de-26",
         )
+
+
+def test_an_odd_address_never_breaks_the_encounter_page(browser, field_app):
+    """What the page reads from its own address is checked: a made-up band is ignored, the need kept."""
+    _, _, base = field_app
+    with volunteer_page(browser, base, 360) as (_, page):
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(base + "/rencontre?besoin=emploi&tranche_age=%22%5D%20x&acteurs=%3Cb%3E")
+        page.wait_for_selector("#rencontre")
+        page.wait_for_function("() => document.querySelector('input[name=besoin][value=emploi]').checked")
+        assert page.locator('select[name="tranche_age"]').input_value() == ""
+        assert page.locator('#rencontre input[name="acteurs"]').count() == 0 and errors == []

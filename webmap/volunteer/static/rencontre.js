@@ -123,7 +123,7 @@
       box.checked = asked.getAll("besoin").indexOf(box.value) >= 0;
     });
     var band = asked.get("tranche_age");
-    if (band && form.elements.tranche_age.querySelector('option[value="' + band + '"]')) {
+    if (band && form.elements.tranche_age.querySelector('option[value="' + CSS.escape(band) + '"]')) {
       form.elements.tranche_age.value = band;
     }
     document.getElementById("age-besoins").open = Boolean(band || asked.getAll("besoin").length);
