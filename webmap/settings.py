@@ -86,9 +86,10 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "DI_API_URL",
-        "https://api.data.inclusion.beta.gouv.fr/api/v1",
+        "https://api.data.inclusion.gouv.fr/api/v1",
         str,
-        "Base URL of data·inclusion's API (v1), read by `carto actors import-di`.",
+        "Base URL of data·inclusion's API (v1), read by `carto actors import-di` (the API left "
+        "`api.data.inclusion.beta.gouv.fr` for this host in February 2025).",
     ),
     Setting(
         "DI_API_TOKEN",
