@@ -100,7 +100,7 @@
 
   // What the fiche passes on to « Noter la rencontre »: the needs and the age band (as the server's
   // page does, with the bands of geo.campaigns.model), never anything identifying
-  function forTheEncounter(pack, answer) {
+  function forTheEncounter(pack, age) {
     var sheet = document.getElementById("choix-fiche");
     sheet.textContent = "";
     function hidden(name, value) {
@@ -111,14 +111,13 @@
       sheet.appendChild(input);
     }
     query.getAll("besoin").filter(function (n) { return pack.besoins[n]; }).forEach(function (n) { hidden("besoin", n); });
-    var age = /^\d{1,3}$/.test(query.get("age") || "") ? parseInt(query.get("age"), 10) : null;
     var band = null, starts = pack.rencontre.tranches_age;
     function bandOf(years) {
       var found = null;
       Object.keys(starts).forEach(function (name) { if (years >= starts[name]) { found = name; } });
       return found;
     }
-    if (age !== null) { band = bandOf(age); }
+    if (age !== undefined) { band = bandOf(age); }
     else {
       query.getAll("profil").forEach(function (slug) {
         var trait = pack.profil[slug];
@@ -190,7 +189,7 @@
       count + " acteur" + (count > 1 ? "s" : "") + " près de ce point";
     document.getElementById("resultats").hidden = false;
     more(pack, answer, k);
-    forTheEncounter(pack, answer);
+    forTheEncounter(pack, age);
     if (window.cartoFicheCount) { window.cartoFicheCount(); }
     var firstNew = /^#rang-\d+$/.test(window.location.hash) && document.getElementById(window.location.hash.slice(1));
     if (!again && firstNew) {  // « Voir plus d’acteurs »: on to the first card added
