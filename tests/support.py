@@ -123,6 +123,7 @@ EVERY_FIELD = {
     "telephone": "+33199000101",
     "courriel": "contact@example.org",
     "site_web": "https://example.org/",
+    "lien_mobilisation": "https://example.org/candidater",
     "date_verification": "2026-11-02",
     "frequence_verification": 3,
 }

@@ -1,170 +1,190 @@
-"""`carto actors import-di`: fresh records from data·inclusion's API, previewed then applied all or nothing,
-against a loopback server serving made-up records built from the schema package's own models."""
+"""`carto actors import-di`: fresh records from data·inclusion's API, previewed field by field with the
+record behind each value, then applied all or nothing — against a loopback fake of the API that answers
+as its code does, over made-up records built with the schema package's own models
+(``tests/fake_data_inclusion.py``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
+import re
 
 import pytest
-from werkzeug.wrappers import Response
 
+from tests.fake_data_inclusion import TOKEN, FakeDataInclusion
 from tests.support import made_up_hash
 from webmap.services import current_store
 
-TOKEN = "jeton-data-inclusion-fictif"
 UNVERIFIED = "chantier-fictif-montreuil"
 VERIFIED = "insertion-fictive-montreuil"  # verified by a manager in the made-up dataset
-
-
-def made_up_records():
-    """Two structures (one we hold, one new) and a service, valid under data_inclusion.schema.v1."""
-    from data_inclusion.schema import v1
-
-    updated = dt.date(2026, 10, 1)
-    held = v1.Structure(
-        source="source-fictive",
-        id="source-fictive--insertion",
-        nom="Insertion fictive de Montreuil",
-        date_maj=updated,
-        adresse="31 rue des Tests Fictifs",
-        code_postal="93100",
-        code_insee="93048",
-        commune="Montreuil",
-        longitude=2.4381,
-        latitude=48.8571,
-        telephone="+33199000199",
-        reseaux_porteurs=["aci", "ei"],
-    )
-    unverified = v1.Structure(
-        source="source-fictive",
-        id="source-fictive--chantier",
-        nom="Chantier fictif de Montreuil",
-        date_maj=updated,
-        code_insee="93048",
-        commune="Montreuil",
-        code_postal="93100",
-        longitude=2.4461,
-        latitude=48.8611,
-        telephone="+33199000150",
-        reseaux_porteurs=["ai"],
-    )
-    new = v1.Structure(
-        source="source-fictive",
-        id="source-fictive--atelier",
-        nom="Atelier fictif de Bagnolet",
-        date_maj=updated,
-        adresse="2 rue Imaginaire",
-        code_postal="93170",
-        code_insee="93006",
-        commune="Bagnolet",
-        longitude=2.4260,
-        latitude=48.8705,
-        reseaux_porteurs=["aci"],
-    )
-    service = v1.Service(
-        source="source-fictive",
-        id="source-fictive--atelier-accompagnement",
-        structure_id="source-fictive--atelier",
-        nom="Accompagnement fictif",
-        description="Accompagnement fictif vers l’emploi.",
-        date_maj=updated,
-        thematiques=["trouver-un-emploi--repondre-a-des-offres-demploi"],
-        publics=["tous-publics"],
-        modes_mobilisation=["se-presenter"],
-        mobilisable_par=["usagers"],
-    )
-    dump = [model.model_dump(mode="json", exclude_none=True) for model in (held, unverified, new)]
-    return {"structures": dump, "services": [service.model_dump(mode="json", exclude_none=True)]}
+ATELIER = "dora-fictif-atelier-bagnolet"
+PERMANENCE = "dora-fictif-atelier-permanence-montreuil"
+ESPACE = "emplois-de-linclusion-fictif-espace-emploi"
+PARIS_PERMANENCE = "dora-fictif-paris-permanence-bagnolet"
 
 
 @pytest.fixture
-def data_inclusion(httpserver):
-    """The API's documented shape: GET /structures and /services with code_commune, page and size,
-    a bearer token; pages of {items, total, page, size, pages} — one record per page here."""
-    records = made_up_records()
-    asked = []
-
-    def pages_of(kind):
-        def handler(request):
-            if request.headers.get("Authorization") != f"Bearer {TOKEN}":
-                return Response(
-                    json.dumps({"detail": "Not authenticated"}), 401, content_type="application/json"
-                )
-            asked.append((kind, request.args.get("code_commune")))
-            items = [
-                r
-                for r in records[kind]
-                if kind == "services" or r.get("code_insee") == request.args.get("code_commune")
-            ]
-            if kind == "services" and request.args.get("code_commune") != "93006":
-                items = []
-            page = int(request.args.get("page", 1))
-            body = {
-                "items": items[page - 1 : page],
-                "total": len(items),
-                "page": page,
-                "size": 1,
-                "pages": max(len(items), 1),
-            }
-            return Response(json.dumps(body), 200, content_type="application/json")
-
-        return handler
-
-    for kind in ("structures", "services"):
-        httpserver.expect_request(f"/api/v1/{kind}").respond_with_handler(pages_of(kind))
-    return httpserver.url_for("/api/v1"), asked
+def fake(httpserver):
+    fake = FakeDataInclusion()
+    fake.base_url = fake.serve(httpserver)
+    return fake
 
 
 @pytest.fixture
-def app(make_app, data_inclusion):
-    return make_app(DI_API_URL=data_inclusion[0], DI_API_TOKEN=TOKEN)
+def app(make_app, fake):
+    return make_app(DI_API_URL=fake.base_url, DI_API_TOKEN=TOKEN, DI_SCORE_MINIMUM=0.5)
 
 
-def test_dry_run_shows_creations_refreshes_and_verified_differences_and_writes_nothing(app, data_inclusion):
-    result = app.test_cli_runner().invoke(args=["actors", "import-di"])
-
+def _run(app, *args):
+    result = app.test_cli_runner().invoke(args=["actors", "import-di", *args])
     assert result.exit_code == 0, result.output
-    assert "3 structure(s) et 1 service(s) lus ; 2 reconnu(s)" in result.output
-    assert "1 création(s), 1 mise(s) à jour" in result.output
-    assert f"mise à jour {UNVERIFIED} : " in result.output and "telephone" in result.output
-    assert f"vérifié {VERIFIED} : telephone '+33199000101' → '+33199000199' (gardé)" in result.output
-    assert "Aperçu seulement" in result.output
+    return result.output
+
+
+def _actors(app):
     with app.app_context():
-        assert current_store().get(UNVERIFIED).actor.telephone == ""
-        assert "source-fictive-atelier" not in {s.actor.id for s in current_store().all()}
-    communes = {commune for _, commune in data_inclusion[1]}
-    assert communes == set(app.config["COMMUNES"])  # the communes served
+        return {s.actor.id: s.actor for s in current_store().all()}
 
 
-def test_apply_writes_all_and_keeps_what_a_manager_verified(app):
-    result = app.test_cli_runner().invoke(args=["actors", "import-di", "--appliquer"])
+def test_the_dry_run_reads_each_commune_then_each_structure_in_full_and_writes_nothing(app, fake):
+    before = _actors(app)
+    output = _run(app)
 
-    assert result.exit_code == 0, result.output
+    assert "6 structure(s) et 5 service(s) lus ; 2 reconnu(s)" in output
+    assert "4 création(s), 1 mise(s) à jour" in output and "Aperçu seulement" in output
+    assert _actors(app) == before
+    served = set(app.config["COMMUNES"])
+    for endpoint in ("structures", "services"):
+        assert {a["code_commune"][0] for path, a in fake.asked if path == endpoint} == served
+    assert all(a["score_qualite_minimum"] == ["0.5"] for path, a in fake.asked if path == "services")
+    details = {path.removeprefix("structures/") for path, _ in fake.asked if path.startswith("structures/")}
+    assert "dora--fictif-association-paris" in details  # the structure of a service received here
+
+
+def test_the_preview_says_each_value_and_the_record_that_states_it(app):
+    output = _run(app)
+
+    assert f"création {PERMANENCE} : Atelier fictif de Bagnolet — Permanence fictive à Montreuil" in output
+    block = output.split(f"création {PERMANENCE}")[1].split("création")[0]
+    service = "[dora · service dora--fictif-atelier-permanence-montreuil, 2026-10-01]"
+    assert f"horaires_accueil : We 14:00-17:00   {service}" in block
+    assert f"adresse : 12 rue des Essais Fictifs   {service}" in block
+    assert f"telephone : +33199000177   {service}" in block
+    assert f"mise à jour {UNVERIFIED} : " in output
+    update = output.split(f"mise à jour {UNVERIFIED}")[1]
+    assert "telephone : +33199000150   [emplois-de-linclusion · structure" in update
+    assert f"vérifié {VERIFIED} : telephone '+33199000101' → '+33199000199' (gardé)" in output
+    assert "Association fictive de Paris » : aucun service reçu à son adresse" in output
+
+
+def test_a_structure_and_its_services_become_actors_at_the_services_own_places_and_hours(app):
+    _run(app, "--appliquer")
+    actors = _actors(app)
+
+    atelier = actors[ATELIER]  # its services received at its address, at their one timetable
+    assert (atelier.nom, atelier.commune) == ("Atelier fictif de Bagnolet", "Bagnolet")
+    assert atelier.horaires_accueil == "Mo,Th 09:00-12:00; PH off"
+    assert (atelier.modes_mobilisation, atelier.frais) == (("se-presenter",), "gratuit")
+    permanence = actors[PERMANENCE]  # received elsewhere: its own place, hours and ways in
+    assert permanence.nom == "Atelier fictif de Bagnolet — Permanence fictive à Montreuil"
+    assert (permanence.adresse, permanence.code_insee) == ("12 rue des Essais Fictifs", "93048")
+    assert (permanence.location.lon, permanence.location.lat) == (2.4350, 48.8630)
+    assert permanence.horaires_accueil == "We 14:00-17:00"
+    assert permanence.modes_mobilisation == ("telephoner", "utiliser-lien-mobilisation")
+    assert permanence.lien_mobilisation == "https://www.example.org/candidature-fictive"
+    assert (permanence.telephone, permanence.publics) == ("+33199000177", ("jeunes",))
+    assert (permanence.kind, permanence.statut) == ("siae_aci", "a_verifier")
+    across = actors[PARIS_PERMANENCE]  # a structure in Paris, received in Bagnolet
+    assert (across.code_insee, across.horaires_accueil) == ("93006", "Fr 09:00-12:00")
+    assert "dora-fictif-association-paris" not in actors  # no one is received at its seat
+
+
+def test_one_structure_published_by_two_sources_becomes_one_actor(app):
+    _run(app, "--appliquer")
+    actors = _actors(app)
+
+    merged = [a for a in actors.values() if a.nom == "Espace emploi fictif de Villetaneuse"]
+    assert [a.id for a in merged] == [ESPACE]  # the better-scored record names it
+    (espace,) = merged
+    assert espace.source == "data·inclusion (dora, emplois-de-linclusion)"
+    assert espace.telephone == "+33199000170"  # only the other source gives it
+    assert espace.site_web == "https://www.example.org/espace-emploi-fictif"
+    assert espace.horaires_accueil == "Mo-Th 09:00-12:30; PH off"
+    assert espace.date_source == "2026-10-01"
+
+
+def test_importing_again_changes_nothing(app):
+    _run(app, "--appliquer")
+    output = _run(app)
+    assert "0 création(s), 0 mise(s) à jour" in output
+
+
+def test_an_actor_held_under_a_duplicates_id_is_refreshed_not_created_twice(app):
+    from geo.actors.model import Actor
+
     with app.app_context():
-        store = current_store()
-        refreshed = store.get(UNVERIFIED).actor
-        created = store.get("source-fictive-atelier").actor
-        verified = store.get(VERIFIED).actor
-    assert refreshed.telephone == "+33199000150" and refreshed.source == "data·inclusion (source-fictive)"
-    assert (refreshed.kind, refreshed.statut) == ("siae_ai", "a_verifier")  # ours stay ours
-    assert refreshed.location.source == "source" and refreshed.date_source == "2026-10-01"
-    assert (created.kind, created.statut, created.location.source) == ("siae_aci", "a_verifier", "source")
-    assert created.modes_mobilisation == ("se-presenter",) and created.publics == ()
-    assert verified.telephone == "+33199000101"
+        current_store().create(
+            Actor(
+                id="dora-fictif-espace-emploi",
+                nom="Espace emploi (ancien nom fictif)",
+                kind="association_accompagnement_emploi",
+                source="data·inclusion (dora)",
+                date_source="2025-06-02",
+            ),
+            "test",
+        )
+    output = _run(app)
+    assert "mise à jour dora-fictif-espace-emploi" in output
+    assert ESPACE not in output.split("mise à jour")[0]  # not among the creations
 
 
-def test_overwriting_verified_fields_is_asked_for_and_shown(app):
-    result = app.test_cli_runner().invoke(args=["actors", "import-di", "--appliquer", "--ecraser-verifies"])
-
-    assert result.exit_code == 0, result.output
-    assert "(remplacé)" in result.output
-    with app.app_context():
-        assert current_store().get(VERIFIED).actor.telephone == "+33199000199"
+def test_services_under_the_quality_minimum_are_left_out(app):
+    _run(app, "--appliquer")
+    atelier = _actors(app)[ATELIER]
+    assert "numerique--acceder-a-des-services-en-ligne" not in atelier.thematiques  # scored 0.2
 
 
-def test_a_refused_token_is_a_clear_error(make_app, data_inclusion):
-    app = make_app(DI_API_URL=data_inclusion[0], DI_API_TOKEN="faux")
+def test_a_service_without_hours_of_its_own_keeps_the_structures(make_app, fake):
+    app = make_app(DI_API_URL=fake.base_url, DI_API_TOKEN=TOKEN)  # every score read
+    _run(app, "--appliquer")
+    actors = _actors(app)
+    assert actors[ATELIER].horaires_accueil == "Mo-Fr 09:00-17:00"
+    assert actors[ATELIER].thematiques == ("numerique--acceder-a-des-services-en-ligne",)
+    accompagnement = actors["dora-fictif-atelier-accompagnement"]  # same place, its own hours
+    assert accompagnement.nom == "Atelier fictif de Bagnolet — Accompagnement fictif vers l’emploi"
+    assert accompagnement.horaires_accueil == "Mo,Th 09:00-12:00; PH off"
+
+
+def test_a_value_the_validator_refuses_is_left_out_and_said(make_app, httpserver):
+    from tests.fake_data_inclusion import made_up_world
+
+    world = made_up_world()
+    world["structures"][2]["courriel"] = "jeanne.dupont@example.org"  # a person's, not a mailbox's
+    fake = FakeDataInclusion(world)
+    app = make_app(DI_API_URL=fake.serve(httpserver), DI_API_TOKEN=TOKEN)
+    output = _run(app, "--appliquer")
+    assert "Atelier fictif de Bagnolet : courriel non repris (adresse nominative probable" in output
+    assert _actors(app)[ATELIER].courriel == ""
+
+
+def test_the_search_around_a_point_asks_the_apis_search_nearest_first_without_duplicates(app, fake):
+    output = _run(app, "--autour", "48.8630,2.4350", "--rayon", "2")
+
+    (asked,) = [a for path, a in fake.asked if path == "search/services"]
+    assert asked["code_commune"] == ["93048"] and asked["exclure_doublons"] == ["true"]
+    assert (asked["lat"], asked["lon"], asked["score_qualite_minimum"]) == (["48.863"], ["2.435"], ["0.5"])
+    assert "2 structure(s) et 3 service(s) lus" in output
+    assert f"création {PERMANENCE}" in output and f"création {PARIS_PERMANENCE}" in output
+    assert "Villetaneuse" not in output  # 12 km away
+
+
+@pytest.mark.parametrize("point", ["48.86", "quarante,deux", "43.30,5.37"])
+def test_a_point_outside_the_known_communes_is_refused(app, point):
+    result = app.test_cli_runner().invoke(args=["actors", "import-di", "--autour", point])
+    assert result.exit_code == 2 and "--autour" in result.output
+
+
+def test_a_refused_token_is_a_clear_error(make_app, fake):
+    app = make_app(DI_API_URL=fake.base_url, DI_API_TOKEN="faux")
     result = app.test_cli_runner().invoke(args=["actors", "import-di"])
     assert result.exit_code == 1 and "401" in result.output and "CARTO_DI_API_TOKEN" in result.output
 
@@ -198,10 +218,8 @@ def test_a_record_is_recognised_by_its_siret_before_its_name():
     assert not result.plan.creations
 
 
-def test_the_back_office_previews_then_applies_the_same_import(make_app, data_inclusion):
-    import re
-
-    app = make_app(DI_API_URL=data_inclusion[0], DI_API_TOKEN=TOKEN, WTF_CSRF_ENABLED=False)
+def test_the_back_office_previews_each_value_with_its_source_then_applies(make_app, fake):
+    app = make_app(DI_API_URL=fake.base_url, DI_API_TOKEN=TOKEN, WTF_CSRF_ENABLED=False)
     with app.app_context():
         current_store().add_user(
             "gestionnaire-fictif@example.org", made_up_hash("mot-de-passe-fictif"), "manager"
@@ -213,14 +231,16 @@ def test_the_back_office_previews_then_applies_the_same_import(make_app, data_in
 
     preview = manager.post("/gestion/import/data-inclusion")
     page = preview.get_data(as_text=True)
-    assert preview.status_code == 200 and "1 création(s), 1 mise(s) à jour" in page
+    assert preview.status_code == 200 and "5 création(s), 1 mise(s) à jour" in page
     assert "+33199000101" in page and "+33199000199" in page and "gardés" in page
-    with app.app_context():
-        assert current_store().get(UNVERIFIED).actor.telephone == ""
+    assert "We 14:00-17:00" in page and "dora · service dora--fictif-atelier-permanence-montreuil" in page
+    assert "aucun service reçu à son adresse" in page
+    assert _actors(app)[UNVERIFIED].telephone == ""
     token = re.search(r'name="jeton" value="([0-9a-f]{32})"', page).group(1)
 
     applied = manager.post("/gestion/import/data-inclusion", data={"jeton": token, "appliquer": "1"})
     assert applied.status_code == 302
-    with app.app_context():
-        assert current_store().get(UNVERIFIED).actor.telephone == "+33199000150"
-        assert current_store().get(VERIFIED).actor.telephone == "+33199000101"
+    actors = _actors(app)
+    assert actors[UNVERIFIED].telephone == "+33199000150"
+    assert actors[VERIFIED].telephone == "+33199000101"
+    assert actors[PERMANENCE].horaires_accueil == "We 14:00-17:00"

@@ -313,15 +313,28 @@ def http_client(follow_redirects: bool = False) -> httpx.Client:
     )
 
 
-def read_data_inclusion(communes: tuple[str, ...] = ()) -> dict[str, list[dict[str, Any]]]:
-    """data·inclusion's structures and services for ``communes`` (default: the communes served);
+def read_data_inclusion(
+    communes: tuple[str, ...] = (), around: tuple[tuple[float, float], float, str] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """data·inclusion's structures and services for ``communes`` (default: the communes served), or
+    those received within ``around``'s radius (km) of its point (lon, lat) in its commune (INSEE);
     DataInclusionUnavailable when the API cannot be read."""
-    from geo.io.data_inclusion_api import fetch_records
+    from geo.io.data_inclusion_api import fetch_records, search_around
 
     config = _app().config
+    score = config["DI_SCORE_MINIMUM"] or None
     with http_client() as client:
+        if around is not None:
+            point, radius, code = around
+            return search_around(
+                client, config["DI_API_URL"], config["DI_API_TOKEN"], point, code, radius, score_minimum=score
+            )
         return fetch_records(
-            client, config["DI_API_URL"], config["DI_API_TOKEN"], communes or config["COMMUNES"]
+            client,
+            config["DI_API_URL"],
+            config["DI_API_TOKEN"],
+            communes or config["COMMUNES"],
+            score_minimum=score,
         )
 
 

@@ -98,6 +98,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Bearer token for data·inclusion's API (ask data·inclusion for one). Keep it out of git.",
     ),
     Setting(
+        "DI_SCORE_MINIMUM",
+        0.0,
+        float,
+        "Services under this data·inclusion `score_qualite` (0–1) are left out of `carto actors import-di` "
+        "(0: all are read).",
+    ),
+    Setting(
         "TO_LOCATE_FILE",
         str(PROJECT_ROOT / "data" / "a-localiser.json"),
         str,

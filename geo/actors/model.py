@@ -358,6 +358,18 @@ class Actor:
             data_inclusion="Structure.site_web",
         ),
     )
+    lien_mobilisation: str = field(
+        default="",
+        metadata=declared(
+            "Lien pour candidater",
+            "where a resident or a counsellor applies online (`utiliser-lien-mobilisation`), as the "
+            "source gives it; http(s) URL",
+            help="adresse du formulaire ou de la page de candidature, si la source la donne",
+            group="accueil",
+            max_length=500,
+            data_inclusion="Service.lien_mobilisation",
+        ),
+    )
     date_verification: dt.date | None = field(
         default=None,
         metadata=declared(

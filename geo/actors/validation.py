@@ -402,14 +402,18 @@ def _contact_problems(props: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
                     "générique (contact@, accueil@…)"
                 ),
             )
-    website = props.get("site_web") or ""
-    if website:
-        try:
-            parts = urlsplit(website)
-        except ValueError:  # e.g. « http://[ »: an unclosed IPv6 address
-            parts = urlsplit("")
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            yield "site_web", f"adresse de site invalide : {website!r} (http:// ou https://)"
+    for name in ("site_web", "lien_mobilisation"):
+        url = props.get(name) or ""
+        if url and not _is_web_address(url):
+            yield name, f"adresse de site invalide : {url!r} (http:// ou https://)"
+
+
+def _is_web_address(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. « http://[ »: an unclosed IPv6 address
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def _is_generic_mailbox(email: str) -> bool:

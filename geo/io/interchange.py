@@ -26,7 +26,6 @@ from geo.actors.model import (
 )
 from geo.actors.validation import Problem, validate_feature
 from geo.io.spreadsheet import inert, revived
-from geo.search.filters import TOUS_PUBLICS
 from geo.store.base import diff
 
 FORMATS = ("csv", "geojson", "data-inclusion")
@@ -150,78 +149,15 @@ def _number(column: str, value: str, kind: type[int] | type[float]) -> int | flo
 
 
 def data_inclusion_rows(document: Any) -> list[Row]:
-    """One row per structure, its services merged in (``structure_id``)."""
+    """One row per actor the structures and services describe (``geo.io.data_inclusion_records``)."""
+    from geo.io.data_inclusion_records import proposals_of
+
     if not isinstance(document, dict) or not isinstance(document.get("structures"), list):
         raise UnreadableFile("un objet { structures: [...], services: [...] } est attendu")
-    services: dict[str, list[dict[str, Any]]] = {}
-    for service in document.get("services") or []:
-        if isinstance(service, dict):
-            services.setdefault(str(service.get("structure_id")), []).append(service)
-    rows = []
-    for number, structure in enumerate(document["structures"], start=1):
-        if not isinstance(structure, dict):
-            rows.append(Row(number, None, ("structure illisible",)))
-            continue
-        rows.append(
-            _checked(number, _feature_from_structure(structure, services.get(str(structure.get("id")), [])))
-        )
-    return rows
-
-
-def _feature_from_structure(structure: dict[str, Any], services: list[dict[str, Any]]) -> dict[str, Any]:
-    def union(name: str) -> list[str]:
-        return list(dict.fromkeys(v for s in services for v in (s.get(name) or [])))
-
-    first = services[0] if services else {}
-    publics = union("publics")
-    props = {
-        "nom": structure.get("nom") or "",
-        "kind": structure.get("kind") or _kind_of_networks(structure.get("reseaux_porteurs") or []),
-        "statut": "a_verifier",
-        "description": structure.get("description") or "",
-        "siret": structure.get("siret") or "",
-        "reseaux_porteurs": structure.get("reseaux_porteurs") or [],
-        "adresse": structure.get("adresse") or "",
-        "complement_adresse": structure.get("complement_adresse") or "",
-        "code_postal": structure.get("code_postal") or "",
-        "code_insee": structure.get("code_insee") or "",
-        "commune": structure.get("commune") or "",
-        "thematiques": union("thematiques"),
-        "publics": [] if TOUS_PUBLICS in publics else publics,
-        "zone_eligibilite": union("zone_eligibilite"),
-        "modes_accueil": union("modes_accueil"),
-        "modes_mobilisation": union("modes_mobilisation"),
-        "mobilisable_par": union("mobilisable_par"),
-        "frais": first.get("frais"),
-        "horaires_accueil": structure.get("horaires_accueil") or "",
-        "telephone": structure.get("telephone") or "",
-        "courriel": structure.get("courriel") or "",
-        "site_web": structure.get("site_web") or "",
-        "source": f"data·inclusion ({structure.get('source') or 'source inconnue'})",
-        "date_source": str(structure.get("date_maj") or "")[:10],
-    }
-    geometry = None
-    if structure.get("longitude") is not None and structure.get("latitude") is not None:
-        geometry = {"type": "Point", "coordinates": [structure["longitude"], structure["latitude"]]}
-        props["location_source"] = "source"
-        props["location_reference"] = props["source"]
-    return {"type": "Feature", "id": _slug_id(structure), "geometry": geometry, "properties": props}
-
-
-def _kind_of_networks(networks: list[str]) -> str:
-    """The kind whose networks are exactly the record's (an ACI, a mission locale…); else the
-    general « association d’accompagnement vers l’emploi », for a manager to refine."""
-    wanted = tuple(sorted(networks))
-    matching = (
-        kind.slug for kind in KINDS.values() if wanted and tuple(sorted(kind.reseaux_porteurs)) == wanted
-    )
-    return next(matching, "association_accompagnement_emploi")
-
-
-def _slug_id(structure: dict[str, Any]) -> str:
-    from geo.text import slugify
-
-    return slugify(str(structure.get("id") or structure.get("nom") or ""))[:80]
+    return [
+        Row(number, None if p.problems else p.feature, p.problems)
+        for number, p in enumerate(proposals_of(document).proposals, start=1)
+    ]
 
 
 def _checked(number: int, feature: Any) -> Row:
@@ -368,7 +304,10 @@ def generated_description(actor: Actor) -> str:
     """A description for a record that has none, from its kind only, saying so."""
     kind = KINDS.get(actor.kind)
     what = kind.label if kind else "Acteur"
-    return (
-        f"{what}. Description générée d’après le type d’acteur par carto-insertion : "
-        "la source n’en donne pas."
-    )
+    return f"{what}. {GENERATED_DESCRIPTION}"
+
+
+GENERATED_DESCRIPTION = (
+    "Description générée d’après le type d’acteur par carto-insertion : la source n’en donne pas."
+)
+"""How a generated description ends: reading an export back never takes it for a source's words."""

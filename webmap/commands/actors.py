@@ -111,6 +111,14 @@ def import_command(path: Path, kind: str | None, apply: bool, auteur: str) -> No
     metavar="INSEE",
     help="Commune (répétable) ; par défaut, les communes servies (CARTO_COMMUNES).",
 )
+@click.option(
+    "--autour",
+    metavar="LAT,LON",
+    help="Plutôt les services reçus près de ce point (recherche de data·inclusion, doublons exclus).",
+)
+@click.option(
+    "--rayon", type=click.FloatRange(0.1, 50), default=2.0, show_default=True, help="En km, avec --autour."
+)
 @click.option("--appliquer", "apply", is_flag=True, help="Écrire (sinon : aperçu seulement). Tout ou rien.")
 @click.option(
     "--ecraser-verifies",
@@ -119,15 +127,23 @@ def import_command(path: Path, kind: str | None, apply: bool, auteur: str) -> No
     help="Remplacer aussi les champs d’acteurs vérifiés par un gestionnaire (différences montrées).",
 )
 @click.option("--auteur", default="import data·inclusion (ligne de commande)", show_default=True)
-def import_di_command(communes: tuple[str, ...], apply: bool, overwrite_verified: bool, auteur: str) -> None:
-    """Importe les structures et services de data·inclusion pour les communes servies : aperçu d’abord."""
+def import_di_command(
+    communes: tuple[str, ...],
+    autour: str | None,
+    rayon: float,
+    apply: bool,
+    overwrite_verified: bool,
+    auteur: str,
+) -> None:
+    """Importe les structures et services de data·inclusion pour les communes servies : aperçu d’abord,
+    champ par champ, avec la fiche data·inclusion qui donne chaque valeur."""
     from geo.io.data_inclusion_api import DataInclusionUnavailable, plan_data_inclusion
 
     unknown = [code for code in communes if code not in COMMUNES]
     if unknown:
         raise click.BadParameter(f"commune inconnue : {', '.join(unknown)}", param_hint="--commune")
     try:
-        document = read_data_inclusion(communes)
+        document = read_data_inclusion(communes, _around(autour, rayon) if autour else None)
     except DataInclusionUnavailable as error:
         raise click.ClickException(str(error)) from None
     existing = [s.actor for s in current_store().all()]
@@ -139,17 +155,37 @@ def import_di_command(communes: tuple[str, ...], apply: bool, overwrite_verified
     for actor_id, name, ours, theirs in result.verified_conflicts:
         kept = "remplacé" if overwrite_verified else "gardé"
         click.echo(f"  vérifié {actor_id} : {name} {ours!r} → {theirs!r} ({kept})")
-    _report_and_apply(result.plan, apply, auteur)
+    for note in result.notes:
+        click.echo(f"  note : {note}")
+    _report_and_apply(result.plan, apply, auteur, result.changes)
 
 
-def _report_and_apply(plan, apply: bool, author: str) -> None:
+def _around(text: str, radius: float) -> tuple[tuple[float, float], float, str]:
+    from geo.communes import commune_at
+
+    try:
+        lat, lon = (float(part) for part in text.split(","))
+    except ValueError:
+        raise click.BadParameter(f"« LAT,LON » attendu, pas {text!r}", param_hint="--autour") from None
+    code = commune_at(lon, lat) if -90 <= lat <= 90 and -180 <= lon <= 180 else None
+    if code is None:
+        raise click.BadParameter(f"{text} n’est dans aucune commune connue", param_hint="--autour")
+    return (lon, lat), radius, code
+
+
+def _report_and_apply(plan, apply: bool, author: str, changes=None) -> None:
     click.echo(
         f"{len(plan.creations)} création(s), {len(plan.updates)} mise(s) à jour, "
         f"{len(plan.unchanged)} inchangé(s), {len(plan.duplicates)} doublon(s) probable(s), "
         f"{len(plan.errors)} erreur(s)."
     )
-    for actor, changes in plan.updates:
-        click.echo(f"  mise à jour {actor.id} : {', '.join(changes)}")
+    for actor in plan.creations if changes else ():
+        click.echo(f"  création {actor.id} : {actor.nom}")
+        _echo_changes(changes(actor.id))
+    for actor, changed in plan.updates:
+        click.echo(f"  mise à jour {actor.id} : {', '.join(changed)}")
+        if changes:
+            _echo_changes(changes(actor.id))
     for number, actor, other, reason in plan.duplicates:
         click.echo(f"  ligne {number} : {actor.nom} ressemble à {other.id} ({reason})")
     for number, problem in plan.errors:
@@ -161,3 +197,16 @@ def _report_and_apply(plan, apply: bool, author: str) -> None:
         return
     current_store().replace_all(plan.actors, author)
     click.echo(f"{len(plan.actors)} acteur(s) importé(s).")
+
+
+def _echo_changes(changes) -> None:
+    for name, old, new, who in changes:
+        before = "" if old in (None, "", ()) else f"{_shown(old)} → "
+        click.echo(f"      {name} : {before}{_shown(new)}" + (f"   [{who}]" if who else ""))
+
+
+def _shown(value) -> str:
+    if isinstance(value, (tuple, list)):
+        return ", ".join(str(v) for v in value) or "—"
+    text = str(value)
+    return text if len(text) <= 80 else text[:79] + "…"

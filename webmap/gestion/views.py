@@ -12,6 +12,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 
 from geo.actors.duplicates import probable_duplicates
 from geo.actors.kinds import KINDS
+from geo.actors.model import FIELDS
 from geo.actors.quality import quality
 from geo.actors.to_locate import to_locate
 from geo.actors.verification import verification_queue
@@ -39,7 +40,19 @@ def curators_only() -> None:
 @blueprint.context_processor
 def helpers() -> dict:
     provider = tile_provider()
-    return {"tiles_url": provider.build_url() if provider else "", "quality": quality}
+    return {
+        "tiles_url": provider.build_url() if provider else "",
+        "quality": quality,
+        "field_labels": FIELD_LABELS,
+    }
+
+
+FIELD_LABELS = {
+    **{declared.name: declared.label for declared in FIELDS},
+    "geometry": "Position sur la carte",
+    "location": "Position sur la carte",
+}
+"""How the back office names each field of an actor (its declaration), the point included."""
 
 
 def _queue():
