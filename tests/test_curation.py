@@ -9,7 +9,7 @@ import pytest
 from flask import url_for
 
 from tests.support import made_up_hash
-from tests.web_support import csrf_token
+from tests.web_support import csrf_token, form_of
 from webmap.auth.services import hash_token
 from webmap.services import current_store
 
@@ -120,7 +120,7 @@ def test_edit_is_a_revision_with_author_and_field_diff(manager, app):
     form = manager.get(PAGE).get_data(as_text=True)
     assert 'name="version" type="hidden" value="1"' in form
 
-    response = manager.post(PAGE, data=_form_of(app, ACTOR, telephone="+33199000109"))
+    response = manager.post(PAGE, data=form_of(app, ACTOR, telephone="+33199000109"))
 
     assert response.status_code == 302
     history = manager.get(f"{PAGE}/historique").get_data(as_text=True)
@@ -129,15 +129,15 @@ def test_edit_is_a_revision_with_author_and_field_diff(manager, app):
 
 
 def test_validation_errors_are_shown_next_to_the_field(manager, app):
-    response = manager.post(PAGE, data=_form_of(app, ACTOR, code_postal="931"))
+    response = manager.post(PAGE, data=form_of(app, ACTOR, code_postal="931"))
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert re.search(r'id="code_postal-erreur">valeur invalide : &#39;931&#39; \(5 chiffres\)', page)
 
 
 def test_stale_edit_shows_both_changes_and_loses_nothing(manager, app):
-    mine = _form_of(app, ACTOR, telephone="+33199000109")
-    theirs = _form_of(app, ACTOR, nom="Insertion fictive (nom changé)")
+    mine = form_of(app, ACTOR, telephone="+33199000109")
+    theirs = form_of(app, ACTOR, nom="Insertion fictive (nom changé)")
     assert manager.post(PAGE, data=theirs).status_code == 302
 
     conflict = manager.post(PAGE, data=mine)
@@ -152,7 +152,7 @@ def test_stale_edit_shows_both_changes_and_loses_nothing(manager, app):
 
 
 def test_create_warns_about_probable_duplicates(manager, app):
-    data = _form_of(
+    data = form_of(
         app, ACTOR, nom="Insertion fictive de Montreuil", telephone="+33199000101", statut="a_verifier"
     )
     data["version"] = ""
@@ -244,24 +244,6 @@ def test_api_creates_with_a_feature(app):
     assert again.status_code == 409
 
 
-def _form_of(app, actor_id, **changes):
-    """The edit form as the browser would post it, from the stored actor, with ``changes``."""
-    from webmap.gestion.forms import ActorForm
-
-    with app.test_request_context():
-        stored = current_store().get(actor_id)
-        form = ActorForm(meta={"csrf": False})
-        form.fill(stored.actor, stored.version)
-        data = {}
-        for field in form:
-            if field.type in ("MultiCheckbox", "SelectMultipleField"):
-                data[field.name] = list(field.data or [])
-            elif field.data is not None:
-                data[field.name] = str(field.data)
-    data.update(changes)
-    return data
-
-
 def test_import_through_the_back_office_previews_then_applies(manager, app):
     import io
     import json
@@ -330,7 +312,7 @@ def _give_stated_location(app):
 
 def test_coordinates_typed_by_hand_become_the_managers(manager, app):
     _give_stated_location(app)
-    response = manager.post(PAGE, data=_form_of(app, ACTOR, lon="2.4391", lat="48.8575"))
+    response = manager.post(PAGE, data=form_of(app, ACTOR, lon="2.4391", lat="48.8575"))
     assert response.status_code == 302
     with app.app_context():
         location = current_store().get(ACTOR).actor.location
@@ -340,7 +322,7 @@ def test_coordinates_typed_by_hand_become_the_managers(manager, app):
 
 def test_an_edit_that_leaves_the_point_keeps_its_provenance(manager, app):
     _give_stated_location(app)
-    response = manager.post(PAGE, data=_form_of(app, ACTOR, description="Nouvelle description fictive"))
+    response = manager.post(PAGE, data=form_of(app, ACTOR, description="Nouvelle description fictive"))
     assert response.status_code == 302
     with app.app_context():
         location = current_store().get(ACTOR).actor.location

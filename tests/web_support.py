@@ -1,4 +1,5 @@
-"""Helpers for the web tests: reading the actor markers a map page carries, a form's CSRF token."""
+"""Helpers for the web tests: reading the actor markers a map page carries, a form's CSRF token, the
+actor form as a browser posts it."""
 
 from __future__ import annotations
 
@@ -39,3 +40,22 @@ def csp(response) -> dict[str, str]:
     """The response's Content-Security-Policy, directive → sources."""
     policy = response.headers["Content-Security-Policy"]
     return dict((part.strip().split(" ", 1) + [""])[:2] for part in policy.split(";") if part.strip())
+
+
+def form_of(app, actor_id, **changes):
+    """The edit form as the browser would post it, from the stored actor, with ``changes``."""
+    from webmap.gestion.forms import ActorForm
+    from webmap.services import current_store
+
+    with app.test_request_context():
+        stored = current_store().get(actor_id)
+        form = ActorForm(meta={"csrf": False})
+        form.fill(stored.actor, stored.version)
+        data = {}
+        for field in form:
+            if field.type in ("MultiCheckbox", "SelectMultipleField"):
+                data[field.name] = list(field.data or [])
+            elif field.data is not None:
+                data[field.name] = str(field.data)
+    data.update(changes)
+    return data

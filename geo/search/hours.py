@@ -53,7 +53,7 @@ def paris_minute(at: dt.datetime | None = None) -> dt.datetime:
 @lru_cache(maxsize=8192)
 def status_at_minute(hours: str, moment: dt.datetime) -> OpeningStatus:
     """``opening_status`` for a moment already given by ``paris_minute`` (for loops over actors)."""
-    parsed = _parse(hours)
+    parsed = parsed_hours(hours)
     if parsed is None:
         return OpeningStatus(None, None, "Horaires inconnus")
     state, _ = parsed.state(moment)
@@ -78,7 +78,7 @@ def week_ahead(
     """The next seven days from ``at`` with their opening spans in Paris time (none on a closed day,
     holidays included), for pages to phrase in their own language (the actor page and the fiche share
     ``webmap.volunteer.fiche.week``); empty when the hours are unknown."""
-    parsed = _parse(hours)
+    parsed = parsed_hours(hours)
     if parsed is None:
         return []
     today = paris_time(at).date()
@@ -102,7 +102,7 @@ def open_spans(
     holidays included, as [[from, to], …] in minutes elapsed since ``start``: the field pack's form of
     the hours, one span per interval of the library (a change of comment starts a new one, as
     ``next_change`` says). None when the hours are unknown."""
-    parsed = _parse(hours)
+    parsed = parsed_hours(hours)
     if parsed is None:
         return None
     end = later(start, dt.timedelta(days=days))
@@ -128,7 +128,7 @@ def is_open_during(
 
     None when the hours are unknown, so that a filter can keep the actor with a warning.
     """
-    parsed = _parse(hours)
+    parsed = parsed_hours(hours)
     if parsed is None:
         return None
     start_time, end_time = DAY_PARTS[part]
@@ -164,7 +164,8 @@ def paris_time(at: dt.datetime | None = None) -> dt.datetime:
 
 
 @lru_cache(maxsize=4096)
-def _parse(hours: str) -> opening_hours.OpeningHours | None:
+def parsed_hours(hours: str) -> opening_hours.OpeningHours | None:
+    """The hours as the library reads them (Paris time, French holidays); None when unreadable."""
     if not hours or not isinstance(hours, str):
         return None
     try:

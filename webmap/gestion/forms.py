@@ -109,6 +109,20 @@ class _ActorForm(FlaskForm):
             self.location_point.data = f"{actor.location.lon} {actor.location.lat}"
         self.version.data = str(version)
 
+    def read_hours_grid(self, formdata: Mapping[str, Any]) -> bool:
+        """In grid mode, the hours the grid writes take the OSM field's place; False (the problems
+        shown beside the field) when the grid makes no sense."""
+        from webmap.gestion.hours_grid import written_hours
+
+        hours, problems = written_hours(formdata)
+        if problems:
+            self["horaires_accueil"].errors = [*list(self["horaires_accueil"].errors or []), *problems]
+            return False
+        typed = self["horaires_accueil"].data or ""
+        if hours is not None and not _same_hours(typed, hours):
+            self["horaires_accueil"].data = hours  # else the text as it was: no change in the history
+        return True
+
     def to_actor(self, base: Actor | None) -> tuple[Actor | None, list[Problem]]:
         """The actor the form describes (keeping what the form does not show), and its problems."""
         values: dict[str, Any] = {d.name: _read(d, self[d.name].data) for d in EDITED}
@@ -164,6 +178,16 @@ class _ActorForm(FlaskForm):
             field = getattr(self, name, None)
             target = field if field is not None else self["nom"]
             target.errors = [*list(target.errors or []), problem.message]
+
+
+def _same_hours(typed: str, written: str) -> bool:
+    """The grid rewrites ``typed`` as ``written``: the same hours, maybe spelt otherwise."""
+    import datetime as dt
+
+    from geo.actors.week_grid import to_opening_hours, week_of
+
+    week = week_of(typed, dt.date.today())
+    return week is not None and to_opening_hours(week) == written
 
 
 def _read(declared: Field, data: Any) -> Any:

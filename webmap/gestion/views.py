@@ -23,6 +23,7 @@ from geo.store import ActorNotFound, InvalidActor, StaleVersion, diff
 from geo.text import fold
 from webmap.auth.services import CURATORS, author, check_role
 from webmap.gestion.forms import ActorForm
+from webmap.gestion.hours_grid import BEYOND_THE_GRID, grid_view, words, written_hours
 from webmap.maps import tile_provider
 from webmap.query import parse_int
 from webmap.services import current_actors, current_store, read_data_inclusion, served_communes
@@ -113,26 +114,26 @@ def create():
         form.statut.data = "a_verifier"
         form.date_source.data = dt.date.today().isoformat()
         form.nom.data = request.args.get("nom", "")[:150]  # from the « À localiser » list
-    elif form.validate_on_submit():
+    elif form.validate_on_submit() and form.read_hours_grid(request.form):
         actor, problems = form.to_actor(None)
         if actor is not None:
             actor = dataclasses.replace(actor, id=_free_id(actor.id))
             duplicates = probable_duplicates(actor, current_actors())
             if duplicates and not request.form.get("confirmer_doublon"):
-                return render_template("gestion/edit.html", form=form, actor=None, duplicates=duplicates), 409
+                return _edit_page(form, None, duplicates), 409
             try:
                 current_store().create(actor, author())
             except InvalidActor as refused:
                 problems = refused.problems
             except ValueError:
                 form.nom.errors = ["un acteur porte déjà cet identifiant : changez le nom"]
-                return render_template("gestion/edit.html", form=form, actor=None, duplicates=[]), 409
+                return _edit_page(form, None, []), 409
             else:
                 flash("Acteur créé.")
                 return redirect(url_for("curation.edit", actor_id=actor.id))
         form.show_problems(problems)
     status = 400 if request.method == "POST" else 200
-    return render_template("gestion/edit.html", form=form, actor=None, duplicates=duplicates), status
+    return _edit_page(form, None, duplicates), status
 
 
 @blueprint.route("/acteurs/<actor_id>", methods=["GET", "POST"])
@@ -141,13 +142,13 @@ def edit(actor_id: str):
     form = ActorForm()
     if request.method == "GET":
         form.fill(stored.actor, stored.version)
-        return render_template("gestion/edit.html", form=form, actor=stored.actor, duplicates=[])
-    if not form.validate_on_submit():
-        return render_template("gestion/edit.html", form=form, actor=stored.actor, duplicates=[]), 400
+        return _edit_page(form, stored.actor, [])
+    if not form.validate_on_submit() or not form.read_hours_grid(request.form):
+        return _edit_page(form, stored.actor, []), 400
     actor, problems = form.to_actor(stored.actor)
     if actor is None:
         form.show_problems(problems)
-        return render_template("gestion/edit.html", form=form, actor=stored.actor, duplicates=[]), 400
+        return _edit_page(form, stored.actor, []), 400
     expected = parse_int(form.version.data, 0, 10**9 - 1)
     if expected is None:
         abort(400)
@@ -161,9 +162,33 @@ def edit(actor_id: str):
         )
     except InvalidActor as refused:
         form.show_problems(refused.problems)
-        return render_template("gestion/edit.html", form=form, actor=stored.actor, duplicates=[]), 400
+        return _edit_page(form, stored.actor, []), 400
     flash("Modifications enregistrées.")
     return redirect(url_for("curation.edit", actor_id=actor_id))
+
+
+def _edit_page(form, actor, duplicates):
+    """The actor form, its hours shown in the grid (the manager's inputs again after a refused post)."""
+    hours = form.horaires_accueil.data or ""
+    posted = request.form if request.method == "POST" else None
+    return render_template(
+        "gestion/edit.html",
+        form=form,
+        actor=actor,
+        duplicates=duplicates,
+        grid=grid_view(hours, dt.date.today(), posted),
+        hours_said=words(hours),
+        beyond=BEYOND_THE_GRID,
+    )
+
+
+@blueprint.get("/horaires/en-mots")
+def hours_words():
+    """The grid's inputs (or a typed OSM value) as the volunteer will read them, for the form to
+    show while the manager types: {valeur, statut, jours, rendez_vous, grille, problemes}."""
+    written, problems = written_hours(request.args)
+    hours = request.args.get("valeur", "") if written is None else written
+    return {**words(hours[:500]), "problemes": problems}
 
 
 def _conflict(started_from, mine, current):

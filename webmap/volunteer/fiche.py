@@ -83,8 +83,13 @@ def helps_with(actor: Actor) -> list[str]:
 
 def week(actor: Actor) -> list[tuple[str, str]]:
     """The next seven days, day by day, in the fiche's language: [(day, « 9 h – 12 h, 14 h – 17 h »)…]."""
+    return week_words(actor.horaires_accueil)
+
+
+def week_words(hours: str) -> list[tuple[str, str]]:
+    """``week`` for hours not yet an actor's (the back office's grid shows what the fiche will say)."""
     days = []
-    for day, spans in week_ahead(actor.horaires_accueil):
+    for day, spans in week_ahead(hours):
         words = [f"{clock(begin)} – {_end(end, day)}" for begin, end in spans]
         days.append((day_name(day), ", ".join(words) or gettext("fermé")))
     return days
