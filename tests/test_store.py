@@ -283,3 +283,18 @@ def test_history_totals_keep_what_the_source_does_not_say(store):
     )
     [totals] = store.history_totals(campaign.id)
     assert (totals.rencontres, totals.non_accompagnes, totals.mises_en_lien) == (3000, None, 162)
+
+
+def test_times_shown_add_up_per_actor_and_nothing_else_is_kept(store):
+    store.count_shown({"acteur-fictif-a": 2, "acteur-fictif-b": 1})
+    store.count_shown({"acteur-fictif-a": 3})
+    store.count_shown({})
+    assert store.shown_counts() == {"acteur-fictif-a": 5, "acteur-fictif-b": 1}
+
+
+def test_workers_counting_at_once_lose_no_count(store):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda _: store.count_shown({"acteur-fictif-a": 1}), range(40)))
+    assert store.shown_counts() == {"acteur-fictif-a": 40}

@@ -179,6 +179,7 @@ def configure_blueprints(app: Flask) -> None:
     from webmap.auth.views import blueprint as auth
     from webmap.embed.views import blueprint as embed
     from webmap.errors import register_error_handlers
+    from webmap.gestion import call_sheet  # noqa: F401 - its routes are the curation blueprint's
     from webmap.gestion.campaigns import blueprint as campaigns
     from webmap.gestion.views import blueprint as curation
     from webmap.security import register_security_headers

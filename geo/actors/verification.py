@@ -4,7 +4,7 @@ verified, verified too long ago, or not placed)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from geo.actors.model import Actor
@@ -76,16 +76,23 @@ class ToVerify:
     actor: Actor
     reasons: tuple[str, ...]
     quality: Quality
+    shown: int = 0
+    """Times the actor was shown in volunteers' results."""
 
 
 def verification_queue(
-    actors: Iterable[Actor], today: dt.date, months: int = DEFAULT_MONTHS
+    actors: Iterable[Actor],
+    today: dt.date,
+    months: int = DEFAULT_MONTHS,
+    shown: Mapping[str, int] | None = None,
 ) -> list[ToVerify]:
-    """Open actors needing a check, the weakest first by data·inclusion's quality score, then the
-    never verified, then the longest unverified.
+    """Open actors needing a check: first those volunteers meet most (``shown``: times in results),
+    then the oldest data (the last verification, else the source's date), then the weakest by
+    data·inclusion's quality score.
 
     An actor's own ``frequence_verification`` (months) overrides ``months``.
     """
+    shown = shown or {}
     queue = []
     for actor in actors:
         if actor.statut == "ferme":
@@ -100,8 +107,12 @@ def verification_queue(
         if actor.location is None:
             reasons.append("pas placé sur la carte")
         if reasons:
-            queue.append(ToVerify(actor, tuple(reasons), quality(actor)))
+            queue.append(ToVerify(actor, tuple(reasons), quality(actor), shown.get(actor.id, 0)))
     return sorted(
-        queue,
-        key=lambda item: (item.quality.score, item.actor.date_verification or dt.date.min, item.actor.id),
+        queue, key=lambda item: (-item.shown, _data_date(item.actor), item.quality.score, item.actor.id)
     )
+
+
+def _data_date(actor: Actor) -> str:
+    """How old the data is, as a sortable text: the last verification, else the source's (partial) date."""
+    return actor.date_verification.isoformat() if actor.date_verification else actor.date_source

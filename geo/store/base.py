@@ -93,6 +93,12 @@ class ActorStore(Protocol):
         """First run: load the curated file into a store that never held an actor."""
         ...
 
+    def count_shown(self, counts: Mapping[str, int]) -> None:
+        """Add to how often each actor was shown in search results (counted by actor only)."""
+        ...
+
+    def shown_counts(self) -> dict[str, int]: ...
+
     # People: a user is a dict with email, password_hash, role, token_hash, session_epoch, disabled.
     # Every change of an account raises its session_epoch, which ends the sessions opened before.
 

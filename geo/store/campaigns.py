@@ -136,7 +136,9 @@ class CampaignStore:
     def set_volunteer_team(self, campaign_id: int, email: str, equipe: str | None) -> None:
         """Put a volunteer in a campaign, in a team (None: the campaign's single team)."""
         with self._writing("campaigns") as db:
-            statement = _insert(db, volunteers_table).values(campagne=campaign_id, email=email, equipe=equipe)
+            statement = insert_for(db, volunteers_table).values(
+                campagne=campaign_id, email=email, equipe=equipe
+            )
             db.execute(
                 statement.on_conflict_do_update(index_elements=["campagne", "email"], set_={"equipe": equipe})
             )
@@ -171,7 +173,7 @@ class CampaignStore:
             raise EncounterConflict(sorted(i for i, count in twice.items() if count > 1))
         with self._writing("campaigns") as db:
             inserted = db.execute(
-                _insert(db, encounters_table)
+                insert_for(db, encounters_table)
                 .on_conflict_do_nothing(index_elements=["id"])
                 .returning(encounters_table.c.id),
                 [_encounter_row(e) for e in encounters],
@@ -280,7 +282,7 @@ def _check_same(db: Connection, resent: dict[str, Encounter]) -> None:
         raise EncounterConflict(differing)
 
 
-def _insert(db: Connection, table: Table) -> Any:
+def insert_for(db: Connection, table: Table) -> Any:
     """An INSERT that can say what to do on a conflict, in the connection's dialect."""
     dialect = postgresql if db.dialect.name == "postgresql" else sqlite
     return dialect.insert(table)

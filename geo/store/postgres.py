@@ -28,6 +28,7 @@ LOCKS = {
     "people": UPGRADE_LOCK + 2,
     "logins": UPGRADE_LOCK + 3,
     "campaigns": UPGRADE_LOCK + 4,
+    "shown": UPGRADE_LOCK + 5,
 }
 """The advisory lock each kind of writer holds until its transaction ends."""
 

@@ -42,7 +42,7 @@ from geo.store.base import (
     StoredActor,
     diff,
 )
-from geo.store.campaigns import CampaignStore
+from geo.store.campaigns import CampaignStore, insert_for
 
 metadata = MetaData()
 actors_table = Table(
@@ -80,6 +80,12 @@ login_attempts_table = Table(
     Column("number", Integer, primary_key=True, autoincrement=True),
     Column("key", String, nullable=False, index=True),
     Column("at", Float, nullable=False),
+)
+shown_table = Table(
+    "actor_shown",
+    metadata,
+    Column("actor_id", String, primary_key=True),
+    Column("shown", Integer, nullable=False),
 )
 _ATTEMPTS_KEPT_SECONDS = 86_400
 
@@ -274,6 +280,25 @@ class SQLStore(CampaignStore, ABC):
     def forget_login_attempts(self, key: str) -> None:
         with self._writing("logins") as db:
             db.execute(login_attempts_table.delete().where(login_attempts_table.c.key == key))
+
+    def count_shown(self, counts: Mapping[str, int]) -> None:
+        """Add ``counts`` (actor id → times shown in results) to the counts kept."""
+        if not counts:
+            return
+        with self._writing("shown") as db:
+            statement = insert_for(db, shown_table)
+            db.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["actor_id"],
+                    set_={"shown": shown_table.c.shown + statement.excluded.shown},
+                ),
+                [{"actor_id": actor_id, "shown": n} for actor_id, n in sorted(counts.items())],
+            )
+
+    def shown_counts(self) -> dict[str, int]:
+        """How many times each actor was shown in results (actors never shown are absent)."""
+        with self.engine.connect() as db:
+            return {row.actor_id: row.shown for row in db.execute(select(shown_table))}
 
     # --- internals --------------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from webmap.gestion.hours_grid import BEYOND_THE_GRID, grid_view, words, written
 from webmap.maps import tile_provider
 from webmap.query import parse_int
 from webmap.services import current_actors, current_store, read_data_inclusion, served_communes
+from webmap.shown import shown_tally
 
 blueprint = Blueprint(
     "curation", __name__, url_prefix="/gestion", template_folder="templates", static_folder="static"
@@ -57,7 +58,13 @@ FIELD_LABELS = {
 
 
 def _queue():
-    return verification_queue(current_actors(), dt.date.today(), current_app.config["VERIFY_EVERY_MONTHS"])
+    shown_tally().flush()  # this worker's latest counts (the others' are at most a minute old)
+    return verification_queue(
+        current_actors(),
+        dt.date.today(),
+        current_app.config["VERIFY_EVERY_MONTHS"],
+        current_store().shown_counts(),
+    )
 
 
 @blueprint.get("/")

@@ -37,6 +37,7 @@ from webmap.query import Filters, NearestQuery, parse, search_request
 from webmap.security import private_response
 from webmap.selection import matching_actors
 from webmap.services import actors_named, data_date, run_search, served_communes
+from webmap.shown import shown_tally
 from webmap.volunteer.encounter import prefill_of
 from webmap.volunteer.fiche import MAX_ACTORS
 
@@ -100,6 +101,7 @@ def index() -> Response:
         if not problems:
             try:
                 outcome = run_search(search)
+                shown_tally().note(r.actor.id for r in outcome.results)
             except SEARCH_ERRORS as error:
                 status, parameter, message = search_problem(error)
                 problems.setdefault(parameter, message)
