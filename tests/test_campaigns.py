@@ -598,3 +598,48 @@ def test_the_page_the_chart_the_api_the_csv_and_the_printed_bilan_mask_the_same_
     )
     assert [r[2:] for r in rows if r[:2] == ["commune", "93006"]] == [shown["Bagnolet"]]
     assert [r[2:] for r in rows if r[:2] == ["semaine", "2026-W48"]][0][0] == "< 5"
+
+
+def test_a_manager_staffs_a_campaign_from_the_command_line(app):
+    runner = app.test_cli_runner()
+    added = runner.invoke(
+        args=[
+            "campagnes",
+            "equipe",
+            str(app.campaign_id),
+            " Autre-Benevole-Fictif@example.org ",
+            "--equipe",
+            "Équipe fictive B",
+        ]
+    )
+    assert added.exit_code == 0, added.output
+    assert "autre-benevole-fictif@example.org dans la campagne" in added.output
+    moved = runner.invoke(args=["campagnes", "equipe", str(app.campaign_id), "benevole-fictif@example.org"])
+    assert moved.exit_code == 0, moved.output
+    with app.app_context():
+        assert current_store().volunteers(app.campaign_id) == {
+            "autre-benevole-fictif@example.org": "Équipe fictive B",
+            "benevole-fictif@example.org": None,
+        }
+    removed = runner.invoke(
+        args=["campagnes", "equipe", str(app.campaign_id), "benevole-fictif@example.org", "--retirer"]
+    )
+    assert removed.exit_code == 0 and "retiré" in removed.output
+    with app.app_context():
+        assert "benevole-fictif@example.org" not in current_store().volunteers(app.campaign_id)
+
+
+@pytest.mark.parametrize(
+    "arguments, said",
+    [
+        (["999", "benevole-fictif@example.org"], "aucune campagne n° 999"),
+        (["{id}", "inconnu-fictif@example.org"], "aucun compte inconnu-fictif@example.org"),
+        (["{id}", "pas-une-adresse"], "adresse e-mail invalide"),
+        (["{id}", "benevole-fictif@example.org", "--equipe", "x" * 61], "60 caractères au plus"),
+        (["{id}", "autre-benevole-fictif@example.org", "--retirer"], "n’est pas dans la campagne"),
+    ],
+)
+def test_staffing_from_the_command_line_refuses_what_the_back_office_refuses(app, arguments, said):
+    arguments = [a.format(id=app.campaign_id) for a in arguments]
+    result = app.test_cli_runner().invoke(args=["campagnes", "equipe", *arguments])
+    assert result.exit_code == 1 and said in result.output

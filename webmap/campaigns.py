@@ -22,6 +22,35 @@ RESENT_OTHERWISE = (
     "enregistré de ce lot"
 )
 NOT_IN_TEAM = "vous n’êtes pas bénévole de cette campagne"
+TEAM_NAME_LIMIT = 60
+"""Characters of a team's name (« Équipe du Bel-Air »)."""
+
+
+class StaffingRefused(ValueError):
+    """A volunteer cannot be put in that campaign's team; the message says why, in French."""
+
+
+def put_in_team(campaign_id: int, email: str, equipe: str | None) -> str:
+    """Put the account ``email`` in the campaign (in ``equipe``, or its single team): the back
+    office's and ``carto campagnes equipe``'s one rule. The address as stored (lower case)."""
+    from geo.mailbox import email_problem
+
+    store = current_store()
+    email = email.strip().lower()
+    equipe = (equipe or "").strip() or None
+    if store.campaign(campaign_id) is None:
+        raise StaffingRefused(f"aucune campagne n° {campaign_id}")
+    problem = email_problem(email)
+    if problem is not None:
+        raise StaffingRefused(problem)
+    if equipe is not None and len(equipe) > TEAM_NAME_LIMIT:
+        raise StaffingRefused(f"nom d’équipe trop long ({TEAM_NAME_LIMIT} caractères au plus)")
+    if store.user(email) is None:
+        raise StaffingRefused(
+            f"aucun compte {email} : créez-le d’abord (carto users add {email} --role volunteer)"
+        )
+    store.set_volunteer_team(campaign_id, email, equipe)
+    return email
 
 
 def postable_campaigns(user: User) -> list[Campaign]:

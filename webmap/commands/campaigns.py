@@ -121,6 +121,32 @@ def history(
     click.echo(f"Historique {periode} enregistré pour la campagne {campagne}.")
 
 
+@campagnes.command("equipe")
+@click.argument("campaign_id", metavar="ID", type=int)
+@click.argument("email")
+@click.option("--equipe", metavar="NOM", help="L’équipe (sinon : l’équipe unique de la campagne).")
+@click.option("--retirer", "remove", is_flag=True, help="Retirer ce bénévole de la campagne.")
+def team(campaign_id: int, email: str, equipe: str | None, remove: bool) -> None:
+    """Met un bénévole (compte existant) dans l’équipe d’une campagne, ou l’en retire."""
+    from webmap.campaigns import StaffingRefused, put_in_team
+
+    if remove:
+        store = current_store()
+        email = email.strip().lower()
+        if email not in store.volunteers(campaign_id):
+            raise click.ClickException(f"{email} n’est pas dans la campagne {campaign_id}")
+        store.remove_volunteer(campaign_id, email)
+        click.echo(f"{email} retiré de la campagne {campaign_id}.")
+        return
+    try:
+        email = put_in_team(campaign_id, email, equipe)
+    except StaffingRefused as refused:
+        raise click.ClickException(str(refused)) from None
+    click.echo(
+        f"{email} dans la campagne {campaign_id}" + (f", équipe « {equipe.strip()} »." if equipe else ".")
+    )
+
+
 @campagnes.command("archive")
 def archive() -> None:
     """Regroupe par semaine les rencontres plus anciennes que CARTO_ENCOUNTER_RETENTION_MONTHS ; les

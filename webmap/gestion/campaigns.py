@@ -19,7 +19,7 @@ from geo.communes import COMMUNES, iris_names
 from geo.io.spreadsheet import inert
 from webmap.auth.services import CURATORS, check_role
 from webmap.auth.validators import service_email, stripped
-from webmap.campaigns import figures_of, known_campaign
+from webmap.campaigns import TEAM_NAME_LIMIT, StaffingRefused, figures_of, known_campaign, put_in_team
 from webmap.services import current_actors, current_store, served_communes
 
 blueprint = Blueprint("campaigns", __name__, url_prefix="/gestion/campagnes")
@@ -39,7 +39,7 @@ class CampaignForm(FlaskForm):
 
 class VolunteerForm(FlaskForm):
     email = StringField("E-mail du bénévole", filters=[stripped], validators=[DataRequired(), service_email])
-    equipe = StringField("Équipe", validators=[Optional(), Length(max=60)])
+    equipe = StringField("Équipe", validators=[Optional(), Length(max=TEAM_NAME_LIMIT)])
 
 
 class HistoryForm(FlaskForm):
@@ -158,12 +158,11 @@ def add_volunteer(campaign_id: int) -> ResponseReturnValue:
     _campaign(campaign_id)
     form = VolunteerForm()
     if form.validate_on_submit():
-        email = form.email.data.lower()  # stripped by the field
-        user = current_store().user(email)
-        if user is None:
-            flash(f"Aucun compte {email} : créez-le d’abord (carto users add {email} --role volunteer).")
+        try:
+            email = put_in_team(campaign_id, form.email.data, form.equipe.data)
+        except StaffingRefused as refused:
+            flash(f"Bénévole non ajouté : {refused}.")
         else:
-            current_store().set_volunteer_team(campaign_id, email, (form.equipe.data or "").strip() or None)
             flash(f"{email} fait partie de la campagne.")
     else:
         flash("Bénévole non ajouté : " + "; ".join(e for errors in form.errors.values() for e in errors))
