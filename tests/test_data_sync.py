@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 
 import pytest
 
 from geo.communes import OUTLINES, TARGET_COMMUNES
+from tests.support import ROOT
+
+MADE_UP_QPV = ROOT / "tests" / "fixtures" / "qpv-fictifs.geojson"
 
 
 @pytest.fixture
@@ -20,6 +24,7 @@ def boundaries_server(serve_folder, tmp_path):
     (folder / "communes-93-seine-saint-denis.geojson").write_text(outlines, "utf-8")
     one_feature = json.loads(outlines)["features"][0]
     (folder / "departement-93-seine-saint-denis.geojson").write_text(json.dumps(one_feature), "utf-8")
+    shutil.copy(MADE_UP_QPV, folder / "qpv.geojson")  # made-up quarters, as the ANCT's file
     return serve_folder(folder)
 
 
@@ -43,11 +48,11 @@ def test_sync_writes_the_five_communes_outlines_and_the_address_index(
     make_app, boundaries_server, ban_server, instance_path
 ):
     url = boundaries_server + "/communes-{departement}-seine-saint-denis.geojson"
-    runner = make_app(CONTOURS_URL=url, BAN_URL=ban_server).test_cli_runner()
-
-    result = runner.invoke(args=["data", "sync"])
+    runner = make_app(CONTOURS_URL=url, BAN_URL=ban_server, QPV_URL=boundaries_server + "/qpv.geojson")
+    result = runner.test_cli_runner().invoke(args=["data", "sync"])
 
     assert result.exit_code == 0, result.output
+    assert "2 quartier(s) prioritaire(s) écrit(s)" in result.output
     written = json.loads((instance_path / "contours" / "communes.geojson").read_text("utf-8"))
     assert [f["properties"]["code"] for f in written["features"]] == sorted(TARGET_COMMUNES)
     names = {f["properties"]["nom"] for f in written["features"]}
@@ -64,12 +69,14 @@ def test_sync_offline_says_so_and_keeps_previous_outlines(make_app, closed_port,
     previous.write_text("previous", encoding="utf-8")
     url = f"http://127.0.0.1:{closed_port}/communes-{{departement}}.geojson"
     ban_url = f"http://127.0.0.1:{closed_port}/adresses-{{departement}}.csv.gz"
-    runner = make_app(CONTOURS_URL=url, BAN_URL=ban_url, HTTP_TIMEOUT=2.0).test_cli_runner()
+    qpv_url = f"http://127.0.0.1:{closed_port}/qpv.zip"
+    runner = make_app(CONTOURS_URL=url, BAN_URL=ban_url, QPV_URL=qpv_url, HTTP_TIMEOUT=2.0).test_cli_runner()
 
     result = runner.invoke(args=["data", "sync"])
 
     assert result.exit_code == 1
     assert "contours des communes non mis à jour" in result.output
+    assert "quartiers prioritaires non mis à jour" in result.output
     assert "BAN 93 non téléchargée" in result.output
     assert "hors ligne" in result.output
     assert "Traceback" not in result.output

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import shutil
 
 import pytest
 
@@ -43,10 +44,12 @@ def second_territory(serve_folder, tmp_path):
         for street in ("Rue Fictive des Tests", "Avenue Synthétique"):
             addresses.extend(street_addresses(rng, commune, street, 20))
     write_ban_csv(folder / "adresses-93.csv", addresses)
+    shutil.copy(ROOT / "tests" / "fixtures" / "qpv-fictifs.geojson", folder / "qpv.geojson")  # none there
     url = serve_folder(folder)
     return {
         "CONTOURS_URL": url + "/communes-{departement}.geojson",
         "BAN_URL": url + "/adresses-{departement}.csv",
+        "QPV_URL": url + "/qpv.geojson",
     }
 
 

@@ -159,12 +159,14 @@ def family_label(actor: Actor) -> str:
 def origin_json(origin: Origin) -> dict[str, Any]:
     """Where a search started, as the API and ``carto nearest --json`` give it."""
     iris = {"code": origin.iris.code, "nom": origin.iris.nom} if origin.iris else None
+    qpv = {"code": origin.qpv.code, "nom": origin.qpv.nom} if origin.qpv else None
     return {
         "label": origin.label,
         "lon": origin.lon,
         "lat": origin.lat,
         "citycode": origin.citycode,
         "iris": iris,
+        "qpv": qpv,
         "score": origin.score,
     }
 

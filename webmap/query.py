@@ -229,6 +229,15 @@ class SearchQuery(Filters):
             )
         },
     )
+    qpv_vu = Flag(
+        metadata={
+            "description": (
+                "1 : la situation « qpv » est celle donnée par `profil`. Sinon, une adresse dans un "
+                "quartier prioritaire (contours synchronisés) compte comme « qpv »."
+            ),
+            "enum": ["0", "1"],
+        }
+    )
     k = Whole(*K_RANGE, metadata={"description": "Nombre d’acteurs (5 par défaut)."})
     rayon = Decimal(*RADIUS_RANGE, metadata={"description": "Rayon en mètres."})
     tous = Flag(
@@ -318,6 +327,7 @@ def search_request(values: Mapping[str, Any]) -> SearchRequest:
         k=values.get("k", 5),
         radius=values.get("rayon"),
         include_ineligible=values.get("tous", False),
+        qpv_seen=values.get("qpv_vu", False),
     )
 
 

@@ -29,6 +29,7 @@ from webmap.settings import ConfigurationError
 if TYPE_CHECKING:  # numpy and scipy load with the first search, not with every command
     import httpx
 
+    from geo.qpv import QpvOutlines
     from geo.search.indexes import NearestIndex
     from geo.search.request import SearchRequest
     from geo.search.service import SearchOutcome
@@ -146,12 +147,27 @@ class Services:
 
         return NetworkWalk(StreetNetwork.load(self.network), self.config["WALK_SPEED_KMH"], estimate)
 
+    def qpv(self) -> QpvOutlines | None:
+        """The QPV outlines ``carto data sync`` wrote (None before), read again when the file changes:
+        a sync is seen by every worker without a restart."""
+        from geo.io.sync import QPV_FILENAME
+        from geo.qpv import QpvOutlines
+
+        path = self.instance / "qpv" / QPV_FILENAME
+        version = path.stat().st_mtime_ns if path.exists() else None
+        return self.kept("qpv", version, lambda: QpvOutlines.from_file(path) if version else None)
+
     def search(self, request: SearchRequest) -> SearchOutcome:
         """The core's search with these collaborators."""
         from geo.search.service import search
 
         return search(
-            request, geocoder=self.geocoder, actors=self.index(), travel=self.travel(), served=self.served
+            request,
+            geocoder=self.geocoder,
+            actors=self.index(),
+            travel=self.travel(),
+            served=self.served,
+            qpv=self.qpv(),
         )
 
     def close(self) -> None:
@@ -336,6 +352,11 @@ def read_data_inclusion(
             communes or config["COMMUNES"],
             score_minimum=score,
         )
+
+
+def current_qpv() -> QpvOutlines | None:
+    """The QPV outlines ``carto data sync`` brought (None before it ran)."""
+    return services().qpv()
 
 
 def _app() -> Flask:

@@ -85,6 +85,13 @@ SETTINGS: tuple[Setting, ...] = (
         "The curated actors dataset (GeoJSON, data·inclusion fields).",
     ),
     Setting(
+        "QPV_URL",
+        "https://www.data.gouv.fr/fr/datasets/r/942d4ee8-8142-4556-8ea1-335537ce1119",
+        str,
+        "Where `carto data sync` downloads the QPV 2024 outlines (ANCT, data.gouv.fr: a ZIP holding "
+        "the national WGS84 GeoJSON, or the GeoJSON itself).",
+    ),
+    Setting(
         "DI_API_URL",
         "https://api.data.inclusion.gouv.fr/api/v1",
         str,

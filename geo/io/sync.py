@@ -18,6 +18,7 @@ from shapely.geometry import shape
 from geo.io.dataset import write_text_atomically
 
 CONTOURS_FILENAME = "communes.geojson"
+QPV_FILENAME = "qpv.geojson"
 
 
 class SyncError(Exception):
@@ -47,6 +48,68 @@ def sync_contours(url_template: str, codes: Iterable[str], folder: Path, client:
     target = folder / CONTOURS_FILENAME
     write_text_atomically(target, json.dumps(collection, ensure_ascii=False, indent=1) + "\n")
     return target
+
+
+def sync_qpv(
+    url: str, codes: Iterable[str], folder: Path, client: httpx.Client, today: str
+) -> tuple[Path, int]:
+    """Download the national QPV outlines (``url``: the GeoJSON, or a ZIP holding it, as the ANCT
+    publishes it with ``code_qp``, ``lib_qp`` and ``insee_com`` — one code, or several separated by
+    commas for a quarter across communes) and keep those of the communes ``codes``, with the source and
+    the day, in ``folder``. (the file written, how many quarters)."""
+    wanted = set(codes)
+    archive = download_file(client, url, folder / ".qpv-download")
+    try:
+        collection = _geojson_in(archive)
+    finally:
+        archive.unlink(missing_ok=True)
+    kept = []
+    features = _features(collection)
+    if not features:
+        raise SyncError("le fichier des quartiers prioritaires n’en contient aucun")
+    for feature in features:
+        properties = feature.get("properties") or {}
+        communes = [c.strip() for c in str(properties.get("insee_com") or "").split(",") if c.strip()]
+        if not wanted.intersection(communes):
+            continue
+        code, nom = str(properties.get("code_qp") or ""), str(properties.get("lib_qp") or "")
+        if not code or not _valid_wgs84_area(feature.get("geometry")):
+            raise SyncError(f"quartier prioritaire illisible : {code or 'sans code'}")
+        properties = {"code": code, "nom": nom, "communes": communes}
+        kept.append({"type": "Feature", "geometry": feature["geometry"], "properties": properties})
+    kept.sort(key=lambda f: f["properties"]["code"])
+    document = {"type": "FeatureCollection", "source": url, "date": today, "features": kept}
+    target = folder / QPV_FILENAME
+    write_text_atomically(target, json.dumps(document, ensure_ascii=False) + "\n")
+    return target, len(kept)
+
+
+def _geojson_in(path: Path) -> Any:
+    """The GeoJSON of a download: the file itself, or the WGS84 one of a ZIP."""
+    import zipfile
+
+    try:
+        if not zipfile.is_zipfile(path):
+            return json.loads(path.read_text(encoding="utf-8"))
+        with zipfile.ZipFile(path) as archive:
+            members = [n for n in archive.namelist() if n.lower().endswith(".geojson")]
+            chosen = sorted(members, key=lambda n: ("wgs84" not in n.lower(), n))
+            if not chosen:
+                raise SyncError("l’archive ne contient pas de fichier GeoJSON")
+            return json.loads(archive.read(chosen[0]).decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, zipfile.BadZipFile):
+        raise SyncError("le fichier des quartiers prioritaires n’est pas du GeoJSON lisible") from None
+
+
+def _valid_wgs84_area(geometry: Any) -> bool:
+    try:
+        outline = shape(geometry)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return False
+    if outline.geom_type not in ("Polygon", "MultiPolygon") or outline.is_empty:
+        return False
+    lon_min, lat_min, lon_max, lat_max = outline.bounds
+    return -180 <= lon_min <= lon_max <= 180 and -90 <= lat_min <= lat_max <= 90  # not Lambert-93
 
 
 def _get_json(client: httpx.Client, url: str) -> Any:

@@ -23,6 +23,7 @@ from geo.actors.vocabularies import CATEGORIES, PUBLICS, THEMATIQUES
 from geo.communes import Iris
 from geo.geocoding.base import InvalidQuery, check_coordinates
 from geo.projection import in_lambert93_area, to_lambert93
+from geo.qpv import Qpv
 from geo.search.eligibility import (
     Eligibility,
     Resident,
@@ -67,6 +68,8 @@ class Origin:
     score: float | None = None
     iris: Iris | None = None
     """The IRIS holding the point (from the shipped outlines), in the five communes."""
+    qpv: Qpv | None = None
+    """The quartier prioritaire holding the point, once ``carto data sync`` brought their outlines."""
 
 
 @dataclass(frozen=True)

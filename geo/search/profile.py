@@ -29,6 +29,8 @@ class Trait:
     """The age band it says, both ends included, when the volunteer gives no age."""
 
 
+QPV_TRAIT = "qpv"
+"""The chip an address in a quartier prioritaire ticks for the volunteer (``geo.search.service``)."""
 TRAITS: Mapping[str, Trait] = MappingProxyType(
     {
         trait.slug: trait
@@ -38,7 +40,7 @@ TRAITS: Mapping[str, Trait] = MappingProxyType(
             Trait("rsa", "au RSA", ("beneficiaires-des-minimas-sociaux",)),
             # the RSA is a minimum social benefit (Code de l’action sociale et des familles, art. L262-1)
             Trait("rqth", "reconnu handicapé (RQTH)", ("personnes-en-situation-de-handicap",)),
-            Trait("qpv", "habite un quartier prioritaire", ("residents-qpv-frr",)),
+            Trait(QPV_TRAIT, "habite un quartier prioritaire", ("residents-qpv-frr",)),
         )
     }
 )

@@ -45,6 +45,9 @@ class SearchRequest:
     k: int = 5
     radius: float | None = None
     include_ineligible: bool = False
+    qpv_seen: bool = False
+    """The volunteer has seen the chips with the address's QPV: the chip « habite un quartier
+    prioritaire » is theirs to tick, no longer ticked for them."""
 
     @property
     def has_origin(self) -> bool:

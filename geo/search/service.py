@@ -22,8 +22,10 @@ from geo.geocoding.base import (
     InvalidQuery,
     check_coordinates,
 )
+from geo.qpv import QpvOutlines
 from geo.search.indexes import NearestIndex
 from geo.search.nearest import NearestOptions, NearestResult, Origin
+from geo.search.profile import QPV_TRAIT
 from geo.search.request import NO_PLACE, SearchRequest
 from geo.search.travel import TravelTimes, WalkingEstimate
 
@@ -32,6 +34,9 @@ from geo.search.travel import TravelTimes, WalkingEstimate
 class SearchOutcome:
     origin: Origin
     results: Sequence[NearestResult]
+    traits: tuple[str, ...] = ()
+    """The profile's chips the search used: the volunteer's, and « habite un quartier prioritaire »
+    ticked for them when the address is in a QPV (until they have seen it: ``qpv_seen``)."""
 
 
 def search(
@@ -42,18 +47,23 @@ def search(
     travel: TravelTimes | None = None,
     clock: Callable[[], dt.datetime] | None = None,
     served: Collection[str] = (),
+    qpv: QpvOutlines | None = None,
 ) -> SearchOutcome:
     """Where the resident is, then the nearest relevant actors, at the clock's time (now by default).
     ``actors``: any index (``geo.search.indexes``: in memory, or a store's nearest-first; the same answers).
     ``served``: the communes the service is for; a place beyond their reach (``within_reach``) is
-    refused (``InvalidQuery``) rather than answered with actors that cannot serve it."""
-    origin = locate(request, geocoder)
+    refused (``InvalidQuery``) rather than answered with actors that cannot serve it. ``qpv``: the
+    quarters' outlines, when synced: the origin knows its QPV, and a resident there counts as one
+    (``residents-qpv-frr``) unless the volunteer said otherwise."""
+    origin = locate(request, geocoder, qpv)
     if served and not within_reach(origin.lon, origin.lat, served):
         located = request.lat is not None and not request.place_citycode
         raise InvalidQuery(
             OUTSIDE_SERVED.format(place="ce point" if located else "cette adresse", communes=_names(served)),
             "lat" if located else "adresse",
         )
+    if origin.qpv is not None and not request.qpv_seen and QPV_TRAIT not in request.traits:
+        request = dataclasses.replace(request, traits=(*request.traits, QPV_TRAIT))
     options: NearestOptions = {
         "thematiques": request.all_thematiques,
         "resident": request.resident,  # the resident's publics rank and explain; they never filter
@@ -63,7 +73,7 @@ def search(
         "travel": travel or WalkingEstimate(),
         "at": clock() if clock else None,
     }
-    return SearchOutcome(origin, actors.nearest(origin, **options))
+    return SearchOutcome(origin, actors.nearest(origin, **options), request.traits)
 
 
 OUTSIDE_SERVED = "{place} est hors des communes servies ({communes})"
@@ -73,12 +83,13 @@ def _names(codes: Collection[str]) -> str:
     return ", ".join(COMMUNES[code].nom for code in codes if code in COMMUNES)
 
 
-def locate(request: SearchRequest, geocoder: Geocoder) -> Origin:
-    """The resident's place, with its IRIS. A point already named (a picked suggestion) is taken as it
-    is; a bare point is asked its commune once; an address is looked up within the resident's commune
-    first."""
+def locate(request: SearchRequest, geocoder: Geocoder, qpv: QpvOutlines | None = None) -> Origin:
+    """The resident's place, with its IRIS and its QPV. A point already named (a picked suggestion)
+    is taken as it is; a bare point is asked its commune once; an address is looked up within the
+    resident's commune first."""
     origin = _place(request, geocoder)
-    return dataclasses.replace(origin, iris=iris_at(origin.lon, origin.lat))
+    quarter = qpv.at(origin.lon, origin.lat) if qpv is not None else None
+    return dataclasses.replace(origin, iris=iris_at(origin.lon, origin.lat), qpv=quarter)
 
 
 def _place(request: SearchRequest, geocoder: Geocoder) -> Origin:

@@ -293,9 +293,20 @@ def _document(server: str) -> dict[str, Any]:
         "Nearest",
         {
             "type": "object",
-            "required": ["origin", "results"],
+            "required": ["origin", "profil", "results"],
             "properties": {
-                "origin": {"type": "object"},
+                "origin": {
+                    "type": "object",
+                    "description": "Où commence la recherche : label, lon, lat, citycode, iris {code, nom}, "
+                    "qpv {code, nom} (le quartier prioritaire du point, une fois leurs contours "
+                    "synchronisés ; null sinon), score.",
+                },
+                "profil": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "La situation prise en compte : celle demandée, et « qpv » quand "
+                    "l’adresse est dans un quartier prioritaire (sauf qpv_vu=1).",
+                },
                 "results": {"type": "array", "items": {"type": "object"}},
             },
         },

@@ -64,6 +64,7 @@ def nearest() -> Response:
         jsonify(
             {
                 "origin": origin_json(outcome.origin),
+                "profil": list(outcome.traits),
                 "results": [result_json(r) for r in outcome.results],
             }
         )

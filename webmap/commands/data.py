@@ -16,7 +16,8 @@ data = AppGroup("data", help="Données officielles de référence.")
 
 @data.command("sync")
 def sync_command() -> None:
-    """Télécharge les contours des communes et les adresses BAN, puis reconstruit l’index local.
+    """Télécharge les contours des communes, ceux des quartiers prioritaires et les adresses BAN, puis
+    reconstruit l’index local.
 
     Chaque source est tentée même si une autre échoue ; le code de sortie vaut 1 si l’une a échoué.
     """
@@ -27,6 +28,10 @@ def sync_command() -> None:
         click.echo(sync_commune_contours())
     except SyncError as error:
         failures.append(f"contours des communes non mis à jour : {error}")
+    try:
+        click.echo(sync_qpv_outlines())
+    except SyncError as error:
+        failures.append(f"quartiers prioritaires non mis à jour : {error}")
     try:
         summary = import_files(download_departements(ban_departements()))
         click.echo(f"{summary.addresses} adresses BAN indexées dans {summary.path}")
@@ -47,3 +52,18 @@ def sync_commune_contours() -> str:
         target = sync_contours(config["CONTOURS_URL"], config["COMMUNES"], folder, client)
     register_synced(target)
     return f"{len(config['COMMUNES'])} contours de communes écrits dans {target}"
+
+
+def sync_qpv_outlines() -> str:
+    """Download the QPV outlines of the communes served; the searches read them at once."""
+    import datetime as dt
+
+    from geo.io.sync import sync_qpv
+
+    config = current_app.config
+    folder = Path(current_app.instance_path) / "qpv"
+    with http_client(follow_redirects=True) as client:
+        target, count = sync_qpv(
+            config["QPV_URL"], config["COMMUNES"], folder, client, dt.date.today().isoformat()
+        )
+    return f"{count} quartier(s) prioritaire(s) écrit(s) dans {target}"

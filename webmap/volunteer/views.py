@@ -20,7 +20,7 @@ from geo.actors.vocabularies import (
 from geo.campaigns.model import band_of
 from geo.communes import COMMUNES
 from geo.search.needs import NEEDS
-from geo.search.profile import TRAITS
+from geo.search.profile import QPV_TRAIT, TRAITS
 from geo.search.ranking import RULE as RANKING_RULE
 from geo.search.request import K_RANGE, MORE, SearchRequest
 from webmap import maps
@@ -143,6 +143,7 @@ def index() -> Response:
         ticked=ticked,
         max_actors=MAX_ACTORS,
         age_band=band_of(search.age, search.resident.ages),
+        qpv_trait=QPV_TRAIT,
         address_down=ADDRESS_SERVICE_DOWN[:1].upper() + ADDRESS_SERVICE_DOWN[1:] + ".",
     )
     response = make_response(page, status)
