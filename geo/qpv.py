@@ -9,9 +9,14 @@ who lives in one belongs to data·inclusion's public ``residents-qpv-frr`` (the 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+LIST_2024 = Path(__file__).with_name("data") / "qpv-2024-liste-93.csv"
+"""The ANCT's list of the 2024 quarters of Seine-Saint-Denis, by commune (codes only are read):
+what a sync is checked against (data/SOURCES.md)."""
 
 if TYPE_CHECKING:
     from shapely import STRtree
@@ -55,3 +60,35 @@ class QpvOutlines:
 
     def __len__(self) -> int:
         return len(self.quarters)
+
+
+def listed_quarters(communes: Iterable[str]) -> dict[str, set[str]]:
+    """The 2024 quarters the ANCT lists for each of ``communes`` it covers (Seine-Saint-Denis)."""
+    import csv
+
+    wanted = set(communes)
+    with LIST_2024.open(encoding="utf-8", newline="") as rows:
+        return {
+            row["insee_com"]: {code.strip() for code in row["code_qp"].split(",") if code.strip()}
+            for row in csv.DictReader(rows)
+            if row["insee_com"] in wanted
+        }
+
+
+def unlike_the_list(features: Iterable[dict[str, Any]], communes: Iterable[str]) -> list[str]:
+    """Where synced quarters differ from the ANCT's list, commune by commune, in a manager's words
+    (empty when they agree, or for communes the list does not cover)."""
+    synced: dict[str, set[str]] = {}
+    for feature in features:
+        for commune in feature["properties"]["communes"]:
+            synced.setdefault(commune, set()).add(feature["properties"]["code"])
+    said = []
+    for commune, listed in sorted(listed_quarters(communes).items()):
+        got = synced.get(commune, set())
+        if got - listed:
+            said.append(f"{commune} : {', '.join(sorted(got - listed))} absent(s) de la liste 2024 de l’ANCT")
+        if listed - got:
+            said.append(
+                f"{commune} : {', '.join(sorted(listed - got))} de la liste 2024 absent(s) du fichier"
+            )
+    return said

@@ -59,6 +59,7 @@ def random_searches(seed: int, today: dt.date) -> list[dict]:
                 "commune": rng.choice([None, None, None, *TARGET_COMMUNES]),  # the resident's, when told
                 "k": rng.choice([3, 5, 8]),
                 "include_ineligible": rng.random() < 0.3,
+                "qpv_seen": rng.random() < 0.3,
                 "now": int(moment.timestamp() * 1000),
                 "moment": moment.isoformat(),
             }
@@ -79,6 +80,7 @@ def server_answer(geocoder, asked: dict) -> dict:
         commune=asked["commune"],
         k=asked["k"],
         include_ineligible=asked["include_ineligible"],
+        qpv_seen=asked["qpv_seen"],
     )
     outcome = search(
         request,
@@ -87,9 +89,13 @@ def server_answer(geocoder, asked: dict) -> dict:
         travel=found.travel(),
         clock=lambda: dt.datetime.fromisoformat(asked["moment"]),
         served=found.served,
+        qpv=found.qpv(),
     )
+    quarter = outcome.origin.qpv
     return {
         "citycode": outcome.origin.citycode,
+        "qpv": {"code": quarter.code, "nom": quarter.nom} if quarter else None,
+        "traits": list(outcome.traits),
         "distances": [None if r.distance_m is None else round(r.distance_m, 2) for r in outcome.results],
         "lines": [result_view(r) for r in outcome.results],
     }
@@ -98,6 +104,8 @@ def server_answer(geocoder, asked: dict) -> dict:
 def page_answer(answer: dict) -> dict:
     return {
         "citycode": answer["origin"]["citycode"],
+        "qpv": answer["origin"]["qpv"],
+        "traits": answer["traits"],
         "distances": [
             None if r["distance_m"] is None else round(r["distance_m"], 2) for r in answer["results"]
         ],
@@ -127,17 +135,56 @@ def tricky_world():
     ]
 
 
+def made_up_quarters(folder) -> None:
+    """Made-up quartiers prioritaires, as ``carto data sync`` writes them: the western half of each
+    commune served (no real outline), so that about half the random searches start in one."""
+    features = []
+    for code in TARGET_COMMUNES:
+        lon_min, lat_min, lon_max, lat_max = COMMUNES[code].bbox
+        middle = (lon_min + lon_max) / 2
+        ring = [
+            [lon_min, lat_min],
+            [middle, lat_min],
+            [middle, lat_max],
+            [lon_min, lat_max],
+            [lon_min, lat_min],
+        ]
+        properties = {
+            "code": f"QN{code}FICTIF",
+            "nom": f"Quartier fictif de {COMMUNES[code].nom}",
+            "communes": [code],
+        }
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+                "properties": properties,
+            }
+        )
+    (folder / "qpv").mkdir(parents=True, exist_ok=True)
+    write_json(
+        folder / "qpv" / "qpv.geojson",
+        {"type": "FeatureCollection", "source": "fictif", "date": "2026-12-02", "features": features},
+    )
+
+
 @pytest.mark.parametrize(
     "dataset",
-    [FICTIONAL_DATASET, ROOT / "data" / "actors.geojson", "horaires"],
-    ids=["acteurs-fictifs", "jeu-de-donnees", "horaires-varies"],
+    [FICTIONAL_DATASET, ROOT / "data" / "actors.geojson", "horaires", "quartiers"],
+    ids=["acteurs-fictifs", "jeu-de-donnees", "horaires-varies", "quartiers-prioritaires"],
 )
 def test_the_page_s_offline_search_shows_what_the_server_s_search_shows(
-    browser, make_app, tmp_path, synthetic_index, dataset
+    browser, make_app, tmp_path, synthetic_index, instance_path, dataset
 ):
-    actors = tricky_world() if dataset == "horaires" else load_actors(dataset)
+    actors = (
+        tricky_world()
+        if dataset == "horaires"
+        else load_actors(FICTIONAL_DATASET if dataset == "quartiers" else dataset)
+    )
     collection = {"type": "FeatureCollection", "features": [actor_to_feature(a) for a in actors]}
     app = make_app(ACTORS_FILE=str(write_json(tmp_path / "acteurs.geojson", collection)), **WALKING)
+    if dataset == "quartiers":
+        made_up_quarters(instance_path)
     searches = random_searches(seed=14, today=dt.date.today())
     geocoder = LocalBanGeocoder(synthetic_index)
     with app.test_request_context():
@@ -153,7 +200,7 @@ def test_the_page_s_offline_search_shows_what_the_server_s_search_shows(
             """([pack, searches]) => searches.map(s => {
               const answer = cartoOffline.search(pack, {lon: s.lon, lat: s.lat, needs: s.needs,
                 age: s.age, publics: s.publics, traits: s.traits, commune: s.commune, k: s.k,
-                include_ineligible: s.include_ineligible}, s.now);
+                include_ineligible: s.include_ineligible, qpv_seen: s.qpv_seen}, s.now);
               answer.lines = answer.results.map(r => cartoOffline.view(pack, r));
               return answer;
             })""",
@@ -169,3 +216,8 @@ def test_the_page_s_offline_search_shows_what_the_server_s_search_shows(
     assert not differences, f"{len(differences)} of {CASES} differ; first: {differences[0]}"
     if dataset == FICTIONAL_DATASET:  # the curated data may hold anything; the made-up ones are known
         assert sum(len(answer["results"]) for answer in answers) > CASES  # searches that found actors
+    if dataset == "quartiers":  # both sides knew quarters, and counted residents in them
+        assert 0.3 < sum(1 for a in answers if a["origin"]["qpv"]) / CASES < 0.7
+        assert any(
+            "qpv" in a["traits"] and "qpv" not in s["traits"] for a, s in zip(answers, searches, strict=True)
+        )

@@ -342,3 +342,26 @@ def test_offline_voir_plus_adds_the_next_actors_and_keeps_the_ticked_ones(browse
         assert page.get_by_role("button", name="Fiche (1)").is_visible()
     finally:
         context.close()
+
+
+def test_offline_an_address_in_a_quarter_says_so_and_ticks_the_chip_as_online(
+    browser, offline_live, tmp_path
+):
+    from tests.test_offline_agreement import made_up_quarters
+
+    made_up_quarters(tmp_path / "instance")  # as `carto data sync` writes them: made up
+    _, base = offline_live
+    lon_min, lat_min, lon_max, lat_max = COMMUNES["93048"].bbox
+    query = f"/?lat={(lat_min + lat_max) / 2:.5f}&lon={lon_min + (lon_max - lon_min) / 5:.5f}&besoin=emploi"
+    online = re.search(r'<p id="origine-qpv">([^<]+)</p>', httpx.get(base + query).text).group(1)
+    assert "Quartier fictif de Montreuil" in online and "est coché" in online
+    context, page = first_visit(browser, base)
+    try:
+        context.set_offline(True)
+        page.goto(base + query)
+        page.wait_for_selector("#liste-resultats li")
+        assert page.locator("#origine-qpv").inner_text() == online.replace("&#39;", "'")
+        assert page.locator('input[name="profil"][value="qpv"]').is_checked()
+        assert page.locator('input[name="qpv_vu"]').count() == 1  # the next search is the volunteer's
+    finally:
+        context.close()

@@ -119,3 +119,38 @@ def test_a_new_sync_is_read_without_a_restart(app, qpv_server, instance_path):
     target.write_text(json.dumps(emptied), "utf-8")
     os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns + 10**9))  # a later sync
     assert client.get("/api/v1/nearest", query_string=INSIDE).get_json()["origin"]["qpv"] is None
+
+
+def test_the_campaign_dashboard_breaks_encounters_down_by_quarter_masking_small_cells(make_app, qpv_server):
+    from tests.test_campaigns import MANAGER, encounter, post, with_campaign
+
+    app = with_campaign(make_app(QPV_URL=f"{qpv_server}/qpv.zip"))
+    with app.app_context():
+        from webmap.commands.data import sync_qpv_outlines
+
+        sync_qpv_outlines()
+    client = app.test_client()
+    doors = (
+        [{**INSIDE, "commune": None}] * 12 + [{**OUTSIDE, "commune": None}] * 9 + [{"commune": "93048"}] * 2
+    )
+    sent = [encounter(app.campaign_id, **door) for door in doors]
+    assert post(client, sent).status_code == 200
+    quarters = client.get(f"/api/v1/campagnes/{app.campaign_id}/bilan", headers=MANAGER).get_json()
+    by_quarter = {key: cell["rencontres"] for key, cell in quarters["repartitions"]["qpv"].items()}
+    assert by_quarter == {"QN093FICTIFA": 12, "hors-qpv": "masqué", "non renseigné": "< 5"}  # secret
+    page = client.get(f"/gestion/campagnes/{app.campaign_id}", headers=MANAGER).get_data(as_text=True)
+    assert "Quartier fictif des Essais (QN093FICTIFA)" in page and "Hors quartier prioritaire" in page
+
+
+def test_the_sync_says_where_the_file_differs_from_the_anct_s_2024_list(make_app, qpv_server):
+    from geo.qpv import listed_quarters
+
+    assert listed_quarters(["93048"])["93048"] == {"QN09309M", "QN09315M", "QN09316M", "QN09318M", "QN09319I"}
+    absent = {
+        "CONTOURS_URL": f"{qpv_server}/absent-{{departement}}",
+        "BAN_URL": f"{qpv_server}/absent-{{departement}}",
+    }
+    app = make_app(QPV_URL=f"{qpv_server}/qpv.zip", **absent)  # only the quarters are served
+    result = app.test_cli_runner().invoke(args=["data", "sync"])
+    assert "QN093FICTIFA, QN093FICTIFB absent(s) de la liste 2024 de l’ANCT" in result.output
+    assert "93079 : QN09348M de la liste 2024 absent(s) du fichier" in result.output

@@ -13,7 +13,7 @@ from geo.campaigns.encounters import read_encounter
 from geo.campaigns.model import Campaign, Encounter
 from geo.store.campaigns import EncounterConflict
 from webmap.auth.services import CURATORS, User
-from webmap.services import actors_named, current_store
+from webmap.services import actors_named, current_qpv, current_store
 
 MAX_CAMPAIGN_ID = 2**31
 """Campaign numbers beyond this are no campaign (and more than the store's integers hold)."""
@@ -88,6 +88,7 @@ def read_batch(batch: Sequence[Any], user: User) -> tuple[list[Encounter], dict[
 
     encounters: list[Encounter] = []
     problems: dict[str, str] = {}
+    quarters = current_qpv()
     for index, payload in enumerate(batch):
         encounter, found = read_encounter(
             payload,
@@ -96,6 +97,7 @@ def read_batch(batch: Sequence[Any], user: User) -> tuple[list[Encounter], dict[
             known_actor=known.__contains__,
             today=dt.date.today(),
             team=team,
+            qpv=quarters,
         )
         problems.update({f"[{p.index}].{p.field}": p.message for p in found})
         if encounter is not None:

@@ -147,15 +147,23 @@ class Services:
 
         return NetworkWalk(StreetNetwork.load(self.network), self.config["WALK_SPEED_KMH"], estimate)
 
+    @property
+    def qpv_file(self) -> Path:
+        from geo.io.sync import QPV_FILENAME
+
+        return self.instance / "qpv" / QPV_FILENAME
+
+    def qpv_version(self) -> int | None:
+        """When the QPV outlines were last synced (ns), None before."""
+        return self.qpv_file.stat().st_mtime_ns if self.qpv_file.exists() else None
+
     def qpv(self) -> QpvOutlines | None:
         """The QPV outlines ``carto data sync`` wrote (None before), read again when the file changes:
         a sync is seen by every worker without a restart."""
-        from geo.io.sync import QPV_FILENAME
         from geo.qpv import QpvOutlines
 
-        path = self.instance / "qpv" / QPV_FILENAME
-        version = path.stat().st_mtime_ns if path.exists() else None
-        return self.kept("qpv", version, lambda: QpvOutlines.from_file(path) if version else None)
+        version = self.qpv_version()
+        return self.kept("qpv", version, lambda: QpvOutlines.from_file(self.qpv_file) if version else None)
 
     def search(self, request: SearchRequest) -> SearchOutcome:
         """The core's search with these collaborators."""
@@ -263,15 +271,18 @@ def current_pack() -> tuple[str, bytes]:
 
     today = dt.date.today()
     version = data_version()
+    synced_at = services().qpv_version()
+    synced = f"-qpv{synced_at // 10**9}" if synced_at else ""
 
     def build() -> tuple[str, bytes]:
         from webmap.volunteer.offline import presented
 
-        named = pack_version(version, today)
-        pack = field_pack(current_actors(), served_communes(), today, named, services().walking_estimate)
+        named = pack_version(version, today) + synced  # a new sync of the quarters is a new pack
+        qpv = services().qpv()
+        pack = field_pack(current_actors(), served_communes(), today, named, services().walking_estimate, qpv)
         return named, pack_json(presented(pack, current_actors()))
 
-    return services().kept("pack", (version, today), build)
+    return services().kept("pack", (version, today, synced_at), build)
 
 
 def current_address_pack(commune: str) -> bytes | None:

@@ -20,6 +20,7 @@ from geo.campaigns.model import FUNNEL, HistoryTotals, Tally
 BREAKDOWNS = {
     "commune": "Commune",
     "iris": "IRIS",
+    "qpv": "Quartier prioritaire",
     "semaine": "Semaine",
     "equipe": "Équipe",
     "accompagne_par": "Déjà accompagné par",

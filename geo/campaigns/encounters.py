@@ -14,8 +14,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
-from geo.campaigns.model import ACCOMPANIERS, AGE_BANDS, ANSWERS, YES_NO, Campaign, Encounter
+from geo.campaigns.model import ACCOMPANIERS, AGE_BANDS, ANSWERS, OUTSIDE_QPV, YES_NO, Campaign, Encounter
 from geo.communes import commune_at, iris_at
+from geo.qpv import QpvOutlines
 from geo.search.needs import NEEDS
 
 MAX_BATCH = 500
@@ -87,8 +88,10 @@ def read_encounter(
     known_actor: Callable[[str], bool],
     today: dt.date,
     team: Callable[[Campaign], str | None],
+    qpv: QpvOutlines | None = None,
 ) -> tuple[Encounter | None, list[EncounterProblem]]:
-    """The encounter ``payload`` describes, or the problems that keep it out (nothing half-read)."""
+    """The encounter ``payload`` describes, or the problems that keep it out (nothing half-read).
+    ``qpv``: the synced quarters, to note the QPV of a position before it is dropped."""
     problems: list[EncounterProblem] = []
 
     def problem(name: str, message: str) -> None:
@@ -113,7 +116,7 @@ def read_encounter(
         problem("id", "un UUID fait par la tablette est attendu")
     campaign = _campaign(payload.get("campagne"), campaigns, problem)
     day = _day(payload.get("date"), today, problem)
-    commune, iris = _place(payload, campaign, problem)
+    commune, iris, quarter = _place(payload, campaign, problem, qpv)
     seeking = _choice(payload.get("en_recherche"), ANSWERS, "en_recherche", problem, required=True)
     accompanied = _choice(payload.get("accompagne"), YES_NO, "accompagne", problem)
     by_whom = _choice(payload.get("accompagne_par"), ACCOMPANIERS, "accompagne_par", problem)
@@ -152,6 +155,7 @@ def read_encounter(
         band,
         tuple(needs),
         team(campaign),
+        quarter,
     ), []
 
 
@@ -196,34 +200,38 @@ def _day(value: Any, today: dt.date, problem: Say) -> dt.date | None:
 
 
 def _place(
-    payload: Mapping[str, Any], campaign: Campaign | None, problem: Say
-) -> tuple[str | None, str | None]:
-    """The commune (and IRIS) of the door: given, or read from a position that is then dropped."""
+    payload: Mapping[str, Any], campaign: Campaign | None, problem: Say, qpv: QpvOutlines | None
+) -> tuple[str | None, str | None, str | None]:
+    """The commune (and IRIS, and QPV) of the door: given, or read from a position that is then
+    dropped."""
     lat, lon = payload.get("lat"), payload.get("lon")
     commune = payload.get("commune")
-    iris = None
+    iris = quarter = None
     if lat is not None or lon is not None:
         if not (_is_number(lat) and _is_number(lon)):
             problem("lat", "lat et lon : deux nombres")
-            return None, None
+            return None, None, None
         lon, lat = float(lon), float(lat)
         found = commune_at(lon, lat)
         if found is None:
             problem("lat", "position hors des communes servies")
-            return None, None
+            return None, None, None
         if commune is not None and commune != found:
             problem("commune", "la commune ne contient pas la position")
         commune = found
         sector = iris_at(lon, lat)
         iris = sector.code if sector else None
+        if qpv is not None:
+            held = qpv.at(lon, lat)
+            quarter = held.code if held else OUTSIDE_QPV
     if not isinstance(commune, str) or not re.fullmatch(r"\d[0-9AB]\d{3}", commune):
         problem("commune", "code INSEE de la commune (ou lat et lon) attendu")
-        return None, None
+        return None, None, None
     if campaign is not None and commune not in campaign.communes:
         problem("commune", f"la campagne « {campaign.nom} » ne couvre pas la commune {commune}")
     elif campaign is not None and campaign.secteurs:
         _check_sector(commune, iris, lat is not None, campaign, problem)
-    return commune, iris
+    return commune, iris, quarter
 
 
 def _is_number(value: Any) -> TypeGuard[float]:

@@ -86,6 +86,8 @@ class Encounter:
     besoins: tuple[str, ...] = ()
     equipe: str | None = None
     """The volunteers' team in the campaign (never the volunteer)."""
+    qpv: str | None = None
+    """The QPV of the door when its position was sent (``OUTSIDE_QPV`` outside any), else None."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,7 @@ class Tally:
     besoins: tuple[str, ...]
     equipe: str | None
     nombre: int = 1
+    qpv: str | None = None
 
 
 @dataclass(frozen=True)
@@ -145,8 +148,12 @@ def tally_of(encounter: Encounter) -> Tally:
         encounter.tranche_age,
         tuple(sorted(encounter.besoins)),
         encounter.equipe,
+        qpv=encounter.qpv,
     )
 
+
+OUTSIDE_QPV = "hors-qpv"
+"""An encounter's door, located, in no quartier prioritaire."""
 
 FUNNEL = {
     "rencontres": "Rencontres",

@@ -20,6 +20,7 @@ from geo.actors.model import Actor
 from geo.campaigns.model import BAND_STARTS
 from geo.communes import COMMUNES, commune_outlines, iris_sectors
 from geo.projection import LAMBERT93_PROJ4
+from geo.qpv import QpvOutlines
 from geo.search.eligibility import (
     ALWAYS_TRUE_PUBLICS,
     DISABILITY,
@@ -31,7 +32,7 @@ from geo.search.eligibility import (
 from geo.search.filters import thematique_keys
 from geo.search.hours import LOOKAHEAD_DAYS, NO_CHANGE_DAYS, PARIS, WEEKDAYS, open_spans
 from geo.search.needs import NEEDS
-from geo.search.profile import TRAITS
+from geo.search.profile import QPV_TRAIT, TRAITS
 from geo.search.ranking import RULE, TOLERANCE_MIN
 from geo.search.request import K_RANGE, MORE, SearchRequest
 from geo.search.travel import ESTIMATED, WALK_LABEL, WalkingEstimate
@@ -48,9 +49,10 @@ def field_pack(
     today: dt.date,
     data_version: str,
     walk: WalkingEstimate | None = None,
+    qpv: QpvOutlines | None = None,
 ) -> dict[str, Any]:
     """The pack for the communes served, as JSON-ready data; ``walk``: the service's walking
-    estimate (the default one if not said)."""
+    estimate (the default one if not said); ``qpv``: the synced quartiers prioritaires, if any."""
     start = dt.datetime.combine(today, dt.time(0, 0), PARIS)
     served = [a for a in actors if a.statut != "ferme"]
     walk = walk or WalkingEstimate()
@@ -74,6 +76,7 @@ def field_pack(
             "age_jeunes": YOUTH_AGE_LIMIT,
             "public_handicap": DISABILITY,
             "zones_du_resident": {code: sorted(resident_areas(code)) for code in communes},
+            "profil_qpv": QPV_TRAIT,
             "noms_des_communes": {code: COMMUNES[code].nom for code in communes if code in COMMUNES},
         },
         "classement": {
@@ -112,6 +115,12 @@ def field_pack(
                 for sector, outline in iris_sectors()
                 if sector.commune in communes
             ],
+            "qpv": [
+                {"code": quarter.code, "nom": quarter.nom, "geometrie": _rounded(outline.__geo_interface__)}
+                for quarter, outline in zip(qpv.quarters, qpv.shapes, strict=True)
+            ]
+            if qpv is not None
+            else [],
         },
     }
 

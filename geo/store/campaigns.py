@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection, Engine
 from geo.campaigns.model import Campaign, Encounter, HistoryTotals, Tally, tally_of
 
 metadata = MetaData()
-_ANSWERS = ("commune", "iris", "en_recherche", "accompagne", "accompagne_par", "tranche_age", "equipe")
+_ANSWERS = ("commune", "iris", "qpv", "en_recherche", "accompagne", "accompagne_par", "tranche_age", "equipe")
 
 
 def _answer_columns() -> list[Column[Any]]:
@@ -304,6 +304,7 @@ def _answer_values(item: Encounter | Tally) -> dict[str, Any]:
     return {
         "commune": item.commune,
         "iris": item.iris,
+        "qpv": item.qpv,
         "en_recherche": item.en_recherche,
         "accompagne": item.accompagne,
         "accompagne_par": item.accompagne_par,
@@ -338,6 +339,7 @@ def _answers_of(row: Any) -> dict[str, Any]:
     return {
         "commune": row.commune,
         "iris": row.iris,
+        "qpv": row.qpv,
         "en_recherche": row.en_recherche,
         "accompagne": row.accompagne,
         "accompagne_par": row.accompagne_par,

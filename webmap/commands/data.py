@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -66,4 +67,9 @@ def sync_qpv_outlines() -> str:
         target, count = sync_qpv(
             config["QPV_URL"], config["COMMUNES"], folder, client, dt.date.today().isoformat()
         )
-    return f"{count} quartier(s) prioritaire(s) écrit(s) dans {target}"
+    from geo.qpv import unlike_the_list
+
+    said = [f"{count} quartier(s) prioritaire(s) écrit(s) dans {target}"]
+    features = json.loads(target.read_text(encoding="utf-8"))["features"]
+    said += [f"  attention : {difference}" for difference in unlike_the_list(features, config["COMMUNES"])]
+    return "\n".join(said)

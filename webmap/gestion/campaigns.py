@@ -14,13 +14,13 @@ from wtforms import DateField, IntegerField, SelectMultipleField, StringField, w
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from geo.campaigns.bilan import BREAKDOWNS, Bilan, shown_breakdowns
-from geo.campaigns.model import ACCOMPANIERS, AGE_BANDS, FUNNEL, Campaign, HistoryTotals
+from geo.campaigns.model import ACCOMPANIERS, AGE_BANDS, FUNNEL, OUTSIDE_QPV, Campaign, HistoryTotals
 from geo.communes import COMMUNES, iris_names
 from geo.io.spreadsheet import inert
 from webmap.auth.services import CURATORS, check_role
 from webmap.auth.validators import service_email, stripped
 from webmap.campaigns import TEAM_NAME_LIMIT, StaffingRefused, figures_of, known_campaign, put_in_team
-from webmap.services import current_actors, current_store, served_communes
+from webmap.services import current_actors, current_qpv, current_store, served_communes
 
 blueprint = Blueprint("campaigns", __name__, url_prefix="/gestion/campagnes")
 
@@ -218,6 +218,13 @@ def _campaign_and_bilan(campaign_id: int) -> tuple[Campaign, Bilan]:
     return campaign, figures_of(campaign)
 
 
+def _quarter_names() -> dict[str, str]:
+    """The synced QPV by code, and « hors QPV »."""
+    outlines = current_qpv()
+    named = {q.code: f"{q.nom} ({q.code})" for q in outlines.quarters} if outlines else {}
+    return {**named, OUTSIDE_QPV: "Hors quartier prioritaire"}
+
+
 def _labels() -> dict:
     actors = {a.id: a.nom for a in current_actors()}
     return {
@@ -225,6 +232,7 @@ def _labels() -> dict:
         "breakdowns": BREAKDOWNS,
         "communes": COMMUNES,
         "iris": iris_names(),
+        "quarters": _quarter_names(),
         "accompaniers": ACCOMPANIERS,
         "age_bands": AGE_BANDS,
         "actor_names": actors,

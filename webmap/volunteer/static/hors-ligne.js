@@ -127,6 +127,26 @@
     if (band) { hidden("tranche_age", band); }
   }
 
+  // as the server's page: the address's quarter said, its chip ticked for the volunteer until seen
+  function quarter(pack, answer) {
+    var said = document.getElementById("origine-qpv");
+    var seen = form.querySelector('input[name="qpv_vu"]');
+    said.hidden = !answer.origin.qpv;
+    if (!answer.origin.qpv) { if (seen) { seen.remove(); } return; }
+    var chip = pack.regles.profil_qpv;
+    said.textContent = "Cette adresse est dans un quartier prioritaire : " + answer.origin.qpv.nom + " (" +
+      answer.origin.qpv.code + ")" + (answer.traits.indexOf(chip) >= 0 ? " — « " + pack.profil[chip].label + " » est coché" : "") + ".";
+    var box = form.querySelector('input[name="profil"][value="' + chip + '"]');
+    if (box) { box.checked = answer.traits.indexOf(chip) >= 0; }
+    if (!seen) {
+      seen = element("input");
+      seen.type = "hidden";
+      seen.name = "qpv_vu";
+      seen.value = "1";
+      form.appendChild(seen);
+    }
+  }
+
   var markers = {};
   function showOnMap(id) {  // as online: the map comes into view, centred on the actor, its name open
     var marker = markers[id];
@@ -166,8 +186,9 @@
     var answer = window.cartoOffline.search(pack, {k: k,
       lat: lat, lon: lon, needs: query.getAll("besoin").filter(function (n) { return pack.besoins[n]; }),
       age: age, publics: query.getAll("public"), traits: query.getAll("profil"),
-      include_ineligible: query.get("tous") === "1"
+      include_ineligible: query.get("tous") === "1", qpv_seen: query.get("qpv_vu") === "1"
     }, Date.now());
+    quarter(pack, answer);
     var list = document.getElementById("liste-resultats");
     // a newer pack redraws the cards: what the volunteer ticked or unfolded stays so
     var ticked = [], unfolded = [];

@@ -171,16 +171,26 @@
     return lines;
   }
 
-  function communeAt(pack, lon, lat) {
+  function holding(areas, lon, lat) {  // the first of ``areas`` whose outline holds the point
     var found = null;
-    pack.contours.communes.forEach(function (commune) {
-      var geometry = commune.geometrie;
+    areas.forEach(function (area) {
+      var geometry = area.geometrie;
       var polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
       polygons.forEach(function (polygon) {
-        if (found === null && pointInPolygon([lon, lat], polygon) === true) { found = commune.code; }
+        if (found === null && pointInPolygon([lon, lat], polygon) === true) { found = area; }
       });
     });
     return found;
+  }
+
+  function communeAt(pack, lon, lat) {
+    var commune = holding(pack.contours.communes, lon, lat);
+    return commune ? commune.code : null;
+  }
+
+  function qpvAt(pack, lon, lat) {  // geo.qpv.QpvOutlines.at: {code, nom} or null
+    var quarter = holding(pack.contours.qpv || [], lon, lat);
+    return quarter ? {code: quarter.code, nom: quarter.nom} : null;
   }
 
   function offers(actor, thematiques) {
@@ -232,9 +242,12 @@
       pack.besoins[need].thematiques.forEach(function (t) { if (thematiques.indexOf(t) < 0) { thematiques.push(t); } });
     });
     var citycode = request.citycode || communeAt(pack, request.lon, request.lat);
+    var quarter = qpvAt(pack, request.lon, request.lat);
+    var traits = (request.traits || []).slice();  // geo.search.service.search: the QPV's chip, until seen
+    if (quarter && !request.qpv_seen && traits.indexOf(pack.regles.profil_qpv) < 0) { traits.push(pack.regles.profil_qpv); }
     var resident = profiled(pack, {age: request.age === undefined || request.age === null ? null : request.age,
                                    commune: request.commune || citycode, publics: request.publics || []},
-                            request.traits || []);
+                            traits);
     var areas = resident.commune ? residentAreas(pack, resident.commune) : [];
     var origin = project.forward([request.lon, request.lat]);
     function result(actor, verdict, distance) {
@@ -266,7 +279,8 @@
       results = results.concat(ineligible.slice(0, k).filter(function (r) { return r.distance_m <= farthest; }));
     }
     results.sort(function (a, b) { return compareKeys(rankKey(pack, a), rankKey(pack, b)); });
-    return {origin: {lon: request.lon, lat: request.lat, citycode: citycode}, results: results};
+    return {origin: {lon: request.lon, lat: request.lat, citycode: citycode, qpv: quarter}, traits: traits,
+            results: results};
   }
 
   window.cartoOffline = {search: search, view: view, communeAt: communeAt, openingLabel: openingLabel};
