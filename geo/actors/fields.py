@@ -22,14 +22,19 @@ Kind = Literal["text", "list", "integer", "number", "date"]
 
 GROUPS: Mapping[str, str] = types.MappingProxyType(
     {
-        "identite": "Identité",
-        "adresse": "Adresse et localisation",
-        "publics": "Pour qui, pour quoi",
-        "accueil": "Accueil et contact",
-        "provenance": "Provenance",
+        "lieu": "Qui et où",
+        "acces": "Quand et comment y aller",
+        "publics": "Qui est reçu, pour quoi",
+        "vocabulaires": "Vocabulaires nationaux (data·inclusion)",
+        "provenance": "Sources",
     }
 )
-"""The back office form's fieldsets, in order, with their legends."""
+"""The back office form's fieldsets, in order, with their legends: what matters at the door first."""
+FOLDED_GROUPS = frozenset({"vocabulaires"})
+"""Fieldsets the form shows folded (a manager rarely needs them)."""
+Widget = Literal["", "commune", "derived", "hours", "picker"]
+"""How the form shows a field, when not by its kind: a commune chosen by name (its INSEE code
+written), a value the form derives from another (not typed), the hours grid, a searchable picker."""
 
 LIST_LIMIT, LIST_ITEM_LIMIT = 50, 100
 """Most values a list field may hold, and longest value."""
@@ -66,6 +71,7 @@ class Field:
     minimum: float | None = None
     maximum: float | None = None
     multiline: bool = False
+    widget: Widget = ""
     data_inclusion: str | None = None
     """Its counterpart in data·inclusion v1 (``Structure.nom``, ``Service.thematiques``); None: ours."""
 

@@ -88,7 +88,7 @@ class Actor:
         metadata=declared(
             "Nom",
             "name as the source gives it",
-            group="identite",
+            group="lieu",
             max_length=150,
             min_length=3,
             data_inclusion="Structure.nom",
@@ -98,7 +98,7 @@ class Actor:
         metadata=declared(
             "Type d’acteur",
             "kind of actor (`geo.actors.kinds.KINDS`); drives the defaults below",
-            group="identite",
+            group="lieu",
             max_length=64,
             vocabulary=KIND_LABELS,
         )
@@ -131,7 +131,7 @@ class Actor:
             "`actif` only once a manager verified the actor (`date_verification`); before, "
             "`a_verifier`, still shown to volunteers with its freshness; retired actors are `ferme`, "
             "never deleted",
-            group="identite",
+            group="lieu",
             max_length=20,
             vocabulary=STATUTS,
             required=True,
@@ -142,7 +142,7 @@ class Actor:
         metadata=declared(
             "Description",
             "what a volunteer should know; empty, or 5 characters at least (data·inclusion's minimum)",
-            group="identite",
+            group="publics",
             max_length=2_000,
             min_length=5,
             multiline=True,
@@ -156,7 +156,7 @@ class Actor:
             "the establishment's SIRET when a source gives it: how `carto actors import-di` "
             "recognises a national record first",
             help="14 chiffres, si une source le donne",
-            group="identite",
+            group="vocabulaires",
             max_length=14,
             pattern=r"[0-9]{14}",
             pattern_hint="14 chiffres",
@@ -168,7 +168,7 @@ class Actor:
         metadata=declared(
             "Réseaux porteurs",
             "networks the actor belongs to",
-            group="publics",
+            group="vocabulaires",
             vocabulary=RESEAUX_PORTEURS,
             data_inclusion="Structure.reseaux_porteurs",
         ),
@@ -176,7 +176,7 @@ class Actor:
     adresse: str = field(
         default="",
         metadata=declared(
-            "Adresse", "postal address", group="adresse", max_length=200, data_inclusion="Structure.adresse"
+            "Adresse", "postal address", group="lieu", max_length=200, data_inclusion="Structure.adresse"
         ),
     )
     complement_adresse: str = field(
@@ -184,7 +184,7 @@ class Actor:
         metadata=declared(
             "Complément d’adresse",
             "building, floor, door",
-            group="adresse",
+            group="lieu",
             max_length=200,
             data_inclusion="Structure.complement_adresse",
         ),
@@ -194,7 +194,7 @@ class Actor:
         metadata=declared(
             "Code postal",
             "must be one of the commune's, for the communes of `geo.communes`",
-            group="adresse",
+            group="lieu",
             max_length=5,
             pattern=POSTCODE_PATTERN,
             pattern_hint="5 chiffres",
@@ -204,9 +204,10 @@ class Actor:
     code_insee: str = field(
         default="",
         metadata=declared(
-            "Code INSEE de la commune",
-            "the commune's COG code",
-            group="adresse",
+            "Commune",
+            "the commune's COG code (the form offers the communes by name)",
+            group="lieu",
+            widget="commune",
             max_length=5,
             pattern=INSEE_PATTERN,
             pattern_hint="5 caractères, ex. 93048",
@@ -216,9 +217,10 @@ class Actor:
     commune: str = field(
         default="",
         metadata=declared(
-            "Commune",
-            "the commune's name, matching the INSEE code",
-            group="adresse",
+            "Nom de la commune",
+            "the commune's name, matching the INSEE code (the form writes it from the commune chosen)",
+            group="lieu",
+            widget="derived",
             max_length=100,
             data_inclusion="Structure.commune",
         ),
@@ -230,6 +232,7 @@ class Actor:
             "Thématiques",
             "what the actor offers",
             group="publics",
+            widget="picker",
             vocabulary=THEMATIQUES,
             data_inclusion="Service.thematiques",
         ),
@@ -278,7 +281,7 @@ class Actor:
         metadata=declared(
             "Accueil",
             "on site, at a distance",
-            group="accueil",
+            group="vocabulaires",
             vocabulary=MODES_ACCUEIL,
             data_inclusion="Service.modes_accueil",
         ),
@@ -289,7 +292,7 @@ class Actor:
             "Comment y aller",
             "how a resident gets in, where a source or a national rule says so: « Comment y aller » "
             "on results, popups, actor pages and in the API",
-            group="accueil",
+            group="acces",
             vocabulary=MODES_MOBILISATION,
             data_inclusion="Service.modes_mobilisation",
         ),
@@ -300,7 +303,7 @@ class Actor:
             "Qui fait la démarche",
             "who makes that first move: the resident (`usagers`), a professional such as a "
             "prescriber, or both",
-            group="accueil",
+            group="acces",
             vocabulary=PERSONNES_MOBILISATRICES,
             data_inclusion="Service.mobilisable_par",
         ),
@@ -310,7 +313,7 @@ class Actor:
         metadata=declared(
             "Frais",
             "whether it costs the resident anything",
-            group="accueil",
+            group="acces",
             max_length=20,
             vocabulary=FRAIS,
             data_inclusion="Service.frais",
@@ -322,7 +325,8 @@ class Actor:
             "Horaires",
             "OSM `opening_hours`, read by the `opening-hours-py` library",
             help="format OpenStreetMap, ex. Mo-Fr 09:00-12:00; PH off",
-            group="accueil",
+            group="acces",
+            widget="hours",
             max_length=500,
             data_inclusion="Structure.horaires_accueil",
         ),
@@ -332,7 +336,7 @@ class Actor:
         metadata=declared(
             "Téléphone",
             "a French number (phonenumbers' rule)",
-            group="accueil",
+            group="acces",
             max_length=30,
             data_inclusion="Structure.telephone",
         ),
@@ -343,7 +347,7 @@ class Actor:
             "Courriel générique",
             "generic mailboxes only (`contact@`, `accueil@`…), never a person's; an address by the "
             "service's one rule (`geo.mailbox`)",
-            group="accueil",
+            group="acces",
             max_length=200,
             data_inclusion="Structure.courriel",
         ),
@@ -353,7 +357,7 @@ class Actor:
         metadata=declared(
             "Site web",
             "http(s) URL",
-            group="accueil",
+            group="acces",
             max_length=500,
             data_inclusion="Structure.site_web",
         ),
@@ -365,7 +369,7 @@ class Actor:
             "where a resident or a counsellor applies online (`utiliser-lien-mobilisation`), as the "
             "source gives it; http(s) URL",
             help="adresse du formulaire ou de la page de candidature, si la source la donne",
-            group="accueil",
+            group="acces",
             max_length=500,
             data_inclusion="Service.lien_mobilisation",
         ),

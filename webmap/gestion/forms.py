@@ -26,10 +26,10 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from geo.actors.fields import GROUPS, Field
+from geo.actors.fields import FOLDED_GROUPS, GROUPS, Field
 from geo.actors.model import FIELDS, Actor, Location, actor_to_feature
 from geo.actors.validation import Problem, validate_feature
-from geo.text import slugify
+from geo.text import fold, slugify
 
 EDITED = tuple(declared for declared in FIELDS if declared.group)
 """The declared fields the form shows, in their declared order."""
@@ -43,6 +43,17 @@ def _choices(vocabulary: Mapping[str, Any], blank: bool) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in ([("", "Non renseigné")] if blank else []) + pairs]
 
 
+def _commune_choices(current: str) -> list[SelectChoice]:
+    """The communes the service knows, by name (their INSEE code sent), and ``current`` if another."""
+    from geo.communes import COMMUNES
+
+    named = sorted(((c.nom, code) for code, c in COMMUNES.items()), key=lambda pair: fold(pair[0]))
+    choices = [SelectChoice("", "—"), *(SelectChoice(code, f"{nom} ({code})") for nom, code in named)]
+    if current and current not in COMMUNES:
+        choices.append(SelectChoice(current, current))
+    return choices
+
+
 class MultiCheckbox(SelectMultipleField):
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
@@ -53,6 +64,12 @@ def _form_field(declared: Field) -> wtforms.Field:
     comma-separated text, a text with a vocabulary as a menu, a number as a number."""
     options: dict[str, Any] = {"description": declared.help}
     vocabulary = declared.vocabulary
+    if declared.widget == "commune":
+        return SelectField(
+            declared.label, choices=lambda: _commune_choices(""), validate_choice=False, **options
+        )
+    if declared.widget == "derived":
+        return HiddenField(declared.label)
     if declared.kind == "list":
         if vocabulary is None:
             return StringField(declared.label, **options)
@@ -77,14 +94,20 @@ class _ActorForm(FlaskForm):
     """« lon lat » of the point the provenance above describes: a point typed otherwise is the manager's."""
     version = HiddenField()
 
-    def grouped(self) -> list[tuple[str, str, list[tuple[wtforms.Field, bool]]]]:
-        """(group, legend, [(form field, wide)]) in the order of the fieldsets."""
+    def grouped(self) -> list[tuple[str, str, bool, list[tuple[wtforms.Field, bool, str]]]]:
+        """(group, legend, folded, [(form field, wide, widget)]) in the order of the fieldsets; a group
+        with a field in error is never folded."""
         return [
             (
                 group,
                 legend,
+                group in FOLDED_GROUPS and not any(self[d.name].errors for d in EDITED if d.group == group),
                 [
-                    (self[d.name], d.multiline or (d.max_length or 0) >= WIDE or d.item_pattern is not None)
+                    (
+                        self[d.name],
+                        d.multiline or (d.max_length or 0) >= WIDE or d.item_pattern is not None,
+                        d.widget,
+                    )
                     for d in EDITED
                     if d.group == group
                 ],
@@ -100,6 +123,7 @@ class _ActorForm(FlaskForm):
             elif declared.kind == "text" and value is None:
                 value = ""
             self[declared.name].data = value
+        self["code_insee"].choices = _commune_choices(actor.code_insee)
         if actor.location:
             self.lon.data, self.lat.data = actor.location.lon, actor.location.lat
             self.location_source.data = actor.location.source
@@ -131,6 +155,7 @@ class _ActorForm(FlaskForm):
             if declared.kind == "list" and kept is not None and set(kept) == set(values[declared.name]):
                 values[declared.name] = kept
         values["location"] = self._location()
+        values.update(_derived(values))
         actor_id = base.id if base else slugify(values["nom"])[:80]
         actor = dataclasses.replace(base, **values) if base else Actor(id=actor_id, **values)
         problems = validate_feature(actor_to_feature(actor))
@@ -178,6 +203,14 @@ class _ActorForm(FlaskForm):
             field = getattr(self, name, None)
             target = field if field is not None else self["nom"]
             target.errors = [*list(target.errors or []), problem.message]
+
+
+def _derived(values: Mapping[str, Any]) -> dict[str, Any]:
+    """What the form writes rather than asks: the commune's name, from the commune chosen."""
+    from geo.communes import COMMUNES
+
+    commune = COMMUNES.get(values.get("code_insee") or "")
+    return {"commune": commune.nom} if commune is not None else {}
 
 
 def _same_hours(typed: str, written: str) -> bool:
