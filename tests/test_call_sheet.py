@@ -148,3 +148,29 @@ def test_the_queue_puts_first_the_actors_volunteers_meet_most(app, manager):
     first = re.search(r'<li><a href="/gestion/acteurs/([^"]+)"', queue).group(1)
     assert counts.get(first) == 3 and "montré 3 fois" in queue
     assert f'href="/gestion/acteurs/{first}/verifier">Vérifier par téléphone' in queue
+
+
+def test_leads_are_offered_where_a_manager_verifies_never_imported(make_app):
+    """The curated dataset: the Régie de proximité de Villetaneuse has no address; a 2023 list gives one."""
+    from tests.support import ROOT
+
+    app = make_app(ACTORS_FILE=str(ROOT / "data" / "actors.geojson"))
+    with app.app_context():
+        current_store().add_user(MANAGER, made_up_hash(PASSWORD), "manager")
+    client = app.test_client()
+    page = client.get("/connexion").get_data(as_text=True)
+    client.post("/connexion", data={"email": MANAGER, "password": PASSWORD, "csrf_token": csrf_token(page)})
+    lead = "piste : adresse indiquée en avril 2023 par la liste des structures des conseillers numériques"
+    queue = client.get("/gestion/a-verifier").get_data(as_text=True)
+    assert (
+        f"{lead} France Services — « 50 RUE ROGER SALENGRO 93430 VILLETANEUSE » — à confirmer par téléphone"
+        in queue
+    )
+    sheet = client.get("/gestion/acteurs/regie-de-proximite-de-villetaneuse/verifier").get_data(as_text=True)
+    assert "50 RUE ROGER SALENGRO" in sheet
+    to_locate = client.get("/gestion/a-localiser").get_data(as_text=True)
+    missing = to_locate.split('id="pistes"')[1]
+    assert "Maison de l&#39;emploi de Bagnolet/Montreuil" in missing and "94 Rue Lénine" in missing
+    assert "en février 2024 par l’export des structures d’Aidants Connect" in missing
+    with app.app_context():
+        assert current_store().get("regie-de-proximite-de-villetaneuse").actor.adresse == ""

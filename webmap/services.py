@@ -29,6 +29,7 @@ from webmap.settings import ConfigurationError
 if TYPE_CHECKING:  # numpy and scipy load with the first search, not with every command
     import httpx
 
+    from geo.actors.leads import Lead
     from geo.qpv import QpvOutlines
     from geo.search.indexes import NearestIndex
     from geo.search.request import SearchRequest
@@ -363,6 +364,14 @@ def read_data_inclusion(
             communes or config["COMMUNES"],
             score_minimum=score,
         )
+
+
+def current_leads() -> list[Lead]:
+    """The verification leads of ``CARTO_LEADS_DIR`` (``geo.actors.leads``), read once."""
+    from geo.actors.leads import read_leads
+
+    folder = Path(_app().config["LEADS_DIR"])
+    return services().kept("leads", str(folder), lambda: read_leads(folder))
 
 
 def current_qpv() -> QpvOutlines | None:

@@ -118,6 +118,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Actors the association names that no located source gives (the back office's « À localiser » list).",
     ),
     Setting(
+        "LEADS_DIR",
+        str(PROJECT_ROOT / "data" / "leads"),
+        str,
+        "Public lists of structures without a stated licence, shown to managers as verification leads.",
+    ),
+    Setting(
         "COMMUNES",
         TARGET_COMMUNES,
         _codes,

@@ -10,6 +10,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
+from geo.actors.leads import leads_for
 from geo.actors.phone_check import (
     ANSWERS,
     CHANGED,
@@ -27,7 +28,7 @@ from webmap.gestion.hours_grid import BEYOND_THE_GRID, grid_view, words
 from webmap.gestion.views import _stored_or_404, blueprint
 from webmap.presenters import phone_label
 from webmap.query import parse_int
-from webmap.services import current_store
+from webmap.services import current_leads, current_store
 
 
 @blueprint.route("/acteurs/<actor_id>/verifier", methods=["GET", "POST"])
@@ -100,6 +101,7 @@ def _sheet(form, actor, version, answers, still_open, problems):
         hours_said=words(hours),
         beyond=BEYOND_THE_GRID,
         current=_current(actor, hours),
+        leads=leads_for(actor, current_leads()),
         phone_label=phone_label,
     )
 

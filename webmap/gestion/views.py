@@ -12,6 +12,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 
 from geo.actors.duplicates import probable_duplicates
 from geo.actors.kinds import KINDS
+from geo.actors.leads import leads_for, missing_actors
 from geo.actors.model import FIELDS
 from geo.actors.quality import quality
 from geo.actors.to_locate import to_locate
@@ -26,7 +27,7 @@ from webmap.gestion.forms import ActorForm
 from webmap.gestion.hours_grid import BEYOND_THE_GRID, grid_view, words, written_hours
 from webmap.maps import tile_provider
 from webmap.query import parse_int
-from webmap.services import current_actors, current_store, read_data_inclusion, served_communes
+from webmap.services import current_actors, current_leads, current_store, read_data_inclusion, served_communes
 from webmap.shown import shown_tally
 
 blueprint = Blueprint(
@@ -101,8 +102,12 @@ def home() -> str:
 
 @blueprint.get("/a-verifier")
 def to_verify() -> str:
+    queue, leads = _queue(), current_leads()
     return render_template(
-        "gestion/queue.html", queue=_queue(), months=current_app.config["VERIFY_EVERY_MONTHS"]
+        "gestion/queue.html",
+        queue=queue,
+        months=current_app.config["VERIFY_EVERY_MONTHS"],
+        leads={item.actor.id: leads_for(item.actor, leads) for item in queue},
     )
 
 
@@ -110,7 +115,12 @@ def to_verify() -> str:
 def to_locate_list() -> str:
     """Actors the association names that no located source gives yet, and what to look for."""
     source, entries = to_locate(Path(current_app.config["TO_LOCATE_FILE"]), current_actors())
-    return render_template("gestion/to_locate.html", source=source, entries=entries)
+    return render_template(
+        "gestion/to_locate.html",
+        source=source,
+        entries=entries,
+        missing=missing_actors(current_leads(), current_actors()),
+    )
 
 
 @blueprint.route("/acteurs/nouveau", methods=["GET", "POST"])
