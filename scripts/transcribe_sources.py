@@ -38,13 +38,23 @@ DATE_OF_CITED_FILE = {
 }
 """An actor carries the date of the file its ``source`` cites (the commit that added it, per
 data/SOURCES.md), not that of the fixture its coordinates come from."""
-CORRECTIONS = {
+APPOINTMENTS_NOTE = "Prise de rendez-vous : oui (liste France services de l’ANCT du 1er août 2024)."
+CORRECTIONS: dict[str, dict[str, object]] = {
     "Mission locale (Épinay-sur-Seine) - MIIJ antenne": {"nom": "Mission locale (Épinay-sur-Seine)"},
     "REGIE QUATRE VINGT TREIZE": {"site_web": ""},
+    "REGIE DE PROXIMITE DE VILLETANEUSE": {"code_postal": ""},
+    "France services Centre Social et Culturel Anne Frank": {
+        "modes_mobilisation": (),
+        "mobilisable_par": (),
+        "description": APPOINTMENTS_NOTE,
+    },
 }
 """Values of the compilation that go beyond their source: « MIIJ antenne » was read from a website
 (the source says « MISSION LOCALE »); the Romainville website of a Bagnolet régie is dropped, as the
-les-emplois importer itself drops it. Ids stay those of the compiled names, so that history holds."""
+les-emplois importer itself drops it; the Régie de proximité de Villetaneuse's postcode was inferred
+from its name (its row says so); the France services Anne Frank takes appointments (``prise_rdv``:
+« Oui »), so « y aller sans rendez-vous » is not said of it. Ids stay those of the compiled names, so
+that history holds."""
 POLE_EMPLOI_NOTE = "Agence de Pôle emploi, devenu France Travail le 1er janvier 2024."
 NETWORKS_NAMED_BY_THE_ACTOR = {"Simplon.co (école numérique inclusive)": ("simplon",)}
 _DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
@@ -99,9 +109,10 @@ def transcribe(row: dict[str, str]) -> Actor | None:
         zone = (commune.code_insee,)
     elif kind.zone == "departement" and commune:
         zone = (commune.departement,)
+    description = str(corrected.get("description", description))
     return Actor(
         id=slugify(row["name"]),
-        nom=corrected.get("nom", row["name"]),
+        nom=str(corrected.get("nom", row["name"])),
         kind=kind.slug,
         source=row["source"],
         date_source=date.group(0),
@@ -111,7 +122,7 @@ def transcribe(row: dict[str, str]) -> Actor | None:
         reseaux_porteurs=tuple(dict.fromkeys(reseaux)),
         adresse=adresse,
         complement_adresse=complement,
-        code_postal=row["postcode"],
+        code_postal=str(corrected.get("code_postal", row["postcode"])),
         code_insee=commune.code_insee if commune else "",
         commune=row["commune"],
         location=location,
@@ -120,12 +131,12 @@ def transcribe(row: dict[str, str]) -> Actor | None:
         zone_eligibilite=zone,
         age_min=kind.age_min,
         age_max=kind.age_max,
-        modes_mobilisation=kind.modes_mobilisation,
-        mobilisable_par=kind.mobilisable_par,
+        modes_mobilisation=tuple(corrected.get("modes_mobilisation", kind.modes_mobilisation)),  # type: ignore[call-overload]
+        mobilisable_par=tuple(corrected.get("mobilisable_par", kind.mobilisable_par)),  # type: ignore[call-overload]
         frais=frais,
         horaires_accueil=row["horaires"],
         telephone=_e164(row["phone"]),
-        site_web=corrected.get("site_web", row["website"]),
+        site_web=str(corrected.get("site_web", row["website"])),
     )
 
 

@@ -74,3 +74,12 @@ def test_slugs_only_hold_lowercase_ascii_digits_and_single_dashes(text):
 @given(st.text())
 def test_fold_is_idempotent(text):
     assert fold(fold(text)) == fold(text)
+
+
+def test_every_public_a_kind_states_has_its_national_rule():
+    """A kind's publics are a fact about every actor of that kind: only a national rule, cited, says so."""
+    from geo.actors.kinds import KINDS
+
+    for kind in KINDS.values():
+        if kind.publics:
+            assert "art. L" in kind.publics_rule or "loi" in kind.publics_rule, kind.slug

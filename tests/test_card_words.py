@@ -3,6 +3,8 @@ said plainly, and nothing at all when no source says."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from geo.actors.access import THROUGH_A_COUNSELLOR, WITH_A_COUNSELLOR, ways_in
@@ -43,7 +45,7 @@ def _actor(**properties):
         (
             ["utiliser-lien-mobilisation"],
             ["usagers", "professionnels"],
-            ("Candidater en ligne", WITH_A_COUNSELLOR),
+            ("Candidater auprès de la structure", WITH_A_COUNSELLOR),  # no link given: no dead instruction
         ),
         (["utiliser-lien-mobilisation"], ["professionnels"], (THROUGH_A_COUNSELLOR,)),
         ([], [], ()),  # no source says: nothing, never « non renseigné »
@@ -62,5 +64,7 @@ def test_the_card_and_fiche_join_the_ways_in_as_a_sentence(app):
         online = _actor(
             modes_mobilisation=["utiliser-lien-mobilisation"], mobilisable_par=["usagers", "professionnels"]
         )
-        assert access_label(online) == "Candidater en ligne, seul ou avec un conseiller"
+        assert access_label(online) == "Candidater auprès de la structure, seul ou avec un conseiller"
+        linked = dataclasses.replace(online, lien_mobilisation="https://www.example.org/candidature-fictive")
+        assert access_label(linked) == "Candidater en ligne, seul ou avec un conseiller"
         assert access_label(_actor()) == ""

@@ -65,7 +65,9 @@ def kinds_table() -> str:
                     f"| `{kind.slug}`",
                     kind.label,
                     "<br>".join(kind.thematiques),
-                    "<br>".join(kind.publics) or "tous publics",
+                    ("<br>".join(kind.publics) + f" ({kind.publics_rule})")
+                    if kind.publics
+                    else "tous publics",
                     "<br>".join(kind.reseaux_porteurs),
                     ages,
                     kind.frais or "",

@@ -245,7 +245,7 @@ def test_how_to_get_in_is_told_where_a_national_rule_says_it(client):
     source gives says nothing (never « non renseigné »)."""
     page = text(client.get("/?lat=48.8600&lon=2.4400&besoin=emploi&age=30"))
     items = dict(re.findall(RESULT_ITEM, page, re.S))
-    siae = "Candidater en ligne, seul ou avec un conseiller"
+    siae = "Candidater auprès de la structure, seul ou avec un conseiller"  # no link known
     assert f'<p class="acces">{siae}</p>' in items["chantier-fictif-montreuil"]
     assert 'class="acces"' not in items["agence-emploi-fictive-montreuil"]
     assert "non renseigné" not in page
@@ -315,16 +315,35 @@ def test_result_pins_carry_their_number_in_the_list(client):
     assert numbers and all(numbers[actor_id] == items.index(actor_id) + 1 for actor_id in numbers)
 
 
-def test_the_volunteer_s_pages_say_when_the_data_last_changed(app, client):
-    import datetime as dt
+def test_the_volunteer_s_pages_say_how_old_the_data_is_and_how_much_is_verified(make_app):
+    """Never the day the data was loaded: the sources' years, and what a manager verified."""
+    from tests.support import ROOT
 
-    from webmap.services import current_store
+    curated = make_app(ACTORS_FILE=str(ROOT / "data" / "actors.geojson")).test_client()
+    page = text(curated.get("/"))
+    assert "Données de 2013 à 2024 · 0 acteur vérifié sur 28</footer>" in page  # Simplon: a 2013 article
+    assert "mises à jour le" not in page
 
-    page = text(client.get("/"))
-    with app.app_context():
-        changed = current_store().last_change()
-    assert f"Données mises à jour le {changed:%d/%m/%Y}" in page
-    assert changed.date() <= dt.date.today()
+
+def test_the_last_verification_is_said_once_there_is_one(client):
+    page = text(client.get("/"))  # the made-up actors: two verified
+    assert "2 acteurs vérifiés sur 15 · dernière vérification le 02/11/2026</footer>" in page
+
+
+def test_an_agency_is_shown_by_its_current_name_with_the_rule_and_the_source_s_name_kept(make_app):
+    from tests.support import ROOT
+
+    client = make_app(ACTORS_FILE=str(ROOT / "data" / "actors.geojson")).test_client()
+    page = text(client.get("/acteurs/pole-emploi-clichy-sous-bois-agence-locale"))
+    assert "<h1>France Travail Clichy-sous-Bois (agence locale)</h1>" in page
+    assert "Nom dans la source : Pôle emploi Clichy-sous-Bois (agence locale)." in page
+    assert "loi n° 2023-1196 du 18 décembre 2023 pour le plein emploi" in page
+    found = client.get("/api/v1/nearest?lat=48.9040&lon=2.5470&k=10").get_json()["results"]
+    agency = next(r for r in found if r["id"] == "pole-emploi-clichy-sous-bois-agence-locale")
+    assert (agency["nom"], agency["nom_actuel"]) == (
+        "Pôle emploi Clichy-sous-Bois (agence locale)",
+        "France Travail Clichy-sous-Bois (agence locale)",
+    )
 
 
 def test_voir_plus_asks_the_same_search_for_more_and_lands_on_the_first_new_card(client):

@@ -17,6 +17,7 @@ from geo.actors.access import WITH_A_COUNSELLOR, ways_in
 from geo.actors.address import readable_street
 from geo.actors.kinds import FAMILIES, KINDS
 from geo.actors.model import Actor
+from geo.actors.names import shown_name
 from geo.actors.verification import Freshness, freshness
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ def actor_view(actor: Actor) -> dict[str, Any]:
     location = actor.location
     return {
         "id": actor.id,
-        "nom": actor.nom,
+        "nom": shown_name(actor),
         "lon": location.lon if location else None,
         "lat": location.lat if location else None,
         "url": url_for("volunteer.actor", actor_id=actor.id),
@@ -179,6 +180,7 @@ def result_json(result: NearestResult) -> dict[str, Any]:
     return {
         "id": actor.id,
         "nom": actor.nom,
+        "nom_actuel": shown_name(actor),
         "kind": actor.kind,
         "adresse": actor.adresse,
         "code_postal": actor.code_postal,

@@ -237,10 +237,25 @@ def data_version() -> int:
     return current_store().revision_count()
 
 
-def data_date() -> dt.date | None:
-    """The day the actors last changed: « données mises à jour le … » on the volunteer's pages."""
-    changed = services().per_version("changed", lambda: current_store().last_change())
-    return changed.date() if changed else None
+def data_summary() -> str:
+    """What the volunteer's pages say of the data, as it is: « Données de 2019 à 2024 · 0 acteur
+    vérifié sur 28 », then the day of the last verification once there is one — never the day the
+    data was loaded, which says nothing of how fresh it is."""
+
+    def summary() -> str:
+        shown = [a for a in current_actors() if a.statut != "ferme"]
+        if not shown:
+            return ""
+        years = sorted({a.date_source[:4] for a in shown if a.date_source})
+        verified = [a.date_verification for a in shown if a.date_verification is not None]
+        span = years[0] if len(years) == 1 else f"{years[0]} à {years[-1]}"
+        said = f"Données de {span} · {len(verified)} acteur{'s' if len(verified) > 1 else ''} vérifié"
+        said += f"{'s' if len(verified) > 1 else ''} sur {len(shown)}"
+        if verified:
+            said += f" · dernière vérification le {max(verified):%d/%m/%Y}"
+        return said
+
+    return services().per_version("summary", summary)
 
 
 def current_actors() -> list[Actor]:

@@ -22,6 +22,10 @@ WAYS: Mapping[str, str] = MappingProxyType(
     }
 )
 """Each ``modes_mobilisation`` value as something to do."""
+WITHOUT_A_LINK = translatable("Candidater auprès de la structure")
+"""« utiliser-lien-mobilisation » when no source gives the link: what the IAE rules leave the resident
+— applying to the structure itself, which may check the eligibility, or through a counsellor
+(``geo.actors.kinds.IAE_ELIGIBILITY``) — never a link that does not exist."""
 THROUGH_A_COUNSELLOR = translatable("Passer par un conseiller (France Travail, Mission locale…)")
 """When only professionals can make the first move (``mobilisable_par`` = professionnels)."""
 WITH_A_COUNSELLOR = translatable("seul ou avec un conseiller")
@@ -35,7 +39,11 @@ def ways_in(actor: Actor) -> tuple[str, ...]:
     who = set(actor.mobilisable_par)
     if who == {"professionnels"}:
         return (THROUGH_A_COUNSELLOR,)
-    phrases = tuple(WAYS[mode] for mode in actor.modes_mobilisation if mode in WAYS)
+    phrases = tuple(
+        WITHOUT_A_LINK if mode == "utiliser-lien-mobilisation" and not actor.lien_mobilisation else WAYS[mode]
+        for mode in actor.modes_mobilisation
+        if mode in WAYS
+    )
     if phrases and who == {"usagers", "professionnels"}:
         return (*phrases, WITH_A_COUNSELLOR)
     return phrases

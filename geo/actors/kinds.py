@@ -23,6 +23,9 @@ class Kind:
     family: str
     thematiques: tuple[str, ...] = ()
     publics: tuple[str, ...] = ()
+    publics_rule: str = ""
+    """The national rule that says whom every actor of the kind is for, with its reference; a kind
+    with publics and no rule would state a fact no source states (a test forbids it)."""
     reseaux_porteurs: tuple[str, ...] = ()
     age_min: int | None = None
     age_max: int | None = None
@@ -72,7 +75,11 @@ _PAPERWORK = (
     "difficultes-administratives-ou-juridiques--accompagnement-aux-demarches-administratives",
     "difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-aux-droits",
 )
-_SIAE_PUBLICS = ("demandeurs-emploi", "beneficiaires-des-minimas-sociaux")
+_SIAE_PUBLICS = ("demandeurs-emploi",)
+SIAE_PUBLICS_RULE = (
+    "l’insertion par l’activité économique s’adresse aux personnes sans emploi rencontrant des "
+    "difficultés sociales et professionnelles particulières (Code du travail, art. L5132-1)"
+)
 IAE_ELIGIBILITY = (
     "droit à un emploi d’insertion, que vérifie un conseiller (France Travail, Mission locale…) "
     "ou la structure"
@@ -105,6 +112,7 @@ _EI = Kind(
         "preparer-sa-candidature--valoriser-ses-competences",
     ),
     publics=_SIAE_PUBLICS,
+    publics_rule=SIAE_PUBLICS_RULE,
     reseaux_porteurs=("ei",),
     conditions=(IAE_ELIGIBILITY,),
     **_IAE_ACCESS,
@@ -118,6 +126,7 @@ _AI = Kind(
         "preparer-sa-candidature--organiser-ses-demarches-de-recherche-demploi",
     ),
     publics=_SIAE_PUBLICS,
+    publics_rule=SIAE_PUBLICS_RULE,
     reseaux_porteurs=("ai",),
     conditions=(IAE_ELIGIBILITY,),
     **_IAE_ACCESS,
@@ -133,6 +142,7 @@ _ACI = Kind(
         "remobilisation--bien-etre-confiance-en-soi",
     ),
     publics=_SIAE_PUBLICS,
+    publics_rule=SIAE_PUBLICS_RULE,
     reseaux_porteurs=("aci",),
     conditions=(IAE_ELIGIBILITY,),
     **_IAE_ACCESS,
@@ -143,6 +153,7 @@ _ETTI = Kind(
     "insertion",
     thematiques=("trouver-un-emploi--repondre-a-des-offres-demploi",),
     publics=_SIAE_PUBLICS,
+    publics_rule=SIAE_PUBLICS_RULE,
     reseaux_porteurs=("etti",),
     conditions=(IAE_ELIGIBILITY,),
     **_IAE_ACCESS,
@@ -159,9 +170,10 @@ def _combined(slug: str, label: str, *parts: Kind) -> Kind:
         slug,
         label,
         parts[0].family,
-        union("thematiques"),
-        union("publics"),
-        union("reseaux_porteurs"),
+        thematiques=union("thematiques"),
+        publics=union("publics"),
+        publics_rule=parts[0].publics_rule,
+        reseaux_porteurs=union("reseaux_porteurs"),
         conditions=union("conditions"),
         modes_mobilisation=union("modes_mobilisation"),
         mobilisable_par=union("mobilisable_par"),
@@ -186,6 +198,9 @@ _ALL_KINDS = (
         "emploi",
         thematiques=_JOB_SEARCH + _TRAINING + _CAREER + ("mobilite--financer-ma-mobilite",),
         publics=("jeunes",),
+        publics_rule=(
+            "les missions locales accompagnent les jeunes de 16 à 25 ans (Code du travail, art. L5314-2)"
+        ),
         reseaux_porteurs=("mission-locale",),
         age_min=16,
         age_max=25,
@@ -198,6 +213,7 @@ _ALL_KINDS = (
         "emploi",
         thematiques=_JOB_SEARCH + _TRAINING + ("trouver-un-emploi--maintien-dans-lemploi",),
         publics=("personnes-en-situation-de-handicap",),
+        publics_rule="Cap emploi accompagne les personnes handicapées (Code du travail, art. L5214-3-1)",
         reseaux_porteurs=("cap-emploi-reseau-cheops",),
         frais="gratuit",
         zone="departement",
@@ -219,6 +235,9 @@ _ALL_KINDS = (
             "trouver-un-emploi--maintien-dans-lemploi",
         ),
         publics=("personnes-en-situation-de-handicap",),
+        publics_rule=(
+            "les entreprises adaptées emploient des travailleurs handicapés (Code du travail, art. L5213-13)"
+        ),
     ),
     Kind(
         "france_services",
@@ -236,7 +255,7 @@ _ALL_KINDS = (
         thematiques=_PAPERWORK + ("numerique--acceder-a-des-services-en-ligne",),
         reseaux_porteurs=("france-service",),
         frais="gratuit",
-        **_WALK_IN,
+        # itinerant: its stops and their days are not in our sources, so « y aller » is not said
     ),
     Kind(
         "ccas",
@@ -263,7 +282,6 @@ _ALL_KINDS = (
         "proximite",
         thematiques=_DIGITAL_BASICS
         + ("se-former--trouver-sa-formation", "choisir-un-metier--connaitre-les-opportunites-demploi"),
-        publics=("jeunes",),
     ),
     Kind(
         "formation_insertion_numerique",
@@ -274,7 +292,6 @@ _ALL_KINDS = (
             "choisir-un-metier--decouvrir-un-metier-ou-un-secteur-dactivite",
             "numerique--maitriser-les-fondamentaux-du-numerique",
         ),
-        publics=("demandeurs-emploi",),
     ),
     Kind(
         "organisme_formation",
@@ -330,7 +347,6 @@ _ALL_KINDS = (
         "Crèche à vocation d’insertion professionnelle",
         "accompagnement",
         thematiques=("famille--garde-denfants",),
-        publics=("demandeurs-emploi", "familles"),
     ),
 )
 

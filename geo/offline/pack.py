@@ -17,6 +17,7 @@ from typing import Any
 import opening_hours
 
 from geo.actors.model import Actor
+from geo.actors.names import shown_name
 from geo.campaigns.model import BAND_STARTS
 from geo.communes import COMMUNES, commune_outlines, iris_sectors
 from geo.projection import LAMBERT93_PROJ4
@@ -134,7 +135,7 @@ def _actor(actor: Actor, start: dt.datetime) -> dict[str, Any]:
     rules = dataclasses.asdict(rules_of(actor))
     return {
         "id": actor.id,
-        "nom": actor.nom,
+        "nom": shown_name(actor),
         "lon": round(actor.location.lon, 6) if actor.location else None,
         "lat": round(actor.location.lat, 6) if actor.location else None,
         "telephone": actor.telephone,

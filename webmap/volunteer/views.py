@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, abort, make_response, render_template, request, url_for
 
 from geo.actors.kinds import KINDS
+from geo.actors.names import renaming_of, shown_name
 from geo.actors.vocabularies import (
     FRAIS,
     LOCATION_SOURCES,
@@ -36,7 +37,7 @@ from webmap.presenters import (
 from webmap.query import Filters, NearestQuery, parse, search_request
 from webmap.security import private_response
 from webmap.selection import matching_actors
-from webmap.services import actors_named, data_date, run_search, served_communes
+from webmap.services import actors_named, data_summary, run_search, served_communes
 from webmap.shown import shown_tally
 from webmap.volunteer.encounter import prefill_of
 from webmap.volunteer.fiche import MAX_ACTORS
@@ -78,7 +79,9 @@ def helpers() -> dict:
         "freshness_of": freshness_of,
         "access_label": access_label,
         "week_of": _week_of,
-        "data_date": data_date,
+        "data_summary": data_summary,
+        "shown_name": shown_name,
+        "renaming_of": renaming_of,
     }
 
 
