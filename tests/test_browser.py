@@ -262,8 +262,8 @@ def test_saving_an_actor_s_page_untouched_changes_none_of_its_fields(browser, tm
     try:
         sign_in(page, base)
         page.goto(base + "/gestion/acteurs/acteur-fictif-complet")
-        access = page.get_by_role("group", name="Accueil et contact")
-        assert access.get_by_text("Comment y aller").is_visible()
+        access = page.get_by_role("group", name="Quand et comment y aller")
+        assert access.get_by_text("Comment y aller", exact=True).is_visible()
         assert access.get_by_label("Téléphoner").is_checked()
         page.get_by_role("button", name="Enregistrer", exact=True).click()
         page.wait_for_url("**/gestion/acteurs/acteur-fictif-complet")
