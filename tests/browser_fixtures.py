@@ -105,3 +105,11 @@ def page(browser):
     )
     yield page
     context.close()
+
+
+def manager_site(app):
+    """``app`` with the made-up manager's account, on a real port: (app, its URL, the server)."""
+    from tests.web_support import with_manager
+
+    server = serve(with_manager(app))
+    return app, f"http://127.0.0.1:{server.server_port}", server

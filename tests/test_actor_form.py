@@ -7,28 +7,21 @@ import re
 
 import pytest
 
-from tests.support import made_up_hash
-from tests.web_support import form_of
+from tests.web_support import form_of, signed_in, with_manager
 from webmap.services import current_store
 
-MANAGER, PASSWORD = "gestionnaire-fictif@example.org", "mot-de-passe-fictif"
 ACTOR = "insertion-fictive-montreuil"
 PAGE = f"/gestion/acteurs/{ACTOR}"
 
 
 @pytest.fixture
 def app(make_app):
-    app = make_app(WTF_CSRF_ENABLED=False)
-    with app.app_context():
-        current_store().add_user(MANAGER, made_up_hash(PASSWORD), "manager")
-    return app
+    return with_manager(make_app(WTF_CSRF_ENABLED=False))
 
 
 @pytest.fixture
 def manager(app):
-    client = app.test_client()
-    client.post("/connexion", data={"email": MANAGER, "password": PASSWORD})
-    return client
+    return signed_in(app)
 
 
 def test_the_form_is_grouped_with_what_matters_at_the_door_first(manager):

@@ -7,24 +7,21 @@ import datetime as dt
 
 import pytest
 
-from tests.browser_fixtures import serve
-from tests.support import made_up_hash
+from tests.browser_fixtures import manager_site
+from tests.web_support import MADE_UP_MANAGER, MADE_UP_PASSWORD
 from webmap.services import current_store
 
 pytestmark = pytest.mark.browser
 
-MANAGER, PASSWORD = "gestionnaire-fictif@example.org", "mot-de-passe-fictif"
+MANAGER, PASSWORD = MADE_UP_MANAGER, MADE_UP_PASSWORD
 RECYCLERIE = "recyclerie-fictive-montreuil"  # no hours in the made-up dataset
 WRITTEN = "Mo,We,Fr 09:00-12:00; Tu,Th 09:00-12:00,14:00-17:00"
 
 
 @pytest.fixture
 def site(make_app):
-    app = make_app(SECURE_COOKIES=False, GEOCODERS=("local",))
-    with app.app_context():
-        current_store().add_user(MANAGER, made_up_hash(PASSWORD), "manager")
-    server = serve(app)
-    yield app, f"http://127.0.0.1:{server.server_port}"
+    app, base, server = manager_site(make_app(SECURE_COOKIES=False, GEOCODERS=("local",)))
+    yield app, base
     server.shutdown()
 
 

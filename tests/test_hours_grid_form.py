@@ -5,29 +5,20 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import made_up_hash
-from tests.web_support import form_of
+from tests.web_support import form_of, signed_in, with_manager
 
 ACTOR = "insertion-fictive-montreuil"
 PAGE = f"/gestion/acteurs/{ACTOR}"
-MANAGER, PASSWORD = "gestionnaire-fictif@example.org", "mot-de-passe-fictif"
 
 
 @pytest.fixture
 def app(make_app):
-    from webmap.services import current_store
-
-    app = make_app(WTF_CSRF_ENABLED=False)
-    with app.app_context():
-        current_store().add_user(MANAGER, made_up_hash(PASSWORD), "manager")
-    return app
+    return with_manager(make_app(WTF_CSRF_ENABLED=False))
 
 
 @pytest.fixture
 def manager(app):
-    client = app.test_client()
-    client.post("/connexion", data={"email": MANAGER, "password": PASSWORD})
-    return client
+    return signed_in(app)
 
 
 def _hours(app):

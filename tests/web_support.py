@@ -59,3 +59,23 @@ def form_of(app, actor_id, **changes):
                 data[field.name] = str(field.data)
     data.update(changes)
     return data
+
+
+MADE_UP_MANAGER, MADE_UP_PASSWORD = "gestionnaire-fictif@example.org", "mot-de-passe-fictif"
+
+
+def with_manager(app):
+    """``app`` with the made-up manager's account."""
+    from tests.support import made_up_hash
+    from webmap.services import current_store
+
+    with app.app_context():
+        current_store().add_user(MADE_UP_MANAGER, made_up_hash(MADE_UP_PASSWORD), "manager")
+    return app
+
+
+def signed_in(app):
+    """A client signed in as the made-up manager (on an app without CSRF checks)."""
+    client = app.test_client()
+    client.post("/connexion", data={"email": MADE_UP_MANAGER, "password": MADE_UP_PASSWORD})
+    return client

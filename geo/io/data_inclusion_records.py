@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from geo.actors.kinds import KINDS
-from geo.actors.model import FIELDS_BY_NAME
+from geo.actors.model import FIELDS, FIELDS_BY_NAME
 from geo.actors.validation import validate_feature
 from geo.io.interchange import GENERATED_DESCRIPTION
 from geo.projection import metres_between
@@ -28,14 +28,8 @@ SAME_PLACE_WITHIN_M = 150.0
 """A service whose point is this close to its structure's is received at the structure."""
 _PLACE = ("adresse", "complement_adresse", "code_postal", "code_insee", "commune", "longitude", "latitude")
 _STRUCTURE_TEXTS = ("nom", "siret", "telephone", "courriel", "site_web", "horaires_accueil", "description")
-_SERVICE_LISTS = (
-    "thematiques",
-    "publics",
-    "zone_eligibilite",
-    "modes_accueil",
-    "modes_mobilisation",
-    "mobilisable_par",
-)
+_SERVICE_LISTS = tuple(f.name for f in FIELDS if f.kind == "list" and f.data_inclusion == f"Service.{f.name}")
+"""The lists a service states of itself (its thématiques, publics, ways in…): an actor has their union."""
 _NAME_LIMIT = 150
 
 

@@ -24,7 +24,7 @@ from geo.actors.phone_check import (
 from geo.store import InvalidActor, StaleVersion
 from webmap.auth.services import author
 from webmap.gestion.forms import ActorForm
-from webmap.gestion.hours_grid import BEYOND_THE_GRID, grid_view, words
+from webmap.gestion.hours_grid import grid_context, words
 from webmap.gestion.views import _stored_or_404, blueprint
 from webmap.presenters import phone_label
 from webmap.query import parse_int
@@ -97,9 +97,7 @@ def _sheet(form, actor, version, answers, still_open, problems):
         open_choices=STILL_OPEN,
         greeting=GREETING,
         problems=problems,
-        grid=grid_view(hours, dt.date.today(), posted),
-        hours_said=words(hours),
-        beyond=BEYOND_THE_GRID,
+        **grid_context(hours, posted),
         current=_current(actor, hours),
         leads=leads_for(actor, current_leads()),
         phone_label=phone_label,

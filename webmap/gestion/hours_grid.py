@@ -123,6 +123,15 @@ def grid_view(hours: str, today: dt.date, form: Mapping[str, Any] | None = None)
     )
 
 
+def grid_context(hours: str, form: Mapping[str, Any] | None) -> dict[str, Any]:
+    """What a page holding the grid needs: the grid, the words, why a value is beyond it."""
+    return {
+        "grid": grid_view(hours, dt.date.today(), form),
+        "hours_said": words(hours),
+        "beyond": BEYOND_THE_GRID,
+    }
+
+
 def words(hours: str) -> dict[str, Any]:
     """The hours as a volunteer will read them: today's status (the card's), the next seven days
     (the actor page's and the fiche's), and « sur rendez-vous »."""

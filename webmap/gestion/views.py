@@ -24,7 +24,7 @@ from geo.store import ActorNotFound, InvalidActor, StaleVersion, diff
 from geo.text import fold
 from webmap.auth.services import CURATORS, author, check_role
 from webmap.gestion.forms import ActorForm
-from webmap.gestion.hours_grid import BEYOND_THE_GRID, grid_view, words, written_hours
+from webmap.gestion.hours_grid import grid_context, words, written_hours
 from webmap.maps import tile_provider
 from webmap.query import parse_int
 from webmap.services import current_actors, current_leads, current_store, read_data_inclusion, served_communes
@@ -193,9 +193,7 @@ def _edit_page(form, actor, duplicates):
         form=form,
         actor=actor,
         duplicates=duplicates,
-        grid=grid_view(hours, dt.date.today(), posted),
-        hours_said=words(hours),
-        beyond=BEYOND_THE_GRID,
+        **grid_context(hours, posted),
     )
 
 
