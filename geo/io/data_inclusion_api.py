@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from geo.actors.model import LOCATION_PREFIX, Actor, actor_from_feature, actor_to_feature
+from geo.actors.model import LOCATION_PREFIX, Actor, Location, actor_from_feature, actor_to_feature
 from geo.io.data_inclusion_records import Proposal, proposals_of
 from geo.io.interchange import ImportPlan, Row, plan_import
 from geo.projection import metres_between
@@ -243,6 +243,13 @@ def _who(said: dict[str, str], name: str) -> str:
     return said.get("location" if place else name, "")
 
 
+def _readable(value: Any) -> Any:
+    """A point as « lat, lon » (the rest as it is), for a manager to compare."""
+    if isinstance(value, Location):
+        return f"{value.lat:.5f}, {value.lon:.5f}"
+    return value
+
+
 def _shown_value(actor: Actor, name: str) -> Any:
     if name == "location":
         return f"{actor.location.lat:.5f}, {actor.location.lon:.5f}" if actor.location else None
@@ -280,7 +287,7 @@ def _refresh(held: Actor, record: Actor, result: DataInclusionPlan, overwrite_ve
         if new in (None, "", ()) or new == old:
             continue
         if held.date_verification is not None and name not in ("source", "date_source"):
-            result.verified_conflicts.append((held.id, name, old, new))
+            result.verified_conflicts.append((held.id, name, _readable(old), _readable(new)))
             if not overwrite_verified:
                 continue
         changes[name] = new
