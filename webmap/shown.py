@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import threading
 import time
+import weakref
 from collections import Counter
 from collections.abc import Iterable
 
@@ -25,7 +26,7 @@ class ShownTally:
         self.lock = threading.Lock()
         self.counts: Counter[str] = Counter()
         self.written_at = time.monotonic()
-        atexit.register(self.flush)
+        atexit.register(_flush_at_exit, weakref.ref(self))  # a weak one: an app let go is not kept
 
     def note(self, actor_ids: Iterable[str]) -> None:
         with self.lock:
@@ -50,6 +51,12 @@ class ShownTally:
             with self.lock:
                 self.counts.update(counts)
             self.app.logger.warning("comptage des acteurs montrés remis à plus tard : %s", error)
+
+
+def _flush_at_exit(tally: weakref.ReferenceType[ShownTally]) -> None:
+    alive = tally()
+    if alive is not None:
+        alive.flush()
 
 
 def shown_tally() -> ShownTally:
