@@ -309,6 +309,28 @@ def _copy_of_session(app, client):
     return copy
 
 
+@pytest.mark.parametrize("second", ["/hors-ligne", "/gestion/"])
+def test_pages_fetched_together_after_signing_in_keep_each_others_forms(make_app, tmp_path, second):
+    """Signed in, a manager's page and its service worker's requests go out at once: the form of one
+    still posts with the session cookie the other brought back (no « CSRF tokens do not match »)."""
+    from tests.web_support import csrf_token
+
+    actors = write_json(tmp_path / "acteurs-fictifs.geojson", fictional_collection(fictional_feature()))
+    app = make_app(ACTORS_FILE=str(actors))
+    with app.app_context():
+        current_store().add_user(MANAGER, made_up_hash(PASSWORD), "manager")
+    client = app.test_client()
+    token = csrf_token(client.get("/connexion").text)
+    signed = client.post("/connexion", data={"email": MANAGER, "password": PASSWORD, "csrf_token": token})
+    assert signed.status_code == 302
+    after_login = client.get_cookie("session").value
+
+    form = csrf_token(client.get("/gestion/").text)  # the page…
+    client.set_cookie("session", after_login)
+    assert client.get(second).status_code == 200  # …and, at the same time, another request
+    assert client.post("/deconnexion", data={"csrf_token": form}).status_code == 302
+
+
 def test_logout_ends_every_session_of_the_account(app):
     client = _logged_in(app)
     saved = _copy_of_session(app, client)

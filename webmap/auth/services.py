@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Collection
 from typing import Any, TypeVar, cast
 
-from flask import abort, g, redirect, request, session, url_for
+from flask import abort, current_app, g, redirect, request, session, url_for
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -114,6 +114,17 @@ def open_session(user: User) -> None:
     session["email"] = user["email"]
     session["epoch"] = user["session_epoch"]
     session.permanent = True
+    fresh_csrf_token()
+
+
+def fresh_csrf_token() -> None:
+    """Put a new CSRF token in a session just cleared, with the answer that clears it. Otherwise the
+    requests a page fires at once (its service worker's) would each make one, and whichever cookie
+    arrived last would void the forms of the others (« The CSRF tokens do not match », a 400)."""
+    from flask_wtf.csrf import generate_csrf
+
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)  # the cleared one
+    generate_csrf()
 
 
 @functools.cache

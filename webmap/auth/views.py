@@ -17,6 +17,7 @@ from webmap.auth.services import (
     check_role,
     checked_user,
     current_user,
+    fresh_csrf_token,
     hash_password,
     open_session,
     require_login,
@@ -99,6 +100,7 @@ def logout():
     if user is not None:
         current_store().end_sessions(user["email"])
     session.clear()
+    fresh_csrf_token()
     return redirect(url_for("volunteer.index"))
 
 
