@@ -24,13 +24,15 @@ import dataclasses
 import datetime as dt
 import platform
 import random
+import statistics
 import subprocess
 import sys
 import time
-from itertools import islice
 from pathlib import Path
 
-from nearest import FRANCE, _filter, _p, _point, machine_line, synthetic_actors, timed
+from nearest import FRANCE, _filter, _point, synthetic_actors
+
+from devtools.measure import interleaved, machine_line
 
 ROOT = Path(__file__).resolve().parent.parent
 K = 5
@@ -49,7 +51,7 @@ store.nearest_ids((2.35, 48.85), 5) if mode == "postgis" else store.revision_cou
 before = megabytes("VmRSS:")
 started = time.perf_counter()
 if mode == "memory":
-    from geo.search.nearest import ActorIndex
+    from geo.search.actor_index import ActorIndex
     index = ActorIndex([stored.actor for stored in store.all()])
     index.mask(["trouver-un-emploi"], None)
 else:
@@ -111,7 +113,7 @@ def _builds(store) -> None:
 
 
 def _memory_index(store):
-    from geo.search.nearest import ActorIndex
+    from geo.search.actor_index import ActorIndex
 
     started = time.perf_counter()
     actors = [stored.actor for stored in store.all()]
@@ -127,19 +129,19 @@ def _memory_index(store):
 
 
 def _compare(index, store, origins, filters) -> None:
-    """Each method's best round (``nearest.timed``) and the two indexes' disagreements: ranking only
+    """Each method's rounds (interleaved, min–median–max) and the two indexes' disagreements: ranking only
     (the k nearest actors passing the filter), then the whole search (``nearest``: eligibility, opening
     hours, walking time) on each index."""
     from geo.projection import to_lambert93
-    from geo.search.nearest import _by_distance, nearest
+    from geo.search.actor_index import nearest_first
+    from geo.search.nearest import nearest
     from geo.search.nearest_in_store import StoreNearest
 
     in_store = StoreNearest(store, store.unlocated_actors())
 
     def ours(q: int) -> list[str]:
-        point = to_lambert93(*origins[q])
-        ranked = _by_distance(index, point, index.mask(list(filters[q]), None), None)
-        return [index.located[position].id for position, _ in islice(ranked, K)]
+        found = nearest_first(index, to_lambert93(*origins[q]), K, list(filters[q]))
+        return [index.located[position].id for position, _ in found]
 
     def postgis(q: int) -> list[str]:
         return [actor_id for actor_id, _ in store.nearest_ids(origins[q], K, filters[q] or None)]
@@ -156,17 +158,19 @@ def _compare(index, store, origins, filters) -> None:
         "ours: whole search, in memory": ours_whole,
         "PostGIS: whole search on its candidates": postgis_whole,
     }
-    latencies, answers = timed(methods, len(origins))
-    ranking, whole = list(answers.values())[:2], list(answers.values())[2:]
+    measured = interleaved(methods, len(origins), rounds=3)
+    answers = [rounds.answers for rounds in measured.values()]
+    ranking, whole = answers[:2], answers[2:]
     title = "a random thématique filter" if any(filters) else "no filter"
     differ = [sum(a != b for a, b in zip(*pair, strict=True)) for pair in (ranking, whole)]
     print(
         f"\nk = {K}, {title}, {len(origins)} queries; disagreements between the two indexes: "
         f"{differ[0]} (ranking), {differ[1]} (whole)"
     )
-    print(f"  {'method':40} {'p50 ms':>8} {'p95 ms':>8}")
-    for name, best in latencies.items():
-        print(f"  {name:40} {_p(best, 50) * 1000:8.3f} {_p(best, 95) * 1000:8.3f}")
+    print(f"  {'method':40} {'p50 ms, min–median–max':>24} {'p95 ms':>8}")
+    for name, rounds in measured.items():
+        p95 = statistics.median(rounds.p(95)) * 1000
+        print(f"  {name:40} {rounds.spread(scale=1000, digits=3):>24} {p95:8.3f}")
 
 
 def _memory_per_worker(url: str) -> None:

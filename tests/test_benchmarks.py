@@ -18,7 +18,7 @@ TINY = {
     "geocoding.py": (["--queries", "20"], ["weighted top-1", "Top-1 accuracy by style, held out set"]),
     "nearest.py": (
         ["--queries", "5", "--actors", "2000", "--points", "1000"],
-        ["k = 1, no filter", "k = 5, thématique filter", "Coverage batch: 1,000 points"],
+        ["k = 1, no filter", "k = 5, one leaf thématique", "k = 5, one category", "Coverage batch"],
     ),
     "scale.py": (
         ["--actors", "500", "--queries", "5"],

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from geo.projection import to_lambert93
+from geo.search.actor_index import ActorIndex
 from geo.search.coverage import distance_to_nearest
-from geo.search.nearest import ActorIndex
 from tests.test_nearest import EAST_300M, NORTH_100M, THEMES, WORLD
 
 

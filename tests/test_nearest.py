@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from geo.actors.model import Actor, Location
 from geo.geocoding import InvalidQuery
 from geo.projection import to_lambert93
+from geo.search.actor_index import ActorIndex
 from geo.search.eligibility import Resident, check_eligibility
-from geo.search.nearest import SERVES_COMMUNE, ActorIndex, Origin, nearest
+from geo.search.nearest import SERVES_COMMUNE, Origin, nearest
 from tests.support import examples
 
 FRIDAY_10H = dt.datetime(2026, 11, 27, 10, 0)
@@ -378,19 +379,30 @@ def test_results_equal_a_brute_force_scan(
 
 
 def test_large_index_agrees_with_brute_force_through_the_tree():
-    """Beyond the brute-force threshold the k-d tree path answers; ties across batches included."""
+    """Beyond the brute-force threshold the k-d trees answer, per thématique or public, radius or none;
+    ties across batches included."""
     import random
 
     rng = random.Random(4)
     actors = [
-        fictional_actor(n, rng.uniform(2.30, 2.57), rng.uniform(48.84, 48.97), thematiques=(THEMES[n % 3],))
+        fictional_actor(
+            n,
+            rng.uniform(2.30, 2.57),
+            rng.uniform(48.84, 48.97),
+            thematiques=(THEMES[n % 3],),
+            publics=("jeunes",) if n % 5 == 0 else (),
+        )
         for n in range(6000)
     ]
     actors += [dataclasses.replace(actors[n], id=f"zz-jumeau-{n}") for n in range(0, 6000, 7)]
     index = ActorIndex(actors)
+    filters = [([], []), ([THEMES[0], THEMES[1]], []), ([THEMES[2]], ["jeunes"]), ([], ["jeunes"])]
     for _ in range(20):
         point = Origin(rng.uniform(2.30, 2.57), rng.uniform(48.84, 48.97))
-        for thematiques in ([], [THEMES[0], THEMES[1]]):
-            results = nearest(point, index, thematiques=thematiques, k=40)
-            expected = brute_force(point, actors, thematiques, [], Resident(), 40, None)
-            assert [r.actor.id for r in results] == [actor_id for _, actor_id in expected]
+        for thematiques, publics in filters:
+            for k, radius in ((40, None), (3, None), (40, 900.0)):
+                results = nearest(
+                    point, index, thematiques=thematiques, publics=publics, k=k, radius_m=radius
+                )
+                expected = brute_force(point, actors, thematiques, publics, Resident(), k, radius)
+                assert [r.actor.id for r in results] == [actor_id for _, actor_id in expected]

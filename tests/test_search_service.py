@@ -14,7 +14,7 @@ import pytest
 from geo.actors.model import actor_from_feature
 from geo.geocoding import AddressNotFound, GeocoderUnavailable, InvalidQuery
 from geo.geocoding.configured import GeocoderSettings, UnknownGeocoder, build_geocoder
-from geo.search.nearest import ActorIndex
+from geo.search.actor_index import ActorIndex
 from geo.search.request import SearchRequest
 from geo.search.service import locate, search
 from tests.support import OFFLINE, ROOT, fictional_feature
@@ -174,7 +174,7 @@ def test_geo_builds_the_whole_search_without_flask(twin_index):
         from pathlib import Path
         from geo.actors.model import actor_from_feature
         from geo.geocoding.configured import GeocoderSettings, build_geocoder
-        from geo.search.nearest import ActorIndex
+        from geo.search.actor_index import ActorIndex
         from geo.search.request import SearchRequest
         from geo.search.service import locate, search
 

@@ -207,7 +207,7 @@ def warm_up(app: Flask) -> None:
     actors' index: a fresh worker's first search costs a second otherwise. A store out of reach now
     is no reason to stop: the first request will say so."""
     from geo.communes import COMMUNES, within_reach
-    from geo.search.nearest import ActorIndex  # noqa: F401 — numpy and SciPy
+    from geo.search.actor_index import ActorIndex  # noqa: F401 — numpy and SciPy
 
     with app.app_context():
         served = served_communes()

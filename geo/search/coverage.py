@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.spatial import cKDTree
 
 from geo.communes import iris_sectors
 from geo.projection import to_lambert93
+from geo.search.actor_index import ActorIndex
 from geo.search.eligibility import Resident
-from geo.search.nearest import ActorIndex, NearestResult, Origin, nearest
+from geo.search.nearest import NearestResult, Origin, nearest
 from geo.search.needs import NEEDS
 from geo.search.travel import TravelTimes, WalkingEstimate
 
@@ -85,15 +85,15 @@ def distance_to_nearest(
 ) -> dict[str, np.ndarray]:
     """For each thématique (or category), the distance from each point to its nearest actor.
 
-    ``inf`` where no located actor offers it. One k-d tree per thématique, all points at once.
+    ``inf`` where no located actor offers it. The index's k-d tree of each thématique, all points at once.
     """
     points = np.column_stack(to_lambert93(np.asarray(lons, float), np.asarray(lats, float)))
     distances: dict[str, NDArray[np.float64]] = {}
     for thematique in thematiques:
-        mask = index.mask([thematique], None)
-        if mask is None or not mask.any():
+        offering = index.subset("thematique", thematique)
+        if offering is None:
             distances[thematique] = np.full(len(points), np.inf)
             continue
-        tree = cKDTree(index.xy[mask])
-        distances[thematique] = np.asarray(tree.query(points, k=1, workers=-1)[0], dtype=np.float64)
+        found = offering.tree.query(points, k=1, workers=-1)[0]
+        distances[thematique] = np.asarray(found, dtype=np.float64)
     return distances

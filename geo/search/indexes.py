@@ -56,7 +56,7 @@ def check_index_url(name: str, database_url: str) -> None:
 
 
 def _memory(store: ActorStore) -> NearestIndex:
-    from geo.search.nearest import ActorIndex
+    from geo.search.actor_index import ActorIndex
 
     return ActorIndex(stored.actor for stored in store.all())
 

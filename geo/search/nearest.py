@@ -10,13 +10,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
-from typing import TYPE_CHECKING, TypedDict, Unpack
+from typing import TypedDict
 
 import numpy as np
-from numpy.typing import NDArray
 
 from geo.actors.model import Actor
 from geo.actors.vocabularies import CATEGORIES, PUBLICS, THEMATIQUES
@@ -24,37 +22,18 @@ from geo.communes import Iris
 from geo.geocoding.base import InvalidQuery, check_coordinates
 from geo.projection import in_lambert93_area, to_lambert93
 from geo.qpv import Qpv
-from geo.search.eligibility import (
-    Eligibility,
-    Resident,
-    check_eligibility,
-    check_rules,
-    resident_areas,
-    rules_of,
-)
-from geo.search.filters import (
-    EVERYONE,
-    offers_thematiques,
-    public_keys,
-    serves_publics,
-    thematique_keys,
-)
+from geo.search.actor_index import ActorIndex, by_distance
+from geo.search.eligibility import Eligibility, Resident, check_eligibility, check_rules, resident_areas
+from geo.search.filters import offers_thematiques, serves_publics
 from geo.search.hours import OpeningStatus, is_open_during, opening_status, paris_minute, status_at_minute
 from geo.search.ranking import rank_key, ranked_minutes
 from geo.search.request import K_RANGE, RADIUS_RANGE
 from geo.search.travel import TravelTime, TravelTimes, WalkingEstimate
 
-if TYPE_CHECKING:
-    from scipy.spatial import cKDTree
-
-Mask = NDArray[np.bool_]
-
 ON_SITE = "sur-place"
 SERVES_COMMUNE = "intervient-sur-la-commune"
 PLACEMENT_LABELS = {ON_SITE: "", SERVES_COMMUNE: "Intervient sur votre commune / à distance"}
 OUTSIDE_FRANCE = "ce point est hors de France métropolitaine, où les distances sont mesurées"
-_MEASURE_ALL_BELOW = 4096
-"""Fewer candidates than this are measured directly; more are walked through the k-d tree."""
 
 
 @dataclass(frozen=True)
@@ -100,61 +79,6 @@ class NearestOptions(TypedDict, total=False):
     travel: TravelTimes | None
 
 
-class ActorIndex:
-    """Actors prepared once for many queries, in memory: projected, with filter masks, and a k-d tree
-    built when a query first has too many candidates to measure them all."""
-
-    def __init__(self, actors: Iterable[Actor]):
-        self.everyone = tuple(actors)
-        self.actors = tuple(a for a in self.everyone if a.statut != "ferme")
-        located = [a for a in self.actors if a.location is not None]
-        self.located = located
-        self.unlocated = [a for a in self.actors if a.location is None]
-        lons = np.array([a.location.lon for a in located if a.location], dtype=np.float64)
-        lats = np.array([a.location.lat for a in located if a.location], dtype=np.float64)
-        self.xy: NDArray[np.float64] = np.column_stack(to_lambert93(lons, lats)).reshape(-1, 2)
-        ranks = {actor_id: rank for rank, actor_id in enumerate(sorted(a.id for a in located))}
-        self.id_rank = np.array([ranks[a.id] for a in located], dtype=np.int64)
-        self.rules = [rules_of(a) for a in located]
-        self.zoned = [position for position, rules in enumerate(self.rules) if rules.zone]
-        """Located actors whose eligibility zone is not the whole country: the search's reserved ones."""
-        self.points = [(float(x), float(y)) for x, y in self.xy]
-        self._thematique_masks = _masks(located, lambda a: thematique_keys(a.thematiques))
-        self._public_masks = _masks(located, lambda a: public_keys(a.publics))
-
-    def __len__(self) -> int:
-        return len(self.actors)
-
-    @cached_property
-    def tree(self) -> cKDTree | None:
-        if not self.located:
-            return None
-        from scipy.spatial import cKDTree
-
-        return cKDTree(self.xy)
-
-    def nearest(
-        self, origin: Origin | tuple[float, float], **options: Unpack[NearestOptions]
-    ) -> list[NearestResult]:
-        """``nearest(origin, self, **options)``: the interface every index offers."""
-        return nearest(origin, self, **options)
-
-    def named(self, ids: Iterable[str]) -> dict[str, Actor]:
-        """Those of ``ids`` that name an actor (retired ones included), by id."""
-        wanted = set(ids)
-        return {actor.id: actor for actor in self.everyone if actor.id in wanted}
-
-    def mask(self, thematiques: Sequence[str] | None, publics: Sequence[str] | None) -> Mask | None:
-        """Located actors passing the filters (OR within a facet, AND across); None: no filter."""
-        selected = None
-        if thematiques:
-            selected = _any(self._thematique_masks, thematiques, len(self.located))
-        if publics:
-            by_public = _any(self._public_masks, [*publics, EVERYONE], len(self.located))
-            selected = by_public if selected is None else selected & by_public
-        return selected
-
-
 def nearest(
     origin: Origin | tuple[float, float],
     actors: ActorIndex | Iterable[Actor],
@@ -188,23 +112,24 @@ def nearest(
     index = actors if isinstance(actors, ActorIndex) else ActorIndex(actors)
     travel = travel or WalkingEstimate()
     commune = resident.commune or origin.citycode
-    eligibility_resident = dataclasses.replace(resident, commune=commune)
+    eligibility_resident = (
+        resident if resident.commune == commune else dataclasses.replace(resident, commune=commune)
+    )
     x, y = to_lambert93(origin.lon, origin.lat)
-    mask = index.mask(thematiques, publics)
 
     def acceptable(actor: Actor) -> bool:
         return open_on is None or is_open_during(actor.horaires_accueil, *open_on, after=at) is not False
 
     scan = _Scan(index, (x, y), travel, eligibility_resident, k)
-    for position, distance in _by_distance(index, (x, y), mask, radius_m):
-        if scan.complete(distance):
+    for positions, distances in by_distance(index, (x, y), thematiques, publics, radius_m, 3 * k):
+        if not scan.feed(positions, distances, acceptable if open_on else None):
             break
-        if acceptable(index.located[position]):
-            scan.add(position, distance)
     chosen = scan.best()
     taken = {position for position, _, _ in chosen}
-    reserved = _reserved(index, (x, y), mask, radius_m, eligibility_resident, taken, acceptable)
-    located = [*chosen, *reserved, *(scan.refused(chosen) if include_ineligible else [])]
+    filters = (thematiques, publics)
+    reserved = _reserved(index, (x, y), filters, radius_m, scan, taken, acceptable)
+    refused = scan.refused(chosen) if include_ineligible else []
+    located = [*chosen, *reserved, *refused]
     times = scan.timed(located)
     moment = paris_minute(at)
     results = [
@@ -220,6 +145,8 @@ def nearest(
     serving = _serving_commune(
         index, commune, thematiques, publics, eligibility_resident, include_ineligible, acceptable, at
     )
+    if not (reserved or refused or serving):
+        return results  # already in ``resident_order``: ``_Scan.best`` sorts by the same key
     return sorted([*results, *serving], key=resident_order)
 
 
@@ -233,15 +160,32 @@ class _Scan:
         self.eligible: list[tuple[int, float, Eligibility]] = []
         self.ineligible: list[tuple[int, float, Eligibility]] = []
         self.times: dict[int, TravelTime] = {}
+        self.verdicts: dict[int, Eligibility] = {}
         self.bound = np.inf
         """The k-th best ranking minutes once k are known: an actor farther than a walk of that long
         cannot come before it."""
 
-    def complete(self, distance: float) -> bool:
-        return len(self.eligible) >= self.k and self.travel.fastest(distance) >= self.bound
+    def feed(
+        self, positions: list[int], distances: list[float], acceptable: Callable[[Actor], bool] | None
+    ) -> bool:
+        """Meet a batch of actors, nearest first; False once no farther one can rank among the ``k``."""
+        for position, distance in zip(positions, distances, strict=True):
+            if len(self.eligible) >= self.k and self.travel.fastest(distance) >= self.bound:
+                return False
+            if acceptable is None or acceptable(self.index.located[position]):
+                self.add(position, distance)
+        return True
+
+    def verdict(self, position: int) -> Eligibility:
+        """The resident's verdict on an actor's rules, reckoned once per distinct rules."""
+        rules = self.index.rule_ids[position]
+        found = self.verdicts.get(rules)
+        if found is None:
+            found = self.verdicts[rules] = check_rules(self.index.distinct_rules[rules], self.resident)
+        return found
 
     def add(self, position: int, distance: float) -> None:
-        verdict = check_rules(self.index.rules[position], self.resident)
+        verdict = self.verdict(position)
         if not verdict.eligible:
             if len(self.ineligible) < self.k:
                 self.ineligible.append((position, distance, verdict))
@@ -287,23 +231,24 @@ def resident_order(result: NearestResult) -> tuple[int, int, float, float, str]:
 def _reserved(
     index: ActorIndex,
     point: tuple[float, float],
-    mask: Mask | None,
+    filters: tuple[Sequence[str] | None, Sequence[str] | None],
     radius_m: float | None,
-    resident: Resident,
+    scan: _Scan,
     chosen: set[int],
     acceptable: Callable[[Actor], bool],
 ) -> list[tuple[int, float, Eligibility]]:
     """Located actors made for the resident whose zone names the resident's area, not yet chosen."""
-    if not resident.commune:
+    if not scan.resident.commune or not index.zoned:
         return []
-    areas = resident_areas(resident.commune)
+    areas = resident_areas(scan.resident.commune)
+    zoned = np.array(index.zoned, dtype=np.intp)
     found = []
-    for position in index.zoned:
-        if position in chosen or (mask is not None and not mask[position]):
+    for position in zoned[index.fits(zoned, *filters)].tolist():
+        if position in chosen or not areas & set(index.rules(position).zone):
             continue
-        if not areas & set(index.rules[position].zone) or not acceptable(index.located[position]):
+        if not acceptable(index.located[position]):
             continue
-        verdict = check_rules(index.rules[position], resident)
+        verdict = scan.verdict(position)
         distance = math.dist(point, index.points[position])
         if verdict.eligible and verdict.made_for and (radius_m is None or distance <= radius_m):
             found.append((position, distance, verdict))
@@ -347,55 +292,6 @@ def _checked(
     return origin
 
 
-def _by_distance(
-    index: ActorIndex, point: tuple[float, float], mask: Mask | None, radius_m: float | None
-) -> Iterator[tuple[int, float]]:
-    """(position, metres) of located actors passing ``mask``, nearest first, ties by actor id.
-
-    Few candidates (a small index, or a selective filter) are measured directly. Otherwise the k-d
-    tree is asked for ever more neighbours until the caller has enough; an actor at exactly the
-    farthest distance of a batch waits for the next one, so that ties keep their order by id.
-    """
-    if not index.located:
-        return
-    limit = np.inf if radius_m is None else float(radius_m)
-    candidates = len(index.located) if mask is None else int(mask.sum())
-    if candidates < _MEASURE_ALL_BELOW:
-        positions = np.flatnonzero(mask) if mask is not None else np.arange(len(index.located))
-        yield from _ordered(index, positions, point, limit)
-        return
-    total, wanted, done, tree = len(index.located), 32, 0, index.tree
-    assert tree is not None
-    while True:
-        wanted = min(wanted, total)
-        distances, neighbours = tree.query(point, k=wanted, distance_upper_bound=limit)
-        found: NDArray[np.intp] = np.atleast_1d(neighbours)
-        found = found[found < total]  # the tree pads with ``total`` past the radius
-        last = len(found) == total or len(found) < wanted
-        boundary = np.inf if last else float(np.atleast_1d(distances)[-1])
-        if mask is not None:
-            found = found[mask[found]]
-        batch = [(p, d) for p, d in _ordered(index, found, point, limit) if last or d < boundary]
-        yield from batch[done:]
-        done = len(batch)
-        if last:
-            return
-        wanted *= 4
-
-
-def _ordered(
-    index: ActorIndex, positions: NDArray[np.intp], point: tuple[float, float], limit: float
-) -> Iterator[tuple[int, float]]:
-    if not len(positions):
-        return
-    delta = index.xy[positions] - point
-    distances = np.hypot(delta[:, 0], delta[:, 1])
-    for i in np.lexsort((index.id_rank[positions], distances)):
-        if distances[i] > limit:
-            return
-        yield int(positions[i]), float(distances[i])
-
-
 def _serving_commune(
     index: ActorIndex,
     commune: str | None,
@@ -426,19 +322,3 @@ def _serving_commune(
                 )
             )
     return results
-
-
-def _masks(actors: Sequence[Actor], keys_of: Callable[[Actor], Iterable[str]]) -> dict[str, Mask]:
-    masks: dict[str, Mask] = {}
-    for position, actor in enumerate(actors):
-        for key in keys_of(actor):
-            masks.setdefault(key, np.zeros(len(actors), dtype=bool))[position] = True
-    return masks
-
-
-def _any(masks: dict[str, Mask], keys: Iterable[str], size: int) -> Mask:
-    selected = np.zeros(size, dtype=bool)
-    for key in keys:
-        if key in masks:
-            selected |= masks[key]
-    return selected

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import Protocol, Unpack, runtime_checkable
 
 from geo.actors.model import Actor
+from geo.search.actor_index import ActorIndex
 from geo.search.eligibility import NATIONWIDE, Resident, resident_areas
 from geo.search.nearest import (
-    ActorIndex,
     NearestOptions,
     NearestResult,
     Origin,

@@ -62,8 +62,7 @@ class WalkingEstimate:
         return [self.from_straight_line(math.hypot(x - x0, y - y0)) for x, y in destinations]
 
     def fastest(self, metres: float) -> float:
-        return self.from_straight_line(metres).minutes
+        return metres * self.detour_factor / (self.speed_kmh * 1000 / 60)
 
     def from_straight_line(self, metres: float) -> TravelTime:
-        walked = metres * self.detour_factor
-        return TravelTime(walked / (self.speed_kmh * 1000 / 60), walked, self.method)
+        return TravelTime(self.fastest(metres), metres * self.detour_factor, self.method)
