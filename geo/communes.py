@@ -129,11 +129,12 @@ def register_synced(path: Path) -> tuple[str, ...]:
     """Know the communes of an outlines file written by ``carto data sync`` (GeoJSON, properties
     ``code``, ``nom`` and, when the source gives them, ``codesPostaux``): their reference data and their
     outlines. A shipped commune keeps its own. Returns the codes of the file."""
+    features = json.loads(path.read_text(encoding="utf-8"))["features"]  # before shapely: often absent
     import shapely
     from shapely.geometry import shape
 
     codes = []
-    for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
+    for feature in features:
         code, properties = str(feature["properties"]["code"]), feature["properties"]
         codes.append(code)
         if code in _outlines():

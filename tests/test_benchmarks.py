@@ -24,7 +24,7 @@ TINY = {
         ["--actors", "500", "--queries", "5"],
         ["disagreements between the two indexes", "memory per worker"],
     ),
-    "startup.py": (["--runs", "1"], ["python -c 'import flask'", "carto --help"]),
+    "startup.py": (["--runs", "1"], ["python -c 'import flask'", "carto --help", "load average after"]),
     "web_load.py": (["--seconds", "1", "--connections", "2"], ["req/s", "weight of /embed/carte"]),
 }
 """Each benchmark's smallest run, and words its report must hold."""

@@ -209,3 +209,11 @@ def test_a_csv_cell_a_spreadsheet_would_run_is_written_as_text_and_read_back(mak
         if r.feature and r.feature["id"] == "acteur-fictif-formule"
     ]
     assert back["properties"]["description"] == formula  # an export imported again changes nothing
+
+
+def test_the_vocabularies_are_those_of_the_installed_schema_package():
+    """The labels pages and checks use are the data·inclusion package's own: a new version of the
+    package is a new snapshot (``python -m geo.actors.vocabularies``), or this fails."""
+    from geo.actors.vocabularies import SNAPSHOT, from_package
+
+    assert json.loads(SNAPSHOT.read_text(encoding="utf-8")) == from_package()

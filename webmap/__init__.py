@@ -46,8 +46,12 @@ class CartoApp(Flask):
             super().log_exception(exc_info)
 
 
-def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the app: defaults, then ``instance/config.py``, then ``CARTO_*``, then ``test_config``."""
+def create_app(test_config: dict[str, Any] | None = None, *, web: bool = True) -> Flask:
+    """Build the app: defaults, then ``instance/config.py``, then ``CARTO_*``, then ``test_config``.
+
+    Without ``web``, the app a command runs on: settings, services and commands, but no pages, static
+    files, translations nor request limits — what a command does not need, it does not import.
+    """
     instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(
         settings.BY_NAME["INSTANCE_PATH"].env, settings.BY_NAME["INSTANCE_PATH"].default
     )
@@ -55,12 +59,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     configure_settings(app, test_config)
     configure_services(app)
     configure_private_logs()
-    configure_proxy(app)
-    configure_limits(app)
-    configure_static_files(app)
-    configure_translations(app)
-    configure_blueprints(app)
     configure_cli(app)
+    if web:
+        configure_proxy(app)
+        configure_limits(app)
+        configure_static_files(app)
+        configure_translations(app)
+        configure_blueprints(app)
     return app
 
 
@@ -215,9 +220,9 @@ def configure_blueprints(app: Flask) -> None:
 
 
 def configure_cli(app: Flask) -> None:
-    from webmap.commands import register_commands
+    from webmap.commands import ProjectCommands
 
-    register_commands(app)
+    app.cli = ProjectCommands(app.name)
 
 
 def _private_folder(folder: Path) -> None:

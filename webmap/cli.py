@@ -1,18 +1,40 @@
-"""The ``carto`` console script: Flask's CLI over the app factory, with the project's commands."""
+"""The ``carto`` console script: Flask's CLI with the project's commands, each loaded when it runs.
+
+``carto --help`` imports no command and builds no app. A command builds the app it needs: the web app
+for those that serve or draw pages (``WEB_COMMANDS``), the lighter command app for the others.
+"""
 
 from __future__ import annotations
 
 import sys
+from functools import partial
 
-from flask.cli import FlaskGroup
+import click
+from flask.cli import FlaskGroup, ScriptInfo
 
 from geo.store import SchemaNotReady
 from webmap import create_app
+from webmap.commands import COMMANDS, WEB_COMMANDS, load_command, summary, write_commands
 from webmap.errors import database_problem
 from webmap.settings import ConfigurationError
 
-cli = FlaskGroup(
-    create_app=create_app,
+
+class CartoGroup(FlaskGroup):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        ctx.ensure_object(ScriptInfo).create_app = partial(create_app, web=cmd_name in WEB_COMMANDS)
+        return self.commands.get(cmd_name) or load_command(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = {name: summary(name) for name in COMMANDS}
+        rows |= {name: command.get_short_help_str(60) for name, command in self.commands.items()}
+        write_commands(formatter, rows)
+
+
+cli = CartoGroup(
+    create_app=partial(create_app, web=False),
     load_dotenv=False,
     help="carto-insertion : acteurs de l’emploi et de la formation près de chez soi.",
 )

@@ -1,18 +1,33 @@
-"""Controlled vocabularies of the data·inclusion v1 schema, read from the schema's own package.
+"""Controlled vocabularies of the data·inclusion v1 schema, as the schema's own package states them.
 
-Slugs, labels and descriptions are those of ``data-inclusion-schema`` (``data_inclusion.schema.v1``),
-so that records flow to and from data·inclusion unchanged and a new version of the schema is a new
-version of the package. The package builds pydantic models on import (about 0.15 s): the mappings
-load it the first time they are read, not when the service starts. ``STATUTS`` and
-``LOCATION_SOURCES`` are ours.
+Slugs and labels are those of ``data-inclusion-schema`` (``data_inclusion.schema.v1``), so that records
+flow to and from data·inclusion unchanged. The package builds pydantic models on import (about 0.15 s
+and several MB per process), which only the import of data·inclusion records needs; the mappings read
+instead ``geo/data/data-inclusion-vocabularies.json``, written from the package by
+``python -m geo.actors.vocabularies`` and checked against it by the tests, so a new version of the
+package is a new snapshot. ``STATUTS`` and ``LOCATION_SOURCES`` are ours.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
-from functools import cached_property
+from functools import cache, cached_property
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+
+SNAPSHOT = Path(__file__).resolve().parent.parent / "data" / "data-inclusion-vocabularies.json"
+ENUMERATIONS = (
+    "Thematique",
+    "Categorie",
+    "Public",
+    "ReseauPorteur",
+    "ModeAccueil",
+    "Frais",
+    "ModeMobilisation",
+    "PersonneMobilisatrice",
+)
 
 
 class OfficialVocabulary(Mapping[str, str]):
@@ -23,17 +38,9 @@ class OfficialVocabulary(Mapping[str, str]):
 
     @cached_property
     def _labels(self) -> Mapping[str, str]:
-        return MappingProxyType({member.value: member.label for member in self.members})
-
-    @cached_property
-    def members(self) -> tuple[Any, ...]:
-        """The enumeration's members (``.value``, ``.label``, ``.description``)."""
-        from data_inclusion.schema import v1
-
-        return tuple(getattr(v1, self.enumeration))
-
-    def description(self, slug: str) -> str | None:
-        return next(str(m.description) for m in self.members if m.value == slug)
+        return MappingProxyType(
+            {slug: label for slug, label in _snapshot()["enumerations"][self.enumeration]}
+        )
 
     def __getitem__(self, slug: str) -> str:
         return self._labels[slug]
@@ -43,6 +50,26 @@ class OfficialVocabulary(Mapping[str, str]):
 
     def __len__(self) -> int:
         return len(self._labels)
+
+
+@cache
+def _snapshot() -> dict[str, Any]:
+    snapshot: dict[str, Any] = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    return snapshot
+
+
+def from_package() -> dict[str, Any]:
+    """The enumerations as the installed package states them: what the snapshot must hold."""
+    from importlib.metadata import version
+
+    from data_inclusion.schema import v1
+
+    return {
+        "package": f"data-inclusion-schema {version('data-inclusion-schema')}",
+        "enumerations": {
+            name: [[member.value, member.label] for member in getattr(v1, name)] for name in ENUMERATIONS
+        },
+    }
 
 
 def _frozen(pairs: dict[str, str]) -> Mapping[str, str]:
@@ -74,3 +101,8 @@ LOCATION_SOURCES: Mapping[str, str] = _frozen(
         "manager": "Placé sur la carte par un gestionnaire",
     }
 )
+
+
+if __name__ == "__main__":
+    SNAPSHOT.write_text(json.dumps(from_package(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"{SNAPSHOT}: {from_package()['package']}")

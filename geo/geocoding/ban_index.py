@@ -14,10 +14,9 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import shapely
 from rapidfuzz import fuzz, process
 
 from geo.geocoding.ban_file import communes_filter, read_ban
@@ -30,6 +29,9 @@ from geo.geocoding.base import (
 from geo.geocoding.normalize import STREET_TYPES, core_words, normalize, parse
 from geo.geocoding.streets import group_by_street
 from geo.projection import to_lambert93
+
+if TYPE_CHECKING:
+    import shapely
 
 BACKEND = "ban-local"
 _SCHEMA = """
@@ -253,6 +255,8 @@ class LocalBanGeocoder:
         tree, rows = self._reverse_tree(loaded, db)
         if tree is None:
             return []
+        import shapely
+
         x, y = to_lambert93(lon, lat)
         point = shapely.Point(x, y)
         nearby = tree.query(point, predicate="dwithin", distance=_REVERSE_MAX_DISTANCE_M)
@@ -296,6 +300,8 @@ class LocalBanGeocoder:
     def _reverse_tree(
         self, loaded: _Loaded, db: sqlite3.Connection
     ) -> tuple[shapely.STRtree | None, list[tuple[Any, ...]]]:
+        import shapely  # only to look up a point: the search by text needs none
+
         with self._lock:
             if loaded.reverse_tree is None:
                 rows = db.execute("SELECT street_id, number, rep, lon, lat, ban_id FROM numbers").fetchall()

@@ -10,12 +10,12 @@ import json
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
-
-import httpx
-from shapely.geometry import shape
+from typing import TYPE_CHECKING, Any
 
 from geo.io.dataset import write_text_atomically
+
+if TYPE_CHECKING:
+    import httpx
 
 CONTOURS_FILENAME = "communes.geojson"
 QPV_FILENAME = "qpv.geojson"
@@ -102,6 +102,8 @@ def _geojson_in(path: Path) -> Any:
 
 
 def _valid_wgs84_area(geometry: Any) -> bool:
+    from shapely.geometry import shape
+
     try:
         outline = shape(geometry)
     except (KeyError, TypeError, ValueError, AttributeError):
@@ -113,6 +115,8 @@ def _valid_wgs84_area(geometry: Any) -> bool:
 
 
 def _get_json(client: httpx.Client, url: str) -> Any:
+    import httpx
+
     try:
         response = client.get(url)
         response.raise_for_status()
@@ -133,6 +137,8 @@ def _features(collection: Any) -> list[dict[str, Any]]:
 
 
 def _contour_feature(feature: dict[str, Any], code: str) -> dict[str, Any]:
+    from shapely.geometry import shape
+
     geometry = feature.get("geometry") or {}
     try:
         valid = geometry["type"] in ("Polygon", "MultiPolygon") and shape(geometry).is_valid
@@ -155,6 +161,8 @@ def download_file(
 
     ``progress`` receives (bytes just received, total size if announced).
     """
+    import httpx
+
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.part")
     try:

@@ -16,9 +16,10 @@ from geo.communes import COMMUNES
 from geo.io.dataset import InvalidDataset, read_collection, write_text_atomically
 from geo.io.interchange import FORMATS, UnreadableFile, export, plan_import, read_rows
 from geo.search.filters import filter_actors, thematique_categories
+from webmap.commands import summary
 from webmap.services import current_actors, current_store, read_data_inclusion
 
-actors = AppGroup("actors", help="Consulter et vérifier les acteurs.")
+actors = AppGroup("actors", help=summary("actors"))
 
 
 @actors.command("validate")

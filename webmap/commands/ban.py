@@ -11,12 +11,13 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from webmap.commands import summary
 from webmap.services import ban_index_path, http_client
 
 if TYPE_CHECKING:
     from geo.geocoding.ban_index import IndexSummary
 
-ban = AppGroup("ban", help="Index local des adresses (Base Adresse Nationale).")
+ban = AppGroup("ban", help=summary("ban"))
 
 
 @ban.command("import")

@@ -13,9 +13,10 @@ from tabulate import tabulate
 from geo.campaigns.model import HistoryTotals
 from geo.communes import COMMUNES
 from geo.dates import months_before
+from webmap.commands import summary
 from webmap.services import current_store
 
-campagnes = AppGroup("campagnes", help="Campagnes de porte-à-porte : création, bilan, historique, rétention.")
+campagnes = AppGroup("campagnes", help=summary("campagnes"))
 
 
 def _commune(_ctx, _param, values: tuple[str, ...]) -> tuple[str, ...]:

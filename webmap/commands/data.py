@@ -9,10 +9,11 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from webmap.commands import summary
 from webmap.commands.ban import ban_departements, download_departements, import_files
 from webmap.services import http_client
 
-data = AppGroup("data", help="Données officielles de référence.")
+data = AppGroup("data", help=summary("data"))
 
 
 @data.command("sync")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from webmap.commands import summary
 from webmap.services import upgrade_configured_store
 
-db = AppGroup("db", help="Schéma de la base de données.")
+db = AppGroup("db", help=summary("db"))
 
 
 @db.command("upgrade")

@@ -10,12 +10,13 @@ from flask.cli import with_appcontext
 from werkzeug.datastructures import MultiDict
 
 from geo.io.dataset import write_text_atomically
+from webmap.commands import summary
 from webmap.export import export_map
 from webmap.query import Filters, parse, search_request
 from webmap.selection import matching_actors
 
 
-@click.command("export-html")
+@click.command("export-html", help=summary("export-html"))
 @click.option("--commune", metavar="INSEE", help="Acteurs situés dans cette commune.")
 @click.option("--thematique", "thematiques", multiple=True, metavar="SLUG", help="Répétable.")
 @click.option("--besoin", "needs", multiple=True, metavar="SLUG", help="Répétable.")
@@ -23,7 +24,6 @@ from webmap.selection import matching_actors
 @click.argument("out", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 @with_appcontext
 def export_html(commune, thematiques, needs, titre, out: Path) -> None:
-    """Écrit une carte autonome (données et scripts inclus) dans OUT.html."""
     args = MultiDict(
         [("thematique", t) for t in thematiques]
         + [("besoin", n) for n in needs]

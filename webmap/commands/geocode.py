@@ -9,10 +9,11 @@ from flask.cli import with_appcontext
 from tabulate import tabulate
 
 from geo.geocoding import GeocoderUnavailable, InvalidQuery, to_geocodejson
+from webmap.commands import summary
 from webmap.services import current_geocoder
 
 
-@click.command("geocode")
+@click.command("geocode", help=summary("geocode"))
 @click.argument("query", required=False)
 @click.option(
     "--reverse",
@@ -35,7 +36,6 @@ from webmap.services import current_geocoder
 def geocode(
     query: str | None, point: tuple[float, float] | None, limit: int, commune: str | None, as_json: bool
 ) -> None:
-    """Géocode une adresse : carto geocode "12 rue de Paris" --commune 93048."""
     if (query is None) == (point is None):
         raise click.UsageError("donnez une adresse, ou --reverse LON LAT")
     try:

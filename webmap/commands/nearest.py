@@ -15,6 +15,7 @@ from geo.communes import COMMUNES
 from geo.geocoding import AddressNotFound, GeocoderUnavailable, InvalidQuery
 from geo.io.dataset import InvalidDataset
 from geo.search.request import AGE_RANGE, K_RANGE, RADIUS_RANGE, SearchRequest
+from webmap.commands import summary
 from webmap.presenters import origin_json, result_json
 from webmap.services import network_path, run_search
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from geo.search.nearest import NearestResult
 
 
-@click.command("nearest")
+@click.command("nearest", help=summary("nearest"))
 @click.option("--address", help="Adresse du résident (géocodée avec le géocodeur configuré).")
 @click.option("--lat", type=float, help="Latitude (avec --lon) au lieu d’une adresse.")
 @click.option("--lon", type=float, help="Longitude (avec --lat).")
@@ -49,7 +50,6 @@ if TYPE_CHECKING:
 def nearest_command(
     address, lat, lon, thematiques, publics, age, commune, k, radius, include_ineligible, as_json
 ) -> None:
-    """Les acteurs pertinents les plus proches d’une adresse ou d’un point."""
     if (address is None) == (lat is None or lon is None) or (lat is None) != (lon is None):
         raise click.UsageError("donnez --address, ou --lat et --lon")
     if commune and commune not in COMMUNES and not (len(commune) == 5 and commune[:2].isdigit()):
@@ -99,12 +99,11 @@ def nearest_command(
     click.echo(tabulate(rows, headers=("acteur", "distance", "trajet", "éligible", "horaires")))
 
 
-@click.command("network")
+@click.command("network", help=summary("network"))
 @click.argument("action", type=click.Choice(["import"]))
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_appcontext
 def network_command(action: str, path: Path) -> None:
-    """Importe un extrait OpenStreetMap (.osm, ou .pbf avec pyrosm) pour les temps de marche."""
     from geo.search.network import NetworkImportError, import_osm
 
     try:

@@ -13,9 +13,10 @@ from tabulate import tabulate
 
 from geo.mailbox import email_problem
 from webmap.auth.services import MIN_PASSWORD_LENGTH, ROLES, hash_password, hash_token, new_token
+from webmap.commands import summary
 from webmap.services import current_store
 
-users = AppGroup("users", help="Comptes des gestionnaires et bénévoles.")
+users = AppGroup("users", help=summary("users"))
 
 
 @users.command("add")
