@@ -19,6 +19,12 @@ limit_request_fields = 50
 
 timeout = 30
 
+# The app, and what a search needs (libraries, outlines, the actors' index), loaded once in the master
+# and shared by the workers, copy-on-write: a worker's own memory is what its requests add
+# (benchmarks/memory.py). Nothing that must not cross a fork stays open: see ``when_ready``. A code
+# change needs a restart (a HUP reloads the settings, not the code).
+preload_app = True
+
 
 def on_starting(server) -> None:
     """Create or migrate the store's schema once, in the master, before any worker starts."""
@@ -28,6 +34,23 @@ def on_starting(server) -> None:
     before, after = upgrade_configured_store(create_app())
     if before != after:
         server.log.info("database schema: %s -> %s", before or "empty", after)
+
+
+def when_ready(server) -> None:
+    """In the master, the schema ready and no worker forked yet: warm up the preloaded app, load what
+    requests need, give back
+    its connections (each worker opens its own), and freeze what is loaded, so that the workers'
+    garbage collector never writes to those shared pages."""
+    import gc
+
+    from webmap.services import load_for_requests, release_connections, warm_up
+
+    if server.cfg.preload_app:
+        app = server.app.wsgi()
+        warm_up(app)
+        load_for_requests(app)
+        release_connections(app)
+        gc.freeze()
 
 
 def post_worker_init(worker) -> None:

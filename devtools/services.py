@@ -321,8 +321,16 @@ class CartoServer:
     """carto-insertion under gunicorn on a fresh instance folder (its store seeded from the configured
     actors file), with a BAN index copied in when given; ``CARTO_*`` settings as keyword arguments."""
 
-    def __init__(self, instance: Path, ban_index: Path | None = None, *, workers: int = 2, **settings: str):
-        self.instance, self.ban_index, self.workers = instance, ban_index, workers
+    def __init__(
+        self,
+        instance: Path,
+        ban_index: Path | None = None,
+        *,
+        workers: int = 2,
+        preload: bool = True,
+        **settings: str,
+    ):
+        self.instance, self.ban_index, self.workers, self.preload = instance, ban_index, workers, preload
         self.settings = {f"CARTO_{name}": value for name, value in settings.items()}
         self.process: subprocess.Popen | None = None
         self.url = ""
@@ -344,6 +352,7 @@ class CartoServer:
                 f"127.0.0.1:{port}",
                 "--log-level",
                 "warning",
+                *([] if self.preload else ["--config", str(self._without_preload(root))]),
                 "webmap:create_app()",
             ],
             cwd=root,
@@ -355,6 +364,19 @@ class CartoServer:
 
     def __exit__(self, *exc) -> None:
         _stop(self.process)
+
+    @property
+    def pid(self) -> int:
+        """The gunicorn master's process id."""
+        assert self.process is not None
+        return self.process.pid
+
+    def _without_preload(self, root: Path) -> Path:
+        """The repository's gunicorn settings with ``preload_app = False``: each worker loads its own."""
+        config = self.instance.parent / f"{self.instance.name}-gunicorn.conf.py"
+        source = (root / "gunicorn.conf.py").read_text(encoding="utf-8")
+        config.write_text(source + "\npreload_app = False\n", encoding="utf-8")
+        return config
 
     def _answers(self) -> bool:
         with urllib.request.urlopen(f"{self.url}/api/v1/communes", timeout=2) as response:

@@ -30,6 +30,8 @@ class Served:
     access_log: Path
     error_log: Path
     instance: Path
+    pid: int
+    """The gunicorn master's."""
 
 
 def made_up_instance(folder: Path, ban_index: Path | None = None, database_url: str = "") -> Path:
@@ -96,7 +98,7 @@ def gunicorn(instance: Path, *, workers: int = 4, cwd: Path = ROOT, **settings: 
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_answering(url, server)
-        yield Served(url, access_log, error_log, instance)
+        yield Served(url, access_log, error_log, instance, server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)

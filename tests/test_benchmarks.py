@@ -16,6 +16,7 @@ BENCHMARKS = sorted(path.name for path in (ROOT / "benchmarks").glob("*.py"))
 TINY = {
     "field.py": (["--runs", "1"], ["first results (cold)", "next search (warm)"]),
     "geocoding.py": (["--queries", "20"], ["weighted top-1", "Top-1 accuracy by style, held out set"]),
+    "memory.py": (["--workers", "1"], ["private per worker", "preload_app = False", "load average after"]),
     "nearest.py": (
         ["--queries", "5", "--actors", "2000", "--points", "1000"],
         ["k = 1, no filter", "k = 5, one leaf thématique", "k = 5, one category", "Coverage batch"],

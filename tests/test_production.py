@@ -6,6 +6,7 @@ repository root, which reads the project's gunicorn.conf.py, and from elsewhere,
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -90,8 +91,6 @@ def test_resident_answers_are_not_cacheable_in_production(production):
 
 
 def test_pages_travel_compressed_and_static_files_are_kept_a_year_in_production(production):
-    import re
-
     with httpx.Client(timeout=30, headers={"Accept-Encoding": "br, gzip"}) as client:
         page = client.get(f"{production.url}/", params=POSITION)
         leaflet = re.search(r'src="(/static/vendor/leaflet/leaflet\.js\?v=[0-9a-f]+)"', page.text).group(1)
@@ -128,6 +127,28 @@ def test_an_encounter_posted_with_a_position_keeps_commune_and_iris_only_in_prod
     with sqlite3.connect(production.instance / "carto.sqlite") as db:
         [row] = db.execute("SELECT * FROM encounters WHERE campagne = ?", (campaign.id,)).fetchall()
     assert "93048" in row and not any(POSITION["lat"][:6] in str(value) for value in row)
+
+
+def test_the_workers_share_the_preloaded_app_but_never_its_database_handles(production):
+    """gunicorn.conf.py preloads the app and warms it up in the master, then forks: a handle on the
+    store carried across the fork would be shared by every worker (SQLite forbids it; PostgreSQL would
+    mix their answers). The master keeps none open, and each worker, having its own, answers."""
+    master = Path(f"/proc/{production.pid}")
+    workers = [
+        int(pid) for task in (master / "task").iterdir() for pid in (task / "children").read_text().split()
+    ]
+    assert len(workers) == 4
+    with httpx.Client(timeout=30) as client:
+        for n in range(16):
+            answer = client.get(f"{production.url}/api/v1/nearest", params={**POSITION, "k": str(1 + n % 4)})
+            assert answer.status_code == 200 and answer.json()["results"]
+    store = str(production.instance / "carto.sqlite")
+
+    def open_files(pid: int) -> set[str]:
+        return {os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir() if fd.is_symlink()}
+
+    assert not {name for name in open_files(production.pid) if name.startswith(store)}
+    assert any(store in open_files(worker) for worker in workers)
 
 
 def test_login_limit_holds_across_four_workers(production):

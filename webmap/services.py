@@ -222,6 +222,28 @@ def warm_up(app: Flask) -> None:
             app.logger.warning("préchargement incomplet : %s", (str(error).splitlines() or [repr(error)])[0])
 
 
+def load_for_requests(app: Flask) -> None:
+    """What requests load on first use, loaded now: the map pages' library (folium, and pandas with
+    it), the geocoders (their HTTP client library), every template compiled. The gunicorn master
+    calls it before forking, so that the workers share it instead of each loading its own."""
+    import folium  # noqa: F401 — the map pages (webmap.maps), pandas with it
+
+    services(app).geocoder  # noqa: B018 — built for its imports; ``release_connections`` drops it
+    for name in app.jinja_env.list_templates(extensions=("html", "js", "xml", "txt")):
+        app.jinja_env.get_template(name)
+
+
+def release_connections(app: Flask) -> None:
+    """Close what must not cross a fork — the store's connections, the geocoder's HTTP client and
+    SQLite handles — keeping what was loaded (the actors' index, per data version): the gunicorn
+    master calls it before forking its workers, each of which opens its own on first use."""
+    made = services(app).__dict__
+    store = made.pop("_opened_store", None)
+    if store is not None:
+        store.close()
+    made.pop("geocoder", None)  # its HTTP client and SQLite handles go with it
+
+
 def current_store() -> SQLStore:
     return services().store
 

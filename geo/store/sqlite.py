@@ -31,7 +31,7 @@ class SQLiteStore(SQLStore):
         self.engine = _engine(self.path)
         with self.engine.connect() as db:
             check_revision(db, str(self.path))
-        self._watcher = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+        self._watcher: sqlite3.Connection | None = None
         self._watch_lock = threading.Lock()
         self._count_cache: tuple[int, int] | None = None
 
@@ -53,6 +53,8 @@ class SQLiteStore(SQLStore):
         purpose changes when any other connection, of any process, commits; only then is the
         database asked."""
         with self._watch_lock:
+            if self._watcher is None:
+                self._watcher = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
             changed = self._watcher.execute("PRAGMA data_version").fetchone()[0]
             cached = self._count_cache
             if cached is not None and cached[0] == changed:
@@ -60,6 +62,13 @@ class SQLiteStore(SQLStore):
             count = self._watcher.execute("SELECT coalesce(max(number), 0) FROM revisions").fetchone()[0]
             self._count_cache = (changed, count)
             return int(count)
+
+    def close(self) -> None:
+        super().close()
+        with self._watch_lock:
+            if self._watcher is not None:
+                self._watcher.close()
+            self._watcher, self._count_cache = None, None
 
     @contextmanager
     def _writing(self, kind: str = "actors") -> Iterator[Connection]:

@@ -1,0 +1,117 @@
+"""Memory of the service under gunicorn: what each worker holds of its own, once warm.
+
+    .venv/bin/python benchmarks/memory.py [--workers 4] [--actors 100000] [--seed 93]
+
+A fresh instance folder, its store seeded from the curated dataset (and then from ``--actors`` made-up
+actors over France, named so, when asked), gunicorn started as ``gunicorn.conf.py`` says
+(``preload_app``: the app and what a search needs are loaded once in the master, then shared by the
+workers, copy-on-write), and again with ``preload_app = False`` (each worker loads its own). Each worker
+then answers the same few pages and searches. Read from ``/proc/PID/smaps_rollup``: per process, its
+private memory (USS: pages no other process maps, what a worker really costs), its proportional share
+(PSS) and its resident size (RSS); and the whole service's total (the sum of PSS). The target is 60 MB
+or less private per worker on the curated dataset.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import tempfile
+import urllib.request
+from pathlib import Path
+
+from devtools.measure import stated_load
+from devtools.services import CartoServer
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_MB = 60.0
+PAGES = (
+    "/",
+    "/?adresse=&lat=48.8614&lon=2.4419&besoin=emploi",
+    "/api/v1/nearest?lat=48.8614&lon=2.4419&besoin=formation",
+    "/api/v1/nearest?lat=48.93&lon=2.30&besoin=emploi&age=22",
+    "/embed/carte",
+    "/carte",
+    "/api/v1/pack",
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--actors", type=int, default=0, help="also with this many made-up actors (0: not)")
+    parser.add_argument("--seed", type=int, default=93)
+    args = parser.parse_args()
+    with stated_load(f"memory of {args.workers} gunicorn workers, warm"):
+        with tempfile.TemporaryDirectory(prefix="carto-memoire-") as folder:
+            datasets = {"curated dataset (28 actors)": ROOT / "data" / "actors.geojson"}
+            if args.actors:
+                datasets[f"{args.actors:,} made-up actors"] = _synthetic_file(
+                    Path(folder), args.actors, args.seed
+                )
+            for label, actors_file in datasets.items():
+                for preload in (True, False):
+                    instance = Path(folder) / f"instance-{len(actors_file.name)}-{preload}"
+                    _report(label, preload, instance, actors_file, args.workers)
+    print(f"target: {TARGET_MB:.0f} MB or less private (USS) per worker on the curated dataset")
+
+
+def _report(label: str, preload: bool, instance: Path, actors_file: Path, workers: int) -> None:
+    with CartoServer(instance, workers=workers, preload=preload, ACTORS_FILE=str(actors_file)) as server:
+        for _ in range(3 * workers):  # enough for every worker to answer each page
+            for page in PAGES:
+                with urllib.request.urlopen(server.url + page, timeout=60) as response:
+                    response.read()
+        master = server.pid
+        children = _children(master)
+        readings = {pid: _memory(pid) for pid in [master, *children]}
+    uss = [readings[pid]["uss"] for pid in children]
+    total = sum(reading["pss"] for reading in readings.values())
+    print(
+        f"\n{label}, preload_app = {preload}: {len(children)} workers, "
+        f"whole service {total:.0f} MB (sum of PSS)"
+    )
+    print(f"  {'process':10} {'USS MB':>8} {'PSS MB':>8} {'RSS MB':>8}")
+    for pid, reading in readings.items():
+        name = "master" if pid == master else "worker"
+        print(f"  {name:10} {reading['uss']:8.1f} {reading['pss']:8.1f} {reading['rss']:8.1f}")
+    print(f"  private per worker: median {statistics.median(uss):.1f} MB, max {max(uss):.1f} MB")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(child) for child in (task / "children").read_text().split()]
+    return sorted(found)
+
+
+def _memory(pid: int) -> dict[str, float]:
+    """USS, PSS and RSS of ``pid`` in MB (``smaps_rollup``)."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        name, value, *_ = line.split()
+        fields[name.rstrip(":")] = int(value) / 1024
+    return {
+        "uss": fields["Private_Clean"] + fields["Private_Dirty"],
+        "pss": fields["Pss"],
+        "rss": fields["Rss"],
+    }
+
+
+def _synthetic_file(folder: Path, count: int, seed: int) -> Path:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from nearest import synthetic_actors
+
+    from geo.actors.model import actor_to_feature
+
+    features = [actor_to_feature(actor) for actor in synthetic_actors(count, random.Random(seed))]
+    path = folder / "acteurs-synthetiques.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    return path
+
+
+if __name__ == "__main__":
+    main()
