@@ -19,27 +19,33 @@ Two sets: *development* (the street vocabulary the matcher was developed on) and
 types from addok-fr's list that the synthetic generator never uses, and names it never uses, on a new
 seed): the held-out figures are the ones to quote. A top-1 answer is right within 25 m of the truth.
 
-The « number street » queries are also asked with the commune the volunteer chose (``citycode``), as
-the search page sends it.
+Besides, noise models of their own, none read from the index's tables: the street type left out or
+replaced by another (a list written here), sound-alike spellings (French spellings of one sound,
+a list written here), and the commune's name as people shorten or misspell it (« St », « s/ »,
+hyphens dropped, one letter off).
+
+Every query is asked twice: as typed, and with the true commune passed (``citycode``), as the search
+page sends it once the volunteer chose a commune. Accuracy is reported per style, without and with
+the commune, for every engine.
 
 Engines, each as deployed and each engine against engine: ours behind the service (gunicorn, 2 workers,
 ``/api/v1/geocode``, which searches in autocomplete mode as the suggestions do) and in-process; Addok
 1.2.1 (addok-fr, addok-france) behind gunicorn (2 workers, its WSGI app) over a real Redis, and
-in-process. Memory is measured the same way for both: peak RSS
-of the serving processes (plus Redis's used memory for Addok). Needs redis-server and the ``addok``
-extra (both installed by ./dev).
+in-process. The two services answer in turns (ours, Addok, ours…, one query each), and so do the two
+in-process engines, loaded in one process; latencies are p50/p95 over the queries. Memory is measured
+the same way for both: what the serving processes hold together once warm (the sum of their PSS,
+which counts shared pages once), and the peak RSS of a process running one engine alone (plus
+Redis's used memory for Addok). Needs redis-server and the ``addok`` extra (both installed by
+./dev).
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import math
 import multiprocessing
 import os
-import platform
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -47,10 +53,10 @@ import time
 import unicodedata
 from pathlib import Path
 
+from devtools.measure import children_of, machine_line, memory_of, percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 RIGHT_WITHIN_M = 25.0
-COMMUNE_CHOSEN = "number street, commune chosen"
-"""Not a style typed: the « number street » queries asked again with the volunteer's commune."""
 
 STYLES = {  # style: assumed share of what volunteers type at the door
     "number street commune": 25,
@@ -62,7 +68,30 @@ STYLES = {  # style: assumed share of what volunteers type at the door
     "with flat, building, floor…": 5,
     "commune first": 3,
     "number last": 2,
+    "no street type": 4,
+    "other street type": 3,
+    "sound-alike spelling": 4,
+    "commune shortened or misspelt": 4,
 }
+STREET_TYPES_TYPED = ("Rue", "Avenue", "Boulevard", "Allée", "Impasse", "Place", "Chemin", "Villa", "Sentier")
+"""What people put instead of a street's true type: written for this benchmark, not the index's list."""
+SOUND_ALIKE = (
+    ("é", "er"),
+    ("è", "ai"),
+    ("eau", "o"),
+    ("au", "o"),
+    ("ph", "f"),
+    ("ll", "l"),
+    ("mm", "m"),
+    ("nn", "n"),
+    ("tt", "t"),
+    ("ss", "s"),
+    ("qu", "k"),
+    ("ai", "é"),
+    ("ch", "sh"),
+    ("y", "i"),
+)
+"""French spellings of one sound (Catach's graphemes), swapped as someone writing by ear would."""
 ADDITIONS = (
     "Bât. {L}",
     "Bat {L}",
@@ -127,7 +156,11 @@ def main() -> None:
     args = parser.parse_args()
     communes = args.communes.split(",")
     _describe_machine()
+    _main(args, communes)
+    print(f"load average after: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
+
+def _main(args, communes) -> None:
     from geo.geocoding.ban_file import communes_filter, read_ban
 
     with tempfile.TemporaryDirectory(prefix="bench-geocoding-") as folder:
@@ -155,10 +188,7 @@ def main() -> None:
             f"addok-fr ({len(synonyms)} forms)\n"
         )
 
-        engines = {}
-        engines["ours, in-process"] = run_isolated(measure_local, ban_path, communes, folder, sets)
-        engines["ours, service (gunicorn ×2)"] = measure_service(folder, sets)
-        engines.update(measure_addok(ban_path, communes, folder, sets))
+        engines = measure(ban_path, communes, folder, sets)
     report(engines)
 
 
@@ -218,6 +248,10 @@ def make_queries(pool, count, rng, synonyms):
             "with flat, building, floor…": f"{_addition(rng)}, {number} {street} {_addition(rng)} {city}",
             "commune first": f"{city} {number} {street}",
             "number last": f"{street} {number} {city}",
+            "no street type": f"{number} {_without_type(street)} {city}",
+            "other street type": f"{number} {_other_type(street, rng)} {city}",
+            "sound-alike spelling": f"{number} {_sound_alike(street, rng)} {city}",
+            "commune shortened or misspelt": f"{number} {street} {_commune_variant(city, rng)}",
         }[style]
         queries.append((text, a.lon, a.lat, style, a.code_insee))
     return queries
@@ -255,6 +289,40 @@ def _typo(street: str, rng) -> str:
     return " ".join(words)
 
 
+def _without_type(street: str) -> str:
+    words = street.split()
+    return " ".join(words[1:]) if len(words) > 1 else street
+
+
+def _other_type(street: str, rng) -> str:
+    words = street.split()
+    others = [t for t in STREET_TYPES_TYPED if t.lower() != words[0].lower()]
+    return " ".join([rng.choice(others), *words[1:]]) if len(words) > 1 else street
+
+
+def _sound_alike(street: str, rng) -> str:
+    words = street.split()
+    found = [(i, a, b) for i, w in enumerate(words[1:], 1) for a, b in SOUND_ALIKE if a in w.lower()]
+    if not found:
+        return _typo(street, rng)
+    i, a, b = rng.choice(found)
+    words[i] = words[i].lower().replace(a, b, 1)
+    return " ".join(words)
+
+
+def _commune_variant(city: str, rng) -> str:
+    """How people write a commune's name: « St » for Saint, « s/ » for sur or sous, hyphens as
+    spaces or gone, the first word alone, or one letter off."""
+    variants = [city.replace("-", " "), city.replace("-", "")]
+    if "-sur-" in city or "-sous-" in city:
+        variants.append(city.replace("-sur-", " s/ ").replace("-sous-", " s/s "))
+        variants.append(city.split("-")[0])
+    if city.startswith("Saint"):
+        variants.append(city.replace("Saint", "St", 1))
+    variants.append(_typo(city.replace("-", " "), rng))
+    return rng.choice(variants)
+
+
 def _neighbour(letter: str, rng) -> str:
     lower = _plain(letter).lower()
     for row_index, row in enumerate(AZERTY):
@@ -283,121 +351,24 @@ def run_isolated(function, *args):
         return pool.apply(function, args)
 
 
-def measure_local(ban_path, communes, folder, sets):
-    from geo.geocoding.ban_index import LocalBanGeocoder, build_index
+def build_local(ban_path, communes, folder) -> float:
+    from geo.geocoding.ban_index import build_index
 
-    index_path = folder / "index.sqlite"
     started = time.perf_counter()
-    build_index([ban_path], communes, index_path)
-    build_seconds = time.perf_counter() - started
+    build_index([ban_path], communes, folder / "index.sqlite")
+    return time.perf_counter() - started
+
+
+def local_search(index_path):
+    from geo.geocoding.ban_index import LocalBanGeocoder
+
     geocoder = LocalBanGeocoder(index_path)
     geocoder.search("rue de paris")  # load the index
-    results = {
-        name: _run(lambda q, c=None: _first(geocoder.search(q, limit=1, citycode=c)), queries)
-        for name, queries in sets.items()
-    }
-    return {
-        "build_s": build_seconds,
-        "size_mb": index_path.stat().st_size / 1e6,
-        "memory_mb": _peak_rss_mb(os.getpid()),
-        "sets": results,
-    }
+    return lambda q, c=None: _first(geocoder.search(q, limit=1, citycode=c))
 
 
-def measure_service(folder, sets):
-    """Our service under gunicorn, its local index only, asked through /api/v1/geocode."""
-    import shutil
-    import socket
-
-    import httpx
-
-    instance = folder / "instance"
-    (instance / "ban").mkdir(parents=True)
-    shutil.copy(folder / "index.sqlite", instance / "ban" / "index.sqlite")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {**os.environ, "CARTO_INSTANCE_PATH": str(instance), "CARTO_GEOCODERS": "local"}
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "webmap:create_app()",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        with httpx.Client(timeout=10) as client:
-            _wait_http(client, base + "/api/v1/communes")
-
-            def search(text, citycode=None):
-                params = {"q": text, "limit": 1, **({"citycode": citycode} if citycode else {})}
-                answer = client.get(base + "/api/v1/geocode", params=params)
-                features = answer.json()["features"] if answer.status_code == 200 else []
-                return tuple(features[0]["geometry"]["coordinates"]) if features else None
-
-            for _ in range(20):
-                search("rue de paris")  # both workers load the index
-            results = {name: _run(search, queries) for name, queries in sets.items()}
-        memory = _tree_peak_rss_mb(server.pid)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-    return {"build_s": None, "size_mb": None, "memory_mb": memory, "sets": results}
-
-
-def measure_addok(ban_path, communes, folder, sets):
-    import httpx
-
-    from devtools.services import AddokServer, RedisServer
-    from geo.geocoding.addok_export import write_addok_documents
-
-    documents = folder / "addok-synthetique.ndjson"
-    started = time.perf_counter()
-    write_addok_documents([ban_path], communes, documents)
-    with RedisServer(folder / "redis") as redis:
-        server = AddokServer(folder / "addok", redis, gunicorn_workers=2)
-        server.load(documents)
-        build_seconds = time.perf_counter() - started
-        with server, httpx.Client(timeout=10) as client:
-
-            def http_search(text, citycode=None):
-                params = {"q": text, "limit": 1, **({"citycode": citycode} if citycode else {})}
-                payload = client.get(server.url + "/search/", params=params).json()
-                features = payload["features"]
-                return tuple(features[0]["geometry"]["coordinates"]) if features else None
-
-            for _ in range(20):
-                http_search("rue de paris")
-            http = {name: _run(http_search, queries) for name, queries in sets.items()}
-            served_mb = _tree_peak_rss_mb(server.process.pid)
-        redis_mb = _redis_memory_mb(redis.port)
-        engine = run_isolated(measure_addok_in_process, str(server.config), sets)
-    return {
-        "Addok, service (gunicorn ×2)": {
-            "build_s": build_seconds,
-            "size_mb": redis_mb,
-            "memory_mb": served_mb + redis_mb,
-            "sets": http,
-        },
-        "Addok, in-process": {
-            "build_s": build_seconds,
-            "size_mb": redis_mb,
-            "memory_mb": engine["memory_mb"] + redis_mb,
-            "sets": engine["sets"],
-        },
-    }
-
-
-def measure_addok_in_process(config_path, sets):
-    os.environ["ADDOK_CONFIG_MODULE"] = config_path
+def addok_search(config_path):
+    os.environ["ADDOK_CONFIG_MODULE"] = str(config_path)
     from addok.config import config
 
     config.load()
@@ -408,34 +379,150 @@ def measure_addok_in_process(config_path, sets):
         return (results[0].lon, results[0].lat) if results else None
 
     first("rue de paris")
-    results = {name: _run(first, queries) for name, queries in sets.items()}
-    return {"sets": results, "memory_mb": _peak_rss_mb(os.getpid())}
+    return first
+
+
+def in_process_both(index_path, config_path, sets):
+    """Ours and Addok in one process, answering in turns."""
+    return _run_turns({"ours": local_search(index_path), "Addok": addok_search(config_path)}, sets)
+
+
+def memory_alone(kind, path, sets):
+    """Peak RSS of a process holding one engine, after it answered the held-out set once."""
+    search = local_search(path) if kind == "ours" else addok_search(path)
+    for text, *_ in sets["held out"]:
+        search(text)
+    return _peak_rss_mb(os.getpid())
+
+
+def measure(ban_path, communes, folder, sets):
+    """Both engines as services (answering in turns), then in-process (in turns), then each alone for
+    its memory."""
+    import httpx
+
+    from devtools.services import AddokServer, RedisServer
+    from geo.geocoding.addok_export import write_addok_documents
+
+    ours_build = build_local(ban_path, communes, folder)
+    documents = folder / "addok-synthetique.ndjson"
+    started = time.perf_counter()
+    write_addok_documents([ban_path], communes, documents)
+    with RedisServer(folder / "redis") as redis:
+        addok = AddokServer(folder / "addok", redis, gunicorn_workers=2)
+        addok.load(documents)
+        addok_build = time.perf_counter() - started
+        with addok, _our_service(folder) as (ours_url, ours_pid), httpx.Client(timeout=10) as client:
+
+            def ours(text, citycode=None):
+                params = {"q": text, "limit": 1, **({"citycode": citycode} if citycode else {})}
+                answer = client.get(ours_url + "/api/v1/geocode", params=params)
+                features = answer.json()["features"] if answer.status_code == 200 else []
+                return tuple(features[0]["geometry"]["coordinates"]) if features else None
+
+            def theirs(text, citycode=None):
+                params = {"q": text, "limit": 1, **({"citycode": citycode} if citycode else {})}
+                features = client.get(addok.url + "/search/", params=params).json()["features"]
+                return tuple(features[0]["geometry"]["coordinates"]) if features else None
+
+            for _ in range(20):  # every worker of both loads what it needs
+                ours("rue de paris")
+                theirs("rue de paris")
+            served = _run_turns({"ours": ours, "Addok": theirs}, sets)
+            served_mb = {"ours": _service_mb(ours_pid), "Addok": _service_mb(addok.process.pid)}
+        redis_mb = _redis_memory_mb(redis.port)
+        local = run_isolated(in_process_both, folder / "index.sqlite", str(addok.config), sets)
+        alone = {
+            "ours": run_isolated(memory_alone, "ours", folder / "index.sqlite", sets),
+            "Addok": run_isolated(memory_alone, "Addok", str(addok.config), sets) + redis_mb,
+        }
+    builds = {"ours": ours_build, "Addok": addok_build}
+    engines = {}
+    for engine in ("ours", "Addok"):
+        extra = redis_mb if engine == "Addok" else 0.0
+        engines[f"{engine}, service (gunicorn ×2)"] = {
+            "build_s": builds[engine],
+            "memory_mb": served_mb[engine] + extra,
+            "sets": served[engine],
+        }
+        engines[f"{engine}, in-process"] = {
+            "build_s": builds[engine],
+            "memory_mb": alone[engine],
+            "sets": local[engine],
+        }
+    return engines
+
+
+class _our_service:
+    """Our service under gunicorn (2 workers), its local index only: (url, master pid)."""
+
+    def __init__(self, folder):
+        self.folder = folder
+
+    def __enter__(self):
+        import shutil
+        import socket
+
+        import httpx
+
+        instance = self.folder / "instance"
+        (instance / "ban").mkdir(parents=True)
+        shutil.copy(self.folder / "index.sqlite", instance / "ban" / "index.sqlite")
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        env = {**os.environ, "CARTO_INSTANCE_PATH": str(instance), "CARTO_GEOCODERS": "local"}
+        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+        self.server = subprocess.Popen(
+            [
+                gunicorn,
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+                "webmap:create_app()",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        url = f"http://127.0.0.1:{port}"
+        with httpx.Client(timeout=10) as client:
+            _wait_http(client, url + "/api/v1/communes")
+        return url, self.server.pid
+
+    def __exit__(self, *exc):
+        self.server.terminate()
+        self.server.wait(timeout=10)
 
 
 def _first(results):
     return (results[0].lon, results[0].lat) if results else None
 
 
-def _run(search, queries):
-    """Latencies, and (style, right?) for each query; an exception counts as an error, not a crash.
-    The queries without a commune are asked again with the commune the volunteer would have chosen
-    (``citycode``), as the search page sends it."""
-    latencies, right, errors = [], [], 0
-    for text, lon, lat, style, citycode in queries:
-        started = time.perf_counter()
-        try:
-            found = search(text)
-        except Exception:  # noqa: BLE001 - a benchmark counts failures instead of stopping
-            found, errors = None, errors + 1
-        latencies.append(time.perf_counter() - started)
-        right.append((style, found is not None and _metres(found, (lon, lat)) <= RIGHT_WITHIN_M))
-        if style == "number street":
-            try:
-                found = search(text, citycode)
-            except Exception:  # noqa: BLE001
-                found, errors = None, errors + 1
-            right.append((COMMUNE_CHOSEN, found is not None and _metres(found, (lon, lat)) <= RIGHT_WITHIN_M))
-    return {"latencies": latencies, "right": right, "errors": errors}
+def _run_turns(engines, sets):
+    """Each query asked of each engine in turn, as typed and with the true commune (``citycode``):
+    by engine and set, latencies (as typed), and (style, commune given?, right?) per question; an
+    exception counts as an error, not a crash."""
+    results = {name: {} for name in engines}
+    for set_name, queries in sets.items():
+        runs = {name: {"latencies": [], "right": [], "errors": 0} for name in engines}
+        for text, lon, lat, style, citycode in queries:
+            for commune in (None, citycode):
+                for name, search in engines.items():
+                    run = runs[name]
+                    started = time.perf_counter()
+                    try:
+                        found = search(text, commune)
+                    except Exception:  # noqa: BLE001 - a benchmark counts failures instead of stopping
+                        found, run["errors"] = None, run["errors"] + 1
+                    if commune is None:
+                        run["latencies"].append(time.perf_counter() - started)
+                    ok = found is not None and _metres(found, (lon, lat)) <= RIGHT_WITHIN_M
+                    run["right"].append((style, commune is not None, ok))
+        for name in engines:
+            results[name][set_name] = runs[name]
+    return results
 
 
 def _metres(a, b):
@@ -452,10 +539,10 @@ def _peak_rss_mb(pid):
     return float("nan")
 
 
-def _tree_peak_rss_mb(pid):
-    """Peak RSS of a server and its workers (gunicorn forks them), summed."""
-    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    return _peak_rss_mb(pid) + sum(_peak_rss_mb(int(child)) for child in children)
+def _service_mb(pid):
+    """What a server and its workers (gunicorn forks them) hold together: the sum of their PSS, which
+    counts once the pages they share."""
+    return sum(memory_of(process)["pss"] for process in [pid, *children_of(pid)])
 
 
 def _redis_memory_mb(port):
@@ -485,34 +572,52 @@ def _wait_http(client, url, seconds=30):
 
 def report(engines):
     print(
-        f"{'engine':30} {'set':12} {'weighted top-1':>14} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7} "
-        f"{'memory MB':>10} {'build s':>8}"
+        f"{'engine':30} {'set':12} {'weighted top-1':>14} {'with commune':>13} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'errors':>7} {'memory MB':>10} {'build s':>8}"
     )
     for name, engine in engines.items():
         for set_name, result in engine["sets"].items():
-            build = f"{engine['build_s']:8.1f}" if engine["build_s"] is not None else f"{'':8}"
+            p50, p95 = (percentile(result["latencies"], q) * 1000 for q in (50, 95))
             print(
-                f"{name:30} {set_name:12} {_shown(_accuracy(result['right'])):>14} "
-                f"{_p(result['latencies'], 50) * 1000:8.2f} {_p(result['latencies'], 95) * 1000:8.2f} "
-                f"{result['errors']:7d} {engine['memory_mb']:10.0f} {build}"
+                f"{name:30} {set_name:12} {_shown(_accuracy(result['right'], False)):>14} "
+                f"{_shown(_accuracy(result['right'], True)):>13} {p50:8.2f} {p95:8.2f} "
+                f"{result['errors']:7d} {engine['memory_mb']:10.0f} {engine['build_s']:8.1f}"
             )
+    shown = [name for name in engines if "in-process" in name]
     for set_name in ("held out", "development"):
-        print(f"\nTop-1 accuracy by style, {set_name} set (weight in parentheses):")
-        print(f"{'style':38}" + "".join(f"{name[:22]:>24}" for name in engines))
-        for style, weight in STYLES.items():
-            cells = "".join(
-                f"{_shown(_accuracy(e['sets'][set_name]['right'], style)):>24}" for e in engines.values()
-            )
-            print(f"{style + f' ({weight} %)':38}" + cells)
-        cells = "".join(
-            f"{_shown(_accuracy(e['sets'][set_name]['right'], COMMUNE_CHOSEN)):>24}" for e in engines.values()
+        print(
+            f"\nTop-1 accuracy by style, {set_name} set (weight in parentheses), without → with the commune:"
         )
-        print(f"{'  … same, commune chosen (citycode)':38}" + cells)
+        print(f"{'style':40}" + "".join(f"{name:>26}" for name in shown))
+        for style, weight in STYLES.items():
+            cells = ""
+            for name in shown:
+                right = engines[name]["sets"][set_name]["right"]
+                without, with_ = _accuracy(right, False, style), _accuracy(right, True, style)
+                worse = " ←" if name.startswith("ours") and without is not None and with_ < without else ""
+                cells += f"{_shown(without) + ' → ' + _shown(with_) + worse:>26}"
+            print(f"{style + f' ({weight} %)':40}" + cells)
+    lowered = [
+        (set_name, style)
+        for set_name in ("held out", "development")
+        for style in STYLES
+        for name in shown
+        if name.startswith("ours")
+        and (without := _accuracy(engines[name]["sets"][set_name]["right"], False, style)) is not None
+        and _accuracy(engines[name]["sets"][set_name]["right"], True, style) < without
+    ]
+    print(f"\nstyles where passing the commune lowers ours: {len(lowered)} {lowered or ''}")
 
 
-def _accuracy(right, style=None) -> float | None:
-    kept = [ok for kind, ok in right if kind == style or (style is None and kind != COMMUNE_CHOSEN)]
-    return sum(kept) / len(kept) if kept else None
+def _accuracy(right, commune: bool, style=None) -> float | None:
+    """The share right among the questions asked with (or without) the commune, of ``style`` or all
+    weighted by ``STYLES``."""
+    kept = [(kind, ok) for kind, given, ok in right if given == commune and (style is None or kind == style)]
+    if not kept:
+        return None
+    if style is not None:
+        return sum(ok for _, ok in kept) / len(kept)
+    return sum(ok for _, ok in kept) / len(kept)  # the styles were drawn by their weights
 
 
 def _shown(share: float | None) -> str:
@@ -520,33 +625,13 @@ def _shown(share: float | None) -> str:
     return "—" if share is None else f"{share:.1%}"
 
 
-def _p(values, q):
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
-
-
 def _describe_machine() -> None:
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     from importlib.metadata import version
 
-    print(
-        f"{dt.date.today()} · {platform.platform()} · {os.cpu_count()} CPU · load {load} · "
-        f"Python {platform.python_version()}"
-    )
+    print(machine_line())
     redis = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.split()
-    print(
-        "rapidfuzz "
-        + version("rapidfuzz")
-        + " · addok "
-        + version("addok")
-        + " · addok-fr "
-        + version("addok-fr")
-        + " · addok-france "
-        + version("addok-france")
-        + " · gunicorn "
-        + version("gunicorn")
-        + " · "
-        + " ".join(redis[:3])
-    )
+    packages = ("rapidfuzz", "addok", "addok-fr", "addok-france", "gunicorn")
+    print(" · ".join(f"{name} {version(name)}" for name in packages) + " · " + " ".join(redis[:3]))
 
 
 if __name__ == "__main__":

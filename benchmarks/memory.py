@@ -23,7 +23,7 @@ import tempfile
 import urllib.request
 from pathlib import Path
 
-from devtools.measure import stated_load
+from devtools.measure import children_of, memory_of, stated_load
 from devtools.services import CartoServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,8 +66,8 @@ def _report(label: str, preload: bool, instance: Path, actors_file: Path, worker
                 with urllib.request.urlopen(server.url + page, timeout=60) as response:
                     response.read()
         master = server.pid
-        children = _children(master)
-        readings = {pid: _memory(pid) for pid in [master, *children]}
+        children = children_of(master)
+        readings = {pid: memory_of(pid) for pid in [master, *children]}
     uss = [readings[pid]["uss"] for pid in children]
     total = sum(reading["pss"] for reading in readings.values())
     print(
@@ -79,26 +79,6 @@ def _report(label: str, preload: bool, instance: Path, actors_file: Path, worker
         name = "master" if pid == master else "worker"
         print(f"  {name:10} {reading['uss']:8.1f} {reading['pss']:8.1f} {reading['rss']:8.1f}")
     print(f"  private per worker: median {statistics.median(uss):.1f} MB, max {max(uss):.1f} MB")
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(child) for child in (task / "children").read_text().split()]
-    return sorted(found)
-
-
-def _memory(pid: int) -> dict[str, float]:
-    """USS, PSS and RSS of ``pid`` in MB (``smaps_rollup``)."""
-    fields = {}
-    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
-        name, value, *_ = line.split()
-        fields[name.rstrip(":")] = int(value) / 1024
-    return {
-        "uss": fields["Private_Clean"] + fields["Private_Dirty"],
-        "pss": fields["Pss"],
-        "rss": fields["Rss"],
-    }
 
 
 def _synthetic_file(folder: Path, count: int, seed: int) -> Path:

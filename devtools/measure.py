@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 def machine_line() -> str:
@@ -80,3 +81,26 @@ def percentile(values: Sequence[float], q: int) -> float:
     if len(values) == 1:
         return values[0]
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def memory_of(pid: int) -> dict[str, float]:
+    """A process's memory in MB (``/proc/PID/smaps_rollup``): ``uss``, what no other process maps
+    (what it really costs); ``pss``, its proportional share of what it maps (these add up across
+    processes); ``rss``, all it maps."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        name, value, *_ = line.split()
+        fields[name.rstrip(":")] = int(value) / 1024
+    return {
+        "uss": fields["Private_Clean"] + fields["Private_Dirty"],
+        "pss": fields["Pss"],
+        "rss": fields["Rss"],
+    }
+
+
+def children_of(pid: int) -> list[int]:
+    """The process ids ``pid`` forked (a gunicorn master's workers)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(child) for child in (task / "children").read_text().split()]
+    return sorted(found)

@@ -51,6 +51,51 @@ def test_address_is_found_however_it_is_written(geocoder, synthetic_addresses, t
     assert (best.housenumber, best.street, best.citycode) == ("3", address.nom_voie, address.code_insee)
 
 
+STREETS_NEAR_THE_COMMUNE_S_NAME = [  # made up: names, numbers and positions (synthétique)
+    ("Route Maximilien", "93100", "93048", "Montreuil", 2.4410),
+    ("Route de Montreuil", "93100", "93048", "Montreuil", 2.4460),
+    ("Chemin Condé", "93100", "93048", "Montreuil", 2.4510),
+    ("Chemin Condorcet", "93100", "93048", "Montreuil", 2.4560),
+    ("Avenue Danton", "93800", "93031", "Épinay-sur-Seine", 2.3110),
+    ("Avenue de Vincennes", "93800", "93031", "Épinay-sur-Seine", 2.3160),
+]
+
+
+@pytest.mark.parametrize(
+    "typed, street",
+    [
+        ("1 route maximilien montreuil", "Route Maximilien"),
+        ("25 Avenue Danton Épinay-sur-Seine", "Avenue Danton"),
+        ("25 avenue danton epinay s/ seine", "Avenue Danton"),
+        ("40 che Condé Montreuil", "Chemin Condé"),
+    ],
+)
+def test_passing_the_commune_never_loses_what_the_typed_commune_finds(tmp_path, typed, street):
+    """The volunteer's commune (``citycode``) filters like the commune typed: its name, typed too,
+    is still not taken for words of the street (« Route de Montreuil » is not « route … montreuil »)."""
+    rows = [
+        BanAddress(
+            "",
+            number,
+            "",
+            name,
+            postcode,
+            code,
+            city,
+            lon + number / 10_000,
+            48.86 if code == "93048" else 48.95,
+        )
+        for name, postcode, code, city, lon in STREETS_NEAR_THE_COMMUNE_S_NAME
+        for number in (1, 25, 40)
+    ]
+    csv = write_ban_csv(tmp_path / "adresses-fictives-synthetique.csv", rows)
+    geocoder = LocalBanGeocoder(build_index([csv], ["93"], tmp_path / "index.sqlite").path)
+    citycode = next(code for name, _, code, _, _ in STREETS_NEAR_THE_COMMUNE_S_NAME if name == street)
+
+    for commune in (None, citycode):
+        assert geocoder.search(typed, citycode=commune)[0].street == street, commune
+
+
 def test_typos_are_forgiven(geocoder, synthetic_addresses):
     address = on_street(synthetic_addresses, number=5, predicate=lambda a: len(a.nom_voie) > 14)
     name = address.nom_voie

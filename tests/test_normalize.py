@@ -30,6 +30,8 @@ from tests.support import examples
         ("7 st antoine", 7, None, None, "saint antoine"),
         ("3 pl. de l'Église", 3, None, None, "place de l eglise"),
         ("15 imp des lilas CEDEX 12", 15, None, None, "impasse des lilas"),
+        ("Résidence du Parc, 6 allée des Tilleuls", 6, None, None, "residence du parc allee des tilleuls"),
+        ("Hall A, 3 rue de Paris", 3, None, None, "hall a rue de paris"),
     ],
 )
 def test_parse_reads_what_people_type(typed, number, suffix, postcode, words):

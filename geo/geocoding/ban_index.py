@@ -142,7 +142,7 @@ class _Loaded:
         self.by_city = {code: _Choices.of(self, positions) for code, positions in by_city.items()}
         self.citycodes = frozenset(self.by_city)
         self.postcodes = frozenset(street.postcode for street in self.streets)
-        self.city_aliases = _city_aliases(self.streets)
+        self.city_aliases = city_aliases({street.citycode: street.city for street in self.streets})
         self.reverse_tree: shapely.STRtree | None = None
         self.reverse_rows: list[tuple[Any, ...]] = []
 
@@ -167,9 +167,9 @@ class _Choices:
         )
 
 
-def _city_aliases(streets: list[_Street]) -> dict[str, str]:
-    """Folded commune names → INSEE code, with the first word alone when it is unambiguous."""
-    names = {street.citycode: street.city for street in streets}
+def city_aliases(names: dict[str, str]) -> dict[str, str]:
+    """Folded commune names (``names``: INSEE code → name) → INSEE code, with the first word alone
+    when it is unambiguous: how a query may name a commune."""
     aliases = {normalize(name): code for code, name in names.items()}
     first_words = Counter(normalize(name).split()[0] for name in names.values())
     for code, name in names.items():
@@ -221,13 +221,15 @@ class LocalBanGeocoder:
         if pool is None or not pool.positions:
             return []
         scored: dict[int, float] = {}
-        for words, city in _readings(parsed.words, loaded.city_aliases, bool(citycode)):
-            choices = pool if city is None else loaded.by_city[city]
+        for words, city in _readings(parsed.words, loaded.city_aliases):
+            # A commune given (``citycode``) is a filter, as Addok's: the one typed only tells which
+            # words are not the street's.
+            choices = pool if city is None or citycode else loaded.by_city[city]
             for position, similarity in _match_streets(loaded, choices, words, autocomplete):
                 street = loaded.streets[position]
                 factor = 1.0
-                if city is not None or parsed.postcode:
-                    factor = 1.0 if city in (None, street.citycode) else 0.85
+                if (city is not None and not citycode) or parsed.postcode:
+                    factor = 1.0 if citycode or city in (None, street.citycode) else 0.85
                     if parsed.postcode and street.postcode != parsed.postcode:
                         factor *= 0.9
                 scored[position] = max(scored.get(position, 0.0), similarity * factor)
@@ -322,25 +324,22 @@ def _pool(loaded: _Loaded, citycode: str | None, postcode: str | None) -> _Choic
     return _Choices.of(loaded, [p for p in choices.positions if loaded.streets[p].postcode == postcode])
 
 
-def _readings(
-    words: tuple[str, ...], aliases: dict[str, str], city_fixed: bool
-) -> list[tuple[tuple[str, ...], str | None]]:
+def _readings(words: tuple[str, ...], aliases: dict[str, str]) -> list[tuple[tuple[str, ...], str | None]]:
     """Ways to read the words: a commune named somewhere plus a street, or all of it a street.
 
     Readings naming a commune come first: they search a few hundred streets, not all of them.
     """
     readings: list[tuple[tuple[str, ...], str | None]] = []
-    if not city_fixed:
-        for size in (4, 3, 2, 1):
-            for start in range(len(words) - size + 1):
-                phrase = " ".join(words[start : start + size])
-                code = aliases.get(phrase)
-                if code is None and size == 1 and len(phrase) >= 5 and not phrase.isdigit():
-                    match = process.extractOne(phrase, aliases.keys(), scorer=fuzz.ratio, score_cutoff=85)
-                    code = aliases[match[0]] if match else None
-                rest = words[:start] + words[start + size :]
-                if code and rest and (rest, code) not in readings:
-                    readings.append((rest, code))
+    for size in (4, 3, 2, 1):
+        for start in range(len(words) - size + 1):
+            phrase = " ".join(words[start : start + size])
+            code = aliases.get(phrase)
+            if code is None and size == 1 and len(phrase) >= 5 and not phrase.isdigit():
+                match = process.extractOne(phrase, aliases.keys(), scorer=fuzz.ratio, score_cutoff=85)
+                code = aliases[match[0]] if match else None
+            rest = words[:start] + words[start + size :]
+            if code and rest and (rest, code) not in readings:
+                readings.append((rest, code))
     readings.append((words, None))
     return readings
 

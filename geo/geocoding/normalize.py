@@ -172,8 +172,15 @@ def normalize(text: str) -> str:
 
 
 def parse(text: str) -> ParsedAddress:
-    """Split a typed address into house number, suffix, postcode and the remaining words."""
-    words = normalize(text).split()
+    """Split a typed address into house number, suffix, postcode and the remaining words.
+
+    A number right after a comma starts an address (« Résidence du Parc, 6 allée … »), even after a
+    word that would make it part of a street's name."""
+    words: list[str] = []
+    starts = set()
+    for part in text.split(","):
+        starts.add(len(words))
+        words.extend(normalize(part).split())
     housenumber = suffix = postcode = None
     rest: list[str] = []
     index = 0
@@ -184,7 +191,7 @@ def parse(text: str) -> ParsedAddress:
         elif (
             housenumber is None
             and (match := NUMBER_WITH_SUFFIX.match(word))
-            and not rest_is_street_name(rest)
+            and (index in starts or not rest_is_street_name(rest))
         ):
             housenumber = int(match.group(1))
             suffix = SUFFIXES.get(match.group(2) or "")

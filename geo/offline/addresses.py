@@ -45,9 +45,12 @@ def address_pack(index: Path, commune: str) -> dict[str, Any] | None:
                 "numeros": numbers.get(street_id, []),
             }
         )
+    with sqlite3.connect(f"file:{index}?mode=ro", uri=True) as db:
+        names = dict(db.execute("SELECT citycode, city FROM streets GROUP BY citycode ORDER BY min(id)").fetchall())
     return {
         "commune": commune,
         "voies": rows,
+        "communes": ban_index.city_aliases(names),
         "normalisation": {
             "longueur_max": normalize.MAX_QUERY_LENGTH,
             "abreviations": normalize.ABBREVIATIONS,

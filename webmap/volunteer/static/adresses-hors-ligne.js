@@ -1,6 +1,7 @@
 /* Typing an address with no network: one commune's streets and house numbers from the field pack
    (/api/v1/pack/adresses), searched as the service's local BAN index searches them
-   (geo/geocoding/ban_index.py, the commune known): the index's strings come normalised by the core,
+   (geo/geocoding/ban_index.py, the commune known: its name, typed, is not the street's): the index's
+   strings come normalised by the core,
    the query is normalised here with the core's tables, and streets are scored with the same Indel
    similarity (fuzzball's distance with substitutions at 2, as rapidfuzz's ratio). */
 (function () {
@@ -23,8 +24,12 @@
   }
 
   function parse(text, table) {  // geo.geocoding.normalize.parse
-    var words = normalize(text, table).split(" ").filter(Boolean), number = null, suffix = null,
-        postcode = null, rest = [], numberPattern = new RegExp(table.numero);
+    var words = [], starts = {};
+    String(text).split(",").forEach(function (part) {  // a number after a comma starts an address
+      starts[words.length] = true;
+      words = words.concat(normalize(part, table).split(" ").filter(Boolean));
+    });
+    var number = null, suffix = null, postcode = null, rest = [], numberPattern = new RegExp(table.numero);
     var named = function () {
       var last = rest[rest.length - 1];
       return rest.length > 0 && (table.types_de_voie.indexOf(last) >= 0 || table.mots_vides.indexOf(last) >= 0
@@ -33,7 +38,7 @@
     for (var i = 0; i < words.length; i++) {
       var word = words[i], match = numberPattern.exec(word);
       if (postcode === null && /^\d{5}$/.test(word)) { postcode = word; }
-      else if (number === null && match && !named()) {
+      else if (number === null && match && (starts[i] || !named())) {
         number = parseInt(match[1], 10);
         suffix = match[2] ? (table.suffixes[match[2]] || null) : null;
         var next = words[i + 1] || "";
@@ -61,31 +66,59 @@
     return scored.slice(0, limit);
   }
 
-  function search(pack, text, limit) {
-    var table = pack.normalisation, parsed = parse(text, table);
-    limit = limit || 5;
-    if (!parsed.words.length) { return []; }
-    var words = parsed.words, querySorted = words.slice().sort().join(" ");
+  function readings(words, aliases) {  // ban_index._readings: a commune named somewhere, or none
+    var found = [], seen = {};
+    [4, 3, 2, 1].forEach(function (size) {
+      for (var start = 0; start + size <= words.length; start++) {
+        var phrase = words.slice(start, start + size).join(" ");
+        var code = Object.prototype.hasOwnProperty.call(aliases, phrase) ? aliases[phrase] : null;
+        if (code === null && size === 1 && phrase.length >= 5 && !/^\d+$/.test(phrase)) {
+          var best = top(phrase, Object.keys(aliases), 1).filter(function (hit) { return hit[0] >= 85; })[0];
+          code = best ? aliases[Object.keys(aliases)[best[1]]] : null;
+        }
+        var rest = words.slice(0, start).concat(words.slice(start + size)), key = rest.join(" ") + "|" + code;
+        if (code && rest.length && !seen[key]) { seen[key] = true; found.push(rest); }
+      }
+    });
+    found.push(words);
+    return found;
+  }
+
+  function match(pack, words, parsed, found) {  // ban_index._match_streets over the commune's streets
+    var table = pack.normalisation, querySorted = words.slice().sort().join(" ");
     var core = words.filter(function (w) {
       return table.types_de_voie.indexOf(w) < 0 && table.mots_vides.indexOf(w) < 0;
     }).sort().join(" ");
     var queryType = words.filter(function (w) { return table.types_de_voie.indexOf(w) >= 0; })[0] || "";
-    var streets = pack.voies, found = {};
+    var streets = pack.voies, scored = {};
     var searches = [[querySorted, streets.map(function (s) { return s.tries; })]];
     if (core) { searches.push([core, streets.map(function (s) { return s.coeur; })]); }
     searches.forEach(function (entry) {
       top(entry[0], entry[1], pack.recherche.candidats).forEach(function (hit) {
         var position = hit[1];
-        if (found[position] !== undefined) { return; }
+        if (scored[position] !== undefined) { return; }
         var street = streets[position], whole = ratio(querySorted, street.tries), coreScore = 0;
         if (core) {
           coreScore = ratio(core, street.coeur) * 0.97;
           if (queryType && street.type && queryType !== street.type) { coreScore *= 0.9; }
         }
         var similarity = Math.max(whole, coreScore) / 100;
-        found[position] = similarity * (parsed.postcode && street.cp !== parsed.postcode ? 0.9 : 1);
+        scored[position] = similarity * (parsed.postcode && street.cp !== parsed.postcode ? 0.9 : 1);
+        found[position] = Math.max(found[position] || 0, scored[position]);
       });
     });
+  }
+
+  function search(pack, text, limit) {
+    var parsed = parse(text, pack.normalisation), streets = pack.voies, found = {};
+    limit = limit || 5;
+    if (!parsed.words.length) { return []; }
+    var ways = readings(parsed.words, pack.communes);
+    for (var w = 0; w < ways.length; w++) {
+      match(pack, ways[w], parsed, found);
+      var named = w < ways.length - 1, scores = Object.keys(found).map(function (p) { return found[p]; });
+      if (named && scores.length && Math.max.apply(null, scores) >= 0.9) { break; }  // good match in the commune named
+    }
     var ranked = Object.keys(found).map(Number).map(function (p) { return [p, found[p]]; })
       .sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
     var best = ranked.length ? ranked[0][1] : 0;
