@@ -46,7 +46,9 @@ def address_pack(index: Path, commune: str) -> dict[str, Any] | None:
             }
         )
     with sqlite3.connect(f"file:{index}?mode=ro", uri=True) as db:
-        names = dict(db.execute("SELECT citycode, city FROM streets GROUP BY citycode ORDER BY min(id)").fetchall())
+        names = dict(
+            db.execute("SELECT citycode, city FROM streets GROUP BY citycode ORDER BY min(id)").fetchall()
+        )
     return {
         "commune": commune,
         "voies": rows,
