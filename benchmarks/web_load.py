@@ -1,11 +1,12 @@
 """The service under gunicorn (2 workers) on loopback, loaded by wrk from a second process.
 
-    .venv/bin/python benchmarks/web_load.py [--seconds 15] [--connections 16]
+    .venv/bin/python benchmarks/web_load.py [--seconds 15] [--connections 16] [--rounds 3]
 
 Needs Debian's wrk (apt-get install wrk). Every endpoint gets a fresh instance (a new gunicorn on a new
-instance folder: cold caches, store seeded from data/actors.geojson, a synthetic BAN index of the five
-communes — made up, and labelled so — for reverse geocoding) and a 2 s warm-up whose errors are
-counted too. Endpoints:
+instance folder: store seeded from data/actors.geojson, a synthetic BAN index of the five communes —
+made up, and labelled so — for reverse geocoding) and a 2 s warm-up whose errors are counted too; then
+the endpoints take turns, ``--rounds`` times, and each figure is min–median–max over the rounds.
+Endpoints:
 - ``/api/v1/nearest`` from random points inside the five communes with random needs: the resident's
   commune is found by reverse geocoding (the share found is printed), as at the door;
 - ``/embed/carte`` as websites embed it (few distinct URLs: the page cache answers), and with random
@@ -16,18 +17,17 @@ counted too. Endpoints:
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import os
-import platform
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import urllib.request
+from contextlib import ExitStack
 from pathlib import Path
 
+from devtools.measure import spread, stated_load
 from devtools.services import CartoServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,30 +74,56 @@ end
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument("--seconds", type=int, default=15, help="measured seconds per endpoint")
+    parser.add_argument("--seconds", type=int, default=15, help="measured seconds per endpoint and round")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=3, help="rounds, the endpoints taking turns")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
     from geo.communes import COMMUNES, TARGET_COMMUNES
 
     boxes = "{" + ", ".join("{" + ", ".join(map(str, COMMUNES[c].bbox)) + "}" for c in TARGET_COMMUNES) + "}"
-    _describe_machine(args)
-    print(f"{'endpoint':38} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'warm-up errors':>15}")
-    with tempfile.TemporaryDirectory(prefix="bench-web-") as folder:
+    endpoints = {
+        "/api/v1/nearest (random, commune found)": (LUA_RANDOM_NEAREST.replace("{BOXES}", boxes), "/"),
+        "/embed/carte (as embedded: cache hits)": ("", "/embed/carte"),
+        "/embed/carte (random filters: misses)": (LUA_EMBED_MISSES, "/"),
+    }
+    with (
+        stated_load("the service under load, endpoints in turns"),
+        tempfile.TemporaryDirectory(prefix="bench-web-") as folder,
+    ):
+        _describe(args)
         folder = Path(folder)
         index = _synthetic_ban_index(folder)
-        for name, script, path in (
-            ("/api/v1/nearest (random, commune found)", LUA_RANDOM_NEAREST.replace("{BOXES}", boxes), "/"),
-            ("/embed/carte (as embedded: cache hits)", "", "/embed/carte"),
-            ("/embed/carte (random filters: misses)", LUA_EMBED_MISSES, "/"),
-        ):
-            with CartoServer(
-                folder / f"instance-{len(list(folder.iterdir()))}", index, GEOCODERS="local"
-            ) as served:
-                _load(name, served.url + path, script, folder, args)
-        with CartoServer(folder / "instance-weights", index, GEOCODERS="local") as served:
-            base = served.url
+        with ExitStack() as servers:
+            served = {
+                name: servers.enter_context(CartoServer(folder / f"instance-{n}", index, GEOCODERS="local"))
+                for n, name in enumerate(endpoints)
+            }
+            scripts = {}
+            warm_up_errors = {}
+            for name, (script, path) in endpoints.items():
+                scripts[name] = folder / f"bench-{len(scripts)}.lua"
+                scripts[name].write_text(script + LUA_REPORT, encoding="utf-8")
+                warm_up_errors[name] = _wrk(served[name].url + path, scripts[name], 2, args.connections)[1]
+            rounds: dict[str, list[tuple[float, float, float, int]]] = {name: [] for name in endpoints}
+            for _ in range(args.rounds):
+                for name, (_, path) in endpoints.items():
+                    requests, errors, p50, p99, duration = _wrk(
+                        served[name].url + path, scripts[name], args.seconds, args.connections
+                    )
+                    rounds[name].append((requests / (duration / 1e6), p50 / 1000, p99 / 1000, errors))
+            print(
+                f"{'endpoint':40} {'req/s min–median–max':>22} {'p50 ms':>16} {'p99 ms':>16} "
+                f"{'errors':>7} {'warm-up errors':>15}"
+            )
+            for name, figures in rounds.items():
+                rates, p50s, p99s, errors = zip(*figures, strict=True)
+                print(
+                    f"{name:40} {spread(rates, 0):>22} {spread(p50s, 2):>16} {spread(p99s, 2):>16} "
+                    f"{sum(errors):7d} {warm_up_errors[name]:15d}"
+                )
+            base = served[next(iter(endpoints))].url
             found = _communes_found(base, boxes)
             print(f"\nnearest from random points: the resident's commune was found for {found:.0%}")
             for path in ("/embed/carte", "/carte"):
@@ -115,18 +141,6 @@ def _synthetic_ban_index(folder: Path) -> Path:
 
     csv = write_ban_csv(folder / "adresses-synthetique.csv", generate(60, 30, seed=11))
     return build_index([csv], ["93"], folder / "ban-index.sqlite").path
-
-
-def _load(name, url, script, folder, args):
-    lua = folder / "bench.lua"
-    lua.write_text(script + LUA_REPORT, encoding="utf-8")
-    warm = _wrk(url, lua, 2, args.connections)
-    measured = _wrk(url, lua, args.seconds, args.connections)
-    requests, errors, p50, p99, duration = measured
-    print(
-        f"{name:38} {requests / (duration / 1e6):8.0f} {p50 / 1000:8.2f} {p99 / 1000:8.2f} "
-        f"{errors:7d} {warm[1]:15d}"
-    )
 
 
 def _wrk(url, lua, seconds, connections):
@@ -158,19 +172,18 @@ def _communes_found(base: str, boxes: str, samples: int = 100) -> float:
     return found / samples
 
 
-def _describe_machine(args) -> None:
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+def _describe(args) -> None:
     from importlib.metadata import version
 
     wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
     print(
-        f"{dt.date.today()} · {platform.platform()} · {os.cpu_count()} CPU · load {load} · "
-        f"Python {platform.python_version()} · gunicorn {version('gunicorn')} · flask {version('flask')}"
-        f" · {(wrk.stdout or wrk.stderr).split(' [')[0].strip()}"
+        f"gunicorn {version('gunicorn')} · flask {version('flask')} · "
+        f"{(wrk.stdout or wrk.stderr).split(' [')[0].strip()}"
     )
     print(
-        f"gunicorn 2 workers on loopback; wrk 2 threads, {args.connections} connections, "
-        f"{args.seconds} s per endpoint after a 2 s warm-up\n"
+        f"gunicorn 2 workers per endpoint on loopback; wrk 2 threads, {args.connections} connections; "
+        f"{args.rounds} rounds of {args.seconds} s per endpoint, the endpoints in turns, after a 2 s "
+        "warm-up each\n"
     )
 
 

@@ -26,7 +26,10 @@ TINY = {
         ["disagreements between the two indexes", "memory per worker"],
     ),
     "startup.py": (["--runs", "1"], ["python -c 'import flask'", "carto --help", "load average after"]),
-    "web_load.py": (["--seconds", "1", "--connections", "2"], ["req/s", "weight of /embed/carte"]),
+    "web_load.py": (
+        ["--seconds", "1", "--connections", "2", "--rounds", "2"],
+        ["req/s min–median–max", "weight of /embed/carte", "load average after"],
+    ),
 }
 """Each benchmark's smallest run, and words its report must hold."""
 
