@@ -29,6 +29,7 @@ import statistics
 import tempfile
 from pathlib import Path
 
+from devtools.measure import load_average
 from devtools.services import CartoServer
 
 SLOW_MOBILE = {
@@ -135,7 +136,7 @@ def _describe_machine(chromium: str) -> None:
     import subprocess
     from importlib.metadata import version
 
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    load = load_average()
     browser = subprocess.run([chromium, "--version"], capture_output=True, text=True).stdout.strip()
     print(
         f"{dt.date.today()} · {platform.platform()} · {os.cpu_count()} CPU · load {load} · "
@@ -146,3 +147,4 @@ def _describe_machine(chromium: str) -> None:
 
 if __name__ == "__main__":
     main()
+    print(f"load average after: {load_average()}")

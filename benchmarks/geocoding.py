@@ -53,7 +53,7 @@ import time
 import unicodedata
 from pathlib import Path
 
-from devtools.measure import children_of, machine_line, memory_of, percentile
+from devtools.measure import children_of, load_average, machine_line, memory_of, percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 RIGHT_WITHIN_M = 25.0
@@ -157,7 +157,7 @@ def main() -> None:
     communes = args.communes.split(",")
     _describe_machine()
     _main(args, communes)
-    print(f"load average after: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"load average after: {load_average()}")
 
 
 def _main(args, communes) -> None:

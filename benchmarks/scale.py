@@ -32,7 +32,7 @@ from pathlib import Path
 
 from nearest import FRANCE, _filter, _point, synthetic_actors
 
-from devtools.measure import interleaved, machine_line
+from devtools.measure import interleaved, load_average, machine_line
 
 ROOT = Path(__file__).resolve().parent.parent
 K = 5
@@ -203,3 +203,4 @@ def _describe_machine() -> None:
 
 if __name__ == "__main__":
     main()
+    print(f"load average after: {load_average()}")

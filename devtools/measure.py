@@ -19,7 +19,7 @@ def machine_line() -> str:
     """Today, the machine and its load average (1, 5, 15 min): the first line of every report."""
     return (
         f"{dt.date.today()} · {platform.platform()} · {platform.processor() or platform.machine()} · "
-        f"{os.cpu_count()} CPU · Python {platform.python_version()} · load {_load()}"
+        f"{os.cpu_count()} CPU · Python {platform.python_version()} · load {load_average()}"
     )
 
 
@@ -29,10 +29,11 @@ def stated_load(title: str) -> Iterator[None]:
     print(machine_line())
     print(f"== {title}")
     yield
-    print(f"load average after: {_load()}")
+    print(f"load average after: {load_average()}")
 
 
-def _load() -> str:
+def load_average() -> str:
+    """The load average over 1, 5 and 15 minutes."""
     return ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 

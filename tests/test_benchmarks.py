@@ -14,8 +14,16 @@ from tests.support import ROOT
 
 BENCHMARKS = sorted(path.name for path in (ROOT / "benchmarks").glob("*.py"))
 TINY = {
-    "field.py": (["--runs", "1"], ["first results (cold)", "next search (warm)"]),
-    "geocoding.py": (["--queries", "20"], ["weighted top-1", "Top-1 accuracy by style, held out set"]),
+    "field.py": (["--runs", "1"], ["first results (cold)", "next search (warm)", "load average after"]),
+    "geocoding.py": (
+        ["--queries", "20"],
+        [
+            "weighted top-1",
+            "with commune",
+            "styles where passing the commune lowers ours",
+            "load average after",
+        ],
+    ),
     "memory.py": (["--workers", "1"], ["private per worker", "preload_app = False", "load average after"]),
     "nearest.py": (
         ["--queries", "5", "--actors", "2000", "--points", "1000"],
@@ -23,7 +31,7 @@ TINY = {
     ),
     "scale.py": (
         ["--actors", "500", "--queries", "5"],
-        ["disagreements between the two indexes", "memory per worker"],
+        ["disagreements between the two indexes", "memory per worker", "load average after"],
     ),
     "startup.py": (["--runs", "1"], ["python -c 'import flask'", "carto --help", "load average after"]),
     "web_load.py": (

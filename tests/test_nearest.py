@@ -406,3 +406,45 @@ def test_large_index_agrees_with_brute_force_through_the_tree():
                 )
                 expected = brute_force(point, actors, thematiques, publics, Resident(), k, radius)
                 assert [r.actor.id for r in results] == [actor_id for _, actor_id in expected]
+
+
+@pytest.mark.parametrize("count", [10, 400])
+def test_an_actor_exactly_at_the_radius_is_within_it(count):
+    """Measured directly (few actors) or through the trees (many), « within d metres » keeps the one
+    at exactly d metres."""
+    import random
+
+    import numpy as np
+
+    rng = random.Random(8)
+    actors = [fictional_actor(n, rng.uniform(2.50, 2.55), rng.uniform(48.90, 48.95)) for n in range(count)]
+    index = ActorIndex([*actors, fictional_actor(999, 2.445, 48.862)])
+    x, y = to_lambert93(ORIGIN.lon, ORIGIN.lat)
+    delta = index.xy[-1] - (x, y)
+    exactly = float(np.hypot(delta[0], delta[1]))  # as the search measures it
+
+    results = nearest(ORIGIN, index, k=50, radius_m=exactly)
+
+    assert [r.actor.id for r in results] == ["acteur-fictif-999"]
+
+
+def test_needs_whose_actors_overlap_are_exhausted_without_looping():
+    """Asked for more than the actors of six thématiques together, when every one offers all six:
+    each once, nearest first — the search stops once its ball holds them all."""
+    import random
+
+    from geo.actors.vocabularies import THEMATIQUES
+
+    rng = random.Random(9)
+    six = tuple(sorted(THEMATIQUES)[:6])
+    actors = [
+        fictional_actor(n, rng.uniform(2.30, 2.57), rng.uniform(48.84, 48.97), thematiques=six)
+        for n in range(45)  # 270 memberships: through the trees
+    ]
+    point = Origin(2.44, 48.90)
+
+    results = nearest(point, ActorIndex(actors), thematiques=list(six), k=50)
+
+    expected = brute_force(point, actors, six, [], Resident(), 50, None)
+    assert [r.actor.id for r in results] == [actor_id for _, actor_id in expected]
+    assert len(results) == 45

@@ -176,11 +176,13 @@ def parse(text: str) -> ParsedAddress:
 
     A number right after a comma starts an address (« Résidence du Parc, 6 allée … »), even after a
     word that would make it part of a street's name."""
-    words: list[str] = []
-    starts = set()
-    for part in text.split(","):
-        starts.add(len(words))
-        words.extend(normalize(part).split())
+    words = normalize(text).split()
+    starts, count = set(), 0
+    for part in text[: MAX_QUERY_LENGTH * 2].split(","):  # where each comma's part begins
+        if count >= len(words):
+            break
+        starts.add(count)
+        count += len(normalize(part).split())
     housenumber = suffix = postcode = None
     rest: list[str] = []
     index = 0

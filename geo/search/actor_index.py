@@ -34,8 +34,9 @@ MEASURE_ALL_BELOW = 256
 FIRST_BATCH = 16
 """How many candidates the first radius should hold, when the caller does not say."""
 _TIE_MARGIN = 1e-9
-"""The radius asked of a tree, shrunk by this share, bounds what it has not returned: its distances
-and ours (``numpy.hypot``) may differ in the last bit, and ties must keep their order by id."""
+"""A tree's distances and ours (``numpy.hypot``) may differ in the last bit: a ball is asked this
+share wider than its radius, and what it holds is final only this share inside it, so that nothing on
+the radius is lost and ties keep their order by id."""
 
 
 class Subset:
@@ -61,6 +62,12 @@ class Subset:
         (x_min, y_min), (x_max, y_max) = xy.min(axis=0), xy.max(axis=0)
         area = max(float((x_max - x_min) * (y_max - y_min)), 1.0)
         return float(x_min), float(y_min), float(x_max), float(y_max), area / len(self.positions)
+
+    def farthest_from(self, point: tuple[float, float]) -> float:
+        """A distance beyond which none of these actors lies: to the far corner of their box."""
+        x_min, y_min, x_max, y_max, _ = self._spread
+        x, y = point
+        return math.hypot(max(x - x_min, x_max - x), max(y - y_min, y_max - y))
 
     def radius_for(self, count: int, point: tuple[float, float]) -> float:
         """A radius around ``point`` that should hold about ``count`` of these actors, were they spread
@@ -182,13 +189,15 @@ def by_distance(
         found = np.unique(np.concatenate([s.positions for s in sources])) if sources else np.arange(0)
         if also is not None:
             found = found[index.fits(found, None, also)]
-        yield _ordered(index, found, point, limit, limit)
+        yield _ordered(index, found, point, limit, np.inf)
         return
     radius, done = min(max(s.radius_for(wanted, point) for s in sources), limit), 0
+    reach = max(s.farthest_from(point) for s in sources)
     while True:
-        parts = [s.positions[s.tree.query_ball_point(point, radius)] for s in sources]
+        ball = radius * (1 + _TIE_MARGIN)  # the tree's distances may differ from ours in the last bit
+        parts = [s.positions[s.tree.query_ball_point(point, ball)] for s in sources]
         found = np.unique(np.concatenate(parts)) if len(parts) > 1 else parts[0]
-        last = radius >= limit or len(found) == total
+        last = radius >= limit or radius > reach or len(found) == total
         if also is not None:
             found = found[index.fits(found, None, also)]
         positions, distances = _ordered(index, found, point, limit, np.inf if last else radius)

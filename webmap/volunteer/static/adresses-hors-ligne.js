@@ -24,11 +24,12 @@
   }
 
   function parse(text, table) {  // geo.geocoding.normalize.parse
-    var words = [], starts = {};
-    String(text).split(",").forEach(function (part) {  // a number after a comma starts an address
-      starts[words.length] = true;
-      words = words.concat(normalize(part, table).split(" ").filter(Boolean));
-    });
+    var words = normalize(text, table).split(" ").filter(Boolean), starts = {}, count = 0;
+    var parts = String(text).slice(0, table.longueur_max * 2).split(",");
+    for (var p = 0; p < parts.length && count < words.length; p++) {  // a number after a comma starts an address
+      starts[count] = true;
+      count += normalize(parts[p], table).split(" ").filter(Boolean).length;
+    }
     var number = null, suffix = null, postcode = null, rest = [], numberPattern = new RegExp(table.numero);
     var named = function () {
       var last = rest[rest.length - 1];
