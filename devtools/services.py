@@ -328,9 +328,11 @@ class CartoServer:
         *,
         workers: int = 2,
         preload: bool = True,
+        ready_within: float = 30.0,
         **settings: str,
     ):
         self.instance, self.ban_index, self.workers, self.preload = instance, ban_index, workers, preload
+        self.ready_within = ready_within
         self.settings = {f"CARTO_{name}": value for name, value in settings.items()}
         self.process: subprocess.Popen | None = None
         self.url = ""
@@ -359,7 +361,7 @@ class CartoServer:
             env=env,
         )
         self.url = f"http://127.0.0.1:{port}"
-        _wait(self._answers, f"gunicorn on port {port}")
+        _wait(self._answers, f"gunicorn on port {port}", self.ready_within)
         return self
 
     def __exit__(self, *exc) -> None:

@@ -58,6 +58,14 @@ class Services:
             g.setdefault(STORE_USED, True)
         return store
 
+    def release(self) -> None:
+        """Close the store and drop the geocoders (their HTTP client and SQLite handles go with them);
+        both are opened again on first use. What was made from the actors is kept."""
+        store = self.__dict__.pop("_opened_store", None)
+        if store is not None:
+            store.close()
+        self.__dict__.pop("geocoder", None)
+
     @cached_property
     def _opened_store(self) -> SQLStore:
         store = open_store(self.config["DATABASE_URL"], self.instance)
@@ -237,11 +245,7 @@ def release_connections(app: Flask) -> None:
     """Close what must not cross a fork — the store's connections, the geocoder's HTTP client and
     SQLite handles — keeping what was loaded (the actors' index, per data version): the gunicorn
     master calls it before forking its workers, each of which opens its own on first use."""
-    made = services(app).__dict__
-    store = made.pop("_opened_store", None)
-    if store is not None:
-        store.close()
-    made.pop("geocoder", None)  # its HTTP client and SQLite handles go with it
+    services(app).release()
 
 
 def current_store() -> SQLStore:
