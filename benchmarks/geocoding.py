@@ -47,7 +47,6 @@ import multiprocessing
 import os
 import random
 import subprocess
-import sys
 import tempfile
 import time
 import unicodedata
@@ -400,7 +399,7 @@ def measure(ban_path, communes, folder, sets):
     its memory."""
     import httpx
 
-    from devtools.services import AddokServer, RedisServer
+    from devtools.services import AddokServer, CartoServer, RedisServer
     from geo.geocoding.addok_export import write_addok_documents
 
     ours_build = build_local(ban_path, communes, folder)
@@ -411,7 +410,9 @@ def measure(ban_path, communes, folder, sets):
         addok = AddokServer(folder / "addok", redis, gunicorn_workers=2)
         addok.load(documents)
         addok_build = time.perf_counter() - started
-        with addok, _our_service(folder) as (ours_url, ours_pid), httpx.Client(timeout=10) as client:
+        ours_service = CartoServer(folder / "instance", folder / "index.sqlite", GEOCODERS="local")
+        with addok, ours_service, httpx.Client(timeout=10) as client:
+            ours_url, ours_pid = ours_service.url, ours_service.pid
 
             def ours(text, citycode=None):
                 params = {"q": text, "limit": 1, **({"citycode": citycode} if citycode else {})}
@@ -450,50 +451,6 @@ def measure(ban_path, communes, folder, sets):
             "sets": local[engine],
         }
     return engines
-
-
-class _our_service:
-    """Our service under gunicorn (2 workers), its local index only: (url, master pid)."""
-
-    def __init__(self, folder):
-        self.folder = folder
-
-    def __enter__(self):
-        import shutil
-        import socket
-
-        import httpx
-
-        instance = self.folder / "instance"
-        (instance / "ban").mkdir(parents=True)
-        shutil.copy(self.folder / "index.sqlite", instance / "ban" / "index.sqlite")
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        env = {**os.environ, "CARTO_INSTANCE_PATH": str(instance), "CARTO_GEOCODERS": "local"}
-        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-        self.server = subprocess.Popen(
-            [
-                gunicorn,
-                "--workers",
-                "2",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-                "webmap:create_app()",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        url = f"http://127.0.0.1:{port}"
-        with httpx.Client(timeout=10) as client:
-            _wait_http(client, url + "/api/v1/communes")
-        return url, self.server.pid
-
-    def __exit__(self, *exc):
-        self.server.terminate()
-        self.server.wait(timeout=10)
 
 
 def _first(results):
@@ -554,17 +511,6 @@ def _redis_memory_mb(port):
         info = conn.recv(65536).decode(errors="replace")
     used = next(line for line in info.splitlines() if line.startswith("used_memory:"))
     return int(used.split(":")[1]) / 1e6
-
-
-def _wait_http(client, url, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if client.get(url).status_code == 200:
-                return
-        except Exception:  # noqa: BLE001 - not up yet
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer")
 
 
 # --- report ---------------------------------------------------------------------------------------
