@@ -34,6 +34,9 @@ ON_SITE = "sur-place"
 SERVES_COMMUNE = "intervient-sur-la-commune"
 PLACEMENT_LABELS = {ON_SITE: "", SERVES_COMMUNE: "Intervient sur votre commune / à distance"}
 OUTSIDE_FRANCE = "ce point est hors de France métropolitaine, où les distances sont mesurées"
+CANDIDATES_PER_RESULT = 3
+"""The first batch of candidates holds about this many per result asked: some are not for the
+resident, and a farther one may rank first."""
 
 
 @dataclass(frozen=True)
@@ -121,7 +124,8 @@ def nearest(
         return open_on is None or is_open_during(actor.horaires_accueil, *open_on, after=at) is not False
 
     scan = _Scan(index, (x, y), travel, eligibility_resident, k)
-    for positions, distances in by_distance(index, (x, y), thematiques, publics, radius_m, 3 * k):
+    batches = by_distance(index, (x, y), thematiques, publics, radius_m, CANDIDATES_PER_RESULT * k)
+    for positions, distances in batches:
         if not scan.feed(positions, distances, acceptable if open_on else None):
             break
     chosen = scan.best()
