@@ -3,14 +3,15 @@
     .venv/bin/python benchmarks/memory.py [--workers 4] [--actors 100000] [--seed 93]
 
 A fresh instance folder, its store seeded from the curated dataset (and then from ``--actors`` made-up
-actors over France, named so, when asked), gunicorn started as ``gunicorn.conf.py`` says
+actors over France, named so, when asked) and a made-up BAN index of the five communes (as ``carto
+data sync`` leaves a real one), gunicorn started as ``gunicorn.conf.py`` says
 (``preload_app``: the app and what a search needs are loaded once in the master, then shared by the
 workers, copy-on-write), and again with ``preload_app = False`` (each worker loads its own). Each
-worker then answers the same few pages and searches (the API's searches only, for the made-up actors). Read
-from ``/proc/PID/smaps_rollup``: per process, its private memory (USS: pages no other process maps,
-what a worker really costs), its proportional share (PSS) and its resident size (RSS); and the whole
-service's total (the sum of PSS). The target is 60 MB or less private per worker on the curated
-dataset.
+worker then answers the same few pages and searches, by point and by address (the API's only, for the
+made-up actors). Read from ``/proc/PID/smaps_rollup``: per process, its private
+memory (USS: pages no other process maps, what a worker really costs), its proportional share (PSS)
+and its resident size (RSS); and the whole service's total (the sum of PSS). The target is 60 MB or
+less private per worker on the curated dataset.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import random
 import statistics
 import sys
 import tempfile
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -41,9 +43,9 @@ PAGES = (
     "/api/v1/pack",
 )
 SEARCHES = PAGES[2:4]
-"""What the made-up national dataset is asked: the API's searches only. Its pages draw every actor
-on a map, and its field pack holds them all: nothing anyone loads at that size (each takes longer
-than a worker's timeout)."""
+"""What the made-up national dataset is asked: the API's searches (and its geocoding) only. Its pages
+draw every actor on a map, and its field pack holds them all: nothing anyone loads at that size (each
+takes longer than a worker's timeout)."""
 
 
 def main() -> None:
@@ -59,20 +61,38 @@ def main() -> None:
                 datasets[f"{args.actors:,} made-up actors"] = _synthetic_file(
                     Path(folder), args.actors, args.seed
                 )
+            ban, address = _synthetic_ban_index(Path(folder))
             for label, actors_file in datasets.items():
                 for preload in (True, False):
                     instance = Path(folder) / f"instance-{actors_file.stem}"  # seeded by the first run
-                    _report(label, preload, instance, actors_file, args.workers)
-    print(f"target: {TARGET_MB:.0f} MB or less private (USS) per worker on the curated dataset")
+                    index = None if preload is False else ban  # copied in by the first run
+                    _report(label, preload, instance, actors_file, args.workers, index, address)
+    print(f"target: {TARGET_MB:.0f} MB or less private (USS) per worker on the curated dataset (max)")
 
 
-def _report(label: str, preload: bool, instance: Path, actors_file: Path, workers: int) -> None:
+def _report(
+    label: str,
+    preload: bool,
+    instance: Path,
+    actors_file: Path,
+    workers: int,
+    ban: Path | None,
+    address: str,
+) -> None:
     served = CartoServer(
-        instance, workers=workers, preload=preload, ready_within=900.0, ACTORS_FILE=str(actors_file)
+        instance,
+        ban,
+        workers=workers,
+        preload=preload,
+        ready_within=900.0,
+        ACTORS_FILE=str(actors_file),
+        GEOCODERS="local",
     )
+    typed = urllib.parse.quote_plus(address)
     with served as server:
-        pages = PAGES if actors_file == CURATED else SEARCHES
-        for _ in range(3 * workers):  # enough for every worker to answer each page
+        by_address = (f"/?adresse={typed}&besoin=emploi", f"/api/v1/geocode?q={typed}")
+        pages = (*PAGES, *by_address) if actors_file == CURATED else (*SEARCHES, by_address[1])
+        for _ in range(6 * workers):  # every worker answers each page, most likely
             for page in pages:
                 with urllib.request.urlopen(server.url + page, timeout=60) as response:
                     response.read()
@@ -89,7 +109,24 @@ def _report(label: str, preload: bool, instance: Path, actors_file: Path, worker
     for pid, reading in readings.items():
         name = "master" if pid == master else "worker"
         print(f"  {name:10} {reading['uss']:8.1f} {reading['pss']:8.1f} {reading['rss']:8.1f}")
-    print(f"  private per worker: median {statistics.median(uss):.1f} MB, max {max(uss):.1f} MB")
+    print(
+        f"  private per worker: max {max(uss):.1f} MB (a worker that answered every page), "
+        f"median {statistics.median(uss):.1f} MB"
+    )
+
+
+def _synthetic_ban_index(folder: Path) -> tuple[Path, str]:
+    """A made-up BAN index of the five communes (``geo.geocoding.synthetic``, labelled so), as
+    ``carto data sync`` would leave a real one, and one of its addresses to type."""
+    from geo.geocoding.ban_index import build_index
+    from geo.geocoding.synthetic import generate, write_ban_csv
+
+    addresses = generate(330, 32, seed=11)  # some 61,000 addresses, as benchmarks/geocoding.py's
+    csv = write_ban_csv(folder / "adresses-synthetique.csv", addresses)
+    first = addresses[0]
+    return build_index([csv], ["93"], folder / "ban-index.sqlite").path, (
+        f"{first.numero} {first.nom_voie} {first.code_postal} {first.nom_commune}"
+    )
 
 
 def _synthetic_file(folder: Path, count: int, seed: int) -> Path:

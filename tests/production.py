@@ -98,10 +98,22 @@ def gunicorn(instance: Path, *, workers: int = 4, cwd: Path = ROOT, **settings: 
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_answering(url, server)
+        _wait_for_workers(server.pid, workers)
         yield Served(url, access_log, error_log, instance, server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _wait_for_workers(master: int, workers: int) -> None:
+    """Until the master has forked all its workers: the first answers before the last is forked."""
+    from devtools.measure import children_of
+
+    deadline = time.monotonic() + 60
+    while len(children_of(master)) < workers:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gunicorn forked {len(children_of(master))} of {workers} workers")
+        time.sleep(0.05)
 
 
 def _wait_until_answering(url: str, server: subprocess.Popen) -> None:

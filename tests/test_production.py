@@ -130,25 +130,30 @@ def test_an_encounter_posted_with_a_position_keeps_commune_and_iris_only_in_prod
 
 
 def test_the_workers_share_the_preloaded_app_but_never_its_database_handles(production):
-    """gunicorn.conf.py preloads the app and warms it up in the master, then forks: a handle on the
-    store carried across the fork would be shared by every worker (SQLite forbids it; PostgreSQL would
-    mix their answers). The master keeps none open, and each worker, having its own, answers."""
-    master = Path(f"/proc/{production.pid}")
-    workers = [
-        int(pid) for task in (master / "task").iterdir() for pid in (task / "children").read_text().split()
-    ]
+    """gunicorn.conf.py preloads the app and warms it up in the master (the address index loaded
+    too), then forks: a handle on the store or the address index carried across the fork would be
+    shared by every worker (SQLite forbids it; PostgreSQL would mix their answers). The master keeps
+    none open, and each worker, having its own, answers."""
+    from devtools.measure import children_of
+
+    workers = children_of(production.pid)
     assert len(workers) == 4
     with httpx.Client(timeout=30) as client:
         for n in range(16):
             answer = client.get(f"{production.url}/api/v1/nearest", params={**POSITION, "k": str(1 + n % 4)})
             assert answer.status_code == 200 and answer.json()["results"]
+            found = client.get(f"{production.url}/api/v1/geocode", params={"q": ADDRESS, "limit": "1"})
+            assert found.status_code == 200
     store = str(production.instance / "carto.sqlite")
+    addresses = str(production.instance / "ban" / "index.sqlite")
 
     def open_files(pid: int) -> set[str]:
         return {os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir() if fd.is_symlink()}
 
-    assert not {name for name in open_files(production.pid) if name.startswith(store)}
+    held = open_files(production.pid)
+    assert not {name for name in held if name.startswith(store) or name.startswith(addresses)}
     assert any(store in open_files(worker) for worker in workers)
+    assert any(addresses in open_files(worker) for worker in workers)
 
 
 def test_login_limit_holds_across_four_workers(production):

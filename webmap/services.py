@@ -59,12 +59,13 @@ class Services:
         return store
 
     def release(self) -> None:
-        """Close the store and drop the geocoders (their HTTP client and SQLite handles go with them);
-        both are opened again on first use. What was made from the actors is kept."""
+        """Close the store (opened again on first use) and have the geocoders load their index and
+        close their handles (``GeocoderChain.before_fork``). What was made from the actors is kept."""
         store = self.__dict__.pop("_opened_store", None)
         if store is not None:
             store.close()
-        self.__dict__.pop("geocoder", None)
+        if "geocoder" in self.__dict__:
+            self.geocoder.before_fork()
 
     @cached_property
     def _opened_store(self) -> SQLStore:
@@ -236,15 +237,16 @@ def load_for_requests(app: Flask) -> None:
     calls it before forking, so that the workers share it instead of each loading its own."""
     import folium  # noqa: F401 — the map pages (webmap.maps), pandas with it
 
-    services(app).geocoder  # noqa: B018 — built for its imports; ``release_connections`` drops it
+    services(app).geocoder  # noqa: B018 — built; ``release_connections`` has it load its index
     for name in app.jinja_env.list_templates(extensions=("html", "js", "xml", "txt")):
         app.jinja_env.get_template(name)
 
 
 def release_connections(app: Flask) -> None:
-    """Close what must not cross a fork — the store's connections, the geocoder's HTTP client and
-    SQLite handles — keeping what was loaded (the actors' index, per data version): the gunicorn
-    master calls it before forking its workers, each of which opens its own on first use."""
+    """Close what must not cross a fork — the store's connections, the local address index's SQLite
+    handles (its streets loaded first) — keeping what was loaded (the actors' index, per data
+    version): the gunicorn master calls it before forking its workers, each of which opens its own on
+    first use. The geocoders' HTTP client has made no request: it holds no connection."""
     services(app).release()
 
 

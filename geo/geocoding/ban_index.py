@@ -274,6 +274,17 @@ class LocalBanGeocoder:
             results.append(_housenumber_result(street, number, rep, pt_lon, pt_lat, ban_id, score))
         return results
 
+    def before_fork(self) -> None:
+        """Load the streets and the tree of points (for reverse geocoding) now, then close this
+        thread's connection: forked workers share what was loaded, and each opens its own."""
+        try:
+            loaded, db = self._state()
+        except GeocoderUnavailable:
+            return  # not built yet: each worker will say so
+        self._reverse_tree(loaded, db)
+        db.close()
+        self._local = threading.local()  # a forked worker's main thread would find it otherwise
+
     def _state(self) -> tuple[_Loaded, sqlite3.Connection]:
         try:
             stat = self.path.stat()

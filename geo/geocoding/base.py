@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 RESULT_TYPES = ("housenumber", "street", "locality", "municipality")
 
@@ -65,6 +65,15 @@ class Geocoder(Protocol):
     def reverse(self, lon: float, lat: float, *, limit: int = 1) -> list[GeocodeResult]: ...
 
     def covers(self, *, citycode: str | None = None, postcode: str | None = None) -> bool: ...
+
+
+@runtime_checkable
+class LoadsBeforeFork(Protocol):
+    """A geocoder with an index to load once, in a master process, for its forked workers to share."""
+
+    def before_fork(self) -> None:
+        """Load the index now, and close what must not cross a fork (its database handles)."""
+        ...
 
 
 def check_search_arguments(limit: int, near: tuple[float, float] | None = None) -> None:

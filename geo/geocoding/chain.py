@@ -7,7 +7,13 @@ from collections.abc import Callable, Sequence
 
 from cachetools import TTLCache
 
-from geo.geocoding.base import Geocoder, GeocodeResult, GeocoderUnavailable, check_search_arguments
+from geo.geocoding.base import (
+    Geocoder,
+    GeocodeResult,
+    GeocoderUnavailable,
+    LoadsBeforeFork,
+    check_search_arguments,
+)
 
 
 class GeocoderChain:
@@ -38,6 +44,12 @@ class GeocoderChain:
 
     def covers(self, *, citycode: str | None = None, postcode: str | None = None) -> bool:
         return any(g.covers(citycode=citycode, postcode=postcode) for g in self.geocoders)
+
+    def before_fork(self) -> None:
+        """Each geocoder with an index loads it and closes its handles (``LoadsBeforeFork``)."""
+        for geocoder in self.geocoders:
+            if isinstance(geocoder, LoadsBeforeFork):
+                geocoder.before_fork()
 
     def search(
         self,
