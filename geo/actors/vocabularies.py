@@ -104,5 +104,6 @@ LOCATION_SOURCES: Mapping[str, str] = _frozen(
 
 
 if __name__ == "__main__":
-    SNAPSHOT.write_text(json.dumps(from_package(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(f"{SNAPSHOT}: {from_package()['package']}")
+    written = from_package()
+    SNAPSHOT.write_text(json.dumps(written, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"{SNAPSHOT}: {written['package']}")

@@ -26,6 +26,9 @@ def address_pack(index: Path, commune: str) -> dict[str, Any] | None:
             (commune,),
         ):
             numbers.setdefault(street_id, []).append([number, rep, round(lon, 6), round(lat, 6)])
+        names = dict(
+            db.execute("SELECT citycode, city FROM streets GROUP BY citycode ORDER BY min(id)").fetchall()
+        )
     if not streets:
         return None
     rows = []
@@ -44,10 +47,6 @@ def address_pack(index: Path, commune: str) -> dict[str, Any] | None:
                 "type": next((w for w in words if w in normalize.STREET_TYPES), ""),
                 "numeros": numbers.get(street_id, []),
             }
-        )
-    with sqlite3.connect(f"file:{index}?mode=ro", uri=True) as db:
-        names = dict(
-            db.execute("SELECT citycode, city FROM streets GROUP BY citycode ORDER BY min(id)").fetchall()
         )
     return {
         "commune": commune,
