@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from geo.actors.model import Actor
 from geo.projection import to_lambert93
 from geo.search.eligibility import Rules, rules_of
-from geo.search.filters import EVERYONE, public_keys, thematique_keys
+from geo.search.filters import public_keys, thematique_keys, wanted_public_keys
 
 if TYPE_CHECKING:
     from scipy.spatial import cKDTree
@@ -97,7 +97,9 @@ class ActorIndex:
         self.rule_ids = [distinct.setdefault(rules_of(a), len(distinct)) for a in located]
         """Each located actor's eligibility rules, as a number: many actors share the same rules."""
         self.distinct_rules = list(distinct)
-        self.zoned = [p for p, r in enumerate(self.rule_ids) if self.distinct_rules[r].zone]
+        self.zoned: Positions = np.array(
+            [p for p, r in enumerate(self.rule_ids) if self.distinct_rules[r].zone], dtype=np.intp
+        )
         """Located actors whose eligibility zone is not the whole country: the search's reserved ones."""
         self.points = [(float(x), float(y)) for x, y in self.xy]
         self._thematique_masks = _masks(located, lambda a: thematique_keys(a.thematiques))
@@ -129,13 +131,9 @@ class ActorIndex:
 
     def mask(self, thematiques: Sequence[str] | None, publics: Sequence[str] | None) -> Mask | None:
         """Located actors passing the filters (OR within a facet, AND across); None: no filter."""
-        selected = None
-        if thematiques:
-            selected = _any(self._thematique_masks, thematiques, len(self.located))
-        if publics:
-            by_public = _any(self._public_masks, [*publics, EVERYONE], len(self.located))
-            selected = by_public if selected is None else selected & by_public
-        return selected
+        if not thematiques and not publics:
+            return None
+        return self.fits(self.everything.positions, thematiques, publics)
 
     def subset(self, facet: str, key: str) -> Subset | None:
         """The actors carrying ``key`` of ``facet`` (« thematique » or « public »); None if none does.
@@ -151,12 +149,12 @@ class ActorIndex:
     def fits(
         self, positions: Positions, thematiques: Sequence[str] | None, publics: Sequence[str] | None
     ) -> Mask:
-        """Which of ``positions`` pass the filters, as ``mask`` says, without a mask of every actor."""
+        """Which of ``positions`` pass the filters: OR within a facet, AND across."""
         selected = np.ones(len(positions), dtype=bool)
         if thematiques:
             selected &= _any_at(self._thematique_masks, thematiques, positions)
         if publics:
-            selected &= _any_at(self._public_masks, [*publics, EVERYONE], positions)
+            selected &= _any_at(self._public_masks, wanted_public_keys(publics), positions)
         return selected
 
 
@@ -230,7 +228,7 @@ def _sources(
     if thematiques:
         found = [index.subset("thematique", key) for key in dict.fromkeys(thematiques)]
     elif publics:
-        found = [index.subset("public", key) for key in dict.fromkeys([*publics, EVERYONE])]
+        found = [index.subset("public", key) for key in wanted_public_keys(publics)]
     else:
         found = [index.everything] if index.located else []
     return [s for s in found if s is not None]
@@ -255,14 +253,6 @@ def _masks(actors: Sequence[Actor], keys_of: Callable[[Actor], Iterable[str]]) -
         for key in keys_of(actor):
             masks.setdefault(key, np.zeros(len(actors), dtype=bool))[position] = True
     return masks
-
-
-def _any(masks: dict[str, Mask], keys: Iterable[str], size: int) -> Mask:
-    selected = np.zeros(size, dtype=bool)
-    for key in keys:
-        if key in masks:
-            selected |= masks[key]
-    return selected
 
 
 def _any_at(masks: dict[str, Mask], keys: Iterable[str], positions: Positions) -> Mask:

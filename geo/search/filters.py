@@ -37,10 +37,15 @@ def public_keys(publics: Iterable[str]) -> tuple[str, ...]:
     return (EVERYONE,) if not publics or TOUS_PUBLICS in publics else publics
 
 
+def wanted_public_keys(wanted: Iterable[str]) -> tuple[str, ...]:
+    """The public keys that serve one of ``wanted``: theirs, and everyone's."""
+    return tuple(dict.fromkeys([*wanted, EVERYONE]))
+
+
 def serves_publics(publics: Iterable[str], wanted: Iterable[str]) -> bool:
     """Whether an actor listing ``publics`` serves one of ``wanted`` (no wish: yes)."""
     wanted = set(wanted)
-    return not wanted or bool(set(public_keys(publics)) & (wanted | {EVERYONE}))
+    return not wanted or bool(set(public_keys(publics)) & set(wanted_public_keys(wanted)))
 
 
 def offers_thematiques(thematiques: Iterable[str], wanted: Iterable[str]) -> bool:

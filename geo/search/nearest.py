@@ -242,12 +242,11 @@ def _reserved(
     acceptable: Callable[[Actor], bool],
 ) -> list[tuple[int, float, Eligibility]]:
     """Located actors made for the resident whose zone names the resident's area, not yet chosen."""
-    if not scan.resident.commune or not index.zoned:
+    if not scan.resident.commune or not len(index.zoned):
         return []
     areas = resident_areas(scan.resident.commune)
-    zoned = np.array(index.zoned, dtype=np.intp)
     found = []
-    for position in zoned[index.fits(zoned, *filters)].tolist():
+    for position in index.zoned[index.fits(index.zoned, *filters)].tolist():
         if position in chosen or not areas & set(index.rules(position).zone):
             continue
         if not acceptable(index.located[position]):
