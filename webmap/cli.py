@@ -14,23 +14,17 @@ from flask.cli import FlaskGroup, ScriptInfo
 
 from geo.store import SchemaNotReady
 from webmap import create_app
-from webmap.commands import COMMANDS, WEB_COMMANDS, load_command, summary, write_commands
+from webmap.commands import WEB_COMMANDS, LazyCommands
 from webmap.errors import database_problem
 from webmap.settings import ConfigurationError
 
 
-class CartoGroup(FlaskGroup):
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*COMMANDS, *self.commands})
+class CartoGroup(LazyCommands, FlaskGroup):
+    """Flask's group, with no app loaded to list or find a command: each builds the one it needs."""
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         ctx.ensure_object(ScriptInfo).create_app = partial(create_app, web=cmd_name in WEB_COMMANDS)
-        return self.commands.get(cmd_name) or load_command(cmd_name)
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = {name: summary(name) for name in COMMANDS}
-        rows |= {name: command.get_short_help_str(60) for name, command in self.commands.items()}
-        write_commands(formatter, rows)
+        return super().get_command(ctx, cmd_name)
 
 
 cli = CartoGroup(

@@ -55,19 +55,22 @@ def load_command(name: str) -> click.Command | None:
     return getattr(importlib.import_module(module), attribute)
 
 
-class ProjectCommands(AppGroup):
-    """``app.cli``: the project's commands, each imported when it is run."""
+class LazyCommands(click.Group):
+    """A group whose project commands are named by ``COMMANDS`` and imported only when run, beside the
+    commands added to it (Flask's own, a blueprint's)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*COMMANDS, *super().list_commands(ctx)})
+        return sorted({*COMMANDS, *self.commands})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        return super().get_command(ctx, cmd_name) or load_command(cmd_name)
+        return self.commands.get(cmd_name) or load_command(cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        write_commands(formatter, {name: summary(name) for name in COMMANDS})
+        rows = {name: summary(name) for name in COMMANDS}
+        rows |= {name: command.get_short_help_str(60) for name, command in self.commands.items()}
+        with formatter.section("Commands"):
+            formatter.write_dl(sorted(rows.items()))
 
 
-def write_commands(formatter: click.HelpFormatter, rows: dict[str, str]) -> None:
-    with formatter.section("Commands"):
-        formatter.write_dl(sorted(rows.items()))
+class ProjectCommands(LazyCommands, AppGroup):
+    """``app.cli``: the project's commands, each imported when it is run."""
