@@ -38,9 +38,8 @@ def on_starting(server) -> None:
 
 def when_ready(server) -> None:
     """In the master, the schema ready and no worker forked yet: warm up the preloaded app, load what
-    requests need, give back
-    its connections (each worker opens its own), and freeze what is loaded, so that the workers'
-    garbage collector never writes to those shared pages."""
+    requests need, give back its connections (each worker opens its own), and freeze what is loaded,
+    so that the workers' garbage collector never writes to those shared pages."""
     import gc
 
     from webmap.services import load_for_requests, release_connections, warm_up
