@@ -30,7 +30,7 @@ import tempfile
 from pathlib import Path
 
 from devtools.measure import load_average
-from devtools.services import CartoServer
+from devtools.services import CartoServer, synthetic_ban_index
 
 SLOW_MOBILE = {
     "offline": False,
@@ -59,7 +59,8 @@ def main() -> None:
     _describe_machine(chromium)
     figures: dict[str, list[tuple[int, float, int]]] = {"cold": [], "next": []}
     with tempfile.TemporaryDirectory(prefix="bench-field-") as folder, sync_playwright() as playwright:
-        index = _synthetic_ban_index(Path(folder))
+        index = Path(folder) / "ban-index.sqlite"
+        synthetic_ban_index(index, 60, 30, seed=11)
         with CartoServer(
             Path(folder) / "instance", index, GEOCODERS="local", TILES="none", SECURE_COOKIES="false"
         ) as served:
@@ -122,14 +123,6 @@ def _warm_up(base: str) -> None:
 
     for _ in range(6):
         urllib.request.urlopen(base + FIRST_SEARCH).read()
-
-
-def _synthetic_ban_index(folder: Path) -> Path:
-    from geo.geocoding.ban_index import build_index
-    from geo.geocoding.synthetic import generate, write_ban_csv
-
-    csv = write_ban_csv(folder / "adresses-synthetique.csv", generate(60, 30, seed=11))
-    return build_index([csv], ["93"], folder / "ban-index.sqlite").path
 
 
 def _describe_machine(chromium: str) -> None:

@@ -28,7 +28,7 @@ import urllib.request
 from pathlib import Path
 
 from devtools.measure import children_of, memory_of, stated_load
-from devtools.services import CartoServer
+from devtools.services import CartoServer, synthetic_ban_index
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_MB = 60.0
@@ -61,7 +61,9 @@ def main() -> None:
                 datasets[f"{args.actors:,} made-up actors"] = _synthetic_file(
                     Path(folder), args.actors, args.seed
                 )
-            ban, address = _synthetic_ban_index(Path(folder))
+            ban = Path(folder) / "ban-index.sqlite"  # some 61,000 addresses, as benchmarks/geocoding.py's
+            first = synthetic_ban_index(ban, 330, 32, seed=11)[0]
+            address = f"{first.numero} {first.nom_voie} {first.code_postal} {first.nom_commune}"
             for label, actors_file in datasets.items():
                 for preload in (True, False):
                     instance = Path(folder) / f"instance-{actors_file.stem}"  # seeded by the first run
@@ -112,20 +114,6 @@ def _report(
     print(
         f"  private per worker: max {max(uss):.1f} MB (a worker that answered every page), "
         f"median {statistics.median(uss):.1f} MB"
-    )
-
-
-def _synthetic_ban_index(folder: Path) -> tuple[Path, str]:
-    """A made-up BAN index of the five communes (``geo.geocoding.synthetic``, labelled so), as
-    ``carto data sync`` would leave a real one, and one of its addresses to type."""
-    from geo.geocoding.ban_index import build_index
-    from geo.geocoding.synthetic import generate, write_ban_csv
-
-    addresses = generate(330, 32, seed=11)  # some 61,000 addresses, as benchmarks/geocoding.py's
-    csv = write_ban_csv(folder / "adresses-synthetique.csv", addresses)
-    first = addresses[0]
-    return build_index([csv], ["93"], folder / "ban-index.sqlite").path, (
-        f"{first.numero} {first.nom_voie} {first.code_postal} {first.nom_commune}"
     )
 
 

@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 from devtools.measure import spread, stated_load
+from devtools.services import synthetic_ban_index
 
 ROOT = Path(__file__).resolve().parent.parent
 CARTO = str(Path(sys.executable).with_name("carto"))
@@ -37,7 +38,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="carto-startup-") as folder:
         instance = Path(folder) / "instance"
-        _synthetic_index(instance / "ban" / "index.sqlite", Path(folder))
+        synthetic_ban_index(instance / "ban" / "index.sqlite", 20, 20, seed=5)
         env = {**os.environ, "CARTO_INSTANCE_PATH": str(instance), "CARTO_GEOCODERS": "local"}
         subprocess.run([CARTO, "db", "upgrade"], env=env, check=True, capture_output=True)
         commands = {
@@ -68,14 +69,6 @@ def main() -> None:
                     f"{spread(ratios):>22}  {peaks[label]:5.0f} MB{flag}"
                 )
     print(f"\ntarget: commands that draw no map start within {TARGET_RATIO:.0f}× `import flask`")
-
-
-def _synthetic_index(target: Path, folder: Path) -> None:
-    from geo.geocoding.ban_index import build_index
-    from geo.geocoding.synthetic import generate, write_ban_csv
-
-    csv = write_ban_csv(folder / "adresses-synthetique.csv", generate(20, 20, seed=5))
-    build_index([csv], ["93"], target)
 
 
 def _run(command: list[str], env: dict[str, str]) -> tuple[float, float]:

@@ -28,7 +28,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from devtools.measure import spread, stated_load
-from devtools.services import CartoServer
+from devtools.services import CartoServer, synthetic_ban_index
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -94,7 +94,8 @@ def main() -> None:
     ):
         _describe(args)
         folder = Path(folder)
-        index = _synthetic_ban_index(folder)
+        index = folder / "ban-index.sqlite"
+        synthetic_ban_index(index, 60, 30, seed=11)
         with ExitStack() as servers:
             served = {
                 name: servers.enter_context(CartoServer(folder / f"instance-{n}", index, GEOCODERS="local"))
@@ -133,14 +134,6 @@ def main() -> None:
                     f"(HTML {html / 1024:.1f} KB + JS/CSS {assets / 1024:.1f} KB, tiles excluded, "
                     f"uncompressed){'  target ≤ 300 KB' if path.startswith('/embed') else ''}"
                 )
-
-
-def _synthetic_ban_index(folder: Path) -> Path:
-    from geo.geocoding.ban_index import build_index
-    from geo.geocoding.synthetic import generate, write_ban_csv
-
-    csv = write_ban_csv(folder / "adresses-synthetique.csv", generate(60, 30, seed=11))
-    return build_index([csv], ["93"], folder / "ban-index.sqlite").path
 
 
 def _wrk(url, lua, seconds, connections):

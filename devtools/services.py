@@ -16,6 +16,10 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from geo.geocoding.ban_file import BanAddress
 
 ADDOK_CONFIG = """\
 REDIS = {{"host": "127.0.0.1", "port": {redis_port}, "unix_socket_path": None,
@@ -315,6 +319,20 @@ class AddokServer:
             stderr=subprocess.PIPE,
             cwd=self.folder,
         )
+
+
+def synthetic_ban_index(
+    target: Path, streets_per_commune: int, numbers_per_street: int, seed: int
+) -> list[BanAddress]:
+    """A made-up BAN index of the five communes at ``target`` (``geo.geocoding.synthetic``: every row
+    labelled « synthetique »), as ``carto data sync`` leaves a real one; its addresses."""
+    from geo.geocoding.ban_index import build_index
+    from geo.geocoding.synthetic import generate, write_ban_csv
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    addresses = generate(streets_per_commune, numbers_per_street, seed=seed)
+    build_index([write_ban_csv(target.with_name("adresses-synthetique.csv"), addresses)], ["93"], target)
+    return addresses
 
 
 class CartoServer:
