@@ -1,7 +1,7 @@
 """Walking along streets: a street graph from an OSM extract, shortest paths with networkx.
 
-``import_osm`` reads an extract the user supplies (``.osm`` XML through osmnx; ``.pbf`` through
-pyrosm when installed) and keeps an undirected graph of walkable ways, nodes in Lambert-93 metres.
+``import_osm`` reads an extract the user supplies (``.osm`` XML or ``.osm.pbf``, through pyosmium)
+and keeps an undirected graph of walkable ways, nodes in Lambert-93 metres.
 ``NetworkWalk`` times a walk as: origin → nearest node, shortest path, nearest node → destination.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -51,70 +52,58 @@ class StreetNetwork:
             return cls(data["nodes"], data["edges"])
 
 
+NOT_WALKABLE = frozenset(
+    {"motorway", "motorway_link", "bus_guideway", "busway", "raceway"}
+    | {"construction", "proposed", "planned", "abandoned", "razed"}
+)
+"""``highway`` values no one walks along (OSM wiki, Key:highway): motorways, which the Code de la
+route forbids to pedestrians (art. R421-2), ways for buses or races only, and ways not (or no longer)
+built. Also left out: ``motorroad=yes`` (the same ban), ``foot=no``, and ``access=private``/``no``
+without ``foot=yes``."""
+
+
 def import_osm(path: Path) -> StreetNetwork:
-    """The walkable street network of an OSM extract."""
-    suffixes = "".join(Path(path).suffixes).lower()
-    if suffixes.endswith(".pbf"):
-        graph = _graph_from_pbf(path)
-    else:
-        graph = _graph_from_xml(path)
-    if graph.number_of_nodes() == 0:
-        raise NetworkImportError(f"{Path(path).name} : aucune voie dans cet extrait")
-    ids = {node: i for i, node in enumerate(graph.nodes)}
-    lons = np.array([graph.nodes[n]["x"] for n in graph.nodes])
-    lats = np.array([graph.nodes[n]["y"] for n in graph.nodes])
-    nodes = np.column_stack(to_lambert93(lons, lats))
-    lengths: dict[tuple[int, int], float] = {}
-    for u, v, data in graph.edges(data=True):
-        key = (min(ids[u], ids[v]), max(ids[u], ids[v]))
-        lengths[key] = min(lengths.get(key, np.inf), float(data["length"]))
-    edges = np.array([(u, v, w) for (u, v), w in lengths.items()], dtype=float).reshape(-1, 3)
-    return StreetNetwork(nodes, edges)
-
-
-def _graph_from_xml(path: Path) -> nx.MultiDiGraph[int]:
+    """The walkable street network of an OSM extract (``.osm``, ``.osm.pbf``, compressed or not)."""
+    nodes: dict[int, int] = {}
+    lonlats: list[tuple[float, float]] = []
+    segments: list[tuple[int, int]] = []
     try:
-        import osmnx
+        import osmium
     except ImportError:
         raise NetworkImportError(
-            "l’import d’un extrait OSM demande osmnx : pip install 'carto-insertion[network]'"
+            "l’import d’un extrait OSM demande pyosmium : pip install 'carto-insertion[network]'"
         ) from None
-    if not _has_streets(path):
+    try:
+        extract = osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY).with_locations()
+        for way in extract.with_filter(osmium.filter.KeyFilter("highway")):
+            if not isinstance(way, osmium.osm.Way) or not _walkable(way.tags):
+                continue
+            previous = None
+            for node in way.nodes:
+                if not node.location.valid():  # clipped out of the extract
+                    previous = None
+                    continue
+                if node.ref not in nodes:
+                    nodes[node.ref] = len(lonlats)
+                    lonlats.append((node.location.lon, node.location.lat))
+                if previous is not None and previous != nodes[node.ref]:
+                    segments.append((previous, nodes[node.ref]))
+                previous = nodes[node.ref]
+    except RuntimeError as error:
+        raise NetworkImportError(f"{Path(path).name} : extrait OSM illisible ({error})") from None
+    if not segments:
         raise NetworkImportError(f"{Path(path).name} : aucune voie dans cet extrait")
-    try:
-        return osmnx.graph_from_xml(path, bidirectional=True, simplify=False, retain_all=True)
-    except (ValueError, KeyError, OSError) as error:
-        raise NetworkImportError(f"{Path(path).name} : extrait OSM illisible ({error})") from None
+    lons, lats = np.array(lonlats).T
+    xy = np.column_stack(to_lambert93(lons, lats))
+    pairs = np.unique(np.sort(np.array(segments), axis=1), axis=0)
+    lengths = np.hypot(*(xy[pairs[:, 0]] - xy[pairs[:, 1]]).T)
+    return StreetNetwork(xy, np.column_stack([pairs, lengths]).astype(float))
 
 
-def _has_streets(path: Path) -> bool:
-    """Whether the extract holds at least one way tagged ``highway``, read without loading it whole."""
-    from xml.etree.ElementTree import ParseError, iterparse
-
-    in_way = False
-    try:
-        for event, element in iterparse(path, events=("start", "end")):
-            if element.tag == "way":
-                in_way = event == "start"
-            elif in_way and event == "end" and element.tag == "tag" and element.get("k") == "highway":
-                return True
-            if event == "end" and element.tag in ("node", "way", "relation"):
-                element.clear()
-    except (ParseError, OSError) as error:
-        raise NetworkImportError(f"{Path(path).name} : extrait OSM illisible ({error})") from None
-    return False
-
-
-def _graph_from_pbf(path: Path) -> nx.MultiDiGraph[int]:
-    try:
-        import pyrosm
-    except ImportError:
-        raise NetworkImportError(
-            "les extraits .pbf demandent pyrosm (pip install pyrosm) ; un .osm se lit tel quel"
-        ) from None
-    nodes, edges = pyrosm.OSM(str(path)).get_network(network_type="walking", nodes=True)
-    graph: nx.MultiDiGraph[int] = pyrosm.OSM(str(path)).to_graph(nodes, edges, graph_type="networkx")
-    return graph
+def _walkable(tags: Any) -> bool:
+    if tags.get("highway") in NOT_WALKABLE or tags.get("motorroad") == "yes" or tags.get("foot") == "no":
+        return False
+    return tags.get("access") not in ("private", "no") or tags.get("foot") in ("yes", "designated")
 
 
 class NetworkWalk:

@@ -34,7 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "network": (
         "webmap.commands.nearest:network_command",
-        "Importe un extrait OpenStreetMap (.osm, ou .pbf avec pyrosm) pour les temps de marche.",
+        "Importe un extrait OpenStreetMap (.osm ou .osm.pbf) pour les temps de marche.",
     ),
     "users": ("webmap.commands.users:users", "Comptes des gestionnaires et bénévoles."),
 }

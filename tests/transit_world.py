@@ -1,0 +1,141 @@
+"""A made-up world over Montreuil for the transit tests (fictif: no real street, stop, line or time).
+
+A square grid of streets (15 × 15 nodes, 200 m apart), written as an OSM ``.osm.pbf``, and a GTFS
+feed with two made-up lines over it: bus « F1 » along the middle east–west street, every 10 minutes
+on weekdays until 20:00 then every 30 minutes, every 20 minutes at weekends; tram « FT » along a
+north–south street, every 15 minutes on weekdays only. They share one stop. Every time is a whole
+minute. Nothing here is a real timetable.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+SOUTH_WEST = (2.425, 48.855)  # (lon, lat), in Montreuil
+STEP_M = 200.0
+SIZE = 15
+HOP_MIN = 2
+BUS_STOPS = [(i, 7) for i in range(0, SIZE, 2)]
+TRAM_STOPS = [(8, j) for j in range(1, SIZE, 2)]
+SHARED = (8, 7)
+
+
+@dataclass(frozen=True)
+class World:
+    streets: Path
+    feed: Path
+
+    @staticmethod
+    def lonlat(i: float, j: float) -> tuple[float, float]:
+        """The place of grid node (i east, j north)."""
+        lon0, lat0 = SOUTH_WEST
+        return (
+            lon0 + i * STEP_M / (111_320 * math.cos(math.radians(lat0))),
+            lat0 + j * STEP_M / 111_320,
+        )
+
+
+def stop_id(node: tuple[int, int]) -> str:
+    return f"FICTIF:{node[0]:02d}-{node[1]:02d}"
+
+
+def write_world(folder: Path, *, valid_until: dt.date = dt.date(2027, 12, 31)) -> World:
+    folder.mkdir(parents=True, exist_ok=True)
+    world = World(folder / "rues-fictives.osm.pbf", folder / "reseau-fictif-gtfs.zip")
+    _write_streets(world)
+    _write_feed(world, valid_until)
+    return world
+
+
+def _write_streets(world: World) -> None:
+    import osmium
+
+    world.streets.unlink(missing_ok=True)
+    writer = osmium.SimpleWriter(str(world.streets))
+    try:
+        for i in range(SIZE):
+            for j in range(SIZE):
+                writer.add_node(
+                    osmium.osm.mutable.Node(id=_node_id(i, j), location=world.lonlat(i, j), version=1)
+                )
+        for n in range(SIZE):
+            street = [_node_id(n, j) for j in range(SIZE)]
+            avenue = [_node_id(i, n) for i in range(SIZE)]
+            for way_id, nodes, name in (
+                (1 + n, street, f"Rue fictive {n}"),
+                (101 + n, avenue, f"Avenue fictive {n}"),
+            ):
+                tags = {"highway": "residential", "name": name}
+                writer.add_way(osmium.osm.mutable.Way(id=way_id, nodes=nodes, tags=tags, version=1))
+    finally:
+        writer.close()
+
+
+def _node_id(i: int, j: int) -> int:
+    return 1 + i * SIZE + j
+
+
+def _write_feed(world: World, valid_until: dt.date) -> None:
+    until = valid_until.strftime("%Y%m%d")
+    tables: dict[str, list[list[object]]] = {
+        "agency.txt": [
+            ["agency_id", "agency_name", "agency_url", "agency_timezone"],
+            ["FICTIF", "Réseau fictif (tests)", "https://example.invalid", "Europe/Paris"],
+        ],
+        "feed_info.txt": [
+            ["feed_publisher_name", "feed_publisher_url", "feed_lang", "feed_start_date", "feed_end_date"],
+            ["Réseau fictif (tests)", "https://example.invalid", "fr", "20260101", until],
+        ],
+        "stops.txt": [["stop_id", "stop_name", "stop_lat", "stop_lon"]],
+        "routes.txt": [
+            ["route_id", "agency_id", "route_short_name", "route_long_name", "route_type"],
+            ["F1", "FICTIF", "F1", "Bus fictif F1", 3],
+            ["FT", "FICTIF", "FT", "Tram fictif FT", 0],
+        ],
+        "calendar.txt": [
+            [
+                "service_id",
+                *"monday tuesday wednesday thursday friday saturday sunday".split(),
+                "start_date",
+                "end_date",
+            ],
+            ["SEMAINE", 1, 1, 1, 1, 1, 0, 0, "20260101", until],
+            ["WEEKEND", 0, 0, 0, 0, 0, 1, 1, "20260101", until],
+        ],
+        "trips.txt": [["route_id", "service_id", "trip_id", "direction_id"]],
+        "stop_times.txt": [["trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence"]],
+    }
+    for node in sorted(set(BUS_STOPS) | set(TRAM_STOPS)):
+        lon, lat = world.lonlat(*node)
+        tables["stops.txt"].append(
+            [stop_id(node), f"Arrêt fictif {node[0]}-{node[1]}", f"{lat:.7f}", f"{lon:.7f}"]
+        )
+    runs = [
+        ("F1", "SEMAINE", BUS_STOPS, range(6 * 60, 20 * 60, 10)),
+        ("F1", "SEMAINE", BUS_STOPS, range(20 * 60, 23 * 60 + 1, 30)),  # fewer buses from 20:00
+        ("F1", "WEEKEND", BUS_STOPS, range(7 * 60, 22 * 60 + 1, 20)),
+        ("FT", "SEMAINE", TRAM_STOPS, range(6 * 60 + 5, 21 * 60 + 51, 15)),
+    ]
+    for route, service, stops, starts in runs:
+        for start in starts:
+            for direction, path in ((0, stops), (1, stops[::-1])):
+                trip = f"{route}-{service}-{direction}-{start:04d}"
+                tables["trips.txt"].append([route, service, trip, direction])
+                for sequence, node in enumerate(path, 1):
+                    time = _clock(start + (sequence - 1) * HOP_MIN)
+                    tables["stop_times.txt"].append([trip, time, time, stop_id(node), sequence])
+    with zipfile.ZipFile(world.feed, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, rows in tables.items():
+            text = io.StringIO()
+            csv.writer(text, lineterminator="\n").writerows(rows)
+            archive.writestr(name, text.getvalue())
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}:00"
