@@ -86,9 +86,9 @@ def test_nearest_from_a_point(client):
     assert data["origin"]["lat"] == 48.86
     first, second = data["results"]
     assert first["id"] == "agence-emploi-fictive-montreuil"  # direct, before the nearer one to check
-    assert first["trajet"]["label"] == "≈ 8 min à pied" and first["eligible"] is True
+    assert first["trajet"]["label"] == "environ 8 min à pied" and first["eligible"] is True
     assert first["a_verifier"] == [] and second["id"] == "insertion-fictive-montreuil"
-    assert second["trajet"]["label"] == "≈ 6 min à pied" and second["a_verifier"]
+    assert second["trajet"]["label"] == "environ 6 min à pied" and second["a_verifier"]
 
 
 def test_nearest_from_an_address_and_autocomplete(

@@ -321,7 +321,7 @@ def test_an_actor_page_fits_a_phone_and_leads_back_to_the_same_results(browser, 
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         trip = page.locator("#trajet")
         page.wait_for_function("() => document.querySelector('#trajet').textContent.trim() !== ''")
-        assert trip.inner_text() == "Depuis le domicile du résident : 364 m · ≈ 6 min à pied"
+        assert trip.inner_text() == "Depuis le domicile du résident : 364 m · environ 6 min à pied"
         back = page.locator("#retour-resultats")
         assert back.text_content() == "← Retour aux résultats" and back.get_attribute("href") == results
         back.click()

@@ -377,6 +377,6 @@ def test_on_the_curated_data_the_actors_made_for_the_resident_come_first(browser
             page.get_by_role("button", name="Chercher").tap()
             cap = page.locator("#liste-resultats > li").filter(has_text="Cap emploi")
             cap.first.wait_for()
-            assert " km · ≈ " in cap.first.locator(".trajet").inner_text()
+            assert " km · environ " in cap.first.locator(".trajet").inner_text()
     finally:
         server.shutdown()

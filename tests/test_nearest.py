@@ -16,6 +16,7 @@ from geo.projection import to_lambert93
 from geo.search.actor_index import ActorIndex
 from geo.search.eligibility import Resident, check_eligibility
 from geo.search.nearest import SERVES_COMMUNE, Origin, nearest
+from geo.search.travel import OnFoot
 from tests.support import examples
 
 FRIDAY_10H = dt.datetime(2026, 11, 27, 10, 0)
@@ -72,7 +73,7 @@ def test_closest_first_with_distance_and_estimated_walk():
 
     assert names(results)[:3] == [NORTH_100M.id, EAST_300M.id, FAR_5KM.id]
     assert results[0].distance_m == pytest.approx(100, abs=2)
-    assert results[0].travel.label == "≈ 2 min à pied"  # 100 m × 1.3 at 4.5 km/h
+    assert results[0].travel.label == "environ 2 min à pied"  # 100 m × 1.3 at 4.5 km/h
     assert results[0].travel.method == "estimation"
 
 
@@ -223,7 +224,7 @@ def test_an_actor_made_for_the_resident_across_their_departement_is_listed_howev
     assert DEPARTMENT_WIDE_14KM.id not in names(nearest(ORIGIN, world, k=3, resident=Resident(age=40)))
 
 
-class StreetsWhereTheFarOneIsQuicker:
+class StreetsWhereTheFarOneIsQuicker(OnFoot):
     """A made-up street network: the actor 300 m east is a 1-minute walk, everything else 10."""
 
     method = "reseau"

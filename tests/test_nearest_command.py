@@ -17,7 +17,7 @@ def test_nearest_from_a_point_prints_distance_walk_eligibility_and_hours(runner)
     lines = result.output.splitlines()
     assert lines[2].split()[:5] == ["acteur", "distance", "trajet", "éligible", "horaires"]
     assert "Mission locale fictive de Montreuil" in lines[4] and "184 m" in lines[4]
-    assert "≈ 3 min à pied" in lines[4]
+    assert "environ 3 min à pied" in lines[4]
 
 
 def test_nearest_json_has_every_field(runner):

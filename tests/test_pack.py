@@ -112,7 +112,7 @@ def test_the_pack_carries_the_needs_texts_ranking_and_outlines(pack):
         "detour": 1.3,
         "vitesse_kmh": 4.5,
         "libelle": "{minutes} min à pied",
-        "estimation": "≈ {label}",
+        "estimation": "environ {label}",
     }
     assert len(pack["contours"]["iris"]) == 94
 

@@ -54,10 +54,10 @@ def test_search_from_a_point_lists_results_and_puts_the_same_on_the_map(client):
     ]  # direct first, then the SIAE to check, by time
     assert [m["id"] for m in markers(page)] == items  # popups match the list, in order
     siae = markers(page)[1]
-    assert siae["distance_label"] == "364 m · ≈ 6 min à pied"
+    assert siae["distance_label"] == "364 m · environ 6 min à pied"
     assert siae["eligibility_label"].startswith("À vérifier : droit à un emploi d’insertion")
     assert siae["opening_label"] == "Horaires inconnus"  # an SIAE: the IAE check is a national rule
-    assert "364 m · ≈ 6 min à pied" in page
+    assert "364 m · environ 6 min à pied" in page
     assert 'href="tel:+33199000101"' in page and "01 99 00 01 01" in page
     assert 'href="/acteurs/chantier-fictif-montreuil"' in page
 

@@ -16,7 +16,7 @@ def test_estimate_is_straight_line_times_detour_at_walking_speed():
     time = WalkingEstimate().walk((0.0, 0.0), [(0.0, 750.0)])[0]
     assert time.metres == pytest.approx(975.0)  # 750 m × 1.3
     assert time.minutes == pytest.approx(13.0)  # 975 m at 4.5 km/h
-    assert time.label == "≈ 13 min à pied"
+    assert time.label == "environ 13 min à pied"
 
 
 def test_estimate_settings_are_honoured():

@@ -18,9 +18,11 @@ from geo.actors.kinds import FAMILIES, KINDS
 from geo.actors.model import Actor
 from geo.actors.names import shown_name
 from geo.actors.verification import Freshness, freshness
+from geo.transit.journey import Journey, arrival_words
 
 if TYPE_CHECKING:
     from geo.search.nearest import NearestResult, Origin
+    from webmap.services import Services
 
 
 def phone_label(phone: str) -> str:
@@ -73,6 +75,7 @@ WORDS: dict[str, str] = {
     "fits": "Pourquoi : ",
     "between": " ; ",
     "trip": " · ",
+    "transit": "En transports : ",
 }
 """The words a result's lines are made of, the offline page's too (the field pack carries them)."""
 
@@ -124,9 +127,59 @@ def result_view(result: NearestResult, number: int | None = None) -> dict[str, A
             "eligibility_label": eligibility_label(result),
             "fits_label": WORDS["fits"] + WORDS["between"].join(verdict.fits) if verdict.fits else "",
             "opening_label": result.opening.label,
+            "transit_label": transit_label(result),
         }
     )
     return view
+
+
+def transit_label(result: NearestResult) -> str:
+    """« En transports : 23 min en bus (ligne F1), arrivée à 08:24, avant la fermeture (12:00) »;
+    empty when no ride beats the walk."""
+    journey = result.transit
+    if journey is None:
+        return ""
+    return f"{WORDS['transit']}{journey.label}, {arrival_words(journey, result.actor.horaires_accueil)}"
+
+
+def transit_json(made: Services) -> dict[str, Any] | None:
+    """The timetable behind the results' trips (None when none is imported): whose, its dates, and
+    whether it is in date — past them, no trip is offered and ``message`` says so."""
+    feed = made.transit_feed()
+    if feed is None:
+        return None
+    return {
+        "editeur": feed.publisher,
+        "valable_du": feed.start.isoformat(),
+        "valable_au": feed.end.isoformat(),
+        "a_jour": not feed.out_of_date(dt.date.today()),
+        "message": made.transit_notice(),
+    }
+
+
+def journey_json(journey: Journey, hours: str) -> dict[str, Any]:
+    """A trip by public transport as the API gives it: times in Europe/Paris (ISO 8601), each ride."""
+    return {
+        "minutes": journey.minutes,
+        "depart": journey.departure.isoformat(),
+        "arrivee": journey.arrival.isoformat(),
+        "changements": journey.changes,
+        "label": journey.label,
+        "arrivee_label": arrival_words(journey, hours),
+        "etapes": journey.words,
+        "trajets": [
+            {
+                "ligne": ride.line,
+                "mode": ride.mode,
+                "montee": ride.board,
+                "descente": ride.alight,
+                "arrets": ride.stops,
+                "depart": ride.departure.isoformat(),
+                "arrivee": ride.arrival.isoformat(),
+            }
+            for ride in journey.rides
+        ],
+    }
 
 
 def trip_label(result: NearestResult) -> str:
@@ -200,6 +253,7 @@ def result_json(result: NearestResult) -> dict[str, Any]:
             "methode": result.travel.method,
             "label": result.travel.label,
         },
+        "transport": None if result.transit is None else journey_json(result.transit, actor.horaires_accueil),
         "eligible": result.eligibility.eligible,
         "raisons": list(result.eligibility.reasons),
         "a_verifier": list(result.eligibility.to_check),

@@ -7,6 +7,7 @@ next to its field, the API answers 400 with them all.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
@@ -17,9 +18,10 @@ from webargs.multidictproxy import MultiDictProxy
 
 from geo.actors.vocabularies import CATEGORIES, PUBLICS, THEMATIQUES
 from geo.communes import COMMUNES
+from geo.search.hours import PARIS, paris_time
 from geo.search.needs import NEEDS
 from geo.search.profile import TRAITS
-from geo.search.request import AGE_RANGE, K_RANGE, NO_PLACE, RADIUS_RANGE, SearchRequest
+from geo.search.request import AGE_RANGE, DEPART_AHEAD_DAYS, K_RANGE, NO_PLACE, RADIUS_RANGE, SearchRequest
 
 Problems = dict[str, str]
 """Parameter → what is wrong with it, in French."""
@@ -156,6 +158,32 @@ class Flag(fields.Field):
         return str(value).strip().lower() in ("1", "true", "on", "oui")
 
 
+class Departure(fields.String):
+    """« 08:30 » (today) or « 2026-12-03T08:30 », Paris time, from now to ``DEPART_AHEAD_DAYS`` ahead."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = str(value).strip()
+        now = paris_time()
+        found = _DEPART.fullmatch(text)
+        if found is None:
+            raise ValidationError(DEPART_FORMAT)
+        day_text, hours, minutes = found[1], int(found[2]), int(found[3])
+        try:
+            day = dt.date.fromisoformat(day_text) if day_text else now.date()
+        except ValueError:
+            raise ValidationError(DEPART_FORMAT) from None
+        moment = dt.datetime.combine(day, dt.time(hours, minutes), PARIS)
+        start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        if not start <= moment < start + dt.timedelta(days=DEPART_AHEAD_DAYS + 1):
+            raise ValidationError(f"depart : aujourd’hui ou dans les {DEPART_AHEAD_DAYS} jours qui viennent")
+        return moment
+
+
+DEPART_FORMAT = "depart : une heure (08:30) ou une date et une heure (2026-12-03T08:30)"
+_DEPART = re.compile(r"(?:(\d{4}-\d{2}-\d{2})T)?([01]\d|2[0-3]):([0-5]\d)")
+"""A day (optional) and a time; the pattern the OpenAPI document gives too (ECMA-262 and Python alike)."""
+
+
 def _text(longest: int, too_long: str, **kwargs: Any) -> fields.String:
     return fields.String(
         validate=validate.Length(max=longest, error=f"{too_long} ({longest} caractères au plus)"), **kwargs
@@ -246,6 +274,16 @@ class SearchQuery(Filters):
             "enum": ["0", "1"],
         }
     )
+    depart = Departure(
+        metadata={
+            "description": (
+                "Heure de départ (heure de Paris) : « 08:30 » aujourd’hui, ou « 2026-12-03T08:30 », "
+                f"jusqu’à {DEPART_AHEAD_DAYS} jours à l’avance ; maintenant sinon. Les trajets en "
+                "transports en commun et les horaires d’ouverture sont pour ce moment-là."
+            ),
+            "pattern": f"^{_DEPART.pattern}$",
+        }
+    )
 
     @validates_schema
     def _point_whole(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -328,6 +366,7 @@ def search_request(values: Mapping[str, Any]) -> SearchRequest:
         radius=values.get("rayon"),
         include_ineligible=values.get("tous", False),
         qpv_seen=values.get("qpv_vu", False),
+        depart=values.get("depart"),
     )
 
 

@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # numpy and scipy load with the first search, not with every 
     from geo.search.request import SearchRequest
     from geo.search.service import SearchOutcome
     from geo.store.sql import SQLStore
+    from geo.transit.feed import Feed
 
 EXTENSION = "carto"
 Made = TypeVar("Made")
@@ -103,6 +104,31 @@ class Services:
         return self.instance / "network" / "streets.npz"
 
     @property
+    def transit_folder(self) -> Path:
+        return self.instance / "transit"
+
+    def transit_feed(self) -> Feed | None:
+        """The GTFS feed ``carto transit import`` kept (None before), read again when replaced."""
+        from geo.transit.feed import SUMMARY, Feed
+
+        version = _mtime(self.transit_folder / SUMMARY)
+        return self.kept("transit_feed", version, lambda: Feed.read(self.transit_folder) if version else None)
+
+    def transit_ready(self) -> bool:
+        """Whether trips by public transport are offered today: a feed is kept, and in date."""
+        feed = self.transit_feed()
+        return feed is not None and not feed.out_of_date(dt.date.today())
+
+    def transit_notice(self, today: dt.date | None = None) -> str | None:
+        """What the page says when the feed kept is past its dates (its trips are not offered)."""
+        feed = self.transit_feed()
+        today = today or dt.date.today()
+        if feed is None or not feed.out_of_date(today):
+            return None
+        span = f"du {feed.start:%d/%m/%Y} au {feed.end:%d/%m/%Y}"
+        return f"Horaires des transports en commun périmés (valables {span}) : temps à pied seulement."
+
+    @property
     def served(self) -> tuple[str, ...]:
         """INSEE codes of the communes this service is set up for (``CARTO_COMMUNES``), in that
         order, but for those it holds no reference data for yet (``carto data sync`` brings them)."""
@@ -137,11 +163,16 @@ class Services:
         return self.per_version("index", lambda: build_index(self.config["NEAREST_INDEX"], self.store))
 
     def travel(self) -> TravelTimes:
-        """Along the imported street network if any (reloaded when a new one is imported), else the
-        estimate."""
-        path = self.network
-        version = path.stat().st_mtime_ns if path.exists() else None
-        return self.kept("travel", version, lambda: self._travel(version is not None))
+        """Along the imported street network if any, else the estimate; and by public transport when
+        a feed is imported and in date. Built again when either is imported, and each week (the
+        engine holds two weeks of timetable: ``geo.transit.engine.LOADED_DAYS``)."""
+        today = dt.date.today()
+        feed = self.transit_feed()
+        riding = feed is not None and not feed.out_of_date(today)
+        key = (_mtime(self.network), feed, today.toordinal() // 7 if riding else None)
+        return self.kept(
+            "travel", key, lambda: self._travel(key[0] is not None, feed if riding else None, today)
+        )
 
     @property
     def walking_estimate(self) -> WalkingEstimate:
@@ -149,13 +180,20 @@ class Services:
         street network, and the offline page's always."""
         return WalkingEstimate(self.config["WALK_DETOUR_FACTOR"], self.config["WALK_SPEED_KMH"])
 
-    def _travel(self, along_streets: bool) -> TravelTimes:
-        estimate = self.walking_estimate
-        if not along_streets:
-            return estimate
-        from geo.search.network import NetworkWalk, StreetNetwork
+    def _travel(self, along_streets: bool, feed: Feed | None, today: dt.date) -> TravelTimes:
+        walking: TravelTimes = self.walking_estimate
+        speed = self.config["WALK_SPEED_KMH"]
+        if along_streets:
+            from geo.search.network import NetworkWalk, StreetNetwork
 
-        return NetworkWalk(StreetNetwork.load(self.network), self.config["WALK_SPEED_KMH"], estimate)
+            walking = NetworkWalk(StreetNetwork.load(self.network), speed, self.walking_estimate)
+        if feed is None:
+            return walking
+        from geo.transit.door_to_door import DoorToDoor, Stops
+        from geo.transit.engine import NigiriRouter
+
+        router = NigiriRouter(feed, today)
+        return DoorToDoor(walking, router, Stops.of_feed(router), speed)
 
     @property
     def qpv_file(self) -> Path:
@@ -192,6 +230,10 @@ class Services:
         """Give back the store's connections, if it was opened."""
         if "_opened_store" in self.__dict__:
             self._opened_store.close()
+
+
+def _mtime(path: Path) -> int | None:
+    return path.stat().st_mtime_ns if path.exists() else None
 
 
 def install(app: Flask) -> Services:

@@ -29,6 +29,7 @@ from geo.search.hours import OpeningStatus, is_open_during, opening_status, pari
 from geo.search.ranking import rank_key, ranked_minutes
 from geo.search.request import K_RANGE, RADIUS_RANGE
 from geo.search.travel import TravelTime, TravelTimes, WalkingEstimate
+from geo.transit.journey import Journey
 
 ON_SITE = "sur-place"
 SERVES_COMMUNE = "intervient-sur-la-commune"
@@ -62,6 +63,9 @@ class NearestResult:
     eligibility: Eligibility
     opening: OpeningStatus
     placement: str = ON_SITE
+    transit: Journey | None = None
+    """The trip by public transport leaving at the search's moment, when a timetable is imported
+    and a ride beats walking there (``TravelTimes.ride``)."""
 
     @property
     def placement_label(self) -> str:
@@ -136,6 +140,7 @@ def nearest(
     located = [*chosen, *reserved, *refused]
     times = scan.timed(located)
     moment = paris_minute(at)
+    trips = travel.ride((x, y), [index.points[position] for position, _, _ in located], moment)
     results = [
         NearestResult(
             index.located[position],
@@ -143,8 +148,9 @@ def nearest(
             times[position],
             verdict,
             status_at_minute(index.located[position].horaires_accueil, moment),
+            transit=_worth_it(trip, times[position]),
         )
-        for position, distance, verdict in located
+        for (position, distance, verdict), trip in zip(located, trips, strict=True)
     ]
     serving = _serving_commune(
         index, commune, thematiques, publics, eligibility_resident, include_ineligible, acceptable, at
@@ -221,6 +227,11 @@ class _Scan:
         walks = self.travel.walk(self.point, [self.index.points[p] for p in untimed])
         self.times.update(zip(untimed, walks, strict=True))
         return self.times
+
+
+def _worth_it(trip: Journey | None, walk: TravelTime) -> Journey | None:
+    """The trip, when it arrives before the walk would."""
+    return trip if trip is not None and trip.minutes < walk.minutes else None
 
 
 def resident_order(result: NearestResult) -> tuple[int, int, float, float, str]:

@@ -17,7 +17,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from geo.projection import to_lambert93
-from geo.search.travel import NETWORK, TravelTime, WalkingEstimate
+from geo.search.travel import NETWORK, OnFoot, TravelTime, WalkingEstimate
 
 MAX_SNAP_M = 500.0
 """Beyond this distance to the nearest street node, the network does not know the place."""
@@ -106,7 +106,7 @@ def _walkable(tags: Any) -> bool:
     return tags.get("access") not in ("private", "no") or tags.get("foot") in ("yes", "designated")
 
 
-class NetworkWalk:
+class NetworkWalk(OnFoot):
     """Walking times along the streets; places off the network fall back to the estimate."""
 
     method = NETWORK

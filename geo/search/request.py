@@ -5,6 +5,7 @@ Kept apart from the search itself so that reading a request (a page, a command) 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from geo.actors.model import AGE_RANGE
@@ -18,9 +19,11 @@ MORE = 5
 """How many actors « Voir plus d’acteurs » adds to a search, online and offline."""
 RADIUS_RANGE = (1.0, 100_000.0)
 """A search radius, in metres."""
+DEPART_AHEAD_DAYS = 14
+"""How far ahead a departure may be asked: trips are found in the timetable's next two weeks."""
 NO_PLACE = "indiquez l’adresse du résident, ou touchez la carte à son domicile (lat et lon)"
 """What a search with no place says, in the words of the page (and the API's parameters)."""
-__all__ = ["AGE_RANGE", "K_RANGE", "MORE", "NO_PLACE", "RADIUS_RANGE", "SearchRequest"]
+__all__ = ["AGE_RANGE", "DEPART_AHEAD_DAYS", "K_RANGE", "MORE", "NO_PLACE", "RADIUS_RANGE", "SearchRequest"]
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,9 @@ class SearchRequest:
     qpv_seen: bool = False
     """The volunteer has seen the chips with the address's QPV: the chip « habite un quartier
     prioritaire » is theirs to tick, no longer ticked for them."""
+    depart: dt.datetime | None = None
+    """When the resident would leave (Europe/Paris), now when None: the trips by public transport
+    and the opening hours are for then."""
 
     @property
     def has_origin(self) -> bool:

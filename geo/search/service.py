@@ -71,7 +71,7 @@ def search(
         "radius_m": request.radius,
         "include_ineligible": request.include_ineligible,
         "travel": travel or WalkingEstimate(),
-        "at": clock() if clock else None,
+        "at": request.depart or (clock() if clock else None),
     }
     return SearchOutcome(origin, actors.nearest(origin, **options), request.traits)
 

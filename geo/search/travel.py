@@ -1,8 +1,11 @@
-"""How long it takes to walk there: an honest estimate by default, a street network when imported.
+"""How long it takes to get there: an honest walking estimate by default, a street network when
+imported, and public transport door to door when a timetable is imported.
 
 Every travel time says which method gave it. The default multiplies the straight-line distance by a
-detour factor (1.3) and walks it at 4.5 km/h; it is always shown with « ≈ ». With an OSM street network
-(``carto network import``), the walk follows the streets (``geo.search.network``).
+detour factor (1.3) and walks it at 4.5 km/h; it is always said « environ ». With an OSM street
+network (``carto network import``), the walk follows the streets (``geo.search.network``); with a GTFS
+feed too (``carto transit import``), ``ride`` gives the trip by bus, tram, métro or train
+(``geo.transit.door_to_door``); on foot only, it gives none.
 """
 
 from __future__ import annotations
@@ -10,13 +13,18 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from geo.transit.journey import Journey
 
 ESTIMATE = "estimation"
 NETWORK = "reseau"
 WALK_LABEL = "{minutes} min à pied"
-ESTIMATED = "≈ {label}"
-"""How a walking time reads (« ≈ 11 min à pied » for an estimate), the offline page's too."""
+ESTIMATED = "environ {label}"
+"""How a walking time reads (« environ 11 min à pied » for an estimate), the offline page's too."""
 
 
 @dataclass(frozen=True)
@@ -46,9 +54,24 @@ class TravelTimes(Protocol):
         search stops looking farther once it cannot find better (``geo.search.ranking``)."""
         ...
 
+    def ride(
+        self, origin: tuple[float, float], destinations: Sequence[tuple[float, float]], depart: dt.datetime
+    ) -> list[Journey | None]:
+        """The trip by public transport to each destination, leaving at ``depart``; None where none."""
+        ...
+
+
+class OnFoot:
+    """Walking times alone: no trip by public transport."""
+
+    def ride(
+        self, origin: tuple[float, float], destinations: Sequence[tuple[float, float]], depart: dt.datetime
+    ) -> list[Journey | None]:
+        return [None] * len(destinations)
+
 
 @dataclass(frozen=True)
-class WalkingEstimate:
+class WalkingEstimate(OnFoot):
     """Straight line × detour factor, at a walking speed."""
 
     detour_factor: float = 1.3

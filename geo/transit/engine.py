@@ -19,13 +19,15 @@ from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
 from geo.search.hours import PARIS
+from geo.search.request import DEPART_AHEAD_DAYS
 from geo.transit.feed import LINES, Feed
 from geo.transit.journey import Journey, Ride, Walk, mode_of
 
 Access = tuple[str, int]
 """A stop id and the whole minutes walked between it and the door."""
-LOADED_DAYS = 15
-"""Days of timetable a router holds from the day before it is built (``NigiriRouter.covers``)."""
+LOADED_DAYS = DEPART_AHEAD_DAYS + 1
+"""Days of timetable a router holds from the day before it is built (``NigiriRouter.covers``): the
+departures a search may ask for."""
 MAX_TRAVEL_MIN = 120
 """No trip longer than this is looked for: past two hours, the volunteer would not offer it."""
 _START, _END = 0, 1  # nigiri's special locations for the door
@@ -59,7 +61,7 @@ class NigiriRouter:
             self.timetable = pynigiri.load_timetable(
                 [source], self.first.isoformat(), (self.last + dt.timedelta(days=1)).isoformat()
             )
-        self.lines = sqlite3.connect(f"file:{feed.folder / LINES}?mode=ro", uri=True, check_same_thread=False)
+        self._lines: tuple[int, sqlite3.Connection] | None = None
         self.stops: dict[int, tuple[str, str]] = {}
         self._locations: dict[str, Any] = {}
         for stop_id, name in self.lines.execute("SELECT stop_id, name FROM stops"):
@@ -67,6 +69,15 @@ class NigiriRouter:
             if location is not None:
                 self.stops[int(location)] = (stop_id, name)
                 self._locations[stop_id] = location
+
+    @property
+    def lines(self) -> sqlite3.Connection:
+        """The feed's lines (``geo.transit.feed``), read-only, opened by each process for itself: a
+        router built before gunicorn forks serves every worker."""
+        if self._lines is None or self._lines[0] != os.getpid():
+            uri = f"file:{self.feed.folder / LINES}?mode=ro"
+            self._lines = (os.getpid(), sqlite3.connect(uri, uri=True, check_same_thread=False))
+        return self._lines[1]
 
     def covers(self, moment: dt.datetime) -> bool:
         return self.first <= moment.astimezone(PARIS).date() <= self.last

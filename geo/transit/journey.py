@@ -97,3 +97,19 @@ class Journey:
                     f"{stops}, descendre à {leg.alight} ({leg.arrival:%H:%M})"
                 )
         return " ; ".join(steps) + f". Arrivée à {self.arrival:%H:%M}."
+
+
+def arrival_words(journey: Journey, hours: str) -> str:
+    """« arrivée à 08:24, avant la fermeture (12:00) », from the actor's opening hours at the arrival."""
+    from geo.search.hours import status_at_minute
+
+    status = status_at_minute(hours, journey.arrival.replace(second=0, microsecond=0))
+    arrival = f"arrivée à {journey.arrival:%H:%M}"
+    if status.open is True:
+        closes = status.next_change
+        return (
+            f"{arrival}, avant la fermeture ({closes:%H:%M})" if closes else f"{arrival}, pendant l’ouverture"
+        )
+    if status.open is False:
+        return f"{arrival} : fermé à cette heure-là"
+    return arrival

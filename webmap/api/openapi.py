@@ -293,7 +293,7 @@ def _document(server: str) -> dict[str, Any]:
         "Nearest",
         {
             "type": "object",
-            "required": ["origin", "profil", "results"],
+            "required": ["origin", "profil", "results", "transports"],
             "properties": {
                 "origin": {
                     "type": "object",
@@ -307,7 +307,21 @@ def _document(server: str) -> dict[str, Any]:
                     "description": "La situation prise en compte : celle demandée, et « qpv » quand "
                     "l’adresse est dans un quartier prioritaire (sauf qpv_vu=1).",
                 },
-                "results": {"type": "array", "items": {"type": "object"}},
+                "results": {
+                    "type": "array",
+                    "items": {"type": "object"},
+                    "description": "Les acteurs, dans l’ordre du résident ; `trajet` : à pied ; "
+                    "`transport` : en transports en commun au départ de maintenant (minutes, départ, "
+                    "arrivée, changements, `trajets` ligne par ligne, `etapes` en mots), quand des "
+                    "horaires sont importés et qu’un trajet arrive avant la marche ; null sinon.",
+                },
+                "transports": {
+                    "type": "object",
+                    "nullable": True,
+                    "description": "Les horaires derrière `transport` (editeur, valable_du, valable_au, "
+                    "a_jour, message) ; null sans horaires importés. Hors de leurs dates, aucun "
+                    "trajet n’est proposé et `message` le dit.",
+                },
             },
         },
     )

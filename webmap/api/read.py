@@ -12,11 +12,11 @@ from geo.geocoding import to_geocodejson
 from geo.store import ActorNotFound
 from webmap.api.openapi import openapi_document
 from webmap.errors import ApiError
-from webmap.presenters import origin_json, result_json
+from webmap.presenters import origin_json, result_json, transit_json
 from webmap.query import ActorsQuery, GeocodeQuery, NearestQuery, parse, search_request
 from webmap.security import private_response
 from webmap.selection import matching_actors
-from webmap.services import current_geocoder, current_store, run_search, served_communes
+from webmap.services import current_geocoder, current_store, run_search, served_communes, services
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 READ_MAX_AGE = 300
@@ -66,6 +66,7 @@ def nearest() -> Response:
                 "origin": origin_json(outcome.origin),
                 "profil": list(outcome.traits),
                 "results": [result_json(r) for r in outcome.results],
+                "transports": transit_json(services()),
             }
         )
     )

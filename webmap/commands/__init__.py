@@ -36,6 +36,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "webmap.commands.nearest:network_command",
         "Importe un extrait OpenStreetMap (.osm ou .osm.pbf) pour les temps de marche.",
     ),
+    "transit": (
+        "webmap.commands.transit:transit",
+        "Horaires des transports en commun (GTFS) et rues (OSM) pour les trajets porte à porte.",
+    ),
     "users": ("webmap.commands.users:users", "Comptes des gestionnaires et bénévoles."),
 }
 """name → (``module:attribute`` of the command, its summary)."""

@@ -90,7 +90,7 @@ def nearest_command(
         (
             r.actor.nom,
             _distance(r),
-            r.travel.label if r.travel else "",
+            (r.travel.label if r.travel else "") + (f"\nou {r.transit.label}" if r.transit else ""),
             "oui" if r.eligibility.eligible else "non : " + "; ".join(r.eligibility.reasons),
             r.opening.label,
         )

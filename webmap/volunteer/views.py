@@ -37,7 +37,7 @@ from webmap.presenters import (
 from webmap.query import Filters, NearestQuery, parse, search_request
 from webmap.security import private_response
 from webmap.selection import matching_actors
-from webmap.services import actors_named, data_summary, run_search, served_communes
+from webmap.services import actors_named, data_summary, run_search, served_communes, services
 from webmap.shown import shown_tally
 from webmap.volunteer.encounter import prefill_of
 from webmap.volunteer.fiche import MAX_ACTORS
@@ -62,6 +62,7 @@ FIELD_IDS = {
     "commune": "commune",
     "besoin": "besoins",
     "public": "publics",
+    "depart": "depart",
 }
 """Where each search parameter is asked on the page: an error's link leads there."""
 
@@ -148,6 +149,8 @@ def index() -> Response:
         age_band=band_of(search.age, search.resident.ages),
         qpv_trait=QPV_TRAIT,
         address_down=ADDRESS_SERVICE_DOWN[:1].upper() + ADDRESS_SERVICE_DOWN[1:] + ".",
+        transit_notice=services().transit_notice() if outcome else None,
+        transit_ready=services().transit_ready(),
     )
     response = make_response(page, status)
     return private_response(response) if request.args else response
