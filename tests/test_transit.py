@@ -43,7 +43,7 @@ def door_to_door(world, tmp_path_factory) -> DoorToDoor:
 
 
 def ride(door_to_door: DoorToDoor, origin: Node, destination: Node, leave: dt.datetime):
-    [journey] = door_to_door.ride(_xy(origin), [_xy(destination)], leave)
+    [journey] = door_to_door.ride(_xy(origin), [_xy(destination)], leave, [reference.MAX_TRAVEL_MIN])
     return journey
 
 

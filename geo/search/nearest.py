@@ -140,7 +140,8 @@ def nearest(
     located = [*chosen, *reserved, *refused]
     times = scan.timed(located)
     moment = paris_minute(at)
-    trips = travel.ride((x, y), [index.points[position] for position, _, _ in located], moment)
+    places = [index.points[position] for position, _, _ in located]
+    trips = travel.ride((x, y), places, moment, [times[position].minutes for position, _, _ in located])
     results = [
         NearestResult(
             index.located[position],

@@ -1,8 +1,9 @@
-"""Walking along streets: a street graph from an OSM extract, shortest paths with networkx.
+"""Walking along streets: a street graph from an OSM extract, shortest paths with SciPy.
 
 ``import_osm`` reads an extract the user supplies (``.osm`` XML or ``.osm.pbf``, through pyosmium)
-and keeps an undirected graph of walkable ways, nodes in Lambert-93 metres.
-``NetworkWalk`` times a walk as: origin → nearest node, shortest path, nearest node → destination.
+and keeps an undirected graph of walkable ways, nodes in Lambert-93 metres. ``NetworkWalk`` times a
+walk as: origin → nearest node, shortest path (SciPy's Dijkstra on a sparse matrix), nearest node →
+destination.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
 import numpy as np
 from scipy.spatial import cKDTree
 
@@ -21,6 +21,10 @@ from geo.search.travel import NETWORK, OnFoot, TravelTime, WalkingEstimate
 
 MAX_SNAP_M = 500.0
 """Beyond this distance to the nearest street node, the network does not know the place."""
+MAX_DETOUR, DETOUR_M = 3.0, 2000.0
+"""The streets are walked up to three times the farthest destination's straight line, plus 2 km
+(around a railway, a river, a motorway): a place farther along them than that is given the estimate,
+as one the extract cannot reach."""
 
 
 class NetworkImportError(ValueError):
@@ -35,10 +39,13 @@ class StreetNetwork:
     edges: np.ndarray
 
     def __post_init__(self) -> None:
-        self.graph: nx.Graph[int] = nx.Graph()
-        self.graph.add_nodes_from(range(len(self.nodes)))
-        self.graph.add_weighted_edges_from((int(u), int(v), float(w)) for u, v, w in self.edges)
-        self.tree = cKDTree(self.nodes) if len(self.nodes) else None
+        from scipy.sparse import coo_array
+
+        size = len(self.nodes)
+        u, v, metres = self.edges[:, 0].astype(np.int64), self.edges[:, 1].astype(np.int64), self.edges[:, 2]
+        self.graph = coo_array((metres, (u, v)), shape=(size, size)).tocsr()
+        """Each street once (u < v); the search walks it both ways (``directed=False``)."""
+        self.tree = cKDTree(self.nodes) if size else None
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -133,12 +140,17 @@ class NetworkWalk(OnFoot):
         snap_origin, origin_node = self.network.tree.query(origin)
         if snap_origin > MAX_SNAP_M:
             return estimates
+        from scipy.sparse.csgraph import dijkstra
+
         snaps, nodes = self.network.tree.query(np.asarray(destinations, dtype=float))
-        lengths = nx.single_source_dijkstra_path_length(self.network.graph, int(origin_node))
+        straight = max(estimate.metres / self.fallback.detour_factor for estimate in estimates)
+        limit = straight * MAX_DETOUR + DETOUR_M
+        origins = np.array([int(origin_node)])
+        lengths = dijkstra(self.network.graph, directed=False, indices=origins, limit=limit)[0]
         times = []
         for estimate, snap, node in zip(estimates, np.atleast_1d(snaps), np.atleast_1d(nodes), strict=True):
-            path = lengths.get(int(node))
-            if path is None or snap > MAX_SNAP_M:
+            path = lengths[int(node)]
+            if not np.isfinite(path) or snap > MAX_SNAP_M:
                 times.append(estimate)
                 continue
             metres = float(snap_origin + path + snap)

@@ -55,9 +55,14 @@ class TravelTimes(Protocol):
         ...
 
     def ride(
-        self, origin: tuple[float, float], destinations: Sequence[tuple[float, float]], depart: dt.datetime
+        self,
+        origin: tuple[float, float],
+        destinations: Sequence[tuple[float, float]],
+        depart: dt.datetime,
+        within: Sequence[float],
     ) -> list[Journey | None]:
-        """The trip by public transport to each destination, leaving at ``depart``; None where none."""
+        """The trip by public transport to each destination, leaving at ``depart`` and taking at most
+        its ``within`` minutes (the walk there: a slower trip is not worth it); None where none."""
         ...
 
 
@@ -65,7 +70,11 @@ class OnFoot:
     """Walking times alone: no trip by public transport."""
 
     def ride(
-        self, origin: tuple[float, float], destinations: Sequence[tuple[float, float]], depart: dt.datetime
+        self,
+        origin: tuple[float, float],
+        destinations: Sequence[tuple[float, float]],
+        depart: dt.datetime,
+        within: Sequence[float],
     ) -> list[Journey | None]:
         return [None] * len(destinations)
 

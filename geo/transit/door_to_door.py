@@ -75,16 +75,21 @@ class DoorToDoor:
         return self.walking.fastest(metres)
 
     def ride(
-        self, origin: tuple[float, float], destinations: Sequence[tuple[float, float]], depart: dt.datetime
+        self,
+        origin: tuple[float, float],
+        destinations: Sequence[tuple[float, float]],
+        depart: dt.datetime,
+        within: Sequence[float],
     ) -> list[Journey | None]:
-        """The trip to each destination leaving ``origin`` at ``depart``; None where there is none,
-        or where the timetable held does not reach that day."""
-        if not self.router.covers(depart):
+        """The quickest trip to each destination leaving ``origin`` at ``depart`` and arriving within
+        its ``within`` minutes; None where there is none, or where the timetable held does not reach
+        that day."""
+        access = self._walks(origin) if self.router.covers(depart) else []
+        if not access:
             return [None] * len(destinations)
-        access = self._walks(origin)
         return [
-            self.router.journey(access, self._walks(place), depart) if access else None
-            for place in destinations
+            self.router.journey(access, self._walks(place), depart, math.floor(minutes))
+            for place, minutes in zip(destinations, within, strict=True)
         ]
 
     def _walks(self, place: tuple[float, float]) -> list[Access]:

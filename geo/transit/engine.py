@@ -41,10 +41,15 @@ class TransitRouter(Protocol):
         ...
 
     def journey(
-        self, access: Sequence[Access], egress: Sequence[Access], depart: dt.datetime
+        self,
+        access: Sequence[Access],
+        egress: Sequence[Access],
+        depart: dt.datetime,
+        within: int = MAX_TRAVEL_MIN,
     ) -> Journey | None:
         """The trip arriving first (then with the fewest changes), leaving the door at ``depart``
-        (Europe/Paris) by one of the ``access`` stops, ending by one of the ``egress`` stops."""
+        (Europe/Paris) by one of the ``access`` stops, ending by one of the ``egress`` stops, in
+        ``within`` minutes at most (``MAX_TRAVEL_MIN`` at most)."""
         ...
 
 
@@ -83,7 +88,11 @@ class NigiriRouter:
         return self.first <= moment.astimezone(PARIS).date() <= self.last
 
     def journey(
-        self, access: Sequence[Access], egress: Sequence[Access], depart: dt.datetime
+        self,
+        access: Sequence[Access],
+        egress: Sequence[Access],
+        depart: dt.datetime,
+        within: int = MAX_TRAVEL_MIN,
     ) -> Journey | None:
         nigiri = self._nigiri
         query = nigiri.Query()
@@ -95,7 +104,9 @@ class NigiriRouter:
         if not query.start or not query.destination:
             return None
         query.start_time = _unix_minutes(depart)
-        query.max_travel_time = MAX_TRAVEL_MIN
+        query.max_travel_time = min(within, MAX_TRAVEL_MIN)
+        if query.max_travel_time <= 0:
+            return None
         found = nigiri.route(self.timetable, query)
         if not found:
             return None
