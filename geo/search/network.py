@@ -17,7 +17,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from geo.projection import to_lambert93
-from geo.search.travel import NETWORK, OnFoot, TravelTime, WalkingEstimate
+from geo.search.travel import BEYOND, NETWORK, OnFoot, TravelTime, WalkingEstimate
 
 MAX_SNAP_M = 500.0
 """Beyond this distance to the nearest street node, the network does not know the place."""
@@ -43,8 +43,9 @@ class StreetNetwork:
 
         size = len(self.nodes)
         u, v, metres = self.edges[:, 0].astype(np.int64), self.edges[:, 1].astype(np.int64), self.edges[:, 2]
-        self.graph = coo_array((metres, (u, v)), shape=(size, size)).tocsr()
-        """Each street once (u < v); the search walks it both ways (``directed=False``)."""
+        both = (np.concatenate([metres, metres]), (np.concatenate([u, v]), np.concatenate([v, u])))
+        self.graph = coo_array(both, shape=(size, size)).tocsr()
+        """Each street both ways, as one walks it."""
         self.tree = cKDTree(self.nodes) if size else None
 
     def save(self, path: Path) -> None:
@@ -130,7 +131,10 @@ class NetworkWalk(OnFoot):
         return min(metres / self.speed, self.fallback.fastest(metres))
 
     def walk(
-        self, origin: tuple[float, float], destinations: Sequence[tuple[float, float]]
+        self,
+        origin: tuple[float, float],
+        destinations: Sequence[tuple[float, float]],
+        within_m: float | None = None,
     ) -> list[TravelTime]:
         if not len(destinations):
             return []
@@ -144,14 +148,17 @@ class NetworkWalk(OnFoot):
 
         snaps, nodes = self.network.tree.query(np.asarray(destinations, dtype=float))
         straight = max(estimate.metres / self.fallback.detour_factor for estimate in estimates)
-        limit = straight * MAX_DETOUR + DETOUR_M
+        limit = straight * MAX_DETOUR + DETOUR_M if within_m is None else within_m
         origins = np.array([int(origin_node)])
-        lengths = dijkstra(self.network.graph, directed=False, indices=origins, limit=limit)[0]
+        lengths = dijkstra(self.network.graph, indices=origins, limit=limit)[0]
         times = []
         for estimate, snap, node in zip(estimates, np.atleast_1d(snaps), np.atleast_1d(nodes), strict=True):
             path = lengths[int(node)]
-            if not np.isfinite(path) or snap > MAX_SNAP_M:
+            if snap > MAX_SNAP_M:
                 times.append(estimate)
+                continue
+            if not np.isfinite(path):
+                times.append(estimate if within_m is None else BEYOND)
                 continue
             metres = float(snap_origin + path + snap)
             times.append(TravelTime(metres / self.speed, metres, NETWORK))

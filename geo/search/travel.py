@@ -39,6 +39,10 @@ class TravelTime:
         return ESTIMATED.format(label=text) if self.method == ESTIMATE else text
 
 
+BEYOND = TravelTime(math.inf, math.inf, NETWORK)
+"""A place farther along the streets than a walk asked ``within_m`` reaches."""
+
+
 class TravelTimes(Protocol):
     """Walking times from one origin to several destinations, all in Lambert-93 metres."""
 
@@ -46,8 +50,14 @@ class TravelTimes(Protocol):
     def method(self) -> str: ...
 
     def walk(
-        self, origin: tuple[float, float], destinations: Sequence[tuple[float, float]]
-    ) -> list[TravelTime]: ...
+        self,
+        origin: tuple[float, float],
+        destinations: Sequence[tuple[float, float]],
+        within_m: float | None = None,
+    ) -> list[TravelTime]:
+        """The walk to each destination; with ``within_m``, one longer than that may be ``BEYOND``
+        (a walk to the stops needs no more: ``geo.transit.door_to_door``)."""
+        ...
 
     def fastest(self, metres: float) -> float:
         """The fewest minutes a walk to a place ``metres`` away in a straight line can take: the
@@ -88,7 +98,10 @@ class WalkingEstimate(OnFoot):
     method: str = ESTIMATE
 
     def walk(
-        self, origin: tuple[float, float], destinations: Sequence[tuple[float, float]]
+        self,
+        origin: tuple[float, float],
+        destinations: Sequence[tuple[float, float]],
+        within_m: float | None = None,
     ) -> list[TravelTime]:
         x0, y0 = origin
         return [self.from_straight_line(math.hypot(x - x0, y - y0)) for x, y in destinations]

@@ -67,9 +67,12 @@ class DoorToDoor:
         return self.walking.method
 
     def walk(
-        self, origin: tuple[float, float], destinations: Sequence[tuple[float, float]]
+        self,
+        origin: tuple[float, float],
+        destinations: Sequence[tuple[float, float]],
+        within_m: float | None = None,
     ) -> list[TravelTime]:
-        return self.walking.walk(origin, destinations)
+        return self.walking.walk(origin, destinations, within_m)
 
     def fastest(self, metres: float) -> float:
         return self.walking.fastest(metres)
@@ -94,7 +97,7 @@ class DoorToDoor:
 
     def _walks(self, place: tuple[float, float]) -> list[Access]:
         near = self.stops.near(place, self.reach_m)
-        times = self.walking.walk(place, [tuple(self.stops.xy[i]) for i in near])
+        times = self.walking.walk(place, [tuple(self.stops.xy[i]) for i in near], self.reach_m)
         return [
             (self.stops.ids[i], whole_minutes(time.minutes))
             for i, time in zip(near, times, strict=True)
