@@ -34,6 +34,11 @@ TINY = {
         ["disagreements between the two indexes", "memory per worker", "load average after"],
     ),
     "startup.py": (["--runs", "1"], ["python -c 'import flask'", "carto --help", "load average after"]),
+    "transit_engines.py": (["--questions", "20"], ["nigiri: 0 of 20 answers differ", "load average after"]),
+    "travel.py": (
+        ["--scale", "0.01", "--searches", "3"],
+        ["carto transit import", "the trips add", "load average after"],
+    ),
     "web_load.py": (
         ["--seconds", "1", "--connections", "2", "--rounds", "2"],
         ["req/s min–median–max", "weight of /embed/carte", "load average after"],
