@@ -49,7 +49,7 @@ def main() -> None:
         world = write_world(Path(scratch))
         feed = import_feed(world.feed, Path(scratch) / "transit")
         router = NigiriRouter(feed, checks.THURSDAY)
-        door_to_door = DoorToDoor(NetworkWalk(import_osm(world.streets)), router, Stops.of_feed(router))
+        door_to_door = DoorToDoor(NetworkWalk(import_osm(world.streets)), router, Stops.of_feed(feed))
         questions = checks._questions(random.Random(args.seed), args.questions)
         days = {day: reference.service_day(world.feed, day) for day in (checks.THURSDAY, checks.SATURDAY)}
         began = time.perf_counter()

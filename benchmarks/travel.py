@@ -79,7 +79,7 @@ def main() -> None:
         router = NigiriRouter(feed, today)
         loaded = time.perf_counter() - began
         walking = NetworkWalk(network)
-        door_to_door = DoorToDoor(walking, router, Stops.of_feed(router))
+        door_to_door = DoorToDoor(walking, router, Stops.of_feed(feed))
         after = memory_of(os.getpid())["uss"]
         lines = sum(p.stat().st_size for p in feed.folder.iterdir()) / 1e6
         print(

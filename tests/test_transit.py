@@ -39,7 +39,7 @@ def world(tmp_path_factory) -> World:
 def door_to_door(world, tmp_path_factory) -> DoorToDoor:
     feed = import_feed(world.feed, tmp_path_factory.mktemp("instance") / "transit")
     router = NigiriRouter(feed, THURSDAY)
-    return DoorToDoor(NetworkWalk(import_osm(world.streets)), router, Stops.of_feed(router))
+    return DoorToDoor(NetworkWalk(import_osm(world.streets)), router, Stops.of_feed(feed))
 
 
 def ride(door_to_door: DoorToDoor, origin: Node, destination: Node, leave: dt.datetime):

@@ -21,7 +21,8 @@ WEST = World.lonlat(0, 6)  # 200 m from its first
 
 
 @pytest.fixture
-def transit_app(make_app, tmp_path):
+def imported(make_app, tmp_path):
+    """An app with made-up actors, and what ``carto transit import`` said of the made-up world."""
     actors = fictional_collection(
         fictional_feature(
             id="acteur-fictif-au-bout-de-la-ligne",
@@ -34,8 +35,12 @@ def transit_app(make_app, tmp_path):
     world = write_world(tmp_path / "monde")
     result = app.test_cli_runner().invoke(args=["transit", "import", str(world.feed), str(world.streets)])
     assert result.exit_code == 0, result.output
-    app.config["TRANSIT_IMPORT_OUTPUT"] = result.output
-    return app
+    return app, result.output
+
+
+@pytest.fixture
+def transit_app(imported):
+    return imported[0]
 
 
 def next_weekday_at(hour: int, minute: int) -> dt.datetime:
@@ -45,8 +50,8 @@ def next_weekday_at(hour: int, minute: int) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), PARIS)
 
 
-def test_the_import_says_what_it_kept(transit_app):
-    said = transit_app.config["TRANSIT_IMPORT_OUTPUT"]
+def test_the_import_says_what_it_kept(imported):
+    _, said = imported
     assert "Réseau piéton : 225 nœuds" in said
     assert (
         "Horaires : Réseau fictif (tests), valables du 01/01/2026 au 31/12/2027, 14 arrêts, 2 lignes" in said

@@ -152,7 +152,7 @@ def transit_json(made: Services) -> dict[str, Any] | None:
         "editeur": feed.publisher,
         "valable_du": feed.start.isoformat(),
         "valable_au": feed.end.isoformat(),
-        "a_jour": not feed.out_of_date(dt.date.today()),
+        "a_jour": made.transit_ready(),
         "message": made.transit_notice(),
     }
 

@@ -119,11 +119,10 @@ class Services:
         feed = self.transit_feed()
         return feed is not None and not feed.out_of_date(dt.date.today())
 
-    def transit_notice(self, today: dt.date | None = None) -> str | None:
+    def transit_notice(self) -> str | None:
         """What the page says when the feed kept is past its dates (its trips are not offered)."""
         feed = self.transit_feed()
-        today = today or dt.date.today()
-        if feed is None or not feed.out_of_date(today):
+        if feed is None or self.transit_ready():
             return None
         span = f"du {feed.start:%d/%m/%Y} au {feed.end:%d/%m/%Y}"
         return f"Horaires des transports en commun périmés (valables {span}) : temps à pied seulement."
@@ -168,7 +167,7 @@ class Services:
         engine holds two weeks of timetable: ``geo.transit.engine.LOADED_DAYS``)."""
         today = dt.date.today()
         feed = self.transit_feed()
-        riding = feed is not None and not feed.out_of_date(today)
+        riding = self.transit_ready()
         key = (_mtime(self.network), feed, today.toordinal() // 7 if riding else None)
         return self.kept(
             "travel", key, lambda: self._travel(key[0] is not None, feed if riding else None, today)
@@ -192,8 +191,7 @@ class Services:
         from geo.transit.door_to_door import DoorToDoor, Stops
         from geo.transit.engine import NigiriRouter
 
-        router = NigiriRouter(feed, today)
-        return DoorToDoor(walking, router, Stops.of_feed(router), speed)
+        return DoorToDoor(walking, NigiriRouter(feed, today), Stops.of_feed(feed), speed)
 
     @property
     def qpv_file(self) -> Path:
@@ -203,7 +201,7 @@ class Services:
 
     def qpv_version(self) -> int | None:
         """When the QPV outlines were last synced (ns), None before."""
-        return self.qpv_file.stat().st_mtime_ns if self.qpv_file.exists() else None
+        return _mtime(self.qpv_file)
 
     def qpv(self) -> QpvOutlines | None:
         """The QPV outlines ``carto data sync`` wrote (None before), read again when the file changes:

@@ -147,8 +147,11 @@ class NetworkWalk(OnFoot):
         from scipy.sparse.csgraph import dijkstra
 
         snaps, nodes = self.network.tree.query(np.asarray(destinations, dtype=float))
-        straight = max(estimate.metres / self.fallback.detour_factor for estimate in estimates)
-        limit = straight * MAX_DETOUR + DETOUR_M if within_m is None else within_m
+        if within_m is None:
+            straight = max(estimate.metres / self.fallback.detour_factor for estimate in estimates)
+            limit = straight * MAX_DETOUR + DETOUR_M
+        else:
+            limit = within_m
         origins = np.array([int(origin_node)])
         lengths = dijkstra(self.network.graph, indices=origins, limit=limit)[0]
         times = []

@@ -18,7 +18,7 @@ from scipy.spatial import cKDTree
 from geo.projection import to_lambert93
 from geo.search.travel import TravelTime, TravelTimes
 from geo.transit.engine import Access, TransitRouter
-from geo.transit.feed import LINES
+from geo.transit.feed import LINES, Feed
 from geo.transit.journey import Journey
 
 ACCESS_MAX_MIN = 15
@@ -43,8 +43,8 @@ class Stops:
         self.tree = cKDTree(self.xy) if len(self.ids) else None
 
     @classmethod
-    def of_feed(cls, router: TransitRouter) -> Stops:
-        db = sqlite3.connect(f"file:{router.feed.folder / LINES}?mode=ro", uri=True)
+    def of_feed(cls, feed: Feed) -> Stops:
+        db = sqlite3.connect(f"file:{feed.folder / LINES}?mode=ro", uri=True)
         try:
             rows = db.execute("SELECT stop_id, lon, lat FROM stops").fetchall()
         finally:

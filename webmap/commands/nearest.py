@@ -104,6 +104,11 @@ def nearest_command(
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_appcontext
 def network_command(action: str, path: Path) -> None:
+    click.echo(import_streets(path))
+
+
+def import_streets(path: Path) -> str:
+    """Keep the walkable streets of the OSM extract ``path``; what to tell the manager."""
     from geo.search.network import NetworkImportError, import_osm
 
     try:
@@ -111,7 +116,7 @@ def network_command(action: str, path: Path) -> None:
     except NetworkImportError as error:
         raise click.ClickException(str(error)) from None
     network.save(network_path(current_app))
-    click.echo(
+    return (
         f"Réseau piéton : {len(network.nodes)} nœuds, {len(network.edges)} tronçons "
         f"enregistrés dans {network_path(current_app)}"
     )

@@ -28,21 +28,12 @@ def import_command(gtfs: Path, osm: Path | None) -> None:
 
 def import_transit(gtfs: Path, osm: Path | None) -> str:
     """Keep the feed (checked by loading it in the engine) and the streets; what to tell the manager."""
-    from geo.search.network import NetworkImportError, import_osm
     from geo.transit.engine import NigiriRouter
     from geo.transit.feed import FeedError, import_feed
+    from webmap.commands.nearest import import_streets
 
     made = services()
-    said = []
-    if osm is not None:
-        try:
-            network = import_osm(osm)
-        except NetworkImportError as error:
-            raise click.ClickException(str(error)) from None
-        network.save(made.network)
-        said.append(
-            f"Réseau piéton : {len(network.nodes)} nœuds, {len(network.edges)} tronçons ({made.network})"
-        )
+    said = [import_streets(osm)] if osm is not None else []
     try:
         feed = import_feed(gtfs, made.transit_folder)
     except FeedError as error:
