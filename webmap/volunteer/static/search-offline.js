@@ -168,6 +168,7 @@
       : state === "to-check" ? words.to_check + verdict.to_check.join(words.between) : words.eligible;
     lines.fits_label = verdict.fits.length ? words.fits + verdict.fits.join(words.between) : "";
     lines.opening_label = result.opening;
+    lines.transit_label = "";  // no timetable offline: the trips by public transport are the server's
     return lines;
   }
 
