@@ -9,7 +9,6 @@ comparison must catch a shifted departure and a missing change time.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import random
 import zipfile
 
@@ -23,10 +22,9 @@ from geo.transit.door_to_door import ACCESS_MAX_MIN, DoorToDoor, Stops
 from geo.transit.engine import NigiriRouter
 from geo.transit.feed import Feed, FeedError, import_feed
 from tests import transit_reference as reference
-from tests.transit_world import BUS_STOPS, SIZE, STEP_M, TRAM_STOPS, World, stop_id, write_world
+from tests.transit_world import BUS_STOPS, SIZE, STEP_M, TRAM_STOPS, World, walks_on_grid, write_world
 
 THURSDAY, SATURDAY = dt.date(2026, 12, 3), dt.date(2026, 12, 5)
-WALK_M_PER_MIN = 4.5 * 1000 / 60
 Node = tuple[int, int]
 
 
@@ -145,17 +143,13 @@ def _questions(rng: random.Random, count: int) -> list[tuple[Node, Node, dt.date
 def _reference(day, question, change_min: int = reference.CHANGE_MIN) -> tuple[int, int] | None:
     origin, destination, leave = question
     minute = leave.hour * 60 + leave.minute
-    return reference.earliest(day, _walks(origin), _walks(destination), minute, change_min=change_min)
-
-
-def _walks(node: Node) -> dict[str, int]:
-    """Whole minutes (rounded up) along the grid to each stop within the longest walk allowed."""
-    walks = {}
-    for stop in set(BUS_STOPS) | set(TRAM_STOPS):
-        minutes = (abs(node[0] - stop[0]) + abs(node[1] - stop[1])) * STEP_M / WALK_M_PER_MIN
-        if minutes <= ACCESS_MAX_MIN:
-            walks[stop_id(stop)] = math.ceil(minutes - 1e-6)
-    return walks
+    return reference.earliest(
+        day,
+        walks_on_grid(origin, ACCESS_MAX_MIN),
+        walks_on_grid(destination, ACCESS_MAX_MIN),
+        minute,
+        change_min=change_min,
+    )
 
 
 def _disagreements(door_to_door, questions, expected) -> list[tuple]:

@@ -8,21 +8,26 @@ engine holds two weeks of timetable from today.
 from __future__ import annotations
 
 import datetime as dt
+import math
+import random
 import re
 
 import pytest
 
 from geo.search.hours import PARIS
+from tests import transit_reference as reference
 from tests.support import fictional_collection, fictional_feature, write_json
-from tests.transit_world import World, write_world
+from tests.transit_world import SIZE, World, walks_on_grid, write_world
 
-EAST = World.lonlat(14, 7)  # at the bus's last stop
+EAST_NODE = (14, 7)
+EAST = World.lonlat(*EAST_NODE)  # at the bus's last stop
 WEST = World.lonlat(0, 6)  # 200 m from its first
 
 
 @pytest.fixture
 def imported(make_app, tmp_path):
-    """An app with made-up actors, and what ``carto transit import`` said of the made-up world."""
+    """An app with made-up actors, what ``carto transit import`` said of the made-up world, and the
+    world."""
     actors = fictional_collection(
         fictional_feature(
             id="acteur-fictif-au-bout-de-la-ligne",
@@ -35,7 +40,7 @@ def imported(make_app, tmp_path):
     world = write_world(tmp_path / "monde")
     result = app.test_cli_runner().invoke(args=["transit", "import", str(world.feed), str(world.streets)])
     assert result.exit_code == 0, result.output
-    return app, result.output
+    return app, result.output, world
 
 
 @pytest.fixture
@@ -51,7 +56,7 @@ def next_weekday_at(hour: int, minute: int) -> dt.datetime:
 
 
 def test_the_import_says_what_it_kept(imported):
-    _, said = imported
+    _, said, _ = imported
     assert "Réseau piéton : 225 nœuds" in said
     assert (
         "Horaires : Réseau fictif (tests), valables du 01/01/2026 au 31/12/2027, 14 arrêts, 2 lignes" in said
@@ -93,6 +98,102 @@ def test_the_api_gives_the_trip_ride_by_ride(transit_app):
         }
     ]
     assert result["trajet"]["methode"] == "reseau" and result["trajet"]["minutes"] > trip["minutes"]
+
+
+def test_pages_and_api_give_the_references_trips_and_the_fiche_words_them(imported):
+    """From random doors of the made-up grid at random weekday times: the API's trip arrives when the
+    reference's does, with as many rides, wherever a ride beats the walk; the card says those
+    minutes; the fiche it leads to words the same rides and arrival."""
+    from geo.transit.door_to_door import ACCESS_MAX_MIN
+
+    app, _, world = imported
+    client = app.test_client()
+    rng = random.Random(26)
+    day = next_weekday_at(0, 0).date()
+    service = reference.service_day(world.feed, day)
+    shown = 0
+    for _ in range(40):
+        door = (rng.randrange(SIZE), rng.randrange(SIZE))
+        minute = rng.randrange(6 * 60, 22 * 60)
+        leave = dt.datetime.combine(day, dt.time(minute // 60, minute % 60), PARIS)
+        lon, lat = World.lonlat(*door)
+        asked = {"lat": round(lat, 6), "lon": round(lon, 6), "depart": leave.strftime("%Y-%m-%dT%H:%M")}
+        answer = client.get("/api/v1/nearest", query_string=asked).get_json()
+        assert "results" in answer, answer
+        [result] = answer["results"]
+        want = reference.earliest(
+            service, walks_on_grid(door, ACCESS_MAX_MIN), walks_on_grid(EAST_NODE, ACCESS_MAX_MIN), minute
+        )
+        trip = result["transport"]
+        if trip is None:  # no ride, or none before the walk would arrive
+            assert want is None or want[0] - minute >= math.floor(result["trajet"]["minutes"]), door
+            continue
+        arrival = dt.datetime.fromisoformat(trip["arrivee"])
+        assert (arrival.hour * 60 + arrival.minute, len(trip["trajets"])) == want, (door, leave)
+        shown += 1
+        if shown > 3:
+            continue  # the page and the fiche for the first few
+        page = client.get("/", query_string=asked).get_data(as_text=True)
+        assert f"En transports : {trip['label']}" in _text(page)
+        [value] = re.findall(r'name="trajet" value="([^"]+)"', page)
+        fiche = _text(
+            client.get("/fiche", query_string={"acteurs": result["id"], "trajet": value}).get_data(
+                as_text=True
+            )
+        )
+        first = trip["trajets"][0]
+        boarding = f"{first['mode'].capitalize()} {first['ligne']} à {_clock(first['depart'])}"
+        assert f"{boarding} à l’arrêt {first['montee']}" in fiche
+        assert f"descendre à {first['descente']} ({_clock(first['arrivee'])})" in fiche
+        assert f"Arrivée à {_clock(trip['arrivee'])}" in fiche
+    assert shown >= 8  # the check is about trips, not about finding none
+
+
+def test_the_fiche_words_the_trip_in_each_language_and_never_the_door(transit_app):
+    client = transit_app.test_client()
+    leave = next_weekday_at(8, 1)
+    page = client.get(
+        "/", query_string={"lat": WEST[1], "lon": WEST[0], "depart": leave.strftime("%Y-%m-%dT%H:%M")}
+    )
+    [value] = re.findall(r'name="trajet" value="([^"]+)"', page.get_data(as_text=True))
+    asked = {"acteurs": "acteur-fictif-au-bout-de-la-ligne", "trajet": value}
+
+    french = _text(client.get("/fiche", query_string=asked).get_data(as_text=True))
+    english = _text(client.get("/fiche", query_string={**asked, "langue": "en"}).get_data(as_text=True))
+    arabic = _text(client.get("/fiche", query_string={**asked, "langue": "ar"}).get_data(as_text=True))
+
+    assert "depuis l’arrêt Arrêt fictif 0-7" in french
+    assert (
+        "Bus F1 à 8 h 10 à l’arrêt Arrêt fictif 0-7, 7 arrêts, descendre à Arrêt fictif 14-7 (8 h 24)"
+        in french
+    )
+    assert "Arrivée à 8 h 24, 14 min après le départ de l’arrêt." in french
+    assert (
+        "Bus F1 at 8:10 AM from the stop Arrêt fictif 0-7, 7 stops, get off at Arrêt fictif 14-7" in english
+    )
+    assert "الحافلة F1" in arabic and "عدد المحطات: 7" in arabic
+    assert value == f"acteur-fictif-au-bout-de-la-ligne~FICTIF:00-07~{leave:%Y-%m-%d}T08:10"
+    assert str(WEST[1])[:7] not in value and str(round(WEST[1], 4)) not in french
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "n-importe-quoi",
+        "acteur-fictif-au-bout-de-la-ligne~FICTIF:99-99~2026-12-03T08:10",
+        "acteur-fictif-au-bout-de-la-ligne~FICTIF:00-07~2026-13-45T08:10",
+    ],
+)
+def test_a_trip_the_fiche_cannot_word_leaves_the_fiche_whole(transit_app, value):
+    answer = transit_app.test_client().get(
+        "/fiche", query_string={"acteurs": "acteur-fictif-au-bout-de-la-ligne", "trajet": value}
+    )
+    text = _text(answer.get_data(as_text=True))
+    assert (
+        answer.status_code == 200
+        and "Acteur fictif au bout de la ligne" in text
+        and "En transports" not in text
+    )
 
 
 def test_no_trip_where_walking_is_quicker_or_no_bus_runs(transit_app):
@@ -141,3 +242,9 @@ def test_an_archive_that_is_not_a_feed_is_refused(runner, tmp_path):
 
 def _text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&#39;", "’")
+
+
+def _clock(moment: str) -> str:
+    """« 8 h 10 », as the fiche says an ISO time."""
+    at = dt.datetime.fromisoformat(moment)
+    return f"{at.hour} h" + (f" {at.minute:02d}" if at.minute else "")

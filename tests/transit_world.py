@@ -45,6 +45,20 @@ def stop_id(node: tuple[int, int]) -> str:
     return f"FICTIF:{node[0]:02d}-{node[1]:02d}"
 
 
+WALK_M_PER_MIN = 4.5 * 1000 / 60
+
+
+def walks_on_grid(node: tuple[int, int], longest_min: float) -> dict[str, int]:
+    """Whole minutes (rounded up) along the grid from ``node`` to each stop within ``longest_min``:
+    Manhattan blocks, as a resident walks the grid."""
+    walks = {}
+    for stop in set(BUS_STOPS) | set(TRAM_STOPS):
+        minutes = (abs(node[0] - stop[0]) + abs(node[1] - stop[1])) * STEP_M / WALK_M_PER_MIN
+        if minutes <= longest_min:
+            walks[stop_id(stop)] = math.ceil(minutes - 1e-6)
+    return walks
+
+
 def write_world(folder: Path, *, valid_until: dt.date = dt.date(2027, 12, 31)) -> World:
     folder.mkdir(parents=True, exist_ok=True)
     world = World(folder / "rues-fictives.osm.pbf", folder / "reseau-fictif-gtfs.zip")

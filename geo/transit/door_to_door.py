@@ -95,6 +95,15 @@ class DoorToDoor:
             for place, minutes in zip(destinations, within, strict=True)
         ]
 
+    def from_stop(
+        self, stop_id: str, destination: tuple[float, float], depart: dt.datetime
+    ) -> Journey | None:
+        """The quickest trip from the stop ``stop_id`` at ``depart`` to ``destination``: a trip worded
+        again from where one boards, without the door it was searched from (the fiche's)."""
+        if not self.router.covers(depart):
+            return None
+        return self.router.journey([(stop_id, 0)], self._walks(destination), depart)
+
     def _walks(self, place: tuple[float, float]) -> list[Access]:
         near = self.stops.near(place, self.reach_m)
         times = self.walking.walk(place, [tuple(self.stops.xy[i]) for i in near], self.reach_m)

@@ -143,7 +143,8 @@ class NigiriRouter:
         if not found:
             return None
         route_type, stops = next(iter(found.values()))
-        return Ride(" / ".join(sorted(found)), mode_of(route_type), board, alight, stops, departure, arrival)
+        line = " / ".join(sorted(found))
+        return Ride(line, mode_of(route_type), board, alight, stops, departure, arrival, board_id)
 
 
 _RIDES = """

@@ -5,21 +5,32 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from geo.text import translatable
+
 MODES = {
-    0: "tram",
-    1: "métro",
-    2: "train",
-    3: "bus",
-    4: "bateau",
-    5: "tramway à câble",
-    6: "téléphérique",
-    7: "funiculaire",
-    11: "trolleybus",
-    12: "monorail",
+    0: translatable("tram"),
+    1: translatable("métro"),
+    2: translatable("train"),
+    3: translatable("bus"),
+    4: translatable("bateau"),
+    5: translatable("tramway à câble"),
+    6: translatable("téléphérique"),
+    7: translatable("funiculaire"),
+    11: translatable("trolleybus"),
+    12: translatable("monorail"),
 }
 """GTFS ``route_type`` (GTFS Schedule reference, routes.txt) → how the line is said. The extended
 types (Google's « Extended GTFS Route Types ») are read by their hundreds in ``mode_of``."""
-EXTENDED_MODES = {1: "train", 2: "train", 3: "car", 4: "métro", 7: "bus", 8: "bus", 9: "tram", 10: "bus"}
+EXTENDED_MODES = {
+    1: translatable("train"),
+    2: translatable("train"),
+    3: translatable("car"),
+    4: translatable("métro"),
+    7: translatable("bus"),
+    8: translatable("bus"),
+    9: translatable("tram"),
+    10: translatable("bus"),
+}
 """Extended route types by hundreds: 100–199 railway, 200 coach, 400 urban railway, 700 bus, 800
 trolleybus, 900 tram, 1000 water… (only those met in French feeds)."""
 
@@ -27,7 +38,7 @@ trolleybus, 900 tram, 1000 water… (only those met in French feeds)."""
 def mode_of(route_type: int) -> str:
     if route_type in MODES:
         return MODES[route_type]
-    return EXTENDED_MODES.get(route_type // 100, "ligne")
+    return EXTENDED_MODES.get(route_type // 100, translatable("ligne"))
 
 
 @dataclass(frozen=True)
@@ -50,6 +61,9 @@ class Ride:
     """Stops travelled (the stop where one gets off counts, the one where one gets on does not)."""
     departure: dt.datetime
     arrival: dt.datetime
+    board_stop: str = ""
+    """The feed's ``stop_id`` where one gets on: what the fiche carries to word the trip again, never
+    the door."""
 
 
 @dataclass(frozen=True)

@@ -6,16 +6,24 @@ Nothing about the resident goes in: the fiche's URL, its QR code and its page na
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 from flask_babel import gettext
 from markupsafe import Markup
 
 from geo.actors.model import Actor
+from geo.projection import to_lambert93
 from geo.search.hours import week_ahead
 from geo.search.needs import needs_met
+from geo.transit.journey import Journey, Ride
 from webmap.i18n import clock, day_name
 from webmap.presenters import address_line, freshness_of, phone_label
+
+if TYPE_CHECKING:
+    from geo.search.nearest import NearestResult
+    from geo.search.travel import TravelTimes
 
 MAX_ACTORS = 3
 SMS_LIMIT = 300
@@ -133,3 +141,100 @@ def _in_words(date_source: str) -> str:
     except ValueError:
         return date_source
     return date_source
+
+
+_TRIP = re.compile(r"(?P<actor>[^~]+)~(?P<stop>[^~]+)~(?P<moment>\d{4}-\d\d-\d\dT\d\d:\d\d)")
+"""A trip the fiche words again, ``trajet=ACTOR~STOP~YYYY-MM-DDTHH:MM``: the actor, the stop where the
+resident gets on and when. The door it was searched from is never carried (the QR code is read by
+anyone holding the paper)."""
+
+
+def fiche_trip(result: NearestResult) -> str:
+    """The ``trajet`` a result's card hands the fiche; empty when no ride beats the walk."""
+    if result.transit is None or not result.transit.rides:
+        return ""
+    first = result.transit.rides[0]
+    return f"{result.actor.id}~{first.board_stop}~{first.departure:%Y-%m-%dT%H:%M}"
+
+
+class FicheTrip(NamedTuple):
+    value: str
+    """Its ``trajet``, for the fiche's own URL (its QR code, its other languages)."""
+    journey: Journey
+
+
+def trips(values: Sequence[str], actors: Sequence[Actor], travel: TravelTimes) -> dict[str, FicheTrip]:
+    """The trips the ``trajet`` values name, for the chosen actors only, by actor id. A stop gone from
+    a feed imported since, a day the timetable no longer holds or a value mangled in a copy give none,
+    and the fiche goes without the trip rather than fail on the resident."""
+    from geo.search.hours import PARIS
+    from geo.transit.door_to_door import DoorToDoor
+
+    if not isinstance(travel, DoorToDoor):
+        return {}
+    located = {actor.id: actor.location for actor in actors if actor.location is not None}
+    kept: dict[str, FicheTrip] = {}
+    for value in values:
+        found = _TRIP.fullmatch(value)
+        if found is None or found["actor"] not in located or found["actor"] in kept:
+            continue
+        try:
+            moment = dt.datetime.fromisoformat(found["moment"]).replace(tzinfo=PARIS)
+        except ValueError:
+            continue
+        where = located[found["actor"]]
+        x, y = to_lambert93(where.lon, where.lat)
+        journey = travel.from_stop(found["stop"], (float(x), float(y)), moment)
+        if journey is not None:
+            kept[found["actor"]] = FicheTrip(value, journey)
+    return kept
+
+
+def trip_steps(journey: Journey) -> list[str]:
+    """The trip as the resident follows it, in the fiche's language: « Bus F1 à 8 h 12 à l’arrêt
+    Mairie, 6 arrêts, descendre à Croix de Chavaux (8 h 20) », then the walk to the door."""
+    steps = []
+    for leg in journey.legs:
+        if isinstance(leg, Ride):
+            mode = gettext(leg.mode)
+            steps.append(
+                gettext(
+                    "%(mode)s %(line)s à %(time)s à l’arrêt %(board)s, %(stops)s, descendre à %(alight)s "
+                    "(%(arrival)s)",
+                    mode=mode[:1].upper() + mode[1:],
+                    line=leg.line,
+                    time=clock(leg.departure),
+                    board=leg.board,
+                    stops=_stops(leg.stops),
+                    alight=leg.alight,
+                    arrival=clock(leg.arrival),
+                )
+            )
+        elif leg.to:
+            steps.append(
+                gettext("%(minutes)s min à pied jusqu’à l’arrêt %(stop)s", minutes=leg.minutes, stop=leg.to)
+            )
+        else:
+            steps.append(gettext("%(minutes)s min à pied jusqu’à l’adresse", minutes=leg.minutes))
+    return steps
+
+
+def trip_heading(journey: Journey) -> str:
+    """« En transports, le jeudi 3 décembre, depuis l’arrêt Mairie : »."""
+    return gettext(
+        "En transports, le %(day)s, depuis l’arrêt %(stop)s :",
+        day=day_name(journey.departure.date()),
+        stop=journey.rides[0].board,
+    )
+
+
+def trip_arrival(journey: Journey) -> str:
+    return gettext(
+        "Arrivée à %(time)s, %(minutes)s min après le départ de l’arrêt.",
+        time=clock(journey.arrival),
+        minutes=journey.minutes,
+    )
+
+
+def _stops(count: int) -> str:
+    return gettext("1 arrêt") if count == 1 else gettext("%(count)s arrêts", count=count)

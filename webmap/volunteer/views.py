@@ -40,7 +40,7 @@ from webmap.selection import matching_actors
 from webmap.services import actors_named, data_summary, run_search, served_communes, services
 from webmap.shown import shown_tally
 from webmap.volunteer.encounter import prefill_of
-from webmap.volunteer.fiche import MAX_ACTORS
+from webmap.volunteer.fiche import MAX_ACTORS, fiche_trip
 
 if TYPE_CHECKING:
     from geo.search.service import SearchOutcome
@@ -83,6 +83,7 @@ def helpers() -> dict:
         "data_summary": data_summary,
         "shown_name": shown_name,
         "renaming_of": renaming_of,
+        "fiche_trip": fiche_trip,
     }
 
 
@@ -238,16 +239,19 @@ def fiche() -> Response:
     if any(actor_id not in by_id for actor_id in wanted):
         abort(404)
     chosen = [by_id[actor_id] for actor_id in wanted]
+    trips = kit.trips(request.args.getlist("trajet"), chosen, services().travel())
+    kept = [trips[actor.id].value for actor in chosen if actor.id in trips]  # in the actors' order
     language = page_language()
     card = request.args.get("format") == "carte"
     # what « Noter la rencontre » is pre-filled with: the fiche's actors, the search's needs and age band
     encounter: dict[str, Any] = {"acteurs": wanted, **prefill_of(request.args)}
     own_language = None if language == "fr" else language
-    own_url = url_for("volunteer.fiche", acteurs=wanted, langue=own_language, _external=True)
+    own_url = url_for("volunteer.fiche", acteurs=wanted, trajet=kept, langue=own_language, _external=True)
     versions = {
         code: url_for(
             "volunteer.fiche",
             **encounter,
+            trajet=kept,
             langue=None if code == "fr" else code,
             format="carte" if card else None,
         )
@@ -263,6 +267,10 @@ def fiche() -> Response:
         helps_with=kit.helps_with,
         week=kit.week,
         information_date=kit.information_date,
+        trips={actor_id: trip.journey for actor_id, trip in trips.items()},
+        trip_heading=kit.trip_heading,
+        trip_steps=kit.trip_steps,
+        trip_arrival=kit.trip_arrival,
         card=card,
         left_out=len(ticked) - len(wanted),
         max_actors=kit.MAX_ACTORS,
@@ -270,7 +278,7 @@ def fiche() -> Response:
         versions=versions,
         encounter_url=url_for("rencontre.page", **encounter),
         other_format_url=url_for(
-            "volunteer.fiche", **encounter, langue=own_language, format=None if card else "carte"
+            "volunteer.fiche", **encounter, trajet=kept, langue=own_language, format=None if card else "carte"
         ),
     )
     return make_response(page)
