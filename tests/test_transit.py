@@ -18,11 +18,19 @@ import pytest
 from geo.projection import to_lambert93
 from geo.search.hours import PARIS
 from geo.search.network import NetworkWalk, import_osm
-from geo.transit.door_to_door import ACCESS_MAX_MIN, DoorToDoor, Stops
-from geo.transit.engine import NigiriRouter
+from geo.transit.door_to_door import ACCESS_MAX_MIN, DoorToDoor
 from geo.transit.feed import Feed, FeedError, import_feed
 from tests import transit_reference as reference
-from tests.transit_world import BUS_STOPS, SIZE, STEP_M, TRAM_STOPS, World, walks_on_grid, write_world
+from tests.transit_world import (
+    BUS_STOPS,
+    SIZE,
+    STEP_M,
+    TRAM_STOPS,
+    World,
+    door_to_door_of,
+    walks_on_grid,
+    write_world,
+)
 
 THURSDAY, SATURDAY = dt.date(2026, 12, 3), dt.date(2026, 12, 5)
 Node = tuple[int, int]
@@ -35,9 +43,7 @@ def world(tmp_path_factory) -> World:
 
 @pytest.fixture(scope="module")
 def door_to_door(world, tmp_path_factory) -> DoorToDoor:
-    feed = import_feed(world.feed, tmp_path_factory.mktemp("instance") / "transit")
-    router = NigiriRouter(feed, THURSDAY)
-    return DoorToDoor(NetworkWalk(import_osm(world.streets)), router, Stops.of_feed(feed))
+    return door_to_door_of(world, tmp_path_factory.mktemp("instance"), THURSDAY)
 
 
 def ride(door_to_door: DoorToDoor, origin: Node, destination: Node, leave: dt.datetime):

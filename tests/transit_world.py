@@ -59,6 +59,17 @@ def walks_on_grid(node: tuple[int, int], longest_min: float) -> dict[str, int]:
     return walks
 
 
+def door_to_door_of(world: World, instance: Path, today: dt.date):
+    """The engine on the made-up world, as the service builds it: walks along its streets."""
+    from geo.search.network import NetworkWalk, import_osm
+    from geo.transit.door_to_door import DoorToDoor, Stops
+    from geo.transit.engine import NigiriRouter
+    from geo.transit.feed import import_feed
+
+    feed = import_feed(world.feed, instance / "transit")
+    return DoorToDoor(NetworkWalk(import_osm(world.streets)), NigiriRouter(feed, today), Stops.of_feed(feed))
+
+
 def write_world(folder: Path, *, valid_until: dt.date = dt.date(2027, 12, 31)) -> World:
     folder.mkdir(parents=True, exist_ok=True)
     world = World(folder / "rues-fictives.osm.pbf", folder / "reseau-fictif-gtfs.zip")

@@ -119,6 +119,17 @@ class Services:
         feed = self.transit_feed()
         return feed is not None and not feed.out_of_date(dt.date.today())
 
+    def transit_offline(self) -> tuple[int | None, dict[str, Any] | None]:
+        """The offline trips ``carto transit offline`` computed (``geo.transit.offline``), and when
+        (ns); (None, None) before, or when the feed is out of date."""
+        from geo.transit.offline import OFFLINE_FILE, read_offline
+
+        version = _mtime(self.transit_folder / OFFLINE_FILE) if self.transit_ready() else None
+        kept = self.kept(
+            "transit_offline", version, lambda: read_offline(self.transit_folder) if version else None
+        )
+        return version, kept
+
     def transit_notice(self) -> str | None:
         """What the page says when the feed kept is past its dates (its trips are not offered)."""
         feed = self.transit_feed()
@@ -357,16 +368,22 @@ def current_pack() -> tuple[str, bytes]:
     version = data_version()
     synced_at = services().qpv_version()
     synced = f"-qpv{synced_at // 10**9}" if synced_at else ""
+    trips_at, trips = services().transit_offline()
+    synced += f"-tc{trips_at // 10**9}" if trips_at else ""
 
     def build() -> tuple[str, bytes]:
+        from geo.transit.offline import for_pack
         from webmap.volunteer.offline import presented
 
         named = pack_version(version, today) + synced  # a new sync of the quarters is a new pack
         qpv = services().qpv()
-        pack = field_pack(current_actors(), served_communes(), today, named, services().walking_estimate, qpv)
-        return named, pack_json(presented(pack, current_actors()))
+        actors = current_actors()
+        located = {a.id: (a.location.lon, a.location.lat) for a in actors if a.location is not None}
+        transit = for_pack(trips, located) if trips else None
+        pack = field_pack(actors, served_communes(), today, named, services().walking_estimate, qpv, transit)
+        return named, pack_json(presented(pack, actors))
 
-    return services().kept("pack", (version, today, synced_at), build)
+    return services().kept("pack", (version, today, synced_at, trips_at), build)
 
 
 def current_address_pack(commune: str) -> bytes | None:

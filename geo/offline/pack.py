@@ -51,9 +51,11 @@ def field_pack(
     data_version: str,
     walk: WalkingEstimate | None = None,
     qpv: QpvOutlines | None = None,
+    transit: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The pack for the communes served, as JSON-ready data; ``walk``: the service's walking
-    estimate (the default one if not said); ``qpv``: the synced quartiers prioritaires, if any."""
+    estimate (the default one if not said); ``qpv``: the synced quartiers prioritaires, if any;
+    ``transit``: the trips from each IRIS's centre (``geo.transit.offline.for_pack``), if computed."""
     start = dt.datetime.combine(today, dt.time(0, 0), PARIS)
     served = [a for a in actors if a.statut != "ferme"]
     walk = walk or WalkingEstimate()
@@ -67,6 +69,7 @@ def field_pack(
             slug: {"label": need.label, "thematiques": list(need.thematiques)} for slug, need in NEEDS.items()
         },
         "rencontre": {"tranches_age": BAND_STARTS},
+        "transports": transit,
         "profil": {
             slug: {"label": trait.label, "publics": list(trait.publics), "ages": trait.ages}
             for slug, trait in TRAITS.items()

@@ -24,6 +24,19 @@ def import_command(gtfs: Path, osm: Path | None) -> None:
     à pied le long des rues, jusqu’aux arrêts comme jusqu’aux acteurs.
     """
     click.echo(import_transit(gtfs, osm))
+    click.echo(compute_offline())
+
+
+@transit.command("offline")
+def offline_command() -> None:
+    """Calcule les trajets en transports de la page hors ligne.
+
+    Depuis le centre de chaque IRIS des communes servies jusqu’à chaque acteur, pour quelques départs
+    (en semaine à 8 h 30 et 14 h, le samedi à 10 h). À relancer chaque semaine (les départs sont ceux
+    de la semaine à venir) et après des changements d’adresses : un acteur déplacé depuis n’a pas de
+    trajet hors ligne.
+    """
+    click.echo(compute_offline())
 
 
 def import_transit(gtfs: Path, osm: Path | None) -> str:
@@ -51,3 +64,31 @@ def import_transit(gtfs: Path, osm: Path | None) -> str:
     elif len(router.stops) < feed.stops:
         said.append(f"  attention : {feed.stops - len(router.stops)} arrêt(s) sans horaire chargé")
     return "\n".join(said)
+
+
+def compute_offline() -> str:
+    """Compute and keep the offline trips (``geo.transit.offline``); what to tell the manager."""
+    from geo.communes import iris_sectors
+    from geo.transit.door_to_door import DoorToDoor
+    from geo.transit.offline import DEPARTURES, offline_minutes, write_offline
+
+    made = services()
+    travel = made.travel()
+    if not isinstance(travel, DoorToDoor):
+        return "Trajets hors ligne : pas d’horaires valables aujourd’hui, rien de calculé"
+    centres = {
+        sector.code: (centre.x, centre.y)
+        for sector, outline in iris_sectors()
+        if sector.commune in made.served
+        for centre in [outline.representative_point()]
+    }
+    actors = {
+        a.id: (a.location.lon, a.location.lat) for a in made.actors() if a.statut != "ferme" and a.location
+    }
+    computed = offline_minutes(travel, centres, actors, dt.date.today())
+    path = write_offline(made.transit_folder, computed)
+    trips = sum(len(rows) for rows in computed["minutes"].values())
+    return (
+        f"Trajets hors ligne : {len(centres)} IRIS × {len(actors)} acteurs × {len(DEPARTURES)} départs, "
+        f"{trips} couples IRIS–acteur servis ({path})"
+    )

@@ -46,6 +46,7 @@
                                          : element("span", "badge", view.placement_label));
     trip.appendChild(document.createTextNode(" · " + view.opening_label));
     li.appendChild(trip);
+    if (view.transit_label) { li.appendChild(element("p", "transports", view.transit_label)); }
     if (view.access_label) { li.appendChild(element("p", "acces", view.access_label)); }
     if (view.call_first) { li.appendChild(element("p", "stale", view.freshness_label)); }
     var actions = element("div", "actions"), pick = element("label", "pick"), box = element("input");

@@ -168,7 +168,7 @@
       : state === "to-check" ? words.to_check + verdict.to_check.join(words.between) : words.eligible;
     lines.fits_label = verdict.fits.length ? words.fits + verdict.fits.join(words.between) : "";
     lines.opening_label = result.opening;
-    lines.transit_label = "";  // no timetable offline: the trips by public transport are the server's
+    lines.transit_label = result.transit ? words.transit + result.transit : "";
     return lines;
   }
 
@@ -182,6 +182,23 @@
       });
     });
     return found;
+  }
+
+  // geo.transit.offline: the IRIS centre's minutes at the departure nearest to now on the same kind of
+  // day, when they beat the walk; the card says them as approximate
+  function transitOffline(pack, iris, actorId, walked, nowMs) {
+    var trips = pack.transports, rows = trips && iris ? trips.minutes[iris] : null;
+    var row = rows ? rows[actorId] : null;
+    if (!row) { return null; }
+    var now = parisParts(nowMs), minute = (+now.hour) * 60 + (+now.minute);
+    var weekend = now.weekday === "Sat" || now.weekday === "Sun", best = -1, gap = Infinity;
+    trips.departs.forEach(function (departure, index) {
+      var parts = departure.heure.split(":"), distance = Math.abs((+parts[0]) * 60 + (+parts[1]) - minute);
+      if (departure.week_end === weekend && distance < gap) { best = index; gap = distance; }
+    });
+    var minutes = best < 0 ? null : row[best];
+    if (minutes === null || minutes >= walked) { return null; }
+    return format(trips.libelle, {minutes: minutes, departure: trips.departs[best].label});
   }
 
   function communeAt(pack, lon, lat) {
@@ -244,6 +261,7 @@
     });
     var citycode = request.citycode || communeAt(pack, request.lon, request.lat);
     var quarter = qpvAt(pack, request.lon, request.lat);
+    var iris = holding(pack.contours.iris, request.lon, request.lat);
     var traits = (request.traits || []).slice();  // geo.search.service.search: the QPV's chip, until seen
     if (quarter && !request.qpv_seen && traits.indexOf(pack.regles.profil_qpv) < 0) { traits.push(pack.regles.profil_qpv); }
     var resident = profiled(pack, {age: request.age === undefined || request.age === null ? null : request.age,
@@ -252,9 +270,10 @@
     var areas = resident.commune ? residentAreas(pack, resident.commune) : [];
     var origin = project.forward([request.lon, request.lat]);
     function result(actor, verdict, distance) {
-      var located = distance !== null;
+      var located = distance !== null, travel = located ? walk(pack, distance) : null;
       return {id: actor.id, placement: located ? "sur-place" : "intervient-sur-la-commune",
-              distance_m: distance, travel: located ? walk(pack, distance) : null, eligibility: verdict,
+              distance_m: distance, travel: travel, eligibility: verdict,
+              transit: located && iris ? transitOffline(pack, iris.code, actor.id, travel.minutes, nowMs) : null,
               opening: openingLabel(pack, actor.ouvert, nowMs, actor.inconnu),
               reserved: verdict.made_for && intersects(areas, actor.regles.zone)};
     }
