@@ -20,6 +20,7 @@ from geo.search.hours import PARIS
 from geo.search.network import NetworkWalk, import_osm
 from geo.transit.door_to_door import ACCESS_MAX_MIN, DoorToDoor
 from geo.transit.feed import Feed, FeedError, import_feed
+from geo.transit.journey import arrival_words
 from tests import transit_reference as reference
 from tests.transit_world import (
     BUS_STOPS,
@@ -60,6 +61,21 @@ def test_a_trip_is_said_with_its_line_stops_and_times(door_to_door):
         "3 min à pied jusqu’à l’arrêt Arrêt fictif 0-7 ; Bus F1 à 08:10 à l’arrêt Arrêt fictif 0-7, "
         "7 arrêts, descendre à Arrêt fictif 14-7 (08:24). Arrivée à 08:24."
     )
+
+
+@pytest.mark.parametrize(
+    ("hours", "said"),
+    [
+        ("Mo-Fr 08:00-12:00", "arrivée à 08:24, avant la fermeture (12:00)"),
+        ("Mo-Fr 09:00-12:00", "arrivée à 08:24, avant l’ouverture (09:00)"),
+        ("Mo-Fr 14:00-17:00", "arrivée à 08:24, avant l’ouverture (14:00)"),
+        ("Sa 09:00-12:00", "arrivée à 08:24 : fermé à cette heure-là"),
+        ("", "arrivée à 08:24"),
+    ],
+)
+def test_the_arrival_is_said_against_the_opening_hours(door_to_door, hours, said):
+    journey = ride(door_to_door, (0, 6), (14, 7), dt.datetime(2026, 12, 3, 8, 1, tzinfo=PARIS))
+    assert arrival_words(journey, hours) == said
 
 
 def test_a_change_is_counted_and_named(door_to_door):

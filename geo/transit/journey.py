@@ -114,7 +114,8 @@ class Journey:
 
 
 def arrival_words(journey: Journey, hours: str) -> str:
-    """« arrivée à 08:24, avant la fermeture (12:00) », from the actor's opening hours at the arrival."""
+    """« arrivée à 08:24, avant la fermeture (12:00) », « …, avant l’ouverture (09:00) » the same day,
+    from the actor's opening hours at the arrival."""
     from geo.search.hours import status_at_minute
 
     status = status_at_minute(hours, journey.arrival.replace(second=0, microsecond=0))
@@ -125,5 +126,8 @@ def arrival_words(journey: Journey, hours: str) -> str:
             f"{arrival}, avant la fermeture ({closes:%H:%M})" if closes else f"{arrival}, pendant l’ouverture"
         )
     if status.open is False:
+        opens = status.next_change
+        if opens is not None and opens.date() == journey.arrival.date():
+            return f"{arrival}, avant l’ouverture ({opens:%H:%M})"
         return f"{arrival} : fermé à cette heure-là"
     return arrival
