@@ -114,3 +114,32 @@ def test_sync_reports_http_errors(make_app, boundaries_server):
 
     assert result.exit_code == 1
     assert "404" in result.output
+
+
+def test_sync_fetches_the_timetable_and_the_streets_and_imports_them(
+    make_app, serve_folder, boundaries_server, ban_server, instance_path, tmp_path
+):
+    from tests.transit_world import write_world
+
+    world = write_world(tmp_path / "monde-servi")  # made up: tests/transit_world.py
+    served = serve_folder(world.feed.parent)
+    app = make_app(
+        CONTOURS_URL=boundaries_server + "/communes-{departement}-seine-saint-denis.geojson",
+        BAN_URL=ban_server,
+        QPV_URL=boundaries_server + "/qpv.geojson",
+        TRANSIT_GTFS_URL=f"{served}/{world.feed.name}",
+        TRANSIT_OSM_URL=f"{served}/{world.streets.name}",
+    )
+    result = app.test_cli_runner().invoke(args=["data", "sync"])
+
+    assert result.exit_code == 0, result.output
+    assert "Horaires : Réseau fictif (tests), valables du 01/01/2026 au 31/12/2027" in result.output
+    assert "Réseau piéton : 225 nœuds" in result.output and "Trajets hors ligne : " in result.output
+    assert (instance_path / "transit" / "feed.json").is_file()
+    assert app.test_client().get("/api/v1/nearest?lat=48.86&lon=2.44").get_json()["transports"]["a_jour"]
+
+    broken = make_app(TRANSIT_GTFS_URL=f"{served}/absent.zip", CONTOURS_URL=f"{served}/absent-{{departement}}")
+    again = broken.test_cli_runner().invoke(args=["data", "sync"])
+    assert again.exit_code == 1 and "horaires des transports non mis à jour" in again.output
+    assert "absent.zip a répondu 404" in again.output
+    assert (instance_path / "transit" / "feed.json").is_file()  # the feed kept is untouched

@@ -92,6 +92,20 @@ SETTINGS: tuple[Setting, ...] = (
         "the national WGS84 GeoJSON, or the GeoJSON itself).",
     ),
     Setting(
+        "TRANSIT_GTFS_URL",
+        "",
+        str,
+        "Where `carto data sync` downloads the GTFS feed for trips by public transport (empty: not "
+        "fetched; `carto transit import` takes a file).",
+    ),
+    Setting(
+        "TRANSIT_OSM_URL",
+        "",
+        str,
+        "Where `carto data sync` downloads the OpenStreetMap extract (`.osm.pbf`) of the streets, "
+        "with the GTFS feed (empty: the streets already imported are kept).",
+    ),
+    Setting(
         "DI_API_URL",
         "https://api.data.inclusion.gouv.fr/api/v1",
         str,

@@ -21,6 +21,9 @@ def sync_command() -> None:
     """Télécharge les contours des communes, ceux des quartiers prioritaires et les adresses BAN, puis
     reconstruit l’index local.
 
+    Et, si CARTO_TRANSIT_GTFS_URL est renseigné, les horaires des transports (et les rues de
+    CARTO_TRANSIT_OSM_URL), importés comme par « carto transit import ».
+
     Chaque source est tentée même si une autre échoue ; le code de sortie vaut 1 si l’une a échoué.
     """
     from geo.io.sync import SyncError
@@ -39,6 +42,11 @@ def sync_command() -> None:
         click.echo(f"{summary.addresses} adresses BAN indexées dans {summary.path}")
     except click.ClickException as error:
         failures.append(error.message)
+    if current_app.config["TRANSIT_GTFS_URL"]:
+        try:
+            click.echo(sync_transit())
+        except click.ClickException as error:
+            failures.append(f"horaires des transports non mis à jour : {error.message}")
     if failures:
         raise click.ClickException("\n".join(failures))
 
@@ -74,3 +82,25 @@ def sync_qpv_outlines() -> str:
     features = json.loads(target.read_text(encoding="utf-8"))["features"]
     said += [f"  attention : {difference}" for difference in unlike_the_list(features, config["COMMUNES"])]
     return "\n".join(said)
+
+
+def sync_transit() -> str:
+    """Download the GTFS feed (and the streets, if configured) and import them as ``carto transit
+    import`` does; the downloads are scratch files, the instance folder keeps what the import keeps."""
+    import tempfile
+
+    from geo.io.sync import SyncError, download_file
+    from webmap.commands.transit import compute_offline, import_transit
+
+    config = current_app.config
+    with (
+        tempfile.TemporaryDirectory(prefix="carto-transit-") as scratch,
+        http_client(follow_redirects=True) as client,
+    ):
+        try:
+            feed = download_file(client, config["TRANSIT_GTFS_URL"], Path(scratch) / "gtfs.zip")
+            osm_url = config["TRANSIT_OSM_URL"]
+            streets = download_file(client, osm_url, Path(scratch) / "rues.osm.pbf") if osm_url else None
+        except SyncError as error:
+            raise click.ClickException(str(error)) from None
+        return import_transit(feed, streets) + "\n" + compute_offline()
