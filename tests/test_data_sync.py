@@ -138,7 +138,9 @@ def test_sync_fetches_the_timetable_and_the_streets_and_imports_them(
     assert (instance_path / "transit" / "feed.json").is_file()
     assert app.test_client().get("/api/v1/nearest?lat=48.86&lon=2.44").get_json()["transports"]["a_jour"]
 
-    broken = make_app(TRANSIT_GTFS_URL=f"{served}/absent.zip", CONTOURS_URL=f"{served}/absent-{{departement}}")
+    broken = make_app(
+        TRANSIT_GTFS_URL=f"{served}/absent.zip", CONTOURS_URL=f"{served}/absent-{{departement}}"
+    )
     again = broken.test_cli_runner().invoke(args=["data", "sync"])
     assert again.exit_code == 1 and "horaires des transports non mis à jour" in again.output
     assert "absent.zip a répondu 404" in again.output
