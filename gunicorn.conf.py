@@ -42,12 +42,13 @@ def when_ready(server) -> None:
     so that the workers' garbage collector never writes to those shared pages."""
     import gc
 
-    from webmap.services import load_for_requests, release_connections, warm_up
+    from webmap.services import load_for_requests, release_connections, travel_summary, warm_up
 
     if server.cfg.preload_app:
         app = server.app.wsgi()
         warm_up(app)
         load_for_requests(app)
+        server.log.info("travel times loaded before forking: %s", travel_summary(app))
         release_connections(app)
         gc.freeze()
 

@@ -284,13 +284,27 @@ def warm_up(app: Flask) -> None:
 
 def load_for_requests(app: Flask) -> None:
     """What requests load on first use, loaded now: the map pages' library (folium, and pandas with
-    it), the geocoders (their HTTP client library), every template compiled. The gunicorn master
+    it), the geocoders (their HTTP client library), the travel times (street network, timetable),
+    every template compiled. The gunicorn master
     calls it before forking, so that the workers share it instead of each loading its own."""
     import folium  # noqa: F401 — the map pages (webmap.maps), pandas with it
 
     services(app).geocoder  # noqa: B018 — built; ``release_connections`` has it load its index
+    services(app).travel()  # the streets and the timetable: hundreds of MB at a region's scale
     for name in app.jinja_env.list_templates(extensions=("html", "js", "xml", "txt")):
         app.jinja_env.get_template(name)
+
+
+def travel_summary(app: Flask) -> str:
+    """What the search's travel times come from, in a log line: « along the streets, by public
+    transport (Réseau fictif, until 2027-12-31) »."""
+    made = services(app)
+    travel = made.travel()
+    said = "along the streets" if made.network.exists() else "estimated"
+    feed = made.transit_feed()
+    if getattr(travel, "router", None) is not None and feed is not None:
+        said += f", by public transport ({feed.publisher}, until {feed.end.isoformat()})"
+    return said
 
 
 def release_connections(app: Flask) -> None:

@@ -74,6 +74,13 @@ class NigiriRouter:
             if location is not None:
                 self.stops[int(location)] = (stop_id, name)
                 self._locations[stop_id] = location
+        self.close()  # a router built before gunicorn forks carries no SQLite handle into the workers
+
+    def close(self) -> None:
+        """Close this process's handle on the lines (opened again on first use)."""
+        if self._lines is not None:
+            self._lines[1].close()
+            self._lines = None
 
     @property
     def lines(self) -> sqlite3.Connection:
