@@ -23,6 +23,7 @@ from devtools.services import PostgresServer
 from geo.actors.model import Location, actor_from_feature
 from geo.projection import to_lambert93
 from geo.search.filters import offers_thematiques
+from geo.search.travel import WalkingEstimate
 from geo.store import SchemaNotReady
 from geo.store.migrations import HEAD
 from geo.store.postgres import PostgresStore
@@ -377,9 +378,30 @@ def test_a_pg_dump_backup_restores_into_a_fresh_cluster_and_is_served(
 # --- the search on PostGIS's index ------------------------------------------------------------------
 
 
+class BusEveryOtherPlace(WalkingEstimate):
+    """Made up: a ride in a third of the walk to the places whose metre x is even, none elsewhere; so
+    that « il peut prendre le bus » changes the order."""
+
+    def ride(self, origin, destinations, depart, within):
+        import datetime as dt
+
+        from geo.transit.journey import Journey, Ride
+
+        trips = []
+        for (x, _), minutes in zip(destinations, within, strict=True):
+            if int(x) % 2 or minutes < 3:
+                trips.append(None)
+                continue
+            arrival = depart + dt.timedelta(minutes=minutes // 3)
+            ride = Ride("fictive", "bus", "Arrêt fictif", "Arrêt fictif", 1, depart, arrival)
+            trips.append(Journey(depart, arrival, (ride,)))
+        return trips
+
+
 def test_the_search_through_postgis_gives_the_in_memory_answers(pg_store, dataset):
-    """400 random searches (needs, publics, age, commune, k, radius, ineligible too, a moment) over the
-    made-up dataset and 400 random made-up actors: the same actors, order, distances and verdicts."""
+    """400 random searches (needs, publics, age, commune, k, radius, ineligible too, a moment, « il peut
+    prendre le bus » with made-up rides) over the made-up dataset and 400 random made-up actors: the
+    same actors, order, distances and verdicts."""
     import datetime as dt
 
     from geo.actors.vocabularies import PUBLICS
@@ -408,6 +430,8 @@ def test_the_search_through_postgis_gives_the_in_memory_answers(pg_store, datase
             "radius_m": rng.choice([None, None, 300.0, 1500.0]),
             "include_ineligible": rng.random() < 0.3,
             "at": dt.datetime(2026, 11, 30, rng.randint(7, 19)),
+            "by_transit": rng.random() < 0.3,
+            "travel": BusEveryOtherPlace(),
         }
         expected, found = in_memory.nearest(origin, **options), in_store.nearest(origin, **options)
         assert [(r.actor.id, r.eligibility, r.placement) for r in found] == [

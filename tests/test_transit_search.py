@@ -248,3 +248,50 @@ def _clock(moment: str) -> str:
     """« 8 h 10 », as the fiche says an ISO time."""
     at = dt.datetime.fromisoformat(moment)
     return f"{at.hour} h" + (f" {at.minute:02d}" if at.minute else "")
+
+
+def test_il_peut_prendre_le_bus_ranks_by_the_shorter_of_walk_and_ride(make_app, tmp_path):
+    """Two made-up actors: one 29 min away on foot with no quicker ride, one 40 min on foot but 23 by
+    the bus. On foot the first comes first (alone at k = 1); « il peut prendre le bus », the second."""
+    actors = fictional_collection(
+        fictional_feature(
+            id="acteur-fictif-au-bout-de-la-ligne",
+            nom="Acteur fictif au bout de la ligne",
+            geometry={"type": "Point", "coordinates": list(EAST)},
+        ),
+        fictional_feature(
+            id="acteur-fictif-loin-du-bus",
+            nom="Acteur fictif loin du bus",
+            geometry={"type": "Point", "coordinates": list(World.lonlat(4, 13))},
+        ),
+    )
+    app = make_app(ACTORS_FILE=str(write_json(tmp_path / "acteurs-fictifs-bus.geojson", actors)))
+    world = write_world(tmp_path / "monde")
+    assert (
+        app.test_cli_runner()
+        .invoke(args=["transit", "import", str(world.feed), str(world.streets)])
+        .exit_code
+        == 0
+    )
+    client = app.test_client()
+    asked = {
+        "lat": f"{WEST[1]:.6f}",
+        "lon": f"{WEST[0]:.6f}",
+        "depart": f"{next_weekday_at(8, 1):%Y-%m-%dT%H:%M}",
+    }
+
+    def order(**more):
+        body = client.get("/api/v1/nearest", query_string={**asked, **more}).get_json()
+        return [(r["id"], r["transport"]["minutes"] if r["transport"] else None) for r in body["results"]]
+
+    assert order() == [("acteur-fictif-loin-du-bus", None), ("acteur-fictif-au-bout-de-la-ligne", 23)]
+    assert order(transports="1") == [
+        ("acteur-fictif-au-bout-de-la-ligne", 23),
+        ("acteur-fictif-loin-du-bus", None),
+    ]
+    assert order(k="1") == [("acteur-fictif-loin-du-bus", None)]
+    assert order(k="1", transports="1") == [("acteur-fictif-au-bout-de-la-ligne", 23)]
+
+    page = _text(client.get("/", query_string={**asked, "transports": "1"}).get_data(as_text=True))
+    assert "Classés par le plus court du trajet à pied et en transports, parmi les 15 acteurs" in page
+    assert page.index("Acteur fictif au bout de la ligne") < page.index("Acteur fictif loin du bus")

@@ -21,6 +21,7 @@ from geo.communes import COMMUNES
 from geo.search.hours import PARIS, paris_time
 from geo.search.needs import NEEDS
 from geo.search.profile import TRAITS
+from geo.search.ranking import TRANSIT_POOL
 from geo.search.request import AGE_RANGE, DEPART_AHEAD_DAYS, K_RANGE, NO_PLACE, RADIUS_RANGE, SearchRequest
 
 Problems = dict[str, str]
@@ -274,6 +275,16 @@ class SearchQuery(Filters):
             "enum": ["0", "1"],
         }
     )
+    transports = Flag(
+        metadata={
+            "description": (
+                "1 : « il peut prendre le bus » — classer par le plus court du trajet à pied et en "
+                "transports en commun (quand des horaires sont importés), parmi les "
+                f"{TRANSIT_POOL} × k acteurs les mieux placés à pied ({K_RANGE[1]} au plus)."
+            ),
+            "enum": ["0", "1"],
+        }
+    )
     depart = Departure(
         metadata={
             "description": (
@@ -367,6 +378,7 @@ def search_request(values: Mapping[str, Any]) -> SearchRequest:
         include_ineligible=values.get("tous", False),
         qpv_seen=values.get("qpv_vu", False),
         depart=values.get("depart"),
+        by_transit=values.get("transports", False),
     )
 
 

@@ -26,7 +26,7 @@ from geo.search.actor_index import ActorIndex, by_distance
 from geo.search.eligibility import Eligibility, Resident, check_eligibility, check_rules, resident_areas
 from geo.search.filters import offers_thematiques, serves_publics
 from geo.search.hours import OpeningStatus, is_open_during, opening_status, paris_minute, status_at_minute
-from geo.search.ranking import rank_key, ranked_minutes
+from geo.search.ranking import rank_key, ranked_minutes, transit_pool
 from geo.search.request import K_RANGE, RADIUS_RANGE
 from geo.search.travel import TravelTime, TravelTimes, WalkingEstimate
 from geo.transit.journey import Journey
@@ -84,6 +84,7 @@ class NearestOptions(TypedDict, total=False):
     open_on: tuple[int, str] | None
     include_ineligible: bool
     travel: TravelTimes | None
+    by_transit: bool
 
 
 def nearest(
@@ -99,6 +100,7 @@ def nearest(
     open_on: tuple[int, str] | None = None,
     include_ineligible: bool = False,
     travel: TravelTimes | None = None,
+    by_transit: bool = False,
 ) -> list[NearestResult]:
     """The ``k`` best actors for the resident among those fitting the filters that they may go to,
     ranked by fit and walking time (``geo.search.ranking``), in ``resident_order``.
@@ -110,7 +112,8 @@ def nearest(
     nearer than the farthest of the ``k`` come last, with their reasons, only when
     ``include_ineligible``. ``publics`` filters the actors (an actor listing none serves everyone);
     the resident's own publics (``resident``) only rank and explain. ``open_on`` = (weekday, part of
-    day) keeps actors open then (or whose hours are unknown).
+    day) keeps actors open then (or whose hours are unknown). ``by_transit`` (« il peut prendre le
+    bus »): ranked by the shorter of walk and ride, among the ``transit_pool(k)`` best on foot.
     """
     resident = resident or Resident()
     origin = _checked(
@@ -127,38 +130,69 @@ def nearest(
     def acceptable(actor: Actor) -> bool:
         return open_on is None or is_open_during(actor.horaires_accueil, *open_on, after=at) is not False
 
-    scan = _Scan(index, (x, y), travel, eligibility_resident, k)
-    batches = by_distance(index, (x, y), thematiques, publics, radius_m, CANDIDATES_PER_RESULT * k)
+    pool = transit_pool(k) if by_transit else k
+    scan = _Scan(index, (x, y), travel, eligibility_resident, pool)
+    batches = by_distance(index, (x, y), thematiques, publics, radius_m, CANDIDATES_PER_RESULT * pool)
     for positions, distances in batches:
         if not scan.feed(positions, distances, acceptable if open_on else None):
             break
+    moment = paris_minute(at)
+    trips = _Trips(scan, moment)
     chosen = scan.best()
+    if by_transit:
+        trips.ride(chosen)
+        chosen = sorted(chosen, key=lambda entry: trips.rank_key(entry, index))[:k]
     taken = {position for position, _, _ in chosen}
     filters = (thematiques, publics)
     reserved = _reserved(index, (x, y), filters, radius_m, scan, taken, acceptable)
-    refused = scan.refused(chosen) if include_ineligible else []
+    refused = scan.refused(chosen, k) if include_ineligible else []
     located = [*chosen, *reserved, *refused]
-    times = scan.timed(located)
-    moment = paris_minute(at)
-    places = [index.points[position] for position, _, _ in located]
-    trips = travel.ride((x, y), places, moment, [times[position].minutes for position, _, _ in located])
+    trips.ride(located)
     results = [
         NearestResult(
             index.located[position],
             distance,
-            times[position],
+            scan.times[position],
             verdict,
             status_at_minute(index.located[position].horaires_accueil, moment),
-            transit=_worth_it(trip, times[position]),
+            transit=trips.found[position],
         )
-        for (position, distance, verdict), trip in zip(located, trips, strict=True)
+        for position, distance, verdict in located
     ]
     serving = _serving_commune(
         index, commune, thematiques, publics, eligibility_resident, include_ineligible, acceptable, at
     )
     if not (reserved or refused or serving):
-        return results  # already in ``resident_order``: ``_Scan.best`` sorts by the same key
-    return sorted([*results, *serving], key=resident_order)
+        return results  # already in order: by ``_Scan.best``'s key, or the shorter one's
+    order = resident_order_by_transit if by_transit else resident_order
+    return sorted([*results, *serving], key=order)
+
+
+class _Trips:
+    """The trips by public transport of the scan's entries, each searched once, within its walk."""
+
+    def __init__(self, scan: _Scan, moment: dt.datetime):
+        self.scan, self.moment = scan, moment
+        self.found: dict[int, Journey | None] = {}
+
+    def ride(self, entries: Sequence[tuple[int, float, Eligibility]]) -> None:
+        missing = [entry for entry in entries if entry[0] not in self.found]
+        times, points = self.scan.timed(missing), self.scan.index.points
+        trips = self.scan.travel.ride(
+            self.scan.point,
+            [points[position] for position, _, _ in missing],
+            self.moment,
+            [times[position].minutes for position, _, _ in missing],
+        )
+        for (position, _, _), trip in zip(missing, trips, strict=True):
+            self.found[position] = _worth_it(trip, times[position])
+
+    def rank_key(
+        self, entry: tuple[int, float, Eligibility], index: ActorIndex
+    ) -> tuple[int, int, float, float, str]:
+        position, distance, verdict = entry
+        minutes = _shorter(self.scan.times[position], self.found[position])
+        return rank_key(verdict, minutes, distance, index.located[position].id)
 
 
 class _Scan:
@@ -216,11 +250,12 @@ class _Scan:
         return sorted(self.eligible, key=key)[: self.k]
 
     def refused(
-        self, chosen: Sequence[tuple[int, float, Eligibility]]
+        self, chosen: Sequence[tuple[int, float, Eligibility]], k: int
     ) -> list[tuple[int, float, Eligibility]]:
-        """The ineligible actors nearer than the farthest of the ``k`` chosen (all met, if fewer)."""
-        farthest = max(d for _, d, _ in chosen) if len(chosen) >= self.k else np.inf
-        return [entry for entry in self.ineligible if entry[1] <= farthest]
+        """The ``k`` nearest ineligible actors met, nearer than the farthest of the ``k`` chosen (all
+        of them, if fewer were chosen)."""
+        farthest = max(d for _, d, _ in chosen) if len(chosen) >= k else np.inf
+        return [entry for entry in self.ineligible[:k] if entry[1] <= farthest]
 
     def timed(self, entries: Sequence[tuple[int, float, Eligibility]]) -> dict[int, TravelTime]:
         """Walking times of ``entries`` (each walked once, in one call for those not yet walked)."""
@@ -242,6 +277,16 @@ def resident_order(result: NearestResult) -> tuple[int, int, float, float, str]:
     they have no right to. Ties by distance, then by id, so the order is stable."""
     minutes = result.travel.minutes if result.travel is not None else None
     return rank_key(result.eligibility, minutes, result.distance_m, result.actor.id)
+
+
+def resident_order_by_transit(result: NearestResult) -> tuple[int, int, float, float, str]:
+    """``resident_order`` by the shorter of walk and ride (« il peut prendre le bus »)."""
+    minutes = _shorter(result.travel, result.transit) if result.travel is not None else None
+    return rank_key(result.eligibility, minutes, result.distance_m, result.actor.id)
+
+
+def _shorter(walk: TravelTime, trip: Journey | None) -> float:
+    return min(walk.minutes, trip.minutes) if trip is not None else walk.minutes
 
 
 def _reserved(

@@ -23,7 +23,7 @@ from geo.search.nearest import (
     check_measurable,
     nearest,
 )
-from geo.search.ranking import ranked_minutes
+from geo.search.ranking import ranked_minutes, transit_pool
 from geo.search.travel import TravelTimes, WalkingEstimate
 from geo.store import ActorNotFound, StoredActor
 
@@ -65,6 +65,8 @@ class StoreNearest:
         self, origin: Origin | tuple[float, float], **options: Unpack[NearestOptions]
     ) -> list[NearestResult]:
         """``nearest(origin, every actor, **options)``, from as few candidates as it takes."""
+        if options.get("by_transit"):
+            return self._by_transit(origin, options)
         point = (origin.lon, origin.lat) if isinstance(origin, Origin) else origin
         check_measurable(*point)  # before the store is asked
         k, radius = options.get("k", 5), options.get("radius_m")
@@ -79,6 +81,18 @@ class StoreNearest:
             if len(found) < wanted or _settled(results, k, found[-1][1], radius, travel):
                 return results
             wanted *= 4
+
+    def _by_transit(
+        self, origin: Origin | tuple[float, float], options: NearestOptions
+    ) -> list[NearestResult]:
+        """« Il peut prendre le bus »: the ``transit_pool(k)`` best on foot, found as above (with the
+        ineligible ones nearer than the farthest of them, when asked), then ranked by the shorter of
+        walk and ride as ``nearest`` does over every actor."""
+        pool = transit_pool(options.get("k", 5))
+        widened: NearestOptions = {**options, "k": pool, "by_transit": False}
+        on_foot = self.nearest(origin, **widened)
+        every = {r.actor.id: r.actor for r in on_foot} | {a.id: a for a in self.unlocated}
+        return nearest(origin, ActorIndex(every.values()), **options)
 
     def _zoned(self, commune: str) -> list[Actor]:
         """The located actors whose zone names the commune's areas, asked of the store once per commune:

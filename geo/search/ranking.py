@@ -19,6 +19,7 @@ request); ties by distance, then by id.
 from __future__ import annotations
 
 from geo.search.eligibility import Eligibility
+from geo.search.request import K_RANGE
 
 TOLERANCE_MIN = 15
 """How many minutes nearer an actor must be to come before one that fits the resident better."""
@@ -27,6 +28,24 @@ RULE = (
     f"passent devant les autres, sauf si ceux-ci sont à plus de {TOLERANCE_MIN} minutes de moins à pied."
 )
 """The rule in the volunteer's words, shown under the results."""
+
+
+TRANSIT_POOL = 3
+"""« Il peut prendre le bus »: the ``k`` results are the best by the shorter of walk and ride among this
+many times ``k`` best on foot (``transit_pool``: a ride is searched for each of them)."""
+RULE_BY_TRANSIT = (
+    "Classés par le plus court du trajet à pied et en transports, parmi les "
+    "{pool} acteurs les mieux placés à pied ; "
+    "les acteurs faits pour la situation du résident, et ceux où il peut aller sans rien à vérifier, "
+    f"passent devant les autres, sauf si ceux-ci sont à plus de {TOLERANCE_MIN} minutes de moins."
+)
+"""The rule when the volunteer ticks « il peut prendre le bus » ({pool}: ``TRANSIT_POOL`` × k)."""
+
+
+def transit_pool(k: int) -> int:
+    """How many of the best on foot « il peut prendre le bus » ranks again: ``TRANSIT_POOL`` × k, as
+    many as a search may ask at most."""
+    return min(TRANSIT_POOL * k, K_RANGE[1])
 
 
 def penalty_minutes(verdict: Eligibility) -> int:

@@ -54,6 +54,8 @@ class SearchRequest:
     depart: dt.datetime | None = None
     """When the resident would leave (Europe/Paris), now when None: the trips by public transport
     and the opening hours are for then."""
+    by_transit: bool = False
+    """« Il peut prendre le bus »: ranked by the shorter of walk and ride (``geo.search.ranking``)."""
 
     @property
     def has_origin(self) -> bool:

@@ -72,6 +72,7 @@ def search(
         "include_ineligible": request.include_ineligible,
         "travel": travel or WalkingEstimate(),
         "at": request.depart or (clock() if clock else None),
+        "by_transit": request.by_transit,
     }
     return SearchOutcome(origin, actors.nearest(origin, **options), request.traits)
 

@@ -23,6 +23,7 @@ from geo.communes import COMMUNES
 from geo.search.needs import NEEDS
 from geo.search.profile import QPV_TRAIT, TRAITS
 from geo.search.ranking import RULE as RANKING_RULE
+from geo.search.ranking import RULE_BY_TRANSIT, transit_pool
 from geo.search.request import K_RANGE, MORE, SearchRequest
 from webmap import maps
 from webmap.errors import ADDRESS_SERVICE_DOWN, SEARCH_ERRORS, search_problem
@@ -63,6 +64,7 @@ FIELD_IDS = {
     "besoin": "besoins",
     "public": "publics",
     "depart": "depart",
+    "transports": "transports",
 }
 """Where each search parameter is asked on the page: an error's link leads there."""
 
@@ -152,9 +154,18 @@ def index() -> Response:
         address_down=ADDRESS_SERVICE_DOWN[:1].upper() + ADDRESS_SERVICE_DOWN[1:] + ".",
         transit_notice=services().transit_notice() if outcome else None,
         transit_ready=services().transit_ready(),
+        ranking_rule=ranking_rule(search),
     )
     response = make_response(page, status)
     return private_response(response) if request.args else response
+
+
+def ranking_rule(search: SearchRequest) -> str:
+    """The order's rule said under the results: by the shorter of walk and ride when the volunteer
+    asked for it and trips are offered, on foot otherwise."""
+    if search.by_transit and services().transit_ready():
+        return RULE_BY_TRANSIT.format(pool=transit_pool(search.k))
+    return RANKING_RULE
 
 
 def _all_found(search: SearchRequest, outcome: SearchOutcome) -> bool:
