@@ -14,8 +14,17 @@ import pytest
 from geo.projection import to_lambert93
 from geo.transit.engine import MAX_TRAVEL_MIN
 from geo.transit.offline import BOUND_MARGIN_MIN, DEPARTURES, departure_moments, for_pack, offline_minutes
-from tests.support import fictional_collection, fictional_feature, write_json
-from tests.transit_world import STEP_M, WALK_M_PER_MIN, World, door_to_door_of, write_world
+from tests.support import write_json
+from tests.transit_world import (
+    END_OF_LINE,
+    STEP_M,
+    WALK_M_PER_MIN,
+    World,
+    door_to_door_of,
+    end_of_line_actors,
+    served_with_world,
+    write_world,
+)
 
 THURSDAY = dt.date(2026, 12, 3)
 QUARTERS = {f"QUARTIER-FICTIF-{i}-{j}": (i, j) for i in (2, 7, 12) for j in (2, 7, 12)}
@@ -88,13 +97,7 @@ def test_an_actor_moved_since_is_left_out_of_the_pack(computed):
 
 def test_the_import_computes_them_and_the_pack_carries_them(make_app, tmp_path):
     """An actor at the bus's last stop; the made-up grid lies over IRIS of Montreuil and Bagnolet."""
-    actors = fictional_collection(
-        fictional_feature(
-            id="acteur-fictif-au-bout-de-la-ligne",
-            nom="Acteur fictif au bout de la ligne",
-            geometry={"type": "Point", "coordinates": list(World.lonlat(14, 7))},
-        )
-    )
+    actors = end_of_line_actors()
     app = make_app(ACTORS_FILE=str(write_json(tmp_path / "acteurs-fictifs.geojson", actors)))
     world = write_world(tmp_path / "monde")
     result = app.test_cli_runner().invoke(args=["transit", "import", str(world.feed), str(world.streets)])
@@ -104,7 +107,7 @@ def test_the_import_computes_them_and_the_pack_carries_them(make_app, tmp_path):
     pack = app.test_client().get("/api/v1/pack").get_json()
     trips = pack["transports"]
     assert [d["label"] for d in trips["departs"]] == [d.label for d in DEPARTURES]
-    served = [code for code, rows in trips["minutes"].items() if "acteur-fictif-au-bout-de-la-ligne" in rows]
+    served = [code for code, rows in trips["minutes"].items() if END_OF_LINE in rows]
     outlines = {sector["code"] for sector in pack["contours"]["iris"]}
     assert served and set(served) <= outlines  # the IRIS the offline page finds a point in
 
@@ -116,34 +119,8 @@ def _xy(node: tuple[int, int]) -> tuple[float, float]:
 
 @pytest.fixture
 def transit_live(tmp_path):
-    """The app on a real port with one made-up actor at the bus's last stop and the made-up world
-    imported (so the offline trips computed), returned with its URL."""
-    from tests.browser_fixtures import serve
-    from tests.support import migrate_instance
-    from webmap import create_app
-
-    actors = fictional_collection(
-        fictional_feature(
-            id="acteur-fictif-au-bout-de-la-ligne",
-            nom="Acteur fictif au bout de la ligne",
-            geometry={"type": "Point", "coordinates": list(World.lonlat(14, 7))},
-        )
-    )
-    migrate_instance(tmp_path / "instance")
-    app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": str(tmp_path / "instance"),
-            "TILES": "none",
-            "ACTORS_FILE": str(write_json(tmp_path / "acteurs-fictifs.geojson", actors)),
-        }
-    )
-    world = write_world(tmp_path / "monde")
-    result = app.test_cli_runner().invoke(args=["transit", "import", str(world.feed), str(world.streets)])
-    assert result.exit_code == 0, result.output
-    server = serve(app)
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with served_with_world(tmp_path, end_of_line_actors()) as served:
+        yield served
 
 
 def test_offline_the_card_says_the_quarter_s_trip_as_approximate(browser, transit_live):
@@ -156,7 +133,7 @@ def test_offline_the_card_says_the_quarter_s_trip_as_approximate(browser, transi
     _, base = transit_live
     lon, lat = World.lonlat(0, 6)
     row = httpx.get(base + "/api/v1/pack").json()["transports"]["minutes"][iris_at(lon, lat).code]
-    morning = row["acteur-fictif-au-bout-de-la-ligne"][0]
+    morning = row[END_OF_LINE][0]
     assert morning is not None
     tuesday = departure_moments(dt.date.today())[0].replace(minute=25)
     context, page = first_visit(browser, base)

@@ -10,9 +10,9 @@ from pathlib import Path
 import httpx
 
 from tests.production import gunicorn, made_up_instance, wait_for_log
-from tests.support import fictional_collection, fictional_feature, write_json
+from tests.support import write_json
 from tests.test_transit_search import WEST, next_weekday_at
-from tests.transit_world import World, write_world
+from tests.transit_world import end_of_line_actors, write_world
 
 
 def test_every_worker_gives_the_trip_from_the_timetable_the_master_loaded(tmp_path):
@@ -20,14 +20,7 @@ def test_every_worker_gives_the_trip_from_the_timetable_the_master_loaded(tmp_pa
     from webmap import create_app
 
     instance = made_up_instance(tmp_path)
-    actors = fictional_collection(
-        fictional_feature(
-            id="acteur-fictif-au-bout-de-la-ligne",
-            nom="Acteur fictif au bout de la ligne",
-            geometry={"type": "Point", "coordinates": list(World.lonlat(14, 7))},
-            horaires_accueil="Mo-Fr 08:00-12:00",
-        )
-    )
+    actors = end_of_line_actors()
     actors_file = write_json(tmp_path / "acteurs-fictifs-transit.geojson", actors)
     app = create_app(
         {"INSTANCE_PATH": str(instance), "ACTORS_FILE": str(actors_file), "GEOCODERS": ("local",)}

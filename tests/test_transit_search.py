@@ -16,8 +16,16 @@ import pytest
 
 from geo.search.hours import PARIS
 from tests import transit_reference as reference
-from tests.support import fictional_collection, fictional_feature, write_json
-from tests.transit_world import SIZE, World, walks_on_grid, write_world
+from tests.support import write_json
+from tests.transit_world import (
+    END_OF_LINE,
+    FAR_FROM_THE_BUS,
+    SIZE,
+    World,
+    end_of_line_actors,
+    walks_on_grid,
+    write_world,
+)
 
 EAST_NODE = (14, 7)
 EAST = World.lonlat(*EAST_NODE)  # at the bus's last stop
@@ -28,14 +36,7 @@ WEST = World.lonlat(0, 6)  # 200 m from its first
 def imported(make_app, tmp_path):
     """An app with made-up actors, what ``carto transit import`` said of the made-up world, and the
     world."""
-    actors = fictional_collection(
-        fictional_feature(
-            id="acteur-fictif-au-bout-de-la-ligne",
-            nom="Acteur fictif au bout de la ligne",
-            geometry={"type": "Point", "coordinates": list(EAST)},
-            horaires_accueil="Mo-Fr 08:00-12:00",
-        )
-    )
+    actors = end_of_line_actors()
     app = make_app(ACTORS_FILE=str(write_json(tmp_path / "acteurs-fictifs-transit.geojson", actors)))
     world = write_world(tmp_path / "monde")
     result = app.test_cli_runner().invoke(args=["transit", "import", str(world.feed), str(world.streets)])
@@ -156,7 +157,7 @@ def test_the_fiche_words_the_trip_in_each_language_and_never_the_door(transit_ap
         "/", query_string={"lat": WEST[1], "lon": WEST[0], "depart": leave.strftime("%Y-%m-%dT%H:%M")}
     )
     [value] = re.findall(r'name="trajet" value="([^"]+)"', page.get_data(as_text=True))
-    asked = {"acteurs": "acteur-fictif-au-bout-de-la-ligne", "trajet": value}
+    asked = {"acteurs": END_OF_LINE, "trajet": value}
 
     french = _text(client.get("/fiche", query_string=asked).get_data(as_text=True))
     english = _text(client.get("/fiche", query_string={**asked, "langue": "en"}).get_data(as_text=True))
@@ -172,7 +173,7 @@ def test_the_fiche_words_the_trip_in_each_language_and_never_the_door(transit_ap
         "Bus F1 at 8:10 AM from the stop Arrêt fictif 0-7, 7 stops, get off at Arrêt fictif 14-7" in english
     )
     assert "الحافلة F1" in arabic and "عدد المحطات: 7" in arabic
-    assert value == f"acteur-fictif-au-bout-de-la-ligne~FICTIF:00-07~{leave:%Y-%m-%d}T08:10"
+    assert value == f"{END_OF_LINE}~FICTIF:00-07~{leave:%Y-%m-%d}T08:10"
     assert str(WEST[1])[:7] not in value and str(round(WEST[1], 4)) not in french
 
 
@@ -180,14 +181,12 @@ def test_the_fiche_words_the_trip_in_each_language_and_never_the_door(transit_ap
     "value",
     [
         "n-importe-quoi",
-        "acteur-fictif-au-bout-de-la-ligne~FICTIF:99-99~2026-12-03T08:10",
-        "acteur-fictif-au-bout-de-la-ligne~FICTIF:00-07~2026-13-45T08:10",
+        f"{END_OF_LINE}~FICTIF:99-99~2026-12-03T08:10",
+        f"{END_OF_LINE}~FICTIF:00-07~2026-13-45T08:10",
     ],
 )
 def test_a_trip_the_fiche_cannot_word_leaves_the_fiche_whole(transit_app, value):
-    answer = transit_app.test_client().get(
-        "/fiche", query_string={"acteurs": "acteur-fictif-au-bout-de-la-ligne", "trajet": value}
-    )
+    answer = transit_app.test_client().get("/fiche", query_string={"acteurs": END_OF_LINE, "trajet": value})
     text = _text(answer.get_data(as_text=True))
     assert (
         answer.status_code == 200
@@ -253,18 +252,7 @@ def _clock(moment: str) -> str:
 def test_il_peut_prendre_le_bus_ranks_by_the_shorter_of_walk_and_ride(make_app, tmp_path):
     """Two made-up actors: one 29 min away on foot with no quicker ride, one 40 min on foot but 23 by
     the bus. On foot the first comes first (alone at k = 1); « il peut prendre le bus », the second."""
-    actors = fictional_collection(
-        fictional_feature(
-            id="acteur-fictif-au-bout-de-la-ligne",
-            nom="Acteur fictif au bout de la ligne",
-            geometry={"type": "Point", "coordinates": list(EAST)},
-        ),
-        fictional_feature(
-            id="acteur-fictif-loin-du-bus",
-            nom="Acteur fictif loin du bus",
-            geometry={"type": "Point", "coordinates": list(World.lonlat(4, 13))},
-        ),
-    )
+    actors = end_of_line_actors(far_from_the_bus=True)
     app = make_app(ACTORS_FILE=str(write_json(tmp_path / "acteurs-fictifs-bus.geojson", actors)))
     world = write_world(tmp_path / "monde")
     assert (
@@ -284,14 +272,47 @@ def test_il_peut_prendre_le_bus_ranks_by_the_shorter_of_walk_and_ride(make_app, 
         body = client.get("/api/v1/nearest", query_string={**asked, **more}).get_json()
         return [(r["id"], r["transport"]["minutes"] if r["transport"] else None) for r in body["results"]]
 
-    assert order() == [("acteur-fictif-loin-du-bus", None), ("acteur-fictif-au-bout-de-la-ligne", 23)]
+    assert order() == [(FAR_FROM_THE_BUS, None), (END_OF_LINE, 23)]
     assert order(transports="1") == [
-        ("acteur-fictif-au-bout-de-la-ligne", 23),
-        ("acteur-fictif-loin-du-bus", None),
+        (END_OF_LINE, 23),
+        (FAR_FROM_THE_BUS, None),
     ]
-    assert order(k="1") == [("acteur-fictif-loin-du-bus", None)]
-    assert order(k="1", transports="1") == [("acteur-fictif-au-bout-de-la-ligne", 23)]
+    assert order(k="1") == [(FAR_FROM_THE_BUS, None)]
+    assert order(k="1", transports="1") == [(END_OF_LINE, 23)]
 
     page = _text(client.get("/", query_string={**asked, "transports": "1"}).get_data(as_text=True))
     assert "Classés par le plus court du trajet à pied et en transports, parmi les 15 acteurs" in page
     assert page.index("Acteur fictif au bout de la ligne") < page.index("Acteur fictif loin du bus")
+
+
+@pytest.mark.parametrize("width", [360, 768])
+def test_the_volunteer_ticks_il_peut_prendre_le_bus_and_the_bus_trip_comes_first(browser, tmp_path, width):
+    from tests.transit_world import served_with_world
+
+    leave = next_weekday_at(8, 1)
+    with served_with_world(tmp_path, end_of_line_actors(far_from_the_bus=True)) as (_, base):
+        context = browser.new_context(viewport={"width": width, "height": 900}, locale="fr-FR")
+        page = context.new_page()
+        try:
+            page.goto(f"{base}/?lat={WEST[1]:.6f}&lon={WEST[0]:.6f}&depart={leave:%Y-%m-%dT%H:%M}")
+            cards = page.locator("#liste-resultats li h3 a")
+            assert cards.all_inner_texts() == [
+                "Acteur fictif loin du bus",
+                "Acteur fictif au bout de la ligne",
+            ]
+            page.get_by_text("Modifier la recherche").click()  # the form folds once there are results
+            page.get_by_label("Il peut prendre le bus").check()
+            with page.expect_navigation():
+                page.get_by_role("button", name="Chercher").click()
+            assert cards.all_inner_texts() == [
+                "Acteur fictif au bout de la ligne",
+                "Acteur fictif loin du bus",
+            ]
+            first = page.locator("#liste-resultats li").first
+            assert "En transports : 23 min en bus (ligne F1)" in first.inner_text()
+            assert "Classés par le plus court du trajet à pied et en transports" in page.inner_text(
+                "#ordre-resultats"
+            )
+            page.screenshot(path=str(tmp_path / f"il-peut-prendre-le-bus-{width}.png"), full_page=True)
+        finally:
+            context.close()

@@ -9,13 +9,16 @@ minute. Nothing here is a real timetable.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 import math
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 SOUTH_WEST = (2.425, 48.855)  # (lon, lat), in Montreuil
 STEP_M = 200.0
@@ -57,6 +60,61 @@ def walks_on_grid(node: tuple[int, int], longest_min: float) -> dict[str, int]:
         if minutes <= longest_min:
             walks[stop_id(stop)] = math.ceil(minutes - 1e-6)
     return walks
+
+
+END_OF_LINE = "acteur-fictif-au-bout-de-la-ligne"
+FAR_FROM_THE_BUS = "acteur-fictif-loin-du-bus"
+
+
+def end_of_line_actors(*, far_from_the_bus: bool = False) -> dict:
+    """Made-up actors (a GeoJSON collection): one at the bus's last stop (open weekday mornings), and,
+    if asked, one 29 minutes' walk from the west end that no ride reaches sooner."""
+    from tests.support import fictional_collection, fictional_feature
+
+    features = [
+        fictional_feature(
+            id=END_OF_LINE,
+            nom="Acteur fictif au bout de la ligne",
+            geometry={"type": "Point", "coordinates": list(World.lonlat(14, 7))},
+            horaires_accueil="Mo-Fr 08:00-12:00",
+        )
+    ]
+    if far_from_the_bus:
+        features.append(
+            fictional_feature(
+                id=FAR_FROM_THE_BUS,
+                nom="Acteur fictif loin du bus",
+                geometry={"type": "Point", "coordinates": list(World.lonlat(4, 13))},
+            )
+        )
+    return fictional_collection(*features)
+
+
+@contextlib.contextmanager
+def served_with_world(folder: Path, actors: dict) -> Iterator[tuple[Any, str]]:
+    """The app on a real port with ``actors`` and the made-up world imported (``carto transit
+    import``: streets, timetable, offline trips): the app and its URL."""
+    from tests.browser_fixtures import serve
+    from tests.support import migrate_instance, write_json
+    from webmap import create_app
+
+    migrate_instance(folder / "instance")
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(folder / "instance"),
+            "TILES": "none",
+            "ACTORS_FILE": str(write_json(folder / "acteurs-fictifs.geojson", actors)),
+        }
+    )
+    world = write_world(folder / "monde")
+    result = app.test_cli_runner().invoke(args=["transit", "import", str(world.feed), str(world.streets)])
+    assert result.exit_code == 0, result.output
+    server = serve(app)
+    try:
+        yield app, f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
 
 
 def door_to_door_of(world: World, instance: Path, today: dt.date):
