@@ -21,6 +21,7 @@ from tests.transit_world import (
     END_OF_LINE,
     FAR_FROM_THE_BUS,
     SIZE,
+    STEP_M,
     World,
     end_of_line_actors,
     walks_on_grid,
@@ -102,9 +103,10 @@ def test_the_api_gives_the_trip_ride_by_ride(transit_app):
 
 
 def test_pages_and_api_give_the_references_trips_and_the_fiche_words_them(imported):
-    """From random doors of the made-up grid at random weekday times: the API's trip arrives when the
-    reference's does, with as many rides, wherever a ride beats the walk; the card says those
-    minutes; the fiche it leads to words the same rides and arrival."""
+    """From random doors of the made-up grid at random weekday times: the walk is the grid's shortest
+    path (as networkx's, tests/test_transit.py), and the API's trip arrives when the reference's
+    does, with as many rides, wherever a ride beats the walk; the card says those minutes; the fiche
+    it leads to words the same rides and arrival."""
     from geo.transit.door_to_door import ACCESS_MAX_MIN
 
     app, _, world = imported
@@ -125,6 +127,9 @@ def test_pages_and_api_give_the_references_trips_and_the_fiche_words_them(import
         want = reference.earliest(
             service, walks_on_grid(door, ACCESS_MAX_MIN), walks_on_grid(EAST_NODE, ACCESS_MAX_MIN), minute
         )
+        blocks = abs(door[0] - EAST_NODE[0]) + abs(door[1] - EAST_NODE[1])  # the walk along the grid
+        assert result["trajet"]["methode"] == "reseau"
+        assert result["trajet"]["metres"] == pytest.approx(blocks * STEP_M, rel=0.005, abs=1), door
         trip = result["transport"]
         if trip is None:  # no ride, or none before the walk would arrive
             assert want is None or want[0] - minute >= math.floor(result["trajet"]["minutes"]), door
@@ -316,3 +321,25 @@ def test_the_volunteer_ticks_il_peut_prendre_le_bus_and_the_bus_trip_comes_first
             page.screenshot(path=str(tmp_path / f"il-peut-prendre-le-bus-{width}.png"), full_page=True)
         finally:
             context.close()
+
+
+def test_carto_nearest_takes_the_departure_and_il_peut_prendre_le_bus(make_app, tmp_path):
+    app = make_app(
+        ACTORS_FILE=str(write_json(tmp_path / "acteurs.geojson", end_of_line_actors(far_from_the_bus=True)))
+    )
+    world = write_world(tmp_path / "monde")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["transit", "import", str(world.feed), str(world.streets)]).exit_code == 0
+    where = ["nearest", "--lat", f"{WEST[1]:.6f}", "--lon", f"{WEST[0]:.6f}", "--k", "1"]
+    leave = f"{next_weekday_at(8, 1):%Y-%m-%dT%H:%M}"
+
+    on_foot = runner.invoke(args=[*where, "--depart", leave])
+    by_bus = runner.invoke(args=[*where, "--depart", leave, "--transports"])
+    wrong = runner.invoke(args=[*where, "--depart", "demain"])
+
+    assert "Acteur fictif loin du bus" in on_foot.output
+    assert (
+        "Acteur fictif au bout de la ligne" in by_bus.output
+        and "ou 23 min en bus (ligne F1)" in by_bus.output
+    )
+    assert wrong.exit_code == 2 and "une heure (08:30)" in wrong.output

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import click
 from flask import current_app
@@ -45,10 +46,29 @@ if TYPE_CHECKING:
     is_flag=True,
     help="Montrer aussi les acteurs auxquels le résident n’a pas droit.",
 )
+@click.option("--depart", metavar="[AAAA-MM-JJT]HH:MM", help="Départ en transports (maintenant par défaut).")
+@click.option(
+    "--transports",
+    "by_transit",
+    is_flag=True,
+    help="Il peut prendre le bus : classer par le plus court, à pied ou en transports.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
 @with_appcontext
 def nearest_command(
-    address, lat, lon, thematiques, publics, age, commune, k, radius, include_ineligible, as_json
+    address,
+    lat,
+    lon,
+    thematiques,
+    publics,
+    age,
+    commune,
+    k,
+    radius,
+    include_ineligible,
+    depart,
+    by_transit,
+    as_json,
 ) -> None:
     if (address is None) == (lat is None or lon is None) or (lat is None) != (lon is None):
         raise click.UsageError("donnez --address, ou --lat et --lon")
@@ -65,6 +85,8 @@ def nearest_command(
         k=k,
         radius=radius,
         include_ineligible=include_ineligible,
+        depart=_departure(depart) if depart else None,
+        by_transit=by_transit,
     )
     try:
         outcome = run_search(request)
@@ -97,6 +119,19 @@ def nearest_command(
         for r in results
     ]
     click.echo(tabulate(rows, headers=("acteur", "distance", "trajet", "éligible", "horaires")))
+
+
+def _departure(text: str) -> dt.datetime:
+    """``--depart`` read as the API reads ``depart``."""
+    from marshmallow import ValidationError
+
+    from webmap.query import Departure
+
+    try:
+        moment = cast(dt.datetime, Departure().deserialize(text))  # a String field that reads a moment
+    except ValidationError as error:
+        raise click.BadParameter(" ".join(error.messages), param_hint="--depart") from None
+    return moment
 
 
 @click.command("network", help=summary("network"))
