@@ -182,6 +182,7 @@ def configure_blueprints(app: Flask) -> None:
     from webmap.api.write import blueprint as api_write
     from webmap.assets import blueprint as vendor
     from webmap.auth.views import blueprint as auth
+    from webmap.embed.oembed import blueprint as oembed
     from webmap.embed.views import blueprint as embed
     from webmap.errors import register_error_handlers
     from webmap.gestion import call_sheet  # noqa: F401 - its routes are the curation blueprint's
@@ -207,6 +208,7 @@ def configure_blueprints(app: Flask) -> None:
         api_campaigns,
         api,
         embed,
+        oembed,
         vendor,
         auth,
         curation,

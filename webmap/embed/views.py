@@ -58,7 +58,7 @@ def embedded_map() -> Response:
         response = make_response(page, 400 if problems else 200)
         return private_response(response) if resident else response
     pages = current_app.extensions.setdefault("carto.embed_pages", TTLCache(maxsize=256, ttl=MAX_AGE))
-    key = (view, _data_version())
+    key = (view, request.host, _data_version())  # the page names its own address (oEmbed discovery)
     with _PAGES_LOCK:
         page = pages.get(key)
     if page is None:
@@ -119,8 +119,13 @@ def _render(view: EmbedView, problems: Problems) -> str:
         maps.add_actors(maps.clustered(carto_map), [actor_view(a) for a in actors])
         listed = [(a, None) for a in sorted(actors, key=lambda a: a.nom)]
     maps.add_contours(carto_map, [view.commune] if view.commune else None)
+    from webmap.embed.oembed import discovery_url, embed_title
+
+    values, _ = parse(EmbedQuery, request.args)
     return render_template(
         "embed/map.html",
+        title=embed_title(values),
+        oembed_url=discovery_url(values),
         map=maps.rendered(carto_map),
         listed=listed,
         with_list=view.with_list,
