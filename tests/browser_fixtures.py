@@ -6,9 +6,12 @@ installs it (a skip fails there: tests/conftest.py).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import time
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -55,6 +58,22 @@ def wait_until(page, expression: str, seconds: float = 30) -> Any:
 
 def serve(app):
     return start_serving(make_server("127.0.0.1", 0, app, threaded=True))
+
+
+@contextlib.contextmanager
+def served_app(instance: Path, **config: Any) -> Iterator[tuple[Any, str]]:
+    """The app on a real port over a migrated ``instance`` (the made-up actors, no tiles, unless
+    ``config`` says otherwise): the app and its URL."""
+    from webmap import create_app
+
+    migrate_instance(instance)
+    settings = {"ACTORS_FILE": str(FICTIONAL_DATASET), "TILES": "none", **config}
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(instance), **settings})
+    server = serve(app)
+    try:
+        yield app, f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
 
 
 @pytest.fixture(scope="module")

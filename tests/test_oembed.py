@@ -249,41 +249,28 @@ def test_the_builder_offers_the_address_to_paste_first_and_the_iframe_second(cli
 def test_in_wordpress_the_allowed_origins_still_decide(browser, serve_folder, tmp_path, allowed):
     """CARTO_EMBED_ALLOWED_ORIGINS naming the association's site: the embed shows there; naming
     another site: Chromium refuses to frame it, and WordPress keeps it hidden."""
-    from tests.browser_fixtures import serve
-    from tests.support import FICTIONAL_DATASET, migrate_instance
-    from webmap import create_app
+    from tests.browser_fixtures import served_app
 
     site_folder = tmp_path / "site"
     site_folder.mkdir()
     site = serve_folder(site_folder)
-    migrate_instance(tmp_path / "instance")
-    app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": str(tmp_path / "instance"),
-            "TILES": "none",
-            "ACTORS_FILE": str(FICTIONAL_DATASET),
-            "EMBED_ALLOWED_ORIGINS": site if allowed else "https://association.example",
-        }
-    )
-    server = serve(app)
-    base = f"http://127.0.0.1:{server.server_port}"
-    context = browser.new_context(viewport={"width": 768, "height": 900}, locale="fr-FR")
-    page = context.new_page()
-    try:
-        url = f"{base}/embed/carte?liste=1"
-        answer = httpx.get(f"{base}/oembed", params={"url": url}).json()
-        wordpress_page(site_folder, wordpress_sanitised(answer, url))
-        page.goto(f"{site}/article.html")
-        if allowed:
-            frame, _ = embedded(page)
-            assert frame.is_visible()
-        else:
-            page.wait_for_function("() => !!window.wp")  # wp-embed.js ran
-            inner = page.locator("iframe.wp-embedded-content").element_handle().content_frame()
-            inner.wait_for_load_state("load")
-            assert inner.url.startswith("chrome-error://")  # the browser refused to frame our page
-            assert page.locator("iframe.wp-embedded-content").get_attribute("style")  # still hidden
-    finally:
-        context.close()
-        server.shutdown()
+    framing = site if allowed else "https://association.example"
+    with served_app(tmp_path / "instance", EMBED_ALLOWED_ORIGINS=framing) as (_, base):
+        context = browser.new_context(viewport={"width": 768, "height": 900}, locale="fr-FR")
+        page = context.new_page()
+        try:
+            url = f"{base}/embed/carte?liste=1"
+            answer = httpx.get(f"{base}/oembed", params={"url": url}).json()
+            wordpress_page(site_folder, wordpress_sanitised(answer, url))
+            page.goto(f"{site}/article.html")
+            if allowed:
+                frame, _ = embedded(page)
+                assert frame.is_visible()
+            else:
+                page.wait_for_function("() => !!window.wp")  # wp-embed.js ran
+                inner = page.locator("iframe.wp-embedded-content").element_handle().content_frame()
+                inner.wait_for_load_state("load")
+                assert inner.url.startswith("chrome-error://")  # the browser refused to frame our page
+                assert page.locator("iframe.wp-embedded-content").get_attribute("style")  # still hidden
+        finally:
+            context.close()

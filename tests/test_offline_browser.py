@@ -22,25 +22,12 @@ def offline_live(tmp_path, synthetic_index):
     """The app on a real port (the made-up actors, the synthetic BAN index), returned with its URL."""
     import shutil
 
-    from tests.browser_fixtures import serve
-    from tests.support import FICTIONAL_DATASET, migrate_instance
-    from webmap import create_app
+    from tests.browser_fixtures import served_app
 
     (tmp_path / "instance" / "ban").mkdir(parents=True)
     shutil.copy(synthetic_index, tmp_path / "instance" / "ban" / "index.sqlite")
-    migrate_instance(tmp_path / "instance")
-    app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": str(tmp_path / "instance"),
-            "TILES": "none",
-            "ACTORS_FILE": str(FICTIONAL_DATASET),
-            "GEOCODERS": ("local",),
-        }
-    )
-    server = serve(app)
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with served_app(tmp_path / "instance", GEOCODERS=("local",)) as served:
+        yield served
 
 
 def first_visit(browser, base):

@@ -94,27 +94,15 @@ def end_of_line_actors(*, far_from_the_bus: bool = False) -> dict:
 def served_with_world(folder: Path, actors: dict) -> Iterator[tuple[Any, str]]:
     """The app on a real port with ``actors`` and the made-up world imported (``carto transit
     import``: streets, timetable, offline trips): the app and its URL."""
-    from tests.browser_fixtures import serve
-    from tests.support import migrate_instance, write_json
-    from webmap import create_app
+    from tests.browser_fixtures import served_app
+    from tests.support import write_json
 
-    migrate_instance(folder / "instance")
-    app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": str(folder / "instance"),
-            "TILES": "none",
-            "ACTORS_FILE": str(write_json(folder / "acteurs-fictifs.geojson", actors)),
-        }
-    )
     world = write_world(folder / "monde")
-    result = app.test_cli_runner().invoke(args=["transit", "import", str(world.feed), str(world.streets)])
-    assert result.exit_code == 0, result.output
-    server = serve(app)
-    try:
-        yield app, f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
+    actors_file = write_json(folder / "acteurs-fictifs.geojson", actors)
+    with served_app(folder / "instance", ACTORS_FILE=str(actors_file)) as (app, url):
+        result = app.test_cli_runner().invoke(args=["transit", "import", str(world.feed), str(world.streets)])
+        assert result.exit_code == 0, result.output
+        yield app, url
 
 
 def door_to_door_of(world: World, instance: Path, today: dt.date):
