@@ -285,12 +285,17 @@ def warm_up(app: Flask) -> None:
 def load_for_requests(app: Flask) -> None:
     """What requests load on first use, loaded now: the map pages' library (folium, and pandas with
     it), the geocoders (their HTTP client library), the travel times (street network, timetable),
-    every template compiled. The gunicorn master
-    calls it before forking, so that the workers share it instead of each loading its own."""
+    every template compiled. The gunicorn master calls it before forking, so that the workers share
+    it instead of each loading its own."""
     import folium  # noqa: F401 — the map pages (webmap.maps), pandas with it
 
     services(app).geocoder  # noqa: B018 — built; ``release_connections`` has it load its index
-    services(app).travel()  # the streets and the timetable: hundreds of MB at a region's scale
+    try:
+        services(app).travel()  # the streets and the timetable: hundreds of MB at a region's scale
+    except Exception as error:  # logged: the first search says what is wrong, the service starts
+        app.logger.warning(
+            "temps de trajet non préchargés : %s", (str(error).splitlines() or [repr(error)])[0]
+        )
     for name in app.jinja_env.list_templates(extensions=("html", "js", "xml", "txt")):
         app.jinja_env.get_template(name)
 
@@ -298,11 +303,16 @@ def load_for_requests(app: Flask) -> None:
 def travel_summary(app: Flask) -> str:
     """What the search's travel times come from, in a log line: « along the streets, by public
     transport (Réseau fictif, until 2027-12-31) »."""
+    from geo.transit.door_to_door import DoorToDoor
+
     made = services(app)
-    travel = made.travel()
+    try:
+        travel = made.travel()
+    except Exception:  # said by load_for_requests' warning
+        return "not loaded"
     said = "along the streets" if made.network.exists() else "estimated"
     feed = made.transit_feed()
-    if getattr(travel, "router", None) is not None and feed is not None:
+    if feed is not None and isinstance(travel, DoorToDoor):
         said += f", by public transport ({feed.publisher}, until {feed.end.isoformat()})"
     return said
 

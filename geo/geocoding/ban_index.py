@@ -7,6 +7,7 @@ matching (rapidfuzz) and reads house numbers from SQLite; it notices a re-import
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import threading
@@ -295,7 +296,9 @@ class LocalBanGeocoder:
         version = (stat.st_mtime_ns, stat.st_ino)
         with self._lock:
             if version != self._version:
-                with self._connect() as db:
+                # closed now: a connection lives until the cyclic GC otherwise (its statement cache
+                # refers back to it), and the gunicorn master freezes what is left before forking
+                with contextlib.closing(self._connect()) as db:
                     self._loaded = _Loaded(db)
                 self._version = version
             loaded = self._loaded

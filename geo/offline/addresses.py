@@ -5,6 +5,7 @@ normalise a typed query — so that the page's script searches them as ``LocalBa
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from geo.geocoding import ban_index, normalize
 
 def address_pack(index: Path, commune: str) -> dict[str, Any] | None:
     """The commune's streets (in the index's order) and numbers; None when the index has none."""
-    with sqlite3.connect(f"file:{index}?mode=ro", uri=True) as db:
+    with contextlib.closing(sqlite3.connect(f"file:{index}?mode=ro", uri=True)) as db:
         streets = db.execute(
             "SELECT id, name, postcode, city, lon, lat FROM streets WHERE citycode = ? ORDER BY id",
             (commune,),
