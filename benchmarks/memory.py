@@ -1,6 +1,6 @@
 """Memory of the service under gunicorn: what each worker holds of its own, once warm.
 
-    .venv/bin/python benchmarks/memory.py [--workers 4] [--actors 100000] [--seed 93]
+    .venv/bin/python benchmarks/memory.py [--workers 4] [--actors 100000] [--transit-scale 1] [--seed 93]
 
 A fresh instance folder, its store seeded from the curated dataset (and then from ``--actors`` made-up
 actors over France, named so, when asked) and a made-up BAN index of the five communes (as ``carto
@@ -12,6 +12,11 @@ made-up actors). Read from ``/proc/PID/smaps_rollup``: per process, its private
 memory (USS: pages no other process maps, what a worker really costs), its proportional share (PSS)
 and its resident size (RSS); and the whole service's total (the sum of PSS). The target is 60 MB or
 less private per worker on the curated dataset.
+
+With ``--transit-scale``, the curated dataset's instance also gets a made-up timetable and street grid
+at that fraction of Île-de-France's size (benchmarks/travel.py's, fictif), imported as ``carto transit
+import`` does, and the pages ask trips by public transport: whether the workers share the timetable
+the master loaded.
 """
 
 from __future__ import annotations
@@ -53,6 +58,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--actors", type=int, default=0, help="also with this many made-up actors (0: not)")
     parser.add_argument("--seed", type=int, default=93)
+    parser.add_argument(
+        "--transit-scale", type=float, default=0.0, help="a made-up timetable at this scale (0: none)"
+    )
     args = parser.parse_args()
     with stated_load(f"memory of {args.workers} gunicorn workers, warm"):
         with tempfile.TemporaryDirectory(prefix="carto-memoire-") as folder:
@@ -64,6 +72,13 @@ def main() -> None:
             ban = Path(folder) / "ban-index.sqlite"  # some 61,000 addresses, as benchmarks/geocoding.py's
             first = synthetic_ban_index(ban, 330, 32, seed=11)[0]
             address = f"{first.numero} {first.nom_voie} {first.code_postal} {first.nom_commune}"
+            if args.transit_scale:
+                instance = Path(folder) / "instance-transit"
+                label = f"curated dataset with a made-up timetable at scale {args.transit_scale:g}"
+                _with_transit(instance, Path(folder), args.transit_scale, args.seed)
+                for preload in (True, False):
+                    index = None if preload is False else ban
+                    _report(label, preload, instance, CURATED, args.workers, index, address, _trips())
             for label, actors_file in datasets.items():
                 for preload in (True, False):
                     instance = Path(folder) / f"instance-{actors_file.stem}"  # seeded by the first run
@@ -80,6 +95,7 @@ def _report(
     workers: int,
     ban: Path | None,
     address: str,
+    more: tuple[str, ...] = (),
 ) -> None:
     served = CartoServer(
         instance,
@@ -93,7 +109,7 @@ def _report(
     typed = urllib.parse.quote_plus(address)
     with served as server:
         by_address = (f"/?adresse={typed}&besoin=emploi", f"/api/v1/geocode?q={typed}")
-        pages = (*PAGES, *by_address) if actors_file == CURATED else (*SEARCHES, by_address[1])
+        pages = (*PAGES, *by_address, *more) if actors_file == CURATED else (*SEARCHES, by_address[1])
         for _ in range(6 * workers):  # every worker answers each page, most likely
             for page in pages:
                 with urllib.request.urlopen(server.url + page, timeout=60) as response:
@@ -114,6 +130,36 @@ def _report(
     print(
         f"  private per worker: max {max(uss):.1f} MB (a worker that answered every page), "
         f"median {statistics.median(uss):.1f} MB"
+    )
+
+
+def _with_transit(instance: Path, folder: Path, scale: float, seed: int) -> None:
+    """The made-up feed and streets of benchmarks/travel.py, imported into ``instance``."""
+    import subprocess
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from travel import write_feed, write_streets
+
+    feed, counts = write_feed(folder / "gtfs-fictif.zip", scale, random.Random(seed))
+    streets, _ = write_streets(folder / "rues-fictives.osm.pbf")
+    print(f"made-up timetable: {counts['stops']:,} stops, {counts['stop_times']:,} stop times")
+    carto = [str(Path(sys.executable).parent / "carto")]
+    env = {"CARTO_INSTANCE_PATH": str(instance), "CARTO_ACTORS_FILE": str(CURATED), "PATH": "/usr/bin:/bin"}
+    for command in (["db", "upgrade"], ["transit", "import", str(feed), str(streets)]):
+        subprocess.run([*carto, *command], env=env, check=True, cwd=ROOT, capture_output=True)
+
+
+def _trips() -> tuple[str, ...]:
+    """Searches that ask trips by public transport, leaving next weekday at 8:30."""
+    import datetime as dt
+
+    day = dt.date.today() + dt.timedelta(days=1)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    leave = f"{day.isoformat()}T08:30"
+    return (
+        f"/api/v1/nearest?lat=48.8614&lon=2.4419&besoin=emploi&depart={leave}&k=10",
+        f"/?lat=48.8500&lon=2.4300&besoin=formation&depart={leave}&transports=1",
     )
 
 

@@ -24,7 +24,15 @@ TINY = {
             "load average after",
         ],
     ),
-    "memory.py": (["--workers", "1"], ["private per worker", "preload_app = False", "load average after"]),
+    "memory.py": (
+        ["--workers", "1", "--transit-scale", "0.01"],
+        [
+            "private per worker",
+            "preload_app = False",
+            "made-up timetable at scale 0.01",
+            "load average after",
+        ],
+    ),
     "nearest.py": (
         ["--queries", "5", "--actors", "2000", "--points", "1000"],
         ["k = 1, no filter", "k = 5, one leaf thématique", "k = 5, one category", "Coverage batch"],
