@@ -37,6 +37,7 @@ TINY = {
         ["--queries", "5", "--actors", "2000", "--points", "1000"],
         ["k = 1, no filter", "k = 5, one leaf thématique", "k = 5, one category", "Coverage batch"],
     ),
+    "pack.py": (["--actors", "500"], ["carried: ", "pack built in", "load average after"]),
     "scale.py": (
         ["--actors", "500", "--queries", "5"],
         ["disagreements between the two indexes", "memory per worker", "load average after"],

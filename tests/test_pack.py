@@ -118,7 +118,7 @@ def test_the_pack_carries_the_needs_texts_ranking_and_outlines(pack):
 
 
 def test_an_unlocated_actor_has_no_position_in_the_pack(actors):
-    unplaced = dataclasses.replace(actors[0], id="sans-lieu-fictif", location=None)
+    unplaced = dataclasses.replace(actors[0], id="sans-lieu-fictif", location=None, zone_eligibilite=("93",))
     placed = dataclasses.replace(actors[0], id="lieu-fictif", location=Location(2.44, 48.86, "manager"))
     pack = field_pack([unplaced, placed], COMMUNES, dt.date(2026, 11, 28), "v")
     entries = {a["id"]: a for a in pack["acteurs"]}

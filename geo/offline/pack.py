@@ -20,6 +20,7 @@ from geo.actors.model import Actor
 from geo.actors.names import shown_name
 from geo.campaigns.model import BAND_STARTS
 from geo.communes import COMMUNES, commune_outlines, iris_sectors
+from geo.offline.reach import within_reach
 from geo.projection import LAMBERT93_PROJ4
 from geo.qpv import QpvOutlines
 from geo.search.eligibility import (
@@ -53,12 +54,13 @@ def field_pack(
     qpv: QpvOutlines | None = None,
     transit: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The pack for the communes served, as JSON-ready data; ``walk``: the service's walking
+    """The pack for the communes served, as JSON-ready data, with the actors a search from them can
+    show (``geo.offline.reach``); ``walk``: the service's walking
     estimate (the default one if not said); ``qpv``: the synced quartiers prioritaires, if any;
     ``transit``: the trips from each IRIS's centre (``geo.transit.offline.for_pack``), if computed."""
     start = dt.datetime.combine(today, dt.time(0, 0), PARIS)
-    served = [a for a in actors if a.statut != "ferme"]
     walk = walk or WalkingEstimate()
+    served = within_reach([a for a in actors if a.statut != "ferme"], communes, walk)
     return {
         "format": PACK_FORMAT,
         "version": data_version,
