@@ -96,6 +96,7 @@ def test_without_maxima_the_default_size_and_within_them_the_smaller(client):
 def test_what_is_not_answered_is_said(client, asked, status, said):
     answer = client.get("/oembed", query_string=asked)
     assert answer.status_code == status and said in answer.get_json()["message"]
+    assert answer.cache_control.no_store and answer.cache_control.private  # as every error answer
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ from werkzeug.datastructures import MultiDict
 from geo.communes import COMMUNES
 from geo.search.needs import NEEDS
 from webmap.query import EmbedQuery, parse
+from webmap.security import private_response
 
 blueprint = Blueprint("oembed", __name__)
 
@@ -44,8 +45,11 @@ class OEmbedError(Exception):
 
 
 @blueprint.errorhandler(OEmbedError)
-def _refused(error: OEmbedError) -> tuple[Response, int]:
-    return jsonify({"status": error.status, "message": error.message}), error.status
+def _refused(error: OEmbedError) -> Response:
+    """As every error answer: never kept (the URL asked may hold what a resident said)."""
+    response = jsonify({"status": error.status, "message": error.message})
+    response.status_code = error.status
+    return private_response(response)
 
 
 @blueprint.get("/oembed")
