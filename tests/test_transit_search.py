@@ -245,7 +245,8 @@ def test_an_archive_that_is_not_a_feed_is_refused(runner, tmp_path):
 
 
 def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&#39;", "’")
+    inline = re.sub(r"</?bdi>", "", html)  # isolates a name in its line, as a reader sees it
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", inline)).replace("&#39;", "’")
 
 
 def _clock(moment: str) -> str:
@@ -343,3 +344,13 @@ def test_carto_nearest_takes_the_departure_and_il_peut_prendre_le_bus(make_app, 
         and "ou 23 min en bus (ligne F1)" in by_bus.output
     )
     assert wrong.exit_code == 2 and "une heure (08:30)" in wrong.output
+
+
+def test_what_a_feed_names_is_escaped_on_the_fiche_and_kept_whole():
+    """A stop's or line's name comes from the imported feed: text, isolated (``<bdi>``), never markup."""
+    from webmap.volunteer.fiche import _filled, _isolated
+
+    said = _filled(
+        "%(line)s, arrêt %(stop)s à %(time)s", line=_isolated("F1"), stop=_isolated("<b>x</b>"), time="<i>"
+    )
+    assert str(said) == "<bdi>F1</bdi>, arrêt <bdi>&lt;b&gt;x&lt;/b&gt;</bdi> à &lt;i&gt;"

@@ -190,41 +190,48 @@ def trips(values: Sequence[str], actors: Sequence[Actor], travel: TravelTimes) -
     return kept
 
 
-def trip_steps(journey: Journey) -> list[str]:
+def trip_steps(journey: Journey) -> list[Markup]:
     """The trip as the resident follows it, in the fiche's language: « Bus F1 à 8 h 12 à l’arrêt
-    Mairie, 6 arrêts, descendre à Croix de Chavaux (8 h 20) », then the walk to the door."""
+    Mairie, 6 arrêts, descendre à Croix de Chavaux (8 h 20) », then the walk to the door. Names of
+    lines and stops are isolated (``<bdi>``), so that an Arabic fiche keeps them whole."""
     steps = []
     for leg in journey.legs:
         if isinstance(leg, Ride):
             mode = gettext(leg.mode)
             steps.append(
-                gettext(
-                    "%(mode)s %(line)s à %(time)s à l’arrêt %(board)s, %(stops)s, descendre à %(alight)s "
-                    "(%(arrival)s)",
+                _filled(
+                    gettext(
+                        "%(mode)s %(line)s à %(time)s à l’arrêt %(board)s, %(stops)s, descendre à %(alight)s "
+                        "(%(arrival)s)"
+                    ),
                     mode=mode[:1].upper() + mode[1:],
-                    line=leg.line,
+                    line=_isolated(leg.line),
                     time=clock(leg.departure),
-                    board=leg.board,
+                    board=_isolated(leg.board),
                     stops=_stops(leg.stops),
-                    alight=leg.alight,
+                    alight=_isolated(leg.alight),
                     arrival=clock(leg.arrival),
                 )
             )
         elif leg.to:
             steps.append(
-                gettext("%(minutes)s min à pied jusqu’à l’arrêt %(stop)s", minutes=leg.minutes, stop=leg.to)
+                _filled(
+                    gettext("%(minutes)s min à pied jusqu’à l’arrêt %(stop)s"),
+                    minutes=leg.minutes,
+                    stop=_isolated(leg.to),
+                )
             )
         else:
-            steps.append(gettext("%(minutes)s min à pied jusqu’à l’adresse", minutes=leg.minutes))
+            steps.append(_filled(gettext("%(minutes)s min à pied jusqu’à l’adresse"), minutes=leg.minutes))
     return steps
 
 
-def trip_heading(journey: Journey) -> str:
+def trip_heading(journey: Journey) -> Markup:
     """« En transports, le jeudi 3 décembre, depuis l’arrêt Mairie : »."""
-    return gettext(
-        "En transports, le %(day)s, depuis l’arrêt %(stop)s :",
+    return _filled(
+        gettext("En transports, le %(day)s, depuis l’arrêt %(stop)s :"),
         day=day_name(journey.departure.date()),
-        stop=journey.rides[0].board,
+        stop=_isolated(journey.rides[0].board),
     )
 
 
@@ -234,6 +241,15 @@ def trip_arrival(journey: Journey) -> str:
         time=clock(journey.arrival),
         minutes=journey.minutes,
     )
+
+
+def _filled(template: str, **values: object) -> Markup:
+    """Our translated phrase with its values: theirs escaped, ours (``_isolated``) kept."""
+    return Markup(template) % values
+
+
+def _isolated(name: str) -> Markup:
+    return Markup("<bdi>%s</bdi>") % name
 
 
 def _stops(count: int) -> str:
