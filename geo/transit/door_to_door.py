@@ -8,6 +8,7 @@ from the stops timed by the same walking times, so one street network serves bot
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import sqlite3
 from collections.abc import Sequence
@@ -22,6 +23,8 @@ from geo.transit.feed import LINES, Feed
 from geo.transit.journey import Journey
 
 ACCESS_MAX_MIN = 15
+EGRESS_KEPT = 4096
+"""Actors' places whose walks from the stops a ``DoorToDoor`` keeps (a territory's actors, and more)."""
 """The longest walk to or from a stop that a trip may use."""
 SPARED_MIN = 0.1
 """Walks are counted in whole minutes, rounded up, but for the few seconds a walk's metres may err by
@@ -61,6 +64,7 @@ class DoorToDoor:
     def __init__(self, walking: TravelTimes, router: TransitRouter, stops: Stops, speed_kmh: float = 4.5):
         self.walking, self.router, self.stops = walking, router, stops
         self.reach_m = ACCESS_MAX_MIN * speed_kmh * 1000 / 60  # no walk is shorter than the straight line
+        self._kept_egress = functools.lru_cache(maxsize=EGRESS_KEPT)(self._walks)
 
     @property
     def method(self) -> str:
@@ -91,7 +95,7 @@ class DoorToDoor:
         if not access:
             return [None] * len(destinations)
         return [
-            self.router.journey(access, self._walks(place), depart, math.floor(minutes))
+            self.router.journey(access, self._egress(place), depart, math.floor(minutes))
             for place, minutes in zip(destinations, within, strict=True)
         ]
 
@@ -102,13 +106,18 @@ class DoorToDoor:
         again from where one boards, without the door it was searched from (the fiche's)."""
         if not self.router.covers(depart):
             return None
-        return self.router.journey([(stop_id, 0)], self._walks(destination), depart)
+        return self.router.journey([(stop_id, 0)], self._egress(destination), depart)
 
-    def _walks(self, place: tuple[float, float]) -> list[Access]:
+    def _egress(self, place: Sequence[float]) -> tuple[Access, ...]:
+        """The walks from the stops to an actor's place, walked once: every search, the fiche and the
+        offline trips ask them again. The door's own walks (``_walks``) are never kept."""
+        return self._kept_egress((float(place[0]), float(place[1])))
+
+    def _walks(self, place: tuple[float, float]) -> tuple[Access, ...]:
         near = self.stops.near(place, self.reach_m)
         times = self.walking.walk(place, [tuple(self.stops.xy[i]) for i in near], self.reach_m)
-        return [
+        return tuple(
             (self.stops.ids[i], whole_minutes(time.minutes))
             for i, time in zip(near, times, strict=True)
             if time.minutes <= ACCESS_MAX_MIN
-        ]
+        )
