@@ -83,12 +83,7 @@ def offline_minutes(
         for moment in moments:
             trips = door_to_door.ride(origin, places, moment, within)
             for row, trip, walk, place in zip(rows, trips, walks, places, strict=True):
-                kept = (
-                    trip is not None
-                    and trip.minutes < walk.minutes
-                    and _frequent(door_to_door, origin, place, trip)
-                )
-                row.append(trip.minutes if kept and trip is not None else None)
+                row.append(_kept(door_to_door, origin, place, trip, walk.minutes))
         served = {actor_id: row for actor_id, row in zip(ids, rows, strict=True) if any(row)}
         if served:
             minutes[code] = served
@@ -102,6 +97,19 @@ def offline_minutes(
         "minutes": minutes,
         "lieux": {actor_id: _rounded(place) for actor_id, place in actors.items()},
     }
+
+
+def _kept(
+    door_to_door: DoorToDoor,
+    origin: tuple[float, float],
+    place: tuple[float, float],
+    trip: Journey | None,
+    walk_minutes: float,
+) -> int | None:
+    """The trip's minutes, when it beats the walk and the next vehicle follows within the bound."""
+    if trip is None or trip.minutes >= walk_minutes or not _frequent(door_to_door, origin, place, trip):
+        return None
+    return trip.minutes
 
 
 def _frequent(

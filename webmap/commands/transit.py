@@ -77,10 +77,9 @@ def compute_offline() -> str:
     if not isinstance(travel, DoorToDoor):
         return "Trajets hors ligne : pas d’horaires valables aujourd’hui, rien de calculé"
     centres = {
-        sector.code: (centre.x, centre.y)
+        sector.code: outline.representative_point().coords[0]  # a point inside the outline
         for sector, outline in iris_sectors()
         if sector.commune in made.served
-        for centre in [outline.representative_point()]
     }
     actors = {
         a.id: (a.location.lon, a.location.lat) for a in made.actors() if a.statut != "ferme" and a.location
