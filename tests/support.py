@@ -14,6 +14,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, TypeVar
 
+from geo.actors.model import Actor, Location
+
 ROOT = Path(__file__).resolve().parent.parent
 DATASET = ROOT / "data" / "actors.geojson"
 """The curated dataset: only its invariants are tested (tests/test_dataset.py), never its contents."""
@@ -179,3 +181,29 @@ def serve_files(folder: Path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+THEMES = (
+    "trouver-un-emploi--repondre-a-des-offres-demploi",
+    "se-former--trouver-sa-formation",
+    "numerique--maitriser-les-fondamentaux-du-numerique",
+)
+
+
+def fictional_actor(n: int, lon: float | None, lat: float | None, **fields: Any) -> Actor:
+    """A made-up actor (« acteur-fictif-NNN »), at (``lon``, ``lat``) or without a place; ``fields``
+    say the rest."""
+    location = Location(lon, lat, "manager") if lon is not None else None
+    values = dict(
+        id=f"acteur-fictif-{n:03d}",
+        nom=f"Acteur fictif {n}",
+        kind="organisme_formation",
+        source="fixture inventée",
+        date_source="2026",
+        statut="actif",
+        location=location,
+        thematiques=(THEMES[n % 3],),
+        horaires_accueil="Mo-Fr 09:00-17:00",
+    )
+    values.update(fields)
+    return Actor(**values)

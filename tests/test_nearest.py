@@ -10,40 +10,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo.actors.model import Actor, Location
 from geo.geocoding import InvalidQuery
 from geo.projection import to_lambert93
 from geo.search.actor_index import ActorIndex
 from geo.search.eligibility import Resident, check_eligibility
 from geo.search.nearest import SERVES_COMMUNE, Origin, nearest
 from geo.search.travel import OnFoot
-from tests.support import examples
+from tests.support import THEMES, examples, fictional_actor
 
 FRIDAY_10H = dt.datetime(2026, 11, 27, 10, 0)
-THEMES = (
-    "trouver-un-emploi--repondre-a-des-offres-demploi",
-    "se-former--trouver-sa-formation",
-    "numerique--maitriser-les-fondamentaux-du-numerique",
-)
-
-
-def fictional_actor(n: int, lon: float | None, lat: float | None, **fields) -> Actor:
-    location = Location(lon, lat, "manager") if lon is not None else None
-    values = dict(
-        id=f"acteur-fictif-{n:03d}",
-        nom=f"Acteur fictif {n}",
-        kind="organisme_formation",
-        source="fixture inventée",
-        date_source="2026",
-        statut="actif",
-        location=location,
-        thematiques=(THEMES[n % 3],),
-        horaires_accueil="Mo-Fr 09:00-17:00",
-    )
-    values.update(fields)
-    return Actor(**values)
-
-
 # A tiny made-up world around 2.44 E, 48.86 N: 0.001° of longitude ≈ 73 m, of latitude ≈ 111 m.
 ORIGIN = Origin(2.4400, 48.8600, citycode="93048")
 NORTH_100M = fictional_actor(1, 2.4400, 48.8609)

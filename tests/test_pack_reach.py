@@ -12,7 +12,7 @@ import random
 
 import pytest
 
-from geo.actors.model import Actor, Location, actor_from_feature
+from geo.actors.model import Actor, actor_from_feature
 from geo.actors.vocabularies import THEMATIQUES
 from geo.communes import COMMUNES, TARGET_COMMUNES, commune_at
 from geo.offline.reach import within_reach
@@ -21,7 +21,7 @@ from geo.search.eligibility import Resident
 from geo.search.nearest import nearest
 from geo.search.needs import NEEDS, thematiques_for
 from geo.search.travel import WalkingEstimate
-from tests.support import FICTIONAL_DATASET
+from tests.support import FICTIONAL_DATASET, fictional_actor
 
 FRANCE = (-4.5, 42.5, 8.0, 51.0)
 ZONES = [(), (), (), ("france",), ("69",), ("13",)]
@@ -39,14 +39,11 @@ def made_up_france(count: int, rng: random.Random) -> list[Actor]:
             lon, lat, zones = rng.uniform(2.2, 2.6), rng.uniform(48.75, 49.0), NEAR_PARIS
         limited = rng.random() < 0.1
         actors.append(
-            Actor(
+            fictional_actor(
+                n,
+                lon if placed else None,
+                lat,
                 id=f"acteur-fictif-france-{n:05d}",
-                nom=f"Acteur fictif {n}",
-                kind="organisme_formation",
-                source="test (fictif)",
-                date_source="2026",
-                statut="actif",
-                location=Location(lon, lat, "manager") if placed else None,
                 thematiques=tuple(rng.sample(slugs, rng.randint(1, 3))),
                 publics=("jeunes",) if rng.random() < 0.2 else (),
                 age_min=16 if limited else None,
